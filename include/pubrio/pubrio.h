@@ -1,0 +1,523 @@
+/**
+ * @file pubrio.h
+ * @brief libpubrio: a C client for Pubrio's batch redeem API.
+ *
+ * Conventions (the same for every call):
+ * - Output parameters are named `out`; whatever comes back through `**out`
+ *   belongs to the caller and is released with exactly one `pubrio_*_free`.
+ * - Every fallible call returns a ::pubrio_status and takes a trailing
+ *   `pubrio_error *err` (may be NULL) that receives the details.
+ * - Strings passed in are UTF-8 and copied; strings handed out live as long as
+ *   the object that owns them.
+ * - Thread safety: objects are not shared between threads without locking;
+ *   use one ::pubrio_client per thread. Distinct objects may be used from
+ *   different threads at once. No global init call is needed.
+ */
+#ifndef PUBRIO_PUBRIO_H
+#define PUBRIO_PUBRIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** @cond INTERNAL */
+#if defined(_WIN32)
+#define PUBRIO_API
+#elif defined(__GNUC__) || defined(__clang__)
+#define PUBRIO_API __attribute__((visibility("default")))
+#else
+#define PUBRIO_API
+#endif
+/** @endcond */
+
+/** Major version: bumped on ABI breaks. */
+#define PUBRIO_VERSION_MAJOR 0
+/** Minor version: bumped when API is added. */
+#define PUBRIO_VERSION_MINOR 1
+/** Patch version: bumped on fixes. */
+#define PUBRIO_VERSION_PATCH 0
+/** The version as a string. */
+#define PUBRIO_VERSION "0.1.0"
+/** The version as one comparable number: 0xMMmmpp. */
+#define PUBRIO_VERSION_NUM                                                     \
+  ((PUBRIO_VERSION_MAJOR << 16) | (PUBRIO_VERSION_MINOR << 8) |                \
+   PUBRIO_VERSION_PATCH)
+
+/**
+ * @brief The version of the library actually loaded at run time.
+ * @return A static string such as "0.1.0". Thread-safe.
+ */
+PUBRIO_API const char *pubrio_version(void);
+
+/**
+ * @brief Outcome of a call. Values are fixed forever: a retired value is
+ * never reused.
+ */
+typedef enum pubrio_status {
+  PUBRIO_OK = 0,                   /**< Success. */
+  PUBRIO_E_INVALID_ARGUMENT = 1,   /**< Bad input caught before sending. */
+  PUBRIO_E_OUT_OF_MEMORY = 2,      /**< An allocation failed. */
+  PUBRIO_E_NO_API_KEY = 3,         /**< No key given and none in PUBRIO_API_KEY. */
+  PUBRIO_E_TRANSPORT = 4,          /**< DNS, connect, reset, protocol failure. */
+  PUBRIO_E_TIMEOUT = 5,            /**< Connect or total timeout reached. */
+  PUBRIO_E_TLS = 6,                /**< TLS handshake or certificate failure. */
+  PUBRIO_E_BAD_REQUEST = 7,        /**< HTTP 400: the API rejected the input. */
+  PUBRIO_E_UNAUTHORIZED = 8,       /**< HTTP 401 or 403: bad or missing key. */
+  PUBRIO_E_PAYMENT_REQUIRED = 9,   /**< HTTP 402: out of credits. */
+  PUBRIO_E_RATE_LIMITED = 10,      /**< HTTP 429, still after retries. */
+  PUBRIO_E_SERVER = 11,            /**< HTTP 5xx. */
+  PUBRIO_E_HTTP = 12,              /**< Any other non-2xx HTTP status. */
+  PUBRIO_E_PROTOCOL = 13,          /**< Response breaks the contract. */
+  PUBRIO_E_RESPONSE_TOO_LARGE = 14,/**< Body over the configured cap. */
+  PUBRIO_E_WAIT_TIMEOUT = 15,      /**< Wait deadline reached, not complete. */
+  PUBRIO_E_CANCELLED = 16          /**< The progress callback cancelled. */
+} pubrio_status;
+
+/**
+ * @brief A static, human-readable name for a status.
+ * @return Never NULL; "unknown status" for values this version lacks.
+ */
+PUBRIO_API const char *pubrio_status_str(pubrio_status status);
+
+/**
+ * @brief Details of a failed call.
+ *
+ * The caller owns the struct (usually on the stack) and must zero it before
+ * first use (`pubrio_error err = {0};`). The library fills it on failure and
+ * releases what it held before, so one struct can serve many calls.
+ * Release its strings with pubrio_error_clear(). Fields are only ever added
+ * in place of `reserved`, so the size never changes. The API key never
+ * appears in any field.
+ */
+typedef struct pubrio_error {
+  pubrio_status status;      /**< Same as the call's return value. */
+  int attempts;              /**< HTTP attempts made (0 if none sent). */
+  long http_status;          /**< Last HTTP status, 0 when none. */
+  int64_t api_code;          /**< 400 body's `code`, 0 when absent. */
+  int64_t retry_after_ms;    /**< Retry-After asked by server, -1 if none. */
+  const char *message;       /**< Human sentence; non-NULL on failure. */
+  const char *api_message;   /**< Server's `message` or `error` text, or NULL. */
+  const char *details_json;  /**< 400 body's `details` as JSON, or NULL. */
+  const char *request_id;    /**< x-request-id / request-id header, or NULL. */
+  void *reserved[8];         /**< Room to grow; do not touch. */
+} pubrio_error;
+
+/**
+ * @brief Release the strings held by @p err and zero it. The struct itself
+ * is the caller's. NULL is accepted.
+ */
+PUBRIO_API void pubrio_error_clear(pubrio_error *err);
+
+/** @brief Contact types that can be redeemed. Bit values: they can be or-ed. */
+typedef enum pubrio_contact_type {
+  PUBRIO_CONTACT_UNKNOWN = 0,        /**< A type this version does not know. */
+  PUBRIO_CONTACT_EMAIL_PERSONAL = 1, /**< "email-personal" */
+  PUBRIO_CONTACT_EMAIL_WORK = 2,     /**< "email-work" */
+  PUBRIO_CONTACT_PHONE = 4           /**< "phone" */
+} pubrio_contact_type;
+
+/**
+ * @brief The wire name of a contact type ("email-work", ...).
+ * @return A static string, or NULL for ::PUBRIO_CONTACT_UNKNOWN or any other
+ * value.
+ */
+PUBRIO_API const char *pubrio_contact_type_str(pubrio_contact_type type);
+
+/**
+ * @brief Parse a wire name ("email-personal", "email-work", "phone").
+ * @return The type, or ::PUBRIO_CONTACT_UNKNOWN when @p name is not one.
+ */
+PUBRIO_API pubrio_contact_type pubrio_contact_type_from_str(const char *name);
+
+/* ------------------------------------------------------------------------ */
+/* Client                                                                    */
+/* ------------------------------------------------------------------------ */
+
+/** @brief A connection to the API: key, base URL, policies, a reused curl
+ * handle. Opaque. Not thread-safe: one client per thread. */
+typedef struct pubrio_client pubrio_client;
+
+/**
+ * @brief Create a client.
+ * @param out receives the client; free it with pubrio_client_free().
+ * @param api_key the key, copied; NULL reads PUBRIO_API_KEY. No key at all is
+ *        ::PUBRIO_E_NO_API_KEY. The base URL is read from PUBRIO_BASE_URL
+ *        when set, else https://api.pubrio.com.
+ * @param err optional error details.
+ */
+PUBRIO_API pubrio_status pubrio_client_new(pubrio_client **out,
+                                           const char *api_key,
+                                           pubrio_error *err);
+
+/** @brief Free a client and wipe its key from memory. NULL is accepted. */
+PUBRIO_API void pubrio_client_free(pubrio_client *client);
+
+/**
+ * @brief Set the base URL, e.g. "https://api.pubrio.com" or
+ * "http://127.0.0.1:8080/gateway" (a path prefix is kept). Only http and
+ * https are accepted.
+ */
+PUBRIO_API pubrio_status pubrio_client_set_base_url(pubrio_client *client,
+                                                    const char *base_url,
+                                                    pubrio_error *err);
+
+/** @brief The base URL in use. Lives as long as the client or the next set. */
+PUBRIO_API const char *pubrio_client_base_url(const pubrio_client *client);
+
+/**
+ * @brief Set timeouts in milliseconds (defaults: connect 10000, total 60000).
+ * Each must be > 0.
+ */
+PUBRIO_API pubrio_status pubrio_client_set_timeouts(pubrio_client *client,
+                                                    int64_t connect_timeout_ms,
+                                                    int64_t total_timeout_ms,
+                                                    pubrio_error *err);
+
+/** @brief Set the User-Agent (default "libpubrio/<version>"). */
+PUBRIO_API pubrio_status pubrio_client_set_user_agent(pubrio_client *client,
+                                                      const char *user_agent,
+                                                      pubrio_error *err);
+
+/**
+ * @brief Retry policy (defaults: 3 attempts, 500 ms base, 8000 ms cap,
+ * with jitter). The submit, which spends credits, is retried only when the
+ * server provably did not process it: HTTP 429, or a failure before the
+ * request left (DNS, connection refused, TLS handshake). The query, which is
+ * read-only, is also retried on 408, 5xx, timeouts and resets.
+ * @param max_attempts total attempts, 1..100 (1 disables retries).
+ * @param base_delay_ms first backoff delay, >= 0.
+ * @param max_delay_ms backoff cap, >= base_delay_ms.
+ */
+PUBRIO_API pubrio_status pubrio_client_set_retry(pubrio_client *client,
+                                                 int max_attempts,
+                                                 int64_t base_delay_ms,
+                                                 int64_t max_delay_ms,
+                                                 pubrio_error *err);
+
+/**
+ * @brief Longest `Retry-After` (or `retry-after-ms`) honoured (default
+ * 60000). A longer one is not waited for: the call returns
+ * ::PUBRIO_E_RATE_LIMITED with the asked wait in `retry_after_ms`.
+ */
+PUBRIO_API pubrio_status pubrio_client_set_max_retry_after(
+    pubrio_client *client, int64_t max_retry_after_ms, pubrio_error *err);
+
+/**
+ * @brief Opt in (1) to retrying a submit after a 5xx, timeout or reset that
+ * happened after the request was sent. Off (0) by default because the server
+ * may have processed the first one and spent credits.
+ */
+PUBRIO_API pubrio_status pubrio_client_set_retry_unsafe_submit(
+    pubrio_client *client, int enabled, pubrio_error *err);
+
+/**
+ * @brief Pace requests so that no 60-second window holds more than
+ * @p requests_per_minute of them (0, the default, turns pacing off). Pubrio
+ * allows 300 a minute per key.
+ */
+PUBRIO_API pubrio_status pubrio_client_set_rate_limit(
+    pubrio_client *client, int requests_per_minute, pubrio_error *err);
+
+/**
+ * @brief Trust the CA certificates in @p ca_file and/or the directory
+ * @p ca_path (either may be NULL) instead of the system store, e.g. for a
+ * private gateway. Verification itself cannot be turned off.
+ */
+PUBRIO_API pubrio_status pubrio_client_set_ca(pubrio_client *client,
+                                              const char *ca_file,
+                                              const char *ca_path,
+                                              pubrio_error *err);
+
+/** @brief Largest response body accepted (default 8 MiB, minimum 1 KiB);
+ * a larger one is ::PUBRIO_E_RESPONSE_TOO_LARGE. */
+PUBRIO_API pubrio_status pubrio_client_set_max_response_bytes(
+    pubrio_client *client, size_t max_bytes, pubrio_error *err);
+
+/** @brief Monotonic time in milliseconds. */
+typedef int64_t (*pubrio_now_fn)(void *userdata);
+/** @brief Sleep for @p ms milliseconds. */
+typedef void (*pubrio_sleep_fn)(int64_t ms, void *userdata);
+/** @brief A uniform random number in [0, 1). */
+typedef double (*pubrio_random_fn)(void *userdata);
+
+/**
+ * @brief Replace the clock, sleep and random source used by retries, pacing
+ * and waiting (for tests, simulations or an event loop). Any NULL function
+ * keeps the default (monotonic clock, nanosleep, xorshift).
+ */
+PUBRIO_API pubrio_status pubrio_client_set_clock(pubrio_client *client,
+                                                 pubrio_now_fn now,
+                                                 pubrio_sleep_fn sleep,
+                                                 pubrio_random_fn random,
+                                                 void *userdata,
+                                                 pubrio_error *err);
+
+/** @brief Log levels, most severe first. */
+typedef enum pubrio_log_level {
+  PUBRIO_LOG_ERROR = 1, /**< A call failed. */
+  PUBRIO_LOG_WARN = 2,  /**< A retry or a rate-limit wait. */
+  PUBRIO_LOG_INFO = 3,  /**< One line per HTTP request and response. */
+  PUBRIO_LOG_DEBUG = 4  /**< Request and response bodies. */
+} pubrio_log_level;
+
+/**
+ * @brief Receives a finished log line (no format string, no varargs). The
+ * API key never appears in it. Called on the thread making the call.
+ */
+typedef void (*pubrio_log_fn)(pubrio_log_level level, const char *message,
+                              void *userdata);
+
+/** @brief Send log lines up to @p max_level to @p fn (NULL turns it off). */
+PUBRIO_API pubrio_status pubrio_client_set_log(pubrio_client *client,
+                                               pubrio_log_level max_level,
+                                               pubrio_log_fn fn,
+                                               void *userdata,
+                                               pubrio_error *err);
+
+/**
+ * @brief Connections opened by this client so far (1 for a whole run means
+ * keep-alive worked).
+ */
+PUBRIO_API long pubrio_client_connections_opened(const pubrio_client *client);
+
+/* ------------------------------------------------------------------------ */
+/* Batch request builder                                                     */
+/* ------------------------------------------------------------------------ */
+
+/** @brief A batch of people and the contact types to redeem. Opaque. */
+typedef struct pubrio_batch_request pubrio_batch_request;
+
+/** @brief Create an empty request; free it with pubrio_batch_request_free(). */
+PUBRIO_API pubrio_status pubrio_batch_request_new(pubrio_batch_request **out,
+                                                  pubrio_error *err);
+
+/** @brief Free a request. NULL is accepted. */
+PUBRIO_API void pubrio_batch_request_free(pubrio_batch_request *request);
+
+/**
+ * @brief Add one person by `people_search_id`.
+ *
+ * The id must be a canonical UUID (8-4-4-4-12 hex digits, either case; it is
+ * sent in lower case). An invalid id is ::PUBRIO_E_INVALID_ARGUMENT with a
+ * message naming it. A duplicate is dropped silently (so no credit is spent
+ * twice) and counted by pubrio_batch_request_duplicates().
+ */
+PUBRIO_API pubrio_status pubrio_batch_request_add_person(
+    pubrio_batch_request *request, const char *people_search_id,
+    pubrio_error *err);
+
+/**
+ * @brief Add @p count ids at once. All or nothing: if any id is invalid,
+ * none is added and the message names the first bad one and its index.
+ */
+PUBRIO_API pubrio_status pubrio_batch_request_add_people(
+    pubrio_batch_request *request, const char *const *people_search_ids,
+    size_t count, pubrio_error *err);
+
+/**
+ * @brief Ask for a contact type (or several, or-ed). Adding one twice has no
+ * effect. At least one is required before submitting.
+ */
+PUBRIO_API pubrio_status pubrio_batch_request_add_contact_types(
+    pubrio_batch_request *request, unsigned types, pubrio_error *err);
+
+/** @brief Set `profile_id` (sent only when set). Must be >= 0. */
+PUBRIO_API pubrio_status pubrio_batch_request_set_profile_id(
+    pubrio_batch_request *request, int64_t profile_id, pubrio_error *err);
+
+/** @brief Number of distinct people in the request. */
+PUBRIO_API size_t pubrio_batch_request_people_count(
+    const pubrio_batch_request *request);
+
+/** @brief Number of duplicate ids dropped so far. */
+PUBRIO_API size_t pubrio_batch_request_duplicates(
+    const pubrio_batch_request *request);
+
+/** @brief The or-ed contact types chosen so far. */
+PUBRIO_API unsigned pubrio_batch_request_contact_types(
+    const pubrio_batch_request *request);
+
+/* ------------------------------------------------------------------------ */
+/* Submitting a batch                                                        */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * @brief State of a batch, as answered by the submit and query endpoints.
+ * Library-allocated; fields are only ever added at the end.
+ */
+typedef struct pubrio_batch_job {
+  const char *redeem_query_id;     /**< Never NULL. */
+  int is_completed;                /**< 1 when contacts are ready. */
+  int64_t estimated_time;          /**< Raw value, -1 when absent. */
+  const char *estimated_time_type; /**< Raw unit ("second"...), or NULL. */
+  int64_t estimated_time_ms;       /**< Normalised; -1 when absent. Unknown
+                                        units count as seconds. */
+} pubrio_batch_job;
+
+/** @brief Free a job. NULL is accepted. */
+PUBRIO_API void pubrio_batch_job_free(pubrio_batch_job *job);
+
+/**
+ * @brief Submit a batch to POST /redeem/people/batch. This SPENDS CREDITS.
+ *
+ * The request is validated first (at least one person and one contact type);
+ * nothing is sent when it is invalid. The call is never repeated unless the
+ * server provably did not process it (see the retry policy).
+ *
+ * @param client the client.
+ * @param request the batch; not modified.
+ * @param out receives the job; free with pubrio_batch_job_free().
+ * @param err optional error details.
+ */
+PUBRIO_API pubrio_status pubrio_redeem_people_batch(
+    pubrio_client *client, const pubrio_batch_request *request,
+    pubrio_batch_job **out, pubrio_error *err);
+
+
+/* ------------------------------------------------------------------------ */
+/* Querying a batch                                                          */
+/* ------------------------------------------------------------------------ */
+
+/** @brief One contact of a person. Owned by its ::pubrio_query_result. */
+typedef struct pubrio_contact {
+  const char *value;        /**< The email or phone number; NULL if absent. */
+  pubrio_contact_type type; /**< ::PUBRIO_CONTACT_UNKNOWN for new types. */
+  const char *type_raw;     /**< The type as sent, or NULL if absent. */
+  const char *status;       /**< E.g. "Verified"; NULL when null/absent. */
+} pubrio_contact;
+
+/** @brief One redeemed person. Owned by its ::pubrio_query_result. */
+typedef struct pubrio_person {
+  const char *people_search_id; /**< Never NULL. */
+  size_t email_count;           /**< Number of pubrio_person_email() items. */
+  size_t phone_count;           /**< Number of pubrio_person_phone() items. */
+} pubrio_person;
+
+/** @brief Email @p index of @p person, or NULL when out of range. */
+PUBRIO_API const pubrio_contact *pubrio_person_email(
+    const pubrio_person *person, size_t index);
+
+/** @brief Phone @p index of @p person, or NULL when out of range. */
+PUBRIO_API const pubrio_contact *pubrio_person_phone(
+    const pubrio_person *person, size_t index);
+
+/**
+ * @brief The answer of POST /redeem/people/batch/query. Library-allocated,
+ * released with one pubrio_query_result_free(); fields only grow at the end.
+ */
+typedef struct pubrio_query_result {
+  const pubrio_batch_job *query;   /**< Batch state (data.query); never NULL. */
+  int has_credit;                  /**< 1 when `credit` was sent. */
+  int64_t credit;                  /**< data.profile.credit. */
+  int has_topup_credit;            /**< 1 when `topup_credit` was sent. */
+  int64_t topup_credit;            /**< data.profile.topup_credit. */
+  int has_total_charged_credit;    /**< 1 when `total_charged_credit` was sent. */
+  int64_t total_charged_credit;    /**< data.profile.total_charged_credit. */
+  size_t people_count;             /**< Number of pubrio_query_result_person(). */
+} pubrio_query_result;
+
+/** @brief Person @p index of @p result, or NULL when out of range. */
+PUBRIO_API const pubrio_person *pubrio_query_result_person(
+    const pubrio_query_result *result, size_t index);
+
+/** @brief Free a result and everything it owns. NULL is accepted. */
+PUBRIO_API void pubrio_query_result_free(pubrio_query_result *result);
+
+/**
+ * @brief Ask once for the state of a batch: POST /redeem/people/batch/query.
+ * Read-only and free of charge, so it is retried on transient failures.
+ * @param redeem_query_id the id returned by pubrio_redeem_people_batch(); it
+ *        must be a canonical UUID.
+ * @param out receives the result; free with pubrio_query_result_free().
+ */
+PUBRIO_API pubrio_status pubrio_redeem_people_batch_query(
+    pubrio_client *client, const char *redeem_query_id,
+    pubrio_query_result **out, pubrio_error *err);
+
+
+/* ------------------------------------------------------------------------ */
+/* Waiting for a batch                                                       */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * @brief Called after every poll of a wait. @p latest is the state just
+ * received (valid only during the call); @p polls counts polls so far;
+ * @p next_delay_ms is the sleep before the next poll (-1 when none follows).
+ * @return 0 to go on, non-zero to cancel (the wait returns
+ * ::PUBRIO_E_CANCELLED).
+ */
+typedef int (*pubrio_progress_fn)(const pubrio_query_result *latest,
+                                  int polls, int64_t next_delay_ms,
+                                  void *userdata);
+
+/** @brief How to wait. Opaque; NULL options mean the defaults. */
+typedef struct pubrio_wait_options pubrio_wait_options;
+
+/**
+ * @brief Create options with the defaults: deadline 600000 ms, minimum delay
+ * 1000 ms, maximum delay 30000 ms, first poll after the batch's estimate when
+ * known (else at once), no callback.
+ */
+PUBRIO_API pubrio_status pubrio_wait_options_new(pubrio_wait_options **out,
+                                                 pubrio_error *err);
+
+/** @brief Free options. NULL is accepted. */
+PUBRIO_API void pubrio_wait_options_free(pubrio_wait_options *options);
+
+/** @brief Give up after @p timeout_ms in all (> 0). */
+PUBRIO_API pubrio_status pubrio_wait_options_set_timeout(
+    pubrio_wait_options *options, int64_t timeout_ms, pubrio_error *err);
+
+/** @brief Delays between polls grow from @p min_delay_ms (never less, > 0) to
+ * @p max_delay_ms. */
+PUBRIO_API pubrio_status pubrio_wait_options_set_delays(
+    pubrio_wait_options *options, int64_t min_delay_ms, int64_t max_delay_ms,
+    pubrio_error *err);
+
+/** @brief Wait @p delay_ms before the first poll (-1: the batch's estimate
+ * when known, else poll at once). */
+PUBRIO_API pubrio_status pubrio_wait_options_set_first_delay(
+    pubrio_wait_options *options, int64_t delay_ms, pubrio_error *err);
+
+/** @brief Call @p fn after every poll (NULL: none). */
+PUBRIO_API pubrio_status pubrio_wait_options_set_progress(
+    pubrio_wait_options *options, pubrio_progress_fn fn, void *userdata,
+    pubrio_error *err);
+
+/**
+ * @brief Poll a batch until it is complete.
+ *
+ * Polls first after the configured first delay, then with growing, jittered
+ * delays between the minimum and maximum, and never past the deadline: the
+ * last sleep is trimmed to the time left and one last poll is made.
+ *
+ * @param out receives the completed result. On ::PUBRIO_E_WAIT_TIMEOUT and
+ *        ::PUBRIO_E_CANCELLED it receives the last state seen (NULL if no
+ *        poll succeeded); on other errors it is set to NULL. Free with
+ *        pubrio_query_result_free().
+ */
+PUBRIO_API pubrio_status pubrio_redeem_people_batch_wait(
+    pubrio_client *client, const char *redeem_query_id,
+    const pubrio_wait_options *options, pubrio_query_result **out,
+    pubrio_error *err);
+
+/**
+ * @brief Submit a batch and wait for its contacts: pubrio_redeem_people_batch()
+ * then pubrio_redeem_people_batch_wait(), the first poll after the estimate.
+ * Spends credits once. When the wait fails after a successful submit, the
+ * error's message names the redeem_query_id so the caller can resume with
+ * pubrio_redeem_people_batch_wait() instead of submitting again.
+ */
+PUBRIO_API pubrio_status pubrio_redeem_people_batch_and_wait(
+    pubrio_client *client, const pubrio_batch_request *request,
+    const pubrio_wait_options *options, pubrio_query_result **out,
+    pubrio_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PUBRIO_PUBRIO_H */

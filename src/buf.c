@@ -1,0 +1,111 @@
+#include "buf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int reserve(pri_buf *buf, size_t extra) {
+  if (extra > (size_t)-1 - buf->len - 1)
+    return -1;
+  size_t need = buf->len + extra + 1;
+  if (need <= buf->cap)
+    return 0;
+  size_t cap = buf->cap ? buf->cap : 64;
+  while (cap < need)
+    cap = cap > (size_t)-1 / 2 ? need : cap * 2;
+  char *data = realloc(buf->data, cap);
+  if (!data)
+    return -1;
+  buf->data = data;
+  buf->cap = cap;
+  return 0;
+}
+
+int pri_buf_append(pri_buf *buf, const void *bytes, size_t len) {
+  if (reserve(buf, len) != 0)
+    return -1;
+  if (len)
+    memcpy(buf->data + buf->len, bytes, len);
+  buf->len += len;
+  buf->data[buf->len] = '\0';
+  return 0;
+}
+
+int pri_buf_append_str(pri_buf *buf, const char *str) {
+  return pri_buf_append(buf, str, strlen(str));
+}
+
+int pri_buf_vappendf(pri_buf *buf, const char *fmt, va_list ap) {
+  va_list copy;
+  va_copy(copy, ap);
+  int n = vsnprintf(NULL, 0, fmt, copy);
+  va_end(copy);
+  if (n < 0 || reserve(buf, (size_t)n) != 0)
+    return -1;
+  vsnprintf(buf->data + buf->len, (size_t)n + 1, fmt, ap);
+  buf->len += (size_t)n;
+  return 0;
+}
+
+int pri_buf_appendf(pri_buf *buf, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int rc = pri_buf_vappendf(buf, fmt, ap);
+  va_end(ap);
+  return rc;
+}
+
+void pri_buf_reset(pri_buf *buf) {
+  buf->len = 0;
+  if (buf->data)
+    buf->data[0] = '\0';
+}
+
+void pri_buf_free(pri_buf *buf) {
+  free(buf->data);
+  buf->data = NULL;
+  buf->len = buf->cap = 0;
+}
+
+char *pri_buf_steal(pri_buf *buf) {
+  if (!buf->data && pri_buf_append(buf, "", 0) != 0)
+    return NULL;
+  char *data = buf->data;
+  buf->data = NULL;
+  buf->len = buf->cap = 0;
+  return data;
+}
+
+char *pri_strndup(const char *str, size_t len) {
+  char *copy = malloc(len + 1);
+  if (!copy)
+    return NULL;
+  memcpy(copy, str, len);
+  copy[len] = '\0';
+  return copy;
+}
+
+char *pri_strdup(const char *str) {
+  return str ? pri_strndup(str, strlen(str)) : NULL;
+}
+
+void pri_wipe(void *ptr, size_t len) {
+  /* A volatile pointer keeps the stores from being optimised away. */
+  volatile unsigned char *p = ptr;
+  while (len--)
+    *p++ = 0;
+}
+
+void pri_free_secret(char *str) {
+  if (str)
+    pri_wipe(str, strlen(str));
+  free(str);
+}
+
+void pri_redact(char *text, const char *secret) {
+  if (!text || !secret || !*secret)
+    return;
+  size_t n = strlen(secret);
+  for (char *hit = strstr(text, secret); hit; hit = strstr(hit + n, secret))
+    memset(hit, '*', n);
+}

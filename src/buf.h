@@ -1,0 +1,37 @@
+/* Growable byte buffers and small string helpers shared by every layer. */
+#ifndef PUBRIO_BUF_H
+#define PUBRIO_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+/* A NUL-terminated, growable byte buffer. Zero-initialise before use. */
+typedef struct pri_buf {
+  char *data;
+  size_t len;
+  size_t cap;
+} pri_buf;
+
+/* Append bytes; returns 0, or -1 when out of memory (buffer unchanged). */
+int pri_buf_append(pri_buf *buf, const void *bytes, size_t len);
+int pri_buf_append_str(pri_buf *buf, const char *str);
+int pri_buf_appendf(pri_buf *buf, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+int pri_buf_vappendf(pri_buf *buf, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+void pri_buf_reset(pri_buf *buf);
+void pri_buf_free(pri_buf *buf);
+/* Hand the data to the caller (never NULL on success) and empty the buffer. */
+char *pri_buf_steal(pri_buf *buf);
+
+char *pri_strdup(const char *str);
+char *pri_strndup(const char *str, size_t len);
+/* Overwrite memory in a way the compiler cannot drop (for secrets). */
+void pri_wipe(void *ptr, size_t len);
+/* Free a secret string after wiping it. */
+void pri_free_secret(char *str);
+/* Replace every occurrence of @p secret in @p text (in place, same length)
+ * with '*'. No-op when either is NULL or the secret is empty. */
+void pri_redact(char *text, const char *secret);
+
+#endif

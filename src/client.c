@@ -1,0 +1,307 @@
+/* Client lifecycle and configuration. */
+#include "client.h"
+
+#include "buf.h"
+#include "error.h"
+
+#include <curl/curl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_BASE_URL "https://api.pubrio.com"
+
+const char *pubrio_version(void) { return PUBRIO_VERSION; }
+
+static int has_control_chars(const char *s) {
+  for (; *s; s++)
+    if ((unsigned char)*s < 0x20 || *s == 0x7f)
+      return 1;
+  return 0;
+}
+
+static pubrio_status check_client(const pubrio_client *client,
+                                  pubrio_error *err) {
+  return client ? PUBRIO_OK
+                : pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
+                                "client is NULL");
+}
+
+pubrio_status pubrio_client_new(pubrio_client **out, const char *api_key,
+                                pubrio_error *err) {
+  if (!out)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "out is NULL");
+  *out = NULL;
+  if (!api_key)
+    api_key = getenv("PUBRIO_API_KEY");
+  if (!api_key || !*api_key)
+    return pri_error_set(err, PUBRIO_E_NO_API_KEY,
+                         "no API key: pass one or set PUBRIO_API_KEY");
+  /* A newline would let the key inject headers; say so without echoing it. */
+  if (has_control_chars(api_key))
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
+                         "the API key contains control characters");
+  pubrio_client *c = calloc(1, sizeof *c);
+  if (!c)
+    return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
+  c->connect_timeout_ms = 10000;
+  c->total_timeout_ms = 60000;
+  c->max_response_bytes = 8u << 20;
+  c->retry = (pri_retry_policy)PRI_RETRY_DEFAULTS;
+  c->log_level = PUBRIO_LOG_INFO;
+  pri_clock_init_default(&c->clock);
+  c->api_key = pri_strdup(api_key);
+  c->user_agent = pri_strdup("libpubrio/" PUBRIO_VERSION);
+  c->transport = c->api_key ? pri_transport_new(c->api_key) : NULL;
+  if (!c->api_key || !c->user_agent || !c->transport) {
+    pubrio_client_free(c);
+    return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY,
+                         "out of memory (or libcurl failed to start)");
+  }
+  const char *env_url = getenv("PUBRIO_BASE_URL");
+  pubrio_status st = pubrio_client_set_base_url(
+      c, env_url && *env_url ? env_url : DEFAULT_BASE_URL, err);
+  if (st != PUBRIO_OK) {
+    pubrio_client_free(c);
+    return st;
+  }
+  *out = c;
+  return PUBRIO_OK;
+}
+
+void pubrio_client_free(pubrio_client *client) {
+  if (!client)
+    return;
+  pri_transport_free(client->transport);
+  pri_free_secret(client->api_key);
+  free(client->base_url);
+  free(client->user_agent);
+  free(client->ca_file);
+  free(client->ca_path);
+  pri_pacer_free(&client->pacer);
+  free(client);
+}
+
+/* libcurl's own URL parser decides what is a valid URL. */
+static int url_scheme_ok(const char *url, char **scheme_out) {
+  CURLU *u = curl_url();
+  int ok = u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK;
+  char *scheme = NULL, *query = NULL, *fragment = NULL;
+  if (ok && curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK)
+    ok = strcmp(scheme, "http") == 0 || strcmp(scheme, "https") == 0;
+  else
+    ok = 0;
+  /* Query and fragment would end up in the middle of every request URL. */
+  if (ok && (curl_url_get(u, CURLUPART_QUERY, &query, 0) == CURLUE_OK ||
+             curl_url_get(u, CURLUPART_FRAGMENT, &fragment, 0) == CURLUE_OK))
+    ok = 0;
+  *scheme_out = scheme;
+  curl_free(query);
+  curl_free(fragment);
+  curl_url_cleanup(u);
+  return ok;
+}
+
+pubrio_status pubrio_client_set_base_url(pubrio_client *client,
+                                         const char *base_url,
+                                         pubrio_error *err) {
+  pubrio_status st = check_client(client, err);
+  if (st != PUBRIO_OK)
+    return st;
+  if (!base_url || !*base_url || has_control_chars(base_url))
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
+                         "base URL is empty or has control characters");
+  char *scheme = NULL;
+  int ok = url_scheme_ok(base_url, &scheme);
+  curl_free(scheme);
+  if (!ok || !strstr(base_url, "://"))
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
+                         "base URL \"%s\" is not an http:// or https:// URL "
+                         "without query or fragment",
+                         base_url);
+  size_t len = strlen(base_url);
+  while (len && base_url[len - 1] == '/')
+    len--;
+  char *copy = pri_strndup(base_url, len);
+  if (!copy)
+    return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
+  free(client->base_url);
+  client->base_url = copy;
+  return PUBRIO_OK;
+}
+
+const char *pubrio_client_base_url(const pubrio_client *client) {
+  return client ? client->base_url : NULL;
+}
+
+pubrio_status pubrio_client_set_timeouts(pubrio_client *client,
+                                         int64_t connect_timeout_ms,
+                                         int64_t total_timeout_ms,
+                                         pubrio_error *err) {
+  pubrio_status st = check_client(client, err);
+  if (st != PUBRIO_OK)
+    return st;
+  if (connect_timeout_ms <= 0 || total_timeout_ms <= 0 ||
+      connect_timeout_ms > INT32_MAX || total_timeout_ms > INT32_MAX)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
+                         "timeouts must be between 1 and %d ms (got connect "
+                         "%lld, total %lld)",
+                         INT32_MAX, (long long)connect_timeout_ms,
+                         (long long)total_timeout_ms);
+  client->connect_timeout_ms = connect_timeout_ms;
+  client->total_timeout_ms = total_timeout_ms;
+  return PUBRIO_OK;
+}
+
+/* Replace *slot with a copy of value (NULL allowed when nullable). */
+static pubrio_status set_string(char **slot, const char *value, int nullable,
+                                const char *what, pubrio_error *err) {
+  if (!value && !nullable)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "%s is NULL", what);
+  if (value && (!*value || has_control_chars(value)))
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
+                         "%s is empty or has control characters", what);
+  char *copy = NULL;
+  if (value && !(copy = pri_strdup(value)))
+    return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
+  free(*slot);
+  *slot = copy;
+  return PUBRIO_OK;
+}
+
+pubrio_status pubrio_client_set_user_agent(pubrio_client *client,
+                                           const char *user_agent,
+                                           pubrio_error *err) {
+  pubrio_status st = check_client(client, err);
+  return st ? st
+            : set_string(&client->user_agent, user_agent, 0, "user agent",
+                         err);
+}
+
+pubrio_status pubrio_client_set_ca(pubrio_client *client, const char *ca_file,
+                                   const char *ca_path, pubrio_error *err) {
+  pubrio_status st = check_client(client, err);
+  if (!st)
+    st = set_string(&client->ca_file, ca_file, 1, "CA file", err);
+  if (!st)
+    st = set_string(&client->ca_path, ca_path, 1, "CA path", err);
+  return st;
+}
+
+pubrio_status pubrio_client_set_retry(pubrio_client *client, int max_attempts,
+                                      int64_t base_delay_ms,
+                                      int64_t max_delay_ms, pubrio_error *err) {
+  pubrio_status st = check_client(client, err);
+  if (st != PUBRIO_OK)
+    return st;
+  if (max_attempts < 1 || max_attempts > 100 || base_delay_ms < 0 ||
+      max_delay_ms < base_delay_ms)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
+                         "retry needs 1..100 attempts and 0 <= base delay <= "
+                         "max delay (got %d, %lld, %lld)",
+                         max_attempts, (long long)base_delay_ms,
+                         (long long)max_delay_ms);
+  client->retry.max_attempts = max_attempts;
+  client->retry.base_delay_ms = base_delay_ms;
+  client->retry.max_delay_ms = max_delay_ms;
+  return PUBRIO_OK;
+}
+
+pubrio_status pubrio_client_set_max_retry_after(pubrio_client *client,
+                                                int64_t max_retry_after_ms,
+                                                pubrio_error *err) {
+  pubrio_status st = check_client(client, err);
+  if (st != PUBRIO_OK)
+    return st;
+  if (max_retry_after_ms < 0)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
+                         "max Retry-After must be >= 0");
+  client->retry.max_retry_after_ms = max_retry_after_ms;
+  return PUBRIO_OK;
+}
+
+pubrio_status pubrio_client_set_retry_unsafe_submit(pubrio_client *client,
+                                                    int enabled,
+                                                    pubrio_error *err) {
+  pubrio_status st = check_client(client, err);
+  if (st == PUBRIO_OK)
+    client->retry.retry_unsafe = enabled != 0;
+  return st;
+}
+
+pubrio_status pubrio_client_set_rate_limit(pubrio_client *client,
+                                           int requests_per_minute,
+                                           pubrio_error *err) {
+  pubrio_status st = check_client(client, err);
+  if (st != PUBRIO_OK)
+    return st;
+  if (requests_per_minute < 0 || requests_per_minute > 1000000)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
+                         "rate limit must be 0..1000000 requests per minute");
+  if (pri_pacer_set_limit(&client->pacer, requests_per_minute) != 0)
+    return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
+  return PUBRIO_OK;
+}
+
+pubrio_status pubrio_client_set_max_response_bytes(pubrio_client *client,
+                                                   size_t max_bytes,
+                                                   pubrio_error *err) {
+  pubrio_status st = check_client(client, err);
+  if (st != PUBRIO_OK)
+    return st;
+  if (max_bytes < 1024)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
+                         "max response size must be at least 1024 bytes");
+  client->max_response_bytes = max_bytes;
+  return PUBRIO_OK;
+}
+
+pubrio_status pubrio_client_set_clock(pubrio_client *client, pubrio_now_fn now,
+                                      pubrio_sleep_fn sleep,
+                                      pubrio_random_fn random, void *userdata,
+                                      pubrio_error *err) {
+  pubrio_status st = check_client(client, err);
+  if (st != PUBRIO_OK)
+    return st;
+  pri_clock_init_default(&client->clock);
+  if (now)
+    client->clock.now = now;
+  if (sleep)
+    client->clock.sleep = sleep;
+  client->clock.random = random;
+  client->clock.userdata = userdata;
+  return PUBRIO_OK;
+}
+
+pubrio_status pubrio_client_set_log(pubrio_client *client,
+                                    pubrio_log_level max_level,
+                                    pubrio_log_fn fn, void *userdata,
+                                    pubrio_error *err) {
+  pubrio_status st = check_client(client, err);
+  if (st != PUBRIO_OK)
+    return st;
+  client->log = fn;
+  client->log_userdata = userdata;
+  client->log_level = max_level;
+  return PUBRIO_OK;
+}
+
+long pubrio_client_connections_opened(const pubrio_client *client) {
+  return client ? client->connections_opened : 0;
+}
+
+void pri_log(pubrio_client *client, pubrio_log_level level, const char *fmt,
+             ...) {
+  if (!client->log || level > client->log_level)
+    return;
+  pri_buf line = {0};
+  va_list ap;
+  va_start(ap, fmt);
+  int rc = pri_buf_vappendf(&line, fmt, ap);
+  va_end(ap);
+  if (rc == 0) {
+    pri_redact(line.data, client->api_key); /* e.g. a body echoing the key */
+    client->log(level, line.data, client->log_userdata);
+  }
+  pri_buf_free(&line);
+}

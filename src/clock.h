@@ -1,0 +1,21 @@
+/* The time source every wait goes through, so tests can replace it. */
+#ifndef PUBRIO_CLOCK_H
+#define PUBRIO_CLOCK_H
+
+#include "pubrio/pubrio.h"
+
+typedef struct pri_clock {
+  pubrio_now_fn now;
+  pubrio_sleep_fn sleep;
+  pubrio_random_fn random;
+  void *userdata;
+  uint64_t rng_state; /* for the default random source */
+} pri_clock;
+
+/* The real monotonic clock, nanosleep and a seeded xorshift. */
+void pri_clock_init_default(pri_clock *clock);
+int64_t pri_clock_now(pri_clock *clock);
+void pri_clock_sleep(pri_clock *clock, int64_t ms);
+double pri_clock_random(pri_clock *clock);
+
+#endif

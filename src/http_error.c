@@ -1,0 +1,99 @@
+#include "http_error.h"
+
+#include "buf.h"
+#include "error.h"
+#include "json.h"
+
+#include <string.h>
+
+pubrio_status pri_status_for_http(long s) {
+  if (s == 400)
+    return PUBRIO_E_BAD_REQUEST;
+  if (s == 401 || s == 403)
+    return PUBRIO_E_UNAUTHORIZED;
+  if (s == 402)
+    return PUBRIO_E_PAYMENT_REQUIRED;
+  if (s == 429)
+    return PUBRIO_E_RATE_LIMITED;
+  if (s >= 500 && s <= 599)
+    return PUBRIO_E_SERVER;
+  return PUBRIO_E_HTTP;
+}
+
+static pubrio_status network_error(pubrio_error *err,
+                                   const pri_http_response *resp,
+                                   const char *url) {
+  switch (resp->kind) {
+  case PRI_NET_CONNECT:
+    return pri_error_set(err, PUBRIO_E_TRANSPORT, "could not connect to %s: %s",
+                         url, resp->error_text);
+  case PRI_NET_TLS:
+  case PRI_NET_CERT:
+    return pri_error_set(err, PUBRIO_E_TLS, "TLS failure with %s: %s", url,
+                         resp->error_text);
+  case PRI_NET_TIMEOUT:
+    return pri_error_set(err, PUBRIO_E_TIMEOUT, "timed out on %s: %s", url,
+                         resp->error_text);
+  case PRI_NET_TOO_LARGE:
+    return pri_error_set(err, PUBRIO_E_RESPONSE_TOO_LARGE,
+                         "the response from %s exceeds the size cap", url);
+  case PRI_NET_NO_MEMORY:
+    return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
+  case PRI_NET_FAILED:
+  case PRI_NET_OK:
+    break;
+  }
+  return pri_error_set(err, PUBRIO_E_TRANSPORT,
+                       "the connection to %s failed: %s%s", url,
+                       resp->error_text,
+                       resp->request_sent ? " (the request may have arrived)"
+                                          : "");
+}
+
+/* One sentence saying what the server sent when it is not JSON. */
+static void describe_body(pri_buf *msg, const pri_http_response *resp,
+                          const pri_api_error *api) {
+  if (api->message) {
+    pri_buf_appendf(msg, ": %s", api->message);
+  } else if (resp->body.len == 0) {
+    pri_buf_append_str(msg, ": empty body");
+  } else if (!api->is_json) {
+    pri_buf_appendf(msg, ": non-JSON body (%s, %zu bytes)",
+                    resp->content_type ? resp->content_type : "no type",
+                    resp->body.len);
+  }
+}
+
+pubrio_status pri_error_from_response(pubrio_error *err,
+                                      const pri_http_response *resp,
+                                      const char *url,
+                                      int64_t retry_after_ms) {
+  if (resp->kind != PRI_NET_OK)
+    return network_error(err, resp, url);
+  pubrio_status status = pri_status_for_http(resp->status);
+  if (!err)
+    return status;
+  pri_api_error api;
+  pri_json_parse_api_error(resp->body.data, resp->body.len, &api);
+  pri_buf msg = {0};
+  pri_buf_appendf(&msg, "HTTP %ld %s from %s", resp->status,
+                  pubrio_status_str(status), url);
+  describe_body(&msg, resp, &api);
+  if (api.has_code)
+    pri_buf_appendf(&msg, " (code %lld)", (long long)api.code);
+  if (resp->status >= 300 && resp->status < 400 && resp->location)
+    pri_buf_appendf(&msg, " (redirect to %s not followed)", resp->location);
+  if (retry_after_ms >= 0)
+    pri_buf_appendf(&msg, " (retry after %lld ms)", (long long)retry_after_ms);
+  if (resp->request_id)
+    pri_buf_appendf(&msg, " [request id %s]", resp->request_id);
+  pri_error_set(err, status, "%s", msg.data ? msg.data : "HTTP error");
+  pri_buf_free(&msg);
+  err->http_status = resp->status;
+  err->api_code = api.has_code ? api.code : 0;
+  err->retry_after_ms = retry_after_ms;
+  pri_error_take(&err->api_message, api.message);
+  pri_error_take(&err->details_json, api.details_json);
+  pri_error_take(&err->request_id, pri_strdup(resp->request_id));
+  return status;
+}

@@ -1,0 +1,18 @@
+/* Turning a failed attempt into a typed pubrio_error. */
+#ifndef PUBRIO_HTTP_ERROR_H
+#define PUBRIO_HTTP_ERROR_H
+
+#include "pubrio/pubrio.h"
+#include "transport.h"
+
+/* The status for an HTTP code outside 2xx. */
+pubrio_status pri_status_for_http(long http_status);
+
+/* Fill @p err from @p resp (a network failure or a non-2xx response) and
+ * return its status. @p url names the endpoint in messages. */
+pubrio_status pri_error_from_response(pubrio_error *err,
+                                      const pri_http_response *resp,
+                                      const char *url,
+                                      int64_t retry_after_ms);
+
+#endif

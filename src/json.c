@@ -1,0 +1,364 @@
+#include "json.h"
+
+#include "buf.h"
+#include "error.h"
+#include "estimate.h"
+#include "request.h"
+#include "result.h"
+#include "uuid.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- request bodies --------------------------------------------------- */
+
+static char *print_and_free(cJSON *root) {
+  char *text = root ? cJSON_PrintUnformatted(root) : NULL;
+  cJSON_Delete(root);
+  return text;
+}
+
+char *pri_json_submit_body(const pubrio_batch_request *request) {
+  cJSON *root = cJSON_CreateObject();
+  cJSON *peoples = cJSON_AddArrayToObject(root, "peoples");
+  cJSON *types = cJSON_AddArrayToObject(root, "people_contact_types");
+  if (!peoples || !types)
+    goto fail;
+  char id[PRI_UUID_STR_LEN + 1];
+  for (size_t i = 0; i < request->people.count; i++) {
+    pri_uuid_format(request->people.items[i], id);
+    /* cJSON >= 1.7.13 appends in O(1) through child->prev. */
+    cJSON *item = cJSON_CreateString(id);
+    if (!item || !cJSON_AddItemToArray(peoples, item)) {
+      cJSON_Delete(item);
+      goto fail;
+    }
+  }
+  const pubrio_contact_type order[] = {PUBRIO_CONTACT_EMAIL_PERSONAL,
+                                       PUBRIO_CONTACT_EMAIL_WORK,
+                                       PUBRIO_CONTACT_PHONE};
+  for (size_t i = 0; i < sizeof order / sizeof *order; i++) {
+    if (!(request->contact_types & order[i]))
+      continue;
+    cJSON *name = cJSON_CreateString(pubrio_contact_type_str(order[i]));
+    if (!name || !cJSON_AddItemToArray(types, name)) {
+      cJSON_Delete(name);
+      goto fail;
+    }
+  }
+  if (request->has_profile_id &&
+      !cJSON_AddNumberToObject(root, "profile_id",
+                               (double)request->profile_id))
+    goto fail;
+  return print_and_free(root);
+fail:
+  cJSON_Delete(root);
+  return NULL;
+}
+
+char *pri_json_query_body(const char *redeem_query_id) {
+  cJSON *root = cJSON_CreateObject();
+  if (!cJSON_AddStringToObject(root, "redeem_query_id", redeem_query_id)) {
+    cJSON_Delete(root);
+    return NULL;
+  }
+  return print_and_free(root);
+}
+
+/* ---- typed readers: every failure names the field --------------------- */
+
+typedef struct reader {
+  pubrio_error *err;
+  pubrio_status status; /* first failure, PUBRIO_OK until then */
+  pri_arena *arena;
+} reader;
+
+static void contract(reader *r, const char *path, const char *key,
+                     const char *expected, const cJSON *got) {
+  if (r->status != PUBRIO_OK)
+    return;
+  const char *kind = !got                 ? "nothing"
+                     : cJSON_IsNull(got)   ? "null"
+                     : cJSON_IsBool(got)   ? "a boolean"
+                     : cJSON_IsNumber(got) ? "a number"
+                     : cJSON_IsString(got) ? "a string"
+                     : cJSON_IsArray(got)  ? "an array"
+                                           : "an object";
+  r->status = pri_error_set(r->err, PUBRIO_E_PROTOCOL,
+                            "response breaks the contract: %s%s%s: expected "
+                            "%s, got %s",
+                            path, key ? "." : "", key ? key : "", expected,
+                            kind);
+}
+
+static void out_of_memory(reader *r) {
+  if (r->status == PUBRIO_OK)
+    r->status = pri_error_set(r->err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
+}
+
+static const cJSON *field(const cJSON *obj, const char *key) {
+  return cJSON_GetObjectItemCaseSensitive(obj, key);
+}
+
+static int is_absent(const cJSON *item) { return !item || cJSON_IsNull(item); }
+
+/* An integral JSON number that fits int64. */
+static int as_int64(const cJSON *item, int64_t *out) {
+  if (!cJSON_IsNumber(item))
+    return 0;
+  double v = item->valuedouble;
+  if (!isfinite(v) || v != floor(v) || v < -9.2e18 || v > 9.2e18)
+    return 0;
+  *out = (int64_t)v;
+  return 1;
+}
+
+/* Optional integer: absent or null leave *has = 0. */
+static void read_opt_int(reader *r, const cJSON *obj, const char *path,
+                         const char *key, int *has, int64_t *out) {
+  const cJSON *item = field(obj, key);
+  *has = 0;
+  if (is_absent(item))
+    return;
+  if (!as_int64(item, out))
+    {
+      contract(r, path, key, "an integer", item);
+      return;
+    }
+  *has = 1;
+}
+
+/* Optional string copied into the arena; NULL when absent or null. */
+static const char *read_opt_str(reader *r, const cJSON *obj, const char *path,
+                                const char *key) {
+  const cJSON *item = field(obj, key);
+  if (is_absent(item))
+    return NULL;
+  if (!cJSON_IsString(item)) {
+    contract(r, path, key, "a string", item);
+    return NULL;
+  }
+  char *copy = pri_arena_strdup(r->arena, item->valuestring);
+  if (!copy)
+    out_of_memory(r);
+  return copy;
+}
+
+static const char *read_uuid(reader *r, const cJSON *obj, const char *path,
+                             const char *key) {
+  const cJSON *item = field(obj, key);
+  uint8_t uuid[16];
+  if (!cJSON_IsString(item) || pri_uuid_parse(item->valuestring, uuid) != 0) {
+    contract(r, path, key, "a UUID string", item);
+    return NULL;
+  }
+  return read_opt_str(r, obj, path, key);
+}
+
+static const cJSON *read_object(reader *r, const cJSON *obj, const char *path,
+                                const char *key) {
+  const cJSON *item = field(obj, key);
+  if (!cJSON_IsObject(item)) {
+    contract(r, path, key, "an object", item);
+    return NULL;
+  }
+  return item;
+}
+
+static cJSON *parse_root(reader *r, const char *body, size_t len) {
+  cJSON *root = body ? cJSON_ParseWithLength(body, len) : NULL;
+  if (!root)
+    r->status = pri_error_set(r->err, PUBRIO_E_PROTOCOL,
+                              "response breaks the contract: the body is not "
+                              "valid JSON (%zu bytes)",
+                              len);
+  else if (!cJSON_IsObject(root))
+    contract(r, "body", NULL, "an object", root);
+  return root;
+}
+
+/* Fill a job from the status object (`data` on submit, `data.query` on
+ * query): the two endpoints share the shape. */
+static void read_job(reader *r, const cJSON *obj, const char *path,
+                     pubrio_batch_job *job) {
+  job->redeem_query_id = read_uuid(r, obj, path, "redeem_query_id");
+  const cJSON *done = field(obj, "is_completed");
+  if (!cJSON_IsBool(done))
+    contract(r, path, "is_completed", "a boolean", done);
+  job->is_completed = cJSON_IsTrue(done);
+  int has_time = 0;
+  read_opt_int(r, obj, path, "estimated_time", &has_time,
+               &job->estimated_time);
+  job->estimated_time_type = read_opt_str(r, obj, path, "estimated_time_type");
+  if (!has_time)
+    job->estimated_time = -1;
+  job->estimated_time_ms =
+      has_time ? pri_estimate_ms(job->estimated_time, job->estimated_time_type)
+               : -1;
+}
+
+pubrio_status pri_json_parse_job(const char *body, size_t len,
+                                 pubrio_batch_job **out, pubrio_error *err) {
+  *out = NULL;
+  pri_job *job = pri_job_new();
+  if (!job)
+    return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
+  reader r = {err, PUBRIO_OK, &job->arena};
+  cJSON *root = parse_root(&r, body, len);
+  const cJSON *data = r.status ? NULL : read_object(&r, root, "body", "data");
+  if (data)
+    read_job(&r, data, "data", &job->pub);
+  cJSON_Delete(root);
+  if (r.status != PUBRIO_OK) {
+    pubrio_batch_job_free(&job->pub);
+    return r.status;
+  }
+  *out = &job->pub;
+  return PUBRIO_OK;
+}
+
+/* ---- query results ---------------------------------------------------- */
+
+static pubrio_contact *read_contacts(reader *r, const cJSON *person,
+                                     const char *key, size_t *count) {
+  const cJSON *list = field(person, key);
+  *count = 0;
+  if (is_absent(list))
+    return NULL;
+  if (!cJSON_IsArray(list)) {
+    contract(r, "data.peoples[]", key, "an array", list);
+    return NULL;
+  }
+  size_t n = (size_t)cJSON_GetArraySize(list);
+  pubrio_contact *contacts = pri_arena_calloc(r->arena, n, sizeof *contacts);
+  if (n && !contacts) {
+    out_of_memory(r);
+    return NULL;
+  }
+  char path[48];
+  snprintf(path, sizeof path, "data.peoples[].%s[]", key);
+  const cJSON *item;
+  cJSON_ArrayForEach(item, list) {
+    if (!cJSON_IsObject(item)) {
+      contract(r, path, NULL, "an object", item);
+      return NULL;
+    }
+    pubrio_contact *c = &contacts[(*count)++];
+    c->value = read_opt_str(r, item, path, "value");
+    c->type_raw = read_opt_str(r, item, path, "type");
+    c->type = pubrio_contact_type_from_str(c->type_raw);
+    c->status = read_opt_str(r, item, path, "status");
+  }
+  return contacts;
+}
+
+static void read_people(reader *r, const cJSON *data, pri_query_result *res) {
+  const cJSON *list = field(data, "peoples");
+  if (is_absent(list))
+    return;
+  if (!cJSON_IsArray(list))
+    {
+      contract(r, "data", "peoples", "an array", list);
+      return;
+    }
+  size_t n = (size_t)cJSON_GetArraySize(list);
+  res->people = pri_arena_calloc(r->arena, n, sizeof *res->people);
+  if (n && !res->people)
+    {
+      out_of_memory(r);
+      return;
+    }
+  const cJSON *item;
+  cJSON_ArrayForEach(item, list) {
+    if (r->status != PUBRIO_OK)
+      return;
+    if (!cJSON_IsObject(item))
+      {
+      contract(r, "data.peoples[]", NULL, "an object", item);
+      return;
+    }
+    pri_person *p = &res->people[res->pub.people_count++];
+    p->pub.people_search_id =
+        read_uuid(r, item, "data.peoples[]", "people_search_id");
+    p->emails = read_contacts(r, item, "emails", &p->pub.email_count);
+    p->phones = read_contacts(r, item, "phones", &p->pub.phone_count);
+  }
+}
+
+pubrio_status pri_json_parse_query(const char *body, size_t len,
+                                   pubrio_query_result **out,
+                                   pubrio_error *err) {
+  *out = NULL;
+  pri_query_result *res = pri_query_result_new();
+  if (!res)
+    return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
+  reader r = {err, PUBRIO_OK, &res->arena};
+  pubrio_batch_job *job = pri_arena_alloc(&res->arena, sizeof *job);
+  if (!job)
+    out_of_memory(&r);
+  res->pub.query = job;
+  cJSON *root = r.status ? NULL : parse_root(&r, body, len);
+  const cJSON *data = r.status ? NULL : read_object(&r, root, "body", "data");
+  const cJSON *query = data ? read_object(&r, data, "data", "query") : NULL;
+  if (query)
+    read_job(&r, query, "data.query", job);
+  const cJSON *profile = r.status ? NULL : field(data, "profile");
+  if (!is_absent(profile) && !cJSON_IsObject(profile))
+    contract(&r, "data", "profile", "an object", profile);
+  else if (profile) {
+    pubrio_query_result *p = &res->pub;
+    read_opt_int(&r, profile, "data.profile", "credit", &p->has_credit,
+                 &p->credit);
+    read_opt_int(&r, profile, "data.profile", "topup_credit",
+                 &p->has_topup_credit, &p->topup_credit);
+    read_opt_int(&r, profile, "data.profile", "total_charged_credit",
+                 &p->has_total_charged_credit, &p->total_charged_credit);
+  }
+  if (r.status == PUBRIO_OK)
+    read_people(&r, data, res);
+  cJSON_Delete(root);
+  if (r.status != PUBRIO_OK) {
+    pubrio_query_result_free(&res->pub);
+    return r.status;
+  }
+  *out = &res->pub;
+  return PUBRIO_OK;
+}
+
+/* ---- error bodies ----------------------------------------------------- */
+
+void pri_json_parse_api_error(const char *body, size_t len,
+                              pri_api_error *out) {
+  memset(out, 0, sizeof *out);
+  cJSON *root = body && len ? cJSON_ParseWithLength(body, len) : NULL;
+  if (!cJSON_IsObject(root)) {
+    cJSON_Delete(root);
+    return;
+  }
+  out->is_json = 1;
+  out->has_code = as_int64(field(root, "code"), &out->code);
+  const cJSON *message = field(root, "message");
+  const cJSON *error = field(root, "error");
+  if (cJSON_IsObject(error) && !cJSON_IsString(message))
+    message = field(error, "message"); /* {"error": {"message": ...}} */
+  else if (!cJSON_IsString(message))
+    message = error;
+  if (cJSON_IsString(message))
+    out->message = pri_strdup(message->valuestring);
+  const cJSON *details = field(root, "details");
+  if (details && !cJSON_IsNull(details)) {
+    char *text = cJSON_PrintUnformatted(details);
+    out->details_json = pri_strdup(text); /* ours: freed with free() */
+    cJSON_free(text);
+  }
+  cJSON_Delete(root);
+}
+
+void pri_api_error_free(pri_api_error *api_error) {
+  free(api_error->message);
+  free(api_error->details_json);
+  memset(api_error, 0, sizeof *api_error);
+}

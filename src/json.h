@@ -1,0 +1,35 @@
+/* Request bodies out, typed results in. Knows cJSON; never touches curl. */
+#ifndef PUBRIO_JSON_H
+#define PUBRIO_JSON_H
+
+#include "pubrio/pubrio.h"
+
+#include <stddef.h>
+
+/* Bodies for the two endpoints; NULL when out of memory. Caller frees. */
+char *pri_json_submit_body(const pubrio_batch_request *request);
+char *pri_json_query_body(const char *redeem_query_id);
+
+/* Parse a 2xx body. A body that breaks the contract is PUBRIO_E_PROTOCOL
+ * with a message naming the field. */
+pubrio_status pri_json_parse_job(const char *body, size_t len,
+                                 pubrio_batch_job **out, pubrio_error *err);
+pubrio_status pri_json_parse_query(const char *body, size_t len,
+                                   pubrio_query_result **out,
+                                   pubrio_error *err);
+
+/* What an error body says: 400 {code, message, details}, 429/500 {error}. */
+typedef struct pri_api_error {
+  int is_json;        /* body was a JSON object */
+  int has_code;
+  int64_t code;
+  char *message;      /* `message`, else `error` */
+  char *details_json; /* `details` re-serialised */
+} pri_api_error;
+
+/* Never fails: fields it cannot read stay empty (OOM included). */
+void pri_json_parse_api_error(const char *body, size_t len,
+                              pri_api_error *out);
+void pri_api_error_free(pri_api_error *api_error);
+
+#endif

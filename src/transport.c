@@ -1,0 +1,216 @@
+#include "transport.h"
+
+#include <curl/curl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+struct pri_transport {
+  CURL *curl;
+  struct curl_slist *headers; /* holds the key: wiped before free */
+};
+
+/* libcurl wants one global init before any handle; doing it here, once,
+ * spares our users a global init call of their own. */
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static CURLcode curl_init_result = CURLE_FAILED_INIT;
+static void init_curl(void) {
+  curl_init_result = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+static void wipe_headers(struct curl_slist *list) {
+  for (struct curl_slist *h = list; h; h = h->next)
+    pri_wipe(h->data, strlen(h->data));
+  curl_slist_free_all(list);
+}
+
+pri_transport *pri_transport_new(const char *api_key) {
+  pthread_once(&curl_once, init_curl);
+  if (curl_init_result != CURLE_OK)
+    return NULL;
+  pri_transport *t = calloc(1, sizeof *t);
+  if (!t)
+    return NULL;
+  t->curl = curl_easy_init();
+  pri_buf key_header = {0};
+  if (t->curl && pri_buf_appendf(&key_header, "pubrio-api-key: %s", api_key) == 0) {
+    const char *fixed[] = {key_header.data, "Content-Type: application/json",
+                           "Accept: application/json",
+                           "Expect:" /* no 100-continue round trip */};
+    for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++) {
+      struct curl_slist *next = curl_slist_append(t->headers, fixed[i]);
+      if (!next) {
+        wipe_headers(t->headers);
+        t->headers = NULL;
+        break;
+      }
+      t->headers = next;
+    }
+  }
+  if (key_header.data)
+    pri_wipe(key_header.data, key_header.len);
+  pri_buf_free(&key_header);
+  if (!t->curl || !t->headers) {
+    pri_transport_free(t);
+    return NULL;
+  }
+  return t;
+}
+
+void pri_transport_free(pri_transport *transport) {
+  if (!transport)
+    return;
+  curl_easy_cleanup(transport->curl);
+  wipe_headers(transport->headers);
+  free(transport);
+}
+
+void pri_http_response_reset(pri_http_response *resp) {
+  pri_buf body = resp->body;
+  resp->body = (pri_buf){0};
+  pri_http_response_free(resp);
+  pri_buf_reset(&body);
+  resp->body = body; /* keep the allocation for the next attempt */
+}
+
+void pri_http_response_free(pri_http_response *resp) {
+  pri_buf_free(&resp->body);
+  free(resp->content_type);
+  free(resp->request_id);
+  free(resp->retry_after);
+  free(resp->retry_after_ms);
+  free(resp->location);
+  memset(resp, 0, sizeof *resp);
+}
+
+typedef struct capture {
+  pri_http_response *resp;
+  size_t max_body;
+  int too_large;
+  int no_memory;
+} capture;
+
+static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata) {
+  capture *cap = userdata;
+  size_t n = size * nmemb;
+  if (cap->resp->body.len + n > cap->max_body) {
+    cap->too_large = 1;
+    return 0; /* makes curl abort with CURLE_WRITE_ERROR */
+  }
+  if (pri_buf_append(&cap->resp->body, data, n) != 0) {
+    cap->no_memory = 1;
+    return 0;
+  }
+  return n;
+}
+
+/* Store a header's trimmed value in *slot when its name matches. */
+static int take_header(const char *line, size_t len, const char *name,
+                       char **slot) {
+  size_t name_len = strlen(name);
+  if (len <= name_len || line[name_len] != ':' ||
+      strncasecmp(line, name, name_len) != 0)
+    return 0;
+  const char *v = line + name_len + 1;
+  const char *end = line + len;
+  while (v < end && (*v == ' ' || *v == '\t'))
+    v++;
+  while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
+    end--;
+  free(*slot);
+  *slot = pri_strndup(v, (size_t)(end - v));
+  return 1;
+}
+
+static size_t on_header(char *line, size_t size, size_t nmemb, void *userdata) {
+  capture *cap = userdata;
+  pri_http_response *r = cap->resp;
+  size_t len = size * nmemb;
+  if (len >= 5 && strncmp(line, "HTTP/", 5) == 0) {
+    /* A new response (after 1xx): forget the previous one's headers. */
+    pri_http_response_reset(r);
+    return len;
+  }
+  const char *names[] = {"content-type", "x-request-id", "request-id",
+                         "retry-after",  "retry-after-ms", "location"};
+  char **slots[] = {&r->content_type, &r->request_id,     &r->request_id,
+                    &r->retry_after,  &r->retry_after_ms, &r->location};
+  for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+    if (take_header(line, len, names[i], slots[i]))
+      break;
+  return len;
+}
+
+static pri_net_kind classify(CURLcode code, const capture *cap) {
+  if (cap->no_memory || code == CURLE_OUT_OF_MEMORY)
+    return PRI_NET_NO_MEMORY;
+  if (cap->too_large || code == CURLE_FILESIZE_EXCEEDED)
+    return PRI_NET_TOO_LARGE;
+  switch (code) {
+  case CURLE_OK: return PRI_NET_OK;
+  case CURLE_COULDNT_RESOLVE_HOST:
+  case CURLE_COULDNT_RESOLVE_PROXY:
+  case CURLE_COULDNT_CONNECT: return PRI_NET_CONNECT;
+  case CURLE_SSL_CONNECT_ERROR: return PRI_NET_TLS;
+  case CURLE_PEER_FAILED_VERIFICATION:
+  case CURLE_SSL_CACERT_BADFILE:
+  case CURLE_SSL_CERTPROBLEM:
+  case CURLE_SSL_ISSUER_ERROR:
+  case CURLE_SSL_PINNEDPUBKEYNOTMATCH: return PRI_NET_CERT;
+  case CURLE_OPERATION_TIMEDOUT: return PRI_NET_TIMEOUT;
+  default: return PRI_NET_FAILED;
+  }
+}
+
+pri_net_kind pri_transport_post(pri_transport *t,
+                                const pri_transport_config *cfg,
+                                const char *url, const char *body,
+                                size_t body_len, pri_http_response *resp) {
+  pri_http_response_reset(resp);
+  capture cap = {resp, cfg->max_body_bytes, 0, 0};
+  CURL *c = t->curl;
+  char errbuf[CURL_ERROR_SIZE] = "";
+  curl_easy_reset(c); /* keeps the connection cache: keep-alive survives */
+  curl_easy_setopt(c, CURLOPT_URL, url);
+  curl_easy_setopt(c, CURLOPT_POST, 1L);
+  curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+  curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, t->headers);
+  curl_easy_setopt(c, CURLOPT_USERAGENT, cfg->user_agent);
+  curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)cfg->connect_timeout_ms);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)cfg->total_timeout_ms);
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L); /* safe in threaded programs */
+  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L); /* the key stays home */
+  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+  if (cfg->ca_file)
+    curl_easy_setopt(c, CURLOPT_CAINFO, cfg->ca_file);
+  if (cfg->ca_path)
+    curl_easy_setopt(c, CURLOPT_CAPATH, cfg->ca_path);
+  curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
+                   (curl_off_t)cfg->max_body_bytes);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &cap);
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &cap);
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+
+  CURLcode code = curl_easy_perform(c);
+  long request_size = 0;
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status);
+  curl_easy_getinfo(c, CURLINFO_REQUEST_SIZE, &request_size);
+  curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &resp->new_connections);
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, NULL); /* errbuf leaves scope */
+  resp->kind = classify(code, &cap);
+  resp->request_sent = resp->kind == PRI_NET_OK || request_size > 0;
+  if (resp->kind != PRI_NET_OK)
+    snprintf(resp->error_text, sizeof resp->error_text, "%s",
+             errbuf[0] ? errbuf : curl_easy_strerror(code));
+  if (!resp->body.data)
+    pri_buf_append(&resp->body, "", 0);
+  return resp->kind;
+}

@@ -1,0 +1,63 @@
+/* libcurl: one reused easy handle, headers, timeouts, TLS, body capture.
+ * Knows nothing of JSON or of retry policy. */
+#ifndef PUBRIO_TRANSPORT_H
+#define PUBRIO_TRANSPORT_H
+
+#include "buf.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* How an attempt ended, as far as the network is concerned. */
+typedef enum pri_net_kind {
+  PRI_NET_OK = 0,    /* an HTTP response arrived (any status) */
+  PRI_NET_CONNECT,   /* DNS or connect failure */
+  PRI_NET_TLS,       /* TLS handshake failure */
+  PRI_NET_CERT,      /* certificate rejected: retrying will not help */
+  PRI_NET_TIMEOUT,   /* connect or total timeout */
+  PRI_NET_FAILED,    /* reset, closed mid-body, protocol error */
+  PRI_NET_TOO_LARGE, /* body over the cap */
+  PRI_NET_NO_MEMORY
+} pri_net_kind;
+
+typedef struct pri_http_response {
+  pri_net_kind kind;
+  int request_sent;    /* some bytes of the request may have left: on failure
+                          the server may have acted on it */
+  long status;         /* HTTP status, 0 when none */
+  long new_connections;/* connections opened for this attempt */
+  pri_buf body;
+  char *content_type;
+  char *request_id;    /* x-request-id or request-id */
+  char *retry_after;   /* raw Retry-After */
+  char *retry_after_ms;/* raw retry-after-ms */
+  char *location;
+  char error_text[256];/* curl's words on failure */
+} pri_http_response;
+
+void pri_http_response_reset(pri_http_response *resp);
+void pri_http_response_free(pri_http_response *resp);
+
+typedef struct pri_transport_config {
+  const char *user_agent;
+  int64_t connect_timeout_ms;
+  int64_t total_timeout_ms;
+  size_t max_body_bytes;
+  const char *ca_file; /* NULL: system store */
+  const char *ca_path;
+} pri_transport_config;
+
+typedef struct pri_transport pri_transport;
+
+/* NULL when out of memory or curl cannot start. The key header is built once
+ * and wiped on free. */
+pri_transport *pri_transport_new(const char *api_key);
+void pri_transport_free(pri_transport *transport);
+
+/* POST @p body to @p url; fills @p resp (reset first). Returns resp->kind. */
+pri_net_kind pri_transport_post(pri_transport *transport,
+                                const pri_transport_config *config,
+                                const char *url, const char *body,
+                                size_t body_len, pri_http_response *resp);
+
+#endif

@@ -1,0 +1,15 @@
+/* Canonical UUID text <-> 16 bytes. */
+#ifndef PUBRIO_UUID_H
+#define PUBRIO_UUID_H
+
+#include <stdint.h>
+
+#define PRI_UUID_STR_LEN 36
+
+/* Parse exactly 8-4-4-4-12 hex digits (either case), nothing before or after.
+ * Returns 0 on success, -1 otherwise. */
+int pri_uuid_parse(const char *text, uint8_t out[16]);
+/* Write the lower-case canonical form and a NUL into @p out. */
+void pri_uuid_format(const uint8_t uuid[16], char out[PRI_UUID_STR_LEN + 1]);
+
+#endif
