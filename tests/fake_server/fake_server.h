@@ -1,0 +1,73 @@
+/* A fake Pubrio API on libmicrohttpd, for tests, the demo and other
+ * languages' tests. It listens on 127.0.0.1 only, checks requests against the
+ * contract like the real API, records them, and can be scripted to fail. */
+#ifndef PUBRIO_FAKE_SERVER_H
+#define PUBRIO_FAKE_SERVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct fake_server_options {
+  const char *api_key;         /* expected key; NULL: "test-key" */
+  uint16_t port;               /* 0: any free port */
+  const char *prefix;          /* path prefix, e.g. "/gateway"; NULL: none */
+  int complete_after_polls;    /* queries before a batch completes; 0: first */
+  int64_t complete_after_ms;   /* and time since submit; 0: none */
+  int estimated_time;          /* seconds announced on submit */
+  int rate_limit_per_minute;   /* fixed window; 0: unlimited */
+  const char *tls_cert_pem;    /* both set: HTTPS */
+  const char *tls_key_pem;
+} fake_server_options;
+
+#define FAKE_SERVER_DEFAULTS {NULL, 0, NULL, 0, 0, 2, 0, NULL, NULL}
+
+typedef struct fake_server fake_server;
+
+/* NULL on failure (reason on stderr). */
+fake_server *fake_server_start(const fake_server_options *options);
+void fake_server_stop(fake_server *server);
+/* "http://127.0.0.1:PORT" plus the prefix; lives as long as the server. */
+const char *fake_server_url(const fake_server *server);
+uint16_t fake_server_port(const fake_server *server);
+
+typedef enum fake_fault {
+  FAKE_FAULT_NONE = 0,
+  FAKE_FAULT_CLOSE_MID_BODY, /* announce a length, send half, close */
+  FAKE_FAULT_HUGE_BODY       /* stream huge_bytes of JSON-ish filler */
+} fake_fault;
+
+/* A scripted answer, used instead of the normal one for the next `times`
+ * requests to `path` (NULL: any). Strings are copied. */
+typedef struct fake_reply {
+  const char *path;         /* "/redeem/people/batch" or ".../query" */
+  int status;
+  const char *body;         /* NULL: empty */
+  const char *content_type; /* NULL: application/json */
+  const char *header_name;  /* one extra header, e.g. "Retry-After" */
+  const char *header_value;
+  int delay_ms;             /* wait before answering */
+  fake_fault fault;
+  size_t huge_bytes;
+  int times;                /* 0 counts as 1 */
+} fake_reply;
+
+void fake_server_push_reply(fake_server *server, const fake_reply *reply);
+
+/* One recorded request; strings are copies the caller releases with
+ * fake_request_clear(). */
+typedef struct fake_request {
+  char *method;
+  char *path;
+  char *api_key;      /* NULL when the header was missing */
+  char *content_type;
+  char *accept;
+  char *user_agent;
+  char *body;
+} fake_request;
+
+size_t fake_server_request_count(fake_server *server, const char *path);
+/* Copy request @p index (in arrival order); 0, or -1 when out of range. */
+int fake_server_request(fake_server *server, size_t index, fake_request *out);
+void fake_request_clear(fake_request *request);
+
+#endif
