@@ -49,10 +49,13 @@ char *pri_json_submit_body(const pubrio_batch_request *request) {
       goto fail;
     }
   }
-  if (request->has_profile_id &&
-      !cJSON_AddNumberToObject(root, "profile_id",
-                               (double)request->profile_id))
-    goto fail;
+  if (request->has_profile_id) {
+    /* cJSON prints numbers as doubles; ids above 2^53 need exact digits. */
+    char digits[24];
+    snprintf(digits, sizeof digits, "%lld", (long long)request->profile_id);
+    if (!cJSON_AddRawToObject(root, "profile_id", digits))
+      goto fail;
+  }
   return print_and_free(root);
 fail:
   cJSON_Delete(root);

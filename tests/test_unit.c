@@ -1,0 +1,337 @@
+/* Pure logic, no network: UUIDs, the builder's validation, time units,
+ * the retry policy, pacing, redaction. */
+#include "buf.h"
+#include "estimate.h"
+#include "pacer.h"
+#include "pubrio/pubrio.h"
+#include "retry.h"
+#include "uuid.h"
+#include "uuid_set.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void uuid_accepts_canonical_forms(void **state) {
+  (void)state;
+  uint8_t u[16];
+  char text[37];
+  assert_int_equal(pri_uuid_parse("540574d1-5a4b-4c8e-9b0a-8f3e2f1d7c11", u), 0);
+  pri_uuid_format(u, text);
+  assert_string_equal(text, "540574d1-5a4b-4c8e-9b0a-8f3e2f1d7c11");
+  assert_int_equal(pri_uuid_parse("540574D1-5A4B-4C8E-9B0A-8F3E2F1D7C11", u), 0);
+  pri_uuid_format(u, text);
+  assert_string_equal(text, "540574d1-5a4b-4c8e-9b0a-8f3e2f1d7c11");
+}
+
+static void uuid_rejects_everything_else(void **state) {
+  (void)state;
+  const char *bad[] = {
+      "",
+      "540574d1-5a4b-4c8e-9b0a-8f3e2f1d7c1",    /* short */
+      "540574d1-5a4b-4c8e-9b0a-8f3e2f1d7c111",  /* long */
+      "540574d15a4b4c8e9b0a8f3e2f1d7c11",       /* no dashes */
+      "{540574d1-5a4b-4c8e-9b0a-8f3e2f1d7c11}", /* braces */
+      " 540574d1-5a4b-4c8e-9b0a-8f3e2f1d7c11",  /* space */
+      "540574d1-5a4b-4c8e-9b0a-8f3e2f1d7c1g",   /* not hex */
+      "540574d1_5a4b-4c8e-9b0a-8f3e2f1d7c11",   /* wrong separator */
+      "540574d-15a4b-4c8e-9b0a-8f3e2f1d7c11",   /* dash misplaced */
+      "urn:uuid:540574d1-5a4b-4c8e-9b0a-8f3e",
+  };
+  uint8_t u[16];
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+    if (pri_uuid_parse(bad[i], u) == 0)
+      fail_msg("accepted \"%s\"", bad[i]);
+  assert_int_equal(pri_uuid_parse(NULL, u), -1);
+}
+
+static void uuid_set_dedups_and_keeps_order(void **state) {
+  (void)state;
+  pri_uuid_set set = {0};
+  uint8_t u[16] = {0};
+  for (int round = 0; round < 2; round++)
+    for (uint32_t i = 0; i < 5000; i++) {
+      memcpy(u, &i, sizeof i);
+      assert_int_equal(pri_uuid_set_add(&set, u), round == 0 ? 1 : 0);
+    }
+  assert_int_equal(set.count, 5000);
+  for (uint32_t i = 0; i < 5000; i++) {
+    uint32_t v;
+    memcpy(&v, set.items[i], sizeof v);
+    assert_int_equal(v, i);
+  }
+  pri_uuid_set_free(&set);
+}
+
+static void builder_names_the_bad_id(void **state) {
+  (void)state;
+  pubrio_batch_request *req = NULL;
+  pubrio_error err = {0};
+  assert_int_equal(pubrio_batch_request_new(&req, &err), PUBRIO_OK);
+  assert_int_equal(pubrio_batch_request_add_person(req, "not-a-uuid", &err),
+                   PUBRIO_E_INVALID_ARGUMENT);
+  assert_int_equal(err.status, PUBRIO_E_INVALID_ARGUMENT);
+  assert_non_null(strstr(err.message, "\"not-a-uuid\""));
+  assert_int_equal(pubrio_batch_request_add_person(req, NULL, &err),
+                   PUBRIO_E_INVALID_ARGUMENT);
+  /* All or nothing: the good id before the bad one is not kept. */
+  const char *ids[] = {"540574d1-5a4b-4c8e-9b0a-8f3e2f1d7c11", "xyz"};
+  assert_int_equal(pubrio_batch_request_add_people(req, ids, 2, &err),
+                   PUBRIO_E_INVALID_ARGUMENT);
+  assert_non_null(strstr(err.message, "index 1"));
+  assert_int_equal(pubrio_batch_request_people_count(req), 0);
+  /* A very long bad id is quoted short. */
+  char longid[500];
+  memset(longid, 'a', sizeof longid - 1);
+  longid[sizeof longid - 1] = '\0';
+  assert_int_equal(pubrio_batch_request_add_person(req, longid, &err),
+                   PUBRIO_E_INVALID_ARGUMENT);
+  assert_true(strlen(err.message) < 200);
+  pubrio_error_clear(&err);
+  pubrio_batch_request_free(req);
+}
+
+static void builder_checks_types_and_profile(void **state) {
+  (void)state;
+  pubrio_batch_request *req = NULL;
+  pubrio_error err = {0};
+  assert_int_equal(pubrio_batch_request_new(&req, NULL), PUBRIO_OK);
+  assert_int_equal(pubrio_batch_request_add_contact_types(req, 0, &err),
+                   PUBRIO_E_INVALID_ARGUMENT);
+  assert_int_equal(pubrio_batch_request_add_contact_types(req, 8, &err),
+                   PUBRIO_E_INVALID_ARGUMENT);
+  assert_int_equal(pubrio_batch_request_add_contact_types(
+                       req, PUBRIO_CONTACT_PHONE | PUBRIO_CONTACT_EMAIL_WORK,
+                       &err),
+                   PUBRIO_OK);
+  assert_int_equal(pubrio_batch_request_contact_types(req),
+                   PUBRIO_CONTACT_PHONE | PUBRIO_CONTACT_EMAIL_WORK);
+  assert_int_equal(pubrio_batch_request_set_profile_id(req, -1, &err),
+                   PUBRIO_E_INVALID_ARGUMENT);
+  assert_int_equal(pubrio_batch_request_add_person(NULL, "x", &err),
+                   PUBRIO_E_INVALID_ARGUMENT);
+  pubrio_error_clear(&err);
+  pubrio_batch_request_free(req);
+  pubrio_batch_request_free(NULL);
+}
+
+static void contact_type_names_round_trip(void **state) {
+  (void)state;
+  const pubrio_contact_type all[] = {PUBRIO_CONTACT_EMAIL_PERSONAL,
+                                     PUBRIO_CONTACT_EMAIL_WORK,
+                                     PUBRIO_CONTACT_PHONE};
+  for (size_t i = 0; i < 3; i++)
+    assert_int_equal(pubrio_contact_type_from_str(pubrio_contact_type_str(all[i])),
+                     all[i]);
+  assert_null(pubrio_contact_type_str(PUBRIO_CONTACT_UNKNOWN));
+  assert_int_equal(pubrio_contact_type_from_str("fax"), PUBRIO_CONTACT_UNKNOWN);
+  assert_int_equal(pubrio_contact_type_from_str(NULL), PUBRIO_CONTACT_UNKNOWN);
+}
+
+static void status_names_are_distinct(void **state) {
+  (void)state;
+  for (int a = PUBRIO_OK; a <= PUBRIO_E_CANCELLED; a++)
+    for (int b = a + 1; b <= PUBRIO_E_CANCELLED; b++)
+      assert_string_not_equal(pubrio_status_str((pubrio_status)a),
+                              pubrio_status_str((pubrio_status)b));
+  assert_string_equal(pubrio_status_str((pubrio_status)999), "unknown status");
+  assert_string_equal(pubrio_version(), PUBRIO_VERSION);
+}
+
+static void estimate_units(void **state) {
+  (void)state;
+  assert_int_equal(pri_estimate_ms(6, "second"), 6000);
+  assert_int_equal(pri_estimate_ms(6, "seconds"), 6000);
+  assert_int_equal(pri_estimate_ms(2, "minute"), 120000);
+  assert_int_equal(pri_estimate_ms(1, "HOUR"), 3600000);
+  assert_int_equal(pri_estimate_ms(250, "ms"), 250);
+  assert_int_equal(pri_estimate_ms(6, "fortnight"), 6000); /* unknown: s */
+  assert_int_equal(pri_estimate_ms(6, NULL), 6000);
+  assert_int_equal(pri_estimate_ms(-5, "second"), 0);
+  assert_int_equal(pri_estimate_ms(INT64_MAX / 10, "hour"), INT64_MAX);
+}
+
+static const pri_retry_policy policy = PRI_RETRY_DEFAULTS;
+
+static int64_t delay_for(int idempotent, pri_outcome_kind kind, long status,
+                         int64_t retry_after, int attempts) {
+  pri_outcome o = {kind, status, retry_after};
+  return pri_retry_delay_ms(&policy, idempotent, &o, attempts, 0.0);
+}
+
+static void retry_submit_only_when_provably_unprocessed(void **state) {
+  (void)state;
+  /* Submit (not idempotent). */
+  assert_true(delay_for(0, PRI_OUTCOME_HTTP, 429, -1, 1) >= 0);
+  assert_true(delay_for(0, PRI_OUTCOME_NOT_SENT, 0, -1, 1) >= 0);
+  assert_int_equal(delay_for(0, PRI_OUTCOME_HTTP, 500, -1, 1), -1);
+  assert_int_equal(delay_for(0, PRI_OUTCOME_HTTP, 503, -1, 1), -1);
+  assert_int_equal(delay_for(0, PRI_OUTCOME_HTTP, 408, -1, 1), -1);
+  assert_int_equal(delay_for(0, PRI_OUTCOME_TIMEOUT, 0, -1, 1), -1);
+  assert_int_equal(delay_for(0, PRI_OUTCOME_SENT_FAILED, 0, -1, 1), -1);
+  assert_int_equal(delay_for(0, PRI_OUTCOME_HTTP, 400, -1, 1), -1);
+  assert_int_equal(delay_for(0, PRI_OUTCOME_FATAL, 0, -1, 1), -1);
+  /* Query (idempotent). */
+  assert_true(delay_for(1, PRI_OUTCOME_HTTP, 500, -1, 1) >= 0);
+  assert_true(delay_for(1, PRI_OUTCOME_HTTP, 408, -1, 1) >= 0);
+  assert_true(delay_for(1, PRI_OUTCOME_TIMEOUT, 0, -1, 1) >= 0);
+  assert_true(delay_for(1, PRI_OUTCOME_SENT_FAILED, 0, -1, 1) >= 0);
+  assert_int_equal(delay_for(1, PRI_OUTCOME_HTTP, 401, -1, 1), -1);
+  assert_int_equal(delay_for(1, PRI_OUTCOME_HTTP, 402, -1, 1), -1);
+  /* Opting in makes the submit retry like the query. */
+  pri_retry_policy unsafe = policy;
+  unsafe.retry_unsafe = 1;
+  pri_outcome o = {PRI_OUTCOME_HTTP, 500, -1};
+  assert_true(pri_retry_delay_ms(&unsafe, 0, &o, 1, 0.0) >= 0);
+}
+
+static void retry_backoff_and_budget(void **state) {
+  (void)state;
+  pri_outcome o = {PRI_OUTCOME_HTTP, 503, -1};
+  /* Equal jitter: [d/2, d) for d = 500, 1000, ... capped at 8000. */
+  assert_int_equal(pri_retry_delay_ms(&policy, 1, &o, 1, 0.0), 250);
+  assert_int_equal(pri_retry_delay_ms(&policy, 1, &o, 1, 0.999), 499);
+  assert_int_equal(pri_retry_delay_ms(&policy, 1, &o, 2, 0.0), 500);
+  assert_int_equal(pri_retry_delay_ms(&policy, 1, &o, 3, 0.0), -1); /* budget */
+  pri_retry_policy many = policy;
+  many.max_attempts = 20;
+  assert_int_equal(pri_retry_delay_ms(&many, 1, &o, 10, 0.0), 4000);
+  assert_int_equal(pri_retry_delay_ms(&many, 1, &o, 19, 0.5), 6000);
+  /* Retry-After wins over backoff, up to the cap. */
+  assert_int_equal(delay_for(0, PRI_OUTCOME_HTTP, 429, 7000, 1), 7000);
+  assert_int_equal(delay_for(0, PRI_OUTCOME_HTTP, 429, 60000, 1), 60000);
+  assert_int_equal(delay_for(0, PRI_OUTCOME_HTTP, 429, 60001, 1), -1);
+}
+
+static void retry_after_parsing(void **state) {
+  (void)state;
+  time_t now = 1700000000; /* Tue, 14 Nov 2023 22:13:20 GMT */
+  assert_int_equal(pri_retry_after_parse("3", NULL, now), 3000);
+  assert_int_equal(pri_retry_after_parse(" 0 ", NULL, now), 0);
+  assert_int_equal(pri_retry_after_parse("3", "1500", now), 1500);
+  assert_int_equal(pri_retry_after_parse(NULL, "250", now), 250);
+  assert_int_equal(pri_retry_after_parse("Tue, 14 Nov 2023 22:13:50 GMT", NULL,
+                                         now),
+                   30000);
+  assert_int_equal(pri_retry_after_parse("Tue, 14 Nov 2023 22:00:00 GMT", NULL,
+                                         now),
+                   0);
+  assert_int_equal(pri_retry_after_parse("soon", NULL, now), -1);
+  assert_int_equal(pri_retry_after_parse("-5", NULL, now), -1);
+  assert_int_equal(pri_retry_after_parse(NULL, NULL, now), -1);
+  assert_int_equal(pri_retry_after_parse("99999999999999999999", NULL, now),
+                   -1);
+}
+
+static void pacer_keeps_any_minute_under_limit(void **state) {
+  (void)state;
+  pri_pacer p = {0};
+  assert_int_equal(pri_pacer_wait_ms(&p, 0), 0); /* off */
+  assert_int_equal(pri_pacer_set_limit(&p, 3), 0);
+  int64_t t = 1000;
+  for (int i = 0; i < 3; i++) {
+    assert_int_equal(pri_pacer_wait_ms(&p, t), 0);
+    pri_pacer_record(&p, t);
+    t += 10;
+  }
+  /* Fourth must wait until the first is a minute old. */
+  assert_int_equal(pri_pacer_wait_ms(&p, t), 1000 + 60000 - t);
+  t = 61000;
+  assert_int_equal(pri_pacer_wait_ms(&p, t), 0);
+  pri_pacer_record(&p, t);
+  /* Now the oldest of the last three is 1010. */
+  assert_int_equal(pri_pacer_wait_ms(&p, t), 10);
+  pri_pacer_free(&p);
+}
+
+static void redaction_masks_every_copy(void **state) {
+  (void)state;
+  char text[] = "key=sk_live_1 and again sk_live_1.";
+  pri_redact(text, "sk_live_1");
+  assert_string_equal(text, "key=********* and again *********.");
+  pri_redact(text, "");
+  pri_redact(NULL, "x");
+}
+
+static void buffers_grow(void **state) {
+  (void)state;
+  pri_buf b = {0};
+  for (int i = 0; i < 1000; i++)
+    assert_int_equal(pri_buf_appendf(&b, "%d,", i), 0);
+  assert_int_equal(strncmp(b.data, "0,1,2,", 6), 0);
+  char *s = pri_buf_steal(&b);
+  assert_null(b.data);
+  free(s);
+  pri_buf empty = {0};
+  s = pri_buf_steal(&empty);
+  assert_string_equal(s, "");
+  free(s);
+}
+
+static void client_config_is_validated(void **state) {
+  (void)state;
+  pubrio_client *c = NULL;
+  pubrio_error err = {0};
+  unsetenv("PUBRIO_API_KEY");
+  assert_int_equal(pubrio_client_new(&c, NULL, &err), PUBRIO_E_NO_API_KEY);
+  assert_null(c);
+  assert_int_equal(pubrio_client_new(&c, "", &err), PUBRIO_E_NO_API_KEY);
+  assert_int_equal(pubrio_client_new(&c, "a\r\nX-Evil: 1", &err),
+                   PUBRIO_E_INVALID_ARGUMENT);
+  assert_null(strstr(err.message, "Evil"));
+  setenv("PUBRIO_API_KEY", "env-key", 1);
+  setenv("PUBRIO_BASE_URL", "http://127.0.0.1:9/gw/", 1);
+  assert_int_equal(pubrio_client_new(&c, NULL, &err), PUBRIO_OK);
+  assert_string_equal(pubrio_client_base_url(c), "http://127.0.0.1:9/gw");
+  unsetenv("PUBRIO_BASE_URL");
+  const char *bad_urls[] = {"ftp://x", "file:///etc/passwd", "no-scheme",
+                            "http://x/?q=1", "http://x/#f", "", "http://a b"};
+  for (size_t i = 0; i < sizeof bad_urls / sizeof *bad_urls; i++)
+    if (pubrio_client_set_base_url(c, bad_urls[i], &err) !=
+        PUBRIO_E_INVALID_ARGUMENT)
+      fail_msg("accepted base URL \"%s\"", bad_urls[i]);
+  assert_string_equal(pubrio_client_base_url(c), "http://127.0.0.1:9/gw");
+  assert_int_equal(pubrio_client_set_timeouts(c, 0, 10, &err),
+                   PUBRIO_E_INVALID_ARGUMENT);
+  assert_int_equal(pubrio_client_set_retry(c, 0, 1, 2, &err),
+                   PUBRIO_E_INVALID_ARGUMENT);
+  assert_int_equal(pubrio_client_set_retry(c, 3, 10, 5, &err),
+                   PUBRIO_E_INVALID_ARGUMENT);
+  assert_int_equal(pubrio_client_set_user_agent(c, "", &err),
+                   PUBRIO_E_INVALID_ARGUMENT);
+  assert_int_equal(pubrio_client_set_rate_limit(c, -1, &err),
+                   PUBRIO_E_INVALID_ARGUMENT);
+  assert_int_equal(pubrio_client_set_max_response_bytes(c, 10, &err),
+                   PUBRIO_E_INVALID_ARGUMENT);
+  assert_int_equal(pubrio_client_set_base_url(NULL, "http://x", &err),
+                   PUBRIO_E_INVALID_ARGUMENT);
+  unsetenv("PUBRIO_API_KEY");
+  pubrio_error_clear(&err);
+  pubrio_client_free(c);
+  pubrio_client_free(NULL);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(uuid_accepts_canonical_forms),
+      cmocka_unit_test(uuid_rejects_everything_else),
+      cmocka_unit_test(uuid_set_dedups_and_keeps_order),
+      cmocka_unit_test(builder_names_the_bad_id),
+      cmocka_unit_test(builder_checks_types_and_profile),
+      cmocka_unit_test(contact_type_names_round_trip),
+      cmocka_unit_test(status_names_are_distinct),
+      cmocka_unit_test(estimate_units),
+      cmocka_unit_test(retry_submit_only_when_provably_unprocessed),
+      cmocka_unit_test(retry_backoff_and_budget),
+      cmocka_unit_test(retry_after_parsing),
+      cmocka_unit_test(pacer_keeps_any_minute_under_limit),
+      cmocka_unit_test(redaction_masks_every_copy),
+      cmocka_unit_test(buffers_grow),
+      cmocka_unit_test(client_config_is_validated),
+  };
+  return cmocka_run_group_tests_name("unit", tests, NULL, NULL);
+}
