@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The main job: build, start the bundled fake Pubrio server, and redeem
+# against it (no real API key needed).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j"$(nproc)" >/dev/null
+demo() {
+  echo "== fake Pubrio API at $PUBRIO_BASE_URL"
+  echo "== examples/redeem_batch: submit one batch"
+  build/examples/redeem_batch
+  echo "== examples/redeem_and_wait: submit, wait, print the contacts"
+  build/examples/redeem_and_wait 540574d1-5a4b-4c8e-9b0a-8f3e2f1d7c11 \
+    0a9b7c6d-1e2f-4a5b-8c7d-6e5f4a3b2c1d deadbeef-0000-4000-8000-000000000011
+}
+export -f demo
+scripts/with_fake_server.sh build --complete-after-polls 1 --estimated-time 1 -- bash -c demo

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Install the Debian packages the build, tests and demo need, when missing.
+set -euo pipefail
+packages=(build-essential cmake pkg-config libcurl4-openssl-dev libcjson-dev
+          libcmocka-dev libmicrohttpd-dev clang libclang-rt-14-dev valgrind
+          openssl python3)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+    missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}" >&2
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq \
+    --no-install-recommends "${missing[@]}" >/dev/null
+fi
