@@ -29,16 +29,24 @@ int main(int argc, char **argv) {
   pubrio_wait_options *opts = NULL;
   pubrio_query_result *res = NULL;
   pubrio_status st = pubrio_client_new(&client, NULL, &err);
-  if (!st) st = pubrio_batch_request_new(&req, &err);
-  if (!st) st = pubrio_batch_request_add_people(req, ids, count, &err);
+  if (!st)
+    st = pubrio_batch_request_new(&req, &err);
+  if (!st)
+    st = pubrio_batch_request_add_people(req, ids, count, &err);
   if (!st)
     st = pubrio_batch_request_add_contact_types(
-        req, PUBRIO_CONTACT_EMAIL_WORK | PUBRIO_CONTACT_EMAIL_PERSONAL |
-                 PUBRIO_CONTACT_PHONE, &err);
-  if (!st) st = pubrio_wait_options_new(&opts, &err);
-  if (!st) st = pubrio_wait_options_set_timeout(opts, 120000, &err);
-  if (!st) st = pubrio_wait_options_set_progress(opts, on_poll, NULL, &err);
-  if (!st) st = pubrio_redeem_people_batch_and_wait(client, req, opts, &res, &err);
+        req,
+        PUBRIO_CONTACT_EMAIL_WORK | PUBRIO_CONTACT_EMAIL_PERSONAL |
+            PUBRIO_CONTACT_PHONE,
+        &err);
+  if (!st)
+    st = pubrio_wait_options_new(&opts, &err);
+  if (!st)
+    st = pubrio_wait_options_set_timeout(opts, 120000, &err);
+  if (!st)
+    st = pubrio_wait_options_set_progress(opts, on_poll, NULL, &err);
+  if (!st)
+    st = pubrio_redeem_people_batch_and_wait(client, req, opts, &res, &err);
 
   if (st == PUBRIO_OK) {
     printf("batch %s: %zu people, %lld credits charged\n",

@@ -14,7 +14,8 @@ int main(int argc, char **argv) {
       pubrio_batch_request_new(&req, &err) == PUBRIO_OK &&
       pubrio_batch_request_add_person(req, id, &err) == PUBRIO_OK &&
       pubrio_batch_request_add_contact_types(
-          req, PUBRIO_CONTACT_EMAIL_WORK | PUBRIO_CONTACT_PHONE, &err) == PUBRIO_OK &&
+          req, PUBRIO_CONTACT_EMAIL_WORK | PUBRIO_CONTACT_PHONE, &err) ==
+          PUBRIO_OK &&
       pubrio_redeem_people_batch(client, req, &job, &err) == PUBRIO_OK)
     printf("redeem_query_id: %s\n", job->redeem_query_id);
   else

@@ -16,9 +16,7 @@ static pri_outcome outcome_of(const pri_http_response *resp) {
                                              resp->retry_after_ms, time(NULL));
     break;
   case PRI_NET_CONNECT:
-  case PRI_NET_TLS:
-    o.kind = PRI_OUTCOME_NOT_SENT;
-    break;
+  case PRI_NET_TLS: o.kind = PRI_OUTCOME_NOT_SENT; break;
   case PRI_NET_TIMEOUT:
   case PRI_NET_FAILED:
     if (!resp->request_sent)
@@ -27,8 +25,7 @@ static pri_outcome outcome_of(const pri_http_response *resp) {
       o.kind = resp->kind == PRI_NET_TIMEOUT ? PRI_OUTCOME_TIMEOUT
                                              : PRI_OUTCOME_SENT_FAILED;
     break;
-  default:
-    o.kind = PRI_OUTCOME_FATAL;
+  default: o.kind = PRI_OUTCOME_FATAL;
   }
   return o;
 }
@@ -92,16 +89,15 @@ pubrio_status pri_call_post(pubrio_client *c, const pri_call *call,
     pri_transport_post(c->transport, &cfg, url.data, call->body, body_len,
                        resp);
     c->connections_opened += resp->new_connections;
-    log_attempt(c, url.data, resp, pri_clock_now(&c->clock) - started,
-                attempt);
+    log_attempt(c, url.data, resp, pri_clock_now(&c->clock) - started, attempt);
     if (resp->kind == PRI_NET_OK && resp->status >= 200 && resp->status < 300)
       break;
     pri_outcome o = outcome_of(resp);
-    int64_t delay = pri_retry_delay_ms(&c->retry, call->idempotent, &o,
-                                       attempt, pri_clock_random(&c->clock));
+    int64_t delay = pri_retry_delay_ms(&c->retry, call->idempotent, &o, attempt,
+                                       pri_clock_random(&c->clock));
     int64_t now = pri_clock_now(&c->clock);
-    if (delay >= 0 && (call->deadline == INT64_MAX ||
-                       now + delay <= call->deadline)) {
+    if (delay >= 0 &&
+        (call->deadline == INT64_MAX || now + delay <= call->deadline)) {
       pri_log(c, PUBRIO_LOG_WARN, "retrying %s in %lld ms (attempt %d of %d)",
               url.data, (long long)delay, attempt + 1, c->retry.max_attempts);
       pri_clock_sleep(&c->clock, delay);

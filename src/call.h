@@ -5,10 +5,10 @@
 #include "client.h"
 
 typedef struct pri_call {
-  const char *path;   /* "/redeem/people/batch" */
+  const char *path; /* "/redeem/people/batch" */
   const char *body;
-  int idempotent;     /* 0 for the submit: it spends credits */
-  int64_t deadline;   /* clock time no sleep may pass; INT64_MAX: none */
+  int idempotent;   /* 0 for the submit: it spends credits */
+  int64_t deadline; /* clock time no sleep may pass; INT64_MAX: none */
 } pri_call;
 
 /* POST with the client's policies. On PUBRIO_OK, @p resp holds a 2xx

@@ -22,9 +22,9 @@ static int has_control_chars(const char *s) {
 
 static pubrio_status check_client(const pubrio_client *client,
                                   pubrio_error *err) {
-  return client ? PUBRIO_OK
-                : pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
-                                "client is NULL");
+  return client
+             ? PUBRIO_OK
+             : pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "client is NULL");
 }
 
 pubrio_status pubrio_client_new(pubrio_client **out, const char *api_key,
@@ -174,8 +174,7 @@ pubrio_status pubrio_client_set_user_agent(pubrio_client *client,
                                            pubrio_error *err) {
   pubrio_status st = check_client(client, err);
   return st ? st
-            : set_string(&client->user_agent, user_agent, 0, "user agent",
-                         err);
+            : set_string(&client->user_agent, user_agent, 0, "user agent", err);
 }
 
 pubrio_status pubrio_client_set_ca(pubrio_client *client, const char *ca_file,

@@ -9,7 +9,7 @@
 #include "transport.h"
 
 struct pubrio_client {
-  char *api_key; /* wiped on free */
+  char *api_key;  /* wiped on free */
   char *base_url; /* no trailing slash */
   char *user_agent;
   char *ca_file;

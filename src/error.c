@@ -62,8 +62,8 @@ pubrio_status pri_error_set(pubrio_error *err, pubrio_status status,
   int rc = pri_buf_vappendf(&msg, fmt, ap);
   va_end(ap);
   /* Out of memory while reporting: fall back to the static status name. */
-  err->message = rc == 0 ? pri_buf_steal(&msg)
-                         : pri_strdup(pubrio_status_str(status));
+  err->message =
+      rc == 0 ? pri_buf_steal(&msg) : pri_strdup(pubrio_status_str(status));
   if (rc != 0)
     pri_buf_free(&msg);
   return status;

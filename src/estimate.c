@@ -7,10 +7,9 @@ static const struct {
   const char *name;
   int64_t ms;
 } units[] = {
-    {"millisecond", 1}, {"milliseconds", 1}, {"ms", 1},
-    {"second", 1000},   {"seconds", 1000},   {"sec", 1000},
-    {"s", 1000},        {"minute", 60000},   {"minutes", 60000},
-    {"min", 60000},     {"m", 60000},        {"hour", 3600000},
+    {"millisecond", 1}, {"milliseconds", 1}, {"ms", 1},    {"second", 1000},
+    {"seconds", 1000},  {"sec", 1000},       {"s", 1000},  {"minute", 60000},
+    {"minutes", 60000}, {"min", 60000},      {"m", 60000}, {"hour", 3600000},
     {"hours", 3600000}, {"h", 3600000},
 };
 

@@ -40,14 +40,12 @@ static pubrio_status network_error(pubrio_error *err,
   case PRI_NET_NO_MEMORY:
     return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
   case PRI_NET_FAILED:
-  case PRI_NET_OK:
-    break;
+  case PRI_NET_OK: break;
   }
-  return pri_error_set(err, PUBRIO_E_TRANSPORT,
-                       "the connection to %s failed: %s%s", url,
-                       resp->error_text,
-                       resp->request_sent ? " (the request may have arrived)"
-                                          : "");
+  return pri_error_set(
+      err, PUBRIO_E_TRANSPORT, "the connection to %s failed: %s%s", url,
+      resp->error_text,
+      resp->request_sent ? " (the request may have arrived)" : "");
 }
 
 /* One sentence saying what the server sent when it is not JSON. */
@@ -66,8 +64,7 @@ static void describe_body(pri_buf *msg, const pri_http_response *resp,
 
 pubrio_status pri_error_from_response(pubrio_error *err,
                                       const pri_http_response *resp,
-                                      const char *url,
-                                      int64_t retry_after_ms) {
+                                      const char *url, int64_t retry_after_ms) {
   if (resp->kind != PRI_NET_OK)
     return network_error(err, resp, url);
   pubrio_status status = pri_status_for_http(resp->status);

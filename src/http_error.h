@@ -12,7 +12,6 @@ pubrio_status pri_status_for_http(long http_status);
  * return its status. @p url names the endpoint in messages. */
 pubrio_status pri_error_from_response(pubrio_error *err,
                                       const pri_http_response *resp,
-                                      const char *url,
-                                      int64_t retry_after_ms);
+                                      const char *url, int64_t retry_after_ms);
 
 #endif

@@ -83,18 +83,18 @@ static void contract(reader *r, const char *path, const char *key,
                      const char *expected, const cJSON *got) {
   if (r->status != PUBRIO_OK)
     return;
-  const char *kind = !got                 ? "nothing"
+  const char *kind = !got                  ? "nothing"
                      : cJSON_IsNull(got)   ? "null"
                      : cJSON_IsBool(got)   ? "a boolean"
                      : cJSON_IsNumber(got) ? "a number"
                      : cJSON_IsString(got) ? "a string"
                      : cJSON_IsArray(got)  ? "an array"
                                            : "an object";
-  r->status = pri_error_set(r->err, PUBRIO_E_PROTOCOL,
-                            "response breaks the contract: %s%s%s: expected "
-                            "%s, got %s",
-                            path, key ? "." : "", key ? key : "", expected,
-                            kind);
+  r->status =
+      pri_error_set(r->err, PUBRIO_E_PROTOCOL,
+                    "response breaks the contract: %s%s%s: expected "
+                    "%s, got %s",
+                    path, key ? "." : "", key ? key : "", expected, kind);
 }
 
 static void out_of_memory(reader *r) {
@@ -126,11 +126,10 @@ static void read_opt_int(reader *r, const cJSON *obj, const char *path,
   *has = 0;
   if (is_absent(item))
     return;
-  if (!as_int64(item, out))
-    {
-      contract(r, path, key, "an integer", item);
-      return;
-    }
+  if (!as_int64(item, out)) {
+    contract(r, path, key, "an integer", item);
+    return;
+  }
   *has = 1;
 }
 
@@ -193,8 +192,7 @@ static void read_job(reader *r, const cJSON *obj, const char *path,
     contract(r, path, "is_completed", "a boolean", done);
   job->is_completed = cJSON_IsTrue(done);
   int has_time = 0;
-  read_opt_int(r, obj, path, "estimated_time", &has_time,
-               &job->estimated_time);
+  read_opt_int(r, obj, path, "estimated_time", &has_time, &job->estimated_time);
   job->estimated_time_type = read_opt_str(r, obj, path, "estimated_time_type");
   if (!has_time)
     job->estimated_time = -1;
@@ -262,24 +260,21 @@ static void read_people(reader *r, const cJSON *data, pri_query_result *res) {
   const cJSON *list = field(data, "peoples");
   if (is_absent(list))
     return;
-  if (!cJSON_IsArray(list))
-    {
-      contract(r, "data", "peoples", "an array", list);
-      return;
-    }
+  if (!cJSON_IsArray(list)) {
+    contract(r, "data", "peoples", "an array", list);
+    return;
+  }
   size_t n = (size_t)cJSON_GetArraySize(list);
   res->people = pri_arena_calloc(r->arena, n, sizeof *res->people);
-  if (n && !res->people)
-    {
-      out_of_memory(r);
-      return;
-    }
+  if (n && !res->people) {
+    out_of_memory(r);
+    return;
+  }
   const cJSON *item;
   cJSON_ArrayForEach(item, list) {
     if (r->status != PUBRIO_OK)
       return;
-    if (!cJSON_IsObject(item))
-      {
+    if (!cJSON_IsObject(item)) {
       contract(r, "data.peoples[]", NULL, "an object", item);
       return;
     }

@@ -20,7 +20,7 @@ pubrio_status pri_json_parse_query(const char *body, size_t len,
 
 /* What an error body says: 400 {code, message, details}, 429/500 {error}. */
 typedef struct pri_api_error {
-  int is_json;        /* body was a JSON object */
+  int is_json; /* body was a JSON object */
   int has_code;
   int64_t code;
   char *message;      /* `message`, else `error` */
@@ -28,8 +28,7 @@ typedef struct pri_api_error {
 } pri_api_error;
 
 /* Never fails: fields it cannot read stay empty (OOM included). */
-void pri_json_parse_api_error(const char *body, size_t len,
-                              pri_api_error *out);
+void pri_json_parse_api_error(const char *body, size_t len, pri_api_error *out);
 void pri_api_error_free(pri_api_error *api_error);
 
 #endif

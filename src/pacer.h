@@ -6,8 +6,8 @@
 #include <stdint.h>
 
 typedef struct pri_pacer {
-  int limit;        /* requests per minute; 0 = unlimited */
-  int64_t *starts;  /* ring of the last `limit` request start times */
+  int limit;       /* requests per minute; 0 = unlimited */
+  int64_t *starts; /* ring of the last `limit` request start times */
   int count;
   int next;
 } pri_pacer;

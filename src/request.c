@@ -110,8 +110,9 @@ pubrio_status pubrio_batch_request_add_people(pubrio_batch_request *request,
   return PUBRIO_OK;
 }
 
-pubrio_status pubrio_batch_request_add_contact_types(
-    pubrio_batch_request *request, unsigned types, pubrio_error *err) {
+pubrio_status
+pubrio_batch_request_add_contact_types(pubrio_batch_request *request,
+                                       unsigned types, pubrio_error *err) {
   if (!request)
     return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "request is NULL");
   if (types == 0 || (types & ~(unsigned)PRI_ALL_CONTACT_TYPES))
@@ -145,8 +146,8 @@ size_t pubrio_batch_request_duplicates(const pubrio_batch_request *request) {
   return request ? request->duplicates : 0;
 }
 
-unsigned pubrio_batch_request_contact_types(
-    const pubrio_batch_request *request) {
+unsigned
+pubrio_batch_request_contact_types(const pubrio_batch_request *request) {
   return request ? request->contact_types : 0;
 }
 

@@ -24,8 +24,8 @@ void pubrio_query_result_free(pubrio_query_result *result) {
   free(owner);
 }
 
-const pubrio_person *pubrio_query_result_person(
-    const pubrio_query_result *result, size_t index) {
+const pubrio_person *
+pubrio_query_result_person(const pubrio_query_result *result, size_t index) {
   if (!result || index >= result->people_count)
     return NULL;
   return &((const pri_query_result *)result)->people[index].pub;

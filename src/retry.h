@@ -14,7 +14,8 @@ typedef struct pri_retry_policy {
   int retry_unsafe;           /* opt-in: retry a submit after it was sent */
 } pri_retry_policy;
 
-#define PRI_RETRY_DEFAULTS {3, 500, 8000, 60000, 0}
+#define PRI_RETRY_DEFAULTS                                                     \
+  { 3, 500, 8000, 60000, 0 }
 
 /* What one attempt came to. */
 typedef enum pri_outcome_kind {

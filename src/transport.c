@@ -35,7 +35,8 @@ pri_transport *pri_transport_new(const char *api_key) {
     return NULL;
   t->curl = curl_easy_init();
   pri_buf key_header = {0};
-  if (t->curl && pri_buf_appendf(&key_header, "pubrio-api-key: %s", api_key) == 0) {
+  if (t->curl &&
+      pri_buf_appendf(&key_header, "pubrio-api-key: %s", api_key) == 0) {
     const char *fixed[] = {key_header.data, "Content-Type: application/json",
                            "Accept: application/json",
                            "Expect:" /* no 100-continue round trip */};
@@ -133,7 +134,7 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *userdata) {
     pri_http_response_reset(r);
     return len;
   }
-  const char *names[] = {"content-type", "x-request-id", "request-id",
+  const char *names[] = {"content-type", "x-request-id",   "request-id",
                          "retry-after",  "retry-after-ms", "location"};
   char **slots[] = {&r->content_type, &r->request_id,     &r->request_id,
                     &r->retry_after,  &r->retry_after_ms, &r->location};

@@ -22,17 +22,17 @@ typedef enum pri_net_kind {
 
 typedef struct pri_http_response {
   pri_net_kind kind;
-  int request_sent;    /* some bytes of the request may have left: on failure
-                          the server may have acted on it */
-  long status;         /* HTTP status, 0 when none */
-  long new_connections;/* connections opened for this attempt */
+  int request_sent;     /* some bytes of the request may have left: on failure
+                           the server may have acted on it */
+  long status;          /* HTTP status, 0 when none */
+  long new_connections; /* connections opened for this attempt */
   pri_buf body;
   char *content_type;
-  char *request_id;    /* x-request-id or request-id */
-  char *retry_after;   /* raw Retry-After */
-  char *retry_after_ms;/* raw retry-after-ms */
+  char *request_id;     /* x-request-id or request-id */
+  char *retry_after;    /* raw Retry-After */
+  char *retry_after_ms; /* raw retry-after-ms */
   char *location;
-  char error_text[256];/* curl's words on failure */
+  char error_text[256]; /* curl's words on failure */
 } pri_http_response;
 
 void pri_http_response_reset(pri_http_response *resp);

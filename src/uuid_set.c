@@ -14,8 +14,7 @@ static size_t hash(const uint8_t uuid[16]) {
 static size_t find_slot(const pri_uuid_set *set, const uint8_t uuid[16]) {
   size_t mask = set->slots_cap - 1;
   size_t i = hash(uuid) & mask;
-  while (set->slots[i] &&
-         memcmp(set->items[set->slots[i] - 1], uuid, 16) != 0)
+  while (set->slots[i] && memcmp(set->items[set->slots[i] - 1], uuid, 16) != 0)
     i = (i + 1) & mask;
   return i;
 }

@@ -10,7 +10,7 @@ typedef struct pri_uuid_set {
   uint8_t (*items)[16]; /* in insertion order */
   size_t count;
   size_t items_cap;
-  uint32_t *slots; /* open addressing: index + 1 into items, 0 = empty */
+  uint32_t *slots;  /* open addressing: index + 1 into items, 0 = empty */
   size_t slots_cap; /* power of two */
 } pri_uuid_set;
 

@@ -16,8 +16,8 @@ struct pubrio_wait_options {
   void *userdata;
 };
 
-static const pubrio_wait_options default_options = {600000, 1000, 30000, -1,
-                                                    NULL, NULL};
+static const pubrio_wait_options default_options = {600000, 1000, 30000,
+                                                    -1,     NULL, NULL};
 
 pubrio_status pubrio_wait_options_new(pubrio_wait_options **out,
                                       pubrio_error *err) {
@@ -105,8 +105,8 @@ static pubrio_status wait_loop(pubrio_client *c, const char *id,
                                int64_t estimate_ms, pubrio_query_result **out,
                                pubrio_error *err) {
   int64_t start = pri_clock_now(&c->clock);
-  int64_t deadline = o->timeout_ms > INT64_MAX - start ? INT64_MAX
-                                                       : start + o->timeout_ms;
+  int64_t deadline =
+      o->timeout_ms > INT64_MAX - start ? INT64_MAX : start + o->timeout_ms;
   int64_t first = o->first_delay_ms >= 0 ? o->first_delay_ms
                   : estimate_ms > 0      ? estimate_ms
                                          : 0;
@@ -126,10 +126,9 @@ static pubrio_status wait_loop(pubrio_client *c, const char *id,
     last = latest;
     int done = last->query->is_completed;
     delay = done ? -1
-                 : next_delay_ms(o,
-                                 backoff_ms(o, polls,
-                                            pri_clock_random(&c->clock)),
-                                 pri_clock_now(&c->clock), deadline);
+                 : next_delay_ms(
+                       o, backoff_ms(o, polls, pri_clock_random(&c->clock)),
+                       pri_clock_now(&c->clock), deadline);
     pri_log(c, PUBRIO_LOG_INFO, "poll %d of %s: %s%s", polls, id,
             done ? "complete" : "not complete",
             done || delay >= 0 ? "" : ", deadline reached");
@@ -152,10 +151,11 @@ static pubrio_status wait_loop(pubrio_client *c, const char *id,
   }
 }
 
-pubrio_status pubrio_redeem_people_batch_wait(
-    pubrio_client *client, const char *redeem_query_id,
-    const pubrio_wait_options *options, pubrio_query_result **out,
-    pubrio_error *err) {
+pubrio_status
+pubrio_redeem_people_batch_wait(pubrio_client *client,
+                                const char *redeem_query_id,
+                                const pubrio_wait_options *options,
+                                pubrio_query_result **out, pubrio_error *err) {
   if (!client || !out)
     return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
                          "client or out is NULL");

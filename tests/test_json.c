@@ -1,11 +1,14 @@
 /* The JSON layer alone: request bodies out, every response shape in. */
+/* cmocka needs these three first */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+
 #include "json.h"
 #include "pubrio/pubrio.h"
 
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <cmocka.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,9 +30,10 @@ static void submit_body_all_types(void **state) {
       req, PUBRIO_CONTACT_EMAIL_WORK | PUBRIO_CONTACT_EMAIL_PERSONAL, NULL);
   pubrio_batch_request_set_profile_id(req, 9007199254740991LL, NULL);
   char *body = pri_json_submit_body(req);
-  assert_string_equal(body, "{\"peoples\":[\"" ID1 "\"],\"people_contact_types\":"
-                            "[\"email-personal\",\"email-work\",\"phone\"],"
-                            "\"profile_id\":9007199254740991}");
+  assert_string_equal(body,
+                      "{\"peoples\":[\"" ID1 "\"],\"people_contact_types\":"
+                      "[\"email-personal\",\"email-work\",\"phone\"],"
+                      "\"profile_id\":9007199254740991}");
   free(body);
   pubrio_batch_request_free(req);
   body = pri_json_query_body(QID);
@@ -169,7 +173,8 @@ static void query_wrong_types_name_the_field(void **state) {
 static void error_bodies(void **state) {
   (void)state;
   pri_api_error e;
-  const char *b400 = "{\"code\":40001,\"message\":\"m\",\"details\":{\"a\":[1]}}";
+  const char *b400 =
+      "{\"code\":40001,\"message\":\"m\",\"details\":{\"a\":[1]}}";
   pri_json_parse_api_error(b400, strlen(b400), &e);
   assert_true(e.is_json && e.has_code);
   assert_int_equal(e.code, 40001);

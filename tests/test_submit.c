@@ -27,9 +27,9 @@ static pubrio_status submit(fixture *f, size_t people, unsigned types,
 static void success_sends_contract_bytes(void **state) {
   fixture *f = *state;
   pubrio_batch_job *job = NULL;
-  assert_int_equal(submit(f, 2, PUBRIO_CONTACT_PHONE | PUBRIO_CONTACT_EMAIL_WORK,
-                          &job),
-                   PUBRIO_OK);
+  assert_int_equal(
+      submit(f, 2, PUBRIO_CONTACT_PHONE | PUBRIO_CONTACT_EMAIL_WORK, &job),
+      PUBRIO_OK);
   assert_non_null(job);
   assert_string_equal(job->redeem_query_id,
                       "00000000-0000-4000-8000-000000000001");
@@ -48,10 +48,10 @@ static void success_sends_contract_bytes(void **state) {
   assert_string_equal(r.accept, "application/json");
   assert_string_equal(r.user_agent, "libpubrio/" PUBRIO_VERSION);
   /* Contact types go out in a fixed order, once each; no profile_id. */
-  assert_string_equal(
-      r.body, "{\"peoples\":[\"540574d1-5a4b-4c8e-9b0a-8f3e2f1d7c11\","
-              "\"0a9b7c6d-1e2f-4a5b-8c7d-6e5f4a3b2c1d\"],"
-              "\"people_contact_types\":[\"email-work\",\"phone\"]}");
+  assert_string_equal(r.body,
+                      "{\"peoples\":[\"540574d1-5a4b-4c8e-9b0a-8f3e2f1d7c11\","
+                      "\"0a9b7c6d-1e2f-4a5b-8c7d-6e5f4a3b2c1d\"],"
+                      "\"people_contact_types\":[\"email-work\",\"phone\"]}");
   fake_request_clear(&r);
 }
 
@@ -144,10 +144,10 @@ static void server_validation_400_is_typed(void **state) {
   /* The fake checks the body like the real API: an unknown field is 400. */
   fixture *f = *state;
   pubrio_query_result *res = NULL;
-  assert_int_equal(pubrio_redeem_people_batch_query(
-                       f->client, "00000000-0000-4000-8000-0000000000ff", &res,
-                       &f->err),
-                   PUBRIO_E_BAD_REQUEST);
+  assert_int_equal(
+      pubrio_redeem_people_batch_query(
+          f->client, "00000000-0000-4000-8000-0000000000ff", &res, &f->err),
+      PUBRIO_E_BAD_REQUEST);
   assert_int_equal(f->err.api_code, 40004);
   assert_string_equal(f->err.api_message, "redeem_query_id not found");
 }
@@ -255,7 +255,8 @@ static void contract_breaking_bodies(void **state) {
     const char *body;
     const char *part;
   } cases[] = {
-      {"{\"data\":{\"redeem_query_id\":\"00000000-0000-4000-8000-000000000001\"",
+      {"{\"data\":{\"redeem_query_id\":\"00000000-0000-4000-8000-"
+       "000000000001\"",
        "not valid JSON"},
       {"not json", "not valid JSON"},
       {"[]", "body: expected an object"},
@@ -263,13 +264,16 @@ static void contract_breaking_bodies(void **state) {
       {"{\"data\":null}", "body.data: expected an object, got null"},
       {"{\"data\":{\"redeem_query_id\":7,\"is_completed\":false}}",
        "data.redeem_query_id: expected a UUID string, got a number"},
-      {"{\"data\":{\"redeem_query_id\":\"00000000-0000-4000-8000-000000000001\","
+      {"{\"data\":{\"redeem_query_id\":\"00000000-0000-4000-8000-"
+       "000000000001\","
        "\"is_completed\":\"no\"}}",
        "data.is_completed: expected a boolean, got a string"},
-      {"{\"data\":{\"redeem_query_id\":\"00000000-0000-4000-8000-000000000001\","
+      {"{\"data\":{\"redeem_query_id\":\"00000000-0000-4000-8000-"
+       "000000000001\","
        "\"is_completed\":false,\"estimated_time\":\"6\"}}",
        "data.estimated_time: expected an integer, got a string"},
-      {"{\"data\":{\"redeem_query_id\":\"00000000-0000-4000-8000-000000000001\","
+      {"{\"data\":{\"redeem_query_id\":\"00000000-0000-4000-8000-"
+       "000000000001\","
        "\"is_completed\":false,\"estimated_time\":1.5}}",
        "data.estimated_time: expected an integer, got a number"},
   };
@@ -288,10 +292,11 @@ static void contract_breaking_bodies(void **state) {
 
 static void optional_fields_may_be_missing(void **state) {
   fixture *f = *state;
-  script(f, SUBMIT_PATH, 200,
-         "{\"data\":{\"redeem_query_id\":\"00000000-0000-4000-8000-00000000000a\","
-         "\"is_completed\":true,\"estimated_time\":null,\"extra\":1}}",
-         NULL, NULL);
+  script(
+      f, SUBMIT_PATH, 200,
+      "{\"data\":{\"redeem_query_id\":\"00000000-0000-4000-8000-00000000000a\","
+      "\"is_completed\":true,\"estimated_time\":null,\"extra\":1}}",
+      NULL, NULL);
   pubrio_batch_job *job = NULL;
   assert_int_equal(submit(f, 1, PUBRIO_CONTACT_PHONE, &job), PUBRIO_OK);
   assert_int_equal(job->is_completed, 1);
@@ -409,8 +414,7 @@ int main(void) {
                                       teardown),
       cmocka_unit_test_setup_teardown(error_statuses_are_typed, setup,
                                       teardown),
-      cmocka_unit_test_setup_teardown(error_keeps_api_key_out, setup,
-                                      teardown),
+      cmocka_unit_test_setup_teardown(error_keeps_api_key_out, setup, teardown),
       cmocka_unit_test_setup_teardown(rate_limited_then_retried, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(rate_limited_after_all_attempts, setup,

@@ -4,10 +4,14 @@
 #include <string.h>
 
 const char *const TEST_IDS[] = {
-    "540574d1-5a4b-4c8e-9b0a-8f3e2f1d7c11", "0a9b7c6d-1e2f-4a5b-8c7d-6e5f4a3b2c1d",
-    "11111111-2222-4333-8444-555555555555", "abcdefab-cdef-4abc-8def-abcdefabcdef",
-    "deadbeef-0000-4000-8000-000000000001", "deadbeef-0000-4000-8000-000000000002",
-    "deadbeef-0000-4000-8000-000000000003", "deadbeef-0000-4000-8000-000000000011", /* no contacts */
+    "540574d1-5a4b-4c8e-9b0a-8f3e2f1d7c11",
+    "0a9b7c6d-1e2f-4a5b-8c7d-6e5f4a3b2c1d",
+    "11111111-2222-4333-8444-555555555555",
+    "abcdefab-cdef-4abc-8def-abcdefabcdef",
+    "deadbeef-0000-4000-8000-000000000001",
+    "deadbeef-0000-4000-8000-000000000002",
+    "deadbeef-0000-4000-8000-000000000003",
+    "deadbeef-0000-4000-8000-000000000011", /* no contacts */
 };
 const size_t TEST_ID_COUNT = sizeof TEST_IDS / sizeof *TEST_IDS;
 

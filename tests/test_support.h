@@ -3,13 +3,15 @@
 #ifndef PUBRIO_TEST_SUPPORT_H
 #define PUBRIO_TEST_SUPPORT_H
 
-#include "fake_server.h"
-#include "pubrio/pubrio.h"
-
+/* cmocka needs these three first */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
+
 #include <cmocka.h>
+
+#include "fake_server.h"
+#include "pubrio/pubrio.h"
 
 #define TEST_KEY "test-key"
 

@@ -1,5 +1,12 @@
 /* Pure logic, no network: UUIDs, the builder's validation, time units,
  * the retry policy, pacing, redaction. */
+/* cmocka needs these three first */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+
 #include "buf.h"
 #include "estimate.h"
 #include "pacer.h"
@@ -8,10 +15,6 @@
 #include "uuid.h"
 #include "uuid_set.h"
 
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <cmocka.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,10 +23,12 @@ static void uuid_accepts_canonical_forms(void **state) {
   (void)state;
   uint8_t u[16];
   char text[37];
-  assert_int_equal(pri_uuid_parse("540574d1-5a4b-4c8e-9b0a-8f3e2f1d7c11", u), 0);
+  assert_int_equal(pri_uuid_parse("540574d1-5a4b-4c8e-9b0a-8f3e2f1d7c11", u),
+                   0);
   pri_uuid_format(u, text);
   assert_string_equal(text, "540574d1-5a4b-4c8e-9b0a-8f3e2f1d7c11");
-  assert_int_equal(pri_uuid_parse("540574D1-5A4B-4C8E-9B0A-8F3E2F1D7C11", u), 0);
+  assert_int_equal(pri_uuid_parse("540574D1-5A4B-4C8E-9B0A-8F3E2F1D7C11", u),
+                   0);
   pri_uuid_format(u, text);
   assert_string_equal(text, "540574d1-5a4b-4c8e-9b0a-8f3e2f1d7c11");
 }
@@ -104,10 +109,10 @@ static void builder_checks_types_and_profile(void **state) {
                    PUBRIO_E_INVALID_ARGUMENT);
   assert_int_equal(pubrio_batch_request_add_contact_types(req, 8, &err),
                    PUBRIO_E_INVALID_ARGUMENT);
-  assert_int_equal(pubrio_batch_request_add_contact_types(
-                       req, PUBRIO_CONTACT_PHONE | PUBRIO_CONTACT_EMAIL_WORK,
-                       &err),
-                   PUBRIO_OK);
+  assert_int_equal(
+      pubrio_batch_request_add_contact_types(
+          req, PUBRIO_CONTACT_PHONE | PUBRIO_CONTACT_EMAIL_WORK, &err),
+      PUBRIO_OK);
   assert_int_equal(pubrio_batch_request_contact_types(req),
                    PUBRIO_CONTACT_PHONE | PUBRIO_CONTACT_EMAIL_WORK);
   assert_int_equal(pubrio_batch_request_set_profile_id(req, -1, &err),
@@ -125,8 +130,8 @@ static void contact_type_names_round_trip(void **state) {
                                      PUBRIO_CONTACT_EMAIL_WORK,
                                      PUBRIO_CONTACT_PHONE};
   for (size_t i = 0; i < 3; i++)
-    assert_int_equal(pubrio_contact_type_from_str(pubrio_contact_type_str(all[i])),
-                     all[i]);
+    assert_int_equal(
+        pubrio_contact_type_from_str(pubrio_contact_type_str(all[i])), all[i]);
   assert_null(pubrio_contact_type_str(PUBRIO_CONTACT_UNKNOWN));
   assert_int_equal(pubrio_contact_type_from_str("fax"), PUBRIO_CONTACT_UNKNOWN);
   assert_int_equal(pubrio_contact_type_from_str(NULL), PUBRIO_CONTACT_UNKNOWN);
@@ -214,12 +219,10 @@ static void retry_after_parsing(void **state) {
   assert_int_equal(pri_retry_after_parse(" 0 ", NULL, now), 0);
   assert_int_equal(pri_retry_after_parse("3", "1500", now), 1500);
   assert_int_equal(pri_retry_after_parse(NULL, "250", now), 250);
-  assert_int_equal(pri_retry_after_parse("Tue, 14 Nov 2023 22:13:50 GMT", NULL,
-                                         now),
-                   30000);
-  assert_int_equal(pri_retry_after_parse("Tue, 14 Nov 2023 22:00:00 GMT", NULL,
-                                         now),
-                   0);
+  assert_int_equal(
+      pri_retry_after_parse("Tue, 14 Nov 2023 22:13:50 GMT", NULL, now), 30000);
+  assert_int_equal(
+      pri_retry_after_parse("Tue, 14 Nov 2023 22:00:00 GMT", NULL, now), 0);
   assert_int_equal(pri_retry_after_parse("soon", NULL, now), -1);
   assert_int_equal(pri_retry_after_parse("-5", NULL, now), -1);
   assert_int_equal(pri_retry_after_parse(NULL, NULL, now), -1);
@@ -288,8 +291,9 @@ static void client_config_is_validated(void **state) {
   assert_int_equal(pubrio_client_new(&c, NULL, &err), PUBRIO_OK);
   assert_string_equal(pubrio_client_base_url(c), "http://127.0.0.1:9/gw");
   unsetenv("PUBRIO_BASE_URL");
-  const char *bad_urls[] = {"ftp://x", "file:///etc/passwd", "no-scheme",
-                            "http://x/?q=1", "http://x/#f", "", "http://a b"};
+  const char *bad_urls[] = {"ftp://x",       "file:///etc/passwd", "no-scheme",
+                            "http://x/?q=1", "http://x/#f",        "",
+                            "http://a b"};
   for (size_t i = 0; i < sizeof bad_urls / sizeof *bad_urls; i++)
     if (pubrio_client_set_base_url(c, bad_urls[i], &err) !=
         PUBRIO_E_INVALID_ARGUMENT)

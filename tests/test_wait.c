@@ -27,8 +27,10 @@ static char *submit_ids(fixture *f, size_t people, unsigned types) {
 static pubrio_wait_options *options(int64_t timeout, int64_t min, int64_t max) {
   pubrio_wait_options *o = NULL;
   assert_int_equal(pubrio_wait_options_new(&o, NULL), PUBRIO_OK);
-  assert_int_equal(pubrio_wait_options_set_timeout(o, timeout, NULL), PUBRIO_OK);
-  assert_int_equal(pubrio_wait_options_set_delays(o, min, max, NULL), PUBRIO_OK);
+  assert_int_equal(pubrio_wait_options_set_timeout(o, timeout, NULL),
+                   PUBRIO_OK);
+  assert_int_equal(pubrio_wait_options_set_delays(o, min, max, NULL),
+                   PUBRIO_OK);
   return o;
 }
 
@@ -95,9 +97,9 @@ static void submit_and_wait_completes_at_once(void **state) {
   unsigned types = PUBRIO_CONTACT_EMAIL_PERSONAL | PUBRIO_CONTACT_PHONE;
   pubrio_batch_request *req = make_request(TEST_ID_COUNT, types);
   pubrio_query_result *r = NULL;
-  assert_int_equal(pubrio_redeem_people_batch_and_wait(f->client, req, NULL, &r,
-                                                       &f->err),
-                   PUBRIO_OK);
+  assert_int_equal(
+      pubrio_redeem_people_batch_and_wait(f->client, req, NULL, &r, &f->err),
+      PUBRIO_OK);
   check_people(r, TEST_ID_COUNT, types);
   /* The fake gives TEST_IDS[7] nothing: a person may have no contacts. */
   const pubrio_person *empty = pubrio_query_result_person(r, 7);
@@ -139,8 +141,9 @@ static void wait_completes_after_n_polls(void **state) {
   progress_log log = {0};
   pubrio_wait_options_set_progress(o, on_progress, &log, NULL);
   pubrio_query_result *r = NULL;
-  assert_int_equal(pubrio_redeem_people_batch_wait(f->client, id, o, &r, &f->err),
-                   PUBRIO_OK);
+  assert_int_equal(
+      pubrio_redeem_people_batch_wait(f->client, id, o, &r, &f->err),
+      PUBRIO_OK);
   check_people(r, 2, PUBRIO_CONTACT_PHONE);
   assert_int_equal(fake_server_request_count(f->server, QUERY_PATH), 5);
   /* No estimate known: poll at once, then 1000, 1500, 2250, 3375. */
@@ -165,8 +168,9 @@ static void wait_stops_at_deadline_with_last_state(void **state) {
   pubrio_wait_options *o = options(600000, 1000, 30000);
   int64_t start = f->clock.now;
   pubrio_query_result *r = NULL;
-  assert_int_equal(pubrio_redeem_people_batch_wait(f->client, id, o, &r, &f->err),
-                   PUBRIO_E_WAIT_TIMEOUT);
+  assert_int_equal(
+      pubrio_redeem_people_batch_wait(f->client, id, o, &r, &f->err),
+      PUBRIO_E_WAIT_TIMEOUT);
   assert_non_null(r); /* the last known state comes back */
   assert_int_equal(r->query->is_completed, 0);
   assert_string_equal(r->query->redeem_query_id, id);
@@ -193,8 +197,9 @@ static void wait_never_polls_faster_than_min_delay(void **state) {
   char *id = submit_ids(f, 1, PUBRIO_CONTACT_PHONE);
   pubrio_wait_options *o = options(2500, 1000, 1000);
   pubrio_query_result *r = NULL;
-  assert_int_equal(pubrio_redeem_people_batch_wait(f->client, id, o, &r, &f->err),
-                   PUBRIO_E_WAIT_TIMEOUT);
+  assert_int_equal(
+      pubrio_redeem_people_batch_wait(f->client, id, o, &r, &f->err),
+      PUBRIO_E_WAIT_TIMEOUT);
   assert_int_equal(f->clock.sleeps, 2);
   assert_int_equal(f->clock.slept[0], 1000);
   assert_int_equal(f->clock.slept[1], 1000);
@@ -213,8 +218,9 @@ static void cancel_from_callback(void **state) {
   log.cancel_at = 2;
   pubrio_wait_options_set_progress(o, on_progress, &log, NULL);
   pubrio_query_result *r = NULL;
-  assert_int_equal(pubrio_redeem_people_batch_wait(f->client, id, o, &r, &f->err),
-                   PUBRIO_E_CANCELLED);
+  assert_int_equal(
+      pubrio_redeem_people_batch_wait(f->client, id, o, &r, &f->err),
+      PUBRIO_E_CANCELLED);
   assert_non_null(r);
   assert_int_equal(log.calls, 2);
   assert_int_equal(fake_server_request_count(f->server, QUERY_PATH), 2);
@@ -236,9 +242,9 @@ static void unknown_unit_counts_as_seconds(void **state) {
   script(f, SUBMIT_PATH, 200, body, NULL, NULL);
   pubrio_batch_request *req = make_request(1, PUBRIO_CONTACT_PHONE);
   pubrio_query_result *r = NULL;
-  assert_int_equal(pubrio_redeem_people_batch_and_wait(f->client, req, NULL, &r,
-                                                       &f->err),
-                   PUBRIO_OK);
+  assert_int_equal(
+      pubrio_redeem_people_batch_and_wait(f->client, req, NULL, &r, &f->err),
+      PUBRIO_OK);
   assert_int_equal(f->clock.slept[0], 3000);
   pubrio_query_result_free(r);
   pubrio_batch_request_free(req);
@@ -255,8 +261,9 @@ static void query_errors_mid_wait_are_retried(void **state) {
   script(f, QUERY_PATH, 503, "<html>busy</html>", NULL, NULL);
   pubrio_wait_options *o = options(600000, 1000, 30000);
   pubrio_query_result *r = NULL;
-  assert_int_equal(pubrio_redeem_people_batch_wait(f->client, id, o, &r, &f->err),
-                   PUBRIO_OK);
+  assert_int_equal(
+      pubrio_redeem_people_batch_wait(f->client, id, o, &r, &f->err),
+      PUBRIO_OK);
   check_people(r, 2, PUBRIO_CONTACT_EMAIL_WORK);
   /* 429 (waits 2000), 503 (query is safe to repeat: backoff 500), then the
    * real answer (pending), a 1000 ms poll delay, then complete. */
@@ -274,10 +281,10 @@ static void unknown_id_is_bad_request(void **state) {
   (void)state;
   fixture *f = with_polls(0);
   pubrio_query_result *r = (pubrio_query_result *)1;
-  assert_int_equal(pubrio_redeem_people_batch_wait(
-                       f->client, "00000000-0000-4000-8000-00000000ffff", NULL,
-                       &r, &f->err),
-                   PUBRIO_E_BAD_REQUEST);
+  assert_int_equal(
+      pubrio_redeem_people_batch_wait(
+          f->client, "00000000-0000-4000-8000-00000000ffff", NULL, &r, &f->err),
+      PUBRIO_E_BAD_REQUEST);
   assert_null(r);
   assert_int_equal(f->err.api_code, 40004);
   assert_int_equal(fake_server_request_count(f->server, QUERY_PATH), 1);
@@ -288,12 +295,13 @@ static void invalid_query_id_sends_nothing(void **state) {
   (void)state;
   fixture *f = with_polls(0);
   pubrio_query_result *r = NULL;
-  assert_int_equal(pubrio_redeem_people_batch_query(f->client, "42", &r, &f->err),
-                   PUBRIO_E_INVALID_ARGUMENT);
+  assert_int_equal(
+      pubrio_redeem_people_batch_query(f->client, "42", &r, &f->err),
+      PUBRIO_E_INVALID_ARGUMENT);
   assert_non_null(strstr(f->err.message, "\"42\""));
-  assert_int_equal(pubrio_redeem_people_batch_wait(f->client, NULL, NULL, &r,
-                                                   &f->err),
-                   PUBRIO_E_INVALID_ARGUMENT);
+  assert_int_equal(
+      pubrio_redeem_people_batch_wait(f->client, NULL, NULL, &r, &f->err),
+      PUBRIO_E_INVALID_ARGUMENT);
   assert_int_equal(fake_server_request_count(f->server, NULL), 0);
   pubrio_wait_options *o = NULL;
   pubrio_wait_options_new(&o, NULL);
@@ -315,9 +323,9 @@ static void wait_failure_after_submit_names_the_batch(void **state) {
   pubrio_wait_options *o = options(5000, 1000, 1000);
   pubrio_batch_request *req = make_request(1, PUBRIO_CONTACT_PHONE);
   pubrio_query_result *r = NULL;
-  assert_int_equal(pubrio_redeem_people_batch_and_wait(f->client, req, o, &r,
-                                                       &f->err),
-                   PUBRIO_E_WAIT_TIMEOUT);
+  assert_int_equal(
+      pubrio_redeem_people_batch_and_wait(f->client, req, o, &r, &f->err),
+      PUBRIO_E_WAIT_TIMEOUT);
   assert_non_null(r);
   assert_non_null(strstr(f->err.message, r->query->redeem_query_id));
   assert_int_equal(fake_server_request_count(f->server, SUBMIT_PATH), 1);

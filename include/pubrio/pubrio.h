@@ -57,23 +57,23 @@ PUBRIO_API const char *pubrio_version(void);
  * never reused.
  */
 typedef enum pubrio_status {
-  PUBRIO_OK = 0,                   /**< Success. */
-  PUBRIO_E_INVALID_ARGUMENT = 1,   /**< Bad input caught before sending. */
-  PUBRIO_E_OUT_OF_MEMORY = 2,      /**< An allocation failed. */
-  PUBRIO_E_NO_API_KEY = 3,         /**< No key given and none in PUBRIO_API_KEY. */
-  PUBRIO_E_TRANSPORT = 4,          /**< DNS, connect, reset, protocol failure. */
-  PUBRIO_E_TIMEOUT = 5,            /**< Connect or total timeout reached. */
-  PUBRIO_E_TLS = 6,                /**< TLS handshake or certificate failure. */
-  PUBRIO_E_BAD_REQUEST = 7,        /**< HTTP 400: the API rejected the input. */
-  PUBRIO_E_UNAUTHORIZED = 8,       /**< HTTP 401 or 403: bad or missing key. */
-  PUBRIO_E_PAYMENT_REQUIRED = 9,   /**< HTTP 402: out of credits. */
-  PUBRIO_E_RATE_LIMITED = 10,      /**< HTTP 429, still after retries. */
-  PUBRIO_E_SERVER = 11,            /**< HTTP 5xx. */
-  PUBRIO_E_HTTP = 12,              /**< Any other non-2xx HTTP status. */
-  PUBRIO_E_PROTOCOL = 13,          /**< Response breaks the contract. */
-  PUBRIO_E_RESPONSE_TOO_LARGE = 14,/**< Body over the configured cap. */
-  PUBRIO_E_WAIT_TIMEOUT = 15,      /**< Wait deadline reached, not complete. */
-  PUBRIO_E_CANCELLED = 16          /**< The progress callback cancelled. */
+  PUBRIO_OK = 0,                 /**< Success. */
+  PUBRIO_E_INVALID_ARGUMENT = 1, /**< Bad input caught before sending. */
+  PUBRIO_E_OUT_OF_MEMORY = 2,    /**< An allocation failed. */
+  PUBRIO_E_NO_API_KEY = 3,   /**< No key given and none in PUBRIO_API_KEY. */
+  PUBRIO_E_TRANSPORT = 4,    /**< DNS, connect, reset, protocol failure. */
+  PUBRIO_E_TIMEOUT = 5,      /**< Connect or total timeout reached. */
+  PUBRIO_E_TLS = 6,          /**< TLS handshake or certificate failure. */
+  PUBRIO_E_BAD_REQUEST = 7,  /**< HTTP 400: the API rejected the input. */
+  PUBRIO_E_UNAUTHORIZED = 8, /**< HTTP 401 or 403: bad or missing key. */
+  PUBRIO_E_PAYMENT_REQUIRED = 9,    /**< HTTP 402: out of credits. */
+  PUBRIO_E_RATE_LIMITED = 10,       /**< HTTP 429, still after retries. */
+  PUBRIO_E_SERVER = 11,             /**< HTTP 5xx. */
+  PUBRIO_E_HTTP = 12,               /**< Any other non-2xx HTTP status. */
+  PUBRIO_E_PROTOCOL = 13,           /**< Response breaks the contract. */
+  PUBRIO_E_RESPONSE_TOO_LARGE = 14, /**< Body over the configured cap. */
+  PUBRIO_E_WAIT_TIMEOUT = 15,       /**< Wait deadline reached, not complete. */
+  PUBRIO_E_CANCELLED = 16           /**< The progress callback cancelled. */
 } pubrio_status;
 
 /**
@@ -93,16 +93,16 @@ PUBRIO_API const char *pubrio_status_str(pubrio_status status);
  * appears in any field.
  */
 typedef struct pubrio_error {
-  pubrio_status status;      /**< Same as the call's return value. */
-  int attempts;              /**< HTTP attempts made (0 if none sent). */
-  long http_status;          /**< Last HTTP status, 0 when none. */
-  int64_t api_code;          /**< 400 body's `code`, 0 when absent. */
-  int64_t retry_after_ms;    /**< Retry-After asked by server, -1 if none. */
-  const char *message;       /**< Human sentence; non-NULL on failure. */
-  const char *api_message;   /**< Server's `message` or `error` text, or NULL. */
-  const char *details_json;  /**< 400 body's `details` as JSON, or NULL. */
-  const char *request_id;    /**< x-request-id / request-id header, or NULL. */
-  void *reserved[8];         /**< Room to grow; do not touch. */
+  pubrio_status status;     /**< Same as the call's return value. */
+  int attempts;             /**< HTTP attempts made (0 if none sent). */
+  long http_status;         /**< Last HTTP status, 0 when none. */
+  int64_t api_code;         /**< 400 body's `code`, 0 when absent. */
+  int64_t retry_after_ms;   /**< Retry-After asked by server, -1 if none. */
+  const char *message;      /**< Human sentence; non-NULL on failure. */
+  const char *api_message;  /**< Server's `message` or `error` text, or NULL. */
+  const char *details_json; /**< 400 body's `details` as JSON, or NULL. */
+  const char *request_id;   /**< x-request-id / request-id header, or NULL. */
+  void *reserved[8];        /**< Room to grow; do not touch. */
 } pubrio_error;
 
 /**
@@ -218,8 +218,9 @@ PUBRIO_API pubrio_status pubrio_client_set_retry_unsafe_submit(
  * @p requests_per_minute of them (0, the default, turns pacing off). Pubrio
  * allows 300 a minute per key.
  */
-PUBRIO_API pubrio_status pubrio_client_set_rate_limit(
-    pubrio_client *client, int requests_per_minute, pubrio_error *err);
+PUBRIO_API pubrio_status pubrio_client_set_rate_limit(pubrio_client *client,
+                                                      int requests_per_minute,
+                                                      pubrio_error *err);
 
 /**
  * @brief Trust the CA certificates in @p ca_file and/or the directory
@@ -248,12 +249,9 @@ typedef double (*pubrio_random_fn)(void *userdata);
  * and waiting (for tests, simulations or an event loop). Any NULL function
  * keeps the default (monotonic clock, nanosleep, xorshift).
  */
-PUBRIO_API pubrio_status pubrio_client_set_clock(pubrio_client *client,
-                                                 pubrio_now_fn now,
-                                                 pubrio_sleep_fn sleep,
-                                                 pubrio_random_fn random,
-                                                 void *userdata,
-                                                 pubrio_error *err);
+PUBRIO_API pubrio_status pubrio_client_set_clock(
+    pubrio_client *client, pubrio_now_fn now, pubrio_sleep_fn sleep,
+    pubrio_random_fn random, void *userdata, pubrio_error *err);
 
 /** @brief Log levels, most severe first. */
 typedef enum pubrio_log_level {
@@ -273,8 +271,7 @@ typedef void (*pubrio_log_fn)(pubrio_log_level level, const char *message,
 /** @brief Send log lines up to @p max_level to @p fn (NULL turns it off). */
 PUBRIO_API pubrio_status pubrio_client_set_log(pubrio_client *client,
                                                pubrio_log_level max_level,
-                                               pubrio_log_fn fn,
-                                               void *userdata,
+                                               pubrio_log_fn fn, void *userdata,
                                                pubrio_error *err);
 
 /**
@@ -329,16 +326,16 @@ PUBRIO_API pubrio_status pubrio_batch_request_set_profile_id(
     pubrio_batch_request *request, int64_t profile_id, pubrio_error *err);
 
 /** @brief Number of distinct people in the request. */
-PUBRIO_API size_t pubrio_batch_request_people_count(
-    const pubrio_batch_request *request);
+PUBRIO_API size_t
+pubrio_batch_request_people_count(const pubrio_batch_request *request);
 
 /** @brief Number of duplicate ids dropped so far. */
-PUBRIO_API size_t pubrio_batch_request_duplicates(
-    const pubrio_batch_request *request);
+PUBRIO_API size_t
+pubrio_batch_request_duplicates(const pubrio_batch_request *request);
 
 /** @brief The or-ed contact types chosen so far. */
-PUBRIO_API unsigned pubrio_batch_request_contact_types(
-    const pubrio_batch_request *request);
+PUBRIO_API unsigned
+pubrio_batch_request_contact_types(const pubrio_batch_request *request);
 
 /* ------------------------------------------------------------------------ */
 /* Submitting a batch                                                        */
@@ -376,7 +373,6 @@ PUBRIO_API pubrio_status pubrio_redeem_people_batch(
     pubrio_client *client, const pubrio_batch_request *request,
     pubrio_batch_job **out, pubrio_error *err);
 
-
 /* ------------------------------------------------------------------------ */
 /* Querying a batch                                                          */
 /* ------------------------------------------------------------------------ */
@@ -397,31 +393,31 @@ typedef struct pubrio_person {
 } pubrio_person;
 
 /** @brief Email @p index of @p person, or NULL when out of range. */
-PUBRIO_API const pubrio_contact *pubrio_person_email(
-    const pubrio_person *person, size_t index);
+PUBRIO_API const pubrio_contact *
+pubrio_person_email(const pubrio_person *person, size_t index);
 
 /** @brief Phone @p index of @p person, or NULL when out of range. */
-PUBRIO_API const pubrio_contact *pubrio_person_phone(
-    const pubrio_person *person, size_t index);
+PUBRIO_API const pubrio_contact *
+pubrio_person_phone(const pubrio_person *person, size_t index);
 
 /**
  * @brief The answer of POST /redeem/people/batch/query. Library-allocated,
  * released with one pubrio_query_result_free(); fields only grow at the end.
  */
 typedef struct pubrio_query_result {
-  const pubrio_batch_job *query;   /**< Batch state (data.query); never NULL. */
-  int has_credit;                  /**< 1 when `credit` was sent. */
-  int64_t credit;                  /**< data.profile.credit. */
-  int has_topup_credit;            /**< 1 when `topup_credit` was sent. */
-  int64_t topup_credit;            /**< data.profile.topup_credit. */
-  int has_total_charged_credit;    /**< 1 when `total_charged_credit` was sent. */
-  int64_t total_charged_credit;    /**< data.profile.total_charged_credit. */
-  size_t people_count;             /**< Number of pubrio_query_result_person(). */
+  const pubrio_batch_job *query; /**< Batch state (data.query); never NULL. */
+  int has_credit;                /**< 1 when `credit` was sent. */
+  int64_t credit;                /**< data.profile.credit. */
+  int has_topup_credit;          /**< 1 when `topup_credit` was sent. */
+  int64_t topup_credit;          /**< data.profile.topup_credit. */
+  int has_total_charged_credit;  /**< 1 when `total_charged_credit` was sent. */
+  int64_t total_charged_credit;  /**< data.profile.total_charged_credit. */
+  size_t people_count;           /**< Number of pubrio_query_result_person(). */
 } pubrio_query_result;
 
 /** @brief Person @p index of @p result, or NULL when out of range. */
-PUBRIO_API const pubrio_person *pubrio_query_result_person(
-    const pubrio_query_result *result, size_t index);
+PUBRIO_API const pubrio_person *
+pubrio_query_result_person(const pubrio_query_result *result, size_t index);
 
 /** @brief Free a result and everything it owns. NULL is accepted. */
 PUBRIO_API void pubrio_query_result_free(pubrio_query_result *result);
@@ -437,7 +433,6 @@ PUBRIO_API pubrio_status pubrio_redeem_people_batch_query(
     pubrio_client *client, const char *redeem_query_id,
     pubrio_query_result **out, pubrio_error *err);
 
-
 /* ------------------------------------------------------------------------ */
 /* Waiting for a batch                                                       */
 /* ------------------------------------------------------------------------ */
@@ -449,9 +444,8 @@ PUBRIO_API pubrio_status pubrio_redeem_people_batch_query(
  * @return 0 to go on, non-zero to cancel (the wait returns
  * ::PUBRIO_E_CANCELLED).
  */
-typedef int (*pubrio_progress_fn)(const pubrio_query_result *latest,
-                                  int polls, int64_t next_delay_ms,
-                                  void *userdata);
+typedef int (*pubrio_progress_fn)(const pubrio_query_result *latest, int polls,
+                                  int64_t next_delay_ms, void *userdata);
 
 /** @brief How to wait. Opaque; NULL options mean the defaults. */
 typedef struct pubrio_wait_options pubrio_wait_options;

@@ -134,7 +134,8 @@ static const char *unknown_key(const cJSON *obj, const char *const *allowed) {
 
 static int check_profile_id(const cJSON *root) {
   const cJSON *p = cJSON_GetObjectItemCaseSensitive(root, "profile_id");
-  return !p || (cJSON_IsNumber(p) && p->valuedouble == (double)(int64_t)p->valuedouble);
+  return !p || (cJSON_IsNumber(p) &&
+                p->valuedouble == (double)(int64_t)p->valuedouble);
 }
 
 static int submit(fake_api *api, const cJSON *root, int64_t now_ms,

@@ -58,9 +58,8 @@ static void interruptible_sleep(fake_server *s, int delay_ms) {
     until.tv_nsec -= 1000000000L;
   }
   pthread_mutex_lock(&s->lock);
-  while (!s->stopping &&
-         pthread_cond_timedwait(&s->stopping_cond, &s->lock, &until) !=
-             ETIMEDOUT) {
+  while (!s->stopping && pthread_cond_timedwait(&s->stopping_cond, &s->lock,
+                                                &until) != ETIMEDOUT) {
   }
   pthread_mutex_unlock(&s->lock);
 }
@@ -156,10 +155,10 @@ int fake_server_request(fake_server *s, size_t index, fake_request *out) {
 /* ---- responses ---------------------------------------------------------- */
 
 typedef struct stream {
-  char *head;       /* sent first */
+  char *head; /* sent first */
   size_t head_len;
-  size_t total;     /* bytes to produce in all */
-  int close_early;  /* stop with an error after head */
+  size_t total;    /* bytes to produce in all */
+  int close_early; /* stop with an error after head */
 } stream;
 
 static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max) {
@@ -186,8 +185,8 @@ static void stream_free(void *cls) {
 static struct MHD_Response *faulty_response(const fake_reply *r) {
   stream *st = calloc(1, sizeof *st);
   const char *head = r->fault == FAKE_FAULT_HUGE_BODY ? "{\"data\":\""
-                     : r->body                         ? r->body
-                                                       : "{\"data\":";
+                     : r->body                        ? r->body
+                                                      : "{\"data\":";
   st->head = strdup(head);
   st->head_len = strlen(head);
   if (r->fault == FAKE_FAULT_HUGE_BODY) {
@@ -244,7 +243,8 @@ static enum MHD_Result send_json(fake_server *s, struct MHD_Connection *conn,
   return ret;
 }
 
-/* ---- request handling ----------------------------------------------------- */
+/* ---- request handling -----------------------------------------------------
+ */
 
 typedef struct upload {
   char *data;
@@ -256,13 +256,13 @@ static void record(fake_server *s, struct MHD_Connection *conn,
   fake_request r = {0};
   r.method = copy(method);
   r.path = copy(path);
-  r.api_key = copy(MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-                                               "pubrio-api-key"));
-  r.content_type = copy(MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-                                                    "Content-Type"));
+  r.api_key = copy(
+      MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "pubrio-api-key"));
+  r.content_type =
+      copy(MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type"));
   r.accept = copy(MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept"));
-  r.user_agent = copy(MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-                                                  "User-Agent"));
+  r.user_agent =
+      copy(MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "User-Agent"));
   r.body = up->data ? strndup(up->data, up->len) : strdup("");
   pthread_mutex_lock(&s->lock);
   fake_request *grown =
@@ -294,7 +294,8 @@ static int over_rate_limit(fake_server *s) {
 }
 
 /* POST /_fake/reply {"path","status","body","content_type","header_name",
- * "header_value","delay_ms","times","fault","huge_bytes"}: script a reply from another process. */
+ * "header_value","delay_ms","times","fault","huge_bytes"}: script a reply from
+ * another process. */
 static int control_reply(fake_server *s, const upload *up) {
   cJSON *root = cJSON_ParseWithLength(up->data ? up->data : "", up->len);
   if (!cJSON_IsObject(root)) {
@@ -397,8 +398,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
                      NULL, NULL);
   char *body = NULL;
   pthread_mutex_lock(&s->lock);
-  int status = fake_api_handle(s->api, path, up->data ? up->data : "",
-                               up->len, now_ms(), &body);
+  int status = fake_api_handle(s->api, path, up->data ? up->data : "", up->len,
+                               now_ms(), &body);
   pthread_mutex_unlock(&s->lock);
   return send_json(s, conn, status, body ? body : strdup(""), NULL, NULL);
 }
@@ -428,9 +429,9 @@ fake_server *fake_server_start(const fake_server_options *options) {
   s->prefix = copy(s->options.prefix);
   pthread_mutex_init(&s->lock, NULL);
   pthread_cond_init(&s->stopping_cond, NULL);
-  s->api = fake_api_new(s->options.complete_after_polls,
-                        s->options.complete_after_ms,
-                        s->options.estimated_time);
+  s->api =
+      fake_api_new(s->options.complete_after_polls,
+                   s->options.complete_after_ms, s->options.estimated_time);
   s->window_start = now_ms();
 
   struct sockaddr_in addr;
@@ -448,10 +449,9 @@ fake_server *fake_server_start(const fake_server_options *options) {
         s->options.tls_key_pem, MHD_OPTION_HTTPS_MEM_CERT,
         s->options.tls_cert_pem, MHD_OPTION_END);
   else
-    s->daemon = MHD_start_daemon(flags, 0, NULL, NULL, handle, s,
-                                 MHD_OPTION_SOCK_ADDR, &addr,
-                                 MHD_OPTION_NOTIFY_COMPLETED, completed, s,
-                                 MHD_OPTION_END);
+    s->daemon = MHD_start_daemon(
+        flags, 0, NULL, NULL, handle, s, MHD_OPTION_SOCK_ADDR, &addr,
+        MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_END);
   if (!s->daemon || !s->api) {
     fprintf(stderr, "fake server: could not start on 127.0.0.1:%u\n",
             s->options.port);
@@ -461,8 +461,8 @@ fake_server *fake_server_start(const fake_server_options *options) {
   const union MHD_DaemonInfo *info =
       MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
   s->port = info ? info->port : 0;
-  snprintf(s->url, sizeof s->url, "%s://127.0.0.1:%u%s",
-           tls ? "https" : "http", s->port, s->prefix ? s->prefix : "");
+  snprintf(s->url, sizeof s->url, "%s://127.0.0.1:%u%s", tls ? "https" : "http",
+           s->port, s->prefix ? s->prefix : "");
   return s;
 }
 

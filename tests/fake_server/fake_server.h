@@ -8,18 +8,19 @@
 #include <stdint.h>
 
 typedef struct fake_server_options {
-  const char *api_key;         /* expected key; NULL: "test-key" */
-  uint16_t port;               /* 0: any free port */
-  const char *prefix;          /* path prefix, e.g. "/gateway"; NULL: none */
-  int complete_after_polls;    /* queries before a batch completes; 0: first */
-  int64_t complete_after_ms;   /* and time since submit; 0: none */
-  int estimated_time;          /* seconds announced on submit */
-  int rate_limit_per_minute;   /* fixed window; 0: unlimited */
-  const char *tls_cert_pem;    /* both set: HTTPS */
+  const char *api_key;       /* expected key; NULL: "test-key" */
+  uint16_t port;             /* 0: any free port */
+  const char *prefix;        /* path prefix, e.g. "/gateway"; NULL: none */
+  int complete_after_polls;  /* queries before a batch completes; 0: first */
+  int64_t complete_after_ms; /* and time since submit; 0: none */
+  int estimated_time;        /* seconds announced on submit */
+  int rate_limit_per_minute; /* fixed window; 0: unlimited */
+  const char *tls_cert_pem;  /* both set: HTTPS */
   const char *tls_key_pem;
 } fake_server_options;
 
-#define FAKE_SERVER_DEFAULTS {NULL, 0, NULL, 0, 0, 2, 0, NULL, NULL}
+#define FAKE_SERVER_DEFAULTS                                                   \
+  { NULL, 0, NULL, 0, 0, 2, 0, NULL, NULL }
 
 typedef struct fake_server fake_server;
 
@@ -39,16 +40,16 @@ typedef enum fake_fault {
 /* A scripted answer, used instead of the normal one for the next `times`
  * requests to `path` (NULL: any). Strings are copied. */
 typedef struct fake_reply {
-  const char *path;         /* "/redeem/people/batch" or ".../query" */
+  const char *path; /* "/redeem/people/batch" or ".../query" */
   int status;
   const char *body;         /* NULL: empty */
   const char *content_type; /* NULL: application/json */
   const char *header_name;  /* one extra header, e.g. "Retry-After" */
   const char *header_value;
-  int delay_ms;             /* wait before answering */
+  int delay_ms; /* wait before answering */
   fake_fault fault;
   size_t huge_bytes;
-  int times;                /* 0 counts as 1 */
+  int times; /* 0 counts as 1 */
 } fake_reply;
 
 void fake_server_push_reply(fake_server *server, const fake_reply *reply);
@@ -58,7 +59,7 @@ void fake_server_push_reply(fake_server *server, const fake_reply *reply);
 typedef struct fake_request {
   char *method;
   char *path;
-  char *api_key;      /* NULL when the header was missing */
+  char *api_key; /* NULL when the header was missing */
   char *content_type;
   char *accept;
   char *user_agent;
