@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test: the suite in a normal build, then again under AddressSanitizer +
-# UndefinedBehaviorSanitizer, then under valgrind memcheck (leaks fail).
+# UndefinedBehaviorSanitizer, the threaded test under ThreadSanitizer, each
+# parser under libFuzzer (about 60 s in all), then the suite under valgrind memcheck (leaks fail).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
@@ -13,10 +14,31 @@ cmake --build build -j"$jobs" >/dev/null
 
 echo "== ASan + UBSan (clang)"
 cmake -S . -B build-asan -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug \
-  -DPUBRIO_SANITIZE=ON >/dev/null
+  -DPUBRIO_SANITIZE=address,undefined >/dev/null
 cmake --build build-asan -j"$jobs" >/dev/null
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --output-on-failure -j"$jobs")
+
+echo "== ThreadSanitizer (clang): the threaded test"
+cmake -S . -B build-tsan -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug \
+  -DPUBRIO_SANITIZE=thread >/dev/null
+cmake --build build-tsan -j"$jobs" --target test_threads >/dev/null
+(cd build-tsan && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -R test_threads)
+
+echo "== libFuzzer: each response parser for ${PUBRIO_FUZZ_SECONDS:=20} s"
+cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug \
+  -DPUBRIO_FUZZ=ON -DPUBRIO_SANITIZE=address,undefined >/dev/null
+cmake --build build-fuzz -j"$jobs" --target fuzz_parse_job fuzz_parse_query \
+  fuzz_parse_error >/dev/null
+for harness in parse_job parse_query parse_error; do
+  work=$(mktemp -d)
+  build-fuzz/fuzz/fuzz_$harness -max_total_time="$PUBRIO_FUZZ_SECONDS" \
+    -dict=fuzz/pubrio.dict -rss_limit_mb=2048 -print_final_stats=1 \
+    "$work" "fuzz/corpus/$harness" >"/tmp/fuzz-$harness.log" 2>&1 ||
+    { tail -40 "/tmp/fuzz-$harness.log"; exit 1; }
+  echo "fuzz_$harness: $(grep -E 'stat::number_of_executed_units' "/tmp/fuzz-$harness.log" | awk '{print $2}') runs, no crash"
+  rm -rf "$work"
+done
 
 echo "== valgrind memcheck (any error or leak fails)"
 for t in build/tests/test_*; do

@@ -1,0 +1,37 @@
+/* libFuzzer harness: the query response parser, including walking every
+ * person and contact it hands back. */
+#include "json.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  pubrio_error err = {0};
+  pubrio_query_result *res = NULL;
+  pubrio_status st = pri_json_parse_query((const char *)data, size, &res, &err);
+  if (st == PUBRIO_OK) {
+    size_t total = 0;
+    for (size_t i = 0; i < res->people_count; i++) {
+      const pubrio_person *p = pubrio_query_result_person(res, i);
+      total += strlen(p->people_search_id);
+      for (size_t e = 0; e < p->email_count; e++) {
+        const pubrio_contact *c = pubrio_person_email(p, e);
+        total += c->value ? strlen(c->value) : 0;
+      }
+      for (size_t k = 0; k < p->phone_count; k++) {
+        const pubrio_contact *c = pubrio_person_phone(p, k);
+        total += c->status ? strlen(c->status) : 0;
+      }
+    }
+    if (!res->query || !res->query->redeem_query_id || total > size * 2)
+      abort();
+  } else if (res || !err.message) {
+    abort();
+  }
+  pubrio_query_result_free(res);
+  pubrio_error_clear(&err);
+  return 0;
+}
