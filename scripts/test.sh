@@ -41,13 +41,20 @@ for harness in parse_job parse_query parse_error; do
 done
 
 echo "== valgrind memcheck (any error or leak fails)"
-for t in build/tests/test_*; do
-  [ -x "$t" ] || continue
+export PUBRIO_TEST_CERT_DIR=$PWD/build/tests/certs # made by the first ctest run
+memcheck() {
+  local name=$1; shift
   if valgrind -q --error-exitcode=99 --leak-check=full \
       --errors-for-leak-kinds=definite,indirect \
-      --show-leak-kinds=definite,indirect "$t" >"/tmp/memcheck-$(basename "$t").log" 2>&1; then
-    echo "memcheck clean: $(basename "$t")"
+      --show-leak-kinds=definite,indirect "$@" >"/tmp/memcheck-$name.log" 2>&1; then
+    echo "memcheck clean: $name"
   else
-    cat "/tmp/memcheck-$(basename "$t").log"; echo "memcheck FAILED: $t"; exit 1
+    cat "/tmp/memcheck-$name.log"; echo "memcheck FAILED: $name"; exit 1
   fi
+}
+for t in build/tests/test_*; do
+  memcheck "$(basename "$t")" "$t"
+done
+for harness in parse_job parse_query parse_error; do
+  memcheck "replay_$harness" "build/fuzz/fuzz_$harness" "fuzz/corpus/$harness"
 done
