@@ -85,6 +85,7 @@ pubrio_status pri_call_post(pubrio_client *c, const pri_call *call,
       break;
     }
     attempt++;
+    c->requests_sent++;
     int64_t started = pri_clock_now(&c->clock);
     pri_transport_post(c->transport, &cfg, url.data, call->body, body_len,
                        resp);

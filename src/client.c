@@ -289,6 +289,16 @@ long pubrio_client_connections_opened(const pubrio_client *client) {
   return client ? client->connections_opened : 0;
 }
 
+long pubrio_client_requests_sent(const pubrio_client *client) {
+  return client ? client->requests_sent : 0;
+}
+
+int64_t pubrio_client_pacing_delay_ms(pubrio_client *client) {
+  return client
+             ? pri_pacer_wait_ms(&client->pacer, pri_clock_now(&client->clock))
+             : 0;
+}
+
 void pri_log(pubrio_client *client, pubrio_log_level level, const char *fmt,
              ...) {
   if (!client->log || level > client->log_level)

@@ -24,6 +24,7 @@ struct pubrio_client {
   void *log_userdata;
   pubrio_log_level log_level;
   long connections_opened;
+  long requests_sent;
   pri_transport *transport;
 };
 

@@ -280,6 +280,18 @@ PUBRIO_API pubrio_status pubrio_client_set_log(pubrio_client *client,
  */
 PUBRIO_API long pubrio_client_connections_opened(const pubrio_client *client);
 
+/**
+ * @brief HTTP requests this client has sent so far, retries included.
+ */
+PUBRIO_API long pubrio_client_requests_sent(const pubrio_client *client);
+
+/**
+ * @brief Milliseconds until the pacing set by pubrio_client_set_rate_limit()
+ * lets the next request start (0 when it may start now or pacing is off).
+ * Lets a caller wait on its own terms (e.g. interruptibly) before a call.
+ */
+PUBRIO_API int64_t pubrio_client_pacing_delay_ms(pubrio_client *client);
+
 /* ------------------------------------------------------------------------ */
 /* Batch request builder                                                     */
 /* ------------------------------------------------------------------------ */

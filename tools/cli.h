@@ -1,0 +1,65 @@
+/* Shared pieces of the `pubrio` command-line program. It uses only the
+ * public libpubrio API. */
+#ifndef PUBRIO_CLI_H
+#define PUBRIO_CLI_H
+
+#include <pubrio/pubrio.h>
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum cli_exit {
+  CLI_OK = 0,
+  CLI_USAGE = 2,        /* usage or invalid input: nothing was sent */
+  CLI_REJECTED = 3,     /* 400, 401, 402, 403 */
+  CLI_RATE_LIMITED = 4, /* still 429 after retries */
+  CLI_FAILED = 5,       /* server or transport failure */
+  CLI_DEADLINE = 6,     /* --wait deadline reached */
+  CLI_INTERRUPTED = 130
+};
+
+typedef enum { FORMAT_JSON, FORMAT_CSV } cli_format;
+
+typedef struct cli_options {
+  unsigned types;
+  int has_profile_id;
+  int64_t profile_id;
+  const char *input_file; /* "-" for standard input */
+  char **ids;             /* positional ids */
+  int id_count;
+  int batch_size;
+  int wait;
+  int64_t max_wait_ms;
+  cli_format format;
+  int rate;
+  const char *journal;
+  int resubmit_uncertain;
+  const char *api_key;
+  const char *base_url;
+  int64_t timeout_ms;
+  int retries;
+  int verbose;
+  int quiet;
+} cli_options;
+
+/* Set by SIGINT/SIGTERM; checked between requests. */
+extern volatile sig_atomic_t cli_interrupted;
+
+int64_t cli_now_ms(void);
+/* Sleep up to @p ms; returns -1 early when interrupted. */
+int cli_sleep_ms(int64_t ms);
+
+/* The exit code for a failed call's status. */
+int cli_exit_code(pubrio_status status);
+/* One line on stderr: status, HTTP status, code, request id, message. */
+void cli_print_error(const char *context, pubrio_status status,
+                     const pubrio_error *err);
+
+/* A client configured from the options; NULL after printing why. */
+pubrio_client *cli_make_client(const cli_options *options);
+
+int cli_redeem(const cli_options *options);
+int cli_query(const cli_options *options, const char *redeem_query_id);
+
+#endif

@@ -1,0 +1,102 @@
+/* Time, signals, errors and client setup shared by the subcommands. */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <time.h>
+
+volatile sig_atomic_t cli_interrupted;
+
+int64_t cli_now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int cli_sleep_ms(int64_t ms) {
+  int64_t until = cli_now_ms() + ms;
+  while (!cli_interrupted) {
+    int64_t left = until - cli_now_ms();
+    if (left <= 0)
+      return 0;
+    struct timespec ts = {(time_t)(left / 1000), (long)(left % 1000) * 1000000L};
+    nanosleep(&ts, NULL); /* EINTR from Ctrl-C ends it early */
+  }
+  return -1;
+}
+
+int cli_exit_code(pubrio_status status) {
+  switch (status) {
+  case PUBRIO_OK: return CLI_OK;
+  case PUBRIO_E_INVALID_ARGUMENT:
+  case PUBRIO_E_NO_API_KEY: return CLI_USAGE;
+  case PUBRIO_E_BAD_REQUEST:
+  case PUBRIO_E_UNAUTHORIZED:
+  case PUBRIO_E_PAYMENT_REQUIRED: return CLI_REJECTED;
+  case PUBRIO_E_RATE_LIMITED: return CLI_RATE_LIMITED;
+  case PUBRIO_E_WAIT_TIMEOUT: return CLI_DEADLINE;
+  case PUBRIO_E_CANCELLED: return CLI_INTERRUPTED;
+  default: return CLI_FAILED;
+  }
+}
+
+void cli_print_error(const char *context, pubrio_status status,
+                     const pubrio_error *err) {
+  fprintf(stderr, "pubrio: %s: %s", context, pubrio_status_str(status));
+  if (err->http_status)
+    fprintf(stderr, " (HTTP %ld", err->http_status);
+  if (err->http_status && err->api_code)
+    fprintf(stderr, ", code %lld", (long long)err->api_code);
+  if (err->http_status && err->request_id)
+    fprintf(stderr, ", request id %s", err->request_id);
+  if (err->http_status)
+    fputc(')', stderr);
+  if (err->attempts > 1)
+    fprintf(stderr, " after %d attempts", err->attempts);
+  fprintf(stderr, ": %s\n", err->message ? err->message : "no details");
+}
+
+static void log_to_stderr(pubrio_log_level level, const char *message,
+                          void *userdata) {
+  (void)userdata;
+  static const char *const names[] = {"", "error", "warn", "info", "debug"};
+  fprintf(stderr, "pubrio: [%s] %s\n",
+          level >= 1 && level <= 4 ? names[level] : "log", message);
+}
+
+/* Pacing waits inside libpubrio would not notice Ctrl-C; the CLI waits
+ * for the pacer itself, so this sleep only serves retries. */
+static void interruptible_sleep(int64_t ms, void *userdata) {
+  (void)userdata;
+  cli_sleep_ms(ms);
+}
+
+pubrio_client *cli_make_client(const cli_options *o) {
+  pubrio_error err = {0};
+  pubrio_client *c = NULL;
+  pubrio_status st = pubrio_client_new(&c, o->api_key, &err);
+  if (!st && o->base_url)
+    st = pubrio_client_set_base_url(c, o->base_url, &err);
+  if (!st && o->timeout_ms > 0)
+    st = pubrio_client_set_timeouts(c, o->timeout_ms < 10000 ? o->timeout_ms
+                                                            : 10000,
+                                    o->timeout_ms, &err);
+  if (!st)
+    st = pubrio_client_set_retry(c, o->retries + 1, 500, 8000, &err);
+  if (!st)
+    st = pubrio_client_set_rate_limit(c, o->rate, &err);
+  if (!st)
+    st = pubrio_client_set_clock(c, NULL, interruptible_sleep, NULL, NULL,
+                                 &err);
+  if (!st && o->verbose)
+    st = pubrio_client_set_log(c, o->verbose > 1 ? PUBRIO_LOG_DEBUG
+                                                 : PUBRIO_LOG_INFO,
+                               log_to_stderr, NULL, &err);
+  if (st != PUBRIO_OK) {
+    cli_print_error("setup", st, &err);
+    pubrio_client_free(c);
+    c = NULL;
+  }
+  pubrio_error_clear(&err);
+  return c;
+}

@@ -1,0 +1,255 @@
+#include "journal.h"
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static cJSON *types_json(unsigned types) {
+  cJSON *list = cJSON_CreateArray();
+  const pubrio_contact_type all[] = {PUBRIO_CONTACT_EMAIL_PERSONAL,
+                                     PUBRIO_CONTACT_EMAIL_WORK,
+                                     PUBRIO_CONTACT_PHONE};
+  for (size_t i = 0; i < 3; i++)
+    if (types & all[i])
+      cJSON_AddItemToArray(list,
+                           cJSON_CreateString(pubrio_contact_type_str(all[i])));
+  return list;
+}
+
+static unsigned types_from_json(const cJSON *list) {
+  unsigned types = 0;
+  const cJSON *item;
+  cJSON_ArrayForEach(item, list) {
+    if (cJSON_IsString(item))
+      types |= (unsigned)pubrio_contact_type_from_str(item->valuestring);
+  }
+  return types;
+}
+
+/* Write one line and push it to disk before anything else happens. */
+static int append(journal *j, cJSON *line) {
+  char *text = cJSON_PrintUnformatted(line);
+  cJSON_Delete(line);
+  int ok = text && fprintf(j->file, "%s\n", text) > 0 &&
+           fflush(j->file) == 0 && fsync(fileno(j->file)) == 0;
+  cJSON_free(text);
+  if (!ok)
+    perror("pubrio: writing the journal");
+  return ok ? 0 : -1;
+}
+
+static cJSON *people_json(cli_id *people, size_t n) {
+  cJSON *list = cJSON_CreateArray();
+  for (size_t i = 0; i < n; i++)
+    cJSON_AddItemToArray(list, cJSON_CreateString(people[i]));
+  return list;
+}
+
+static int read_people(const cJSON *list, id_list *out) {
+  const cJSON *item;
+  cJSON_ArrayForEach(item, list) {
+    if (!cJSON_IsString(item) || strlen(item->valuestring) != 36 ||
+        id_list_push(out, item->valuestring) != 0)
+      return -1;
+  }
+  return 0;
+}
+
+typedef struct intent {
+  int number;
+  int settled; /* accepted or rejected */
+  id_list people;
+} intent;
+
+typedef struct intent_log {
+  intent *items;
+  size_t count;
+} intent_log;
+
+static intent *find_intent(intent_log *log, int number) {
+  for (size_t i = log->count; i-- > 0;)
+    if (log->items[i].number == number)
+      return &log->items[i];
+  return NULL;
+}
+
+static int add_intent(intent_log *log, int number, const cJSON *people) {
+  intent *grown = realloc(log->items, (log->count + 1) * sizeof *grown);
+  if (!grown)
+    return -1;
+  log->items = grown;
+  intent *it = &log->items[log->count++];
+  memset(it, 0, sizeof *it);
+  it->number = number;
+  return read_people(people, &it->people);
+}
+
+static void settle(intent_log *log, int number) {
+  intent *it = find_intent(log, number);
+  if (it)
+    it->settled = 1;
+}
+
+/* Apply one journal line; -1 when it is not one we wrote. */
+static int load_line(journal *j, const cJSON *line, intent_log *intents,
+                     unsigned types) {
+  const cJSON *header = cJSON_GetObjectItemCaseSensitive(line, "journal");
+  const cJSON *batch = cJSON_GetObjectItemCaseSensitive(line, "batch");
+  const cJSON *intent_no = cJSON_GetObjectItemCaseSensitive(line, "intent");
+  const cJSON *rejected = cJSON_GetObjectItemCaseSensitive(line, "rejected");
+  const cJSON *people = cJSON_GetObjectItemCaseSensitive(line, "people");
+  if (cJSON_IsString(header)) {
+    unsigned had = types_from_json(cJSON_GetObjectItemCaseSensitive(line, "types"));
+    if (had != types) {
+      fprintf(stderr, "pubrio: the journal was written for other contact "
+                      "types; use the same --types or another journal\n");
+      return -2;
+    }
+    return 0;
+  }
+  if (cJSON_IsNumber(rejected)) {
+    settle(intents, rejected->valueint);
+    return 0;
+  }
+  int number = cJSON_IsNumber(batch)    ? batch->valueint
+               : cJSON_IsNumber(intent_no) ? intent_no->valueint
+                                        : -1;
+  if (number < 0 || !cJSON_IsArray(people))
+    return -1;
+  if (number >= j->next_number)
+    j->next_number = number + 1;
+  if (cJSON_IsNumber(intent_no))
+    return add_intent(intents, number, people);
+  settle(intents, number);
+  const cJSON *id = cJSON_GetObjectItemCaseSensitive(line, "redeem_query_id");
+  if (!cJSON_IsString(id) || strlen(id->valuestring) != 36)
+    return -1;
+  journal_batch *grown = realloc(j->batches, (j->count + 1) * sizeof *grown);
+  if (!grown)
+    return -1;
+  j->batches = grown;
+  journal_batch *b = &j->batches[j->count++];
+  memset(b, 0, sizeof *b);
+  b->number = number;
+  memcpy(b->redeem_query_id, id->valuestring, 37);
+  if (read_people(people, &b->people) != 0)
+    return -1;
+  for (size_t i = 0; i < b->people.count; i++)
+    if (id_list_push(&j->submitted, b->people.ids[i]) != 0)
+      return -1;
+  return 0;
+}
+
+/* Load every line. A last line torn by a crash in mid-write (no newline,
+ * not JSON) is dropped: *keep_bytes tells how much of the file to keep. */
+static int load(journal *j, FILE *f, const char *path, unsigned types,
+                long *keep_bytes) {
+  intent_log intents = {0};
+  char *line = NULL;
+  size_t cap = 0, n = 0, bad_line = 0;
+  int bad_terminated = 0;
+  ssize_t len;
+  long offset = 0;
+  int rc = 0;
+  while (rc == 0 && (len = getline(&line, &cap, f)) >= 0) {
+    n++;
+    if (bad_line) {
+      bad_terminated = 1; /* not the last line: real damage */
+      break;
+    }
+    cJSON *json = cJSON_Parse(line);
+    int ok = cJSON_IsObject(json) ? load_line(j, json, &intents, types) : -1;
+    cJSON_Delete(json);
+    if (ok == -2)
+      rc = -1;
+    else if (ok != 0) {
+      bad_line = n;
+      bad_terminated = line[len - 1] == '\n';
+      *keep_bytes = offset;
+    }
+    offset += len;
+  }
+  free(line);
+  if (rc == 0 && bad_line && bad_terminated) {
+    fprintf(stderr, "pubrio: %s line %zu is not a journal line\n", path,
+            bad_line);
+    rc = -1;
+  } else if (rc == 0 && bad_line) {
+    fprintf(stderr, "pubrio: dropping a torn last line in %s\n", path);
+  } else {
+    *keep_bytes = offset;
+  }
+  id_list_sort(&j->submitted);
+  for (size_t i = 0; i < intents.count; i++) {
+    intent *it = &intents.items[i];
+    for (size_t k = 0; rc == 0 && !it->settled && k < it->people.count; k++)
+      if (!id_list_contains(&j->submitted, it->people.ids[k]) &&
+          id_list_push(&j->uncertain, it->people.ids[k]) != 0)
+        rc = -1;
+    id_list_free(&it->people);
+  }
+  free(intents.items);
+  id_list_sort(&j->uncertain);
+  return rc;
+}
+
+int journal_open(journal *j, const char *path, unsigned types) {
+  memset(j, 0, sizeof *j);
+  j->next_number = 1;
+  long keep = 0;
+  FILE *existing = fopen(path, "r");
+  if (existing) {
+    int rc = load(j, existing, path, types, &keep);
+    fclose(existing);
+    if (rc != 0 || truncate(path, keep) != 0)
+      return CLI_USAGE;
+  }
+  j->file = fopen(path, "a");
+  if (!j->file) {
+    perror(path);
+    return CLI_USAGE;
+  }
+  if (keep == 0) { /* new or empty */
+    cJSON *header = cJSON_CreateObject();
+    cJSON_AddStringToObject(header, "journal", "pubrio");
+    cJSON_AddNumberToObject(header, "version", 1);
+    cJSON_AddItemToObject(header, "types", types_json(types));
+    if (append(j, header) != 0)
+      return CLI_USAGE;
+  }
+  return CLI_OK;
+}
+
+int journal_intent(journal *j, int number, cli_id *people, size_t n) {
+  cJSON *line = cJSON_CreateObject();
+  cJSON_AddNumberToObject(line, "intent", number);
+  cJSON_AddItemToObject(line, "people", people_json(people, n));
+  return append(j, line);
+}
+
+int journal_rejected(journal *j, int number) {
+  cJSON *line = cJSON_CreateObject();
+  cJSON_AddNumberToObject(line, "rejected", number);
+  return append(j, line);
+}
+
+int journal_accepted(journal *j, int number, const char *redeem_query_id,
+                     cli_id *people, size_t n) {
+  cJSON *line = cJSON_CreateObject();
+  cJSON_AddNumberToObject(line, "batch", number);
+  cJSON_AddStringToObject(line, "redeem_query_id", redeem_query_id);
+  cJSON_AddItemToObject(line, "people", people_json(people, n));
+  return append(j, line);
+}
+
+void journal_close(journal *j) {
+  if (j->file)
+    fclose(j->file);
+  for (size_t i = 0; i < j->count; i++)
+    id_list_free(&j->batches[i].people);
+  free(j->batches);
+  id_list_free(&j->submitted);
+  id_list_free(&j->uncertain);
+  memset(j, 0, sizeof *j);
+}

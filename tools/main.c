@@ -1,0 +1,242 @@
+/* pubrio: redeem a file of people_search_ids against Pubrio's batch redeem
+ * API, safely: everything is validated before a credit is spent. */
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage_text[] =
+    "usage: pubrio redeem --types LIST [options] [ID ... | --input FILE | -]\n"
+    "       pubrio query REDEEM_QUERY_ID [--wait] [options]\n"
+    "       pubrio --version | --help\n"
+    "\n"
+    "redeem: unlock contacts for people (this spends credits)\n"
+    "  --types LIST        required: comma list of email-personal,email-work,"
+    "phone\n"
+    "  --profile-id N      optional profile_id sent with each batch\n"
+    "  --input FILE        read ids from FILE ('-': standard input), one per\n"
+    "                      line; blank lines and # comments are ignored\n"
+    "  --batch-size N      people per batch (default 100)\n"
+    "  --wait              collect the contacts: one JSON object per person\n"
+    "  --max-wait SECONDS  give up waiting after this long (default 600)\n"
+    "  --format json|csv   with --wait: JSON lines (default) or CSV rows\n"
+    "                      people_search_id,type,value,status\n"
+    "  --rate N            requests per minute, submits and polls together\n"
+    "                      (default 300, Pubrio's limit)\n"
+    "  --journal FILE      record each accepted batch; a rerun with the same\n"
+    "                      journal never submits those people again and only\n"
+    "                      collects their results\n"
+    "  --resubmit-uncertain  resend people whose submit was in flight when\n"
+    "                      an earlier run died (may charge twice)\n"
+    "\n"
+    "Every id is checked before the first request: any invalid line exits 2,\n"
+    "naming each bad line, and nothing is sent. Duplicates are dropped.\n"
+    "Without --wait, one JSON object per batch is printed (batch, people,\n"
+    "redeem_query_id, is_completed, estimated_time_ms).\n"
+    "\n"
+    "query: print a batch's contacts if complete, else its state\n"
+    "  --wait, --max-wait, --format   as above\n"
+    "\n"
+    "common options:\n"
+    "  --api-key KEY       API key (default: $PUBRIO_API_KEY; prefer the\n"
+    "                      environment, a command line is visible to others)\n"
+    "  --base-url URL      API base URL (default: $PUBRIO_BASE_URL, else\n"
+    "                      https://api.pubrio.com)\n"
+    "  --timeout SECONDS   per-request timeout (default 60)\n"
+    "  --retries N         retries after the first attempt (default 2); a\n"
+    "                      submit is only retried when provably not processed\n"
+    "  -v, --verbose       progress even off a terminal, and a request log\n"
+    "                      (twice: with bodies); the key is always redacted\n"
+    "  -q, --quiet         only results and errors\n"
+    "\n"
+    "exit codes: 0 success; 2 usage or invalid input (nothing sent);\n"
+    "  3 rejected by the API (400/401/402/403); 4 still rate limited after\n"
+    "  retries; 5 server or transport failure; 6 --wait deadline reached;\n"
+    "  130 interrupted (the journal stays valid)\n";
+
+static int usage_error(const char *fmt, const char *arg) {
+  fprintf(stderr, "pubrio: ");
+  fprintf(stderr, fmt, arg);
+  fprintf(stderr, "\nTry 'pubrio --help'.\n");
+  return CLI_USAGE;
+}
+
+static int parse_number(const char *text, long long min, long long max,
+                        long long *out) {
+  char *end;
+  errno = 0;
+  long long v = strtoll(text, &end, 10);
+  if (errno || end == text || *end || v < min || v > max)
+    return -1;
+  *out = v;
+  return 0;
+}
+
+static int parse_types(const char *list, unsigned *types) {
+  char *copy = strdup(list);
+  int rc = copy ? 0 : -1;
+  char *save = NULL;
+  for (char *t = copy ? strtok_r(copy, ",", &save) : NULL; t && rc == 0;
+       t = strtok_r(NULL, ",", &save)) {
+    while (*t == ' ')
+      t++;
+    pubrio_contact_type type = pubrio_contact_type_from_str(t);
+    if (type == PUBRIO_CONTACT_UNKNOWN)
+      rc = -1;
+    *types |= (unsigned)type;
+  }
+  free(copy);
+  return rc == 0 && *types ? 0 : -1;
+}
+
+enum {
+  OPT_TYPES = 256, OPT_PROFILE, OPT_INPUT, OPT_BATCH, OPT_WAIT, OPT_MAX_WAIT,
+  OPT_FORMAT, OPT_RATE, OPT_JOURNAL, OPT_RESUBMIT, OPT_KEY, OPT_URL,
+  OPT_TIMEOUT, OPT_RETRIES, OPT_VERSION, OPT_HELP
+};
+
+static const struct option long_options[] = {
+    {"types", required_argument, NULL, OPT_TYPES},
+    {"profile-id", required_argument, NULL, OPT_PROFILE},
+    {"input", required_argument, NULL, OPT_INPUT},
+    {"batch-size", required_argument, NULL, OPT_BATCH},
+    {"wait", no_argument, NULL, OPT_WAIT},
+    {"max-wait", required_argument, NULL, OPT_MAX_WAIT},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"rate", required_argument, NULL, OPT_RATE},
+    {"journal", required_argument, NULL, OPT_JOURNAL},
+    {"resubmit-uncertain", no_argument, NULL, OPT_RESUBMIT},
+    {"api-key", required_argument, NULL, OPT_KEY},
+    {"base-url", required_argument, NULL, OPT_URL},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"retries", required_argument, NULL, OPT_RETRIES},
+    {"verbose", no_argument, NULL, 'v'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {"help", no_argument, NULL, OPT_HELP},
+    {NULL, 0, NULL, 0}};
+
+/* Parse options after the subcommand; returns -1 to continue, else an exit
+ * code. */
+static int parse_options(int argc, char **argv, cli_options *o) {
+  long long v;
+  int c;
+  while ((c = getopt_long(argc, argv, "vq", long_options, NULL)) != -1) {
+    switch (c) {
+    case OPT_TYPES:
+      if (parse_types(optarg, &o->types) != 0)
+        return usage_error("--types \"%s\": use a comma list of "
+                           "email-personal,email-work,phone",
+                           optarg);
+      break;
+    case OPT_PROFILE:
+      if (parse_number(optarg, 0, INT64_MAX, &v) != 0)
+        return usage_error("--profile-id \"%s\" is not an integer >= 0", optarg);
+      o->has_profile_id = 1;
+      o->profile_id = v;
+      break;
+    case OPT_INPUT: o->input_file = optarg; break;
+    case OPT_BATCH:
+      if (parse_number(optarg, 1, 10000, &v) != 0)
+        return usage_error("--batch-size \"%s\" must be 1..10000", optarg);
+      o->batch_size = (int)v;
+      break;
+    case OPT_WAIT: o->wait = 1; break;
+    case OPT_MAX_WAIT:
+      if (parse_number(optarg, 1, 7 * 86400, &v) != 0)
+        return usage_error("--max-wait \"%s\" must be 1..604800 seconds",
+                           optarg);
+      o->max_wait_ms = v * 1000;
+      break;
+    case OPT_FORMAT:
+      if (strcmp(optarg, "json") && strcmp(optarg, "csv"))
+        return usage_error("--format \"%s\": use json or csv", optarg);
+      o->format = strcmp(optarg, "csv") == 0 ? FORMAT_CSV : FORMAT_JSON;
+      break;
+    case OPT_RATE:
+      if (parse_number(optarg, 1, 1000000, &v) != 0)
+        return usage_error("--rate \"%s\" must be 1..1000000 per minute",
+                           optarg);
+      o->rate = (int)v;
+      break;
+    case OPT_JOURNAL: o->journal = optarg; break;
+    case OPT_RESUBMIT: o->resubmit_uncertain = 1; break;
+    case OPT_KEY: o->api_key = optarg; break;
+    case OPT_URL: o->base_url = optarg; break;
+    case OPT_TIMEOUT:
+      if (parse_number(optarg, 1, 3600, &v) != 0)
+        return usage_error("--timeout \"%s\" must be 1..3600 seconds", optarg);
+      o->timeout_ms = v * 1000;
+      break;
+    case OPT_RETRIES:
+      if (parse_number(optarg, 0, 20, &v) != 0)
+        return usage_error("--retries \"%s\" must be 0..20", optarg);
+      o->retries = (int)v;
+      break;
+    case 'v': o->verbose++; break;
+    case 'q': o->quiet = 1; break;
+    case OPT_VERSION:
+      printf("pubrio %s (libpubrio %s)\n", PUBRIO_VERSION, pubrio_version());
+      return CLI_OK;
+    case OPT_HELP: fputs(usage_text, stdout); return CLI_OK;
+    default: return usage_error("%s", "invalid option");
+    }
+  }
+  return -1;
+}
+
+static void on_signal(int sig) {
+  (void)sig;
+  cli_interrupted = 1;
+}
+
+int main(int argc, char **argv) {
+  cli_options o = {0};
+  o.batch_size = 100;
+  o.max_wait_ms = 600000;
+  o.rate = 300;
+  o.retries = 2;
+  const char *command = argc > 1 ? argv[1] : NULL;
+  if (!command || command[0] == '-') {
+    /* Only --help and --version come before a subcommand. */
+    int rc = parse_options(argc, argv, &o);
+    return rc >= 0 ? rc : usage_error("%s", "missing subcommand: redeem or query");
+  }
+  int is_redeem = strcmp(command, "redeem") == 0;
+  if (!is_redeem && strcmp(command, "query") != 0)
+    return usage_error("unknown subcommand \"%s\"", command);
+  int rc = parse_options(argc - 1, argv + 1, &o);
+  if (rc >= 0)
+    return rc;
+  o.ids = argv + 1 + optind;
+  o.id_count = argc - 1 - optind;
+
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal; /* no SA_RESTART: sleeps end early */
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+
+  if (!is_redeem) {
+    if (o.id_count != 1)
+      return usage_error("%s", "query takes exactly one REDEEM_QUERY_ID");
+    return cli_query(&o, o.ids[0]);
+  }
+  if (!o.types)
+    return usage_error("%s", "--types is required (credits are spent per "
+                             "contact type)");
+  if (o.format == FORMAT_CSV && !o.wait)
+    return usage_error("%s", "--format csv needs --wait (without it, batches "
+                             "are printed as JSON)");
+  /* A lone "-" means standard input. */
+  if (o.id_count == 1 && strcmp(o.ids[0], "-") == 0) {
+    if (o.input_file)
+      return usage_error("%s", "give ids with --input or -, not both");
+    o.input_file = "-";
+    o.id_count = 0;
+  }
+  return cli_redeem(&o);
+}

@@ -1,0 +1,114 @@
+#include "output.h"
+
+#include <cjson/cJSON.h>
+#include <string.h>
+
+static void print_line(FILE *out, cJSON *obj) {
+  char *text = cJSON_PrintUnformatted(obj);
+  if (text)
+    fprintf(out, "%s\n", text);
+  cJSON_free(text);
+  cJSON_Delete(obj);
+}
+
+static cJSON *contacts_json(const pubrio_person *p, int phones) {
+  cJSON *list = cJSON_CreateArray();
+  size_t n = phones ? p->phone_count : p->email_count;
+  for (size_t i = 0; i < n; i++) {
+    const pubrio_contact *c =
+        phones ? pubrio_person_phone(p, i) : pubrio_person_email(p, i);
+    cJSON *item = cJSON_CreateObject();
+    cJSON_AddItemToObject(item, "value", c->value ? cJSON_CreateString(c->value)
+                                                  : cJSON_CreateNull());
+    cJSON_AddItemToObject(item, "type", c->type_raw
+                                            ? cJSON_CreateString(c->type_raw)
+                                            : cJSON_CreateNull());
+    cJSON_AddItemToObject(item, "status", c->status
+                                              ? cJSON_CreateString(c->status)
+                                              : cJSON_CreateNull());
+    cJSON_AddItemToArray(list, item);
+  }
+  return list;
+}
+
+/* RFC 4180: quote a field holding a comma, quote or line break. */
+static void csv_field(FILE *out, const char *value) {
+  if (!value)
+    return;
+  if (!strpbrk(value, ",\"\r\n")) {
+    fputs(value, out);
+    return;
+  }
+  fputc('"', out);
+  for (const char *c = value; *c; c++) {
+    if (*c == '"')
+      fputc('"', out);
+    fputc(*c, out);
+  }
+  fputc('"', out);
+}
+
+static void csv_rows(FILE *out, const pubrio_person *p, int phones) {
+  size_t n = phones ? p->phone_count : p->email_count;
+  for (size_t i = 0; i < n; i++) {
+    const pubrio_contact *c =
+        phones ? pubrio_person_phone(p, i) : pubrio_person_email(p, i);
+    csv_field(out, p->people_search_id);
+    fputc(',', out);
+    csv_field(out, c->type_raw);
+    fputc(',', out);
+    csv_field(out, c->value);
+    fputc(',', out);
+    csv_field(out, c->status);
+    fputc('\n', out);
+  }
+}
+
+void output_csv_header(FILE *out) {
+  fputs("people_search_id,type,value,status\n", out);
+}
+
+void output_people(FILE *out, cli_format format,
+                   const pubrio_query_result *result) {
+  for (size_t i = 0; i < result->people_count; i++) {
+    const pubrio_person *p = pubrio_query_result_person(result, i);
+    if (format == FORMAT_CSV) {
+      csv_rows(out, p, 0);
+      csv_rows(out, p, 1);
+      continue;
+    }
+    cJSON *obj = cJSON_CreateObject();
+    cJSON_AddStringToObject(obj, "people_search_id", p->people_search_id);
+    cJSON_AddItemToObject(obj, "emails", contacts_json(p, 0));
+    cJSON_AddItemToObject(obj, "phones", contacts_json(p, 1));
+    print_line(out, obj);
+  }
+  fflush(out); /* results survive a later crash */
+}
+
+static void add_state(cJSON *obj, const pubrio_batch_job *job) {
+  cJSON_AddStringToObject(obj, "redeem_query_id", job->redeem_query_id);
+  cJSON_AddBoolToObject(obj, "is_completed", job->is_completed);
+  if (job->estimated_time_ms >= 0)
+    cJSON_AddNumberToObject(obj, "estimated_time_ms",
+                            (double)job->estimated_time_ms);
+  else
+    cJSON_AddNullToObject(obj, "estimated_time_ms");
+}
+
+void output_batch(FILE *out, int number, size_t people,
+                  const pubrio_batch_job *job) {
+  cJSON *obj = cJSON_CreateObject();
+  cJSON_AddNumberToObject(obj, "batch", number);
+  cJSON_AddNumberToObject(obj, "people", (double)people);
+  add_state(obj, job);
+  print_line(out, obj);
+  fflush(out);
+}
+
+void output_state(FILE *out, const pubrio_batch_job *job) {
+  cJSON *obj = cJSON_CreateObject();
+  add_state(obj, job);
+  print_line(out, obj);
+  fflush(out);
+}
