@@ -124,6 +124,7 @@ static const struct option long_options[] = {
 static int parse_options(int argc, char **argv, cli_options *o) {
   long long v;
   int c;
+  opterr = 0; /* our own message, in our own format */
   while ((c = getopt_long(argc, argv, "vq", long_options, NULL)) != -1) {
     switch (c) {
     case OPT_TYPES:
@@ -182,7 +183,8 @@ static int parse_options(int argc, char **argv, cli_options *o) {
       printf("pubrio %s (libpubrio %s)\n", PUBRIO_VERSION, pubrio_version());
       return CLI_OK;
     case OPT_HELP: fputs(usage_text, stdout); return CLI_OK;
-    default: return usage_error("%s", "invalid option");
+    default:
+      return usage_error("invalid option \"%s\"", argv[optind - 1]);
     }
   }
   return -1;

@@ -42,6 +42,8 @@ int cli_query(const cli_options *o, const char *redeem_query_id) {
   } else if (st == PUBRIO_OK) {
     output_state(stdout, res->query);
   } else {
+    if (res) /* deadline or Ctrl-C: the last state seen */
+      output_state(stdout, res->query);
     cli_print_error("query", st, &err);
   }
   int rc = cli_exit_code(st);

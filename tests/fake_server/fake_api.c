@@ -264,6 +264,35 @@ static int query(fake_api *api, const cJSON *root, int64_t now_ms,
   return 200;
 }
 
+static int compare_strings(const void *a, const void *b) {
+  return strcasecmp(*(char *const *)a, *(char *const *)b);
+}
+
+void fake_api_people_stats(fake_api *api, size_t *submitted, int *max_repeat) {
+  size_t n = 0;
+  for (size_t i = 0; i < api->batch_count; i++)
+    n += api->batches[i].count;
+  char **all = malloc((n ? n : 1) * sizeof *all);
+  size_t k = 0;
+  for (size_t i = 0; all && i < api->batch_count; i++)
+    for (size_t j = 0; j < api->batches[i].count; j++)
+      all[k++] = api->batches[i].people[j];
+  *submitted = n;
+  *max_repeat = 0;
+  if (all && n) {
+    qsort(all, n, sizeof *all, compare_strings);
+    int run = 1;
+    for (size_t i = 1; i <= n; i++, run++) {
+      if (i == n || strcasecmp(all[i], all[i - 1]) != 0) {
+        if (run > *max_repeat)
+          *max_repeat = run;
+        run = 0;
+      }
+    }
+  }
+  free(all);
+}
+
 int fake_api_handle(fake_api *api, const char *endpoint, const char *body,
                     size_t len, int64_t now_ms, char **response) {
   cJSON *root = cJSON_ParseWithLength(body, len);

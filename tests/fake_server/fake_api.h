@@ -29,6 +29,10 @@ typedef struct fake_contact {
 int fake_api_contacts_for(const char *people_search_id, unsigned types,
                           fake_contact out[3]);
 
+/* How many people were submitted in all, and the most times any one person
+ * was submitted (1 means no credit was spent twice). */
+void fake_api_people_stats(fake_api *api, size_t *submitted, int *max_repeat);
+
 /* 400 body in the API's {code, message, details} shape; malloc'd. */
 char *fake_api_error_body(int code, const char *message, const char *field);
 

@@ -328,6 +328,36 @@ static int control_reply(fake_server *s, const upload *up) {
   return 204;
 }
 
+/* GET /_fake/stats: what the server saw, for tests in other processes. */
+static char *stats_json(fake_server *s) {
+  cJSON *root = cJSON_CreateObject();
+  cJSON *counts = cJSON_AddObjectToObject(root, "requests");
+  pthread_mutex_lock(&s->lock);
+  const char *last_submit = NULL;
+  for (size_t i = 0; i < s->request_count; i++) {
+    const char *path = s->requests[i].path;
+    cJSON *n = cJSON_GetObjectItemCaseSensitive(counts, path);
+    if (n)
+      cJSON_SetNumberValue(n, n->valuedouble + 1);
+    else
+      cJSON_AddNumberToObject(counts, path, 1);
+    if (strcmp(path, "/redeem/people/batch") == 0)
+      last_submit = s->requests[i].body;
+  }
+  size_t submitted;
+  int max_repeat;
+  fake_api_people_stats(s->api, &submitted, &max_repeat);
+  cJSON_AddNumberToObject(root, "total", (double)s->request_count);
+  cJSON_AddNumberToObject(root, "people_submitted", (double)submitted);
+  cJSON_AddNumberToObject(root, "max_submits_per_person", max_repeat);
+  if (last_submit)
+    cJSON_AddStringToObject(root, "last_submit_body", last_submit);
+  pthread_mutex_unlock(&s->lock);
+  char *text = cJSON_PrintUnformatted(root);
+  cJSON_Delete(root);
+  return text;
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
                               const char *url, const char *method,
                               const char *version, const char *upload_data,
@@ -358,6 +388,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
   const char *path = url + plen;
   if (strcmp(path, "/_fake/reply") == 0)
     return send_json(s, conn, control_reply(s, up), strdup(""), NULL, NULL);
+  if (strcmp(path, "/_fake/stats") == 0)
+    return send_json(s, conn, 200, stats_json(s), NULL, NULL);
   record(s, conn, method, path, up);
 
   fake_reply scripted_reply;

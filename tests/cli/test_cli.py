@@ -1,0 +1,346 @@
+"""The real `pubrio` binary against the standalone fake server: every option
+and exit code, a journal resume after Ctrl-C and after a hard kill."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+import uuid
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "fake_server"))
+from fake_server import QUERY, SUBMIT, FakeServer  # noqa: E402
+
+CLI = os.environ.get("PUBRIO_CLI", "pubrio")
+
+
+def ids(n, seed=0):
+    return [str(uuid.UUID(int=(seed << 64) + i + 1, version=4)) for i in range(n)]
+
+
+class CliTest(unittest.TestCase):
+    server_args = ("--estimated-time", "0")
+
+    def setUp(self):
+        self.server = FakeServer(*self.server_args)
+        self.tmp = tempfile.TemporaryDirectory()
+
+    def tearDown(self):
+        self.server.stop()
+        self.tmp.cleanup()
+
+    def path(self, name):
+        return os.path.join(self.tmp.name, name)
+
+    def write(self, name, lines):
+        with open(self.path(name), "w") as f:
+            f.write("\n".join(lines) + "\n")
+        return self.path(name)
+
+    def run_cli(self, *args, stdin=None, key="test-key", timeout=120):
+        env = dict(os.environ, PUBRIO_BASE_URL=self.server.url,
+                   PUBRIO_API_KEY=key)
+        return subprocess.run([CLI, *args], input=stdin, capture_output=True,
+                              text=True, env=env, timeout=timeout)
+
+    def people(self, stdout):
+        return [json.loads(line) for line in stdout.splitlines() if line]
+
+
+class Basics(CliTest):
+    def test_help_and_version(self):
+        r = self.run_cli("--help")
+        self.assertEqual(r.returncode, 0)
+        for word in ("--types", "--journal", "--rate", "--format", "exit codes"):
+            self.assertIn(word, r.stdout)
+        r = self.run_cli("--version")
+        self.assertEqual(r.returncode, 0)
+        self.assertRegex(r.stdout, r"^pubrio \d+\.\d+\.\d+")
+
+    def test_usage_errors_exit_2_and_send_nothing(self):
+        cases = [
+            ("redeem", ids(1)[0]),                       # no --types
+            ("redeem", "--types", "fax", ids(1)[0]),     # bad type
+            ("redeem", "--types", "phone"),              # no ids
+            ("redeem", "--types", "phone", "--batch-size", "0", ids(1)[0]),
+            ("redeem", "--types", "phone", "--format", "csv", ids(1)[0]),
+            ("redeem", "--types", "phone", "--bogus"),
+            ("frobnicate",),
+            ("query",),
+            ("query", "not-a-uuid"),
+        ]
+        for args in cases:
+            with self.subTest(args=args):
+                r = self.run_cli(*args)
+                self.assertEqual(r.returncode, 2, r.stderr)
+                self.assertTrue(r.stderr.startswith("pubrio:"), r.stderr)
+        self.assertEqual(self.server.requests(), 0)
+
+    def test_no_api_key_is_usage_error(self):
+        r = self.run_cli("redeem", "--types", "phone", ids(1)[0], key="")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("API key", r.stderr)
+        self.assertEqual(self.server.requests(), 0)
+
+    def test_bad_lines_named_and_nothing_sent(self):
+        good = ids(3)
+        f = self.write("in.txt", [good[0], "nope", good[1], "",
+                                  "# fine", good[2] + "x", "  " + good[2]])
+        r = self.run_cli("redeem", "--types", "phone", "--input", f)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("line 2:", r.stderr)
+        self.assertIn("line 6:", r.stderr)
+        self.assertNotIn("line 1:", r.stderr)
+        self.assertIn("2 invalid ids", r.stderr)
+        self.assertEqual(self.server.requests(), 0)
+
+    def test_submit_only_prints_one_line_per_batch(self):
+        people = ids(250)
+        f = self.write("in.txt", people)
+        r = self.run_cli("redeem", "--types", "email-work,phone",
+                         "--profile-id", "77", "--input", f)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        batches = self.people(r.stdout)
+        self.assertEqual([b["batch"] for b in batches], [1, 2, 3])
+        self.assertEqual([b["people"] for b in batches], [100, 100, 50])
+        for b in batches:
+            self.assertEqual(set(b), {"batch", "people", "redeem_query_id",
+                                      "is_completed", "estimated_time_ms"})
+        stats = self.server.stats()
+        self.assertEqual(stats["requests"], {SUBMIT: 3})
+        body = json.loads(stats["last_submit_body"])
+        self.assertEqual(body["profile_id"], 77)
+        self.assertEqual(body["people_contact_types"], ["email-work", "phone"])
+
+    def test_file_with_duplicates_and_comments_waits_for_everyone(self):
+        people = ids(2500)
+        lines = ["# header comment"]
+        for i, p in enumerate(people):
+            lines.append(p.upper() if i % 7 == 0 else p)
+            if i % 10 == 0:
+                lines.append("   " + p + "   # again")
+            if i % 50 == 0:
+                lines.append("")
+        f = self.write("in.txt", lines)
+        r = self.run_cli("redeem", "--types", "email-personal", "--wait",
+                         "--input", f)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("250 duplicate ids dropped", r.stderr)
+        out = self.people(r.stdout)
+        self.assertEqual(sorted(p["people_search_id"] for p in out), sorted(people))
+        for p in out:
+            self.assertEqual(p["phones"], [])
+            for e in p["emails"]:
+                self.assertEqual(e["type"], "email-personal")
+        stats = self.server.stats()
+        self.assertEqual(stats["requests"][SUBMIT], 25)
+        self.assertEqual(stats["max_submits_per_person"], 1)
+
+    def test_stdin_and_csv(self):
+        people = ids(5)
+        r = self.run_cli("redeem", "--types", "email-work,phone", "--wait",
+                         "--format", "csv", "-", stdin="\n".join(people))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        rows = r.stdout.splitlines()
+        self.assertEqual(rows[0], "people_search_id,type,value,status")
+        ids_seen = {row.split(",")[0] for row in rows[1:]}
+        self.assertTrue(ids_seen <= set(people))
+        for row in rows[1:]:
+            pid, typ, value, status = row.split(",")
+            self.assertIn(typ, ("email-work", "phone"))
+            self.assertEqual(status, "Verified" if typ == "email-work" else "")
+
+    def test_query_subcommand(self):
+        r = self.run_cli("redeem", "--types", "phone", *ids(2))
+        qid = self.people(r.stdout)[0]["redeem_query_id"]
+        r = self.run_cli("query", qid)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(len(self.people(r.stdout)), 2)
+        r = self.run_cli("query", "00000000-0000-4000-8000-0000000000ff")
+        self.assertEqual(r.returncode, 3)
+        self.assertIn("code 40004", r.stderr)
+        self.assertIn("request id", r.stderr)
+
+    def test_quiet_and_verbose(self):
+        people = ids(3)
+        r = self.run_cli("redeem", "--types", "phone", "-q", *people, people[0])
+        self.assertEqual(r.returncode, 0)
+        self.assertEqual(r.stderr, "")
+        r = self.run_cli("redeem", "--types", "phone", "-v", "--wait", *people)
+        self.assertEqual(r.returncode, 0)
+        self.assertIn("batches 1/1", r.stderr)
+        self.assertIn("POST ", r.stderr)
+        self.assertNotIn("test-key", r.stderr)
+
+
+class ExitCodes(CliTest):
+    def expect(self, status, code, extra=(), **script):
+        self.server.script(SUBMIT, status, script.pop("body", "{}"), **script)
+        r = self.run_cli("redeem", "--types", "phone", *extra, ids(1)[0])
+        self.assertEqual(r.returncode, code, r.stderr)
+        self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
+        return r
+
+    def test_rejections_exit_3(self):
+        r = self.expect(400, 3, body='{"code":40001,"message":"nope","details":{}}')
+        self.assertIn("code 40001", r.stderr)
+        self.assertIn("nope", r.stderr)
+        self.expect(402, 3, body='{"error":"Insufficient credits"}')
+        self.expect(403, 3)
+        r = self.run_cli("redeem", "--types", "phone", ids(1)[0], key="wrong")
+        self.assertEqual(r.returncode, 3)
+        self.assertIn("HTTP 401", r.stderr)
+
+    def test_rate_limited_exit_4(self):
+        r = self.expect(429, 4, extra=("--retries", "0"),
+                        body='{"error":"Request rate limit exceeded."}')
+        self.assertIn("rate limited", r.stderr)
+
+    def test_server_failure_exit_5_and_single_submit(self):
+        self.expect(500, 5, body='{"error":"boom"}', times=5)
+        self.assertEqual(self.server.requests(SUBMIT), 1)
+        self.expect(502, 5, body="<html>bad gateway</html>",
+                    content_type="text/html")
+
+    def test_transport_failure_exit_5(self):
+        dead = FakeServer()
+        url = dead.url
+        dead.stop()
+        env = dict(os.environ, PUBRIO_API_KEY="test-key")
+        r = subprocess.run([CLI, "redeem", "--types", "phone", "--retries", "0",
+                            "--base-url", url, ids(1)[0]],
+                           capture_output=True, text=True, env=env)
+        self.assertEqual(r.returncode, 5)
+        self.assertIn("could not connect", r.stderr)
+
+
+class Deadline(CliTest):
+    server_args = ("--estimated-time", "0", "--complete-after-polls", "1000000")
+
+    def test_wait_deadline_exit_6(self):
+        start = time.monotonic()
+        r = self.run_cli("redeem", "--types", "phone", "--wait", "--max-wait",
+                         "2", *ids(3))
+        self.assertEqual(r.returncode, 6, r.stderr)
+        self.assertLess(time.monotonic() - start, 10)
+        self.assertIn("not complete", r.stderr)
+        # Polls were spaced by at least a second.
+        self.assertLessEqual(self.server.requests(QUERY), 3)
+
+    def test_query_wait_deadline_exit_6(self):
+        r = self.run_cli("redeem", "--types", "phone", ids(1)[0])
+        qid = self.people(r.stdout)[0]["redeem_query_id"]
+        r = self.run_cli("query", qid, "--wait", "--max-wait", "1")
+        self.assertEqual(r.returncode, 6, r.stderr)
+        self.assertEqual(json.loads(r.stdout)["is_completed"], False)
+
+
+class Journal(CliTest):
+    def start(self, people_file, journal, rate):
+        env = dict(os.environ, PUBRIO_BASE_URL=self.server.url,
+                   PUBRIO_API_KEY="test-key")
+        return subprocess.Popen(
+            [CLI, "redeem", "--types", "email-work", "--wait", "--batch-size",
+             "10", "--rate", str(rate), "--journal", journal, "--input",
+             people_file], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            text=True, env=env)
+
+    def interrupt_midway(self, sig):
+        people = ids(300)
+        f = self.write("in.txt", people)
+        journal = self.path("journal.jsonl")
+        # 20 requests a minute: a burst of 20, then a minute's wait for the
+        # rest of the 60 requests; the signal lands in that wait or earlier.
+        proc = self.start(f, journal, 20)
+        time.sleep(2.0)
+        proc.send_signal(sig)
+        first_out, first_err = proc.communicate(timeout=30)
+        first = {p["people_search_id"] for p in self.people(first_out)}
+        with open(journal) as jf:
+            lines = [json.loads(line) for line in jf]
+        accepted = [x for x in lines if "batch" in x]
+        self.assertTrue(0 < len(accepted) < 30, first_err)
+        r = self.run_cli("redeem", "--types", "email-work", "--wait",
+                         "--batch-size", "10", "--journal", journal,
+                         "--input", f)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        second = {p["people_search_id"] for p in self.people(r.stdout)}
+        stats = self.server.stats()
+        self.assertEqual(stats["max_submits_per_person"], 1)
+        return proc.returncode, first, second, people, r.stderr
+
+    def test_ctrl_c_then_resume(self):
+        code, first, second, people, _ = self.interrupt_midway(signal.SIGINT)
+        self.assertEqual(code, 130)
+        # The resumed run collects everyone, journaled batches included.
+        self.assertEqual(second, set(people))
+        self.assertTrue(first <= second)
+
+    def test_hard_kill_then_resume(self):
+        code, first, second, people, err = self.interrupt_midway(signal.SIGKILL)
+        self.assertEqual(code, -signal.SIGKILL)
+        # Anyone whose submit was in flight is left alone, never sent twice.
+        missing = set(people) - second
+        self.assertLessEqual(len(missing), 10)  # at most the batch in flight
+        if missing:
+            self.assertIn("may have charged", err)
+
+    def test_journal_with_other_types_is_refused(self):
+        journal = self.path("j.jsonl")
+        people = ids(2)
+        self.assertEqual(self.run_cli("redeem", "--types", "phone", "--journal",
+                                      journal, *people).returncode, 0)
+        r = self.run_cli("redeem", "--types", "email-work", "--journal",
+                         journal, *people)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("other contact types", r.stderr)
+        # Same types: nothing to submit again.
+        r = self.run_cli("redeem", "--types", "phone", "--journal", journal,
+                         *people)
+        self.assertEqual(r.returncode, 0)
+        self.assertIn("2 people already submitted", r.stderr)
+        self.assertEqual(self.server.requests(SUBMIT), 1)
+
+    def test_intent_without_answer_is_not_resent(self):
+        # A crash between sending a batch and hearing back leaves only its
+        # intent: the API may have charged, so those people stay unsent.
+        journal = self.path("j.jsonl")
+        people = ids(4)
+        with open(journal, "w") as jf:
+            jf.write('{"journal":"pubrio","version":1,"types":["phone"]}\n')
+            jf.write(json.dumps({"intent": 1, "people": people[:2]}) + "\n")
+            jf.write(json.dumps({"intent": 2, "people": people[2:3]}) + "\n")
+            jf.write('{"rejected":2}\n')  # refused by the API: safe to resend
+        r = self.run_cli("redeem", "--types", "phone", "--journal", journal,
+                         *people)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("2 people were being submitted", r.stderr)
+        sent = json.loads(self.server.stats()["last_submit_body"])["peoples"]
+        self.assertEqual(sorted(sent), sorted(people[2:]))
+        r = self.run_cli("redeem", "--types", "phone", "--journal", journal,
+                         "--resubmit-uncertain", *people)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        sent = json.loads(self.server.stats()["last_submit_body"])["peoples"]
+        self.assertEqual(sorted(sent), sorted(people[:2]))
+
+    def test_torn_last_line_is_dropped(self):
+        journal = self.path("j.jsonl")
+        people = ids(4)
+        self.run_cli("redeem", "--types", "phone", "--batch-size", "2",
+                     "--journal", journal, *people[:2])
+        with open(journal, "a") as jf:
+            jf.write('{"batch":9,"redeem_query_id":"0000')  # torn by a crash
+        r = self.run_cli("redeem", "--types", "phone", "--batch-size", "2",
+                         "--journal", journal, *people)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("torn last line", r.stderr)
+        with open(journal) as jf:
+            for line in jf:
+                json.loads(line)  # every line valid again
+        self.assertEqual(self.server.stats()["max_submits_per_person"], 1)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
