@@ -8,6 +8,11 @@ cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$(nproc)" >/dev/null
 demo() {
   echo "== fake Pubrio API at $PUBRIO_BASE_URL"
+  echo "== pubrio redeem --wait: a file of ids (with a duplicate, a comment, a blank line)"
+  printf '%s\n' "# people to unlock" 540574d1-5a4b-4c8e-9b0a-8f3e2f1d7c11 "" \
+    0a9b7c6d-1e2f-4a5b-8c7d-6e5f4a3b2c1d 540574D1-5A4B-4C8E-9B0A-8F3E2F1D7C11 \
+    11111111-2222-4333-8444-555555555555 > build/demo-ids.txt
+  build/tools/pubrio redeem --types email-work,phone --wait --input build/demo-ids.txt
   echo "== examples/redeem_batch: submit one batch"
   build/examples/redeem_batch
   echo "== examples/redeem_and_wait: submit, wait, print the contacts"

@@ -55,6 +55,11 @@ memcheck() {
 for t in build/tests/test_*; do
   memcheck "$(basename "$t")" "$t"
 done
+seq 1 250 | awk '{printf "00000000-0000-4000-8000-%012d\n", $1}' >/tmp/pubrio-ids.txt
+memcheck pubrio_cli scripts/with_fake_server.sh build --estimated-time 0 -- \
+  valgrind -q --error-exitcode=99 --leak-check=full \
+  --errors-for-leak-kinds=definite,indirect build/tools/pubrio redeem \
+  --types phone --wait -q --input /tmp/pubrio-ids.txt
 for harness in parse_job parse_query parse_error; do
   memcheck "replay_$harness" "build/fuzz/fuzz_$harness" "fuzz/corpus/$harness"
 done
