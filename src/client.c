@@ -4,10 +4,12 @@
 #include "buf.h"
 #include "error.h"
 
+#include <ctype.h>
 #include <curl/curl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define DEFAULT_BASE_URL "https://api.pubrio.com"
 
@@ -79,6 +81,9 @@ void pubrio_client_free(pubrio_client *client) {
   free(client->ca_file);
   free(client->ca_path);
   pri_pacer_free(&client->pacer);
+  for (size_t i = 0; i < client->extra_count; i++)
+    free(client->extra_headers[i]);
+  free(client->extra_headers);
   free(client);
 }
 
@@ -282,6 +287,68 @@ pubrio_status pubrio_client_set_log(pubrio_client *client,
   client->log = fn;
   client->log_userdata = userdata;
   client->log_level = max_level;
+  return PUBRIO_OK;
+}
+
+static int is_token(const char *s) {
+  if (!*s)
+    return 0;
+  for (; *s; s++)
+    if (!(isalnum((unsigned char)*s) || strchr("!#$%&'*+-.^_`|~", *s)))
+      return 0;
+  return 1;
+}
+
+/* Index of the header line named @p name, or extra_count. */
+static size_t find_header(const pubrio_client *c, const char *name) {
+  size_t len = strlen(name);
+  for (size_t i = 0; i < c->extra_count; i++)
+    if (strncasecmp(c->extra_headers[i], name, len) == 0 &&
+        c->extra_headers[i][len] == ':')
+      return i;
+  return c->extra_count;
+}
+
+pubrio_status pubrio_client_set_header(pubrio_client *client, const char *name,
+                                       const char *value, pubrio_error *err) {
+  pubrio_status st = check_client(client, err);
+  if (st != PUBRIO_OK)
+    return st;
+  static const char *const reserved[] = {
+      "pubrio-api-key", "content-type", "accept",     "content-length",
+      "host",           "expect",       "user-agent", "transfer-encoding"};
+  if (!name || !is_token(name))
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
+                         "header name \"%.64s\" is not an HTTP token",
+                         name ? name : "(null)");
+  for (size_t i = 0; i < sizeof reserved / sizeof *reserved; i++)
+    if (strcasecmp(name, reserved[i]) == 0)
+      return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
+                           "header %s is set by the library", name);
+  if (value && strpbrk(value, "\r\n"))
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
+                         "header %s: the value holds a line break", name);
+  size_t at = find_header(client, name);
+  pri_buf line = {0};
+  char **lines =
+      realloc(client->extra_headers, (client->extra_count + 1) * sizeof *lines);
+  if (!lines || (value && pri_buf_appendf(&line, "%s: %s", name, value) != 0)) {
+    if (lines)
+      client->extra_headers = lines;
+    pri_buf_free(&line);
+    return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
+  }
+  client->extra_headers = lines;
+  if (at < client->extra_count) { /* replace or remove */
+    free(lines[at]);
+    lines[at] = lines[--client->extra_count];
+  }
+  if (value)
+    lines[client->extra_count++] = pri_buf_steal(&line);
+  if (pri_transport_set_extra_headers(client->transport,
+                                      (const char *const *)lines,
+                                      client->extra_count) != 0)
+    return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
   return PUBRIO_OK;
 }
 

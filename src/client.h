@@ -26,6 +26,8 @@ struct pubrio_client {
   long connections_opened;
   long requests_sent;
   pri_transport *transport;
+  char **extra_headers; /* "Name: value" lines */
+  size_t extra_count;
 };
 
 /* Log a line when the level is enabled; the key is masked first. */

@@ -10,6 +10,7 @@
 struct pri_transport {
   CURL *curl;
   struct curl_slist *headers; /* holds the key: wiped before free */
+  size_t fixed_count;         /* the library's own headers come first */
 };
 
 /* libcurl wants one global init before any handle; doing it here, once,
@@ -57,7 +58,28 @@ pri_transport *pri_transport_new(const char *api_key) {
     pri_transport_free(t);
     return NULL;
   }
+  for (struct curl_slist *h = t->headers; h; h = h->next)
+    t->fixed_count++;
   return t;
+}
+
+int pri_transport_set_extra_headers(pri_transport *t, const char *const *lines,
+                                    size_t count) {
+  struct curl_slist *extra = NULL;
+  for (size_t i = 0; i < count; i++) {
+    struct curl_slist *next = curl_slist_append(extra, lines[i]);
+    if (!next) {
+      curl_slist_free_all(extra);
+      return -1;
+    }
+    extra = next;
+  }
+  struct curl_slist *last = t->headers;
+  for (size_t i = 1; i < t->fixed_count; i++)
+    last = last->next;
+  curl_slist_free_all(last->next);
+  last->next = extra;
+  return 0;
 }
 
 void pri_transport_free(pri_transport *transport) {

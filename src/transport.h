@@ -54,6 +54,11 @@ typedef struct pri_transport pri_transport;
 pri_transport *pri_transport_new(const char *api_key);
 void pri_transport_free(pri_transport *transport);
 
+/* Replace the caller's extra header lines ("Name: value"); 0, or -1 when
+ * out of memory (the old ones stay). */
+int pri_transport_set_extra_headers(pri_transport *transport,
+                                    const char *const *lines, size_t count);
+
 /* POST @p body to @p url; fills @p resp (reset first). Returns resp->kind. */
 pri_net_kind pri_transport_post(pri_transport *transport,
                                 const pri_transport_config *config,

@@ -398,6 +398,42 @@ static void connection_refused_is_transport_and_retried(void **state) {
   assert_non_null(strstr(f->err.message, "could not connect"));
 }
 
+static void caller_headers_are_sent_and_checked(void **state) {
+  fixture *f = *state;
+  pubrio_client *c = f->client;
+  assert_int_equal(pubrio_client_set_header(c, "Prefer", "code=500", NULL),
+                   PUBRIO_OK);
+  assert_int_equal(pubrio_client_set_header(c, "prefer", "code=429", NULL),
+                   PUBRIO_OK); /* replaces, whatever the case */
+  const char *refused[][2] = {{"pubrio-api-key", "x"}, {"Content-Type", "x"},
+                              {"Host", "x"},           {"Bad Name", "x"},
+                              {"", "x"},               {"X-Ok", "a\r\nX: y"}};
+  for (size_t i = 0; i < sizeof refused / sizeof *refused; i++)
+    assert_int_equal(
+        pubrio_client_set_header(c, refused[i][0], refused[i][1], &f->err),
+        PUBRIO_E_INVALID_ARGUMENT);
+  pubrio_batch_job *job = NULL;
+  pubrio_batch_request *req = make_request(1, PUBRIO_CONTACT_PHONE);
+  assert_int_equal(pubrio_redeem_people_batch(c, req, &job, &f->err),
+                   PUBRIO_OK);
+  pubrio_batch_job_free(job);
+  fake_request r;
+  assert_int_equal(fake_server_request(f->server, 0, &r), 0);
+  assert_string_equal(r.prefer, "code=429");
+  assert_string_equal(r.api_key, TEST_KEY);
+  fake_request_clear(&r);
+  /* NULL removes it. */
+  assert_int_equal(pubrio_client_set_header(c, "Prefer", NULL, NULL),
+                   PUBRIO_OK);
+  assert_int_equal(pubrio_redeem_people_batch(c, req, &job, &f->err),
+                   PUBRIO_OK);
+  pubrio_batch_job_free(job);
+  assert_int_equal(fake_server_request(f->server, 1, &r), 0);
+  assert_null(r.prefer);
+  fake_request_clear(&r);
+  pubrio_batch_request_free(req);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(success_sends_contract_bytes, setup,
@@ -433,6 +469,8 @@ int main(void) {
                                       teardown),
       cmocka_unit_test_setup_teardown(
           connection_refused_is_transport_and_retried, setup, teardown),
+      cmocka_unit_test_setup_teardown(caller_headers_are_sent_and_checked,
+                                      setup, teardown),
   };
   return cmocka_run_group_tests_name("submit", tests, NULL, NULL);
 }

@@ -292,6 +292,18 @@ PUBRIO_API long pubrio_client_requests_sent(const pubrio_client *client);
  */
 PUBRIO_API int64_t pubrio_client_pacing_delay_ms(pubrio_client *client);
 
+/**
+ * @brief Send an extra header with every request, e.g. for a gateway, or
+ * `Prefer: code=429` for a mock server. Setting a name again replaces it; a
+ * NULL @p value removes it. Names are HTTP tokens; values cannot hold line
+ * breaks. The headers the library owns (pubrio-api-key, Content-Type,
+ * Accept, Content-Length, Host, Expect, User-Agent) are refused.
+ */
+PUBRIO_API pubrio_status pubrio_client_set_header(pubrio_client *client,
+                                                  const char *name,
+                                                  const char *value,
+                                                  pubrio_error *err);
+
 /* ------------------------------------------------------------------------ */
 /* Batch request builder                                                     */
 /* ------------------------------------------------------------------------ */

@@ -71,6 +71,7 @@ void fake_request_clear(fake_request *r) {
   free(r->content_type);
   free(r->accept);
   free(r->user_agent);
+  free(r->prefer);
   free(r->body);
   memset(r, 0, sizeof *r);
 }
@@ -145,6 +146,7 @@ int fake_server_request(fake_server *s, size_t index, fake_request *out) {
     out->content_type = copy(r->content_type);
     out->accept = copy(r->accept);
     out->user_agent = copy(r->user_agent);
+    out->prefer = copy(r->prefer);
     out->body = copy(r->body);
     rc = 0;
   }
@@ -263,6 +265,8 @@ static void record(fake_server *s, struct MHD_Connection *conn,
   r.accept = copy(MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept"));
   r.user_agent =
       copy(MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "User-Agent"));
+  r.prefer =
+      copy(MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Prefer"));
   r.body = up->data ? strndup(up->data, up->len) : strdup("");
   pthread_mutex_lock(&s->lock);
   fake_request *grown =

@@ -63,6 +63,7 @@ typedef struct fake_request {
   char *content_type;
   char *accept;
   char *user_agent;
+  char *prefer; /* the Prefer header, to check caller-set headers */
   char *body;
 } fake_request;
 
