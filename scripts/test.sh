@@ -12,6 +12,9 @@ cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$jobs" >/dev/null
 (cd build && ctest --output-on-failure -j"$jobs")
 
+echo "== install, exported symbols, outside consumers (find_package, pkg-config)"
+scripts/consumer_test.sh
+
 echo "== ASan + UBSan (clang)"
 cmake -S . -B build-asan -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug \
   -DPUBRIO_SANITIZE=address,undefined >/dev/null

@@ -187,9 +187,11 @@ PUBRIO_API pubrio_status pubrio_client_set_user_agent(pubrio_client *client,
  * server provably did not process it: HTTP 429, or a failure before the
  * request left (DNS, connection refused, TLS handshake). The query, which is
  * read-only, is also retried on 408, 5xx, timeouts and resets.
+ * @param client the client.
  * @param max_attempts total attempts, 1..100 (1 disables retries).
  * @param base_delay_ms first backoff delay, >= 0.
  * @param max_delay_ms backoff cap, >= base_delay_ms.
+ * @param err optional error details.
  */
 PUBRIO_API pubrio_status pubrio_client_set_retry(pubrio_client *client,
                                                  int max_attempts,
@@ -449,9 +451,11 @@ PUBRIO_API void pubrio_query_result_free(pubrio_query_result *result);
 /**
  * @brief Ask once for the state of a batch: POST /redeem/people/batch/query.
  * Read-only and free of charge, so it is retried on transient failures.
+ * @param client the client.
  * @param redeem_query_id the id returned by pubrio_redeem_people_batch(); it
  *        must be a canonical UUID.
  * @param out receives the result; free with pubrio_query_result_free().
+ * @param err optional error details.
  */
 PUBRIO_API pubrio_status pubrio_redeem_people_batch_query(
     pubrio_client *client, const char *redeem_query_id,
@@ -512,10 +516,14 @@ PUBRIO_API pubrio_status pubrio_wait_options_set_progress(
  * delays between the minimum and maximum, and never past the deadline: the
  * last sleep is trimmed to the time left and one last poll is made.
  *
+ * @param client the client.
+ * @param redeem_query_id the batch to wait for (a canonical UUID).
+ * @param options how to wait; NULL for the defaults.
  * @param out receives the completed result. On ::PUBRIO_E_WAIT_TIMEOUT and
  *        ::PUBRIO_E_CANCELLED it receives the last state seen (NULL if no
  *        poll succeeded); on other errors it is set to NULL. Free with
  *        pubrio_query_result_free().
+ * @param err optional error details.
  */
 PUBRIO_API pubrio_status pubrio_redeem_people_batch_wait(
     pubrio_client *client, const char *redeem_query_id,
