@@ -1,0 +1,324 @@
+"""Python bindings for libpubrio through ctypes: no compiler needed.
+
+    import pubrio
+    with pubrio.Client() as client:            # key from PUBRIO_API_KEY
+        result = client.redeem(["540574d1-5a4b-4c8e-9b0a-8f3e2f1d7c11"],
+                               ["email-work", "phone"])
+        for person in result["people"]:
+            print(person["people_search_id"], person["emails"], person["phones"])
+
+The shared library is found through $PUBRIO_LIBRARY (a path), else the
+system's library search (libpubrio.so.0). Errors raise PubrioError
+subclasses carrying the HTTP status, the API's code and message, and the
+request id. A Client is not thread-safe: use one per thread.
+"""
+import ctypes
+import ctypes.util
+import json
+import os
+
+__all__ = ["Client", "PubrioError", "version"]
+
+_ABI = 0  # the SONAME major this module was written for
+
+
+def _load():
+    path = os.environ.get("PUBRIO_LIBRARY")
+    if not path:
+        path = ctypes.util.find_library("pubrio") or "libpubrio.so.%d" % _ABI
+    return ctypes.CDLL(path)
+
+
+_lib = _load()
+
+_c_str = ctypes.c_char_p
+_i64 = ctypes.c_int64
+
+
+class _Error(ctypes.Structure):
+    _fields_ = [("status", ctypes.c_int), ("attempts", ctypes.c_int),
+                ("http_status", ctypes.c_long), ("api_code", _i64),
+                ("retry_after_ms", _i64), ("message", _c_str),
+                ("api_message", _c_str), ("details_json", _c_str),
+                ("request_id", _c_str), ("reserved", ctypes.c_void_p * 8)]
+
+
+class _Job(ctypes.Structure):
+    _fields_ = [("redeem_query_id", _c_str), ("is_completed", ctypes.c_int),
+                ("estimated_time", _i64), ("estimated_time_type", _c_str),
+                ("estimated_time_ms", _i64)]
+
+
+class _Contact(ctypes.Structure):
+    _fields_ = [("value", _c_str), ("type", ctypes.c_int),
+                ("type_raw", _c_str), ("status", _c_str)]
+
+
+class _Person(ctypes.Structure):
+    _fields_ = [("people_search_id", _c_str), ("email_count", ctypes.c_size_t),
+                ("phone_count", ctypes.c_size_t)]
+
+
+class _Result(ctypes.Structure):
+    _fields_ = [("query", ctypes.POINTER(_Job)), ("has_credit", ctypes.c_int),
+                ("credit", _i64), ("has_topup_credit", ctypes.c_int),
+                ("topup_credit", _i64),
+                ("has_total_charged_credit", ctypes.c_int),
+                ("total_charged_credit", _i64),
+                ("people_count", ctypes.c_size_t)]
+
+
+_P = ctypes.c_void_p
+_ERR = ctypes.POINTER(_Error)
+
+
+def _fn(name, restype, *argtypes):
+    f = getattr(_lib, name)
+    f.restype = restype
+    f.argtypes = list(argtypes)
+    return f
+
+
+_version = _fn("pubrio_version", _c_str)
+_status_str = _fn("pubrio_status_str", _c_str, ctypes.c_int)
+_error_clear = _fn("pubrio_error_clear", None, _ERR)
+_client_new = _fn("pubrio_client_new", ctypes.c_int, ctypes.POINTER(_P), _c_str, _ERR)
+_client_free = _fn("pubrio_client_free", None, _P)
+_set_base_url = _fn("pubrio_client_set_base_url", ctypes.c_int, _P, _c_str, _ERR)
+_set_timeouts = _fn("pubrio_client_set_timeouts", ctypes.c_int, _P, _i64, _i64, _ERR)
+_set_retry = _fn("pubrio_client_set_retry", ctypes.c_int, _P, ctypes.c_int, _i64, _i64, _ERR)
+_set_rate = _fn("pubrio_client_set_rate_limit", ctypes.c_int, _P, ctypes.c_int, _ERR)
+_req_new = _fn("pubrio_batch_request_new", ctypes.c_int, ctypes.POINTER(_P), _ERR)
+_req_free = _fn("pubrio_batch_request_free", None, _P)
+_req_add_people = _fn("pubrio_batch_request_add_people", ctypes.c_int, _P,
+                      ctypes.POINTER(_c_str), ctypes.c_size_t, _ERR)
+_req_add_types = _fn("pubrio_batch_request_add_contact_types", ctypes.c_int, _P,
+                     ctypes.c_uint, _ERR)
+_req_profile = _fn("pubrio_batch_request_set_profile_id", ctypes.c_int, _P, _i64, _ERR)
+_type_from_str = _fn("pubrio_contact_type_from_str", ctypes.c_int, _c_str)
+_submit = _fn("pubrio_redeem_people_batch", ctypes.c_int, _P, _P,
+              ctypes.POINTER(ctypes.POINTER(_Job)), _ERR)
+_job_free = _fn("pubrio_batch_job_free", None, ctypes.POINTER(_Job))
+_query = _fn("pubrio_redeem_people_batch_query", ctypes.c_int, _P, _c_str,
+             ctypes.POINTER(ctypes.POINTER(_Result)), _ERR)
+_wait = _fn("pubrio_redeem_people_batch_wait", ctypes.c_int, _P, _c_str, _P,
+            ctypes.POINTER(ctypes.POINTER(_Result)), _ERR)
+_result_free = _fn("pubrio_query_result_free", None, ctypes.POINTER(_Result))
+_result_person = _fn("pubrio_query_result_person", ctypes.POINTER(_Person),
+                     ctypes.POINTER(_Result), ctypes.c_size_t)
+_person_email = _fn("pubrio_person_email", ctypes.POINTER(_Contact),
+                    ctypes.POINTER(_Person), ctypes.c_size_t)
+_person_phone = _fn("pubrio_person_phone", ctypes.POINTER(_Contact),
+                    ctypes.POINTER(_Person), ctypes.c_size_t)
+_wopt_new = _fn("pubrio_wait_options_new", ctypes.c_int, ctypes.POINTER(_P), _ERR)
+_wopt_free = _fn("pubrio_wait_options_free", None, _P)
+_wopt_timeout = _fn("pubrio_wait_options_set_timeout", ctypes.c_int, _P, _i64, _ERR)
+_wopt_delays = _fn("pubrio_wait_options_set_delays", ctypes.c_int, _P, _i64, _i64, _ERR)
+_wopt_first = _fn("pubrio_wait_options_set_first_delay", ctypes.c_int, _P, _i64, _ERR)
+
+
+def version():
+    """The version of the loaded shared library."""
+    return _version().decode()
+
+
+def _text(raw):
+    return raw.decode("utf-8", "replace") if raw is not None else None
+
+
+class PubrioError(Exception):
+    """A failed call. Attributes: status (name), status_code (the C enum),
+    http_status, code (the 400 body's code), api_message, details (dict or
+    None), request_id, retry_after_ms, attempts."""
+
+    def __init__(self, err):
+        self.status_code = err.status
+        self.status = _text(_status_str(err.status))
+        self.http_status = err.http_status or None
+        self.code = err.api_code or None
+        self.message = _text(err.message)
+        self.api_message = _text(err.api_message)
+        details = _text(err.details_json)
+        self.details = json.loads(details) if details else None
+        self.request_id = _text(err.request_id)
+        self.retry_after_ms = err.retry_after_ms if err.retry_after_ms >= 0 else None
+        self.attempts = err.attempts
+        super().__init__("%s: %s" % (self.status, self.message))
+
+
+class InvalidArgument(PubrioError, ValueError): pass
+class NoApiKey(PubrioError): pass
+class TransportError(PubrioError): pass
+class Timeout(PubrioError): pass
+class TlsError(PubrioError): pass
+class BadRequest(PubrioError): pass
+class Unauthorized(PubrioError): pass
+class PaymentRequired(PubrioError): pass
+class RateLimited(PubrioError): pass
+class ServerError(PubrioError): pass
+class HttpError(PubrioError): pass
+class ProtocolError(PubrioError): pass
+class ResponseTooLarge(PubrioError): pass
+class WaitTimeout(PubrioError): pass
+class Cancelled(PubrioError): pass
+
+
+# Indexed by pubrio_status: values are fixed forever in the C header.
+_BY_STATUS = [None, InvalidArgument, MemoryError, NoApiKey, TransportError,
+              Timeout, TlsError, BadRequest, Unauthorized, PaymentRequired,
+              RateLimited, ServerError, HttpError, ProtocolError,
+              ResponseTooLarge, WaitTimeout, Cancelled]
+__all__ += [c.__name__ for c in _BY_STATUS if c and c is not MemoryError]
+
+
+def _check(status, err):
+    if status == 0:
+        return
+    cls = _BY_STATUS[status] if 0 < status < len(_BY_STATUS) else PubrioError
+    if cls is MemoryError:
+        _error_clear(ctypes.byref(err))
+        raise MemoryError("libpubrio: out of memory")
+    exc = cls(err)
+    _error_clear(ctypes.byref(err))
+    raise exc
+
+
+def _job_dict(job):
+    return {"redeem_query_id": _text(job.redeem_query_id),
+            "is_completed": bool(job.is_completed),
+            "estimated_time": job.estimated_time if job.estimated_time >= 0 else None,
+            "estimated_time_type": _text(job.estimated_time_type),
+            "estimated_time_ms": job.estimated_time_ms if job.estimated_time_ms >= 0 else None}
+
+
+def _contacts(person, count, getter):
+    out = []
+    for i in range(count):
+        c = getter(person, i).contents
+        out.append({"value": _text(c.value), "type": _text(c.type_raw),
+                    "status": _text(c.status)})
+    return out
+
+
+def _result_dict(res):
+    r = res.contents
+    people = []
+    for i in range(r.people_count):
+        pp = _result_person(res, i)
+        p = pp.contents
+        people.append({"people_search_id": _text(p.people_search_id),
+                       "emails": _contacts(pp, p.email_count, _person_email),
+                       "phones": _contacts(pp, p.phone_count, _person_phone)})
+    credits = {name: getattr(r, name) if getattr(r, "has_" + name) else None
+               for name in ("credit", "topup_credit", "total_charged_credit")}
+    return {"query": _job_dict(r.query.contents), "credits": credits,
+            "people": people}
+
+
+class Client:
+    """A connection to the API. api_key defaults to $PUBRIO_API_KEY and
+    base_url to $PUBRIO_BASE_URL (else https://api.pubrio.com)."""
+
+    def __init__(self, api_key=None, base_url=None, timeout=None,
+                 connect_timeout=10.0, max_attempts=None,
+                 requests_per_minute=None):
+        self._err = _Error()
+        self._ptr = _P()
+        _check(_client_new(ctypes.byref(self._ptr),
+                           api_key.encode() if api_key is not None else None,
+                           ctypes.byref(self._err)), self._err)
+        if base_url is not None:
+            self._call(_set_base_url, base_url.encode())
+        if timeout is not None:
+            self._call(_set_timeouts, int(connect_timeout * 1000), int(timeout * 1000))
+        if max_attempts is not None:
+            self._call(_set_retry, max_attempts, 500, 8000)
+        if requests_per_minute is not None:
+            self._call(_set_rate, requests_per_minute)
+
+    def _call(self, fn, *args):
+        _check(fn(self._ptr, *args, ctypes.byref(self._err)), self._err)
+
+    def close(self):
+        if self._ptr:
+            _client_free(self._ptr)
+            self._ptr = _P()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __del__(self):
+        self.close()
+
+    def _request(self, people, types, profile_id):
+        req = _P()
+        _check(_req_new(ctypes.byref(req), ctypes.byref(self._err)), self._err)
+        try:
+            ids = [p.encode() if isinstance(p, str) else p for p in people]
+            arr = (_c_str * len(ids))(*ids)
+            _check(_req_add_people(req, arr, len(ids), ctypes.byref(self._err)),
+                   self._err)
+            mask = 0
+            for t in types:
+                bit = _type_from_str(t.encode())
+                if not bit:
+                    raise ValueError("unknown contact type %r: use "
+                                     "email-personal, email-work, phone" % t)
+                mask |= bit
+            _check(_req_add_types(req, mask, ctypes.byref(self._err)), self._err)
+            if profile_id is not None:
+                _check(_req_profile(req, profile_id, ctypes.byref(self._err)),
+                       self._err)
+        except BaseException:
+            _req_free(req)
+            raise
+        return req
+
+    def submit(self, people, types, profile_id=None):
+        """Submit one batch (spends credits). Returns the batch state."""
+        req = self._request(people, types, profile_id)
+        job = ctypes.POINTER(_Job)()
+        try:
+            self._call(_submit, req, ctypes.byref(job))
+            return _job_dict(job.contents)
+        finally:
+            _job_free(job)
+            _req_free(req)
+
+    def query(self, redeem_query_id):
+        """One query: the state and, when complete, the people."""
+        res = ctypes.POINTER(_Result)()
+        try:
+            self._call(_query, redeem_query_id.encode(), ctypes.byref(res))
+            return _result_dict(res)
+        finally:
+            _result_free(res)
+
+    def wait(self, redeem_query_id, timeout=600.0, min_delay=1.0,
+             max_delay=30.0, first_delay=None):
+        """Poll until complete; raises WaitTimeout past `timeout` seconds."""
+        opts = _P()
+        res = ctypes.POINTER(_Result)()
+        _check(_wopt_new(ctypes.byref(opts), ctypes.byref(self._err)), self._err)
+        try:
+            _check(_wopt_timeout(opts, int(timeout * 1000), ctypes.byref(self._err)), self._err)
+            _check(_wopt_delays(opts, int(min_delay * 1000), int(max_delay * 1000),
+                                ctypes.byref(self._err)), self._err)
+            if first_delay is not None:
+                _check(_wopt_first(opts, int(first_delay * 1000),
+                                   ctypes.byref(self._err)), self._err)
+            self._call(_wait, redeem_query_id.encode(), opts, ctypes.byref(res))
+            return _result_dict(res)
+        finally:
+            _result_free(res)
+            _wopt_free(opts)
+
+    def redeem(self, people, types, profile_id=None, timeout=600.0):
+        """Submit and wait: the contacts of `people` for `types`."""
+        job = self.submit(people, types, profile_id)
+        first = (job["estimated_time_ms"] or 0) / 1000.0
+        return self.wait(job["redeem_query_id"], timeout=timeout,
+                         first_delay=first)

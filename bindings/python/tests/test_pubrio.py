@@ -1,0 +1,114 @@
+"""The ctypes binding against the standalone fake server."""
+import os
+import sys
+import unittest
+
+HERE = os.path.dirname(__file__)
+sys.path.insert(0, os.path.join(HERE, ".."))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "..", "tests", "fake_server"))
+import pubrio  # noqa: E402
+from fake_server import QUERY, SUBMIT, FakeServer  # noqa: E402
+
+IDS = ["540574d1-5a4b-4c8e-9b0a-8f3e2f1d7c11",
+       "0a9b7c6d-1e2f-4a5b-8c7d-6e5f4a3b2c1d",
+       "deadbeef-0000-4000-8000-000000000011"]  # the fake gives this one nothing
+
+
+class BindingTest(unittest.TestCase):
+    def setUp(self):
+        self.server = FakeServer("--estimated-time", "0",
+                                 "--complete-after-polls", "1")
+        self.client = pubrio.Client("test-key", base_url=self.server.url,
+                                    timeout=10)
+
+    def tearDown(self):
+        self.client.close()
+        self.server.stop()
+
+    def test_version(self):
+        self.assertRegex(pubrio.version(), r"^\d+\.\d+\.\d+$")
+
+    def test_submit_query_wait(self):
+        job = self.client.submit(IDS, ["email-work", "phone"], profile_id=5)
+        self.assertFalse(job["is_completed"])
+        self.assertEqual(job["estimated_time_ms"], 0)
+        state = self.client.query(job["redeem_query_id"])
+        self.assertFalse(state["query"]["is_completed"])
+        self.assertEqual(state["people"], [])
+        done = self.client.wait(job["redeem_query_id"], timeout=30,
+                                min_delay=0.05, max_delay=0.1)
+        self.assertTrue(done["query"]["is_completed"])
+        people = {p["people_search_id"]: p for p in done["people"]}
+        self.assertEqual(set(people), set(IDS))
+        jane = people[IDS[0]]
+        self.assertEqual(jane["emails"], [{"value": "w.540574d1@work.example",
+                                           "type": "email-work",
+                                           "status": "Verified"}])
+        self.assertEqual(jane["phones"][0]["type"], "phone")
+        self.assertIsNone(jane["phones"][0]["status"])
+        self.assertEqual(people[IDS[2]]["emails"], [])
+        self.assertEqual(done["credits"]["total_charged_credit"], 4)
+
+    def test_redeem_in_one_call(self):
+        result = self.client.redeem(IDS[:2], ["email-personal"], timeout=30)
+        self.assertEqual(len(result["people"]), 2)
+        self.assertEqual(self.server.requests(SUBMIT), 1)
+
+    def test_invalid_input_raises_before_sending(self):
+        with self.assertRaises(pubrio.InvalidArgument) as ctx:
+            self.client.submit(["not-a-uuid"], ["phone"])
+        self.assertIn("not-a-uuid", ctx.exception.message)
+        self.assertIsInstance(ctx.exception, ValueError)
+        with self.assertRaises(ValueError):
+            self.client.submit(IDS, ["fax"])
+        with self.assertRaises(pubrio.InvalidArgument):
+            self.client.query("42")
+        self.assertEqual(self.server.requests(), 0)
+
+    def test_typed_errors_carry_details(self):
+        self.server.script(SUBMIT, 400, '{"code":40001,"message":"peoples is '
+                           'invalid","details":{"field":"peoples"}}')
+        with self.assertRaises(pubrio.BadRequest) as ctx:
+            self.client.submit(IDS, ["phone"])
+        e = ctx.exception
+        self.assertEqual((e.http_status, e.code), (400, 40001))
+        self.assertEqual(e.api_message, "peoples is invalid")
+        self.assertEqual(e.details, {"field": "peoples"})
+        self.assertTrue(e.request_id.startswith("req-"))
+
+        self.server.script(SUBMIT, 429, '{"error":"slow down"}', times=1,
+                           header_name="Retry-After", header_value="3600")
+        with self.assertRaises(pubrio.RateLimited) as ctx:
+            self.client.submit(IDS, ["phone"])
+        self.assertEqual(ctx.exception.retry_after_ms, 3600000)
+
+        self.server.script(SUBMIT, 500, '{"error":"boom"}')
+        with self.assertRaises(pubrio.ServerError) as ctx:
+            self.client.submit(IDS, ["phone"])
+        self.assertEqual(ctx.exception.attempts, 1)
+
+        with pubrio.Client("wrong", base_url=self.server.url) as other:
+            with self.assertRaises(pubrio.Unauthorized):
+                other.submit(IDS, ["phone"])
+
+    def test_wait_timeout(self):
+        job = self.client.submit(IDS, ["phone"])
+        self.server.script(QUERY, 200, '{"data":{"query":{"redeem_query_id":"'
+                           + job["redeem_query_id"] +
+                           '","is_completed":false}}}', times=100)
+        with self.assertRaises(pubrio.WaitTimeout):
+            self.client.wait(job["redeem_query_id"], timeout=0.3,
+                             min_delay=0.1, max_delay=0.1)
+
+    def test_no_key(self):
+        old = os.environ.pop("PUBRIO_API_KEY", None)
+        try:
+            with self.assertRaises(pubrio.NoApiKey):
+                pubrio.Client()
+        finally:
+            if old is not None:
+                os.environ["PUBRIO_API_KEY"] = old
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
