@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Every test: the suite in a normal build, then again under AddressSanitizer +
+# Every test: the suite in a normal build, the install/consumer check, the
+# contract test against Prism, then the suite under AddressSanitizer +
 # UndefinedBehaviorSanitizer, the threaded test under ThreadSanitizer, each
 # parser under libFuzzer (about 60 s in all), then the suite under valgrind memcheck (leaks fail).
 set -euo pipefail
@@ -14,6 +15,9 @@ cmake --build build -j"$jobs" >/dev/null
 
 echo "== install, exported symbols, outside consumers (find_package, pkg-config)"
 scripts/consumer_test.sh
+
+echo "== contract: Stoplight Prism on the OpenAPI spec"
+scripts/contract_test.sh
 
 echo "== ASan + UBSan (clang)"
 cmake -S . -B build-asan -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug \

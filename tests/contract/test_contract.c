@@ -1,0 +1,130 @@
+/* The library against Stoplight Prism mocking the OpenAPI contract
+ * (spec/pubrio-redeem.yaml) with --errors: every request we send must
+ * validate, every documented response must parse, and Prism's 400, 429 and
+ * 500 examples must come out as typed errors. Skipped (77) unless
+ * PUBRIO_PRISM_URL is set: scripts/contract_test.sh starts Prism. */
+/* cmocka needs these three first */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+
+#include "pubrio/pubrio.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const ID = "540574d1-5a4b-4c8e-9b0a-8f3e2f1d7c11";
+
+static pubrio_client *client(const char *prefer) {
+  pubrio_client *c = NULL;
+  assert_int_equal(pubrio_client_new(&c, "contract-key", NULL), PUBRIO_OK);
+  assert_int_equal(
+      pubrio_client_set_base_url(c, getenv("PUBRIO_PRISM_URL"), NULL),
+      PUBRIO_OK);
+  assert_int_equal(pubrio_client_set_retry(c, 1, 0, 0, NULL), PUBRIO_OK);
+  if (prefer)
+    assert_int_equal(pubrio_client_set_header(c, "Prefer", prefer, NULL),
+                     PUBRIO_OK);
+  return c;
+}
+
+static pubrio_status submit(pubrio_client *c, pubrio_batch_job **job,
+                            pubrio_error *err, int with_profile) {
+  pubrio_batch_request *req = NULL;
+  pubrio_batch_request_new(&req, NULL);
+  pubrio_batch_request_add_person(req, ID, NULL);
+  pubrio_batch_request_add_contact_types(
+      req,
+      PUBRIO_CONTACT_EMAIL_PERSONAL | PUBRIO_CONTACT_EMAIL_WORK |
+          PUBRIO_CONTACT_PHONE,
+      NULL);
+  if (with_profile)
+    pubrio_batch_request_set_profile_id(req, 12345, NULL);
+  pubrio_status st = pubrio_redeem_people_batch(c, req, job, err);
+  pubrio_batch_request_free(req);
+  return st;
+}
+
+static void submit_matches_contract(void **state) {
+  (void)state;
+  pubrio_client *c = client(NULL);
+  pubrio_error err = {0};
+  for (int with_profile = 0; with_profile < 2; with_profile++) {
+    pubrio_batch_job *job = NULL;
+    assert_int_equal(submit(c, &job, &err, with_profile), PUBRIO_OK);
+    assert_string_equal(job->redeem_query_id,
+                        "a046c1da-b3d4-4ca1-aca6-1dd8c8055701");
+    assert_int_equal(job->estimated_time_ms, 6000);
+    pubrio_batch_job_free(job);
+  }
+  pubrio_error_clear(&err);
+  pubrio_client_free(c);
+}
+
+static void query_matches_contract(void **state) {
+  (void)state;
+  pubrio_client *c = client(NULL);
+  pubrio_error err = {0};
+  pubrio_query_result *r = NULL;
+  assert_int_equal(pubrio_redeem_people_batch_query(
+                       c, "a046c1da-b3d4-4ca1-aca6-1dd8c8055701", &r, &err),
+                   PUBRIO_OK);
+  assert_int_equal(r->query->is_completed, 1);
+  assert_int_equal(r->total_charged_credit, 45);
+  assert_int_equal(r->people_count, 1);
+  const pubrio_person *p = pubrio_query_result_person(r, 0);
+  assert_int_equal(p->email_count, 2);
+  assert_int_equal(p->phone_count, 1);
+  assert_string_equal(pubrio_person_email(p, 1)->status, "Verified");
+  pubrio_query_result_free(r);
+  pubrio_error_clear(&err);
+  pubrio_client_free(c);
+}
+
+static void documented_errors_are_typed(void **state) {
+  (void)state;
+  const struct {
+    const char *prefer;
+    pubrio_status status;
+    long http;
+    const char *text;
+  } cases[] = {
+      {"code=400", PUBRIO_E_BAD_REQUEST, 400, "Errors and codes will vary"},
+      {"code=429", PUBRIO_E_RATE_LIMITED, 429, "Request rate limit exceeded"},
+      {"code=500", PUBRIO_E_SERVER, 500, "unexpected error occurred"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    pubrio_client *c = client(cases[i].prefer);
+    pubrio_error err = {0};
+    pubrio_batch_job *job = NULL;
+    assert_int_equal(submit(c, &job, &err, 0), cases[i].status);
+    assert_int_equal(err.http_status, cases[i].http);
+    assert_non_null(strstr(err.api_message, cases[i].text));
+    if (cases[i].status == PUBRIO_E_BAD_REQUEST) {
+      assert_int_equal(err.api_code, 40001);
+      assert_string_equal(err.details_json, "{}");
+    }
+    pubrio_query_result *r = NULL;
+    assert_int_equal(pubrio_redeem_people_batch_query(
+                         c, "a046c1da-b3d4-4ca1-aca6-1dd8c8055701", &r, &err),
+                     cases[i].status);
+    pubrio_error_clear(&err);
+    pubrio_client_free(c);
+  }
+}
+
+int main(void) {
+  if (!getenv("PUBRIO_PRISM_URL")) {
+    printf("skipped: PUBRIO_PRISM_URL is not set (scripts/contract_test.sh)\n");
+    return 77;
+  }
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(submit_matches_contract),
+      cmocka_unit_test(query_matches_contract),
+      cmocka_unit_test(documented_errors_are_typed),
+  };
+  return cmocka_run_group_tests_name("contract", tests, NULL, NULL);
+}
