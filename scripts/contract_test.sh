@@ -11,7 +11,7 @@ log=$(mktemp)
 contract/node_modules/.bin/prism mock --errors -h 127.0.0.1 -p "$port" \
   spec/pubrio-redeem.yaml >"$log" 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -f "$log"' EXIT
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true; rm -f "$log"' EXIT
 url=http://127.0.0.1:$port
 for _ in $(seq 150); do
   curl -s -o /dev/null "$url" && break

@@ -12,7 +12,7 @@ fi
 url_file=$(mktemp)
 "$build/tests/pubrio-fake-server" --url-file "$url_file" "${server_args[@]}" >/dev/null &
 pid=$!
-trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -f "$url_file"' EXIT
+trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; rm -f "$url_file"' EXIT
 for _ in $(seq 100); do [ -s "$url_file" ] && break; sleep 0.05; done
 [ -s "$url_file" ] || { echo "fake server did not start" >&2; exit 1; }
 export PUBRIO_BASE_URL; PUBRIO_BASE_URL=$(cat "$url_file")

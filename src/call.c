@@ -68,9 +68,13 @@ pubrio_status pri_call_post(pubrio_client *c, const pri_call *call,
   pri_buf url = {0};
   if (pri_buf_appendf(&url, "%s%s", c->base_url, call->path) != 0)
     return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
-  pri_transport_config cfg = {c->user_agent,       c->connect_timeout_ms,
-                              c->total_timeout_ms, c->max_response_bytes,
-                              c->ca_file,          c->ca_path};
+  pri_transport_config cfg = {c->config_generation,
+                              c->user_agent,
+                              c->connect_timeout_ms,
+                              c->total_timeout_ms,
+                              c->max_response_bytes,
+                              c->ca_file,
+                              c->ca_path};
   size_t body_len = strlen(call->body);
   pri_log(c, PUBRIO_LOG_DEBUG, "POST %s body: %.*s", url.data,
           body_len > 4096 ? 4096 : (int)body_len, call->body);

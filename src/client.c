@@ -155,6 +155,7 @@ pubrio_status pubrio_client_set_timeouts(pubrio_client *client,
                          (long long)total_timeout_ms);
   client->connect_timeout_ms = connect_timeout_ms;
   client->total_timeout_ms = total_timeout_ms;
+  client->config_generation++;
   return PUBRIO_OK;
 }
 
@@ -178,8 +179,11 @@ pubrio_status pubrio_client_set_user_agent(pubrio_client *client,
                                            const char *user_agent,
                                            pubrio_error *err) {
   pubrio_status st = check_client(client, err);
-  return st ? st
-            : set_string(&client->user_agent, user_agent, 0, "user agent", err);
+  if (!st)
+    st = set_string(&client->user_agent, user_agent, 0, "user agent", err);
+  if (!st)
+    client->config_generation++;
+  return st;
 }
 
 pubrio_status pubrio_client_set_ca(pubrio_client *client, const char *ca_file,
@@ -189,6 +193,8 @@ pubrio_status pubrio_client_set_ca(pubrio_client *client, const char *ca_file,
     st = set_string(&client->ca_file, ca_file, 1, "CA file", err);
   if (!st)
     st = set_string(&client->ca_path, ca_path, 1, "CA path", err);
+  if (!st)
+    client->config_generation++;
   return st;
 }
 
@@ -257,6 +263,7 @@ pubrio_status pubrio_client_set_max_response_bytes(pubrio_client *client,
     return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
                          "max response size must be at least 1024 bytes");
   client->max_response_bytes = max_bytes;
+  client->config_generation++;
   return PUBRIO_OK;
 }
 

@@ -11,6 +11,8 @@ struct pri_transport {
   CURL *curl;
   struct curl_slist *headers; /* holds the key: wiped before free */
   size_t fixed_count;         /* the library's own headers come first */
+  int configured;
+  unsigned generation; /* of the config last applied */
 };
 
 /* libcurl wants one global init before any handle; doing it here, once,
@@ -187,19 +189,11 @@ static pri_net_kind classify(CURLcode code, const capture *cap) {
   }
 }
 
-pri_net_kind pri_transport_post(pri_transport *t,
-                                const pri_transport_config *cfg,
-                                const char *url, const char *body,
-                                size_t body_len, pri_http_response *resp) {
-  pri_http_response_reset(resp);
-  capture cap = {resp, cfg->max_body_bytes, 0, 0};
+/* The options that only change with the client's configuration. */
+static void apply_config(pri_transport *t, const pri_transport_config *cfg) {
   CURL *c = t->curl;
-  char errbuf[CURL_ERROR_SIZE] = "";
   curl_easy_reset(c); /* keeps the connection cache: keep-alive survives */
-  curl_easy_setopt(c, CURLOPT_URL, url);
   curl_easy_setopt(c, CURLOPT_POST, 1L);
-  curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-  curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, t->headers);
   curl_easy_setopt(c, CURLOPT_USERAGENT, cfg->user_agent);
   curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
@@ -217,8 +211,27 @@ pri_net_kind pri_transport_post(pri_transport *t,
   curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
                    (curl_off_t)cfg->max_body_bytes);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &cap);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+}
+
+pri_net_kind pri_transport_post(pri_transport *t,
+                                const pri_transport_config *cfg,
+                                const char *url, const char *body,
+                                size_t body_len, pri_http_response *resp) {
+  pri_http_response_reset(resp);
+  capture cap = {resp, cfg->max_body_bytes, 0, 0};
+  CURL *c = t->curl;
+  char errbuf[CURL_ERROR_SIZE] = "";
+  if (!t->configured || t->generation != cfg->generation) {
+    apply_config(t, cfg);
+    t->configured = 1;
+    t->generation = cfg->generation;
+  }
+  /* Only what differs per call is set per call. */
+  curl_easy_setopt(c, CURLOPT_URL, url);
+  curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+  curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &cap);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &cap);
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 

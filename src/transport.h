@@ -39,6 +39,8 @@ void pri_http_response_reset(pri_http_response *resp);
 void pri_http_response_free(pri_http_response *resp);
 
 typedef struct pri_transport_config {
+  unsigned generation; /* bumped when any field changes: options are only
+                          handed to curl again then */
   const char *user_agent;
   int64_t connect_timeout_ms;
   int64_t total_timeout_ms;
