@@ -144,34 +144,37 @@ int main(int argc, char **argv) {
   double *t_lib = malloc(sizeof(double) * (size_t)calls);
   double *t_raw = malloc(sizeof(double) * (size_t)calls);
   int failures = 0;
-  /* Warm both connections up, then alternate in rounds of 10. */
+  /* Warm both connections up, then alternate call by call (AB, BA, ...) so
+   * both sides see the same moments of a noisy machine. */
+  double *pair_ratio = malloc(sizeof(double) * (size_t)calls);
   failures += !pubrio_call(client, people) + !baseline_call(&base, people);
-  for (int done = 0; done < calls; done += 10) {
-    for (int k = done; k < done + 10 && k < calls; k++) {
+  for (int k = 0; k < calls; k++) {
+    for (int side = 0; side < 2; side++) {
+      int lib = (side + k) % 2 == 0;
       double t0 = now_us();
-      failures += !pubrio_call(client, people);
-      t_lib[k] = now_us() - t0;
+      failures += lib ? !pubrio_call(client, people)
+                      : !baseline_call(&base, people);
+      (lib ? t_lib : t_raw)[k] = now_us() - t0;
     }
-    for (int k = done; k < done + 10 && k < calls; k++) {
-      double t0 = now_us();
-      failures += !baseline_call(&base, people);
-      t_raw[k] = now_us() - t0;
-    }
+    pair_ratio[k] = t_lib[k] / t_raw[k];
   }
+  double paired = percentile(pair_ratio, calls, 0.5);
+  free(pair_ratio);
   double lib_med = percentile(t_lib, calls, 0.5);
   double raw_med = percentile(t_raw, calls, 0.5);
   double lib_p99 = percentile(t_lib, calls, 0.99);
   double raw_p99 = percentile(t_raw, calls, 0.99);
   printf("per-call overhead: %d submits per side, %d people each, "
-         "interleaved in rounds of 10\n",
+         "interleaved call by call\n",
          calls, people);
   printf("%-22s %10s %10s %12s\n", "", "median us", "p99 us", "connections");
   printf("%-22s %10.1f %10.1f %12ld\n", "libpubrio", lib_med, lib_p99,
          pubrio_client_connections_opened(client));
   printf("%-22s %10.1f %10.1f %12ld\n", "raw libcurl + cJSON", raw_med,
          raw_p99, base.connections);
-  printf("ratio libpubrio/raw: median %.3f, p99 %.3f\n", lib_med / raw_med,
-         lib_p99 / raw_p99);
+  printf("ratio libpubrio/raw: median %.3f, p99 %.3f, median of paired "
+         "ratios %.3f\n",
+         lib_med / raw_med, lib_p99 / raw_p99, paired);
   printf("failed calls: %d\n", failures);
   free(t_lib);
   free(t_raw);

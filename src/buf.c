@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int reserve(pri_buf *buf, size_t extra) {
+int pri_buf_reserve(pri_buf *buf, size_t extra) {
   if (extra > (size_t)-1 - buf->len - 1)
     return -1;
   size_t need = buf->len + extra + 1;
@@ -22,7 +22,7 @@ static int reserve(pri_buf *buf, size_t extra) {
 }
 
 int pri_buf_append(pri_buf *buf, const void *bytes, size_t len) {
-  if (reserve(buf, len) != 0)
+  if (pri_buf_reserve(buf, len) != 0)
     return -1;
   if (len)
     memcpy(buf->data + buf->len, bytes, len);
@@ -40,7 +40,7 @@ int pri_buf_vappendf(pri_buf *buf, const char *fmt, va_list ap) {
   va_copy(copy, ap);
   int n = vsnprintf(NULL, 0, fmt, copy);
   va_end(copy);
-  if (n < 0 || reserve(buf, (size_t)n) != 0)
+  if (n < 0 || pri_buf_reserve(buf, (size_t)n) != 0)
     return -1;
   vsnprintf(buf->data + buf->len, (size_t)n + 1, fmt, ap);
   buf->len += (size_t)n;

@@ -12,6 +12,8 @@ typedef struct pri_buf {
   size_t cap;
 } pri_buf;
 
+/* Make room for @p extra more bytes; 0, or -1 when out of memory. */
+int pri_buf_reserve(pri_buf *buf, size_t extra);
 /* Append bytes; returns 0, or -1 when out of memory (buffer unchanged). */
 int pri_buf_append(pri_buf *buf, const void *bytes, size_t len);
 int pri_buf_append_str(pri_buf *buf, const char *str);

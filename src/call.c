@@ -92,7 +92,7 @@ pubrio_status pri_call_post(pubrio_client *c, const pri_call *call,
     c->requests_sent++;
     int64_t started = pri_clock_now(&c->clock);
     pri_transport_post(c->transport, &cfg, url.data, call->body, body_len,
-                       resp);
+                       call->compressed, resp);
     c->connections_opened += resp->new_connections;
     log_attempt(c, url.data, resp, pri_clock_now(&c->clock) - started, attempt);
     if (resp->kind == PRI_NET_OK && resp->status >= 200 && resp->status < 300)

@@ -8,6 +8,7 @@ typedef struct pri_call {
   const char *path; /* "/redeem/people/batch" */
   const char *body;
   int idempotent;   /* 0 for the submit: it spends credits */
+  int compressed;   /* ask for a compressed answer (large responses) */
   int64_t deadline; /* clock time no sleep may pass; INT64_MAX: none */
 } pri_call;
 

@@ -54,7 +54,8 @@ pubrio_status pubrio_redeem_people_batch(pubrio_client *client,
   char *body = pri_json_submit_body(request);
   if (!body)
     return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
-  pri_call call = {"/redeem/people/batch", body, 0, INT64_MAX};
+  /* The answer is a few hundred bytes: compression would cost more. */
+  pri_call call = {"/redeem/people/batch", body, 0, 0, INT64_MAX};
   st = post_and_parse(client, &call, parse_job, out, err);
   free(body);
   return st;
@@ -77,7 +78,8 @@ pubrio_status pri_query(pubrio_client *client, const char *redeem_query_id,
   char *body = pri_json_query_body(id);
   if (!body)
     return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
-  pri_call call = {"/redeem/people/batch/query", body, 1, deadline};
+  /* Contacts for a whole batch: compression pays off. */
+  pri_call call = {"/redeem/people/batch/query", body, 1, 1, deadline};
   pubrio_status st = post_and_parse(client, &call, parse_query, out, err);
   free(body);
   return st;

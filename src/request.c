@@ -90,24 +90,24 @@ pubrio_status pubrio_batch_request_add_people(pubrio_batch_request *request,
   if (!request || (!ids && count))
     return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
                          "request or ids is NULL");
-  /* Validate everything first so a bad id leaves the request untouched. */
-  uint8_t uuid[16];
-  for (size_t i = 0; i < count; i++) {
-    if (pri_uuid_parse(ids[i], uuid) != 0) {
+  /* Parse everything first so a bad id leaves the request untouched. */
+  uint8_t(*parsed)[16] = malloc((count ? count : 1) * sizeof *parsed);
+  if (!parsed)
+    return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
+  pubrio_status st = PUBRIO_OK;
+  for (size_t i = 0; i < count && st == PUBRIO_OK; i++) {
+    if (pri_uuid_parse(ids[i], parsed[i]) != 0) {
       char where[48];
       snprintf(where, sizeof where, " at index %zu", i);
-      return invalid_id(err, ids[i], where);
+      st = invalid_id(err, ids[i], where);
     }
   }
-  if (pri_uuid_set_reserve(&request->people, count) != 0)
-    return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
-  for (size_t i = 0; i < count; i++) {
-    pri_uuid_parse(ids[i], uuid);
-    pubrio_status st = add_parsed(request, uuid, err);
-    if (st != PUBRIO_OK)
-      return st;
-  }
-  return PUBRIO_OK;
+  if (st == PUBRIO_OK && pri_uuid_set_reserve(&request->people, count) != 0)
+    st = pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
+  for (size_t i = 0; i < count && st == PUBRIO_OK; i++)
+    st = add_parsed(request, parsed[i], err);
+  free(parsed);
+  return st;
 }
 
 pubrio_status

@@ -196,7 +196,6 @@ static void apply_config(pri_transport *t, const pri_transport_config *cfg) {
   curl_easy_setopt(c, CURLOPT_POST, 1L);
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, t->headers);
   curl_easy_setopt(c, CURLOPT_USERAGENT, cfg->user_agent);
-  curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)cfg->connect_timeout_ms);
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)cfg->total_timeout_ms);
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L); /* safe in threaded programs */
@@ -217,7 +216,8 @@ static void apply_config(pri_transport *t, const pri_transport_config *cfg) {
 pri_net_kind pri_transport_post(pri_transport *t,
                                 const pri_transport_config *cfg,
                                 const char *url, const char *body,
-                                size_t body_len, pri_http_response *resp) {
+                                size_t body_len, int compressed,
+                                pri_http_response *resp) {
   pri_http_response_reset(resp);
   capture cap = {resp, cfg->max_body_bytes, 0, 0};
   CURL *c = t->curl;
@@ -233,6 +233,7 @@ pri_net_kind pri_transport_post(pri_transport *t,
   curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &cap);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &cap);
+  curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, compressed ? "" : NULL);
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 
   CURLcode code = curl_easy_perform(c);

@@ -61,10 +61,13 @@ void pri_transport_free(pri_transport *transport);
 int pri_transport_set_extra_headers(pri_transport *transport,
                                     const char *const *lines, size_t count);
 
-/* POST @p body to @p url; fills @p resp (reset first). Returns resp->kind. */
+/* POST @p body to @p url; fills @p resp (reset first). Returns resp->kind.
+ * @p compressed asks for a gzip/deflate/br answer: worth it for large
+ * bodies, a cost for small ones. */
 pri_net_kind pri_transport_post(pri_transport *transport,
                                 const pri_transport_config *config,
                                 const char *url, const char *body,
-                                size_t body_len, pri_http_response *resp);
+                                size_t body_len, int compressed,
+                                pri_http_response *resp);
 
 #endif

@@ -1,39 +1,38 @@
 #include "uuid.h"
 
-static int hex_value(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
+#include <string.h>
+
+/* Hex digit value plus one; 0 marks anything that is not a hex digit. */
+static const unsigned char hex_plus_one[256] = {
+    ['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,
+    ['6'] = 7,  ['7'] = 8,  ['8'] = 9,  ['9'] = 10, ['a'] = 11, ['b'] = 12,
+    ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16, ['A'] = 11, ['B'] = 12,
+    ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
+/* Where each of the 16 bytes starts in the text. */
+static const unsigned char byte_offsets[16] = {0,  2,  4,  6,  9,  11, 14, 16,
+                                               19, 21, 24, 26, 28, 30, 32, 34};
+
+static int hex_value(char c) { return hex_plus_one[(unsigned char)c] - 1; }
 
 static int is_dash_position(int i) {
   return i == 8 || i == 13 || i == 18 || i == 23;
 }
 
 int pri_uuid_parse(const char *text, uint8_t out[16]) {
-  if (!text)
+  if (!text || memchr(text, '\0', PRI_UUID_STR_LEN) ||
+      text[PRI_UUID_STR_LEN] != '\0' || text[8] != '-' || text[13] != '-' ||
+      text[18] != '-' || text[23] != '-')
     return -1;
-  int byte = 0;
-  for (int i = 0; i < PRI_UUID_STR_LEN; i++) {
-    if (text[i] == '\0')
-      return -1;
-    if (is_dash_position(i)) {
-      if (text[i] != '-')
-        return -1;
-      continue;
-    }
-    int hi = hex_value(text[i]);
-    int lo = hex_value(text[i + 1]);
+  for (int b = 0; b < 16; b++) {
+    int hi = hex_value(text[byte_offsets[b]]);
+    int lo = hex_value(text[byte_offsets[b] + 1]);
     if (hi < 0 || lo < 0)
       return -1;
-    out[byte++] = (uint8_t)(hi << 4 | lo);
-    i++;
+    out[b] = (uint8_t)(hi << 4 | lo);
   }
-  return text[PRI_UUID_STR_LEN] == '\0' ? 0 : -1;
+  return 0;
 }
 
 void pri_uuid_format(const uint8_t uuid[16], char out[PRI_UUID_STR_LEN + 1]) {

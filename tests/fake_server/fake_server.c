@@ -36,6 +36,7 @@ struct fake_server {
   size_t script_count;
   int64_t window_start;
   int window_count;
+  size_t rate_limited; /* 429s from the window, for benchmarks */
   unsigned long next_request_id;
 };
 
@@ -291,8 +292,10 @@ static int over_rate_limit(fake_server *s) {
     s->window_start = now - (now - s->window_start) % 60000;
     s->window_count = 0;
   }
-  if (s->window_count >= limit)
+  if (s->window_count >= limit) {
+    s->rate_limited++;
     return (int)((s->window_start + 60000 - now + 999) / 1000);
+  }
   s->window_count++;
   return 0;
 }
@@ -352,6 +355,7 @@ static char *stats_json(fake_server *s) {
   int max_repeat;
   fake_api_people_stats(s->api, &submitted, &max_repeat);
   cJSON_AddNumberToObject(root, "total", (double)s->request_count);
+  cJSON_AddNumberToObject(root, "rate_limited", (double)s->rate_limited);
   cJSON_AddNumberToObject(root, "people_submitted", (double)submitted);
   cJSON_AddNumberToObject(root, "max_submits_per_person", max_repeat);
   if (last_submit)
