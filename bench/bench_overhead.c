@@ -3,12 +3,18 @@
  * in-process fake server, interleaved in rounds so both see the same machine
  * noise. Prints median and p99 microseconds per call, the ratio, and the
  * connections each side opened.
- *   bench_overhead [CALLS_PER_SIDE] [PEOPLE_PER_CALL]      (default 2000, 10) */
+ * The whole process (client and server threads) is pinned to one CPU: on a
+ * small shared VM, which core each server thread lands on otherwise swings
+ * the ratio from 0.5 to 1.8 between runs.
+ *   bench_overhead [CALLS_PER_SIDE] [PEOPLE_PER_CALL]      (default 2000, 10)
+ */
+#define _GNU_SOURCE
 #include "fake_server.h"
 
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
 #include <pubrio/pubrio.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,6 +135,10 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: bench_overhead [CALLS>=10] [PEOPLE 1..100]\n");
     return 2;
   }
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  CPU_SET(0, &one);
+  int pinned = sched_setaffinity(0, sizeof one, &one) == 0;
   for (int i = 0; i < 100; i++)
     snprintf(ids[i], sizeof ids[i], "00000000-0000-4000-8000-%012d", i + 1);
   fake_server *server = fake_server_start(NULL);
@@ -152,8 +162,8 @@ int main(int argc, char **argv) {
     for (int side = 0; side < 2; side++) {
       int lib = (side + k) % 2 == 0;
       double t0 = now_us();
-      failures += lib ? !pubrio_call(client, people)
-                      : !baseline_call(&base, people);
+      failures +=
+          lib ? !pubrio_call(client, people) : !baseline_call(&base, people);
       (lib ? t_lib : t_raw)[k] = now_us() - t0;
     }
     pair_ratio[k] = t_lib[k] / t_raw[k];
@@ -165,13 +175,13 @@ int main(int argc, char **argv) {
   double lib_p99 = percentile(t_lib, calls, 0.99);
   double raw_p99 = percentile(t_raw, calls, 0.99);
   printf("per-call overhead: %d submits per side, %d people each, "
-         "interleaved call by call\n",
-         calls, people);
+         "interleaved call by call%s\n",
+         calls, people, pinned ? ", pinned to CPU 0" : "");
   printf("%-22s %10s %10s %12s\n", "", "median us", "p99 us", "connections");
   printf("%-22s %10.1f %10.1f %12ld\n", "libpubrio", lib_med, lib_p99,
          pubrio_client_connections_opened(client));
-  printf("%-22s %10.1f %10.1f %12ld\n", "raw libcurl + cJSON", raw_med,
-         raw_p99, base.connections);
+  printf("%-22s %10.1f %10.1f %12ld\n", "raw libcurl + cJSON", raw_med, raw_p99,
+         base.connections);
   printf("ratio libpubrio/raw: median %.3f, p99 %.3f, median of paired "
          "ratios %.3f\n",
          lib_med / raw_med, lib_p99 / raw_p99, paired);

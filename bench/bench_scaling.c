@@ -67,21 +67,23 @@ static void make_id(char out[37], size_t i) {
 static char *query_response(size_t n, size_t *len) {
   size_t cap = 256 + n * 420;
   char *s = malloc(cap), *p = s;
-  p += sprintf(p, "{\"data\":{\"profile\":{\"credit\":450376,\"topup_credit\":"
-                  "235237,\"total_charged_credit\":%zu},\"query\":{"
-                  "\"redeem_query_id\":\"a046c1da-b3d4-4ca1-aca6-1dd8c8055701\","
-                  "\"is_completed\":true,\"estimated_time\":6,"
-                  "\"estimated_time_type\":\"second\"},\"peoples\":[",
+  p += sprintf(p,
+               "{\"data\":{\"profile\":{\"credit\":450376,\"topup_credit\":"
+               "235237,\"total_charged_credit\":%zu},\"query\":{"
+               "\"redeem_query_id\":\"a046c1da-b3d4-4ca1-aca6-1dd8c8055701\","
+               "\"is_completed\":true,\"estimated_time\":6,"
+               "\"estimated_time_type\":\"second\"},\"peoples\":[",
                n * 3);
   for (size_t i = 0; i < n; i++) {
     char id[37];
     make_id(id, i);
-    p += sprintf(p, "%s{\"people_search_id\":\"%s\",\"emails\":[{\"value\":"
-                    "\"p.%.8s@personal.example\",\"type\":\"email-personal\","
-                    "\"status\":null},{\"value\":\"w.%.8s@work.example\","
-                    "\"type\":\"email-work\",\"status\":\"Verified\"}],"
-                    "\"phones\":[{\"value\":\"+15550%06zu\",\"type\":\"phone\","
-                    "\"status\":null}]}",
+    p += sprintf(p,
+                 "%s{\"people_search_id\":\"%s\",\"emails\":[{\"value\":"
+                 "\"p.%.8s@personal.example\",\"type\":\"email-personal\","
+                 "\"status\":null},{\"value\":\"w.%.8s@work.example\","
+                 "\"type\":\"email-work\",\"status\":\"Verified\"}],"
+                 "\"phones\":[{\"value\":\"+15550%06zu\",\"type\":\"phone\","
+                 "\"status\":null}]}",
                  i ? "," : "", id, id, id, i % 1000000);
   }
   p += sprintf(p, "]}}");
@@ -104,7 +106,7 @@ int main(int argc, char **argv) {
          "result B/p", "resp B/p", "peak/resp");
   for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) {
     size_t n = sizes[k];
-    char (*ids)[37] = malloc(n * 37);
+    char(*ids)[37] = malloc(n * 37);
     const char **list = malloc(n * sizeof *list);
     for (size_t i = 0; i < n; i++) {
       make_id(ids[i], i);

@@ -12,7 +12,8 @@ struct pri_arena_chunk {
   alignas(max_align_t) unsigned char data[];
 };
 
-enum { CHUNK_MIN = 16 * 1024 };
+/* Small first chunks suit a submit answer; growth suits a big query. */
+enum { CHUNK_MIN = 512 };
 
 static size_t round_up(size_t n) {
   size_t a = alignof(max_align_t);

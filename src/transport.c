@@ -131,41 +131,21 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata) {
   return n;
 }
 
-/* Store a header's trimmed value in *slot when its name matches. */
-static int take_header(const char *line, size_t len, const char *name,
-                       char **slot) {
-  size_t name_len = strlen(name);
-  if (len <= name_len || line[name_len] != ':' ||
-      strncasecmp(line, name, name_len) != 0)
-    return 0;
-  const char *v = line + name_len + 1;
-  const char *end = line + len;
-  while (v < end && (*v == ' ' || *v == '\t'))
-    v++;
-  while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
-    end--;
-  free(*slot);
-  *slot = pri_strndup(v, (size_t)(end - v));
-  return 1;
-}
-
-static size_t on_header(char *line, size_t size, size_t nmemb, void *userdata) {
-  capture *cap = userdata;
-  pri_http_response *r = cap->resp;
-  size_t len = size * nmemb;
-  if (len >= 5 && strncmp(line, "HTTP/", 5) == 0) {
-    /* A new response (after 1xx): forget the previous one's headers. */
-    pri_http_response_reset(r);
-    return len;
-  }
+/* The headers we read, taken from curl's own store after the transfer
+ * (curl_easy_header, libcurl >= 7.83): cheaper than a callback per line, and
+ * always those of the final response. */
+static void read_headers(CURL *c, pri_http_response *r) {
   const char *names[] = {"content-type", "x-request-id",   "request-id",
                          "retry-after",  "retry-after-ms", "location"};
   char **slots[] = {&r->content_type, &r->request_id,     &r->request_id,
                     &r->retry_after,  &r->retry_after_ms, &r->location};
-  for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-    if (take_header(line, len, names[i], slots[i]))
-      break;
-  return len;
+  for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+    struct curl_header *h = NULL;
+    if (*slots[i] ||
+        curl_easy_header(c, names[i], 0, CURLH_HEADER, -1, &h) != CURLHE_OK)
+      continue;
+    *slots[i] = pri_strdup(h->value);
+  }
 }
 
 static pri_net_kind classify(CURLcode code, const capture *cap) {
@@ -210,7 +190,6 @@ static void apply_config(pri_transport *t, const pri_transport_config *cfg) {
   curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
                    (curl_off_t)cfg->max_body_bytes);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
 }
 
 pri_net_kind pri_transport_post(pri_transport *t,
@@ -232,7 +211,6 @@ pri_net_kind pri_transport_post(pri_transport *t,
   curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
   curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &cap);
-  curl_easy_setopt(c, CURLOPT_HEADERDATA, &cap);
   curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, compressed ? "" : NULL);
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 
@@ -241,6 +219,8 @@ pri_net_kind pri_transport_post(pri_transport *t,
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status);
   curl_easy_getinfo(c, CURLINFO_REQUEST_SIZE, &request_size);
   curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &resp->new_connections);
+  if (resp->status)
+    read_headers(c, resp);
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, NULL); /* errbuf leaves scope */
   resp->kind = classify(code, &cap);
   resp->request_sent = resp->kind == PRI_NET_OK || request_size > 0;
