@@ -55,17 +55,22 @@ static void success_sends_contract_bytes(void **state) {
   fake_request_clear(&r);
 }
 
-static void profile_id_sent_only_when_set(void **state) {
-  fixture *f = *state;
-  pubrio_batch_request *req = make_request(1, PUBRIO_CONTACT_EMAIL_PERSONAL);
-  assert_int_equal(pubrio_batch_request_set_profile_id(req, 42, NULL),
-                   PUBRIO_OK);
+/* Submit @p req (then free it) and return the body the server received. */
+static char *submit_and_receive(fixture *f, pubrio_batch_request *req) {
   pubrio_batch_job *job = NULL;
   assert_int_equal(pubrio_redeem_people_batch(f->client, req, &job, &f->err),
                    PUBRIO_OK);
   pubrio_batch_job_free(job);
   pubrio_batch_request_free(req);
-  char *body = received_body(f, 0);
+  return received_body(f, fake_server_request_count(f->server, NULL) - 1);
+}
+
+static void profile_id_sent_only_when_set(void **state) {
+  fixture *f = *state;
+  pubrio_batch_request *req = make_request(1, PUBRIO_CONTACT_EMAIL_PERSONAL);
+  assert_int_equal(pubrio_batch_request_set_profile_id(req, 42, NULL),
+                   PUBRIO_OK);
+  char *body = submit_and_receive(f, req);
   assert_string_equal(body, "{\"peoples\":[\"540574d1-5a4b-4c8e-9b0a-"
                             "8f3e2f1d7c11\"],\"people_contact_types\":["
                             "\"email-personal\"],\"profile_id\":42}");
@@ -85,12 +90,7 @@ static void uppercase_and_duplicate_ids_are_normalised(void **state) {
   assert_int_equal(pubrio_batch_request_duplicates(req), 2);
   pubrio_batch_request_add_contact_types(req, PUBRIO_CONTACT_PHONE, NULL);
   pubrio_batch_request_add_contact_types(req, PUBRIO_CONTACT_PHONE, NULL);
-  pubrio_batch_job *job = NULL;
-  assert_int_equal(pubrio_redeem_people_batch(f->client, req, &job, &f->err),
-                   PUBRIO_OK);
-  pubrio_batch_job_free(job);
-  pubrio_batch_request_free(req);
-  char *body = received_body(f, 0);
+  char *body = submit_and_receive(f, req);
   assert_string_equal(body, "{\"peoples\":[\"abcdefab-cdef-4abc-8def-"
                             "abcdefabcdef\"],\"people_contact_types\":["
                             "\"phone\"]}");
