@@ -96,10 +96,14 @@ static int url_scheme_ok(const char *url, char **scheme_out) {
     ok = strcmp(scheme, "http") == 0 || strcmp(scheme, "https") == 0;
   else
     ok = 0;
-  /* Query and fragment would end up in the middle of every request URL. */
+  /* Query and fragment would end up in the middle of every request URL;
+   * credentials would end up in error messages and logs. */
+  char *user = NULL;
   if (ok && (curl_url_get(u, CURLUPART_QUERY, &query, 0) == CURLUE_OK ||
-             curl_url_get(u, CURLUPART_FRAGMENT, &fragment, 0) == CURLUE_OK))
+             curl_url_get(u, CURLUPART_FRAGMENT, &fragment, 0) == CURLUE_OK ||
+             curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK))
     ok = 0;
+  curl_free(user);
   *scheme_out = scheme;
   curl_free(query);
   curl_free(fragment);
@@ -121,9 +125,8 @@ pubrio_status pubrio_client_set_base_url(pubrio_client *client,
   curl_free(scheme);
   if (!ok || !strstr(base_url, "://"))
     return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
-                         "base URL \"%s\" is not an http:// or https:// URL "
-                         "without query or fragment",
-                         base_url);
+                         "base URL is not an http:// or https:// URL without "
+                         "credentials, query or fragment");
   size_t len = strlen(base_url);
   while (len && base_url[len - 1] == '/')
     len--;

@@ -298,6 +298,7 @@ static void client_config_is_validated(void **state) {
     if (pubrio_client_set_base_url(c, bad_urls[i], &err) !=
         PUBRIO_E_INVALID_ARGUMENT)
       fail_msg("accepted base URL \"%s\"", bad_urls[i]);
+  assert_null(strstr(err.message, "secret")); /* never echoed */
   assert_string_equal(pubrio_client_base_url(c), "http://127.0.0.1:9/gw");
   assert_int_equal(pubrio_client_set_timeouts(c, 0, 10, &err),
                    PUBRIO_E_INVALID_ARGUMENT);
