@@ -1,6 +1,9 @@
 /* libFuzzer harness: the query response parser, including walking every
- * person and contact it hands back. */
+ * person and contact it hands back. The parser streams data.peoples; a
+ * whole-tree parse by cJSON must agree on how many people there are. */
 #include "json.h"
+
+#include <cjson/cJSON.h>
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -28,6 +31,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
     if (!res->query || !res->query->redeem_query_id || total > size * 2)
       abort();
+    cJSON *tree = cJSON_ParseWithLength((const char *)data, size);
+    cJSON *people = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(tree, "data"), "peoples");
+    if (cJSON_IsArray(people) &&
+        (size_t)cJSON_GetArraySize(people) != res->people_count)
+      abort();
+    cJSON_Delete(tree);
   } else if (res || !err.message) {
     abort();
   }

@@ -3,6 +3,7 @@
 #include "buf.h"
 #include "error.h"
 #include "estimate.h"
+#include "json_walk.h"
 #include "request.h"
 #include "result.h"
 #include "uuid.h"
@@ -252,34 +253,116 @@ static pubrio_contact *read_contacts(reader *r, const cJSON *person,
   return contacts;
 }
 
-static void read_people(reader *r, const cJSON *data, pri_query_result *res) {
-  const cJSON *list = field(data, "peoples");
-  if (is_absent(list))
-    return;
-  if (!cJSON_IsArray(list)) {
-    contract(r, "data", "peoples", "an array", list);
+/* One element of data.peoples, appended to the result. */
+static void read_person(reader *r, const cJSON *item, pri_query_result *res) {
+  if (!cJSON_IsObject(item)) {
+    contract(r, "data.peoples[]", NULL, "an object", item);
     return;
   }
-  size_t n = (size_t)cJSON_GetArraySize(list);
-  res->people = pri_arena_calloc(r->arena, n, sizeof *res->people);
-  if (n && !res->people) {
-    out_of_memory(r);
-    return;
-  }
-  const cJSON *item;
-  cJSON_ArrayForEach(item, list) {
-    if (r->status != PUBRIO_OK)
-      return;
-    if (!cJSON_IsObject(item)) {
-      contract(r, "data.peoples[]", NULL, "an object", item);
+  size_t n = res->pub.people_count;
+  if (n == res->people_cap) {
+    size_t cap = n ? n * 2 : 16;
+    pri_person *grown = realloc(res->people, cap * sizeof *grown);
+    if (!grown) {
+      out_of_memory(r);
       return;
     }
-    pri_person *p = &res->people[res->pub.people_count++];
-    p->pub.people_search_id =
-        read_uuid(r, item, "data.peoples[]", "people_search_id");
-    p->emails = read_contacts(r, item, "emails", &p->pub.email_count);
-    p->phones = read_contacts(r, item, "phones", &p->pub.phone_count);
+    res->people = grown;
+    res->people_cap = cap;
   }
+  pri_person *p = &res->people[n];
+  memset(p, 0, sizeof *p);
+  res->pub.people_count++;
+  p->pub.people_search_id =
+      read_uuid(r, item, "data.peoples[]", "people_search_id");
+  p->emails = read_contacts(r, item, "emails", &p->pub.email_count);
+  p->phones = read_contacts(r, item, "phones", &p->pub.phone_count);
+}
+
+/* data.peoples, streamed: each person is parsed, converted and freed
+ * before the next one is read. */
+static void walk_people(reader *r, pri_walk *w, pri_query_result *res) {
+  size_t count = 0;
+  while (r->status == PUBRIO_OK && pri_walk_next(w, ']', &count)) {
+    cJSON *item = pri_walk_value(w);
+    if (item)
+      read_person(r, item, res);
+    cJSON_Delete(item);
+  }
+}
+
+/* The members of `data` go into @p rest, except `peoples`, which is
+ * streamed. Like cJSON lookups, the first of duplicate keys wins. */
+static void walk_data(reader *r, pri_walk *w, cJSON *rest,
+                      pri_query_result *res) {
+  size_t count = 0;
+  int people_seen = 0;
+  while (r->status == PUBRIO_OK && pri_walk_next(w, '}', &count)) {
+    cJSON *key = pri_walk_key(w);
+    if (!key)
+      return;
+    const char *name = key->valuestring;
+    int is_people = strcmp(name, "peoples") == 0;
+    if (is_people && !people_seen && pri_walk_enter(w, '[')) {
+      walk_people(r, w, res);
+    } else {
+      cJSON *value = pri_walk_value(w);
+      if (is_people && !people_seen && value && !cJSON_IsNull(value))
+        contract(r, "data", "peoples", "an array", value);
+      if (!value || is_people || field(rest, name) ||
+          !cJSON_AddItemToObject(rest, name, value))
+        cJSON_Delete(value); /* skipped, or a duplicate */
+    }
+    people_seen |= is_people;
+    cJSON_Delete(key);
+  }
+}
+
+/* Walk the body's top level: `data` is taken apart, anything else skipped.
+ * Returns the data object without its people, NULL when it is not an object
+ * (*data_value then holds what it was, for the error message). */
+static cJSON *walk_root(reader *r, pri_walk *w, pri_query_result *res,
+                        cJSON **data_value) {
+  cJSON *rest = NULL;
+  size_t count = 0;
+  int seen = 0;
+  while (r->status == PUBRIO_OK && pri_walk_next(w, '}', &count)) {
+    cJSON *key = pri_walk_key(w);
+    if (!key)
+      break;
+    if (!seen && strcmp(key->valuestring, "data") == 0) {
+      seen = 1;
+      if (pri_walk_enter(w, '{')) {
+        rest = cJSON_CreateObject();
+        if (!rest)
+          out_of_memory(r);
+        else
+          walk_data(r, w, rest, res);
+      } else {
+        *data_value = pri_walk_value(w);
+      }
+    } else {
+      cJSON_Delete(pri_walk_value(w));
+    }
+    cJSON_Delete(key);
+  }
+  return rest;
+}
+
+static void read_profile(reader *r, const cJSON *data, pubrio_query_result *p) {
+  const cJSON *profile = field(data, "profile");
+  if (is_absent(profile))
+    return;
+  if (!cJSON_IsObject(profile)) {
+    contract(r, "data", "profile", "an object", profile);
+    return;
+  }
+  read_opt_int(r, profile, "data.profile", "credit", &p->has_credit,
+               &p->credit);
+  read_opt_int(r, profile, "data.profile", "topup_credit", &p->has_topup_credit,
+               &p->topup_credit);
+  read_opt_int(r, profile, "data.profile", "total_charged_credit",
+               &p->has_total_charged_credit, &p->total_charged_credit);
 }
 
 pubrio_status pri_json_parse_query(const char *body, size_t len,
@@ -294,26 +377,31 @@ pubrio_status pri_json_parse_query(const char *body, size_t len,
   if (!job)
     out_of_memory(&r);
   res->pub.query = job;
-  cJSON *root = r.status ? NULL : parse_root(&r, body, len);
-  const cJSON *data = r.status ? NULL : read_object(&r, root, "body", "data");
+  pri_walk w = {body, body ? body + len : NULL, 0};
+  cJSON *data = NULL, *data_value = NULL;
+  if (r.status == PUBRIO_OK && (!body || !pri_walk_enter(&w, '{'))) {
+    /* Not an object: let the whole-body reader say what it is. */
+    cJSON *root = parse_root(&r, body, len);
+    if (r.status == PUBRIO_OK) /* cannot happen: the walk skips as cJSON */
+      contract(&r, "body", NULL, "an object", root);
+    cJSON_Delete(root);
+  } else if (r.status == PUBRIO_OK) {
+    data = walk_root(&r, &w, res, &data_value);
+    if (w.malformed && r.status == PUBRIO_OK)
+      r.status = pri_error_set(err, PUBRIO_E_PROTOCOL,
+                               "response breaks the contract: the body is "
+                               "not valid JSON (%zu bytes)",
+                               len);
+    else if (!data)
+      contract(&r, "body", "data", "an object", data_value);
+  }
   const cJSON *query = data ? read_object(&r, data, "data", "query") : NULL;
   if (query)
     read_job(&r, query, "data.query", job);
-  const cJSON *profile = r.status ? NULL : field(data, "profile");
-  if (!is_absent(profile) && !cJSON_IsObject(profile))
-    contract(&r, "data", "profile", "an object", profile);
-  else if (profile) {
-    pubrio_query_result *p = &res->pub;
-    read_opt_int(&r, profile, "data.profile", "credit", &p->has_credit,
-                 &p->credit);
-    read_opt_int(&r, profile, "data.profile", "topup_credit",
-                 &p->has_topup_credit, &p->topup_credit);
-    read_opt_int(&r, profile, "data.profile", "total_charged_credit",
-                 &p->has_total_charged_credit, &p->total_charged_credit);
-  }
   if (r.status == PUBRIO_OK)
-    read_people(&r, data, res);
-  cJSON_Delete(root);
+    read_profile(&r, data, &res->pub);
+  cJSON_Delete(data);
+  cJSON_Delete(data_value);
   if (r.status != PUBRIO_OK) {
     pubrio_query_result_free(&res->pub);
     return r.status;

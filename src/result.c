@@ -21,6 +21,7 @@ void pubrio_query_result_free(pubrio_query_result *result) {
     return;
   pri_query_result *owner = (pri_query_result *)result;
   pri_arena_free(&owner->arena);
+  free(owner->people);
   free(owner);
 }
 

@@ -20,7 +20,8 @@ typedef struct pri_person {
 
 typedef struct pri_query_result {
   pubrio_query_result pub;
-  pri_person *people;
+  pri_person *people; /* malloc'd: it grows while the answer streams in */
+  size_t people_cap;
   pri_arena arena;
 } pri_query_result;
 

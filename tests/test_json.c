@@ -9,6 +9,7 @@
 #include "json.h"
 #include "pubrio/pubrio.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -170,6 +171,72 @@ static void query_wrong_types_name_the_field(void **state) {
   }
 }
 
+/* data.peoples is streamed person by person: the walk must read the same
+ * answers as a tree would. */
+static void query_stream_edge_cases(void **state) {
+  (void)state;
+  pubrio_query_result *r = NULL;
+  /* People before query, spaces everywhere, an escaped key, other members
+   * skipped, a duplicate peoples and a duplicate data ignored (first wins),
+   * trailing bytes after the body ignored as cJSON does. */
+  const char *body =
+      " {\"meta\" : [1,{\"a\":[]}] , \"data\" : { \"peo\\u0070les\" : [ "
+      "{\"people_search_id\":\"" ID1 "\",\"emails\":[]} , "
+      "{\"people_search_id\":\"" QID "\"} ] ,\"peoples\":[{}], \"query\":"
+      "{\"redeem_query_id\":\"" QID "\",\"is_completed\":true} } ,"
+      "\"data\":7 }  trailing";
+  assert_int_equal(parse_query(body, &r, NULL), PUBRIO_OK);
+  assert_int_equal(r->people_count, 2);
+  assert_string_equal(pubrio_query_result_person(r, 1)->people_search_id, QID);
+  assert_int_equal(r->query->is_completed, 1);
+  pubrio_query_result_free(r);
+  /* peoples: null is no people. */
+  assert_int_equal(
+      parse_query("{\"data\":{\"peoples\":null,\"query\":{\"redeem_query_id\":"
+                  "\"" QID "\",\"is_completed\":false}}}",
+                  &r, NULL),
+      PUBRIO_OK);
+  assert_int_equal(r->people_count, 0);
+  pubrio_query_result_free(r);
+  /* Many people: the person table grows while streaming. */
+  char *big = malloc(200 * 60 + 200);
+  char *p = big + sprintf(big, "{\"data\":{\"peoples\":[");
+  for (int i = 0; i < 200; i++)
+    p += sprintf(p, "%s{\"people_search_id\":\"" ID1 "\"}", i ? "," : "");
+  sprintf(p, "],\"query\":{\"redeem_query_id\":\"" QID
+             "\",\"is_completed\":true}}}");
+  assert_int_equal(parse_query(big, &r, NULL), PUBRIO_OK);
+  assert_int_equal(r->people_count, 200);
+  pubrio_query_result_free(r);
+  free(big);
+  const struct {
+    const char *body;
+    const char *part;
+  } bad[] = {
+      {"{\"data\":{\"peoples\":[{\"people_search_id\":\"" ID1 "\"}",
+       "not valid JSON"},
+      /* Read in order: the first problem met is the one reported. */
+      {"{\"data\":{\"peoples\":[{\"people_search_id\":\"" ID1 "\"}{}]}}",
+       "not valid JSON"},
+      {"{\"data\":{\"peoples\" [] }}", "not valid JSON"},
+      {"{\"data\" {}}", "not valid JSON"},
+      {"{data:{}}", "not valid JSON"},
+      {"{\"data\":{},}", "not valid JSON"},
+      {"{\"data\":{\"peoples\":\"x\"}}",
+       "data.peoples: expected an array, got a string"},
+      {"{\"data\":[]}", "body.data: expected an object, got an array"},
+      {"{\"other\":1}", "body.data: expected an object, got nothing"},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    pubrio_error err = {0};
+    assert_int_equal(parse_query(bad[i].body, &r, &err), PUBRIO_E_PROTOCOL);
+    assert_null(r);
+    if (!strstr(err.message, bad[i].part))
+      fail_msg("case %zu: \"%s\" lacks \"%s\"", i, err.message, bad[i].part);
+    pubrio_error_clear(&err);
+  }
+}
+
 static void error_bodies(void **state) {
   (void)state;
   pri_api_error e;
@@ -229,6 +296,7 @@ int main(void) {
       cmocka_unit_test(query_contract_example),
       cmocka_unit_test(query_minimal_and_unknown_types),
       cmocka_unit_test(query_wrong_types_name_the_field),
+      cmocka_unit_test(query_stream_edge_cases),
       cmocka_unit_test(error_bodies),
       cmocka_unit_test(deep_nesting_is_rejected_not_crashed),
   };

@@ -1,0 +1,67 @@
+#include "json_walk.h"
+
+/* What cJSON skips between tokens (any byte up to ' ', NUL included), so
+ * the walk and cJSON always agree on where a value starts. */
+static int is_space(char c) { return (unsigned char)c <= ' '; }
+
+char pri_walk_peek(pri_walk *w) {
+  while (w->p < w->end && is_space(*w->p))
+    w->p++;
+  return !w->malformed && w->p < w->end ? *w->p : '\0';
+}
+
+int pri_walk_enter(pri_walk *w, char open) {
+  if (pri_walk_peek(w) != open)
+    return 0;
+  w->p++;
+  return 1;
+}
+
+int pri_walk_next(pri_walk *w, char close, size_t *count) {
+  char c = pri_walk_peek(w);
+  if (c == close) {
+    w->p++;
+    return 0;
+  }
+  if (*count > 0) {
+    if (c != ',') {
+      w->malformed = 1;
+      return 0;
+    }
+    w->p++;
+  }
+  (*count)++;
+  return !w->malformed;
+}
+
+cJSON *pri_walk_value(pri_walk *w) {
+  if (pri_walk_peek(w) == '\0') {
+    w->malformed = 1;
+    return NULL;
+  }
+  const char *end = NULL;
+  cJSON *value =
+      cJSON_ParseWithLengthOpts(w->p, (size_t)(w->end - w->p), &end, 0);
+  if (!value || !end || end < w->p || end > w->end) {
+    cJSON_Delete(value);
+    w->malformed = 1;
+    return NULL;
+  }
+  w->p = end;
+  return value;
+}
+
+cJSON *pri_walk_key(pri_walk *w) {
+  if (pri_walk_peek(w) != '"') {
+    w->malformed = 1;
+    return NULL;
+  }
+  cJSON *key = pri_walk_value(w); /* a JSON string, escapes and all */
+  if (key && pri_walk_peek(w) == ':') {
+    w->p++;
+    return key;
+  }
+  cJSON_Delete(key);
+  w->malformed = 1;
+  return NULL;
+}
