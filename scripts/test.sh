@@ -7,18 +7,22 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
 jobs=$(nproc)
+stages=0 # each stage that ends is counted; any failure stops the script
 
 echo "== build and test (gcc, -Werror)"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$jobs" >/dev/null
 (cd build && ctest --output-on-failure -j"$jobs")
 
+stages=$((stages + 1))
 echo "== install, exported symbols, outside consumers (find_package, pkg-config)"
 scripts/consumer_test.sh
 
+stages=$((stages + 1))
 echo "== contract: Stoplight Prism on the OpenAPI spec"
 scripts/contract_test.sh
 
+stages=$((stages + 1))
 echo "== ASan + UBSan (clang)"
 cmake -S . -B build-asan -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug \
   -DPUBRIO_SANITIZE=address,undefined >/dev/null
@@ -26,12 +30,14 @@ cmake --build build-asan -j"$jobs" >/dev/null
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --output-on-failure -j"$jobs")
 
+stages=$((stages + 1))
 echo "== ThreadSanitizer (clang): the threaded test"
 cmake -S . -B build-tsan -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug \
   -DPUBRIO_SANITIZE=thread >/dev/null
 cmake --build build-tsan -j"$jobs" --target test_threads >/dev/null
 (cd build-tsan && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -R test_threads)
 
+stages=$((stages + 1))
 echo "== libFuzzer: each response parser for ${PUBRIO_FUZZ_SECONDS:=20} s"
 cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug \
   -DPUBRIO_FUZZ=ON -DPUBRIO_SANITIZE=address,undefined >/dev/null
@@ -47,6 +53,7 @@ for harness in parse_job parse_query parse_error; do
   rm -rf "$work"
 done
 
+stages=$((stages + 1))
 echo "== valgrind memcheck (any error or leak fails)"
 export PUBRIO_TEST_CERT_DIR=$PWD/build/tests/certs # made by the first ctest run
 memcheck() {
@@ -71,3 +78,5 @@ memcheck pubrio_cli scripts/with_fake_server.sh build --estimated-time 0 -- \
 for harness in parse_job parse_query parse_error; do
   memcheck "replay_$harness" "build/fuzz/fuzz_$harness" "fuzz/corpus/$harness"
 done
+stages=$((stages + 1))
+echo "stages: $stages passed, 0 failed"

@@ -82,7 +82,8 @@ pubrio_status pri_call_post(pubrio_client *c, const pri_call *call,
   int attempt = 0;
   for (;;) {
     if (pace(c, call->deadline) != 0) {
-      status = pri_error_set(err, PUBRIO_E_RATE_LIMITED,
+      /* Only a wait sets a deadline: this is its deadline reached. */
+      status = pri_error_set(err, PUBRIO_E_WAIT_TIMEOUT,
                              "the client-side rate limit would push %s past "
                              "the deadline",
                              url.data);

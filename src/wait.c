@@ -118,6 +118,10 @@ static pubrio_status wait_loop(pubrio_client *c, const char *id,
     pri_clock_sleep(&c->clock, delay);
     pubrio_query_result *latest = NULL;
     pubrio_status st = pri_query(c, id, deadline, &latest, err);
+    if (st == PUBRIO_E_WAIT_TIMEOUT) { /* pacing would cross the deadline */
+      *out = last;
+      return st;
+    }
     if (st != PUBRIO_OK) {
       pubrio_query_result_free(last);
       return st;

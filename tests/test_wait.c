@@ -335,6 +335,28 @@ static void wait_failure_after_submit_names_the_batch(void **state) {
   fixture_free(f);
 }
 
+static void pacing_past_the_deadline_is_a_wait_timeout(void **state) {
+  (void)state;
+  fixture *f = with_polls(1000000);
+  char *id = submit_ids(f, 1, PUBRIO_CONTACT_PHONE);
+  /* One request a minute, spent on this query: the wait's first poll could
+   * only start a minute later, past its 30 s deadline. */
+  assert_int_equal(pubrio_client_set_rate_limit(f->client, 1, NULL), PUBRIO_OK);
+  pubrio_query_result *r = NULL;
+  assert_int_equal(pubrio_redeem_people_batch_query(f->client, id, &r, &f->err),
+                   PUBRIO_OK);
+  pubrio_query_result_free(r);
+  pubrio_wait_options *o = options(30000, 1000, 1000);
+  assert_int_equal(
+      pubrio_redeem_people_batch_wait(f->client, id, o, &r, &f->err),
+      PUBRIO_E_WAIT_TIMEOUT);
+  assert_null(r); /* no poll succeeded within the deadline */
+  assert_non_null(strstr(f->err.message, "rate limit"));
+  pubrio_wait_options_free(o);
+  free(id);
+  fixture_free(f);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(query_once_pending_then_complete),
@@ -348,6 +370,7 @@ int main(void) {
       cmocka_unit_test(unknown_id_is_bad_request),
       cmocka_unit_test(invalid_query_id_sends_nothing),
       cmocka_unit_test(wait_failure_after_submit_names_the_batch),
+      cmocka_unit_test(pacing_past_the_deadline_is_a_wait_timeout),
   };
   return cmocka_run_group_tests_name("wait", tests, NULL, NULL);
 }
