@@ -19,7 +19,8 @@ int cli_sleep_ms(int64_t ms) {
     int64_t left = until - cli_now_ms();
     if (left <= 0)
       return 0;
-    struct timespec ts = {(time_t)(left / 1000), (long)(left % 1000) * 1000000L};
+    struct timespec ts = {(time_t)(left / 1000),
+                          (long)(left % 1000) * 1000000L};
     nanosleep(&ts, NULL); /* EINTR from Ctrl-C ends it early */
   }
   return -1;
@@ -78,20 +79,19 @@ pubrio_client *cli_make_client(const cli_options *o) {
   if (!st && o->base_url)
     st = pubrio_client_set_base_url(c, o->base_url, &err);
   if (!st && o->timeout_ms > 0)
-    st = pubrio_client_set_timeouts(c, o->timeout_ms < 10000 ? o->timeout_ms
-                                                            : 10000,
-                                    o->timeout_ms, &err);
+    st = pubrio_client_set_timeouts(
+        c, o->timeout_ms < 10000 ? o->timeout_ms : 10000, o->timeout_ms, &err);
   if (!st)
     st = pubrio_client_set_retry(c, o->retries + 1, 500, 8000, &err);
   if (!st)
     st = pubrio_client_set_rate_limit(c, o->rate, &err);
   if (!st)
-    st = pubrio_client_set_clock(c, NULL, interruptible_sleep, NULL, NULL,
-                                 &err);
+    st =
+        pubrio_client_set_clock(c, NULL, interruptible_sleep, NULL, NULL, &err);
   if (!st && o->verbose)
-    st = pubrio_client_set_log(c, o->verbose > 1 ? PUBRIO_LOG_DEBUG
-                                                 : PUBRIO_LOG_INFO,
-                               log_to_stderr, NULL, &err);
+    st = pubrio_client_set_log(
+        c, o->verbose > 1 ? PUBRIO_LOG_DEBUG : PUBRIO_LOG_INFO, log_to_stderr,
+        NULL, &err);
   if (st != PUBRIO_OK) {
     cli_print_error("setup", st, &err);
     pubrio_client_free(c);

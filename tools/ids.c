@@ -66,8 +66,9 @@ static int take(collector *c, const char *id, const char *where, size_t n) {
   size_t dups = pubrio_batch_request_duplicates(c->seen);
   pubrio_status st = pubrio_batch_request_add_person(c->seen, id, &err);
   if (st == PUBRIO_E_INVALID_ARGUMENT) {
-    fprintf(stderr, "pubrio: %s %zu: \"%.60s\" is not a people_search_id "
-                    "(a UUID)\n",
+    fprintf(stderr,
+            "pubrio: %s %zu: \"%.60s\" is not a people_search_id "
+            "(a UUID)\n",
             where, n, id);
     c->bad++;
   } else if (st != PUBRIO_OK) {

@@ -31,8 +31,8 @@ static unsigned types_from_json(const cJSON *list) {
 static int append(journal *j, cJSON *line) {
   char *text = cJSON_PrintUnformatted(line);
   cJSON_Delete(line);
-  int ok = text && fprintf(j->file, "%s\n", text) > 0 &&
-           fflush(j->file) == 0 && fsync(fileno(j->file)) == 0;
+  int ok = text && fprintf(j->file, "%s\n", text) > 0 && fflush(j->file) == 0 &&
+           fsync(fileno(j->file)) == 0;
   cJSON_free(text);
   if (!ok)
     perror("pubrio: writing the journal");
@@ -100,7 +100,8 @@ static int load_line(journal *j, const cJSON *line, intent_log *intents,
   const cJSON *rejected = cJSON_GetObjectItemCaseSensitive(line, "rejected");
   const cJSON *people = cJSON_GetObjectItemCaseSensitive(line, "people");
   if (cJSON_IsString(header)) {
-    unsigned had = types_from_json(cJSON_GetObjectItemCaseSensitive(line, "types"));
+    unsigned had =
+        types_from_json(cJSON_GetObjectItemCaseSensitive(line, "types"));
     if (had != types) {
       fprintf(stderr, "pubrio: the journal was written for other contact "
                       "types; use the same --types or another journal\n");
@@ -112,9 +113,9 @@ static int load_line(journal *j, const cJSON *line, intent_log *intents,
     settle(intents, rejected->valueint);
     return 0;
   }
-  int number = cJSON_IsNumber(batch)    ? batch->valueint
+  int number = cJSON_IsNumber(batch)       ? batch->valueint
                : cJSON_IsNumber(intent_no) ? intent_no->valueint
-                                        : -1;
+                                           : -1;
   if (number < 0 || !cJSON_IsArray(people))
     return -1;
   if (number >= j->next_number)

@@ -93,9 +93,22 @@ static int parse_types(const char *list, unsigned *types) {
 }
 
 enum {
-  OPT_TYPES = 256, OPT_PROFILE, OPT_INPUT, OPT_BATCH, OPT_WAIT, OPT_MAX_WAIT,
-  OPT_FORMAT, OPT_RATE, OPT_JOURNAL, OPT_RESUBMIT, OPT_KEY, OPT_URL,
-  OPT_TIMEOUT, OPT_RETRIES, OPT_VERSION, OPT_HELP
+  OPT_TYPES = 256,
+  OPT_PROFILE,
+  OPT_INPUT,
+  OPT_BATCH,
+  OPT_WAIT,
+  OPT_MAX_WAIT,
+  OPT_FORMAT,
+  OPT_RATE,
+  OPT_JOURNAL,
+  OPT_RESUBMIT,
+  OPT_KEY,
+  OPT_URL,
+  OPT_TIMEOUT,
+  OPT_RETRIES,
+  OPT_VERSION,
+  OPT_HELP
 };
 
 static const struct option long_options[] = {
@@ -135,7 +148,8 @@ static int parse_options(int argc, char **argv, cli_options *o) {
       break;
     case OPT_PROFILE:
       if (parse_number(optarg, 0, INT64_MAX, &v) != 0)
-        return usage_error("--profile-id \"%s\" is not an integer >= 0", optarg);
+        return usage_error("--profile-id \"%s\" is not an integer >= 0",
+                           optarg);
       o->has_profile_id = 1;
       o->profile_id = v;
       break;
@@ -183,8 +197,7 @@ static int parse_options(int argc, char **argv, cli_options *o) {
       printf("pubrio %s (libpubrio %s)\n", PUBRIO_VERSION, pubrio_version());
       return CLI_OK;
     case OPT_HELP: fputs(usage_text, stdout); return CLI_OK;
-    default:
-      return usage_error("invalid option \"%s\"", argv[optind - 1]);
+    default: return usage_error("invalid option \"%s\"", argv[optind - 1]);
     }
   }
   return -1;
@@ -205,7 +218,8 @@ int main(int argc, char **argv) {
   if (!command || command[0] == '-') {
     /* Only --help and --version come before a subcommand. */
     int rc = parse_options(argc, argv, &o);
-    return rc >= 0 ? rc : usage_error("%s", "missing subcommand: redeem or query");
+    return rc >= 0 ? rc
+                   : usage_error("%s", "missing subcommand: redeem or query");
   }
   int is_redeem = strcmp(command, "redeem") == 0;
   if (!is_redeem && strcmp(command, "query") != 0)

@@ -18,14 +18,15 @@ static cJSON *contacts_json(const pubrio_person *p, int phones) {
     const pubrio_contact *c =
         phones ? pubrio_person_phone(p, i) : pubrio_person_email(p, i);
     cJSON *item = cJSON_CreateObject();
-    cJSON_AddItemToObject(item, "value", c->value ? cJSON_CreateString(c->value)
-                                                  : cJSON_CreateNull());
-    cJSON_AddItemToObject(item, "type", c->type_raw
-                                            ? cJSON_CreateString(c->type_raw)
-                                            : cJSON_CreateNull());
-    cJSON_AddItemToObject(item, "status", c->status
-                                              ? cJSON_CreateString(c->status)
-                                              : cJSON_CreateNull());
+    cJSON_AddItemToObject(item, "value",
+                          c->value ? cJSON_CreateString(c->value)
+                                   : cJSON_CreateNull());
+    cJSON_AddItemToObject(item, "type",
+                          c->type_raw ? cJSON_CreateString(c->type_raw)
+                                      : cJSON_CreateNull());
+    cJSON_AddItemToObject(item, "status",
+                          c->status ? cJSON_CreateString(c->status)
+                                    : cJSON_CreateNull());
     cJSON_AddItemToArray(list, item);
   }
   return list;

@@ -13,7 +13,8 @@ void progress_init(progress *p, int verbose, int quiet) {
 
 static void clock_text(char *buf, size_t size, int64_t ms) {
   int64_t s = ms / 1000;
-  snprintf(buf, size, "%02lld:%02lld", (long long)(s / 60), (long long)(s % 60));
+  snprintf(buf, size, "%02lld:%02lld", (long long)(s / 60),
+           (long long)(s % 60));
 }
 
 void progress_show(progress *p, int force) {
@@ -28,14 +29,17 @@ void progress_show(progress *p, int force) {
   char spent[48], eta[48] = "--:--";
   clock_text(spent, sizeof spent, elapsed);
   if (p->people_done && p->people_done < p->people_total)
-    clock_text(eta, sizeof eta,
-               (int64_t)((double)elapsed * (double)(p->people_total - p->people_done) /
-                         (double)p->people_done));
+    clock_text(
+        eta, sizeof eta,
+        (int64_t)((double)elapsed * (double)(p->people_total - p->people_done) /
+                  (double)p->people_done));
   else if (p->people_done == p->people_total)
     clock_text(eta, sizeof eta, 0);
-  fprintf(stderr, "%sbatches %zu/%zu  people %zu/%zu  requests %ld  elapsed %s  ETA %s%s",
-          p->tty ? "\r" : "", p->batches_done, p->batches_total, p->people_done,
-          p->people_total, p->requests, spent, eta, p->tty ? "\033[K" : "\n");
+  fprintf(
+      stderr,
+      "%sbatches %zu/%zu  people %zu/%zu  requests %ld  elapsed %s  ETA %s%s",
+      p->tty ? "\r" : "", p->batches_done, p->batches_total, p->people_done,
+      p->people_total, p->requests, spent, eta, p->tty ? "\033[K" : "\n");
   fflush(stderr);
 }
 

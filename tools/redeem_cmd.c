@@ -41,10 +41,21 @@ static int64_t poll_delay_ms(int polls) {
   return d > 30000 ? 30000 : (int64_t)d;
 }
 
+/* Sleep in slices so the progress line keeps moving; -1 when interrupted. */
+static int pause_ms(run *r, int64_t ms) {
+  int64_t until = cli_now_ms() + ms;
+  for (int64_t left = ms; left > 0; left = until - cli_now_ms()) {
+    if (cli_sleep_ms(left < 1000 ? left : 1000) != 0)
+      return -1;
+    progress_show(&r->progress, 0);
+  }
+  return 0;
+}
+
 /* Wait for the shared request budget; -1 when interrupted. */
 static int await_budget(run *r) {
   int64_t wait = pubrio_client_pacing_delay_ms(r->client);
-  return wait > 0 ? cli_sleep_ms(wait) : 0;
+  return wait > 0 ? pause_ms(r, wait) : 0;
 }
 
 static int fail(run *r, const char *what, pubrio_status st,
@@ -53,8 +64,9 @@ static int fail(run *r, const char *what, pubrio_status st,
   if (r->o->wait)
     for (size_t i = 0; i < r->count; i++)
       if (r->batches[i].submitted && !r->batches[i].done)
-        fprintf(stderr, "pubrio: batch %d (%s) is submitted but not "
-                        "collected\n",
+        fprintf(stderr,
+                "pubrio: batch %d (%s) is submitted but not "
+                "collected\n",
                 r->batches[i].number, r->batches[i].redeem_query_id);
   return cli_exit_code(st);
 }
@@ -102,12 +114,11 @@ static int submit(run *r, batch *b) {
              job->redeem_query_id);
     b->submitted = 1;
     /* Ask once the estimate has passed, and a little after. */
-    b->due_ms = cli_now_ms() + (job->estimated_time_ms > 0
-                                    ? job->estimated_time_ms + 100
-                                    : 0);
-    if (r->journaling && journal_accepted(&r->journal, b->number,
-                                          b->redeem_query_id, b->people,
-                                          b->count) != 0)
+    b->due_ms = cli_now_ms() +
+                (job->estimated_time_ms > 0 ? job->estimated_time_ms + 100 : 0);
+    if (r->journaling &&
+        journal_accepted(&r->journal, b->number, b->redeem_query_id, b->people,
+                         b->count) != 0)
       rc = CLI_FAILED;
     if (!r->o->wait) {
       output_batch(stdout, b->number, b->count, job);
@@ -124,9 +135,8 @@ static int submit(run *r, batch *b) {
 static int collect(run *r, batch *b) {
   pubrio_error err = {0};
   pubrio_query_result *res = NULL;
-  pubrio_status st =
-      pubrio_redeem_people_batch_query(r->client, b->redeem_query_id, &res,
-                                       &err);
+  pubrio_status st = pubrio_redeem_people_batch_query(
+      r->client, b->redeem_query_id, &res, &err);
   int rc = CLI_OK;
   if (st != PUBRIO_OK) {
     char what[48];
@@ -165,8 +175,9 @@ static int deadline_reached(run *r) {
         fprintf(stderr, "pubrio: batch %d (%s) not complete\n",
                 r->batches[i].number, r->batches[i].redeem_query_id);
     }
-  fprintf(stderr, "pubrio: --max-wait of %lld s reached with %zu batch%s "
-                  "left%s\n",
+  fprintf(stderr,
+          "pubrio: --max-wait of %lld s reached with %zu batch%s "
+          "left%s\n",
           (long long)(r->o->max_wait_ms / 1000), left, left == 1 ? "" : "es",
           r->journaling ? "; run again with the same --journal to collect"
                         : "");
@@ -194,9 +205,9 @@ static int drive(run *r) {
         return CLI_INTERRUPTED;
       rc = submit(r, &r->batches[r->next_submit++]);
     } else if (due) {
-      int64_t until = due->due_ms < r->deadline_ms ? due->due_ms
-                                                    : r->deadline_ms;
-      if (cli_sleep_ms(until - now) != 0)
+      int64_t until =
+          due->due_ms < r->deadline_ms ? due->due_ms : r->deadline_ms;
+      if (pause_ms(r, until - now) != 0)
         return CLI_INTERRUPTED;
       continue;
     } else {
@@ -236,13 +247,15 @@ static int plan(run *r, id_list *todo, const id_list *input) {
       return -1;
   }
   if (!r->o->quiet && skipped)
-    fprintf(stderr, "pubrio: %zu people already submitted (journal): not "
-                    "submitted again\n",
+    fprintf(stderr,
+            "pubrio: %zu people already submitted (journal): not "
+            "submitted again\n",
             skipped);
   if (uncertain)
-    fprintf(stderr, "pubrio: %zu people were being submitted when an earlier "
-                    "run stopped; the API may have charged for them, so they "
-                    "are not sent again (--resubmit-uncertain sends them)\n",
+    fprintf(stderr,
+            "pubrio: %zu people were being submitted when an earlier "
+            "run stopped; the API may have charged for them, so they "
+            "are not sent again (--resubmit-uncertain sends them)\n",
             uncertain);
   for (size_t i = 0; r->journaling && r->o->wait && i < j->count; i++) {
     if (add_batch(r, j->batches[i].number, j->batches[i].people.ids,

@@ -204,6 +204,15 @@ class ExitCodes(CliTest):
         self.expect(502, 5, body="<html>bad gateway</html>",
                     content_type="text/html")
 
+    def test_timeout_exit_5(self):
+        self.server.script(SUBMIT, 200, "{}", delay_ms=5000)
+        start = time.monotonic()
+        r = self.run_cli("redeem", "--types", "phone", "--timeout", "1",
+                         "--retries", "0", ids(1)[0])
+        self.assertEqual(r.returncode, 5, r.stderr)
+        self.assertIn("timeout", r.stderr)
+        self.assertLess(time.monotonic() - start, 4.5)
+
     def test_transport_failure_exit_5(self):
         dead = FakeServer()
         url = dead.url
