@@ -4,6 +4,7 @@
 #include "client.h"
 #include "error.h"
 #include "redeem.h"
+#include "uuid.h"
 
 #include <stdlib.h>
 
@@ -104,6 +105,11 @@ static pubrio_status wait_loop(pubrio_client *c, const char *id,
                                const pubrio_wait_options *o,
                                int64_t estimate_ms, pubrio_query_result **out,
                                pubrio_error *err) {
+  uint8_t uuid[16];
+  if (pri_uuid_parse(id, uuid) != 0) /* before any sleep */
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
+                         "redeem_query_id \"%.64s\" is not a canonical UUID",
+                         id ? id : "(null)");
   int64_t start = pri_clock_now(&c->clock);
   int64_t deadline =
       o->timeout_ms > INT64_MAX - start ? INT64_MAX : start + o->timeout_ms;

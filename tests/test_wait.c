@@ -302,6 +302,14 @@ static void invalid_query_id_sends_nothing(void **state) {
   assert_int_equal(
       pubrio_redeem_people_batch_wait(f->client, NULL, NULL, &r, &f->err),
       PUBRIO_E_INVALID_ARGUMENT);
+  /* Checked before the first delay is slept. */
+  pubrio_wait_options *late = options(600000, 1000, 1000);
+  pubrio_wait_options_set_first_delay(late, 5000, NULL);
+  assert_int_equal(
+      pubrio_redeem_people_batch_wait(f->client, "x", late, &r, &f->err),
+      PUBRIO_E_INVALID_ARGUMENT);
+  assert_int_equal(f->clock.sleeps, 0);
+  pubrio_wait_options_free(late);
   assert_int_equal(fake_server_request_count(f->server, NULL), 0);
   pubrio_wait_options *o = NULL;
   pubrio_wait_options_new(&o, NULL);
