@@ -26,7 +26,13 @@ def _load():
     path = os.environ.get("PUBRIO_LIBRARY")
     if not path:
         path = ctypes.util.find_library("pubrio") or "libpubrio.so.%d" % _ABI
-    return ctypes.CDLL(path)
+    try:
+        return ctypes.CDLL(path)
+    except OSError as e:
+        raise ImportError(
+            "pubrio: cannot load %s (%s). Install libpubrio (cmake --install) "
+            "or set PUBRIO_LIBRARY to the path of libpubrio.so.%d"
+            % (path, e, _ABI)) from None
 
 
 _lib = _load()
