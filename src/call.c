@@ -95,8 +95,12 @@ pubrio_status pri_call_post(pubrio_client *c, const pri_call *call,
     pri_transport_post(c->transport, &cfg, url.data, call->body, body_len,
                        call->compressed, resp);
     c->connections_opened += resp->new_connections;
+    int success =
+        resp->kind == PRI_NET_OK && resp->status >= 200 && resp->status < 300;
+    if (!success || (c->log && c->log_level >= PUBRIO_LOG_INFO))
+      pri_transport_read_headers(c->transport, resp);
     log_attempt(c, url.data, resp, pri_clock_now(&c->clock) - started, attempt);
-    if (resp->kind == PRI_NET_OK && resp->status >= 200 && resp->status < 300)
+    if (success)
       break;
     pri_outcome o = outcome_of(resp);
     int64_t delay = pri_retry_delay_ms(&c->retry, call->idempotent, &o, attempt,

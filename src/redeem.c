@@ -21,6 +21,7 @@ static pubrio_status post_and_parse(pubrio_client *client, const pri_call *call,
   if (st == PUBRIO_OK) {
     st = parse(resp.body.data, resp.body.len, out, err);
     if (st != PUBRIO_OK && err) {
+      pri_transport_read_headers(client->transport, &resp);
       err->http_status = resp.status;
       pri_error_take(&err->request_id, pri_strdup(resp.request_id));
       pri_error_redact(err, client->api_key);

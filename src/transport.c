@@ -130,10 +130,13 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata) {
   return n;
 }
 
-/* The headers we read, taken from curl's own store after the transfer
- * (curl_easy_header, libcurl >= 7.83): cheaper than a callback per line, and
- * always those of the final response. */
-static void read_headers(CURL *c, pri_http_response *r) {
+/* Taken from curl's own store (curl_easy_header, libcurl >= 7.83), which
+ * holds the final response's headers until the next transfer. */
+void pri_transport_read_headers(pri_transport *t, pri_http_response *r) {
+  CURL *c = t->curl;
+  if (!r->status || r->headers_read)
+    return;
+  r->headers_read = 1;
   const char *names[] = {"content-type", "x-request-id",   "request-id",
                          "retry-after",  "retry-after-ms", "location"};
   char **slots[] = {&r->content_type, &r->request_id,     &r->request_id,
@@ -218,8 +221,6 @@ pri_net_kind pri_transport_post(pri_transport *t,
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status);
   curl_easy_getinfo(c, CURLINFO_REQUEST_SIZE, &request_size);
   curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &resp->new_connections);
-  if (resp->status)
-    read_headers(c, resp);
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, NULL); /* errbuf leaves scope */
   resp->kind = classify(code, &cap);
   resp->request_sent = resp->kind == PRI_NET_OK || request_size > 0;

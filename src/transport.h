@@ -28,6 +28,7 @@ typedef struct pri_http_response {
   long new_connections; /* connections opened for this attempt */
   pri_buf body;
   char *content_type;
+  int headers_read;     /* the five below are filled only on demand */
   char *request_id;     /* x-request-id or request-id */
   char *retry_after;    /* raw Retry-After */
   char *retry_after_ms; /* raw retry-after-ms */
@@ -55,6 +56,11 @@ typedef struct pri_transport pri_transport;
  * and wiped on free. */
 pri_transport *pri_transport_new(const char *api_key);
 void pri_transport_free(pri_transport *transport);
+
+/* Fill resp's header fields from the last transfer (before the next one).
+ * Only errors and logs need them: a success skips the cost. */
+void pri_transport_read_headers(pri_transport *transport,
+                                pri_http_response *resp);
 
 /* Replace the caller's extra header lines ("Name: value"); 0, or -1 when
  * out of memory (the old ones stay). */
