@@ -2,9 +2,13 @@
  * wire, typed success, and every typed error. */
 #include "test_support.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 static int setup(void **state) {
   *state = fixture_new(NULL);
@@ -384,10 +388,16 @@ static void keep_alive_reuses_one_connection(void **state) {
 static void connection_refused_is_transport_and_retried(void **state) {
   fixture *f = *state;
   char url[64];
-  /* A port that was just ours and now is closed. */
-  fake_server *gone = fake_server_start(NULL);
-  snprintf(url, sizeof url, "http://127.0.0.1:%u", fake_server_port(gone));
-  fake_server_stop(gone);
+  /* A port we hold bound but never listen on: connecting is refused, and
+   * neither another process nor a self-connect can take it meanwhile. */
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in addr = {0};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  assert_int_equal(bind(fd, (struct sockaddr *)&addr, sizeof addr), 0);
+  assert_int_equal(getsockname(fd, (struct sockaddr *)&addr, &len), 0);
+  snprintf(url, sizeof url, "http://127.0.0.1:%u", ntohs(addr.sin_port));
   assert_int_equal(pubrio_client_set_base_url(f->client, url, NULL), PUBRIO_OK);
   pubrio_batch_job *job = NULL;
   assert_int_equal(submit(f, 1, PUBRIO_CONTACT_PHONE, &job),
@@ -396,6 +406,7 @@ static void connection_refused_is_transport_and_retried(void **state) {
   assert_int_equal(f->err.attempts, 3);
   assert_int_equal(f->clock.sleeps, 2);
   assert_non_null(strstr(f->err.message, "could not connect"));
+  close(fd);
 }
 
 static void caller_headers_are_sent_and_checked(void **state) {
@@ -405,9 +416,12 @@ static void caller_headers_are_sent_and_checked(void **state) {
                    PUBRIO_OK);
   assert_int_equal(pubrio_client_set_header(c, "prefer", "code=429", NULL),
                    PUBRIO_OK); /* replaces, whatever the case */
-  const char *refused[][2] = {{"pubrio-api-key", "x"}, {"Content-Type", "x"},
-                              {"Host", "x"},           {"Bad Name", "x"},
-                              {"", "x"},               {"X-Ok", "a\r\nX: y"}};
+  const char *refused[][2] = {{"pubrio-api-key", "x"},
+                              {"Content-Type", "x"},
+                              {"Host", "x"},
+                              {"Bad Name", "x"},
+                              {"", "x"},
+                              {"X-Ok", "a\r\nX: y"}};
   for (size_t i = 0; i < sizeof refused / sizeof *refused; i++)
     assert_int_equal(
         pubrio_client_set_header(c, refused[i][0], refused[i][1], &f->err),

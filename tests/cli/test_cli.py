@@ -3,6 +3,7 @@ and exit code, a journal resume after Ctrl-C and after a hard kill."""
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -214,9 +215,11 @@ class ExitCodes(CliTest):
         self.assertLess(time.monotonic() - start, 4.5)
 
     def test_transport_failure_exit_5(self):
-        dead = FakeServer()
-        url = dead.url
-        dead.stop()
+        # A port held bound but not listening: connections are refused.
+        holder = socket.socket()
+        holder.bind(("127.0.0.1", 0))
+        url = "http://127.0.0.1:%d" % holder.getsockname()[1]
+        self.addCleanup(holder.close)
         env = dict(os.environ, PUBRIO_API_KEY="test-key")
         r = subprocess.run([CLI, "redeem", "--types", "phone", "--retries", "0",
                             "--base-url", url, ids(1)[0]],
