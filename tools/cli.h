@@ -56,6 +56,11 @@ int cli_exit_code(pubrio_status status);
 void cli_print_error(const char *context, pubrio_status status,
                      const pubrio_error *err);
 
+/* Room for one more item in a doubling array of @p count items of
+ * @p item_size bytes: returns the (maybe moved) array, or NULL when out of
+ * memory (the old one stays valid). */
+void *cli_grow(void *items, size_t *cap, size_t count, size_t item_size);
+
 /* A client configured from the options; NULL after printing why. */
 pubrio_client *cli_make_client(const cli_options *options);
 

@@ -2,7 +2,9 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 
 volatile sig_atomic_t cli_interrupted;
@@ -24,6 +26,18 @@ int cli_sleep_ms(int64_t ms) {
     nanosleep(&ts, NULL); /* EINTR from Ctrl-C ends it early */
   }
   return -1;
+}
+
+void *cli_grow(void *items, size_t *cap, size_t count, size_t item_size) {
+  if (count < *cap)
+    return items;
+  size_t grown_cap = *cap ? *cap * 2 : 16;
+  if (grown_cap > SIZE_MAX / item_size)
+    return NULL;
+  void *grown = realloc(items, grown_cap * item_size);
+  if (grown)
+    *cap = grown_cap;
+  return grown;
 }
 
 int cli_exit_code(pubrio_status status) {

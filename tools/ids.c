@@ -6,14 +6,10 @@
 #include <string.h>
 
 int id_list_push(id_list *list, const char *id) {
-  if (list->count == list->cap) {
-    size_t cap = list->cap ? list->cap * 2 : 256;
-    cli_id *grown = realloc(list->ids, cap * sizeof *grown);
-    if (!grown)
-      return -1;
-    list->ids = grown;
-    list->cap = cap;
-  }
+  cli_id *grown = cli_grow(list->ids, &list->cap, list->count, sizeof *grown);
+  if (!grown)
+    return -1;
+  list->ids = grown;
   char *slot = list->ids[list->count++];
   for (int i = 0; i < 36; i++)
     slot[i] = (char)tolower((unsigned char)id[i]);

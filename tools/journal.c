@@ -65,6 +65,7 @@ typedef struct intent {
 typedef struct intent_log {
   intent *items;
   size_t count;
+  size_t cap;
 } intent_log;
 
 static intent *find_intent(intent_log *log, int number) {
@@ -75,7 +76,7 @@ static intent *find_intent(intent_log *log, int number) {
 }
 
 static int add_intent(intent_log *log, int number, const cJSON *people) {
-  intent *grown = realloc(log->items, (log->count + 1) * sizeof *grown);
+  intent *grown = cli_grow(log->items, &log->cap, log->count, sizeof *grown);
   if (!grown)
     return -1;
   log->items = grown;
@@ -126,7 +127,8 @@ static int load_line(journal *j, const cJSON *line, intent_log *intents,
   const cJSON *id = cJSON_GetObjectItemCaseSensitive(line, "redeem_query_id");
   if (!cJSON_IsString(id) || strlen(id->valuestring) != 36)
     return -1;
-  journal_batch *grown = realloc(j->batches, (j->count + 1) * sizeof *grown);
+  journal_batch *grown =
+      cli_grow(j->batches, &j->batches_cap, j->count, sizeof *grown);
   if (!grown)
     return -1;
   j->batches = grown;

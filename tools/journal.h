@@ -23,6 +23,7 @@ typedef struct journal {
   FILE *file;
   journal_batch *batches; /* accepted, in order */
   size_t count;
+  size_t batches_cap;
   id_list submitted; /* sorted: people of accepted batches */
   id_list uncertain; /* sorted: intents with no acceptance (crash mid-send) */
   int next_number;

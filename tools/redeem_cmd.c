@@ -28,6 +28,7 @@ typedef struct run {
   int journaling;
   batch *batches;
   size_t count;
+  size_t batches_cap;
   size_t next_submit;
   progress progress;
   int64_t deadline_ms;
@@ -220,7 +221,7 @@ static int drive(run *r) {
 }
 
 static int add_batch(run *r, int number, cli_id *people, size_t count) {
-  batch *grown = realloc(r->batches, (r->count + 1) * sizeof *grown);
+  batch *grown = cli_grow(r->batches, &r->batches_cap, r->count, sizeof *grown);
   if (!grown)
     return -1;
   r->batches = grown;
