@@ -101,11 +101,3 @@ void pri_free_secret(char *str) {
     pri_wipe(str, strlen(str));
   free(str);
 }
-
-void pri_redact(char *text, const char *secret) {
-  if (!text || !secret || !*secret)
-    return;
-  size_t n = strlen(secret);
-  for (char *hit = strstr(text, secret); hit; hit = strstr(hit + n, secret))
-    memset(hit, '*', n);
-}

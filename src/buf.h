@@ -32,8 +32,5 @@ char *pri_strndup(const char *str, size_t len);
 void pri_wipe(void *ptr, size_t len);
 /* Free a secret string after wiping it. */
 void pri_free_secret(char *str);
-/* Replace every occurrence of @p secret in @p text (in place, same length)
- * with '*'. No-op when either is NULL or the secret is empty. */
-void pri_redact(char *text, const char *secret);
 
 #endif

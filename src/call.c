@@ -3,10 +3,28 @@
 #include "buf.h"
 #include "error.h"
 #include "http_error.h"
+#include "log.h"
 
 #include <stdint.h>
 #include <string.h>
 #include <time.h>
+
+int pri_status_proves_unprocessed(long s) {
+  return s == 400 || s == 401 || s == 402 || s == 403 || s == 404 ||
+         s == 422 || s == 429;
+}
+
+/* Whether an attempt that ended this way may have made the API act. */
+static int may_have_acted(const pri_http_response *resp) {
+  if (resp->status && pri_status_proves_unprocessed(resp->status))
+    return 0;
+  if (resp->kind == PRI_NET_OK)
+    return 1; /* 2xx, 408, 5xx, anything else it answered */
+  if (resp->kind == PRI_NET_CONNECT || resp->kind == PRI_NET_TLS ||
+      resp->kind == PRI_NET_CERT)
+    return 0; /* the request never left */
+  return resp->request_sent;
+}
 
 static pri_outcome outcome_of(const pri_http_response *resp) {
   pri_outcome o = {PRI_OUTCOME_HTTP, resp->status, -1};
@@ -30,12 +48,18 @@ static pri_outcome outcome_of(const pri_http_response *resp) {
   return o;
 }
 
+/* Whether @p wait from now would cross @p deadline (no overflow). */
+static int crosses(int64_t now, int64_t wait, int64_t deadline) {
+  return deadline != INT64_MAX && wait > deadline - now;
+}
+
 /* Wait until the pacer lets a request start; 0, or -1 when that wait would
  * cross the deadline. */
 static int pace(pubrio_client *c, int64_t deadline) {
-  int64_t wait = pri_pacer_wait_ms(&c->pacer, pri_clock_now(&c->clock));
+  int64_t now = pri_clock_now(&c->clock);
+  int64_t wait = pri_pacer_wait_ms(&c->pacer, now);
   if (wait > 0) {
-    if (deadline != INT64_MAX && pri_clock_now(&c->clock) + wait > deadline)
+    if (crosses(now, wait, deadline))
       return -1;
     pri_log(c, PUBRIO_LOG_WARN, "pacing: waiting %lld ms for the rate limit",
             (long long)wait);
@@ -58,66 +82,109 @@ static void log_attempt(pubrio_client *c, const char *url,
     pri_log(c, PUBRIO_LOG_INFO, "POST %s -> failed after %lld ms: %s", url,
             (long long)elapsed_ms, resp->error_text);
   if (resp->body.len)
-    pri_log(c, PUBRIO_LOG_DEBUG, "response body: %.*s",
-            resp->body.len > 4096 ? 4096 : (int)resp->body.len,
-            resp->body.data);
+    pri_log_body(c, "response body", resp->body.data, resp->body.len);
+}
+
+/* The request's timeout: the client's, trimmed to the deadline. 0 when the
+ * deadline has passed; *trimmed says whether the deadline set it. */
+static int64_t attempt_timeout(pubrio_client *c, int64_t deadline,
+                               int *trimmed) {
+  int64_t timeout = c->total_timeout_ms;
+  *trimmed = 0;
+  if (deadline != INT64_MAX) {
+    int64_t left = deadline - pri_clock_now(&c->clock);
+    if (left <= 0)
+      return 0;
+    if (left < timeout) {
+      timeout = left;
+      *trimmed = 1;
+    }
+  }
+  return timeout;
+}
+
+static pubrio_status deadline_error(pubrio_error *err, const char *url,
+                                    const char *why) {
+  return pri_error_set(err, PUBRIO_E_WAIT_TIMEOUT,
+                       "the deadline passed %s %s", why, url);
+}
+
+/* The attempts; returns the status and leaves the last response in resp. */
+static pubrio_status attempts(pubrio_client *c, const pri_call *call,
+                              const pri_http_request *proto,
+                              pri_http_response *resp, pubrio_error *err,
+                              int *attempt, int *acted) {
+  pri_transport_config cfg = {c->config_generation, c->user_agent,
+                              c->connect_timeout_ms, c->max_response_bytes,
+                              c->ca_file, c->ca_path};
+  const char *url = proto->url;
+  for (;;) {
+    if (pri_client_cancelled(c))
+      return pri_error_set(err, PUBRIO_E_CANCELLED, "cancelled before %s",
+                           url);
+    if (pace(c, call->deadline) != 0)
+      return deadline_error(err, url, "waiting for the rate limit before");
+    if (pri_client_cancelled(c))
+      return pri_error_set(err, PUBRIO_E_CANCELLED, "cancelled before %s",
+                           url);
+    pri_http_request req = *proto;
+    int trimmed;
+    if (!(req.timeout_ms = attempt_timeout(c, call->deadline, &trimmed)))
+      return deadline_error(err, url, "before");
+    ++*attempt;
+    c->requests_sent++;
+    int64_t started = pri_clock_now(&c->clock);
+    pri_transport_post(c->transport, &cfg, &req, resp);
+    c->connections_opened += resp->new_connections;
+    *acted |= may_have_acted(resp);
+    int success =
+        resp->kind == PRI_NET_OK && resp->status >= 200 && resp->status < 300;
+    if (!success || pri_log_enabled(c, PUBRIO_LOG_INFO))
+      pri_transport_read_headers(c->transport, resp);
+    log_attempt(c, url, resp, pri_clock_now(&c->clock) - started, *attempt);
+    if (success)
+      return PUBRIO_OK;
+    if (resp->kind == PRI_NET_CANCELLED)
+      return pri_error_set(err, PUBRIO_E_CANCELLED,
+                           "cancelled during %s%s", url,
+                           resp->request_sent ? " (the request had left)"
+                                              : "");
+    if (resp->kind == PRI_NET_TIMEOUT && trimmed)
+      return deadline_error(err, url, "during");
+    pri_outcome o = outcome_of(resp);
+    int64_t delay = pri_retry_delay_ms(&c->retry, call->idempotent, &o,
+                                       *attempt, pri_clock_random(&c->clock));
+    int64_t now = pri_clock_now(&c->clock);
+    if (delay < 0 || crosses(now, delay, call->deadline))
+      return pri_error_from_response(err, resp, url, o.retry_after_ms);
+    pri_log(c, PUBRIO_LOG_WARN, "retrying %s in %lld ms (attempt %d of %d)",
+            url, (long long)delay, *attempt + 1, c->retry.max_attempts);
+    pri_clock_sleep(&c->clock, delay);
+  }
 }
 
 pubrio_status pri_call_post(pubrio_client *c, const pri_call *call,
                             pri_http_response *resp, pubrio_error *err) {
   pri_buf url = {0};
-  if (pri_buf_appendf(&url, "%s%s", c->base_url, call->path) != 0)
-    return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
-  pri_transport_config cfg = {c->config_generation,
-                              c->user_agent,
-                              c->connect_timeout_ms,
-                              c->total_timeout_ms,
-                              c->max_response_bytes,
-                              c->ca_file,
-                              c->ca_path};
-  size_t body_len = strlen(call->body);
-  pri_log(c, PUBRIO_LOG_DEBUG, "POST %s body: %.*s", url.data,
-          body_len > 4096 ? 4096 : (int)body_len, call->body);
-  pubrio_status status = PUBRIO_OK;
-  int attempt = 0;
-  for (;;) {
-    if (pace(c, call->deadline) != 0) {
-      /* Only a wait sets a deadline: this is its deadline reached. */
-      status = pri_error_set(err, PUBRIO_E_WAIT_TIMEOUT,
-                             "the client-side rate limit would push %s past "
-                             "the deadline",
-                             url.data);
-      break;
-    }
-    attempt++;
-    c->requests_sent++;
-    int64_t started = pri_clock_now(&c->clock);
-    pri_transport_post(c->transport, &cfg, url.data, call->body, body_len,
-                       call->compressed, resp);
-    c->connections_opened += resp->new_connections;
-    int success =
-        resp->kind == PRI_NET_OK && resp->status >= 200 && resp->status < 300;
-    if (!success || (c->log && c->log_level >= PUBRIO_LOG_INFO))
-      pri_transport_read_headers(c->transport, resp);
-    log_attempt(c, url.data, resp, pri_clock_now(&c->clock) - started, attempt);
-    if (success)
-      break;
-    pri_outcome o = outcome_of(resp);
-    int64_t delay = pri_retry_delay_ms(&c->retry, call->idempotent, &o, attempt,
-                                       pri_clock_random(&c->clock));
-    int64_t now = pri_clock_now(&c->clock);
-    if (delay >= 0 &&
-        (call->deadline == INT64_MAX || now + delay <= call->deadline)) {
-      pri_log(c, PUBRIO_LOG_WARN, "retrying %s in %lld ms (attempt %d of %d)",
-              url.data, (long long)delay, attempt + 1, c->retry.max_attempts);
-      pri_clock_sleep(&c->clock, delay);
-      continue;
-    }
-    status = pri_error_from_response(err, resp, url.data, o.retry_after_ms);
-    break;
+  int attempt = 0, acted = 0;
+  pubrio_status status;
+  if (pri_buf_appendf(&url, "%s%s", c->base_url, call->path) != 0) {
+    status = pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
+  } else {
+    size_t body_len = strlen(call->body);
+    pri_log_body(c, "request body", call->body, body_len);
+    pri_http_request proto = {.url = url.data,
+                              .body = call->body,
+                              .body_len = body_len,
+                              .compressed = call->compressed,
+                              .send_once = !call->idempotent};
+    status = attempts(c, call, &proto, resp, err, &attempt, &acted);
   }
   if (status != PUBRIO_OK && err) {
     err->attempts = attempt;
+    if (!call->idempotent)
+      err->submit_state =
+          acted ? PUBRIO_SUBMIT_UNCERTAIN : PUBRIO_SUBMIT_NOT_SPENT;
     pri_error_redact(err, c->api_key);
     pri_log(c, PUBRIO_LOG_ERROR, "%s", err->message);
   }

@@ -6,7 +6,6 @@
 
 #include <ctype.h>
 #include <curl/curl.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -51,14 +50,18 @@ pubrio_status pubrio_client_new(pubrio_client **out, const char *api_key,
   c->max_response_bytes = 8u << 20;
   c->retry = (pri_retry_policy)PRI_RETRY_DEFAULTS;
   c->log_level = PUBRIO_LOG_INFO;
-  pri_clock_init_default(&c->clock);
+  int have_pipe = pri_cancel_init(&c->cancel) == 0;
+  pri_clock_init_default(&c->clock, &c->cancel);
   c->api_key = pri_strdup(api_key);
   c->user_agent = pri_strdup("libpubrio/" PUBRIO_VERSION);
-  c->transport = c->api_key ? pri_transport_new(c->api_key) : NULL;
+  c->transport = c->api_key && have_pipe
+                     ? pri_transport_new(c->api_key, &c->cancel)
+                     : NULL;
   if (!c->api_key || !c->user_agent || !c->transport) {
     pubrio_client_free(c);
     return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY,
-                         "out of memory (or libcurl failed to start)");
+                         "out of memory (or libcurl or a pipe failed to "
+                         "start)");
   }
   const char *env_url = getenv("PUBRIO_BASE_URL");
   pubrio_status st = pubrio_client_set_base_url(
@@ -75,6 +78,7 @@ void pubrio_client_free(pubrio_client *client) {
   if (!client)
     return;
   pri_transport_free(client->transport);
+  pri_cancel_close(&client->cancel);
   pri_free_secret(client->api_key);
   free(client->base_url);
   free(client->user_agent);
@@ -123,7 +127,8 @@ pubrio_status pubrio_client_set_base_url(pubrio_client *client,
   char *scheme = NULL;
   int ok = url_scheme_ok(base_url, &scheme);
   curl_free(scheme);
-  if (!ok || !strstr(base_url, "://"))
+  /* curl ignores an empty query or fragment ("x/?", "x/#"); we do not. */
+  if (!ok || !strstr(base_url, "://") || strpbrk(base_url, "?#"))
     return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
                          "base URL is not an http:// or https:// URL without "
                          "credentials, query or fragment");
@@ -277,7 +282,7 @@ pubrio_status pubrio_client_set_clock(pubrio_client *client, pubrio_now_fn now,
   pubrio_status st = check_client(client, err);
   if (st != PUBRIO_OK)
     return st;
-  pri_clock_init_default(&client->clock);
+  pri_clock_init_default(&client->clock, &client->cancel);
   if (now)
     client->clock.now = now;
   if (sleep)
@@ -376,18 +381,16 @@ int64_t pubrio_client_pacing_delay_ms(pubrio_client *client) {
              : 0;
 }
 
-void pri_log(pubrio_client *client, pubrio_log_level level, const char *fmt,
-             ...) {
-  if (!client->log || level > client->log_level)
-    return;
-  pri_buf line = {0};
-  va_list ap;
-  va_start(ap, fmt);
-  int rc = pri_buf_vappendf(&line, fmt, ap);
-  va_end(ap);
-  if (rc == 0) {
-    pri_redact(line.data, client->api_key); /* e.g. a body echoing the key */
-    client->log(level, line.data, client->log_userdata);
-  }
-  pri_buf_free(&line);
+void pubrio_client_cancel(pubrio_client *client) {
+  if (client)
+    pri_cancel_trigger(&client->cancel);
+}
+
+void pubrio_client_reset_cancel(pubrio_client *client) {
+  if (client)
+    pri_cancel_reset(&client->cancel);
+}
+
+int pri_client_cancelled(pubrio_client *client) {
+  return pri_cancel_requested(&client->cancel);
 }

@@ -2,6 +2,7 @@
 #ifndef PUBRIO_CLIENT_H
 #define PUBRIO_CLIENT_H
 
+#include "cancel.h"
 #include "clock.h"
 #include "pacer.h"
 #include "pubrio/pubrio.h"
@@ -15,7 +16,7 @@ struct pubrio_client {
   char *ca_file;
   char *ca_path;
   int64_t connect_timeout_ms;
-  int64_t total_timeout_ms;
+  int64_t total_timeout_ms; /* per attempt; trimmed to a wait's deadline */
   size_t max_response_bytes;
   unsigned config_generation; /* bumped by setters that reach curl */
   pri_retry_policy retry;
@@ -26,13 +27,13 @@ struct pubrio_client {
   pubrio_log_level log_level;
   long connections_opened;
   long requests_sent;
+  pri_cancel cancel;
   pri_transport *transport;
   char **extra_headers; /* "Name: value" lines */
   size_t extra_count;
 };
 
-/* Log a line when the level is enabled; the key is masked first. */
-void pri_log(pubrio_client *client, pubrio_log_level level, const char *fmt,
-             ...) __attribute__((format(printf, 3, 4)));
+/* Whether pubrio_client_cancel() was called (and not reset). */
+int pri_client_cancelled(pubrio_client *client);
 
 #endif

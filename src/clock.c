@@ -1,6 +1,5 @@
 #include "clock.h"
 
-#include <errno.h>
 #include <time.h>
 
 static int64_t real_now(void *userdata) {
@@ -10,16 +9,10 @@ static int64_t real_now(void *userdata) {
   return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void real_sleep(int64_t ms, void *userdata) {
-  (void)userdata;
-  struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
-  while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
-  }
-}
-
-void pri_clock_init_default(pri_clock *clock) {
+void pri_clock_init_default(pri_clock *clock, pri_cancel *cancel) {
   clock->now = real_now;
-  clock->sleep = real_sleep;
+  clock->sleep = NULL;
+  clock->cancel = cancel;
   clock->random = NULL;
   clock->userdata = NULL;
   struct timespec ts;
@@ -34,8 +27,12 @@ void pri_clock_init_default(pri_clock *clock) {
 int64_t pri_clock_now(pri_clock *clock) { return clock->now(clock->userdata); }
 
 void pri_clock_sleep(pri_clock *clock, int64_t ms) {
-  if (ms > 0)
+  if (ms <= 0)
+    return;
+  if (clock->sleep)
     clock->sleep(ms, clock->userdata);
+  else
+    pri_cancel_sleep(clock->cancel, ms);
 }
 
 double pri_clock_random(pri_clock *clock) {

@@ -1,6 +1,7 @@
 #include "error.h"
 
 #include "buf.h"
+#include "redact.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -29,25 +30,64 @@ const char *pubrio_status_str(pubrio_status status) {
   return "unknown status";
 }
 
-static void free_field(const char **field) {
-  free((char *)*field); /* the library allocated every string field */
-  *field = NULL;
-}
+/* The block behind reserved[OWNER_SLOT]: the only strings the library
+ * frees. */
+enum { OWNER_SLOT = sizeof ((pubrio_error *)0)->reserved /
+                        sizeof ((pubrio_error *)0)->reserved[0] -
+                    1 };
+typedef struct error_strings {
+  char *text[PRI_ERR_FIELD_COUNT];
+} error_strings;
 
-void pri_error_take(const char **field, char *value) {
-  free_field(field);
-  *field = value;
+static const char **field_slot(pubrio_error *err, pri_error_field field) {
+  switch (field) {
+  case PRI_ERR_MESSAGE: return &err->message;
+  case PRI_ERR_API_MESSAGE: return &err->api_message;
+  case PRI_ERR_DETAILS_JSON: return &err->details_json;
+  case PRI_ERR_REQUEST_ID: return &err->request_id;
+  case PRI_ERR_REDEEM_QUERY_ID:
+  case PRI_ERR_FIELD_COUNT: break;
+  }
+  return &err->redeem_query_id;
 }
 
 void pubrio_error_clear(pubrio_error *err) {
   if (!err)
     return;
-  free_field(&err->message);
-  free_field(&err->api_message);
-  free_field(&err->details_json);
-  free_field(&err->request_id);
+  error_strings *owned = err->reserved[OWNER_SLOT];
+  if (owned) {
+    for (int i = 0; i < PRI_ERR_FIELD_COUNT; i++)
+      free(owned->text[i]);
+    free(owned);
+  }
   memset(err, 0, sizeof *err);
   err->retry_after_ms = -1;
+}
+
+void pri_error_take(pubrio_error *err, pri_error_field field, char *value) {
+  if (!err) {
+    free(value);
+    return;
+  }
+  error_strings *owned = err->reserved[OWNER_SLOT];
+  if (!owned && value) {
+    owned = calloc(1, sizeof *owned);
+    if (!owned) {
+      free(value);
+      return;
+    }
+    err->reserved[OWNER_SLOT] = owned;
+  }
+  if (owned) {
+    free(owned->text[field]);
+    owned->text[field] = value;
+  }
+  *field_slot(err, field) = value;
+}
+
+void pri_error_copy(pubrio_error *err, pri_error_field field,
+                    const char *value) {
+  pri_error_take(err, field, pri_strdup(value));
 }
 
 pubrio_status pri_error_set(pubrio_error *err, pubrio_status status,
@@ -61,19 +101,18 @@ pubrio_status pri_error_set(pubrio_error *err, pubrio_status status,
   va_start(ap, fmt);
   int rc = pri_buf_vappendf(&msg, fmt, ap);
   va_end(ap);
-  /* Out of memory while reporting: fall back to the static status name. */
-  err->message =
-      rc == 0 ? pri_buf_steal(&msg) : pri_strdup(pubrio_status_str(status));
-  if (rc != 0)
+  if (rc != 0) /* out of memory while reporting: the static status name */
     pri_buf_free(&msg);
+  pri_error_take(err, PRI_ERR_MESSAGE,
+                 rc == 0 ? pri_buf_steal(&msg)
+                         : pri_strdup(pubrio_status_str(status)));
+  if (!err->message) /* not even that: a static string, never freed */
+    err->message = pubrio_status_str(status);
   return status;
 }
 
 void pri_error_redact(pubrio_error *err, const char *secret) {
-  if (!err)
-    return;
-  pri_redact((char *)err->message, secret);
-  pri_redact((char *)err->api_message, secret);
-  pri_redact((char *)err->details_json, secret);
-  pri_redact((char *)err->request_id, secret);
+  error_strings *owned = err ? err->reserved[OWNER_SLOT] : NULL;
+  for (int i = 0; owned && i < PRI_ERR_FIELD_COUNT; i++)
+    pri_redact(owned->text[i], secret);
 }

@@ -1,8 +1,22 @@
-/* Filling a caller's pubrio_error. */
+/* Filling a caller's pubrio_error. Its strings live in a block the library
+ * keeps in the struct's last reserved slot: the library frees that block,
+ * never a pointer read back from a string field, since runtimes that copy
+ * the struct in and out of each call may have replaced those with their
+ * own copies. */
 #ifndef PUBRIO_ERROR_H
 #define PUBRIO_ERROR_H
 
 #include "pubrio/pubrio.h"
+
+/* The string fields of pubrio_error. */
+typedef enum pri_error_field {
+  PRI_ERR_MESSAGE,
+  PRI_ERR_API_MESSAGE,
+  PRI_ERR_DETAILS_JSON,
+  PRI_ERR_REQUEST_ID,
+  PRI_ERR_REDEEM_QUERY_ID,
+  PRI_ERR_FIELD_COUNT
+} pri_error_field;
 
 /* Reset @p err and set status and message; returns @p status so callers can
  * write `return pri_error_set(err, ...)`. A NULL @p err is fine. */
@@ -10,10 +24,15 @@ pubrio_status pri_error_set(pubrio_error *err, pubrio_status status,
                             const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Take ownership of a heap string into one of err's const char * fields. */
-void pri_error_take(const char **field, char *value);
+/* Take ownership of a heap string (NULL clears) into one string field; the
+ * string is freed when out of memory. */
+void pri_error_take(pubrio_error *err, pri_error_field field, char *value);
 
-/* Mask @p secret wherever it appears in err's strings. */
+/* Copy @p value (may be NULL) into a string field; like pri_error_take. */
+void pri_error_copy(pubrio_error *err, pri_error_field field,
+                    const char *value);
+
+/* Mask @p secret wherever it appears in err's strings (see pri_redact). */
 void pri_error_redact(pubrio_error *err, const char *secret);
 
 #endif

@@ -1,5 +1,6 @@
 #include "estimate.h"
 
+#include <math.h>
 #include <stddef.h>
 #include <strings.h>
 
@@ -13,11 +14,25 @@ static const struct {
     {"hours", 3600000}, {"h", 3600000},
 };
 
-int64_t pri_estimate_ms(int64_t value, const char *unit) {
-  int64_t factor = 1000;
+static int64_t unit_ms(const char *unit) {
   for (size_t i = 0; unit && i < sizeof units / sizeof *units; i++)
     if (strcasecmp(unit, units[i].name) == 0)
-      factor = units[i].ms;
+      return units[i].ms;
+  return 1000;
+}
+
+int64_t pri_estimate_ms_from_double(double value, const char *unit) {
+  if (isnan(value))
+    return PRI_ESTIMATE_MAX_MS;
+  double ms = ceil(value * (double)unit_ms(unit));
+  if (!(ms > 0))
+    return 0;
+  /* Compared as doubles first: converting a huge one to int64 is undefined. */
+  return ms >= (double)PRI_ESTIMATE_MAX_MS ? PRI_ESTIMATE_MAX_MS : (int64_t)ms;
+}
+
+int64_t pri_estimate_ms(int64_t value, const char *unit) {
+  int64_t factor = unit_ms(unit);
   if (value <= 0)
     return 0;
   if (value > INT64_MAX / factor)

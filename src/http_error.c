@@ -3,7 +3,9 @@
 #include "buf.h"
 #include "error.h"
 #include "json.h"
+#include "untrusted.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 pubrio_status pri_status_for_http(long s) {
@@ -39,6 +41,8 @@ static pubrio_status network_error(pubrio_error *err,
                          "the response from %s exceeds the size cap", url);
   case PRI_NET_NO_MEMORY:
     return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
+  case PRI_NET_CANCELLED:
+    return pri_error_set(err, PUBRIO_E_CANCELLED, "cancelled during %s", url);
   case PRI_NET_FAILED:
   case PRI_NET_OK: break;
   }
@@ -48,17 +52,24 @@ static pubrio_status network_error(pubrio_error *err,
       resp->request_sent ? " (the request may have arrived)" : "");
 }
 
+/* Limits on server text quoted in messages. */
+enum { API_MESSAGE_MAX = 1024, HEADER_TEXT_MAX = 256, DETAILS_MAX = 4096 };
+
+/* A bounded, terminal-safe copy of server text (NULL stays NULL). */
+static char *untrusted(const char *text, size_t max) {
+  return text ? pri_untrusted_text(text, strlen(text), max) : NULL;
+}
+
 /* One sentence saying what the server sent when it is not JSON. */
 static void describe_body(pri_buf *msg, const pri_http_response *resp,
-                          const pri_api_error *api) {
+                          const pri_api_error *api, const char *ctype) {
   if (api->message) {
     pri_buf_appendf(msg, ": %s", api->message);
   } else if (resp->body.len == 0) {
     pri_buf_append_str(msg, ": empty body");
   } else if (!api->is_json) {
     pri_buf_appendf(msg, ": non-JSON body (%s, %zu bytes)",
-                    resp->content_type ? resp->content_type : "no type",
-                    resp->body.len);
+                    ctype ? ctype : "no type", resp->body.len);
   }
 }
 
@@ -72,25 +83,37 @@ pubrio_status pri_error_from_response(pubrio_error *err,
     return status;
   pri_api_error api;
   pri_json_parse_api_error(resp->body.data, resp->body.len, &api);
+  /* Everything the server wrote is bounded and escaped before use. */
+  char *message = untrusted(api.message, API_MESSAGE_MAX);
+  char *details = untrusted(api.details_json, DETAILS_MAX);
+  char *request_id = untrusted(resp->request_id, HEADER_TEXT_MAX);
+  char *ctype = untrusted(resp->content_type, HEADER_TEXT_MAX);
+  char *location = untrusted(resp->location, HEADER_TEXT_MAX);
+  free(api.message);
+  free(api.details_json);
+  api.message = message;
+  api.details_json = NULL;
   pri_buf msg = {0};
   pri_buf_appendf(&msg, "HTTP %ld %s from %s", resp->status,
                   pubrio_status_str(status), url);
-  describe_body(&msg, resp, &api);
+  describe_body(&msg, resp, &api, ctype);
   if (api.has_code)
     pri_buf_appendf(&msg, " (code %lld)", (long long)api.code);
-  if (resp->status >= 300 && resp->status < 400 && resp->location)
-    pri_buf_appendf(&msg, " (redirect to %s not followed)", resp->location);
+  if (resp->status >= 300 && resp->status < 400 && location)
+    pri_buf_appendf(&msg, " (redirect to %s not followed)", location);
   if (retry_after_ms >= 0)
     pri_buf_appendf(&msg, " (retry after %lld ms)", (long long)retry_after_ms);
-  if (resp->request_id)
-    pri_buf_appendf(&msg, " [request id %s]", resp->request_id);
+  if (request_id)
+    pri_buf_appendf(&msg, " [request id %s]", request_id);
   pri_error_set(err, status, "%s", msg.data ? msg.data : "HTTP error");
   pri_buf_free(&msg);
   err->http_status = resp->status;
   err->api_code = api.has_code ? api.code : 0;
   err->retry_after_ms = retry_after_ms;
-  pri_error_take(&err->api_message, api.message);
-  pri_error_take(&err->details_json, api.details_json);
-  pri_error_take(&err->request_id, pri_strdup(resp->request_id));
+  pri_error_take(err, PRI_ERR_API_MESSAGE, message);
+  pri_error_take(err, PRI_ERR_DETAILS_JSON, details);
+  pri_error_take(err, PRI_ERR_REQUEST_ID, request_id);
+  free(ctype);
+  free(location);
   return status;
 }

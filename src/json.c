@@ -6,6 +6,7 @@
 #include "json_walk.h"
 #include "request.h"
 #include "result.h"
+#include "untrusted.h"
 #include "uuid.h"
 
 #include <cjson/cJSON.h>
@@ -89,8 +90,7 @@ static void contract(reader *r, const char *path, const char *key,
                                            : "an object";
   r->status =
       pri_error_set(r->err, PUBRIO_E_PROTOCOL,
-                    "response breaks the contract: %s%s%s: expected "
-                    "%s, got %s",
+                    "%s%s%s: expected %s, got %s",
                     path, key ? "." : "", key ? key : "", expected, kind);
 }
 
@@ -130,6 +130,19 @@ static void read_opt_int(reader *r, const cJSON *obj, const char *path,
   *has = 1;
 }
 
+/* A copy of a server string in the arena, made valid UTF-8. */
+static char *arena_text(reader *r, const char *text) {
+  size_t len = strlen(text);
+  if (pri_utf8_valid(text, len))
+    return pri_arena_strdup(r->arena, text);
+  pri_buf fixed = {0};
+  char *copy = pri_utf8_repair(&fixed, text, len) == 0
+                   ? pri_arena_strdup(r->arena, fixed.data)
+                   : NULL;
+  pri_buf_free(&fixed);
+  return copy;
+}
+
 /* Optional string copied into the arena; NULL when absent or null. */
 static const char *read_opt_str(reader *r, const cJSON *obj, const char *path,
                                 const char *key) {
@@ -140,10 +153,17 @@ static const char *read_opt_str(reader *r, const cJSON *obj, const char *path,
     contract(r, path, key, "a string", item);
     return NULL;
   }
-  char *copy = pri_arena_strdup(r->arena, item->valuestring);
+  char *copy = arena_text(r, item->valuestring);
   if (!copy)
     out_of_memory(r);
   return copy;
+}
+
+/* Optional string read leniently: anything else counts as absent. */
+static const char *read_lenient_str(reader *r, const cJSON *obj,
+                                    const char *key) {
+  const cJSON *item = field(obj, key);
+  return cJSON_IsString(item) ? read_opt_str(r, obj, "", key) : NULL;
 }
 
 static const char *read_uuid(reader *r, const cJSON *obj, const char *path,
@@ -171,36 +191,48 @@ static cJSON *parse_root(reader *r, const char *body, size_t len) {
   cJSON *root = body ? cJSON_ParseWithLength(body, len) : NULL;
   if (!root)
     r->status = pri_error_set(r->err, PUBRIO_E_PROTOCOL,
-                              "response breaks the contract: the body is not "
-                              "valid JSON (%zu bytes)",
+                              "the body is not valid JSON (%zu bytes)",
                               len);
   else if (!cJSON_IsObject(root))
     contract(r, "body", NULL, "an object", root);
   return root;
 }
 
-/* Fill a job from the status object (`data` on submit, `data.query` on
- * query): the two endpoints share the shape. */
-static void read_job(reader *r, const cJSON *obj, const char *path,
-                     pubrio_batch_job *job) {
-  job->redeem_query_id = read_uuid(r, obj, path, "redeem_query_id");
-  const cJSON *done = field(obj, "is_completed");
-  if (!cJSON_IsBool(done))
-    contract(r, path, "is_completed", "a boolean", done);
-  job->is_completed = cJSON_IsTrue(done);
-  int has_time = 0;
-  read_opt_int(r, obj, path, "estimated_time", &has_time, &job->estimated_time);
-  job->estimated_time_type = read_opt_str(r, obj, path, "estimated_time_type");
-  if (!has_time)
-    job->estimated_time = -1;
+/* The estimate, leniently: any JSON number counts (1.5, 1e400, -5), rounded
+ * up and clamped; anything else counts as absent. */
+static void read_estimate(reader *r, const cJSON *obj, pubrio_batch_job *job) {
+  const cJSON *time = field(obj, "estimated_time");
+  job->estimated_time_type = read_lenient_str(r, obj, "estimated_time_type");
+  job->estimated_time = job->estimated_time_ms = -1;
+  if (!cJSON_IsNumber(time))
+    return;
+  double v = time->valuedouble;
+  job->estimated_time = !(v > 0) ? 0
+                        : v >= (double)PRI_ESTIMATE_MAX_MS
+                            ? PRI_ESTIMATE_MAX_MS
+                            : (int64_t)ceil(v);
   job->estimated_time_ms =
-      has_time ? pri_estimate_ms(job->estimated_time, job->estimated_time_type)
-               : -1;
+      pri_estimate_ms_from_double(v, job->estimated_time_type);
 }
 
-pubrio_status pri_json_parse_job(const char *body, size_t len,
+/* Fill a job from the status object (`data` on submit, `data.query` on
+ * query): the two endpoints share the shape. Only the id is required of a
+ * submit answer; a query answer must also say whether it is complete. */
+static void read_job(reader *r, const cJSON *obj, const char *path,
+                     int need_completion, pubrio_batch_job *job) {
+  job->redeem_query_id = read_uuid(r, obj, path, "redeem_query_id");
+  const cJSON *done = field(obj, "is_completed");
+  if (need_completion && !cJSON_IsBool(done))
+    contract(r, path, "is_completed", "a boolean", done);
+  job->is_completed = cJSON_IsTrue(done);
+  read_estimate(r, obj, job);
+}
+
+pubrio_status pri_json_parse_job(char *body, size_t len,
                                  pubrio_batch_job **out, pubrio_error *err) {
   *out = NULL;
+  if (body)
+    pri_json_repair_escapes(body, len);
   pri_job *job = pri_job_new();
   if (!job)
     return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
@@ -208,7 +240,7 @@ pubrio_status pri_json_parse_job(const char *body, size_t len,
   cJSON *root = parse_root(&r, body, len);
   const cJSON *data = r.status ? NULL : read_object(&r, root, "body", "data");
   if (data)
-    read_job(&r, data, "data", &job->pub);
+    read_job(&r, data, "data", 0, &job->pub);
   cJSON_Delete(root);
   if (r.status != PUBRIO_OK) {
     pubrio_batch_job_free(&job->pub);
@@ -365,10 +397,12 @@ static void read_profile(reader *r, const cJSON *data, pubrio_query_result *p) {
                &p->has_total_charged_credit, &p->total_charged_credit);
 }
 
-pubrio_status pri_json_parse_query(const char *body, size_t len,
+pubrio_status pri_json_parse_query(char *body, size_t len,
                                    pubrio_query_result **out,
                                    pubrio_error *err) {
   *out = NULL;
+  if (body)
+    pri_json_repair_escapes(body, len);
   pri_query_result *res = pri_query_result_new();
   if (!res)
     return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
@@ -389,15 +423,14 @@ pubrio_status pri_json_parse_query(const char *body, size_t len,
     data = walk_root(&r, &w, res, &data_value);
     if (w.malformed && r.status == PUBRIO_OK)
       r.status = pri_error_set(err, PUBRIO_E_PROTOCOL,
-                               "response breaks the contract: the body is "
-                               "not valid JSON (%zu bytes)",
+                               "the body is not valid JSON (%zu bytes)",
                                len);
     else if (!data)
       contract(&r, "body", "data", "an object", data_value);
   }
   const cJSON *query = data ? read_object(&r, data, "data", "query") : NULL;
   if (query)
-    read_job(&r, query, "data.query", job);
+    read_job(&r, query, "data.query", 1, job);
   if (r.status == PUBRIO_OK)
     read_profile(&r, data, &res->pub);
   cJSON_Delete(data);

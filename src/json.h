@@ -11,10 +11,14 @@ char *pri_json_submit_body(const pubrio_batch_request *request);
 char *pri_json_query_body(const char *redeem_query_id);
 
 /* Parse a 2xx body. A body that breaks the contract is PUBRIO_E_PROTOCOL
- * with a message naming the field. */
-pubrio_status pri_json_parse_job(const char *body, size_t len,
+ * with a message naming the field. The body's escapes that cJSON would
+ * refuse (\u0000, lone surrogates) are rewritten in place first, and every
+ * string is made valid UTF-8: one bad value never costs a batch.
+ * The submit answer needs only `data.redeem_query_id`: the rest is read
+ * leniently (a paid batch's id is never thrown away over an odd estimate). */
+pubrio_status pri_json_parse_job(char *body, size_t len,
                                  pubrio_batch_job **out, pubrio_error *err);
-pubrio_status pri_json_parse_query(const char *body, size_t len,
+pubrio_status pri_json_parse_query(char *body, size_t len,
                                    pubrio_query_result **out,
                                    pubrio_error *err);
 

@@ -6,16 +6,20 @@
 #include "error.h"
 #include "json.h"
 #include "request.h"
+#include "untrusted.h"
 #include "uuid.h"
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+typedef pubrio_status (*parse_fn)(char *body, size_t len, void *out,
+                                  pubrio_error *err);
 
 static pubrio_status post_and_parse(pubrio_client *client, const pri_call *call,
-                                    pubrio_status (*parse)(const char *, size_t,
-                                                           void *,
-                                                           pubrio_error *),
-                                    void *out, pubrio_error *err) {
+                                    parse_fn parse, void *out,
+                                    pubrio_error *err) {
   pri_http_response resp = {0};
   pubrio_status st = pri_call_post(client, call, &resp, err);
   if (st == PUBRIO_OK) {
@@ -23,7 +27,16 @@ static pubrio_status post_and_parse(pubrio_client *client, const pri_call *call,
     if (st != PUBRIO_OK && err) {
       pri_transport_read_headers(client->transport, &resp);
       err->http_status = resp.status;
-      pri_error_take(&err->request_id, pri_strdup(resp.request_id));
+      err->attempts = 1;
+      pri_error_take(err, PRI_ERR_REQUEST_ID,
+                     resp.request_id ? pri_untrusted_text(
+                                           resp.request_id,
+                                           strlen(resp.request_id), 256)
+                                     : NULL);
+      /* A 2xx answer to a submit means it was processed: credits may be
+       * spent even though the answer cannot be read. */
+      if (!call->idempotent)
+        err->submit_state = PUBRIO_SUBMIT_UNCERTAIN;
       pri_error_redact(err, client->api_key);
     }
   }
@@ -31,12 +44,12 @@ static pubrio_status post_and_parse(pubrio_client *client, const pri_call *call,
   return st;
 }
 
-static pubrio_status parse_job(const char *body, size_t len, void *out,
+static pubrio_status parse_job(char *body, size_t len, void *out,
                                pubrio_error *err) {
   return pri_json_parse_job(body, len, out, err);
 }
 
-static pubrio_status parse_query(const char *body, size_t len, void *out,
+static pubrio_status parse_query(char *body, size_t len, void *out,
                                  pubrio_error *err) {
   return pri_json_parse_query(body, len, out, err);
 }
@@ -45,20 +58,46 @@ pubrio_status pubrio_redeem_people_batch(pubrio_client *client,
                                          const pubrio_batch_request *request,
                                          pubrio_batch_job **out,
                                          pubrio_error *err) {
-  if (!client || !out)
-    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
-                         "client or out is NULL");
-  *out = NULL;
-  pubrio_status st = pri_request_check_ready(request, err);
-  if (st != PUBRIO_OK)
+  pubrio_status st =
+      client && out ? pri_request_check_ready(request, err)
+                    : pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
+                                    "client or out is NULL");
+  if (out)
+    *out = NULL;
+  char *body = NULL;
+  if (st == PUBRIO_OK && !(body = pri_json_submit_body(request)))
+    st = pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
+  if (st != PUBRIO_OK) {
+    if (err) /* nothing left: nothing spent */
+      err->submit_state = PUBRIO_SUBMIT_NOT_SPENT;
     return st;
-  char *body = pri_json_submit_body(request);
-  if (!body)
-    return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
+  }
   /* The answer is a few hundred bytes: compression would cost more. */
-  pri_call call = {"/redeem/people/batch", body, 0, 0, INT64_MAX};
+  pri_call call = {.path = "/redeem/people/batch",
+                   .body = body,
+                   .idempotent = 0,
+                   .compressed = 0,
+                   .deadline = INT64_MAX};
   st = post_and_parse(client, &call, parse_job, out, err);
   free(body);
+  return st;
+}
+
+/* The answer must be about the batch asked for: another batch's people
+ * would be taken for this one's. */
+static pubrio_status check_same_batch(const char *asked,
+                                      pubrio_query_result **res,
+                                      pubrio_error *err) {
+  const char *got = (*res)->query->redeem_query_id;
+  if (strcasecmp(got, asked) == 0)
+    return PUBRIO_OK;
+  pubrio_status st = pri_error_set(
+      err, PUBRIO_E_PROTOCOL,
+      "the answer is about batch %s, not the batch asked for (%s)", got, asked);
+  if (err)
+    err->http_status = 200;
+  pubrio_query_result_free(*res);
+  *res = NULL;
   return st;
 }
 
@@ -80,9 +119,15 @@ pubrio_status pri_query(pubrio_client *client, const char *redeem_query_id,
   if (!body)
     return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
   /* Contacts for a whole batch: compression pays off. */
-  pri_call call = {"/redeem/people/batch/query", body, 1, 1, deadline};
+  pri_call call = {.path = "/redeem/people/batch/query",
+                   .body = body,
+                   .idempotent = 1,
+                   .compressed = 1,
+                   .deadline = deadline};
   pubrio_status st = post_and_parse(client, &call, parse_query, out, err);
   free(body);
+  if (st == PUBRIO_OK)
+    st = check_same_batch(id, out, err);
   return st;
 }
 

@@ -1,13 +1,16 @@
 #include "transport.h"
 
 #include <curl/curl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 struct pri_transport {
+  CURLM *multi; /* holds the connection cache: keep-alive across calls */
   CURL *curl;
+  pri_cancel *cancel;
   struct curl_slist *headers; /* holds the key: wiped before free */
   size_t fixed_count;         /* the library's own headers come first */
   int configured;
@@ -28,16 +31,18 @@ static void wipe_headers(struct curl_slist *list) {
   curl_slist_free_all(list);
 }
 
-pri_transport *pri_transport_new(const char *api_key) {
+pri_transport *pri_transport_new(const char *api_key, pri_cancel *cancel) {
   pthread_once(&curl_once, init_curl);
   if (curl_init_result != CURLE_OK)
     return NULL;
   pri_transport *t = calloc(1, sizeof *t);
   if (!t)
     return NULL;
+  t->cancel = cancel;
+  t->multi = curl_multi_init();
   t->curl = curl_easy_init();
   pri_buf key_header = {0};
-  if (t->curl &&
+  if (t->curl && t->multi &&
       pri_buf_appendf(&key_header, "pubrio-api-key: %s", api_key) == 0) {
     const char *fixed[] = {key_header.data, "Content-Type: application/json",
                            "Accept: application/json",
@@ -55,7 +60,7 @@ pri_transport *pri_transport_new(const char *api_key) {
   if (key_header.data)
     pri_wipe(key_header.data, key_header.len);
   pri_buf_free(&key_header);
-  if (!t->curl || !t->headers) {
+  if (!t->curl || !t->multi || !t->headers) {
     pri_transport_free(t);
     return NULL;
   }
@@ -87,6 +92,7 @@ void pri_transport_free(pri_transport *transport) {
   if (!transport)
     return;
   curl_easy_cleanup(transport->curl);
+  curl_multi_cleanup(transport->multi);
   wipe_headers(transport->headers);
   free(transport);
 }
@@ -114,11 +120,13 @@ typedef struct capture {
   size_t max_body;
   int too_large;
   int no_memory;
+  int body_started;
 } capture;
 
 static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata) {
   capture *cap = userdata;
   size_t n = size * nmemb;
+  cap->body_started = 1;
   if (cap->resp->body.len + n > cap->max_body) {
     cap->too_large = 1;
     return 0; /* makes curl abort with CURLE_WRITE_ERROR */
@@ -150,7 +158,18 @@ void pri_transport_read_headers(pri_transport *t, pri_http_response *r) {
   }
 }
 
+/* libcurl 7.88 reports a response header over its 100 KB limit as plain
+ * CURLE_OUT_OF_MEMORY. Once a status line was read and before any body
+ * reached us, that is almost surely the server's doing: it is reported as a
+ * transport failure (retried on a query), not as our memory running out. */
+static int header_overflow(CURLcode code, const capture *cap) {
+  return code == CURLE_OUT_OF_MEMORY && !cap->no_memory &&
+         cap->resp->status > 0 && !cap->body_started;
+}
+
 static pri_net_kind classify(CURLcode code, const capture *cap) {
+  if (header_overflow(code, cap))
+    return PRI_NET_FAILED;
   if (cap->no_memory || code == CURLE_OUT_OF_MEMORY)
     return PRI_NET_NO_MEMORY;
   if (cap->too_large || code == CURLE_FILESIZE_EXCEEDED)
@@ -178,8 +197,6 @@ static void apply_config(pri_transport *t, const pri_transport_config *cfg) {
   curl_easy_setopt(c, CURLOPT_POST, 1L);
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, t->headers);
   curl_easy_setopt(c, CURLOPT_USERAGENT, cfg->user_agent);
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)cfg->connect_timeout_ms);
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)cfg->total_timeout_ms);
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L); /* safe in threaded programs */
   curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L); /* the key stays home */
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -194,13 +211,70 @@ static void apply_config(pri_transport *t, const pri_transport_config *cfg) {
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
 }
 
+/* A body handed out through a read callback and no seek callback: when a
+ * reused connection dies after the request went out, libcurl wants to send
+ * it again on a new one, cannot rewind it, and fails with
+ * CURLE_SEND_FAIL_REWIND instead of charging the credits twice. */
+typedef struct upload {
+  const char *data;
+  size_t len;
+  size_t sent;
+} upload;
+
+static size_t on_read(char *buf, size_t size, size_t nitems, void *userdata) {
+  upload *up = userdata;
+  size_t n = up->len - up->sent;
+  if (n > size * nitems)
+    n = size * nitems;
+  memcpy(buf, up->data + up->sent, n);
+  up->sent += n;
+  return n;
+}
+
+static void set_body(CURL *c, const pri_http_request *req, upload *up) {
+  if (req->send_once) {
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, NULL);
+    curl_easy_setopt(c, CURLOPT_READFUNCTION, on_read);
+    curl_easy_setopt(c, CURLOPT_READDATA, up);
+  } else {
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, req->body);
+  }
+  curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
+}
+
+/* Drive the transfer on this thread, polling the cancel pipe beside curl's
+ * sockets so a cancel ends it at once. */
+static CURLcode perform(pri_transport *t, int *cancelled) {
+  CURLM *m = t->multi;
+  CURLMcode mc = curl_multi_add_handle(m, t->curl);
+  CURLcode code = CURLE_OK;
+  int running = 1;
+  struct curl_waitfd wake = {pri_cancel_fd(t->cancel), CURL_WAIT_POLLIN, 0};
+  while (mc == CURLM_OK && running) {
+    if ((*cancelled = pri_cancel_requested(t->cancel)))
+      break;
+    mc = curl_multi_perform(m, &running);
+    if (mc == CURLM_OK && running)
+      mc = curl_multi_poll(m, &wake, 1, 1000, NULL);
+  }
+  if (mc != CURLM_OK)
+    code = mc == CURLM_OUT_OF_MEMORY ? CURLE_OUT_OF_MEMORY : CURLE_FAILED_INIT;
+  CURLMsg *msg;
+  int left;
+  while (!*cancelled && (msg = curl_multi_info_read(m, &left)))
+    if (msg->msg == CURLMSG_DONE && msg->easy_handle == t->curl)
+      code = msg->data.result;
+  curl_multi_remove_handle(m, t->curl); /* a cut transfer's connection closes */
+  return *cancelled ? CURLE_ABORTED_BY_CALLBACK : code;
+}
+
 pri_net_kind pri_transport_post(pri_transport *t,
                                 const pri_transport_config *cfg,
-                                const char *url, const char *body,
-                                size_t body_len, int compressed,
+                                const pri_http_request *req,
                                 pri_http_response *resp) {
   pri_http_response_reset(resp);
-  capture cap = {resp, cfg->max_body_bytes, 0, 0};
+  capture cap = {resp, cfg->max_body_bytes, 0, 0, 0};
+  upload up = {req->body, req->body_len, 0};
   CURL *c = t->curl;
   char errbuf[CURL_ERROR_SIZE] = "";
   if (!t->configured || t->generation != cfg->generation) {
@@ -209,22 +283,41 @@ pri_net_kind pri_transport_post(pri_transport *t,
     t->generation = cfg->generation;
   }
   /* Only what differs per call is set per call. */
-  curl_easy_setopt(c, CURLOPT_URL, url);
-  curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-  curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
+  long timeout = req->timeout_ms > LONG_MAX ? LONG_MAX : (long)req->timeout_ms;
+  long connect = cfg->connect_timeout_ms < timeout
+                     ? (long)cfg->connect_timeout_ms
+                     : timeout;
+  curl_easy_setopt(c, CURLOPT_URL, req->url);
+  set_body(c, req, &up);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout);
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, connect);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &cap);
-  curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, compressed ? "" : NULL);
+  curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, req->compressed ? "" : NULL);
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 
-  CURLcode code = curl_easy_perform(c);
+  int cancelled = 0;
+  CURLcode code = perform(t, &cancelled);
   long request_size = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status);
   curl_easy_getinfo(c, CURLINFO_REQUEST_SIZE, &request_size);
   curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &resp->new_connections);
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, NULL); /* errbuf leaves scope */
-  resp->kind = classify(code, &cap);
-  resp->request_sent = resp->kind == PRI_NET_OK || request_size > 0;
-  if (resp->kind != PRI_NET_OK)
+  curl_easy_setopt(c, CURLOPT_READDATA, NULL);    /* so does up */
+  resp->kind = cancelled ? PRI_NET_CANCELLED : classify(code, &cap);
+  /* A body that could not be rewound was sent once already. */
+  resp->request_sent = resp->kind == PRI_NET_OK || request_size > 0 ||
+                       up.sent > 0 || code == CURLE_SEND_FAIL_REWIND;
+  if (code == CURLE_SEND_FAIL_REWIND)
+    snprintf(resp->error_text, sizeof resp->error_text, "%s",
+             "the connection closed after the request was sent, without "
+             "an answer; it was not sent again");
+  else if (header_overflow(code, &cap))
+    snprintf(resp->error_text, sizeof resp->error_text, "%s",
+             "the response headers could not be read (a header is too "
+             "large, over libcurl's 100 KB, or memory ran out)");
+  else if (resp->kind == PRI_NET_CANCELLED)
+    snprintf(resp->error_text, sizeof resp->error_text, "%s", "cancelled");
+  else if (resp->kind != PRI_NET_OK)
     snprintf(resp->error_text, sizeof resp->error_text, "%s",
              errbuf[0] ? errbuf : curl_easy_strerror(code));
   if (!resp->body.data)

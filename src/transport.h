@@ -1,9 +1,11 @@
-/* libcurl: one reused easy handle, headers, timeouts, TLS, body capture.
+/* libcurl: one reused easy handle driven through a multi handle, so every
+ * transfer can be woken by a cancel; headers, timeouts, TLS, body capture.
  * Knows nothing of JSON or of retry policy. */
 #ifndef PUBRIO_TRANSPORT_H
 #define PUBRIO_TRANSPORT_H
 
 #include "buf.h"
+#include "cancel.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -17,7 +19,8 @@ typedef enum pri_net_kind {
   PRI_NET_TIMEOUT,   /* connect or total timeout */
   PRI_NET_FAILED,    /* reset, closed mid-body, protocol error */
   PRI_NET_TOO_LARGE, /* body over the cap */
-  PRI_NET_NO_MEMORY
+  PRI_NET_NO_MEMORY,
+  PRI_NET_CANCELLED /* pri_cancel_trigger() during the transfer */
 } pri_net_kind;
 
 typedef struct pri_http_response {
@@ -44,17 +47,27 @@ typedef struct pri_transport_config {
                           handed to curl again then */
   const char *user_agent;
   int64_t connect_timeout_ms;
-  int64_t total_timeout_ms;
   size_t max_body_bytes;
   const char *ca_file; /* NULL: system store */
   const char *ca_path;
 } pri_transport_config;
 
+/* One POST. */
+typedef struct pri_http_request {
+  const char *url;
+  const char *body;
+  size_t body_len;
+  int64_t timeout_ms; /* the whole transfer, > 0 */
+  int compressed;     /* ask for a gzip/deflate/br answer: worth it for
+                         large bodies, a cost for small ones */
+  int send_once;      /* never let libcurl transmit it a second time */
+} pri_http_request;
+
 typedef struct pri_transport pri_transport;
 
 /* NULL when out of memory or curl cannot start. The key header is built once
- * and wiped on free. */
-pri_transport *pri_transport_new(const char *api_key);
+ * and wiped on free. @p cancel (owned by the caller) wakes transfers. */
+pri_transport *pri_transport_new(const char *api_key, pri_cancel *cancel);
 void pri_transport_free(pri_transport *transport);
 
 /* Fill resp's header fields from the last transfer (before the next one).
@@ -67,13 +80,10 @@ void pri_transport_read_headers(pri_transport *transport,
 int pri_transport_set_extra_headers(pri_transport *transport,
                                     const char *const *lines, size_t count);
 
-/* POST @p body to @p url; fills @p resp (reset first). Returns resp->kind.
- * @p compressed asks for a gzip/deflate/br answer: worth it for large
- * bodies, a cost for small ones. */
+/* Send @p request; fills @p resp (reset first). Returns resp->kind. */
 pri_net_kind pri_transport_post(pri_transport *transport,
                                 const pri_transport_config *config,
-                                const char *url, const char *body,
-                                size_t body_len, int compressed,
+                                const pri_http_request *request,
                                 pri_http_response *resp);
 
 #endif

@@ -3,6 +3,7 @@
 #include "buf.h"
 #include "client.h"
 #include "error.h"
+#include "log.h"
 #include "redeem.h"
 #include "uuid.h"
 
@@ -90,15 +91,16 @@ static int64_t backoff_ms(const pubrio_wait_options *o, int polls,
   return (int64_t)d;
 }
 
-/* The next sleep, trimmed to the deadline; -1 when no poll fits: the time
- * left is shorter than the minimum delay, so polling again would poll faster
- * than the caller allowed. */
+/* The next sleep, trimmed so that the minimum delay is still left for the
+ * poll after it (as AWS waiters do): that poll's request needs time too.
+ * -1 when no poll fits: the sleep would have to be shorter than the minimum
+ * delay (polling faster than allowed) to leave that much. */
 static int64_t next_delay_ms(const pubrio_wait_options *o, int64_t wanted,
                              int64_t now, int64_t deadline) {
-  int64_t left = deadline - now;
-  if (left <= 0 || (left < o->min_delay_ms && wanted > left))
+  int64_t room = deadline - now - o->min_delay_ms;
+  if (room < o->min_delay_ms)
     return -1;
-  return wanted < left ? wanted : left;
+  return wanted < room ? wanted : room;
 }
 
 static pubrio_status wait_loop(pubrio_client *c, const char *id,
@@ -113,19 +115,23 @@ static pubrio_status wait_loop(pubrio_client *c, const char *id,
   int64_t start = pri_clock_now(&c->clock);
   int64_t deadline =
       o->timeout_ms > INT64_MAX - start ? INT64_MAX : start + o->timeout_ms;
+  /* An estimate longer than the longest delay is not slept on in one go:
+   * the batch may well be ready sooner. */
   int64_t first = o->first_delay_ms >= 0 ? o->first_delay_ms
-                  : estimate_ms > 0      ? estimate_ms
-                                         : 0;
+                  : estimate_ms > 0
+                      ? (estimate_ms < o->max_delay_ms ? estimate_ms
+                                                       : o->max_delay_ms)
+                      : 0;
   int64_t delay = first > 0 ? next_delay_ms(o, first, start, deadline) : 0;
-  if (first > 0 && delay < 0) /* no room even to wait for the estimate */
-    delay = deadline - start;
+  if (delay < 0) /* no room to wait for the estimate: ask at once */
+    delay = 0;
   pubrio_query_result *last = NULL;
   for (int polls = 1;; polls++) {
     pri_clock_sleep(&c->clock, delay);
     pubrio_query_result *latest = NULL;
     pubrio_status st = pri_query(c, id, deadline, &latest, err);
-    if (st == PUBRIO_E_WAIT_TIMEOUT) { /* pacing would cross the deadline */
-      *out = last;
+    if (st == PUBRIO_E_WAIT_TIMEOUT || st == PUBRIO_E_CANCELLED) {
+      *out = last; /* the deadline or a cancel: the last state seen */
       return st;
     }
     if (st != PUBRIO_OK) {
@@ -189,15 +195,18 @@ pubrio_status pubrio_redeem_people_batch_and_wait(
   st = wait_loop(client, job->redeem_query_id,
                  options ? options : &default_options, job->estimated_time_ms,
                  out, err);
-  if (st != PUBRIO_OK && err && err->message) {
-    /* The credits are spent: tell the caller which batch to resume. */
+  if (st != PUBRIO_OK && err) {
+    /* The credits are spent: hand the batch back so it is collected, never
+     * submitted again. */
     pri_buf msg = {0};
     if (pri_buf_appendf(&msg,
                         "batch %s was submitted; resume with "
                         "pubrio_redeem_people_batch_wait(): %s",
                         job->redeem_query_id, err->message) == 0)
-      pri_error_take(&err->message, pri_buf_steal(&msg));
+      pri_error_take(err, PRI_ERR_MESSAGE, pri_buf_steal(&msg));
     pri_buf_free(&msg);
+    pri_error_copy(err, PRI_ERR_REDEEM_QUERY_ID, job->redeem_query_id);
+    err->submit_state = PUBRIO_SUBMIT_ACCEPTED;
   }
   pubrio_batch_job_free(job);
   return st;

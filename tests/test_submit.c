@@ -268,18 +268,6 @@ static void contract_breaking_bodies(void **state) {
       {"{\"data\":null}", "body.data: expected an object, got null"},
       {"{\"data\":{\"redeem_query_id\":7,\"is_completed\":false}}",
        "data.redeem_query_id: expected a UUID string, got a number"},
-      {"{\"data\":{\"redeem_query_id\":\"00000000-0000-4000-8000-"
-       "000000000001\","
-       "\"is_completed\":\"no\"}}",
-       "data.is_completed: expected a boolean, got a string"},
-      {"{\"data\":{\"redeem_query_id\":\"00000000-0000-4000-8000-"
-       "000000000001\","
-       "\"is_completed\":false,\"estimated_time\":\"6\"}}",
-       "data.estimated_time: expected an integer, got a string"},
-      {"{\"data\":{\"redeem_query_id\":\"00000000-0000-4000-8000-"
-       "000000000001\","
-       "\"is_completed\":false,\"estimated_time\":1.5}}",
-       "data.estimated_time: expected an integer, got a number"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
     script(f, SUBMIT_PATH, 200, cases[i].body, NULL, NULL);
@@ -288,6 +276,8 @@ static void contract_breaking_bodies(void **state) {
                      PUBRIO_E_PROTOCOL);
     assert_null(job);
     assert_int_equal(f->err.http_status, 200);
+    /* A 2xx whose id cannot be read: the batch may be paid for. */
+    assert_int_equal(f->err.submit_state, PUBRIO_SUBMIT_UNCERTAIN);
     if (!strstr(f->err.message, cases[i].part))
       fail_msg("case %zu: \"%s\" lacks \"%s\"", i, f->err.message,
                cases[i].part);

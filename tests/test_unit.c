@@ -11,6 +11,7 @@
 #include "estimate.h"
 #include "pacer.h"
 #include "pubrio/pubrio.h"
+#include "redact.h"
 #include "retry.h"
 #include "uuid.h"
 #include "uuid_set.h"

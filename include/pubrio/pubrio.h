@@ -36,11 +36,11 @@ extern "C" {
 /** Major version: bumped on ABI breaks. */
 #define PUBRIO_VERSION_MAJOR 0
 /** Minor version: bumped when API is added. */
-#define PUBRIO_VERSION_MINOR 1
+#define PUBRIO_VERSION_MINOR 2
 /** Patch version: bumped on fixes. */
 #define PUBRIO_VERSION_PATCH 0
 /** The version as a string. */
-#define PUBRIO_VERSION "0.1.0"
+#define PUBRIO_VERSION "0.2.0"
 /** The version as one comparable number: 0xMMmmpp. */
 #define PUBRIO_VERSION_NUM                                                     \
   ((PUBRIO_VERSION_MAJOR << 16) | (PUBRIO_VERSION_MINOR << 8) |                \
@@ -73,7 +73,8 @@ typedef enum pubrio_status {
   PUBRIO_E_PROTOCOL = 13,           /**< Response breaks the contract. */
   PUBRIO_E_RESPONSE_TOO_LARGE = 14, /**< Body over the configured cap. */
   PUBRIO_E_WAIT_TIMEOUT = 15,       /**< Wait deadline reached, not complete. */
-  PUBRIO_E_CANCELLED = 16           /**< The progress callback cancelled. */
+  PUBRIO_E_CANCELLED = 16 /**< pubrio_client_cancel() or a progress callback
+                               stopped the call. */
 } pubrio_status;
 
 /**
@@ -81,6 +82,31 @@ typedef enum pubrio_status {
  * @return Never NULL; "unknown status" for values this version lacks.
  */
 PUBRIO_API const char *pubrio_status_str(pubrio_status status);
+
+/**
+ * @brief What became of a submit, as far as credits go. Only the submit
+ * (pubrio_redeem_people_batch() and pubrio_redeem_people_batch_and_wait())
+ * sets it; every other call leaves ::PUBRIO_SUBMIT_NONE.
+ */
+typedef enum pubrio_submit_state {
+  PUBRIO_SUBMIT_NONE = 0,      /**< The call made no submit. */
+  PUBRIO_SUBMIT_NOT_SPENT = 1, /**< Nothing was charged: the submit never
+                                    left, or the API refused it with an
+                                    answer that proves it was not processed
+                                    (400, 401, 402, 403, 404, 422, 429).
+                                    Sending it again is safe. */
+  PUBRIO_SUBMIT_UNCERTAIN = 2, /**< The submit left and no conclusive answer
+                                    came back (timeout, reset, 5xx, 408, an
+                                    unreadable 2xx...): the API may have
+                                    charged for it. It is never resent unless
+                                    the caller opted in with
+                                    pubrio_client_set_retry_unsafe_submit(). */
+  PUBRIO_SUBMIT_ACCEPTED = 3   /**< The submit was accepted (credits spent)
+                                    and a later step failed; the batch's id is
+                                    in pubrio_error::redeem_query_id. Collect
+                                    it with pubrio_redeem_people_batch_wait(),
+                                    never submit it again. */
+} pubrio_submit_state;
 
 /**
  * @brief Details of a failed call.
@@ -91,6 +117,12 @@ PUBRIO_API const char *pubrio_status_str(pubrio_status status);
  * Release its strings with pubrio_error_clear(). Fields are only ever added
  * in place of `reserved`, so the size never changes. The API key never
  * appears in any field.
+ *
+ * The strings belong to a block the library keeps in the last `reserved`
+ * slot; the library never frees a pointer it reads back from a string field,
+ * so runtimes that copy the struct in and out of each call (Node's koffi,
+ * JNA, .NET) may map those fields as their own strings. Such a copy must
+ * carry `reserved` back unchanged, or the block leaks (it never crashes).
  */
 typedef struct pubrio_error {
   pubrio_status status;     /**< Same as the call's return value. */
@@ -102,7 +134,13 @@ typedef struct pubrio_error {
   const char *api_message;  /**< Server's `message` or `error` text, or NULL. */
   const char *details_json; /**< 400 body's `details` as JSON, or NULL. */
   const char *request_id;   /**< x-request-id / request-id header, or NULL. */
-  void *reserved[8];        /**< Room to grow; do not touch. */
+  const char *redeem_query_id; /**< The batch the credits were spent on when
+                                    a submit succeeded and a later step
+                                    failed (::PUBRIO_SUBMIT_ACCEPTED), or
+                                    NULL. */
+  pubrio_submit_state submit_state; /**< What became of a submit. */
+  void *reserved[6]; /**< Room to grow; do not touch (the last slot is the
+                          library's). */
 } pubrio_error;
 
 /**
@@ -152,8 +190,35 @@ PUBRIO_API pubrio_status pubrio_client_new(pubrio_client **out,
                                            const char *api_key,
                                            pubrio_error *err);
 
-/** @brief Free a client and wipe its key from memory. NULL is accepted. */
+/**
+ * @brief Free a client. NULL is accepted.
+ *
+ * Every copy of the key the library made (the key, the header line built
+ * from it) is overwritten before it is freed. libcurl builds each request,
+ * headers included, in buffers of its own and frees them without wiping, so
+ * the key can remain in freed memory of the process until it is reused. A
+ * program that must rule that out can give libcurl wiping allocators with
+ * `curl_global_init_mem()` before creating the first client.
+ */
 PUBRIO_API void pubrio_client_free(pubrio_client *client);
+
+/**
+ * @brief Cancel whatever @p client is doing, and every call made on it until
+ * pubrio_client_reset_cancel(): an in-flight transfer is cut and any sleep
+ * (retry backoff, pacing, a wait's delay) ends within milliseconds, and the
+ * call returns ::PUBRIO_E_CANCELLED. A submit cut after it left reports
+ * ::PUBRIO_SUBMIT_UNCERTAIN.
+ *
+ * Thread-safe and async-signal-safe (an atomic store and one write() to a
+ * pipe): call it from another thread or a SIGINT handler. The client must
+ * stay alive meanwhile. A sleep supplied with pubrio_client_set_clock()
+ * cannot be cut short; the call stops after it.
+ */
+PUBRIO_API void pubrio_client_cancel(pubrio_client *client);
+
+/** @brief Let calls on @p client run again after pubrio_client_cancel().
+ * Call it when no call is in progress on the client. NULL is accepted. */
+PUBRIO_API void pubrio_client_reset_cancel(pubrio_client *client);
 
 /**
  * @brief Set the base URL, e.g. "https://api.pubrio.com" or
@@ -168,8 +233,9 @@ PUBRIO_API pubrio_status pubrio_client_set_base_url(pubrio_client *client,
 PUBRIO_API const char *pubrio_client_base_url(const pubrio_client *client);
 
 /**
- * @brief Set timeouts in milliseconds (defaults: connect 10000, total 60000).
- * Each must be > 0.
+ * @brief Set timeouts in milliseconds (defaults: connect 10000, total 60000
+ * per attempt). Each must be > 0. Within a wait, an attempt's total is also
+ * trimmed to the time left before the wait's deadline.
  */
 PUBRIO_API pubrio_status pubrio_client_set_timeouts(pubrio_client *client,
                                                     int64_t connect_timeout_ms,
@@ -514,7 +580,11 @@ PUBRIO_API pubrio_status pubrio_wait_options_set_progress(
  *
  * Polls first after the configured first delay, then with growing, jittered
  * delays between the minimum and maximum, and never past the deadline: the
- * last sleep is trimmed to the time left and one last poll is made.
+ * last sleep is trimmed to the time left, and when less than the minimum
+ * delay is left the wait stops rather than poll faster. Each request's
+ * timeout is trimmed to the time left too, so the call returns by the
+ * deadline even when the server hangs. pubrio_client_cancel() ends it at
+ * once with ::PUBRIO_E_CANCELLED.
  *
  * @param client the client.
  * @param redeem_query_id the batch to wait for (a canonical UUID).
@@ -533,9 +603,13 @@ PUBRIO_API pubrio_status pubrio_redeem_people_batch_wait(
 /**
  * @brief Submit a batch and wait for its contacts: pubrio_redeem_people_batch()
  * then pubrio_redeem_people_batch_wait(), the first poll after the estimate.
- * Spends credits once. When the wait fails after a successful submit, the
- * error's message names the redeem_query_id so the caller can resume with
- * pubrio_redeem_people_batch_wait() instead of submitting again.
+ * Spends credits once. The first poll comes after the batch's estimate, but
+ * never later than the maximum delay. When the wait fails after a successful
+ * submit, the error carries ::PUBRIO_SUBMIT_ACCEPTED and the batch's id in
+ * pubrio_error::redeem_query_id (the message names it too), so the caller
+ * resumes with pubrio_redeem_people_batch_wait() instead of submitting
+ * again. When the submit itself fails, pubrio_error::submit_state tells
+ * whether credits may have been spent.
  */
 PUBRIO_API pubrio_status pubrio_redeem_people_batch_and_wait(
     pubrio_client *client, const pubrio_batch_request *request,

@@ -405,6 +405,16 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
   int have_script = take_script(s, path, &scripted_reply);
   int wait_s = have_script ? 0 : over_rate_limit(s);
   pthread_mutex_unlock(&s->lock);
+  if (have_script && scripted_reply.fault == FAKE_FAULT_PROCESS_THEN_CLOSE) {
+    char *ignored = NULL;
+    pthread_mutex_lock(&s->lock);
+    fake_api_handle(s->api, path, up->data ? up->data : "", up->len, now_ms(),
+                    &ignored);
+    pthread_mutex_unlock(&s->lock);
+    free(ignored);
+    free_reply_strings(&scripted_reply);
+    return MHD_NO; /* libmicrohttpd closes the connection, no answer */
+  }
   if (have_script) {
     enum MHD_Result ret = send_reply(s, conn, &scripted_reply);
     free_reply_strings(&scripted_reply);
