@@ -12,6 +12,7 @@
 #include "pacer.h"
 #include "pubrio/pubrio.h"
 #include "redact.h"
+#include "untrusted.h"
 #include "retry.h"
 #include "uuid.h"
 #include "uuid_set.h"
@@ -261,6 +262,72 @@ static void redaction_masks_every_copy(void **state) {
   pri_redact(NULL, "x");
 }
 
+/* No 8-character piece of the key survives, plain or JSON-escaped. */
+static void redaction_masks_pieces_and_escapes(void **state) {
+  (void)state;
+  const char *key = "test-key-0123456789";
+  char cut[] = "body ...\"test-key-0123\" then 9";
+  pri_redact(cut, key);
+  assert_string_equal(cut, "body ...\"*************\" then 9");
+  char tail[] = "x 23456789";
+  pri_redact(tail, key);
+  assert_string_equal(tail, "x ********");
+  char seven[] = "x 3456789"; /* 7 characters: not a piece */
+  pri_redact(seven, key);
+  assert_string_equal(seven, "x 3456789");
+  char escaped[] = "{\"k\":\"\\u0074\\u0065\\u0073\\u0074-key-0123456789\"}";
+  pri_redact(escaped, key);
+  assert_null(strstr(escaped, "key-0"));
+  assert_null(strstr(escaped, "\\u0074"));
+  char mixed[] = "\\u0074EST-key-0123456789"; /* a near miss stays */
+  pri_redact(mixed, key);
+  assert_non_null(strstr(mixed, "EST"));
+  assert_null(strstr(mixed, "key-0123")); /* but its own pieces go */
+  char short_key[] = "a abc b abc";
+  pri_redact(short_key, "abc");
+  assert_string_equal(short_key, "a *** b ***");
+}
+
+/* Server text in messages: valid UTF-8, no control characters, bounded. */
+static void untrusted_text_is_made_safe(void **state) {
+  (void)state;
+  const char forged[] = "ok\x1b[2K\r\x07" "all good\n\xc2\x9b!\x7f";
+  char *t = pri_untrusted_text(forged, sizeof forged - 1, 100);
+  assert_string_equal(t, "ok\\u001b[2K\\u000d\\u0007all good\\u000a"
+                         "\\u009b!\\u007f");
+  free(t);
+  const char bad[] = "a\xff\xc0\xaf" "b\xe2\x82";
+  t = pri_untrusted_text(bad, sizeof bad - 1, 100);
+  assert_string_equal(t, "a\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"
+                         "b\xEF\xBF\xBD\xEF\xBF\xBD");
+  free(t);
+  const char euro[] = "\xe2\x82\xac\xe2\x82\xac"; /* cut whole only */
+  t = pri_untrusted_text(euro, sizeof euro - 1, 4);
+  assert_string_equal(t, "\xe2\x82\xac...");
+  free(t);
+  assert_null(pri_untrusted_text(NULL, 0, 10));
+}
+
+static void utf8_validation_and_repair(void **state) {
+  (void)state;
+  assert_true(pri_utf8_valid("plain \xc3\xa9 \xf0\x9f\x98\x80", 13));
+  assert_false(pri_utf8_valid("\xed\xa0\x80", 3)); /* a surrogate */
+  assert_false(pri_utf8_valid("\xc0\x80", 2));      /* overlong NUL */
+  assert_false(pri_utf8_valid("\xf4\x90\x80\x80", 4)); /* past U+10FFFF */
+  assert_false(pri_utf8_valid("a\0b", 3));
+  pri_buf b = {0};
+  assert_int_equal(pri_utf8_repair(&b, "a\0b\xed\xa0\x80", 6), 0);
+  assert_string_equal(b.data, "a\xEF\xBF\xBD" "b\xEF\xBF\xBD\xEF\xBF\xBD"
+                              "\xEF\xBF\xBD");
+  pri_buf_free(&b);
+  char json[] = "[\"\\u0000\",\"\\ud800x\",\"\\udc00\",\"\\ud83d\\ude00\","
+                "\"\\\\u0000\",\"\\u00e9\",\"\\ud800";
+  pri_json_repair_escapes(json, strlen(json));
+  assert_string_equal(json, "[\"\\ufffd\",\"\\ufffdx\",\"\\ufffd\","
+                            "\"\\ud83d\\ude00\",\"\\\\u0000\",\"\\u00e9\","
+                            "\"\\ufffd");
+}
+
 static void buffers_grow(void **state) {
   (void)state;
   pri_buf b = {0};
@@ -336,6 +403,9 @@ int main(void) {
       cmocka_unit_test(retry_after_parsing),
       cmocka_unit_test(pacer_keeps_any_minute_under_limit),
       cmocka_unit_test(redaction_masks_every_copy),
+      cmocka_unit_test(redaction_masks_pieces_and_escapes),
+      cmocka_unit_test(untrusted_text_is_made_safe),
+      cmocka_unit_test(utf8_validation_and_repair),
       cmocka_unit_test(buffers_grow),
       cmocka_unit_test(client_config_is_validated),
   };
