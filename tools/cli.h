@@ -35,7 +35,8 @@ typedef struct cli_options {
   int rate;
   const char *journal;
   int resubmit_uncertain;
-  const char *api_key;
+  char *api_key; /* our copy: argv's is blanked */
+  int key_from_stdin;
   const char *base_url;
   int64_t timeout_ms;
   int retries;
@@ -46,13 +47,18 @@ typedef struct cli_options {
 /* Set by SIGINT/SIGTERM; checked between requests. */
 extern volatile sig_atomic_t cli_interrupted;
 
+/* Catch SIGINT and SIGTERM: set cli_interrupted and cancel the client made
+ * by cli_make_client(), so a transfer or sleep in the library ends at once. */
+void cli_catch_signals(void);
+
 int64_t cli_now_ms(void);
 /* Sleep up to @p ms; returns -1 early when interrupted. */
 int cli_sleep_ms(int64_t ms);
 
 /* The exit code for a failed call's status. */
 int cli_exit_code(pubrio_status status);
-/* One line on stderr: status, HTTP status, code, request id, message. */
+/* One line on stderr: status, HTTP status, code, request id, message, and
+ * whether a submit may have been charged. Server text is escaped. */
 void cli_print_error(const char *context, pubrio_status status,
                      const pubrio_error *err);
 
@@ -61,8 +67,10 @@ void cli_print_error(const char *context, pubrio_status status,
  * memory (the old one stays valid). */
 void *cli_grow(void *items, size_t *cap, size_t count, size_t item_size);
 
-/* A client configured from the options; NULL after printing why. */
+/* A client configured from the options; NULL after printing why. Signals
+ * cancel it until cli_free_client(). */
 pubrio_client *cli_make_client(const cli_options *options);
+void cli_free_client(pubrio_client *client);
 
 int cli_redeem(const cli_options *options);
 int cli_query(const cli_options *options, const char *redeem_query_id);

@@ -1,13 +1,35 @@
 /* Time, signals, errors and client setup shared by the subcommands. */
 #include "cli.h"
 
+#include "text.h"
+
 #include <errno.h>
+#include <stdatomic.h>
+#include <string.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
 volatile sig_atomic_t cli_interrupted;
+
+/* The client a signal cancels; a lock-free atomic pointer is safe to read
+ * in a handler. */
+static _Atomic(pubrio_client *) signal_client;
+
+static void on_signal(int sig) {
+  (void)sig;
+  cli_interrupted = 1;
+  pubrio_client_cancel(atomic_load(&signal_client)); /* async-signal-safe */
+}
+
+void cli_catch_signals(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal; /* no SA_RESTART: sleeps end early */
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+}
 
 int64_t cli_now_ms(void) {
   struct timespec ts;
@@ -62,28 +84,31 @@ void cli_print_error(const char *context, pubrio_status status,
     fprintf(stderr, " (HTTP %ld", err->http_status);
   if (err->http_status && err->api_code)
     fprintf(stderr, ", code %lld", (long long)err->api_code);
-  if (err->http_status && err->request_id)
-    fprintf(stderr, ", request id %s", err->request_id);
+  if (err->http_status && err->request_id) {
+    fputs(", request id ", stderr);
+    text_put(stderr, err->request_id, 256);
+  }
   if (err->http_status)
     fputc(')', stderr);
   if (err->attempts > 1)
     fprintf(stderr, " after %d attempts", err->attempts);
-  fprintf(stderr, ": %s\n", err->message ? err->message : "no details");
+  fputs(": ", stderr);
+  text_put(stderr, err->message ? err->message : "no details", 4096);
+  if (err->submit_state == PUBRIO_SUBMIT_UNCERTAIN)
+    fputs(" (the API may have charged for this batch: its fate is unknown, "
+          "so it is not sent again)",
+          stderr);
+  fputc('\n', stderr);
 }
 
 static void log_to_stderr(pubrio_log_level level, const char *message,
                           void *userdata) {
   (void)userdata;
   static const char *const names[] = {"", "error", "warn", "info", "debug"};
-  fprintf(stderr, "pubrio: [%s] %s\n",
-          level >= 1 && level <= 4 ? names[level] : "log", message);
-}
-
-/* Pacing waits inside libpubrio would not notice Ctrl-C; the CLI waits
- * for the pacer itself, so this sleep only serves retries. */
-static void interruptible_sleep(int64_t ms, void *userdata) {
-  (void)userdata;
-  cli_sleep_ms(ms);
+  fprintf(stderr, "pubrio: [%s] ",
+          level >= 1 && level <= 4 ? names[level] : "log");
+  text_put(stderr, message, (size_t)-1); /* lines may quote the server */
+  fputc('\n', stderr);
 }
 
 pubrio_client *cli_make_client(const cli_options *o) {
@@ -99,9 +124,6 @@ pubrio_client *cli_make_client(const cli_options *o) {
     st = pubrio_client_set_retry(c, o->retries + 1, 500, 8000, &err);
   if (!st)
     st = pubrio_client_set_rate_limit(c, o->rate, &err);
-  if (!st)
-    st =
-        pubrio_client_set_clock(c, NULL, interruptible_sleep, NULL, NULL, &err);
   if (!st && o->verbose)
     st = pubrio_client_set_log(
         c, o->verbose > 1 ? PUBRIO_LOG_DEBUG : PUBRIO_LOG_INFO, log_to_stderr,
@@ -112,5 +134,13 @@ pubrio_client *cli_make_client(const cli_options *o) {
     c = NULL;
   }
   pubrio_error_clear(&err);
+  atomic_store(&signal_client, c);
+  if (c && cli_interrupted) /* a signal that came before the client */
+    pubrio_client_cancel(c);
   return c;
+}
+
+void cli_free_client(pubrio_client *client) {
+  atomic_store(&signal_client, NULL);
+  pubrio_client_free(client);
 }

@@ -1,5 +1,7 @@
 #include "ids.h"
 
+#include "text.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,16 +59,21 @@ typedef struct collector {
   size_t bad;
 } collector;
 
+/* Name a bad line on stderr, its text escaped (it may hold anything). */
+static void bad_line(collector *c, const char *where, size_t n,
+                     const char *text, const char *why) {
+  fprintf(stderr, "pubrio: %s %zu: \"", where, n);
+  text_put_ascii(stderr, text, 60);
+  fprintf(stderr, "%s\" %s\n", strlen(text) > 60 ? "..." : "", why);
+  c->bad++;
+}
+
 static int take(collector *c, const char *id, const char *where, size_t n) {
   pubrio_error err = {0};
   size_t dups = pubrio_batch_request_duplicates(c->seen);
   pubrio_status st = pubrio_batch_request_add_person(c->seen, id, &err);
   if (st == PUBRIO_E_INVALID_ARGUMENT) {
-    fprintf(stderr,
-            "pubrio: %s %zu: \"%.60s\" is not a people_search_id "
-            "(a UUID)\n",
-            where, n, id);
-    c->bad++;
+    bad_line(c, where, n, id, "is not a people_search_id (a UUID)");
   } else if (st != PUBRIO_OK) {
     cli_print_error("reading ids", st, &err);
     pubrio_error_clear(&err);
@@ -80,23 +87,54 @@ static int take(collector *c, const char *id, const char *where, size_t n) {
   return 0;
 }
 
+/* Longest line read: an id with spaces and a comment fits many times over,
+ * and a file with no line breaks (a binary, /dev/zero) stops here. */
+enum { LINE_MAX_BYTES = 1024 };
+
+/* Read one line into @p buf (LINE_MAX_BYTES + 1 bytes); its length, or -1
+ * at the end, or -2 when it is longer than the cap. NUL bytes are kept (the
+ * caller refuses them). */
+static long read_line(FILE *in, char *buf) {
+  long len = 0;
+  int ch;
+  while ((ch = getc_unlocked(in)) != EOF && ch != '\n') {
+    if (len == LINE_MAX_BYTES)
+      return -2;
+    buf[len++] = (char)ch;
+  }
+  buf[len] = '\0';
+  return ch == EOF && len == 0 ? -1 : len;
+}
+
 static int read_stream(collector *c, FILE *in, const char *name) {
-  char *line = NULL;
-  size_t cap = 0;
+  char line[LINE_MAX_BYTES + 1];
   size_t n = 0;
-  int rc = 0;
-  while (rc == 0 && getline(&line, &cap, in) >= 0) {
+  long len;
+  while ((len = read_line(in, line)) >= 0) {
     n++;
-    char *id = clean_line(line);
-    if (id)
-      rc = take(c, id, "line", n);
+    char *text = line;
+    if (n == 1 && strncmp(text, "\xEF\xBB\xBF", 3) == 0)
+      text += 3; /* a UTF-8 byte order mark, as Excel writes */
+    if (memchr(line, '\0', (size_t)len)) {
+      bad_line(c, "line", n, text, "holds a NUL byte (binary input?)");
+      continue;
+    }
+    char *id = clean_line(text);
+    if (id && take(c, id, "line", n) != 0)
+      return -1;
+  }
+  if (len == -2) {
+    fprintf(stderr,
+            "pubrio: %s line %zu is longer than %d bytes: is it a list of "
+            "people_search_ids? Nothing was sent\n",
+            name, n + 1, LINE_MAX_BYTES);
+    return -1;
   }
   if (ferror(in)) {
     fprintf(stderr, "pubrio: cannot read %s\n", name);
-    rc = -1;
+    return -1;
   }
-  free(line);
-  return rc;
+  return 0;
 }
 
 int ids_collect(const cli_options *o, id_list *out, size_t *duplicates) {

@@ -1,9 +1,16 @@
 #include "journal.h"
 
 #include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+enum { JOURNAL_VERSION = 1 };
 
 static cJSON *types_json(unsigned types) {
   cJSON *list = cJSON_CreateArray();
@@ -35,7 +42,8 @@ static int append(journal *j, cJSON *line) {
            fsync(fileno(j->file)) == 0;
   cJSON_free(text);
   if (!ok)
-    perror("pubrio: writing the journal");
+    fprintf(stderr, "pubrio: writing the journal failed: %s\n",
+            strerror(errno));
   return ok ? 0 : -1;
 }
 
@@ -92,7 +100,17 @@ static void settle(intent_log *log, int number) {
     it->settled = 1;
 }
 
-/* Apply one journal line; -1 when it is not one we wrote. */
+/* A batch number as we write them: an integer in 1..INT_MAX - 1 (so the
+ * next number never overflows); -1 for anything else. */
+static int batch_number(const cJSON *item) {
+  if (!cJSON_IsNumber(item))
+    return -1;
+  double v = item->valuedouble;
+  return v >= 1 && v < INT_MAX && v == (double)(int)v ? (int)v : -1;
+}
+
+/* Apply one journal line; -1 when it is not one we wrote, -2 after
+ * printing why the journal cannot be used. */
 static int load_line(journal *j, const cJSON *line, intent_log *intents,
                      unsigned types) {
   const cJSON *header = cJSON_GetObjectItemCaseSensitive(line, "journal");
@@ -101,6 +119,12 @@ static int load_line(journal *j, const cJSON *line, intent_log *intents,
   const cJSON *rejected = cJSON_GetObjectItemCaseSensitive(line, "rejected");
   const cJSON *people = cJSON_GetObjectItemCaseSensitive(line, "people");
   if (cJSON_IsString(header)) {
+    const cJSON *version = cJSON_GetObjectItemCaseSensitive(line, "version");
+    if (!cJSON_IsNumber(version) || version->valuedouble != JOURNAL_VERSION) {
+      fprintf(stderr, "pubrio: the journal has a version this pubrio does "
+                      "not know; use the pubrio that wrote it\n");
+      return -2;
+    }
     unsigned had =
         types_from_json(cJSON_GetObjectItemCaseSensitive(line, "types"));
     if (had != types) {
@@ -110,18 +134,19 @@ static int load_line(journal *j, const cJSON *line, intent_log *intents,
     }
     return 0;
   }
-  if (cJSON_IsNumber(rejected)) {
-    settle(intents, rejected->valueint);
+  if (rejected) {
+    int number = batch_number(rejected);
+    if (number < 0)
+      return -1;
+    settle(intents, number);
     return 0;
   }
-  int number = cJSON_IsNumber(batch)       ? batch->valueint
-               : cJSON_IsNumber(intent_no) ? intent_no->valueint
-                                           : -1;
+  int number = batch ? batch_number(batch) : batch_number(intent_no);
   if (number < 0 || !cJSON_IsArray(people))
     return -1;
   if (number >= j->next_number)
     j->next_number = number + 1;
-  if (cJSON_IsNumber(intent_no))
+  if (!batch)
     return add_intent(intents, number, people);
   settle(intents, number);
   const cJSON *id = cJSON_GetObjectItemCaseSensitive(line, "redeem_query_id");
@@ -161,8 +186,19 @@ static int load(journal *j, FILE *f, const char *path, unsigned types,
       bad_terminated = 1; /* not the last line: real damage */
       break;
     }
-    cJSON *json = cJSON_Parse(line);
+    cJSON *json = cJSON_ParseWithLength(line, (size_t)len);
     int ok = cJSON_IsObject(json) ? load_line(j, json, &intents, types) : -1;
+    /* Only a file that starts with our header is ours to append to. */
+    if (n == 1 && ok == 0 &&
+        !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(json, "journal")))
+      ok = -1;
+    if (n == 1 && ok == -1) {
+      fprintf(stderr,
+              "pubrio: %s is not a pubrio journal (its first line is not "
+              "our header); refusing to touch it\n",
+              path);
+      ok = -2;
+    }
     cJSON_Delete(json);
     if (ok == -2)
       rc = -1;
@@ -197,26 +233,70 @@ static int load(journal *j, FILE *f, const char *path, unsigned types,
   return rc;
 }
 
+/* Open (creating, 0600) and lock the journal file; -1 after printing why.
+ * The lock is what keeps two runs (a cron job overlapping itself) from both
+ * submitting everything: the second is refused at once. */
+static int open_locked(const char *path) {
+  int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    fprintf(stderr, "pubrio: cannot open the journal %s: %s\n", path,
+            strerror(errno));
+    return -1;
+  }
+  struct stat st;
+  const char *why = NULL;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+    why = "is not a regular file";
+  else if (flock(fd, LOCK_EX | LOCK_NB) != 0)
+    why = errno == EWOULDBLOCK ? "is in use by another pubrio run; two runs "
+                                 "on one journal could charge twice"
+                               : "cannot be locked";
+  else if ((st.st_mode & 077) && fchmod(fd, 0600) != 0)
+    why = "cannot be made private (mode 0600)";
+  if (why) {
+    fprintf(stderr, "pubrio: the journal %s %s\n", path, why);
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
 int journal_open(journal *j, const char *path, unsigned types) {
   memset(j, 0, sizeof *j);
   j->next_number = 1;
-  long keep = 0;
-  FILE *existing = fopen(path, "r");
-  if (existing) {
-    int rc = load(j, existing, path, types, &keep);
-    fclose(existing);
-    if (rc != 0 || truncate(path, keep) != 0)
-      return CLI_USAGE;
-  }
-  j->file = fopen(path, "a");
+  int fd = open_locked(path);
+  if (fd < 0)
+    return CLI_USAGE;
+  j->file = fdopen(fd, "r+");
   if (!j->file) {
-    perror(path);
+    close(fd);
+    fprintf(stderr, "pubrio: cannot read the journal %s\n", path);
+    return CLI_USAGE;
+  }
+  /* Look before reading lines: a foreign file may be one huge line. */
+  static const char prefix[] = "{\"journal\":\"pubrio\"";
+  char head[sizeof prefix - 1];
+  size_t got = fread(head, 1, sizeof head, j->file);
+  if (got > 0 && (got < sizeof head || memcmp(head, prefix, got) != 0)) {
+    fprintf(stderr,
+            "pubrio: %s is not a pubrio journal (it does not start with our "
+            "header); refusing to touch it\n",
+            path);
+    return CLI_USAGE;
+  }
+  rewind(j->file);
+  long keep = 0;
+  if (load(j, j->file, path, types, &keep) != 0)
+    return CLI_USAGE;
+  if (ftruncate(fd, keep) != 0 || fseek(j->file, keep, SEEK_SET) != 0) {
+    fprintf(stderr, "pubrio: cannot write the journal %s: %s\n", path,
+            strerror(errno));
     return CLI_USAGE;
   }
   if (keep == 0) { /* new or empty */
     cJSON *header = cJSON_CreateObject();
     cJSON_AddStringToObject(header, "journal", "pubrio");
-    cJSON_AddNumberToObject(header, "version", 1);
+    cJSON_AddNumberToObject(header, "version", JOURNAL_VERSION);
     cJSON_AddItemToObject(header, "types", types_json(types));
     if (append(j, header) != 0)
       return CLI_USAGE;

@@ -41,8 +41,11 @@ static const char usage_text[] =
     "  --wait, --max-wait, --format   as above\n"
     "\n"
     "common options:\n"
-    "  --api-key KEY       API key (default: $PUBRIO_API_KEY; prefer the\n"
-    "                      environment, a command line is visible to others)\n"
+    "  --api-key KEY       API key (default: $PUBRIO_API_KEY); blanked in\n"
+    "                      the process's arguments once read, but prefer the\n"
+    "                      environment or --api-key-file\n"
+    "  --api-key-file FILE read the key from FILE's first line ('-': standard\n"
+    "                      input)\n"
     "  --base-url URL      API base URL (default: $PUBRIO_BASE_URL, else\n"
     "                      https://api.pubrio.com)\n"
     "  --timeout SECONDS   per-request timeout (default 60)\n"
@@ -92,6 +95,48 @@ static int parse_types(const char *list, unsigned *types) {
   return rc == 0 && *types ? 0 : -1;
 }
 
+static void wipe_api_key(cli_options *o) {
+  if (o->api_key)
+    memset(o->api_key, 0, strlen(o->api_key));
+  free(o->api_key);
+  o->api_key = NULL;
+}
+
+static int set_api_key(cli_options *o, char *key) {
+  wipe_api_key(o);
+  o->api_key = key;
+  return key ? 0 : -1;
+}
+
+/* The key from the first line of @p path ("-": standard input). */
+static int read_key_file(cli_options *o, const char *path) {
+  int from_stdin = strcmp(path, "-") == 0;
+  FILE *f = from_stdin ? stdin : fopen(path, "r");
+  if (!f) {
+    fprintf(stderr, "pubrio: cannot read the key file %s: %s\n", path,
+            strerror(errno));
+    return -1;
+  }
+  char line[4096] = "";
+  int ok = fgets(line, sizeof line, f) != NULL;
+  if (!from_stdin)
+    fclose(f);
+  size_t len = strlen(line);
+  while (len && (line[len - 1] == '\n' || line[len - 1] == '\r' ||
+                 line[len - 1] == ' '))
+    line[--len] = '\0';
+  int rc = 0;
+  if (!ok || !len) {
+    fprintf(stderr, "pubrio: the key file %s is empty\n", path);
+    rc = -1;
+  } else if (set_api_key(o, strdup(line)) != 0) {
+    rc = -1;
+  }
+  o->key_from_stdin = from_stdin;
+  memset(line, 0, sizeof line);
+  return rc;
+}
+
 enum {
   OPT_TYPES = 256,
   OPT_PROFILE,
@@ -104,6 +149,7 @@ enum {
   OPT_JOURNAL,
   OPT_RESUBMIT,
   OPT_KEY,
+  OPT_KEY_FILE,
   OPT_URL,
   OPT_TIMEOUT,
   OPT_RETRIES,
@@ -123,6 +169,7 @@ static const struct option long_options[] = {
     {"journal", required_argument, NULL, OPT_JOURNAL},
     {"resubmit-uncertain", no_argument, NULL, OPT_RESUBMIT},
     {"api-key", required_argument, NULL, OPT_KEY},
+    {"api-key-file", required_argument, NULL, OPT_KEY_FILE},
     {"base-url", required_argument, NULL, OPT_URL},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"retries", required_argument, NULL, OPT_RETRIES},
@@ -179,7 +226,16 @@ static int parse_options(int argc, char **argv, cli_options *o) {
       break;
     case OPT_JOURNAL: o->journal = optarg; break;
     case OPT_RESUBMIT: o->resubmit_uncertain = 1; break;
-    case OPT_KEY: o->api_key = optarg; break;
+    case OPT_KEY:
+      if (set_api_key(o, strdup(optarg)) != 0)
+        return usage_error("%s", "out of memory");
+      /* As curl does: other users can read /proc/PID/cmdline. */
+      memset(optarg, ' ', strlen(optarg));
+      break;
+    case OPT_KEY_FILE:
+      if (read_key_file(o, optarg) != 0)
+        return CLI_USAGE;
+      break;
     case OPT_URL: o->base_url = optarg; break;
     case OPT_TIMEOUT:
       if (parse_number(optarg, 1, 3600, &v) != 0)
@@ -203,13 +259,17 @@ static int parse_options(int argc, char **argv, cli_options *o) {
   return -1;
 }
 
-static void on_signal(int sig) {
-  (void)sig;
-  cli_interrupted = 1;
-}
+static int run(int argc, char **argv, cli_options *o);
 
 int main(int argc, char **argv) {
   cli_options o = {0};
+  int rc = run(argc, argv, &o);
+  wipe_api_key(&o);
+  return rc;
+}
+
+static int run(int argc, char **argv, cli_options *op) {
+  cli_options o = *op;
   o.batch_size = 100;
   o.max_wait_ms = 600000;
   o.rate = 300;
@@ -218,6 +278,7 @@ int main(int argc, char **argv) {
   if (!command || command[0] == '-') {
     /* Only --help and --version come before a subcommand. */
     int rc = parse_options(argc, argv, &o);
+    op->api_key = o.api_key;
     return rc >= 0 ? rc
                    : usage_error("%s", "missing subcommand: redeem or query");
   }
@@ -225,16 +286,13 @@ int main(int argc, char **argv) {
   if (!is_redeem && strcmp(command, "query") != 0)
     return usage_error("unknown subcommand \"%s\"", command);
   int rc = parse_options(argc - 1, argv + 1, &o);
+  op->api_key = o.api_key; /* wiped by main() whatever happens next */
   if (rc >= 0)
     return rc;
   o.ids = argv + 1 + optind;
   o.id_count = argc - 1 - optind;
 
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_signal; /* no SA_RESTART: sleeps end early */
-  sigaction(SIGINT, &sa, NULL);
-  sigaction(SIGTERM, &sa, NULL);
+  cli_catch_signals();
 
   if (!is_redeem) {
     if (o.id_count != 1)
@@ -254,5 +312,8 @@ int main(int argc, char **argv) {
     o.input_file = "-";
     o.id_count = 0;
   }
+  if (o.key_from_stdin && o.input_file && strcmp(o.input_file, "-") == 0)
+    return usage_error("%s", "standard input cannot hold both the key "
+                             "(--api-key-file -) and the ids");
   return cli_redeem(&o);
 }

@@ -1,12 +1,17 @@
 #include "output.h"
 
+#include "text.h"
+
 #include <cjson/cJSON.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void print_line(FILE *out, cJSON *obj) {
   char *text = cJSON_PrintUnformatted(obj);
-  if (text)
-    fprintf(out, "%s\n", text);
+  char *safe = text ? text_json_escape_controls(text) : NULL;
+  if (safe)
+    fprintf(out, "%s\n", safe);
+  free(safe);
   cJSON_free(text);
   cJSON_Delete(obj);
 }
@@ -32,21 +37,27 @@ static cJSON *contacts_json(const pubrio_person *p, int phones) {
   return list;
 }
 
-/* RFC 4180: quote a field holding a comma, quote or line break. */
+/* RFC 4180: quote a field holding a comma or a quote. Control characters
+ * (line breaks included) are written as \u00XX first, so a value can
+ * neither steer a terminal nor forge a row. */
 static void csv_field(FILE *out, const char *value) {
   if (!value)
     return;
-  if (!strpbrk(value, ",\"\r\n")) {
-    fputs(value, out);
-    return;
+  int quote = strpbrk(value, ",\"") != NULL;
+  if (quote)
+    fputc('"', out);
+  for (const char *c = value; *c;) {
+    const char *quote_at = quote ? strchr(c, '"') : NULL;
+    size_t run = quote_at ? (size_t)(quote_at - c) : strlen(c);
+    text_put(out, c, run);
+    c += run;
+    if (quote_at) {
+      fputs("\"\"", out);
+      c++;
+    }
   }
-  fputc('"', out);
-  for (const char *c = value; *c; c++) {
-    if (*c == '"')
-      fputc('"', out);
-    fputc(*c, out);
-  }
-  fputc('"', out);
+  if (quote)
+    fputc('"', out);
 }
 
 static void csv_rows(FILE *out, const pubrio_person *p, int phones) {
@@ -69,10 +80,16 @@ void output_csv_header(FILE *out) {
   fputs("people_search_id,type,value,status\n", out);
 }
 
-void output_people(FILE *out, cli_format format,
-                   const pubrio_query_result *result) {
+size_t output_people(FILE *out, cli_format format,
+                     const pubrio_query_result *result,
+                     const id_list *members) {
+  size_t strangers = 0;
   for (size_t i = 0; i < result->people_count; i++) {
     const pubrio_person *p = pubrio_query_result_person(result, i);
+    if (members && !id_list_contains(members, p->people_search_id)) {
+      strangers++; /* not in the batch: never printed as its contacts */
+      continue;
+    }
     if (format == FORMAT_CSV) {
       csv_rows(out, p, 0);
       csv_rows(out, p, 1);
@@ -85,6 +102,7 @@ void output_people(FILE *out, cli_format format,
     print_line(out, obj);
   }
   fflush(out); /* results survive a later crash */
+  return strangers;
 }
 
 static void add_state(cJSON *obj, const pubrio_batch_job *job) {

@@ -38,7 +38,7 @@ int cli_query(const cli_options *o, const char *redeem_query_id) {
   if (st == PUBRIO_OK && res->query->is_completed) {
     if (o->format == FORMAT_CSV)
       output_csv_header(stdout);
-    output_people(stdout, o->format, res);
+    output_people(stdout, o->format, res, NULL);
   } else if (st == PUBRIO_OK) {
     output_state(stdout, res->query);
   } else {
@@ -50,6 +50,6 @@ int cli_query(const cli_options *o, const char *redeem_query_id) {
   pubrio_query_result_free(res);
   pubrio_wait_options_free(wait);
   pubrio_error_clear(&err);
-  pubrio_client_free(client);
+  cli_free_client(client);
   return rc;
 }

@@ -31,7 +31,8 @@ typedef struct run {
   size_t batches_cap;
   size_t next_submit;
   progress progress;
-  int64_t deadline_ms;
+  int64_t deadline_ms; /* with --wait: --max-wait from the start */
+  int trimmed;         /* the request in flight was cut to the deadline */
 } run;
 
 /* Poll delays after an incomplete answer: 1 s growing 1.5x to 30 s. */
@@ -42,10 +43,13 @@ static int64_t poll_delay_ms(int polls) {
   return d > 30000 ? 30000 : (int64_t)d;
 }
 
-/* Sleep in slices so the progress line keeps moving; -1 when interrupted. */
-static int pause_ms(run *r, int64_t ms) {
-  int64_t until = cli_now_ms() + ms;
-  for (int64_t left = ms; left > 0; left = until - cli_now_ms()) {
+/* Sleep in slices until @p until (never past the deadline) so the progress
+ * line keeps moving; -1 when interrupted. */
+static int pause_until(run *r, int64_t until) {
+  if (r->o->wait && until > r->deadline_ms)
+    until = r->deadline_ms;
+  for (int64_t left = until - cli_now_ms(); left > 0;
+       left = until - cli_now_ms()) {
     if (cli_sleep_ms(left < 1000 ? left : 1000) != 0)
       return -1;
     progress_show(&r->progress, 0);
@@ -53,23 +57,50 @@ static int pause_ms(run *r, int64_t ms) {
   return 0;
 }
 
-/* Wait for the shared request budget; -1 when interrupted. */
-static int await_budget(run *r) {
-  int64_t wait = pubrio_client_pacing_delay_ms(r->client);
-  return wait > 0 ? pause_ms(r, wait) : 0;
+/* Give the next request the client's timeout, cut to what is left of
+ * --max-wait, so a hung server cannot hold the run past it. */
+static void fit_timeout(run *r) {
+  int64_t timeout = r->o->timeout_ms > 0 ? r->o->timeout_ms : 60000;
+  int64_t left = r->deadline_ms - cli_now_ms();
+  r->trimmed = r->o->wait && left < timeout;
+  if (r->trimmed)
+    timeout = left > 1 ? left : 1;
+  pubrio_client_set_timeouts(r->client, timeout < 10000 ? timeout : 10000,
+                             timeout, NULL);
 }
 
-static int fail(run *r, const char *what, pubrio_status st,
+/* Every batch paid for and not collected, with the command that collects
+ * it: nothing paid for is lost when a run stops early. (A batch whose fate
+ * is unknown was named by the error that stopped the run.) */
+static void report_unfinished(const run *r) {
+  size_t left = 0;
+  for (size_t i = 0; i < r->count; i++) {
+    const batch *b = &r->batches[i];
+    if (!b->submitted || b->done)
+      continue;
+    left++;
+    fprintf(stderr,
+            "pubrio: batch %d (%zu people) was accepted as %s and is not "
+            "complete yet; collect it with: pubrio query %s --wait\n",
+            b->number, b->count, b->redeem_query_id, b->redeem_query_id);
+  }
+  if (left && r->journaling)
+    fprintf(stderr, "pubrio: or rerun with the same --journal to collect "
+                    "what is left\n");
+}
+
+static int fail(const char *what, int number, pubrio_status st,
                 const pubrio_error *err) {
-  cli_print_error(what, st, err);
-  if (r->o->wait)
-    for (size_t i = 0; i < r->count; i++)
-      if (r->batches[i].submitted && !r->batches[i].done)
-        fprintf(stderr,
-                "pubrio: batch %d (%s) is submitted but not "
-                "collected\n",
-                r->batches[i].number, r->batches[i].redeem_query_id);
+  char context[64];
+  snprintf(context, sizeof context, "%s batch %d", what, number);
+  cli_print_error(context, st, err);
   return cli_exit_code(st);
+}
+
+static int deadline_reached(run *r) {
+  fprintf(stderr, "pubrio: --max-wait of %lld s reached\n",
+          (long long)(r->o->max_wait_ms / 1000));
+  return CLI_DEADLINE;
 }
 
 static pubrio_status build_request(const run *r, const batch *b,
@@ -91,36 +122,48 @@ static pubrio_status build_request(const run *r, const batch *b,
   return st;
 }
 
+static void accepted(batch *b, const pubrio_batch_job *job) {
+  snprintf(b->redeem_query_id, sizeof b->redeem_query_id, "%s",
+           job->redeem_query_id);
+  b->submitted = 1;
+  /* Ask once the estimate has passed (a little after), but no later than
+   * the longest poll delay: an estimate may be wild. */
+  int64_t wait = job->estimated_time_ms > 0 ? job->estimated_time_ms : 0;
+  b->due_ms = cli_now_ms() + (wait < 30000 ? wait : 30000) + (wait ? 100 : 0);
+}
+
 static int submit(run *r, batch *b) {
   pubrio_error err = {0};
   pubrio_batch_request *req = NULL;
   pubrio_batch_job *job = NULL;
   pubrio_status st = build_request(r, b, &req, &err);
-  if (!st && r->journaling &&
-      journal_intent(&r->journal, b->number, b->people, b->count) != 0)
-    st = PUBRIO_E_INVALID_ARGUMENT;
-  if (!st)
-    st = pubrio_redeem_people_batch(r->client, req, &job, &err);
-  pubrio_batch_request_free(req);
   int rc = CLI_OK;
-  if (st != PUBRIO_OK) {
-    /* A 4xx answer is a refusal: nothing was spent on this batch. */
-    if (r->journaling && err.http_status >= 400 && err.http_status < 500)
+  if (!st && r->journaling &&
+      journal_intent(&r->journal, b->number, b->people, b->count) != 0) {
+    fprintf(stderr, "pubrio: batch %d not submitted: the journal could not "
+                    "record it\n",
+            b->number);
+    rc = CLI_FAILED;
+  } else if (!st) {
+    fit_timeout(r);
+    st = pubrio_redeem_people_batch(r->client, req, &job, &err);
+  }
+  pubrio_batch_request_free(req);
+  if (rc != CLI_OK) {
+  } else if (st != PUBRIO_OK) {
+    /* Only an answer proving nothing was processed is journaled as
+     * refused; anything else stays an intent: uncertain, never resent. */
+    if (r->journaling && err.submit_state == PUBRIO_SUBMIT_NOT_SPENT)
       journal_rejected(&r->journal, b->number);
-    char what[48];
-    snprintf(what, sizeof what, "submitting batch %d", b->number);
-    rc = fail(r, what, st, &err);
+    rc = st == PUBRIO_E_TIMEOUT && r->trimmed
+             ? deadline_reached(r)
+             : fail("submitting", b->number, st, &err);
   } else {
-    snprintf(b->redeem_query_id, sizeof b->redeem_query_id, "%s",
-             job->redeem_query_id);
-    b->submitted = 1;
-    /* Ask once the estimate has passed, and a little after. */
-    b->due_ms = cli_now_ms() +
-                (job->estimated_time_ms > 0 ? job->estimated_time_ms + 100 : 0);
+    accepted(b, job);
     if (r->journaling &&
         journal_accepted(&r->journal, b->number, b->redeem_query_id, b->people,
                          b->count) != 0)
-      rc = CLI_FAILED;
+      rc = CLI_FAILED; /* report_unfinished() names the batch */
     if (!r->o->wait) {
       output_batch(stdout, b->number, b->count, job);
       b->done = 1;
@@ -133,18 +176,39 @@ static int submit(run *r, batch *b) {
   return rc;
 }
 
+/* Print a complete batch's people, and only those the batch holds. */
+static int print_batch(run *r, const batch *b, const pubrio_query_result *res) {
+  id_list members = {0};
+  for (size_t i = 0; i < b->count; i++)
+    if (id_list_push(&members, b->people[i]) != 0) {
+      id_list_free(&members);
+      fprintf(stderr, "pubrio: out of memory\n");
+      return CLI_FAILED;
+    }
+  id_list_sort(&members);
+  size_t strangers = output_people(stdout, r->o->format, res, &members);
+  id_list_free(&members);
+  if (strangers)
+    fprintf(stderr,
+            "pubrio: batch %d: the answer named %zu %s the batch does not "
+            "hold; not printed\n",
+            b->number, strangers, strangers == 1 ? "person" : "people");
+  return CLI_OK;
+}
+
 static int collect(run *r, batch *b) {
   pubrio_error err = {0};
   pubrio_query_result *res = NULL;
+  fit_timeout(r);
   pubrio_status st = pubrio_redeem_people_batch_query(
       r->client, b->redeem_query_id, &res, &err);
   int rc = CLI_OK;
   if (st != PUBRIO_OK) {
-    char what[48];
-    snprintf(what, sizeof what, "collecting batch %d", b->number);
-    rc = fail(r, what, st, &err);
+    rc = st == PUBRIO_E_TIMEOUT && r->trimmed
+             ? deadline_reached(r)
+             : fail("collecting", b->number, st, &err);
   } else if (res->query->is_completed) {
-    output_people(stdout, r->o->format, res);
+    rc = print_batch(r, b, res);
     b->done = 1;
     r->progress.people_done += b->count;
     r->progress.batches_done++;
@@ -167,26 +231,9 @@ static batch *earliest_due(run *r) {
   return best;
 }
 
-static int deadline_reached(run *r) {
-  size_t left = 0;
-  for (size_t i = 0; i < r->count; i++)
-    if (!r->batches[i].done) {
-      left++;
-      if (r->batches[i].submitted)
-        fprintf(stderr, "pubrio: batch %d (%s) not complete\n",
-                r->batches[i].number, r->batches[i].redeem_query_id);
-    }
-  fprintf(stderr,
-          "pubrio: --max-wait of %lld s reached with %zu batch%s "
-          "left%s\n",
-          (long long)(r->o->max_wait_ms / 1000), left, left == 1 ? "" : "es",
-          r->journaling ? "; run again with the same --journal to collect"
-                        : "");
-  return CLI_DEADLINE;
-}
-
 /* The loop: a due query first (it frees a batch), else the next submit,
- * else sleep until something is due. */
+ * else sleep until something is due; all within the request budget and,
+ * with --wait, the deadline. */
 static int drive(run *r) {
   for (;;) {
     progress_show(&r->progress, 0);
@@ -194,26 +241,21 @@ static int drive(run *r) {
       return CLI_INTERRUPTED;
     batch *due = r->o->wait ? earliest_due(r) : NULL;
     int64_t now = cli_now_ms();
-    if (due && now >= r->deadline_ms)
+    int more = due || r->next_submit < r->count;
+    if (!more)
+      return CLI_OK;
+    if (r->o->wait && now >= r->deadline_ms)
       return deadline_reached(r);
-    int rc;
-    if (due && due->due_ms <= now) {
-      if (await_budget(r) != 0)
-        return CLI_INTERRUPTED;
-      rc = collect(r, due);
-    } else if (r->next_submit < r->count) {
-      if (await_budget(r) != 0)
-        return CLI_INTERRUPTED;
-      rc = submit(r, &r->batches[r->next_submit++]);
-    } else if (due) {
-      int64_t until =
-          due->due_ms < r->deadline_ms ? due->due_ms : r->deadline_ms;
-      if (pause_ms(r, until - now) != 0)
+    int ready = (due && due->due_ms <= now) || r->next_submit < r->count;
+    int64_t budget = ready ? pubrio_client_pacing_delay_ms(r->client) : 0;
+    if (!ready || budget > 0) {
+      if (pause_until(r, ready ? now + budget : due->due_ms) != 0)
         return CLI_INTERRUPTED;
       continue;
-    } else {
-      return CLI_OK;
     }
+    int rc = due && due->due_ms <= now
+                 ? collect(r, due)
+                 : submit(r, &r->batches[r->next_submit++]);
     r->progress.requests = pubrio_client_requests_sent(r->client);
     if (rc != CLI_OK)
       return rc;
@@ -309,8 +351,10 @@ int cli_redeem(const cli_options *o) {
     if (rc == CLI_INTERRUPTED)
       fprintf(stderr, "pubrio: interrupted%s\n",
               r.journaling ? "; the journal is up to date" : "");
+    if (rc != CLI_OK)
+      report_unfinished(&r);
   }
-  pubrio_client_free(r.client);
+  cli_free_client(r.client);
   journal_close(&r.journal); /* also after a failed open */
   free(r.batches);
   id_list_free(&todo);
