@@ -354,5 +354,271 @@ class Journal(CliTest):
         self.assertEqual(self.server.stats()["max_submits_per_person"], 1)
 
 
+def wait_for(predicate, timeout=10.0):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+class CreditSafety(CliTest):
+    """The issue's hostile cases, one test each, with the real binary."""
+
+    def popen(self, *args, key="test-key", **kw):
+        env = dict(os.environ, PUBRIO_BASE_URL=self.server.url,
+                   PUBRIO_API_KEY=key)
+        return subprocess.Popen([CLI, *args], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, env=env,
+                                **kw)
+
+    def test_second_run_on_a_journal_is_refused(self):
+        journal = self.path("j.jsonl")
+        people = ids(10)
+        # Hold the first run in its submit for 3 s.
+        self.server.script(SUBMIT, 500, "{}", delay_ms=3000)
+        first = self.popen("redeem", "--types", "phone", "--journal", journal,
+                           *people)
+        self.assertTrue(wait_for(lambda: self.server.requests(SUBMIT) == 1))
+        start = time.monotonic()
+        r = self.run_cli("redeem", "--types", "phone", "--journal", journal,
+                         *people)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertLess(time.monotonic() - start, 2)
+        self.assertIn("in use by another pubrio run", r.stderr)
+        first.communicate(timeout=30)
+        self.assertEqual(self.server.requests(SUBMIT), 1)
+
+    def test_408_is_uncertain_never_resent(self):
+        journal = self.path("j.jsonl")
+        people = ids(3)
+        self.server.script(SUBMIT, 408, '{"error":"timeout"}')
+        r = self.run_cli("redeem", "--types", "phone", "--journal", journal,
+                         *people)
+        self.assertEqual(r.returncode, 5, r.stderr)
+        self.assertIn("may have charged", r.stderr)
+        with open(journal) as jf:
+            self.assertNotIn("rejected", jf.read())
+        r = self.run_cli("redeem", "--types", "phone", "--journal", journal,
+                         *people)
+        self.assertIn("3 people were being submitted", r.stderr)
+        self.assertEqual(self.server.requests(SUBMIT), 1)
+        # A provable refusal is journaled as such and resent next time.
+        journal2 = self.path("j2.jsonl")
+        self.server.script(SUBMIT, 422, '{"error":"unprocessable"}')
+        self.run_cli("redeem", "--types", "phone", "--journal", journal2,
+                     *people)
+        r = self.run_cli("redeem", "--types", "phone", "--journal", journal2,
+                         *people)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.server.requests(SUBMIT), 3)
+        sent = json.loads(self.server.stats()["last_submit_body"])["peoples"]
+        self.assertEqual(sorted(sent), sorted(people))
+
+    def test_ctrl_c_without_journal_names_every_paid_batch(self):
+        server = FakeServer("--estimated-time", "0",
+                            "--complete-after-polls", "1000000")
+        self.addCleanup(server.stop)
+        env = dict(os.environ, PUBRIO_BASE_URL=server.url,
+                   PUBRIO_API_KEY="test-key")
+        proc = subprocess.Popen(
+            [CLI, "redeem", "--types", "phone", "--wait", "--batch-size", "2",
+             *ids(6)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            text=True, env=env)
+        self.assertTrue(wait_for(lambda: server.requests(SUBMIT) == 3))
+        time.sleep(0.3)
+        start = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=10)
+        self.assertLess(time.monotonic() - start, 1.0)
+        self.assertEqual(proc.returncode, 130, err)
+        for n in (1, 2, 3):
+            qid = "00000000-0000-4000-8000-%012x" % n
+            self.assertIn("pubrio query %s --wait" % qid, err)
+
+    def test_journal_write_failure_still_names_the_batch(self):
+        import resource
+
+        def small_files():
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+            resource.setrlimit(resource.RLIMIT_FSIZE, (150, 150))
+
+        journal = self.path("j.jsonl")
+        proc = self.popen("redeem", "--types", "phone", "--wait", "--journal",
+                          journal, ids(1)[0], preexec_fn=small_files)
+        _, err = proc.communicate(timeout=30)
+        self.assertEqual(proc.returncode, 5, err)
+        self.assertIn("writing the journal failed", err)
+        self.assertIn("pubrio query 00000000-0000-4000-8000-000000000001 --wait",
+                      err)
+
+    def test_sigterm_ends_a_hung_request_within_a_second(self):
+        self.server.script(SUBMIT, 200, "{}", delay_ms=30000)
+        proc = self.popen("redeem", "--types", "phone", ids(1)[0])
+        self.assertTrue(wait_for(lambda: self.server.requests(SUBMIT) == 1))
+        start = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=10)
+        self.assertLess(time.monotonic() - start, 1.0)
+        self.assertEqual(proc.returncode, 130, err)
+        self.assertIn("may have charged", err)
+
+    def test_max_wait_bounds_a_hung_server(self):
+        self.server.script(QUERY, 200, "{}", delay_ms=30000, times=20)
+        start = time.monotonic()
+        r = self.run_cli("redeem", "--types", "phone", "--wait", "--max-wait",
+                         "2", ids(1)[0])
+        self.assertEqual(r.returncode, 6, r.stderr)
+        self.assertLess(time.monotonic() - start, 3.5)
+        self.assertIn("pubrio query 00000000-0000-4000-8000-000000000001",
+                      r.stderr)
+        start = time.monotonic()
+        r = self.run_cli("query", "00000000-0000-4000-8000-000000000001",
+                         "--wait", "--max-wait", "2")
+        self.assertEqual(r.returncode, 6, r.stderr)
+        self.assertLess(time.monotonic() - start, 3.5)
+
+    def test_control_characters_are_escaped(self):
+        self.server.script(SUBMIT, 400, json.dumps(
+            {"code": 1, "message": "\x1b[2K\rall good\x07\u009b"}))
+        r = self.run_cli("redeem", "--types", "phone", ids(1)[0])
+        self.assertEqual(r.returncode, 3)
+        for ch in ("\x1b", "\r", "\x07", "\u009b"):
+            self.assertNotIn(ch, r.stderr)
+        self.assertIn("\\u001b[2K\\u000dall good", r.stderr)
+        # A bad input line is echoed escaped too.
+        r = self.run_cli("redeem", "--types", "phone", "-",
+                         stdin="\x1b]0;pwned\x07\n")
+        self.assertEqual(r.returncode, 2)
+        self.assertNotIn("\x1b", r.stderr)
+        self.assertIn("\\x1b]0;pwned\\x07", r.stderr)
+        # Contact values in CSV and JSON.
+        person = ids(1)[0]
+        answer = {"data": {"query": {
+            "redeem_query_id": "",
+            "is_completed": True}, "peoples": [{
+                "people_search_id": person,
+                "emails": [{"value": "a\x1b[31mb\r\nforged,row\u009b\x7f",
+                            "type": "email-work", "status": None}]}]}}
+        for batch, fmt in ((1, "csv"), (2, "json")):
+            answer["data"]["query"]["redeem_query_id"] = (
+                "00000000-0000-4000-8000-%012x" % batch)
+            self.server.script(QUERY, 200, json.dumps(answer))
+            r = self.run_cli("redeem", "--types", "email-work", "--wait",
+                             "--format", fmt, person)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            for ch in ("\x1b", "\r", "\u009b", "\x7f"):
+                self.assertNotIn(ch, r.stdout)
+            lines = r.stdout.splitlines()
+            self.assertEqual(len(lines), 2 if fmt == "csv" else 1, r.stdout)
+            if fmt == "json":
+                value = json.loads(lines[0])["emails"][0]["value"]
+                self.assertEqual(value, "a\x1b[31mb\r\nforged,row\u009b\x7f")
+
+    def test_people_outside_the_batch_are_not_printed(self):
+        people = ids(2)
+        stranger = ids(1, seed=9)[0]
+        answer = {"data": {"query": {
+            "redeem_query_id": "00000000-0000-4000-8000-000000000001",
+            "is_completed": True}, "peoples": [
+                {"people_search_id": p, "emails": [], "phones": []}
+                for p in people + [stranger]]}}
+        self.server.script(QUERY, 200, json.dumps(answer))
+        r = self.run_cli("redeem", "--types", "phone", "--wait", *people)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        printed = {p["people_search_id"] for p in self.people(r.stdout)}
+        self.assertEqual(printed, set(people))
+        self.assertIn("1 person the batch does not hold", r.stderr)
+
+    def test_foreign_or_broken_journals_are_refused(self):
+        people = ids(2)
+        notes = self.path("notes.txt")
+        with open(notes, "w") as f:
+            f.write("my precious notes")  # one line, no final newline
+        r = self.run_cli("redeem", "--types", "phone", "--journal", notes,
+                         *people)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("not a pubrio journal", r.stderr)
+        with open(notes) as f:
+            self.assertEqual(f.read(), "my precious notes")
+        headless = self.write("headless.jsonl", [
+            json.dumps({"intent": 1, "people": people})])
+        r = self.run_cli("redeem", "--types", "phone", "--journal", headless,
+                         *people)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("not a pubrio journal", r.stderr)
+        huge = self.write("huge.jsonl", [
+            '{"journal":"pubrio","version":1,"types":["phone"]}',
+            '{"intent":1e300,"people":["%s"]}' % people[0], '{"rejected":1}'])
+        r = self.run_cli("redeem", "--types", "phone", "--journal", huge,
+                         *people)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("line 2 is not a journal line", r.stderr)
+        for target in ("/dev/zero", self.tmp.name):
+            r = self.run_cli("redeem", "--types", "phone", "--journal",
+                             target, *people)
+            self.assertEqual(r.returncode, 2)
+            self.assertIn("pubrio: ", r.stderr)
+        readonly = self.path("ro.jsonl")
+        self.run_cli("redeem", "--types", "phone", "--journal", readonly,
+                     people[0])
+        self.assertEqual(os.stat(readonly).st_mode & 0o777, 0o600)
+        os.chmod(readonly, 0o400)
+        if os.geteuid() != 0:  # root may write anyway
+            r = self.run_cli("redeem", "--types", "phone", "--journal",
+                             readonly, *people)
+            self.assertEqual(r.returncode, 2)
+            self.assertIn("cannot open the journal", r.stderr)
+        self.assertEqual(self.server.requests(SUBMIT), 1)
+
+    def test_input_lines_are_capped_and_binary_refused(self):
+        good = ids(2)
+        r = self.run_cli("redeem", "--types", "phone", "-",
+                         stdin=good[0] + "\x00junk\n" + good[1] + "\n")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("line 1", r.stderr)
+        self.assertIn("NUL", r.stderr)
+        start = time.monotonic()
+        r = self.run_cli("redeem", "--types", "phone", "--input", "/dev/zero")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("longer than 1024 bytes", r.stderr)
+        self.assertLess(time.monotonic() - start, 5)
+        r = self.run_cli("redeem", "--types", "phone", "-",
+                         stdin="\ufeff" + good[0] + "\n" + good[1] + "\n")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.server.requests(SUBMIT), 1)
+
+    def test_api_key_is_blanked_and_read_from_a_file(self):
+        key = "test-key"
+        self.server.script(SUBMIT, 200, "{}", delay_ms=2000)
+        env = dict(os.environ, PUBRIO_BASE_URL=self.server.url)
+        env.pop("PUBRIO_API_KEY", None)
+        proc = subprocess.Popen([CLI, "redeem", "--types", "phone",
+                                 "--api-key", key, ids(1)[0]],
+                                stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, env=env)
+        self.assertTrue(wait_for(lambda: self.server.requests(SUBMIT) == 1))
+        with open("/proc/%d/cmdline" % proc.pid, "rb") as f:
+            cmdline = f.read()
+        proc.communicate(timeout=30)
+        self.assertNotIn(key.encode(), cmdline)
+        self.assertIn(b"--api-key", cmdline)
+        keyfile = self.write("key.txt", [key])
+        r = subprocess.run([CLI, "redeem", "--types", "phone",
+                            "--api-key-file", keyfile, ids(1)[0]],
+                           capture_output=True, text=True, env=env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = subprocess.run([CLI, "redeem", "--types", "phone",
+                            "--api-key-file", "-", ids(1)[0]],
+                           input=key + "\n", capture_output=True, text=True,
+                           env=env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = subprocess.run([CLI, "redeem", "--types", "phone",
+                            "--api-key-file", "-", "-"], input=key + "\n",
+                           capture_output=True, text=True, env=env)
+        self.assertEqual(r.returncode, 2)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
