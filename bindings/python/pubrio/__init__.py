@@ -16,6 +16,7 @@ import ctypes
 import ctypes.util
 import json
 import os
+import threading
 
 __all__ = ["Client", "PubrioError", "version"]
 
@@ -46,7 +47,9 @@ class _Error(ctypes.Structure):
                 ("http_status", ctypes.c_long), ("api_code", _i64),
                 ("retry_after_ms", _i64), ("message", _c_str),
                 ("api_message", _c_str), ("details_json", _c_str),
-                ("request_id", _c_str), ("reserved", ctypes.c_void_p * 8)]
+                ("request_id", _c_str), ("redeem_query_id", _c_str),
+                ("submit_state", ctypes.c_int),
+                ("reserved", ctypes.c_void_p * 6)]
 
 
 class _Job(ctypes.Structure):
@@ -90,6 +93,8 @@ _status_str = _fn("pubrio_status_str", _c_str, ctypes.c_int)
 _error_clear = _fn("pubrio_error_clear", None, _ERR)
 _client_new = _fn("pubrio_client_new", ctypes.c_int, ctypes.POINTER(_P), _c_str, _ERR)
 _client_free = _fn("pubrio_client_free", None, _P)
+_client_cancel = _fn("pubrio_client_cancel", None, _P)
+_client_reset_cancel = _fn("pubrio_client_reset_cancel", None, _P)
 _set_base_url = _fn("pubrio_client_set_base_url", ctypes.c_int, _P, _c_str, _ERR)
 _set_timeouts = _fn("pubrio_client_set_timeouts", ctypes.c_int, _P, _i64, _i64, _ERR)
 _set_retry = _fn("pubrio_client_set_retry", ctypes.c_int, _P, ctypes.c_int, _i64, _i64, _ERR)
@@ -132,10 +137,17 @@ def _text(raw):
     return raw.decode("utf-8", "replace") if raw is not None else None
 
 
+# pubrio_submit_state, by value.
+_SUBMIT_STATES = [None, "not_spent", "uncertain", "accepted"]
+
+
 class PubrioError(Exception):
     """A failed call. Attributes: status (name), status_code (the C enum),
     http_status, code (the 400 body's code), api_message, details (dict or
-    None), request_id, retry_after_ms, attempts."""
+    None), request_id, retry_after_ms, attempts; and for a submit,
+    submit_state ("not_spent", "uncertain": the API may have charged, or
+    "accepted": charged, collect redeem_query_id instead of resubmitting)
+    and redeem_query_id."""
 
     def __init__(self, err):
         self.status_code = err.status
@@ -149,6 +161,10 @@ class PubrioError(Exception):
         self.request_id = _text(err.request_id)
         self.retry_after_ms = err.retry_after_ms if err.retry_after_ms >= 0 else None
         self.attempts = err.attempts
+        self.submit_state = (_SUBMIT_STATES[err.submit_state]
+                             if 0 <= err.submit_state < len(_SUBMIT_STATES)
+                             else None)
+        self.redeem_query_id = _text(err.redeem_query_id)
         super().__init__("%s: %s" % (self.status, self.message))
 
 
@@ -245,6 +261,38 @@ class Client:
     def _call(self, fn, *args):
         _check(fn(self._ptr, *args, ctypes.byref(self._err)), self._err)
 
+    def _blocking(self, fn, *args):
+        """_call for calls that wait on the network. Python runs signal
+        handlers only between bytecodes, so a call blocked in C would hold
+        Ctrl-C back until it returns; in the main thread the call runs on a
+        helper thread instead, and a KeyboardInterrupt cancels it through
+        pubrio_client_cancel() (the transfer and any sleep end at once)."""
+        if threading.current_thread() is not threading.main_thread():
+            return self._call(fn, *args)
+        outcome = []
+        done = threading.Event()
+
+        def work():
+            try:
+                outcome.append(fn(self._ptr, *args, ctypes.byref(self._err)))
+            finally:
+                done.set()
+
+        # Waiting on an Event, not Thread.join(): a join cut by Ctrl-C can
+        # report the thread finished while it still runs (CPython < 3.13).
+        threading.Thread(target=work, name="pubrio-call", daemon=True).start()
+        try:
+            while not done.wait(0.05):
+                pass
+        except KeyboardInterrupt:
+            _client_cancel(self._ptr)
+            while not done.wait(0.05):
+                pass
+            _client_reset_cancel(self._ptr)
+            _error_clear(ctypes.byref(self._err))
+            raise
+        _check(outcome[0], self._err)
+
     def close(self):
         if self._ptr:
             _client_free(self._ptr)
@@ -288,7 +336,7 @@ class Client:
         req = self._request(people, types, profile_id)
         job = ctypes.POINTER(_Job)()
         try:
-            self._call(_submit, req, ctypes.byref(job))
+            self._blocking(_submit, req, ctypes.byref(job))
             return _job_dict(job.contents)
         finally:
             _job_free(job)
@@ -298,7 +346,7 @@ class Client:
         """One query: the state and, when complete, the people."""
         res = ctypes.POINTER(_Result)()
         try:
-            self._call(_query, redeem_query_id.encode(), ctypes.byref(res))
+            self._blocking(_query, redeem_query_id.encode(), ctypes.byref(res))
             return _result_dict(res)
         finally:
             _result_free(res)
@@ -316,7 +364,8 @@ class Client:
             if first_delay is not None:
                 _check(_wopt_first(opts, int(first_delay * 1000),
                                    ctypes.byref(self._err)), self._err)
-            self._call(_wait, redeem_query_id.encode(), opts, ctypes.byref(res))
+            self._blocking(_wait, redeem_query_id.encode(), opts,
+                           ctypes.byref(res))
             return _result_dict(res)
         finally:
             _result_free(res)
@@ -325,6 +374,12 @@ class Client:
     def redeem(self, people, types, profile_id=None, timeout=600.0):
         """Submit and wait: the contacts of `people` for `types`."""
         job = self.submit(people, types, profile_id)
-        first = (job["estimated_time_ms"] or 0) / 1000.0
-        return self.wait(job["redeem_query_id"], timeout=timeout,
-                         first_delay=first)
+        first = min((job["estimated_time_ms"] or 0) / 1000.0, 30.0)
+        try:
+            return self.wait(job["redeem_query_id"], timeout=timeout,
+                             first_delay=first)
+        except PubrioError as e:
+            # Paid for: the caller collects it with wait(), never resubmits.
+            e.submit_state = "accepted"
+            e.redeem_query_id = job["redeem_query_id"]
+            raise

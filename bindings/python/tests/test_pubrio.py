@@ -1,6 +1,9 @@
 """The ctypes binding against the standalone fake server."""
 import os
+import signal
 import sys
+import threading
+import time
 import unittest
 
 HERE = os.path.dirname(__file__)
@@ -108,6 +111,47 @@ class BindingTest(unittest.TestCase):
         finally:
             if old is not None:
                 os.environ["PUBRIO_API_KEY"] = old
+
+
+class CreditSafetyTest(unittest.TestCase):
+    def setUp(self):
+        self.server = FakeServer("--estimated-time", "0")
+
+    def tearDown(self):
+        self.server.stop()
+
+    def test_ctrl_c_during_a_hung_call_is_keyboard_interrupt(self):
+        client = pubrio.Client("test-key", base_url=self.server.url)
+        self.server.script(SUBMIT, 200, "{}", delay_ms=30000)
+        timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
+        timer.start()
+        start = time.monotonic()
+        with self.assertRaises(KeyboardInterrupt):
+            client.submit(IDS[:1], ["phone"])
+        self.assertLess(time.monotonic() - start, 0.3 + 1.0)
+        timer.join()
+        # The client works again afterwards.
+        job = client.submit(IDS[:1], ["phone"])
+        self.assertTrue(job["redeem_query_id"])
+        client.close()
+
+    def test_errors_say_whether_credits_were_spent(self):
+        client = pubrio.Client("test-key", base_url=self.server.url)
+        self.server.script(SUBMIT, 503, "")
+        with self.assertRaises(pubrio.ServerError) as ctx:
+            client.submit(IDS[:1], ["phone"])
+        self.assertEqual(ctx.exception.submit_state, "uncertain")
+        self.server.script(SUBMIT, 402, '{"error":"no credits"}')
+        with self.assertRaises(pubrio.PaymentRequired) as ctx:
+            client.submit(IDS[:1], ["phone"])
+        self.assertEqual(ctx.exception.submit_state, "not_spent")
+        self.server.script(QUERY, 400, '{"code":1,"message":"no"}')
+        with self.assertRaises(pubrio.BadRequest) as ctx:
+            client.redeem(IDS[:1], ["phone"], timeout=5)
+        self.assertEqual(ctx.exception.submit_state, "accepted")
+        self.assertEqual(ctx.exception.redeem_query_id,
+                         "00000000-0000-4000-8000-000000000001")
+        client.close()
 
 
 if __name__ == "__main__":
