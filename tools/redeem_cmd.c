@@ -58,7 +58,8 @@ static int pause_until(run *r, int64_t until) {
 }
 
 /* Give the next request the client's timeout, cut to what is left of
- * --max-wait, so a hung server cannot hold the run past it. */
+ * --max-wait, so a hung server cannot hold the run past it; a request cut
+ * so is tried once, since no retry would fit. */
 static void fit_timeout(run *r) {
   int64_t timeout = r->o->timeout_ms > 0 ? r->o->timeout_ms : 60000;
   int64_t left = r->deadline_ms - cli_now_ms();
@@ -67,6 +68,8 @@ static void fit_timeout(run *r) {
     timeout = left > 1 ? left : 1;
   pubrio_client_set_timeouts(r->client, timeout < 10000 ? timeout : 10000,
                              timeout, NULL);
+  pubrio_client_set_retry(r->client, r->trimmed ? 1 : r->o->retries + 1, 500,
+                          8000, NULL);
 }
 
 /* Every batch paid for and not collected, with the command that collects
