@@ -517,6 +517,63 @@ static void bare_fragment_or_query_is_refused(void **state) {
                      PUBRIO_E_INVALID_ARGUMENT);
 }
 
+typedef struct log_capture {
+  char lines[64][8192];
+  int count;
+} log_capture;
+
+static void capture_log(pubrio_log_level level, const char *message,
+                        void *userdata) {
+  (void)level;
+  log_capture *c = userdata;
+  if (c->count < 64)
+    snprintf(c->lines[c->count++], sizeof c->lines[0], "%s", message);
+}
+
+/* Item 9: a body echoing the key across the log's 4096-byte cut, or as
+ * JSON \u escapes, leaves no 8-character piece of it in any log line. */
+static void debug_logs_never_hold_a_piece_of_the_key(void **state) {
+  fixture *f = *state;
+  const char *key = "log-check-key-0123456789";
+  pubrio_client *c = NULL;
+  assert_int_equal(pubrio_client_new(&c, key, NULL), PUBRIO_OK);
+  pubrio_client_set_base_url(c, fake_server_url(f->server), NULL);
+  pubrio_client_set_retry(c, 1, 0, 0, NULL);
+  static log_capture logs;
+  memset(&logs, 0, sizeof logs);
+  pubrio_client_set_log(c, PUBRIO_LOG_DEBUG, capture_log, &logs, NULL);
+  static char straddling[8192];
+  int n = snprintf(straddling, sizeof straddling, "{\"error\":\"");
+  memset(straddling + n, 'x', 4096 - 30);
+  snprintf(straddling + 4096 - 30 + n, sizeof straddling - 4096, "%s\"}",
+           key);
+  script(f, SUBMIT_PATH, 500, straddling, NULL, NULL);
+  char escaped[512] = "{\"error\":\"";
+  for (const char *k = key; *k; k++)
+    snprintf(escaped + strlen(escaped), sizeof escaped - strlen(escaped),
+             "\\u%04x", (unsigned char)*k);
+  strcat(escaped, "\"}");
+  script(f, SUBMIT_PATH, 500, escaped, NULL, NULL);
+  pubrio_batch_request *req = make_request(1, PUBRIO_CONTACT_PHONE);
+  pubrio_batch_job *job = NULL;
+  for (int i = 0; i < 2; i++)
+    assert_int_equal(pubrio_redeem_people_batch(c, req, &job, &f->err),
+                     PUBRIO_E_SERVER);
+  assert_true(logs.count > 4);
+  size_t klen = strlen(key);
+  for (int i = 0; i < logs.count; i++)
+    for (size_t k = 0; k + 8 <= klen; k++) {
+      char piece[9];
+      memcpy(piece, key + k, 8);
+      piece[8] = '\0';
+      if (strstr(logs.lines[i], piece))
+        fail_msg("log line %d holds \"%s\": %.200s", i, piece,
+                 logs.lines[i]);
+    }
+  pubrio_batch_request_free(req);
+  pubrio_client_free(c);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void) {
@@ -536,6 +593,7 @@ int main(void) {
       T(cancel_ends_a_sleep),
       T(hung_poll_ends_at_the_deadline),
       T(bare_fragment_or_query_is_refused),
+      T(debug_logs_never_hold_a_piece_of_the_key),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
