@@ -121,6 +121,8 @@ typedef struct capture {
   int too_large;
   int no_memory;
   int body_started;
+  int send_once;        /* a request that must never go out twice */
+  int requests_started; /* how often libcurl was about to send it */
 } capture;
 
 static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata) {
@@ -190,6 +192,20 @@ static pri_net_kind classify(CURLcode code, const capture *cap) {
   }
 }
 
+/* libcurl sends a request again by itself when a kept-alive connection
+ * dies before any answer. The pre-request callback runs right before each
+ * request goes out, that second one included: for a request that must go
+ * out once (a submit), the second call aborts the transfer before anything
+ * is sent. */
+static int on_prerequest(void *userdata, char *primary_ip, char *local_ip,
+                         int primary_port, int local_port) {
+  (void)primary_ip, (void)local_ip, (void)primary_port, (void)local_port;
+  capture *cap = userdata;
+  return cap->send_once && cap->requests_started++ > 0
+             ? CURL_PREREQFUNC_ABORT
+             : CURL_PREREQFUNC_OK;
+}
+
 /* The options that only change with the client's configuration. */
 static void apply_config(pri_transport *t, const pri_transport_config *cfg) {
   CURL *c = t->curl;
@@ -209,37 +225,7 @@ static void apply_config(pri_transport *t, const pri_transport_config *cfg) {
   curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
                    (curl_off_t)cfg->max_body_bytes);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-}
-
-/* A body handed out through a read callback and no seek callback: when a
- * reused connection dies after the request went out, libcurl wants to send
- * it again on a new one, cannot rewind it, and fails with
- * CURLE_SEND_FAIL_REWIND instead of charging the credits twice. */
-typedef struct upload {
-  const char *data;
-  size_t len;
-  size_t sent;
-} upload;
-
-static size_t on_read(char *buf, size_t size, size_t nitems, void *userdata) {
-  upload *up = userdata;
-  size_t n = up->len - up->sent;
-  if (n > size * nitems)
-    n = size * nitems;
-  memcpy(buf, up->data + up->sent, n);
-  up->sent += n;
-  return n;
-}
-
-static void set_body(CURL *c, const pri_http_request *req, upload *up) {
-  if (req->send_once) {
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, NULL);
-    curl_easy_setopt(c, CURLOPT_READFUNCTION, on_read);
-    curl_easy_setopt(c, CURLOPT_READDATA, up);
-  } else {
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, req->body);
-  }
-  curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
+  curl_easy_setopt(c, CURLOPT_PREREQFUNCTION, on_prerequest);
 }
 
 /* Drive the transfer on this thread, polling the cancel pipe beside curl's
@@ -273,8 +259,9 @@ pri_net_kind pri_transport_post(pri_transport *t,
                                 const pri_http_request *req,
                                 pri_http_response *resp) {
   pri_http_response_reset(resp);
-  capture cap = {resp, cfg->max_body_bytes, 0, 0, 0};
-  upload up = {req->body, req->body_len, 0};
+  capture cap = {.resp = resp,
+                 .max_body = cfg->max_body_bytes,
+                 .send_once = req->send_once};
   CURL *c = t->curl;
   char errbuf[CURL_ERROR_SIZE] = "";
   if (!t->configured || t->generation != cfg->generation) {
@@ -288,7 +275,9 @@ pri_net_kind pri_transport_post(pri_transport *t,
                      ? (long)cfg->connect_timeout_ms
                      : timeout;
   curl_easy_setopt(c, CURLOPT_URL, req->url);
-  set_body(c, req, &up);
+  curl_easy_setopt(c, CURLOPT_POSTFIELDS, req->body);
+  curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
+  curl_easy_setopt(c, CURLOPT_PREREQDATA, &cap);
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout);
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, connect);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &cap);
@@ -302,12 +291,13 @@ pri_net_kind pri_transport_post(pri_transport *t,
   curl_easy_getinfo(c, CURLINFO_REQUEST_SIZE, &request_size);
   curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &resp->new_connections);
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, NULL); /* errbuf leaves scope */
-  curl_easy_setopt(c, CURLOPT_READDATA, NULL);    /* so does up */
+  curl_easy_setopt(c, CURLOPT_PREREQDATA, NULL);  /* so does cap */
   resp->kind = cancelled ? PRI_NET_CANCELLED : classify(code, &cap);
-  /* A body that could not be rewound was sent once already. */
-  resp->request_sent = resp->kind == PRI_NET_OK || request_size > 0 ||
-                       up.sent > 0 || code == CURLE_SEND_FAIL_REWIND;
-  if (code == CURLE_SEND_FAIL_REWIND)
+  /* A second request refused by on_prerequest: the first one went out. */
+  int resend_refused = cap.requests_started > 1;
+  resp->request_sent =
+      resp->kind == PRI_NET_OK || request_size > 0 || resend_refused;
+  if (resend_refused)
     snprintf(resp->error_text, sizeof resp->error_text, "%s",
              "the connection closed after the request was sent, without "
              "an answer; it was not sent again");
