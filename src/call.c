@@ -4,6 +4,7 @@
 #include "error.h"
 #include "http_error.h"
 #include "log.h"
+#include "untrusted.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -29,10 +30,7 @@ static int may_have_acted(const pri_http_response *resp) {
 static pri_outcome outcome_of(const pri_http_response *resp) {
   pri_outcome o = {PRI_OUTCOME_HTTP, resp->status, -1};
   switch (resp->kind) {
-  case PRI_NET_OK:
-    o.retry_after_ms = pri_retry_after_parse(resp->retry_after,
-                                             resp->retry_after_ms, time(NULL));
-    break;
+  case PRI_NET_OK: o.retry_after_ms = resp->retry_after_ms; break;
   case PRI_NET_CONNECT:
   case PRI_NET_TLS: o.kind = PRI_OUTCOME_NOT_SENT; break;
   case PRI_NET_TIMEOUT:
@@ -103,70 +101,98 @@ static int64_t attempt_timeout(pubrio_client *c, int64_t deadline,
   return timeout;
 }
 
-static pubrio_status deadline_error(pubrio_error *err, const char *url,
-                                    const char *why) {
-  return pri_error_set(err, PUBRIO_E_WAIT_TIMEOUT,
-                       "the deadline passed %s %s", why, url);
+/* A failure the deadline caused, as opposed to the server. */
+static pubrio_status deadline_error(pubrio_error *err, int *reached,
+                                    const char *url, const char *why) {
+  *reached = 1;
+  return pri_error_set(err, PUBRIO_E_TIMEOUT, "the deadline passed %s %s",
+                       why, url);
 }
 
-/* The attempts; returns the status and leaves the last response in resp. */
+typedef struct attempt_state {
+  int attempts;
+  int acted; /* some attempt may have made the API act */
+  pri_http_response resp;
+} attempt_state;
+
+/* The attempts; returns the status of the last and keeps it in st->resp. */
 static pubrio_status attempts(pubrio_client *c, const pri_call *call,
                               const pri_http_request *proto,
-                              pri_http_response *resp, pubrio_error *err,
-                              int *attempt, int *acted) {
-  pri_transport_config cfg = {c->config_generation, c->user_agent,
-                              c->connect_timeout_ms, c->max_response_bytes,
-                              c->ca_file, c->ca_path};
+                              attempt_state *st, int *deadline_reached,
+                              pubrio_error *err) {
   const char *url = proto->url;
+  pri_http_response *resp = &st->resp;
   for (;;) {
     if (pri_client_cancelled(c))
       return pri_error_set(err, PUBRIO_E_CANCELLED, "cancelled before %s",
                            url);
     if (pace(c, call->deadline) != 0)
-      return deadline_error(err, url, "waiting for the rate limit before");
+      return deadline_error(err, deadline_reached, url,
+                            "waiting for the rate limit before");
     if (pri_client_cancelled(c))
       return pri_error_set(err, PUBRIO_E_CANCELLED, "cancelled before %s",
                            url);
     pri_http_request req = *proto;
     int trimmed;
     if (!(req.timeout_ms = attempt_timeout(c, call->deadline, &trimmed)))
-      return deadline_error(err, url, "before");
-    ++*attempt;
+      return deadline_error(err, deadline_reached, url, "before");
+    st->attempts++;
     c->requests_sent++;
     int64_t started = pri_clock_now(&c->clock);
-    pri_transport_post(c->transport, &cfg, &req, resp);
+    pri_transport_post(c->transport, &req, resp);
     c->connections_opened += resp->new_connections;
-    *acted |= may_have_acted(resp);
-    int success =
-        resp->kind == PRI_NET_OK && resp->status >= 200 && resp->status < 300;
-    if (!success || pri_log_enabled(c, PUBRIO_LOG_INFO))
-      pri_transport_read_headers(c->transport, resp);
-    log_attempt(c, url, resp, pri_clock_now(&c->clock) - started, *attempt);
-    if (success)
+    st->acted |= may_have_acted(resp);
+    log_attempt(c, url, resp, pri_clock_now(&c->clock) - started,
+                st->attempts);
+    if (resp->kind == PRI_NET_OK && resp->status >= 200 && resp->status < 300)
       return PUBRIO_OK;
     if (resp->kind == PRI_NET_CANCELLED)
-      return pri_error_set(err, PUBRIO_E_CANCELLED,
-                           "cancelled during %s%s", url,
+      return pri_error_set(err, PUBRIO_E_CANCELLED, "cancelled during %s%s",
+                           url,
                            resp->request_sent ? " (the request had left)"
                                               : "");
     if (resp->kind == PRI_NET_TIMEOUT && trimmed)
-      return deadline_error(err, url, "during");
+      return deadline_error(err, deadline_reached, url, "during");
     pri_outcome o = outcome_of(resp);
     int64_t delay = pri_retry_delay_ms(&c->retry, call->idempotent, &o,
-                                       *attempt, pri_clock_random(&c->clock));
+                                       st->attempts,
+                                       pri_clock_random(&c->clock));
     int64_t now = pri_clock_now(&c->clock);
     if (delay < 0 || crosses(now, delay, call->deadline))
       return pri_error_from_response(err, resp, url, o.retry_after_ms);
     pri_log(c, PUBRIO_LOG_WARN, "retrying %s in %lld ms (attempt %d of %d)",
-            url, (long long)delay, *attempt + 1, c->retry.max_attempts);
+            url, (long long)delay, st->attempts + 1, c->retry.max_attempts);
     pri_clock_sleep(&c->clock, delay);
   }
 }
 
-pubrio_status pri_call_post(pubrio_client *c, const pri_call *call,
-                            pri_http_response *resp, pubrio_error *err) {
+/* The one place a failed call's error gets its context. */
+static pubrio_status finish(pubrio_client *c, const pri_call *call,
+                            const attempt_state *st, pubrio_status status,
+                            pubrio_error *err) {
+  if (status == PUBRIO_OK || !err)
+    return status;
+  err->attempts = st->attempts;
+  if (st->resp.status) {
+    err->http_status = st->resp.status;
+    const char *id = st->resp.request_id;
+    if (id)
+      pri_error_take(err, PRI_ERR_REQUEST_ID,
+                     pri_untrusted_text(id, strlen(id), 256));
+  }
+  if (!call->idempotent) /* a 2xx that could not be read counts as acted */
+    err->submit_state =
+        st->acted ? PUBRIO_SUBMIT_UNCERTAIN : PUBRIO_SUBMIT_NOT_SPENT;
+  pri_error_redact(err, c->api_key);
+  pri_log(c, PUBRIO_LOG_ERROR, "%s", err->message);
+  return status;
+}
+
+pubrio_status pri_call_run(pubrio_client *c, const pri_call *call,
+                           int *deadline_reached, pubrio_error *err) {
+  int reached = 0;
+  attempt_state st = {0};
   pri_buf url = {0};
-  int attempt = 0, acted = 0;
   pubrio_status status;
   if (pri_buf_appendf(&url, "%s%s", c->base_url, call->path) != 0) {
     status = pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
@@ -178,16 +204,14 @@ pubrio_status pri_call_post(pubrio_client *c, const pri_call *call,
                               .body_len = body_len,
                               .compressed = call->compressed,
                               .send_once = !call->idempotent};
-    status = attempts(c, call, &proto, resp, err, &attempt, &acted);
+    status = attempts(c, call, &proto, &st, &reached, err);
+    if (status == PUBRIO_OK)
+      status = call->parse(st.resp.body.data, st.resp.body.len, call->out, err);
   }
-  if (status != PUBRIO_OK && err) {
-    err->attempts = attempt;
-    if (!call->idempotent)
-      err->submit_state =
-          acted ? PUBRIO_SUBMIT_UNCERTAIN : PUBRIO_SUBMIT_NOT_SPENT;
-    pri_error_redact(err, c->api_key);
-    pri_log(c, PUBRIO_LOG_ERROR, "%s", err->message);
-  }
+  if (deadline_reached)
+    *deadline_reached = reached;
+  status = finish(c, call, &st, status, err);
+  pri_http_response_free(&st.resp);
   pri_buf_free(&url);
   return status;
 }

@@ -5,7 +5,6 @@
 #include "error.h"
 
 #include <ctype.h>
-#include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -19,6 +18,21 @@ static int has_control_chars(const char *s) {
     if ((unsigned char)*s < 0x20 || *s == 0x7f)
       return 1;
   return 0;
+}
+
+/* The one channel from the client's settings into the transport. */
+static pubrio_status push_config(pubrio_client *c, pubrio_error *err) {
+  pri_transport_config cfg = {.user_agent = c->user_agent,
+                              .connect_timeout_ms = c->connect_timeout_ms,
+                              .max_body_bytes = c->max_response_bytes,
+                              .ca_file = c->ca_file,
+                              .ca_path = c->ca_path,
+                              .extra_headers =
+                                  (const char *const *)c->extra_headers,
+                              .extra_count = c->extra_count};
+  if (pri_transport_configure(c->transport, &cfg) != 0)
+    return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
+  return PUBRIO_OK;
 }
 
 static pubrio_status check_client(const pubrio_client *client,
@@ -64,8 +78,10 @@ pubrio_status pubrio_client_new(pubrio_client **out, const char *api_key,
                          "start)");
   }
   const char *env_url = getenv("PUBRIO_BASE_URL");
-  pubrio_status st = pubrio_client_set_base_url(
-      c, env_url && *env_url ? env_url : DEFAULT_BASE_URL, err);
+  pubrio_status st = push_config(c, err);
+  if (st == PUBRIO_OK)
+    st = pubrio_client_set_base_url(
+        c, env_url && *env_url ? env_url : DEFAULT_BASE_URL, err);
   if (st != PUBRIO_OK) {
     pubrio_client_free(c);
     return st;
@@ -91,30 +107,6 @@ void pubrio_client_free(pubrio_client *client) {
   free(client);
 }
 
-/* libcurl's own URL parser decides what is a valid URL. */
-static int url_scheme_ok(const char *url, char **scheme_out) {
-  CURLU *u = curl_url();
-  int ok = u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK;
-  char *scheme = NULL, *query = NULL, *fragment = NULL;
-  if (ok && curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK)
-    ok = strcmp(scheme, "http") == 0 || strcmp(scheme, "https") == 0;
-  else
-    ok = 0;
-  /* Query and fragment would end up in the middle of every request URL;
-   * credentials would end up in error messages and logs. */
-  char *user = NULL;
-  if (ok && (curl_url_get(u, CURLUPART_QUERY, &query, 0) == CURLUE_OK ||
-             curl_url_get(u, CURLUPART_FRAGMENT, &fragment, 0) == CURLUE_OK ||
-             curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK))
-    ok = 0;
-  curl_free(user);
-  *scheme_out = scheme;
-  curl_free(query);
-  curl_free(fragment);
-  curl_url_cleanup(u);
-  return ok;
-}
-
 pubrio_status pubrio_client_set_base_url(pubrio_client *client,
                                          const char *base_url,
                                          pubrio_error *err) {
@@ -124,11 +116,9 @@ pubrio_status pubrio_client_set_base_url(pubrio_client *client,
   if (!base_url || !*base_url || has_control_chars(base_url))
     return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
                          "base URL is empty or has control characters");
-  char *scheme = NULL;
-  int ok = url_scheme_ok(base_url, &scheme);
-  curl_free(scheme);
   /* curl ignores an empty query or fragment ("x/?", "x/#"); we do not. */
-  if (!ok || !strstr(base_url, "://") || strpbrk(base_url, "?#"))
+  if (!pri_transport_url_ok(base_url) || !strstr(base_url, "://") ||
+      strpbrk(base_url, "?#"))
     return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
                          "base URL is not an http:// or https:// URL without "
                          "credentials, query or fragment");
@@ -163,8 +153,7 @@ pubrio_status pubrio_client_set_timeouts(pubrio_client *client,
                          (long long)total_timeout_ms);
   client->connect_timeout_ms = connect_timeout_ms;
   client->total_timeout_ms = total_timeout_ms;
-  client->config_generation++;
-  return PUBRIO_OK;
+  return push_config(client, err);
 }
 
 /* Replace *slot with a copy of value (NULL allowed when nullable). */
@@ -189,9 +178,7 @@ pubrio_status pubrio_client_set_user_agent(pubrio_client *client,
   pubrio_status st = check_client(client, err);
   if (!st)
     st = set_string(&client->user_agent, user_agent, 0, "user agent", err);
-  if (!st)
-    client->config_generation++;
-  return st;
+  return st ? st : push_config(client, err);
 }
 
 pubrio_status pubrio_client_set_ca(pubrio_client *client, const char *ca_file,
@@ -201,9 +188,7 @@ pubrio_status pubrio_client_set_ca(pubrio_client *client, const char *ca_file,
     st = set_string(&client->ca_file, ca_file, 1, "CA file", err);
   if (!st)
     st = set_string(&client->ca_path, ca_path, 1, "CA path", err);
-  if (!st)
-    client->config_generation++;
-  return st;
+  return st ? st : push_config(client, err);
 }
 
 pubrio_status pubrio_client_set_retry(pubrio_client *client, int max_attempts,
@@ -271,8 +256,7 @@ pubrio_status pubrio_client_set_max_response_bytes(pubrio_client *client,
     return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
                          "max response size must be at least 1024 bytes");
   client->max_response_bytes = max_bytes;
-  client->config_generation++;
-  return PUBRIO_OK;
+  return push_config(client, err);
 }
 
 pubrio_status pubrio_client_set_clock(pubrio_client *client, pubrio_now_fn now,
@@ -360,11 +344,7 @@ pubrio_status pubrio_client_set_header(pubrio_client *client, const char *name,
   }
   if (value)
     lines[client->extra_count++] = pri_buf_steal(&line);
-  if (pri_transport_set_extra_headers(client->transport,
-                                      (const char *const *)lines,
-                                      client->extra_count) != 0)
-    return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
-  return PUBRIO_OK;
+  return push_config(client, err);
 }
 
 long pubrio_client_connections_opened(const pubrio_client *client) {

@@ -18,7 +18,6 @@ struct pubrio_client {
   int64_t connect_timeout_ms;
   int64_t total_timeout_ms; /* per attempt; trimmed to a wait's deadline */
   size_t max_response_bytes;
-  unsigned config_generation; /* bumped by setters that reach curl */
   pri_retry_policy retry;
   pri_clock clock;
   pri_pacer pacer;

@@ -2,6 +2,7 @@
 
 #include "buf.h"
 #include "redact.h"
+#include "untrusted.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -115,4 +116,17 @@ void pri_error_redact(pubrio_error *err, const char *secret) {
   error_strings *owned = err ? err->reserved[OWNER_SLOT] : NULL;
   for (int i = 0; owned && i < PRI_ERR_FIELD_COUNT; i++)
     pri_redact(owned->text[i], secret);
+}
+
+pubrio_status pri_error_invalid_id(pubrio_error *err, const char *what,
+                                   const char *id) {
+  if (!id)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "%s is NULL", what);
+  char *shown = pri_untrusted_text(id, strlen(id), 64);
+  pubrio_status st = pri_error_set(
+      err, PUBRIO_E_INVALID_ARGUMENT,
+      "%s \"%s\" is not a canonical UUID (expected 8-4-4-4-12 hex digits)",
+      what, shown ? shown : "?");
+  free(shown);
+  return st;
 }

@@ -32,6 +32,11 @@ void pri_error_take(pubrio_error *err, pri_error_field field, char *value);
 void pri_error_copy(pubrio_error *err, pri_error_field field,
                     const char *value);
 
+/* PUBRIO_E_INVALID_ARGUMENT naming a bad id: at most 64 of its characters,
+ * escaped (it may hold anything, a terminal's control codes included). */
+pubrio_status pri_error_invalid_id(pubrio_error *err, const char *what,
+                                   const char *id);
+
 /* Mask @p secret wherever it appears in err's strings (see pri_redact). */
 void pri_error_redact(pubrio_error *err, const char *secret);
 

@@ -107,12 +107,11 @@ pubrio_status pri_error_from_response(pubrio_error *err,
     pri_buf_appendf(&msg, " [request id %s]", request_id);
   pri_error_set(err, status, "%s", msg.data ? msg.data : "HTTP error");
   pri_buf_free(&msg);
-  err->http_status = resp->status;
   err->api_code = api.has_code ? api.code : 0;
   err->retry_after_ms = retry_after_ms;
   pri_error_take(err, PRI_ERR_API_MESSAGE, message);
   pri_error_take(err, PRI_ERR_DETAILS_JSON, details);
-  pri_error_take(err, PRI_ERR_REQUEST_ID, request_id);
+  free(request_id); /* the field itself is set by the call layer */
   free(ctype);
   free(location);
   return status;

@@ -6,9 +6,10 @@
 
 #include <stdint.h>
 
-/* One query whose retries never sleep past @p deadline (clock time). */
+/* One query whose retries and requests never pass @p deadline (clock
+ * time); *deadline_reached (may be NULL) tells when that stopped it. */
 pubrio_status pri_query(pubrio_client *client, const char *redeem_query_id,
-                        int64_t deadline, pubrio_query_result **out,
-                        pubrio_error *err);
+                        int64_t deadline, int *deadline_reached,
+                        pubrio_query_result **out, pubrio_error *err);
 
 #endif

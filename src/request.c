@@ -49,18 +49,11 @@ void pubrio_batch_request_free(pubrio_batch_request *request) {
   free(request);
 }
 
-/* Quote at most a short prefix of a bad id, so a huge string stays readable. */
 static pubrio_status invalid_id(pubrio_error *err, const char *id,
                                 const char *where) {
-  if (!id)
-    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
-                         "people_search_id%s is NULL", where);
-  size_t len = strlen(id);
-  return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
-                       "people_search_id%s \"%.*s%s\" is not a canonical UUID "
-                       "(expected 8-4-4-4-12 hex digits)",
-                       where, len > 64 ? 64 : (int)len, id,
-                       len > 64 ? "..." : "");
+  char what[64];
+  snprintf(what, sizeof what, "people_search_id%s", where);
+  return pri_error_invalid_id(err, what, id);
 }
 
 static pubrio_status add_parsed(pubrio_batch_request *request,

@@ -1,8 +1,5 @@
 #include "retry.h"
 
-#include <ctype.h>
-#include <curl/curl.h>
-#include <errno.h>
 #include <stdlib.h>
 
 int pri_retry_is_retryable(const pri_retry_policy *p, int idempotent,
@@ -41,35 +38,4 @@ int64_t pri_retry_delay_ms(const pri_retry_policy *p, int idempotent,
   if (random01 < 0 || random01 >= 1)
     random01 = 0;
   return delay / 2 + (int64_t)((double)(delay - delay / 2) * random01);
-}
-
-static int parse_nonnegative(const char *s, int64_t *out) {
-  while (isspace((unsigned char)*s))
-    s++;
-  if (!isdigit((unsigned char)*s))
-    return 0;
-  errno = 0;
-  char *end;
-  long long v = strtoll(s, &end, 10);
-  while (isspace((unsigned char)*end))
-    end++;
-  if (*end || errno == ERANGE)
-    return 0;
-  *out = v;
-  return 1;
-}
-
-int64_t pri_retry_after_parse(const char *retry_after,
-                              const char *retry_after_ms, time_t now_epoch) {
-  int64_t v;
-  if (retry_after_ms && parse_nonnegative(retry_after_ms, &v))
-    return v;
-  if (!retry_after)
-    return -1;
-  if (parse_nonnegative(retry_after, &v))
-    return v > INT64_MAX / 1000 ? INT64_MAX : v * 1000;
-  time_t when = curl_getdate(retry_after, NULL); /* HTTP date */
-  if (when == (time_t)-1)
-    return -1;
-  return when <= now_epoch ? 0 : (int64_t)(when - now_epoch) * 1000;
 }

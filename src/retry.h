@@ -4,7 +4,6 @@
 #define PUBRIO_RETRY_H
 
 #include <stdint.h>
-#include <time.h>
 
 typedef struct pri_retry_policy {
   int max_attempts;           /* total attempts, >= 1 */
@@ -44,10 +43,5 @@ int64_t pri_retry_delay_ms(const pri_retry_policy *policy, int idempotent,
  * attempt budget and Retry-After cap). */
 int pri_retry_is_retryable(const pri_retry_policy *policy, int idempotent,
                            const pri_outcome *outcome);
-
-/* Parse retry-after-ms (preferred) or Retry-After (delta-seconds or an HTTP
- * date, against @p now_epoch). -1 when absent or unreadable. */
-int64_t pri_retry_after_parse(const char *retry_after,
-                              const char *retry_after_ms, time_t now_epoch);
 
 #endif

@@ -1,11 +1,14 @@
 #include "transport.h"
 
+#include <ctype.h>
 #include <curl/curl.h>
+#include <errno.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 struct pri_transport {
   CURLM *multi; /* holds the connection cache: keep-alive across calls */
@@ -13,8 +16,8 @@ struct pri_transport {
   pri_cancel *cancel;
   struct curl_slist *headers; /* holds the key: wiped before free */
   size_t fixed_count;         /* the library's own headers come first */
-  int configured;
-  unsigned generation; /* of the config last applied */
+  int64_t connect_timeout_ms;
+  size_t max_body_bytes;
 };
 
 /* libcurl wants one global init before any handle; doing it here, once,
@@ -69,25 +72,6 @@ pri_transport *pri_transport_new(const char *api_key, pri_cancel *cancel) {
   return t;
 }
 
-int pri_transport_set_extra_headers(pri_transport *t, const char *const *lines,
-                                    size_t count) {
-  struct curl_slist *extra = NULL;
-  for (size_t i = 0; i < count; i++) {
-    struct curl_slist *next = curl_slist_append(extra, lines[i]);
-    if (!next) {
-      curl_slist_free_all(extra);
-      return -1;
-    }
-    extra = next;
-  }
-  struct curl_slist *last = t->headers;
-  for (size_t i = 1; i < t->fixed_count; i++)
-    last = last->next;
-  curl_slist_free_all(last->next);
-  last->next = extra;
-  return 0;
-}
-
 void pri_transport_free(pri_transport *transport) {
   if (!transport)
     return;
@@ -97,26 +81,28 @@ void pri_transport_free(pri_transport *transport) {
   free(transport);
 }
 
-void pri_http_response_reset(pri_http_response *resp) {
-  pri_buf body = resp->body;
-  resp->body = (pri_buf){0};
-  pri_http_response_free(resp);
-  pri_buf_reset(&body);
-  resp->body = body; /* keep the allocation for the next attempt */
-}
-
 void pri_http_response_free(pri_http_response *resp) {
   pri_buf_free(&resp->body);
   free(resp->content_type);
   free(resp->request_id);
-  free(resp->retry_after);
-  free(resp->retry_after_ms);
   free(resp->location);
   memset(resp, 0, sizeof *resp);
 }
 
+/* Empty @p resp for an attempt, keeping the body's allocation. */
+static void response_reset(pri_http_response *resp) {
+  pri_buf body = resp->body;
+  resp->body = (pri_buf){0};
+  pri_http_response_free(resp);
+  pri_buf_reset(&body);
+  resp->body = body;
+  resp->retry_after_ms = -1;
+}
+
 typedef struct capture {
   pri_http_response *resp;
+  char *retry_after; /* raw, parsed when the transfer ends */
+  char *retry_after_ms;
   size_t max_body;
   int too_large;
   int no_memory;
@@ -140,24 +126,107 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata) {
   return n;
 }
 
-/* Taken from curl's own store (curl_easy_header, libcurl >= 7.83), which
- * holds the final response's headers until the next transfer. */
-void pri_transport_read_headers(pri_transport *t, pri_http_response *r) {
-  CURL *c = t->curl;
-  if (!r->status || r->headers_read)
-    return;
-  r->headers_read = 1;
-  const char *names[] = {"content-type", "x-request-id",   "request-id",
-                         "retry-after",  "retry-after-ms", "location"};
-  char **slots[] = {&r->content_type, &r->request_id,     &r->request_id,
-                    &r->retry_after,  &r->retry_after_ms, &r->location};
-  for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
-    struct curl_header *h = NULL;
-    if (*slots[i] ||
-        curl_easy_header(c, names[i], 0, CURLH_HEADER, -1, &h) != CURLHE_OK)
-      continue;
-    *slots[i] = pri_strdup(h->value);
+/* Keep a header's value (trimmed) in *slot unless one came first. */
+static void keep_header(char **slot, const char *value, size_t len) {
+  while (len && (*value == ' ' || *value == '\t'))
+    value++, len--;
+  while (len && (value[len - 1] == '\r' || value[len - 1] == '\n' ||
+                 value[len - 1] == ' ' || value[len - 1] == '\t'))
+    len--;
+  if (!*slot)
+    *slot = pri_strndup(value, len); /* NULL when out of memory: dropped */
+}
+
+static void forget_headers(capture *cap) {
+  pri_http_response *r = cap->resp;
+  char **slots[] = {&r->content_type, &r->request_id, &r->location,
+                    &cap->retry_after, &cap->retry_after_ms};
+  for (size_t i = 0; i < sizeof slots / sizeof *slots; i++) {
+    free(*slots[i]);
+    *slots[i] = NULL;
   }
+}
+
+/* The headers the library uses, from the final response only: a new status
+ * line (after an interim 1xx) starts over. */
+static size_t on_header(char *data, size_t size, size_t nitems,
+                        void *userdata) {
+  capture *cap = userdata;
+  size_t len = size * nitems;
+  if (len >= 5 && memcmp(data, "HTTP/", 5) == 0) {
+    forget_headers(cap);
+    return len;
+  }
+  const char *colon = memchr(data, ':', len);
+  if (!colon)
+    return len;
+  size_t name_len = (size_t)(colon - data);
+  pri_http_response *r = cap->resp;
+  const struct {
+    const char *name;
+    char **slot;
+  } wanted[] = {{"content-type", &r->content_type},
+                {"x-request-id", &r->request_id},
+                {"request-id", &r->request_id},
+                {"location", &r->location},
+                {"retry-after", &cap->retry_after},
+                {"retry-after-ms", &cap->retry_after_ms}};
+  for (size_t i = 0; i < sizeof wanted / sizeof *wanted; i++)
+    if (strlen(wanted[i].name) == name_len &&
+        strncasecmp(data, wanted[i].name, name_len) == 0)
+      keep_header(wanted[i].slot, colon + 1, len - name_len - 1);
+  return len;
+}
+
+static int parse_nonnegative(const char *s, int64_t *out) {
+  while (isspace((unsigned char)*s))
+    s++;
+  if (!isdigit((unsigned char)*s))
+    return 0;
+  errno = 0;
+  char *end;
+  long long v = strtoll(s, &end, 10);
+  while (isspace((unsigned char)*end))
+    end++;
+  if (*end || errno == ERANGE)
+    return 0;
+  *out = v;
+  return 1;
+}
+
+int64_t pri_http_retry_after_ms(const char *retry_after,
+                                const char *retry_after_ms, time_t now_epoch) {
+  int64_t v;
+  if (retry_after_ms && parse_nonnegative(retry_after_ms, &v))
+    return v;
+  if (!retry_after)
+    return -1;
+  if (parse_nonnegative(retry_after, &v))
+    return v > INT64_MAX / 1000 ? INT64_MAX : v * 1000;
+  time_t when = curl_getdate(retry_after, NULL); /* an HTTP date */
+  if (when == (time_t)-1)
+    return -1;
+  return when <= now_epoch ? 0 : (int64_t)(when - now_epoch) * 1000;
+}
+
+int pri_transport_url_ok(const char *url) {
+  CURLU *u = curl_url();
+  int ok = u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK;
+  char *scheme = NULL, *part = NULL;
+  ok = ok && curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+       (strcmp(scheme, "http") == 0 || strcmp(scheme, "https") == 0);
+  /* A query or fragment would end up in the middle of every request URL;
+   * credentials would end up in error messages and logs. */
+  const CURLUPart refused[] = {CURLUPART_QUERY, CURLUPART_FRAGMENT,
+                               CURLUPART_USER, CURLUPART_PASSWORD};
+  for (size_t i = 0; ok && i < sizeof refused / sizeof *refused; i++) {
+    ok = curl_url_get(u, refused[i], &part, 0) != CURLUE_OK;
+    curl_free(part);
+    part = NULL;
+  }
+  curl_free(scheme);
+  curl_url_cleanup(u);
+  return ok;
 }
 
 /* libcurl 7.88 reports a response header over its 100 KB limit as plain
@@ -206,8 +275,30 @@ static int on_prerequest(void *userdata, char *primary_ip, char *local_ip,
              : CURL_PREREQFUNC_OK;
 }
 
-/* The options that only change with the client's configuration. */
-static void apply_config(pri_transport *t, const pri_transport_config *cfg) {
+/* Rebuild the extra header lines behind the library's own; 0 or -1 (the
+ * old ones stay). */
+static int set_extra_headers(pri_transport *t, const char *const *lines,
+                             size_t count) {
+  struct curl_slist *extra = NULL;
+  for (size_t i = 0; i < count; i++) {
+    struct curl_slist *next = curl_slist_append(extra, lines[i]);
+    if (!next) {
+      curl_slist_free_all(extra);
+      return -1;
+    }
+    extra = next;
+  }
+  struct curl_slist *last = t->headers;
+  for (size_t i = 1; i < t->fixed_count; i++)
+    last = last->next;
+  curl_slist_free_all(last->next);
+  last->next = extra;
+  return 0;
+}
+
+int pri_transport_configure(pri_transport *t, const pri_transport_config *cfg) {
+  if (set_extra_headers(t, cfg->extra_headers, cfg->extra_count) != 0)
+    return -1;
   CURL *c = t->curl;
   curl_easy_reset(c); /* keeps the connection cache: keep-alive survives */
   curl_easy_setopt(c, CURLOPT_POST, 1L);
@@ -225,7 +316,11 @@ static void apply_config(pri_transport *t, const pri_transport_config *cfg) {
   curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
                    (curl_off_t)cfg->max_body_bytes);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(c, CURLOPT_PREREQFUNCTION, on_prerequest);
+  t->connect_timeout_ms = cfg->connect_timeout_ms;
+  t->max_body_bytes = cfg->max_body_bytes;
+  return 0;
 }
 
 /* Drive the transfer on this thread, polling the cancel pipe beside curl's
@@ -255,32 +350,26 @@ static CURLcode perform(pri_transport *t, int *cancelled) {
 }
 
 pri_net_kind pri_transport_post(pri_transport *t,
-                                const pri_transport_config *cfg,
                                 const pri_http_request *req,
                                 pri_http_response *resp) {
-  pri_http_response_reset(resp);
+  response_reset(resp);
   capture cap = {.resp = resp,
-                 .max_body = cfg->max_body_bytes,
+                 .max_body = t->max_body_bytes,
                  .send_once = req->send_once};
   CURL *c = t->curl;
   char errbuf[CURL_ERROR_SIZE] = "";
-  if (!t->configured || t->generation != cfg->generation) {
-    apply_config(t, cfg);
-    t->configured = 1;
-    t->generation = cfg->generation;
-  }
   /* Only what differs per call is set per call. */
   long timeout = req->timeout_ms > LONG_MAX ? LONG_MAX : (long)req->timeout_ms;
-  long connect = cfg->connect_timeout_ms < timeout
-                     ? (long)cfg->connect_timeout_ms
-                     : timeout;
+  long connect = t->connect_timeout_ms < timeout ? (long)t->connect_timeout_ms
+                                                 : timeout;
   curl_easy_setopt(c, CURLOPT_URL, req->url);
   curl_easy_setopt(c, CURLOPT_POSTFIELDS, req->body);
   curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
-  curl_easy_setopt(c, CURLOPT_PREREQDATA, &cap);
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout);
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, connect);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &cap);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &cap);
+  curl_easy_setopt(c, CURLOPT_PREREQDATA, &cap);
   curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, req->compressed ? "" : NULL);
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 
@@ -290,9 +379,17 @@ pri_net_kind pri_transport_post(pri_transport *t,
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status);
   curl_easy_getinfo(c, CURLINFO_REQUEST_SIZE, &request_size);
   curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &resp->new_connections);
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, NULL); /* errbuf leaves scope */
-  curl_easy_setopt(c, CURLOPT_PREREQDATA, NULL);  /* so does cap */
+  /* errbuf and cap leave scope */
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, NULL);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, NULL);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, NULL);
+  curl_easy_setopt(c, CURLOPT_PREREQDATA, NULL);
   resp->kind = cancelled ? PRI_NET_CANCELLED : classify(code, &cap);
+  if (resp->kind == PRI_NET_OK)
+    resp->retry_after_ms = pri_http_retry_after_ms(
+        cap.retry_after, cap.retry_after_ms, time(NULL));
+  free(cap.retry_after);
+  free(cap.retry_after_ms);
   /* A second request refused by on_prerequest: the first one went out. */
   int resend_refused = cap.requests_started > 1;
   resp->request_sent =

@@ -1,5 +1,8 @@
-/* libcurl: one reused easy handle driven through a multi handle, so every
- * transfer can be woken by a cancel; headers, timeouts, TLS, body capture.
+/* libcurl, and the only file that talks to it: one reused easy handle
+ * driven through a multi handle (so a cancel wakes it), the library's
+ * headers, timeouts, TLS, body capture. A response is complete when the
+ * transfer ends: status, body, the headers the library uses (Retry-After
+ * already parsed), the network outcome, whether the request left.
  * Knows nothing of JSON or of retry policy. */
 #ifndef PUBRIO_TRANSPORT_H
 #define PUBRIO_TRANSPORT_H
@@ -9,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 /* How an attempt ended, as far as the network is concerned. */
 typedef enum pri_net_kind {
@@ -30,26 +34,24 @@ typedef struct pri_http_response {
   long status;          /* HTTP status, 0 when none */
   long new_connections; /* connections opened for this attempt */
   pri_buf body;
-  char *content_type;
-  int headers_read;     /* the five below are filled only on demand */
-  char *request_id;     /* x-request-id or request-id */
-  char *retry_after;    /* raw Retry-After */
-  char *retry_after_ms; /* raw retry-after-ms */
+  char *content_type;     /* the final response's headers, raw */
+  char *request_id;       /* x-request-id or request-id */
   char *location;
-  char error_text[256]; /* curl's words on failure */
+  int64_t retry_after_ms; /* retry-after-ms or Retry-After; -1 when none */
+  char error_text[256];   /* curl's words on failure */
 } pri_http_response;
 
-void pri_http_response_reset(pri_http_response *resp);
 void pri_http_response_free(pri_http_response *resp);
 
+/* What the transport sends with every request; strings are copied. */
 typedef struct pri_transport_config {
-  unsigned generation; /* bumped when any field changes: options are only
-                          handed to curl again then */
   const char *user_agent;
   int64_t connect_timeout_ms;
   size_t max_body_bytes;
   const char *ca_file; /* NULL: system store */
   const char *ca_path;
+  const char *const *extra_headers; /* "Name: value" lines */
+  size_t extra_count;
 } pri_transport_config;
 
 /* One POST. */
@@ -70,20 +72,24 @@ typedef struct pri_transport pri_transport;
 pri_transport *pri_transport_new(const char *api_key, pri_cancel *cancel);
 void pri_transport_free(pri_transport *transport);
 
-/* Fill resp's header fields from the last transfer (before the next one).
- * Only errors and logs need them: a success skips the cost. */
-void pri_transport_read_headers(pri_transport *transport,
-                                pri_http_response *resp);
+/* The one way configuration reaches the transport (every client setter
+ * comes here). 0, or -1 when out of memory: the old configuration stays. */
+int pri_transport_configure(pri_transport *transport,
+                            const pri_transport_config *config);
 
-/* Replace the caller's extra header lines ("Name: value"); 0, or -1 when
- * out of memory (the old ones stay). */
-int pri_transport_set_extra_headers(pri_transport *transport,
-                                    const char *const *lines, size_t count);
-
-/* Send @p request; fills @p resp (reset first). Returns resp->kind. */
+/* Send @p request; fills @p resp (emptied first). Returns resp->kind. */
 pri_net_kind pri_transport_post(pri_transport *transport,
-                                const pri_transport_config *config,
                                 const pri_http_request *request,
                                 pri_http_response *resp);
+
+/* Whether @p url is an http:// or https:// URL with no credentials, query
+ * or fragment (libcurl's URL parser decides what a URL is). */
+int pri_transport_url_ok(const char *url);
+
+/* The wait a 429 or 503 asks for: retry-after-ms (preferred) or Retry-After
+ * (delta-seconds, or an HTTP date against @p now_epoch). -1 when absent or
+ * unreadable. */
+int64_t pri_http_retry_after_ms(const char *retry_after,
+                                const char *retry_after_ms, time_t now_epoch);
 
 #endif

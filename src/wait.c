@@ -103,15 +103,26 @@ static int64_t next_delay_ms(const pubrio_wait_options *o, int64_t wanted,
   return wanted < room ? wanted : room;
 }
 
+/* The call stopped at the deadline: say so as the wait's own timeout, with
+ * what the call was doing. */
+static pubrio_status deadline_passed(pubrio_error *err, const char *id,
+                                     const pubrio_wait_options *o, int polls) {
+  char *doing = err ? pri_strdup(err->message) : NULL;
+  pri_error_set(err, PUBRIO_E_WAIT_TIMEOUT,
+                "%s was not complete by the deadline of %lld ms, at poll %d "
+                "(%s)",
+                id, (long long)o->timeout_ms, polls, doing ? doing : "");
+  free(doing);
+  return PUBRIO_E_WAIT_TIMEOUT;
+}
+
 static pubrio_status wait_loop(pubrio_client *c, const char *id,
                                const pubrio_wait_options *o,
                                int64_t estimate_ms, pubrio_query_result **out,
                                pubrio_error *err) {
   uint8_t uuid[16];
   if (pri_uuid_parse(id, uuid) != 0) /* before any sleep */
-    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
-                         "redeem_query_id \"%.64s\" is not a canonical UUID",
-                         id ? id : "(null)");
+    return pri_error_invalid_id(err, "redeem_query_id", id);
   int64_t start = pri_clock_now(&c->clock);
   int64_t deadline =
       o->timeout_ms > INT64_MAX - start ? INT64_MAX : start + o->timeout_ms;
@@ -129,10 +140,12 @@ static pubrio_status wait_loop(pubrio_client *c, const char *id,
   for (int polls = 1;; polls++) {
     pri_clock_sleep(&c->clock, delay);
     pubrio_query_result *latest = NULL;
-    pubrio_status st = pri_query(c, id, deadline, &latest, err);
-    if (st == PUBRIO_E_WAIT_TIMEOUT || st == PUBRIO_E_CANCELLED) {
+    int deadline_reached = 0;
+    pubrio_status st = pri_query(c, id, deadline, &deadline_reached, &latest,
+                                 err);
+    if (deadline_reached || st == PUBRIO_E_CANCELLED) {
       *out = last; /* the deadline or a cancel: the last state seen */
-      return st;
+      return deadline_reached ? deadline_passed(err, id, o, polls) : st;
     }
     if (st != PUBRIO_OK) {
       pubrio_query_result_free(last);
