@@ -10,14 +10,15 @@
 #include <string.h>
 #include <time.h>
 
-int pri_status_proves_unprocessed(long s) {
+/* Whether an HTTP status proves the API did not process a request. */
+static int proves_unprocessed(long s) {
   return s == 400 || s == 401 || s == 402 || s == 403 || s == 404 ||
          s == 422 || s == 429;
 }
 
 /* Whether an attempt that ended this way may have made the API act. */
 static int may_have_acted(const pri_http_response *resp) {
-  if (resp->status && pri_status_proves_unprocessed(resp->status))
+  if (resp->status && proves_unprocessed(resp->status))
     return 0;
   if (resp->kind == PRI_NET_OK)
     return 1; /* 2xx, 408, 5xx, anything else it answered */

@@ -29,7 +29,5 @@ typedef struct pri_call {
 pubrio_status pri_call_run(pubrio_client *client, const pri_call *call,
                            int *deadline_reached, pubrio_error *err);
 
-/* Whether an HTTP status proves the API did not process a request. */
-int pri_status_proves_unprocessed(long http_status);
 
 #endif

@@ -8,7 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-pubrio_status pri_status_for_http(long s) {
+/* The status for an HTTP code outside 2xx. */
+static pubrio_status status_for_http(long s) {
   if (s == 400)
     return PUBRIO_E_BAD_REQUEST;
   if (s == 401 || s == 403)
@@ -78,7 +79,7 @@ pubrio_status pri_error_from_response(pubrio_error *err,
                                       const char *url, int64_t retry_after_ms) {
   if (resp->kind != PRI_NET_OK)
     return network_error(err, resp, url);
-  pubrio_status status = pri_status_for_http(resp->status);
+  pubrio_status status = status_for_http(resp->status);
   if (!err)
     return status;
   pri_api_error api;

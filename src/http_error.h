@@ -5,8 +5,6 @@
 #include "pubrio/pubrio.h"
 #include "transport.h"
 
-/* The status for an HTTP code outside 2xx. */
-pubrio_status pri_status_for_http(long http_status);
 
 /* Fill @p err from @p resp (a network failure or a non-2xx response) and
  * return its status. @p url names the endpoint in messages. */

@@ -4,21 +4,22 @@
  * the walk and cJSON always agree on where a value starts. */
 static int is_space(char c) { return (unsigned char)c <= ' '; }
 
-char pri_walk_peek(pri_walk *w) {
+/* The next non-space character, or '\0' at the end. */
+static char peek(pri_walk *w) {
   while (w->p < w->end && is_space(*w->p))
     w->p++;
   return !w->malformed && w->p < w->end ? *w->p : '\0';
 }
 
 int pri_walk_enter(pri_walk *w, char open) {
-  if (pri_walk_peek(w) != open)
+  if (peek(w) != open)
     return 0;
   w->p++;
   return 1;
 }
 
 int pri_walk_next(pri_walk *w, char close, size_t *count) {
-  char c = pri_walk_peek(w);
+  char c = peek(w);
   if (c == close) {
     w->p++;
     return 0;
@@ -35,7 +36,7 @@ int pri_walk_next(pri_walk *w, char close, size_t *count) {
 }
 
 cJSON *pri_walk_value(pri_walk *w) {
-  if (pri_walk_peek(w) == '\0') {
+  if (peek(w) == '\0') {
     w->malformed = 1;
     return NULL;
   }
@@ -52,12 +53,12 @@ cJSON *pri_walk_value(pri_walk *w) {
 }
 
 cJSON *pri_walk_key(pri_walk *w) {
-  if (pri_walk_peek(w) != '"') {
+  if (peek(w) != '"') {
     w->malformed = 1;
     return NULL;
   }
   cJSON *key = pri_walk_value(w); /* a JSON string, escapes and all */
-  if (key && pri_walk_peek(w) == ':') {
+  if (key && peek(w) == ':') {
     w->p++;
     return key;
   }

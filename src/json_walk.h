@@ -15,8 +15,6 @@ typedef struct pri_walk {
   int malformed; /* set on the first syntax error; every call then fails */
 } pri_walk;
 
-/* The next non-space character, or '\0' at the end. */
-char pri_walk_peek(pri_walk *w);
 /* Consume @p open ('{' or '[') if it comes next; 1 if it did, else 0. */
 int pri_walk_enter(pri_walk *w, char open);
 /* Before each member or element: 1 when one follows (its ',' consumed),

@@ -9,13 +9,14 @@
 
 enum { BODY_LOG_BYTES = 4096 };
 
-int pri_log_enabled(const pubrio_client *client, pubrio_log_level level) {
+/* Whether @p level reaches the hook (so callers can skip building lines). */
+static int log_enabled(const pubrio_client *client, pubrio_log_level level) {
   return client->log && level <= client->log_level;
 }
 
 void pri_log(pubrio_client *client, pubrio_log_level level, const char *fmt,
              ...) {
-  if (!pri_log_enabled(client, level))
+  if (!log_enabled(client, level))
     return;
   pri_buf line = {0};
   va_list ap;
@@ -31,7 +32,7 @@ void pri_log(pubrio_client *client, pubrio_log_level level, const char *fmt,
 
 void pri_log_body(pubrio_client *client, const char *what, const char *text,
                   size_t len) {
-  if (!pri_log_enabled(client, PUBRIO_LOG_DEBUG))
+  if (!log_enabled(client, PUBRIO_LOG_DEBUG))
     return;
   /* Mask over the cut and past it by the longest escaped key, so a key that
    * straddles the cut is masked whole first. */

@@ -7,8 +7,6 @@
 
 #include <stddef.h>
 
-/* Whether @p level reaches the hook (so callers can skip building lines). */
-int pri_log_enabled(const pubrio_client *client, pubrio_log_level level);
 
 /* Log a line when the level is enabled; the key is masked first. */
 void pri_log(pubrio_client *client, pubrio_log_level level, const char *fmt,

@@ -2,7 +2,9 @@
 
 #include <stdlib.h>
 
-int pri_retry_is_retryable(const pri_retry_policy *p, int idempotent,
+/* Whether an outcome is worth retrying at all (ignoring the attempt budget
+ * and the Retry-After cap). */
+static int is_retryable(const pri_retry_policy *p, int idempotent,
                            const pri_outcome *o) {
   int may_repeat = idempotent || p->retry_unsafe;
   switch (o->kind) {
@@ -24,7 +26,7 @@ int64_t pri_retry_delay_ms(const pri_retry_policy *p, int idempotent,
                            const pri_outcome *o, int attempts_made,
                            double random01) {
   if (attempts_made >= p->max_attempts ||
-      !pri_retry_is_retryable(p, idempotent, o))
+      !is_retryable(p, idempotent, o))
     return -1;
   if (o->retry_after_ms >= 0)
     return o->retry_after_ms > p->max_retry_after_ms ? -1 : o->retry_after_ms;

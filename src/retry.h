@@ -39,9 +39,5 @@ int64_t pri_retry_delay_ms(const pri_retry_policy *policy, int idempotent,
                            const pri_outcome *outcome, int attempts_made,
                            double random01);
 
-/* Whether a response of this kind is worth retrying at all (ignoring the
- * attempt budget and Retry-After cap). */
-int pri_retry_is_retryable(const pri_retry_policy *policy, int idempotent,
-                           const pri_outcome *outcome);
 
 #endif

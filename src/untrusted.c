@@ -6,7 +6,9 @@
 
 static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
 
-size_t pri_utf8_sequence(const unsigned char *s, size_t len) {
+/* Length of the valid UTF-8 sequence at @p s (at most @p len bytes), or 0
+ * when it is not one (overlong, surrogate, past U+10FFFF, cut short). */
+static size_t utf8_sequence(const unsigned char *s, size_t len) {
   if (len == 0)
     return 0;
   if (s[0] < 0x80)
@@ -37,7 +39,7 @@ size_t pri_utf8_sequence(const unsigned char *s, size_t len) {
 int pri_utf8_valid(const char *s, size_t len) {
   const unsigned char *p = (const unsigned char *)s;
   for (size_t i = 0; i < len;) {
-    size_t n = p[i] ? pri_utf8_sequence(p + i, len - i) : 0;
+    size_t n = p[i] ? utf8_sequence(p + i, len - i) : 0;
     if (!n)
       return 0;
     i += n;
@@ -49,7 +51,7 @@ int pri_utf8_repair(pri_buf *out, const char *s, size_t len) {
   const unsigned char *p = (const unsigned char *)s;
   size_t i = 0;
   while (i < len) {
-    size_t n = p[i] ? pri_utf8_sequence(p + i, len - i) : 0;
+    size_t n = p[i] ? utf8_sequence(p + i, len - i) : 0;
     int rc = n ? pri_buf_append(out, s + i, n)
                : pri_buf_append(out, replacement, 3);
     if (rc != 0)
@@ -73,7 +75,7 @@ char *pri_untrusted_text(const char *s, size_t len, size_t max) {
   int ok = pri_buf_append(&out, "", 0) == 0;
   size_t i = 0;
   while (ok && i < len && i < max) {
-    size_t n = p[i] ? pri_utf8_sequence(p + i, len - i) : 0;
+    size_t n = p[i] ? utf8_sequence(p + i, len - i) : 0;
     if (n && i + n > max)
       break; /* never cut a character in two */
     if (!n || is_control(p + i, n)) {

@@ -9,9 +9,6 @@
 
 #include <stddef.h>
 
-/* Length of the valid UTF-8 sequence at @p s (at most @p len bytes), or 0
- * when it is not one (overlong, surrogate, past U+10FFFF, cut short). */
-size_t pri_utf8_sequence(const unsigned char *s, size_t len);
 
 /* Whether @p len bytes at @p s are valid UTF-8 without NUL. */
 int pri_utf8_valid(const char *s, size_t len);

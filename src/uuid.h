@@ -2,9 +2,11 @@
 #ifndef PUBRIO_UUID_H
 #define PUBRIO_UUID_H
 
+#include "pubrio/pubrio.h"
+
 #include <stdint.h>
 
-#define PRI_UUID_STR_LEN 36
+#define PRI_UUID_STR_LEN PUBRIO_ID_LEN
 
 /* Parse exactly 8-4-4-4-12 hex digits (either case), nothing before or after.
  * Returns 0 on success, -1 otherwise. */

@@ -55,12 +55,13 @@ int pri_uuid_set_reserve(pri_uuid_set *set, size_t extra) {
   return 0;
 }
 
-int pri_uuid_set_contains(const pri_uuid_set *set, const uint8_t uuid[16]) {
+/* Whether @p uuid is in the set. */
+static int contains(const pri_uuid_set *set, const uint8_t uuid[16]) {
   return set->slots_cap && set->slots[find_slot(set, uuid)] != 0;
 }
 
 int pri_uuid_set_add(pri_uuid_set *set, const uint8_t uuid[16]) {
-  if (pri_uuid_set_contains(set, uuid))
+  if (contains(set, uuid))
     return 0;
   if (pri_uuid_set_reserve(set, 1) != 0)
     return -1;

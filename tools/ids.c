@@ -13,9 +13,9 @@ int id_list_push(id_list *list, const char *id) {
     return -1;
   list->ids = grown;
   char *slot = list->ids[list->count++];
-  for (int i = 0; i < 36; i++)
+  for (int i = 0; i < PUBRIO_ID_LEN; i++)
     slot[i] = (char)tolower((unsigned char)id[i]);
-  slot[36] = '\0';
+  slot[PUBRIO_ID_LEN] = '\0';
   return 0;
 }
 

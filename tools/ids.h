@@ -5,7 +5,7 @@
 
 #include "cli.h"
 
-typedef char cli_id[37]; /* canonical, lower case */
+typedef char cli_id[PUBRIO_ID_LEN + 1]; /* canonical, lower case */
 
 typedef struct id_list {
   cli_id *ids;

@@ -14,13 +14,10 @@ enum { JOURNAL_VERSION = 1 };
 
 static cJSON *types_json(unsigned types) {
   cJSON *list = cJSON_CreateArray();
-  const pubrio_contact_type all[] = {PUBRIO_CONTACT_EMAIL_PERSONAL,
-                                     PUBRIO_CONTACT_EMAIL_WORK,
-                                     PUBRIO_CONTACT_PHONE};
-  for (size_t i = 0; i < 3; i++)
-    if (types & all[i])
-      cJSON_AddItemToArray(list,
-                           cJSON_CreateString(pubrio_contact_type_str(all[i])));
+  for (unsigned bit = 1; bit <= PUBRIO_CONTACT_PHONE; bit <<= 1)
+    if (types & bit)
+      cJSON_AddItemToArray(list, cJSON_CreateString(pubrio_contact_type_str(
+                                     (pubrio_contact_type)bit)));
   return list;
 }
 
@@ -57,7 +54,7 @@ static cJSON *people_json(cli_id *people, size_t n) {
 static int read_people(const cJSON *list, id_list *out) {
   const cJSON *item;
   cJSON_ArrayForEach(item, list) {
-    if (!cJSON_IsString(item) || strlen(item->valuestring) != 36 ||
+    if (!cJSON_IsString(item) || strlen(item->valuestring) != PUBRIO_ID_LEN ||
         id_list_push(out, item->valuestring) != 0)
       return -1;
   }
@@ -150,7 +147,7 @@ static int load_line(journal *j, const cJSON *line, intent_log *intents,
     return add_intent(intents, number, people);
   settle(intents, number);
   const cJSON *id = cJSON_GetObjectItemCaseSensitive(line, "redeem_query_id");
-  if (!cJSON_IsString(id) || strlen(id->valuestring) != 36)
+  if (!cJSON_IsString(id) || strlen(id->valuestring) != PUBRIO_ID_LEN)
     return -1;
   journal_batch *grown =
       cli_grow(j->batches, &j->batches_cap, j->count, sizeof *grown);
@@ -160,7 +157,7 @@ static int load_line(journal *j, const cJSON *line, intent_log *intents,
   journal_batch *b = &j->batches[j->count++];
   memset(b, 0, sizeof *b);
   b->number = number;
-  memcpy(b->redeem_query_id, id->valuestring, 37);
+  memcpy(b->redeem_query_id, id->valuestring, PUBRIO_ID_LEN + 1);
   if (read_people(people, &b->people) != 0)
     return -1;
   for (size_t i = 0; i < b->people.count; i++)

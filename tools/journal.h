@@ -15,7 +15,7 @@
 
 typedef struct journal_batch {
   int number;
-  char redeem_query_id[37];
+  char redeem_query_id[PUBRIO_ID_LEN + 1];
   id_list people;
 } journal_batch;
 

@@ -14,7 +14,7 @@ typedef struct batch {
   int number;
   cli_id *people;
   size_t count;
-  char redeem_query_id[37];
+  char redeem_query_id[PUBRIO_ID_LEN + 1];
   int submitted;
   int done;
   int polls;
@@ -308,7 +308,8 @@ static int plan(run *r, id_list *todo, const id_list *input) {
                   j->batches[i].people.count) != 0)
       return -1;
     batch *b = &r->batches[r->count - 1];
-    memcpy(b->redeem_query_id, j->batches[i].redeem_query_id, 37);
+    memcpy(b->redeem_query_id, j->batches[i].redeem_query_id,
+           PUBRIO_ID_LEN + 1);
     b->submitted = 1;
     b->due_ms = cli_now_ms();
   }

@@ -149,12 +149,17 @@ typedef struct pubrio_error {
  */
 PUBRIO_API void pubrio_error_clear(pubrio_error *err);
 
-/** @brief Contact types that can be redeemed. Bit values: they can be or-ed. */
+/** Characters in a canonical id (a people_search_id or redeem_query_id,
+ * 8-4-4-4-12 hex digits), not counting the terminating NUL. */
+#define PUBRIO_ID_LEN 36
+
+/** @brief Contact types that can be redeemed. Bit values: they can be or-ed.
+ * Lists of types go out in the order of their bits. */
 typedef enum pubrio_contact_type {
   PUBRIO_CONTACT_UNKNOWN = 0,        /**< A type this version does not know. */
   PUBRIO_CONTACT_EMAIL_PERSONAL = 1, /**< "email-personal" */
   PUBRIO_CONTACT_EMAIL_WORK = 2,     /**< "email-work" */
-  PUBRIO_CONTACT_PHONE = 4           /**< "phone" */
+  PUBRIO_CONTACT_PHONE = 4           /**< "phone" (the highest bit) */
 } pubrio_contact_type;
 
 /**
