@@ -14,6 +14,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Each test gets its fixture from setup() (a server with the options in
+ * its prestate, NULL: defaults) and loses it in teardown(), even when it
+ * fails. */
+static int setup(void **state) {
+  *state = fixture_new(*state);
+  return 0;
+}
+
+static int teardown(void **state) {
+  fixture_free(*state);
+  return 0;
+}
+
+static fake_server_options rate_limited_server = {.estimated_time = 2,
+                                                  .rate_limit_per_minute = 2};
+
 static pubrio_status submit(fixture *f) {
   pubrio_batch_request *req = make_request(1, PUBRIO_CONTACT_PHONE);
   pubrio_batch_job *job = NULL;
@@ -46,8 +62,7 @@ static void push(fixture *f, const char *path, int status, fake_fault fault,
 }
 
 static void retry_after_over_cap_is_not_waited(void **state) {
-  (void)state;
-  fixture *f = fixture_new(NULL);
+  fixture *f = *state;
   script(f, SUBMIT_PATH, 429, "{\"error\":\"slow down\"}", "Retry-After",
          "120");
   assert_int_equal(submit(f), PUBRIO_E_RATE_LIMITED);
@@ -63,12 +78,10 @@ static void retry_after_over_cap_is_not_waited(void **state) {
          "120");
   assert_int_equal(submit(f), PUBRIO_OK);
   assert_int_equal(f->clock.slept[0], 120000);
-  fixture_free(f);
 }
 
 static void retry_after_ms_and_http_date(void **state) {
-  (void)state;
-  fixture *f = fixture_new(NULL);
+  fixture *f = *state;
   script(f, SUBMIT_PATH, 429, "{}", "retry-after-ms", "1500");
   assert_int_equal(submit(f), PUBRIO_OK);
   assert_int_equal(f->clock.slept[0], 1500);
@@ -77,12 +90,10 @@ static void retry_after_ms_and_http_date(void **state) {
          "Wed, 21 Oct 2015 07:28:00 GMT");
   assert_int_equal(submit(f), PUBRIO_OK);
   assert_int_equal(f->clock.slept[1], 0);
-  fixture_free(f);
 }
 
 static void submit_500_is_sent_once(void **state) {
-  (void)state;
-  fixture *f = fixture_new(NULL);
+  fixture *f = *state;
   push(f, SUBMIT_PATH, 500, FAKE_FAULT_NONE, 1);
   assert_int_equal(submit(f), PUBRIO_E_SERVER);
   assert_int_equal(f->err.attempts, 1);
@@ -91,23 +102,19 @@ static void submit_500_is_sent_once(void **state) {
   push(f, SUBMIT_PATH, 200, FAKE_FAULT_CLOSE_MID_BODY, 1);
   assert_int_equal(submit(f), PUBRIO_E_TRANSPORT);
   assert_int_equal(fake_server_request_count(f->server, SUBMIT_PATH), 2);
-  fixture_free(f);
 }
 
 static void submit_500_retried_only_when_opted_in(void **state) {
-  (void)state;
-  fixture *f = fixture_new(NULL);
+  fixture *f = *state;
   assert_int_equal(pubrio_client_set_retry_unsafe_submit(f->client, 1, NULL),
                    PUBRIO_OK);
   push(f, SUBMIT_PATH, 500, FAKE_FAULT_NONE, 1);
   assert_int_equal(submit(f), PUBRIO_OK);
   assert_int_equal(fake_server_request_count(f->server, SUBMIT_PATH), 2);
-  fixture_free(f);
 }
 
 static void query_500_and_resets_are_retried(void **state) {
-  (void)state;
-  fixture *f = fixture_new(NULL);
+  fixture *f = *state;
   char id[37];
   submit_for_id(f, id);
   push(f, QUERY_PATH, 500, FAKE_FAULT_NONE, 1);
@@ -125,12 +132,10 @@ static void query_500_and_resets_are_retried(void **state) {
   assert_null(r);
   assert_int_equal(f->err.attempts, 3);
   assert_int_equal(fake_server_request_count(f->server, QUERY_PATH), 6);
-  fixture_free(f);
 }
 
 static void slow_query_times_out_each_attempt(void **state) {
-  (void)state;
-  fixture *f = fixture_new(NULL);
+  fixture *f = *state;
   char id[37];
   submit_for_id(f, id);
   fake_reply r = {0};
@@ -149,12 +154,10 @@ static void slow_query_times_out_each_attempt(void **state) {
                                                     &f->err),
                    PUBRIO_E_TIMEOUT);
   assert_int_equal(f->err.attempts, 2);
-  fixture_free(f);
 }
 
 static void oversize_body_is_refused(void **state) {
-  (void)state;
-  fixture *f = fixture_new(NULL);
+  fixture *f = *state;
   assert_int_equal(pubrio_client_set_max_response_bytes(f->client, 1 << 20,
                                                         NULL),
                    PUBRIO_OK);
@@ -173,12 +176,10 @@ static void oversize_body_is_refused(void **state) {
   script(f, SUBMIT_PATH, 200, big, NULL, NULL);
   free(big);
   assert_int_equal(submit(f), PUBRIO_E_RESPONSE_TOO_LARGE);
-  fixture_free(f);
 }
 
 static void redirect_is_not_followed(void **state) {
-  (void)state;
-  fixture *f = fixture_new(NULL);
+  fixture *f = *state;
   fake_server *elsewhere = fake_server_start(NULL);
   char location[160];
   snprintf(location, sizeof location, "%s%s", fake_server_url(elsewhere),
@@ -190,7 +191,6 @@ static void redirect_is_not_followed(void **state) {
   /* The key never reached the other host: it saw nothing at all. */
   assert_int_equal(fake_server_request_count(elsewhere, NULL), 0);
   fake_server_stop(elsewhere);
-  fixture_free(f);
 }
 
 static char *read_text(const char *path) {
@@ -238,8 +238,7 @@ static void https_verifies_certificates(void **state) {
 }
 
 static void pacing_spreads_requests_over_the_minute(void **state) {
-  (void)state;
-  fixture *f = fixture_new(NULL);
+  fixture *f = *state;
   assert_int_equal(pubrio_client_set_rate_limit(f->client, 3, NULL), PUBRIO_OK);
   int64_t start = f->clock.now;
   for (int i = 0; i < 7; i++)
@@ -248,24 +247,19 @@ static void pacing_spreads_requests_over_the_minute(void **state) {
   assert_int_equal(f->clock.now - start, 120000);
   assert_int_equal(f->clock.sleeps, 2);
   assert_int_equal(fake_server_request_count(f->server, SUBMIT_PATH), 7);
-  fixture_free(f);
 }
 
 static void fake_server_rate_limit_is_survived(void **state) {
-  (void)state;
   /* The server's own fixed window: 2 a minute. The third call gets 429 with
    * a Retry-After within the cap, waits it (on the fake clock, so the
    * server's real window never rolls over), and is refused on every attempt. */
-  fake_server_options opts = FAKE_SERVER_DEFAULTS;
-  opts.rate_limit_per_minute = 2;
-  fixture *f = fixture_new(&opts);
+  fixture *f = *state;
   assert_int_equal(submit(f), PUBRIO_OK);
   assert_int_equal(submit(f), PUBRIO_OK);
   assert_int_equal(submit(f), PUBRIO_E_RATE_LIMITED);
   assert_int_equal(f->err.http_status, 429);
   assert_true(f->err.retry_after_ms > 0 && f->err.retry_after_ms <= 60000);
   assert_int_equal(f->err.attempts, 3);
-  fixture_free(f);
 }
 
 typedef struct log_capture {
@@ -288,8 +282,7 @@ static void on_log(pubrio_log_level level, const char *message,
 }
 
 static void logs_show_requests_never_the_key(void **state) {
-  (void)state;
-  fixture *f = fixture_new(NULL);
+  fixture *f = *state;
   log_capture cap = {0};
   assert_int_equal(pubrio_client_set_log(f->client, PUBRIO_LOG_DEBUG, on_log,
                                          &cap, NULL),
@@ -310,23 +303,24 @@ static void logs_show_requests_never_the_key(void **state) {
   assert_int_equal(submit(f), PUBRIO_OK);
   assert_true(info.saw_request_line);
   assert_false(info.saw_body);
-  fixture_free(f);
 }
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(retry_after_over_cap_is_not_waited),
-      cmocka_unit_test(retry_after_ms_and_http_date),
-      cmocka_unit_test(submit_500_is_sent_once),
-      cmocka_unit_test(submit_500_retried_only_when_opted_in),
-      cmocka_unit_test(query_500_and_resets_are_retried),
-      cmocka_unit_test(slow_query_times_out_each_attempt),
-      cmocka_unit_test(oversize_body_is_refused),
-      cmocka_unit_test(redirect_is_not_followed),
+      cmocka_unit_test_setup_teardown(retry_after_over_cap_is_not_waited, setup, teardown),
+      cmocka_unit_test_setup_teardown(retry_after_ms_and_http_date, setup, teardown),
+      cmocka_unit_test_setup_teardown(submit_500_is_sent_once, setup, teardown),
+      cmocka_unit_test_setup_teardown(submit_500_retried_only_when_opted_in, setup, teardown),
+      cmocka_unit_test_setup_teardown(query_500_and_resets_are_retried, setup, teardown),
+      cmocka_unit_test_setup_teardown(slow_query_times_out_each_attempt, setup, teardown),
+      cmocka_unit_test_setup_teardown(oversize_body_is_refused, setup, teardown),
+      cmocka_unit_test_setup_teardown(redirect_is_not_followed, setup, teardown),
       cmocka_unit_test(https_verifies_certificates),
-      cmocka_unit_test(pacing_spreads_requests_over_the_minute),
-      cmocka_unit_test(fake_server_rate_limit_is_survived),
-      cmocka_unit_test(logs_show_requests_never_the_key),
+      cmocka_unit_test_setup_teardown(pacing_spreads_requests_over_the_minute, setup, teardown),
+      cmocka_unit_test_prestate_setup_teardown(
+          fake_server_rate_limit_is_survived, setup, teardown,
+          &rate_limited_server),
+      cmocka_unit_test_setup_teardown(logs_show_requests_never_the_key, setup, teardown),
   };
   return cmocka_run_group_tests_name("faults", tests, NULL, NULL);
 }

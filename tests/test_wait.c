@@ -7,10 +7,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-static fixture *with_polls(int complete_after_polls) {
-  fake_server_options opts = FAKE_SERVER_DEFAULTS;
-  opts.complete_after_polls = complete_after_polls;
-  return fixture_new(&opts);
+/* Servers whose batches complete after so many polls; each test gets its
+ * fixture from setup() and loses it in teardown(), even when it fails. */
+static fake_server_options polls_0 = {.estimated_time = 2};
+static fake_server_options polls_1 = {.complete_after_polls = 1,
+                                      .estimated_time = 2};
+static fake_server_options polls_4 = {.complete_after_polls = 4,
+                                      .estimated_time = 2};
+static fake_server_options polls_never = {.complete_after_polls = 1000000,
+                                          .estimated_time = 2};
+
+static int setup(void **state) {
+  *state = fixture_new(*state);
+  return 0;
+}
+
+static int teardown(void **state) {
+  fixture_free(*state);
+  return 0;
 }
 
 static char *submit_ids(fixture *f, size_t people, unsigned types) {
@@ -68,8 +82,7 @@ static void check_people(const pubrio_query_result *r, size_t people,
 }
 
 static void query_once_pending_then_complete(void **state) {
-  (void)state;
-  fixture *f = with_polls(1);
+  fixture *f = *state;
   char *id = submit_ids(f, 3, PUBRIO_CONTACT_EMAIL_WORK);
   pubrio_query_result *r = NULL;
   assert_int_equal(pubrio_redeem_people_batch_query(f->client, id, &r, &f->err),
@@ -88,12 +101,10 @@ static void query_once_pending_then_complete(void **state) {
   assert_string_equal(body, expected);
   free(body);
   free(id);
-  fixture_free(f);
 }
 
 static void submit_and_wait_completes_at_once(void **state) {
-  (void)state;
-  fixture *f = with_polls(0);
+  fixture *f = *state;
   unsigned types = PUBRIO_CONTACT_EMAIL_PERSONAL | PUBRIO_CONTACT_PHONE;
   pubrio_batch_request *req = make_request(TEST_ID_COUNT, types);
   pubrio_query_result *r = NULL;
@@ -111,7 +122,6 @@ static void submit_and_wait_completes_at_once(void **state) {
   assert_int_equal(fake_server_request_count(f->server, SUBMIT_PATH), 1);
   pubrio_query_result_free(r);
   pubrio_batch_request_free(req);
-  fixture_free(f);
 }
 
 typedef struct progress_log {
@@ -134,8 +144,7 @@ static int on_progress(const pubrio_query_result *latest, int polls,
 }
 
 static void wait_completes_after_n_polls(void **state) {
-  (void)state;
-  fixture *f = with_polls(4);
+  fixture *f = *state;
   char *id = submit_ids(f, 2, PUBRIO_CONTACT_PHONE);
   pubrio_wait_options *o = options(600000, 1000, 30000);
   progress_log log = {0};
@@ -158,12 +167,10 @@ static void wait_completes_after_n_polls(void **state) {
   pubrio_query_result_free(r);
   pubrio_wait_options_free(o);
   free(id);
-  fixture_free(f);
 }
 
 static void wait_stops_at_deadline_with_last_state(void **state) {
-  (void)state;
-  fixture *f = with_polls(1000000);
+  fixture *f = *state;
   char *id = submit_ids(f, 1, PUBRIO_CONTACT_PHONE);
   pubrio_wait_options *o = options(600000, 1000, 30000);
   int64_t start = f->clock.now;
@@ -187,16 +194,14 @@ static void wait_stops_at_deadline_with_last_state(void **state) {
   pubrio_query_result_free(r);
   pubrio_wait_options_free(o);
   free(id);
-  fixture_free(f);
 }
 
 static void wait_never_polls_faster_than_min_delay(void **state) {
-  (void)state;
   /* 2.5 s deadline, 1 s delays: polls at 0 and 1000 ms. A poll at 2000 ms
    * would leave its request 500 ms, less than the minimum delay, and a
    * shorter sleep would poll faster than the minimum, so the wait gives up
    * instead. */
-  fixture *f = with_polls(1000000);
+  fixture *f = *state;
   char *id = submit_ids(f, 1, PUBRIO_CONTACT_PHONE);
   pubrio_wait_options *o = options(2500, 1000, 1000);
   pubrio_query_result *r = NULL;
@@ -209,12 +214,10 @@ static void wait_never_polls_faster_than_min_delay(void **state) {
   pubrio_query_result_free(r);
   pubrio_wait_options_free(o);
   free(id);
-  fixture_free(f);
 }
 
 static void cancel_from_callback(void **state) {
-  (void)state;
-  fixture *f = with_polls(1000000);
+  fixture *f = *state;
   char *id = submit_ids(f, 1, PUBRIO_CONTACT_PHONE);
   pubrio_wait_options *o = options(600000, 1000, 30000);
   progress_log log = {0};
@@ -230,12 +233,10 @@ static void cancel_from_callback(void **state) {
   pubrio_query_result_free(r);
   pubrio_wait_options_free(o);
   free(id);
-  fixture_free(f);
 }
 
 static void unknown_unit_counts_as_seconds(void **state) {
-  (void)state;
-  fixture *f = with_polls(0);
+  fixture *f = *state;
   char *real = submit_ids(f, 1, PUBRIO_CONTACT_PHONE);
   char body[256];
   snprintf(body, sizeof body,
@@ -252,12 +253,10 @@ static void unknown_unit_counts_as_seconds(void **state) {
   pubrio_query_result_free(r);
   pubrio_batch_request_free(req);
   free(real);
-  fixture_free(f);
 }
 
 static void query_errors_mid_wait_are_retried(void **state) {
-  (void)state;
-  fixture *f = with_polls(1);
+  fixture *f = *state;
   char *id = submit_ids(f, 2, PUBRIO_CONTACT_EMAIL_WORK);
   script(f, QUERY_PATH, 429, "{\"error\":\"Request rate limit exceeded.\"}",
          "Retry-After", "2");
@@ -277,12 +276,10 @@ static void query_errors_mid_wait_are_retried(void **state) {
   pubrio_query_result_free(r);
   pubrio_wait_options_free(o);
   free(id);
-  fixture_free(f);
 }
 
 static void unknown_id_is_bad_request(void **state) {
-  (void)state;
-  fixture *f = with_polls(0);
+  fixture *f = *state;
   pubrio_query_result *r = (pubrio_query_result *)1;
   assert_int_equal(
       pubrio_redeem_people_batch_wait(
@@ -291,12 +288,10 @@ static void unknown_id_is_bad_request(void **state) {
   assert_null(r);
   assert_int_equal(f->err.api_code, 40004);
   assert_int_equal(fake_server_request_count(f->server, QUERY_PATH), 1);
-  fixture_free(f);
 }
 
 static void invalid_query_id_sends_nothing(void **state) {
-  (void)state;
-  fixture *f = with_polls(0);
+  fixture *f = *state;
   pubrio_query_result *r = NULL;
   assert_int_equal(
       pubrio_redeem_people_batch_query(f->client, "42", &r, &f->err),
@@ -325,12 +320,10 @@ static void invalid_query_id_sends_nothing(void **state) {
   assert_int_equal(pubrio_wait_options_set_first_delay(o, -2, NULL),
                    PUBRIO_E_INVALID_ARGUMENT);
   pubrio_wait_options_free(o);
-  fixture_free(f);
 }
 
 static void wait_failure_after_submit_names_the_batch(void **state) {
-  (void)state;
-  fixture *f = with_polls(1000000);
+  fixture *f = *state;
   pubrio_wait_options *o = options(5000, 1000, 1000);
   pubrio_batch_request *req = make_request(1, PUBRIO_CONTACT_PHONE);
   pubrio_query_result *r = NULL;
@@ -343,12 +336,10 @@ static void wait_failure_after_submit_names_the_batch(void **state) {
   pubrio_query_result_free(r);
   pubrio_batch_request_free(req);
   pubrio_wait_options_free(o);
-  fixture_free(f);
 }
 
 static void pacing_past_the_deadline_is_a_wait_timeout(void **state) {
-  (void)state;
-  fixture *f = with_polls(1000000);
+  fixture *f = *state;
   char *id = submit_ids(f, 1, PUBRIO_CONTACT_PHONE);
   /* One request a minute, spent on this query: the wait's first poll could
    * only start a minute later, past its 30 s deadline. */
@@ -365,23 +356,34 @@ static void pacing_past_the_deadline_is_a_wait_timeout(void **state) {
   assert_non_null(strstr(f->err.message, "rate limit"));
   pubrio_wait_options_free(o);
   free(id);
-  fixture_free(f);
 }
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(query_once_pending_then_complete),
-      cmocka_unit_test(submit_and_wait_completes_at_once),
-      cmocka_unit_test(wait_completes_after_n_polls),
-      cmocka_unit_test(wait_stops_at_deadline_with_last_state),
-      cmocka_unit_test(wait_never_polls_faster_than_min_delay),
-      cmocka_unit_test(cancel_from_callback),
-      cmocka_unit_test(unknown_unit_counts_as_seconds),
-      cmocka_unit_test(query_errors_mid_wait_are_retried),
-      cmocka_unit_test(unknown_id_is_bad_request),
-      cmocka_unit_test(invalid_query_id_sends_nothing),
-      cmocka_unit_test(wait_failure_after_submit_names_the_batch),
-      cmocka_unit_test(pacing_past_the_deadline_is_a_wait_timeout),
+      cmocka_unit_test_prestate_setup_teardown(query_once_pending_then_complete, setup, teardown,
+                                               &polls_1),
+      cmocka_unit_test_prestate_setup_teardown(submit_and_wait_completes_at_once, setup, teardown,
+                                               &polls_0),
+      cmocka_unit_test_prestate_setup_teardown(wait_completes_after_n_polls, setup, teardown,
+                                               &polls_4),
+      cmocka_unit_test_prestate_setup_teardown(wait_stops_at_deadline_with_last_state, setup, teardown,
+                                               &polls_never),
+      cmocka_unit_test_prestate_setup_teardown(wait_never_polls_faster_than_min_delay, setup, teardown,
+                                               &polls_never),
+      cmocka_unit_test_prestate_setup_teardown(cancel_from_callback, setup, teardown,
+                                               &polls_never),
+      cmocka_unit_test_prestate_setup_teardown(unknown_unit_counts_as_seconds, setup, teardown,
+                                               &polls_0),
+      cmocka_unit_test_prestate_setup_teardown(query_errors_mid_wait_are_retried, setup, teardown,
+                                               &polls_1),
+      cmocka_unit_test_prestate_setup_teardown(unknown_id_is_bad_request, setup, teardown,
+                                               &polls_0),
+      cmocka_unit_test_prestate_setup_teardown(invalid_query_id_sends_nothing, setup, teardown,
+                                               &polls_0),
+      cmocka_unit_test_prestate_setup_teardown(wait_failure_after_submit_names_the_batch, setup, teardown,
+                                               &polls_never),
+      cmocka_unit_test_prestate_setup_teardown(pacing_past_the_deadline_is_a_wait_timeout, setup, teardown,
+                                               &polls_never),
   };
   return cmocka_run_group_tests_name("wait", tests, NULL, NULL);
 }
