@@ -80,6 +80,7 @@ typedef enum pubrio_status {
 /**
  * @brief A static, human-readable name for a status.
  * @return Never NULL; "unknown status" for values this version lacks.
+ * @param status a status, any value.
  */
 PUBRIO_API const char *pubrio_status_str(pubrio_status status);
 
@@ -146,6 +147,7 @@ typedef struct pubrio_error {
 /**
  * @brief Release the strings held by @p err and zero it. The struct itself
  * is the caller's. NULL is accepted.
+ * @param err the error to clear; NULL is accepted.
  */
 PUBRIO_API void pubrio_error_clear(pubrio_error *err);
 
@@ -166,12 +168,14 @@ typedef enum pubrio_contact_type {
  * @brief The wire name of a contact type ("email-work", ...).
  * @return A static string, or NULL for ::PUBRIO_CONTACT_UNKNOWN or any other
  * value.
+ * @param type one contact type.
  */
 PUBRIO_API const char *pubrio_contact_type_str(pubrio_contact_type type);
 
 /**
  * @brief Parse a wire name ("email-personal", "email-work", "phone").
  * @return The type, or ::PUBRIO_CONTACT_UNKNOWN when @p name is not one.
+ * @param name a wire name; NULL is accepted.
  */
 PUBRIO_API pubrio_contact_type pubrio_contact_type_from_str(const char *name);
 
@@ -190,6 +194,9 @@ typedef struct pubrio_client pubrio_client;
  *        ::PUBRIO_E_NO_API_KEY. The base URL is read from PUBRIO_BASE_URL
  *        when set, else https://api.pubrio.com.
  * @param err optional error details.
+ * @return ::PUBRIO_OK; ::PUBRIO_E_NO_API_KEY, ::PUBRIO_E_INVALID_ARGUMENT (a
+ *        NULL @p out, a key with control characters, a bad PUBRIO_BASE_URL)
+ *        or ::PUBRIO_E_OUT_OF_MEMORY; @p out is then NULL.
  */
 PUBRIO_API pubrio_status pubrio_client_new(pubrio_client **out,
                                            const char *api_key,
@@ -204,6 +211,7 @@ PUBRIO_API pubrio_status pubrio_client_new(pubrio_client **out,
  * the key can remain in freed memory of the process until it is reused. A
  * program that must rule that out can give libcurl wiping allocators with
  * `curl_global_init_mem()` before creating the first client.
+ * @param client the client; NULL is accepted.
  */
 PUBRIO_API void pubrio_client_free(pubrio_client *client);
 
@@ -218,36 +226,66 @@ PUBRIO_API void pubrio_client_free(pubrio_client *client);
  * pipe): call it from another thread or a SIGINT handler. The client must
  * stay alive meanwhile. A sleep supplied with pubrio_client_set_clock()
  * cannot be cut short; the call stops after it.
+ * @param client the client to cancel; NULL is accepted.
  */
 PUBRIO_API void pubrio_client_cancel(pubrio_client *client);
 
-/** @brief Let calls on @p client run again after pubrio_client_cancel().
- * Call it when no call is in progress on the client. NULL is accepted. */
+/**
+ *@brief Let calls on @p client run again after pubrio_client_cancel().
+ * Call it when no call is in progress on the client. NULL is accepted.
+ * @param client the client; NULL is accepted.
+ */
 PUBRIO_API void pubrio_client_reset_cancel(pubrio_client *client);
 
 /**
  * @brief Set the base URL, e.g. "https://api.pubrio.com" or
  * "http://127.0.0.1:8080/gateway" (a path prefix is kept). Only http and
  * https are accepted.
+ * @param client the client.
+ * @param base_url the URL, copied.
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT when the URL is not
+ *        http(s), or holds credentials, a query or a fragment (nothing
+ *        changes). ::PUBRIO_E_OUT_OF_MEMORY when a copy cannot be made.
  */
 PUBRIO_API pubrio_status pubrio_client_set_base_url(pubrio_client *client,
                                                     const char *base_url,
                                                     pubrio_error *err);
 
-/** @brief The base URL in use. Lives as long as the client or the next set. */
+/**
+ *@brief The base URL in use. Lives as long as the client or the next set.
+ * @param client the client.
+ * @return the URL; NULL when @p client is NULL.
+ */
 PUBRIO_API const char *pubrio_client_base_url(const pubrio_client *client);
 
 /**
  * @brief Set timeouts in milliseconds (defaults: connect 10000, total 60000
  * per attempt). Each must be > 0. Within a wait, an attempt's total is also
  * trimmed to the time left before the wait's deadline.
+ * @param client the client.
+ * @param connect_timeout_ms time to connect, 1..2147483647.
+ * @param total_timeout_ms time for one attempt, 1..2147483647.
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT when a value is out of
+ *        range (nothing changes). ::PUBRIO_E_OUT_OF_MEMORY when a copy
+ *        cannot be made.
  */
 PUBRIO_API pubrio_status pubrio_client_set_timeouts(pubrio_client *client,
                                                     int64_t connect_timeout_ms,
                                                     int64_t total_timeout_ms,
                                                     pubrio_error *err);
 
-/** @brief Set the User-Agent (default "libpubrio/<version>"). */
+/**
+ *@brief Set the User-Agent (default "libpubrio/<version>").
+ * @param client the client.
+ * @param user_agent the User-Agent, copied; not empty, no control
+ *        characters.
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT when the value is NULL,
+ *        empty or holds control characters (nothing changes).
+ *        ::PUBRIO_E_OUT_OF_MEMORY when a copy cannot be made.
+ */
 PUBRIO_API pubrio_status pubrio_client_set_user_agent(pubrio_client *client,
                                                       const char *user_agent,
                                                       pubrio_error *err);
@@ -263,6 +301,8 @@ PUBRIO_API pubrio_status pubrio_client_set_user_agent(pubrio_client *client,
  * @param base_delay_ms first backoff delay, >= 0.
  * @param max_delay_ms backoff cap, >= base_delay_ms.
  * @param err optional error details.
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT when a value is out of
+ *        range (nothing changes).
  */
 PUBRIO_API pubrio_status pubrio_client_set_retry(pubrio_client *client,
                                                  int max_attempts,
@@ -274,6 +314,11 @@ PUBRIO_API pubrio_status pubrio_client_set_retry(pubrio_client *client,
  * @brief Longest `Retry-After` (or `retry-after-ms`) honoured (default
  * 60000). A longer one is not waited for: the call returns
  * ::PUBRIO_E_RATE_LIMITED with the asked wait in `retry_after_ms`.
+ * @param client the client.
+ * @param max_retry_after_ms the longest wait honoured, >= 0.
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT when the value is
+ *        negative (nothing changes).
  */
 PUBRIO_API pubrio_status pubrio_client_set_max_retry_after(
     pubrio_client *client, int64_t max_retry_after_ms, pubrio_error *err);
@@ -282,6 +327,11 @@ PUBRIO_API pubrio_status pubrio_client_set_max_retry_after(
  * @brief Opt in (1) to retrying a submit after a 5xx, timeout or reset that
  * happened after the request was sent. Off (0) by default because the server
  * may have processed the first one and spent credits.
+ * @param client the client.
+ * @param enabled 1 to opt in, 0 (the default) to stay safe.
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT when @p client is NULL
+ *        (nothing changes).
  */
 PUBRIO_API pubrio_status pubrio_client_set_retry_unsafe_submit(
     pubrio_client *client, int enabled, pubrio_error *err);
@@ -290,6 +340,12 @@ PUBRIO_API pubrio_status pubrio_client_set_retry_unsafe_submit(
  * @brief Pace requests so that no 60-second window holds more than
  * @p requests_per_minute of them (0, the default, turns pacing off). Pubrio
  * allows 300 a minute per key.
+ * @param client the client.
+ * @param requests_per_minute 0..1000000; 0 turns pacing off.
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT when the value is out of
+ *        range (nothing changes). ::PUBRIO_E_OUT_OF_MEMORY when a copy
+ *        cannot be made.
  */
 PUBRIO_API pubrio_status pubrio_client_set_rate_limit(pubrio_client *client,
                                                       int requests_per_minute,
@@ -299,14 +355,29 @@ PUBRIO_API pubrio_status pubrio_client_set_rate_limit(pubrio_client *client,
  * @brief Trust the CA certificates in @p ca_file and/or the directory
  * @p ca_path (either may be NULL) instead of the system store, e.g. for a
  * private gateway. Verification itself cannot be turned off.
+ * @param client the client.
+ * @param ca_file a PEM bundle, or NULL.
+ * @param ca_path a directory of certificates, or NULL.
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT when a path is empty or
+ *        holds control characters (nothing changes).
+ *        ::PUBRIO_E_OUT_OF_MEMORY when a copy cannot be made.
  */
 PUBRIO_API pubrio_status pubrio_client_set_ca(pubrio_client *client,
                                               const char *ca_file,
                                               const char *ca_path,
                                               pubrio_error *err);
 
-/** @brief Largest response body accepted (default 8 MiB, minimum 1 KiB);
- * a larger one is ::PUBRIO_E_RESPONSE_TOO_LARGE. */
+/**
+ *@brief Largest response body accepted (default 8 MiB, minimum 1 KiB);
+ * a larger one is ::PUBRIO_E_RESPONSE_TOO_LARGE.
+ * @param client the client.
+ * @param max_bytes the cap, >= 1024.
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT when the cap is under
+ *        1024 (nothing changes). ::PUBRIO_E_OUT_OF_MEMORY when a copy cannot
+ *        be made.
+ */
 PUBRIO_API pubrio_status pubrio_client_set_max_response_bytes(
     pubrio_client *client, size_t max_bytes, pubrio_error *err);
 
@@ -321,6 +392,15 @@ typedef double (*pubrio_random_fn)(void *userdata);
  * @brief Replace the clock, sleep and random source used by retries, pacing
  * and waiting (for tests, simulations or an event loop). Any NULL function
  * keeps the default (monotonic clock, nanosleep, xorshift).
+ * @param client the client.
+ * @param now the monotonic clock, or NULL for the default.
+ * @param sleep the sleep, or NULL for the default (which
+ *        pubrio_client_cancel() wakes).
+ * @param random the random source, or NULL for the default.
+ * @param userdata handed to the three functions.
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT when @p client is NULL
+ *        (nothing changes).
  */
 PUBRIO_API pubrio_status pubrio_client_set_clock(
     pubrio_client *client, pubrio_now_fn now, pubrio_sleep_fn sleep,
@@ -341,7 +421,16 @@ typedef enum pubrio_log_level {
 typedef void (*pubrio_log_fn)(pubrio_log_level level, const char *message,
                               void *userdata);
 
-/** @brief Send log lines up to @p max_level to @p fn (NULL turns it off). */
+/**
+ *@brief Send log lines up to @p max_level to @p fn (NULL turns it off).
+ * @param client the client.
+ * @param max_level the most detailed level sent.
+ * @param fn the receiver, or NULL to stop logging.
+ * @param userdata handed to @p fn.
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT when @p client is NULL
+ *        (nothing changes).
+ */
 PUBRIO_API pubrio_status pubrio_client_set_log(pubrio_client *client,
                                                pubrio_log_level max_level,
                                                pubrio_log_fn fn, void *userdata,
@@ -350,11 +439,15 @@ PUBRIO_API pubrio_status pubrio_client_set_log(pubrio_client *client,
 /**
  * @brief Connections opened by this client so far (1 for a whole run means
  * keep-alive worked).
+ * @param client the client.
+ * @return the count; 0 when @p client is NULL.
  */
 PUBRIO_API long pubrio_client_connections_opened(const pubrio_client *client);
 
 /**
  * @brief HTTP requests this client has sent so far, retries included.
+ * @param client the client.
+ * @return the count; 0 when @p client is NULL.
  */
 PUBRIO_API long pubrio_client_requests_sent(const pubrio_client *client);
 
@@ -362,6 +455,8 @@ PUBRIO_API long pubrio_client_requests_sent(const pubrio_client *client);
  * @brief Milliseconds until the pacing set by pubrio_client_set_rate_limit()
  * lets the next request start (0 when it may start now or pacing is off).
  * Lets a caller wait on its own terms (e.g. interruptibly) before a call.
+ * @param client the client.
+ * @return milliseconds, >= 0; 0 when @p client is NULL.
  */
 PUBRIO_API int64_t pubrio_client_pacing_delay_ms(pubrio_client *client);
 
@@ -371,6 +466,14 @@ PUBRIO_API int64_t pubrio_client_pacing_delay_ms(pubrio_client *client);
  * NULL @p value removes it. Names are HTTP tokens; values cannot hold line
  * breaks. The headers the library owns (pubrio-api-key, Content-Type,
  * Accept, Content-Length, Host, Expect, User-Agent) are refused.
+ * @param client the client.
+ * @param name the header name (an HTTP token).
+ * @param value the value, copied, or NULL to remove the header.
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT when the name is not a
+ *        token or is one of the library's, or the value holds a line break
+ *        (nothing changes). ::PUBRIO_E_OUT_OF_MEMORY when a copy cannot be
+ *        made.
  */
 PUBRIO_API pubrio_status pubrio_client_set_header(pubrio_client *client,
                                                   const char *name,
@@ -384,11 +487,20 @@ PUBRIO_API pubrio_status pubrio_client_set_header(pubrio_client *client,
 /** @brief A batch of people and the contact types to redeem. Opaque. */
 typedef struct pubrio_batch_request pubrio_batch_request;
 
-/** @brief Create an empty request; free it with pubrio_batch_request_free(). */
+/**
+ *@brief Create an empty request; free it with pubrio_batch_request_free().
+ * @param out receives the request.
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT when @p out is NULL;
+ *        ::PUBRIO_E_OUT_OF_MEMORY.
+ */
 PUBRIO_API pubrio_status pubrio_batch_request_new(pubrio_batch_request **out,
                                                   pubrio_error *err);
 
-/** @brief Free a request. NULL is accepted. */
+/**
+ *@brief Free a request. NULL is accepted.
+ * @param request the request; NULL is accepted.
+ */
 PUBRIO_API void pubrio_batch_request_free(pubrio_batch_request *request);
 
 /**
@@ -398,6 +510,11 @@ PUBRIO_API void pubrio_batch_request_free(pubrio_batch_request *request);
  * sent in lower case). An invalid id is ::PUBRIO_E_INVALID_ARGUMENT with a
  * message naming it. A duplicate is dropped silently (so no credit is spent
  * twice) and counted by pubrio_batch_request_duplicates().
+ * @param request the request.
+ * @param people_search_id the id, copied.
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT when the id is not a
+ *        canonical UUID (nothing changes). ::PUBRIO_E_OUT_OF_MEMORY.
  */
 PUBRIO_API pubrio_status pubrio_batch_request_add_person(
     pubrio_batch_request *request, const char *people_search_id,
@@ -406,6 +523,12 @@ PUBRIO_API pubrio_status pubrio_batch_request_add_person(
 /**
  * @brief Add @p count ids at once. All or nothing: if any id is invalid,
  * none is added and the message names the first bad one and its index.
+ * @param request the request.
+ * @param people_search_ids @p count ids.
+ * @param count how many.
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT when any id is invalid
+ *        (nothing changes). ::PUBRIO_E_OUT_OF_MEMORY.
  */
 PUBRIO_API pubrio_status pubrio_batch_request_add_people(
     pubrio_batch_request *request, const char *const *people_search_ids,
@@ -414,23 +537,47 @@ PUBRIO_API pubrio_status pubrio_batch_request_add_people(
 /**
  * @brief Ask for a contact type (or several, or-ed). Adding one twice has no
  * effect. At least one is required before submitting.
+ * @param request the request.
+ * @param types ::pubrio_contact_type bits, or-ed.
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT when @p types is 0 or
+ *        holds an unknown bit (nothing changes).
  */
 PUBRIO_API pubrio_status pubrio_batch_request_add_contact_types(
     pubrio_batch_request *request, unsigned types, pubrio_error *err);
 
-/** @brief Set `profile_id` (sent only when set). Must be >= 0. */
+/**
+ *@brief Set `profile_id` (sent only when set). Must be >= 0.
+ * @param request the request.
+ * @param profile_id the id, >= 0.
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT when the id is negative
+ *        (nothing changes).
+ */
 PUBRIO_API pubrio_status pubrio_batch_request_set_profile_id(
     pubrio_batch_request *request, int64_t profile_id, pubrio_error *err);
 
-/** @brief Number of distinct people in the request. */
+/**
+ *@brief Number of distinct people in the request.
+ * @param request the request.
+ * @return the count; 0 when @p request is NULL.
+ */
 PUBRIO_API size_t
 pubrio_batch_request_people_count(const pubrio_batch_request *request);
 
-/** @brief Number of duplicate ids dropped so far. */
+/**
+ *@brief Number of duplicate ids dropped so far.
+ * @param request the request.
+ * @return the count; 0 when @p request is NULL.
+ */
 PUBRIO_API size_t
 pubrio_batch_request_duplicates(const pubrio_batch_request *request);
 
-/** @brief The or-ed contact types chosen so far. */
+/**
+ *@brief The or-ed contact types chosen so far.
+ * @param request the request.
+ * @return the bits; 0 when @p request is NULL.
+ */
 PUBRIO_API unsigned
 pubrio_batch_request_contact_types(const pubrio_batch_request *request);
 
@@ -451,7 +598,10 @@ typedef struct pubrio_batch_job {
                                         units count as seconds. */
 } pubrio_batch_job;
 
-/** @brief Free a job. NULL is accepted. */
+/**
+ *@brief Free a job. NULL is accepted.
+ * @param job the job; NULL is accepted.
+ */
 PUBRIO_API void pubrio_batch_job_free(pubrio_batch_job *job);
 
 /**
@@ -465,6 +615,15 @@ PUBRIO_API void pubrio_batch_job_free(pubrio_batch_job *job);
  * @param request the batch; not modified.
  * @param out receives the job; free with pubrio_batch_job_free().
  * @param err optional error details.
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT or
+ *        ::PUBRIO_E_OUT_OF_MEMORY before anything is sent;
+ *        ::PUBRIO_E_TRANSPORT, ::PUBRIO_E_TIMEOUT, ::PUBRIO_E_TLS,
+ *        ::PUBRIO_E_BAD_REQUEST, ::PUBRIO_E_UNAUTHORIZED,
+ *        ::PUBRIO_E_PAYMENT_REQUIRED, ::PUBRIO_E_RATE_LIMITED,
+ *        ::PUBRIO_E_SERVER, ::PUBRIO_E_HTTP, ::PUBRIO_E_PROTOCOL,
+ *        ::PUBRIO_E_RESPONSE_TOO_LARGE or ::PUBRIO_E_CANCELLED, with
+ *        pubrio_error::submit_state saying whether credits may have been
+ *        spent.
  */
 PUBRIO_API pubrio_status pubrio_redeem_people_batch(
     pubrio_client *client, const pubrio_batch_request *request,
@@ -489,11 +648,21 @@ typedef struct pubrio_person {
   size_t phone_count;           /**< Number of pubrio_person_phone() items. */
 } pubrio_person;
 
-/** @brief Email @p index of @p person, or NULL when out of range. */
+/**
+ *@brief Email @p index of @p person, or NULL when out of range.
+ * @param person the person.
+ * @param index 0..email_count - 1.
+ * @return the contact (owned by the result), or NULL when out of range.
+ */
 PUBRIO_API const pubrio_contact *
 pubrio_person_email(const pubrio_person *person, size_t index);
 
-/** @brief Phone @p index of @p person, or NULL when out of range. */
+/**
+ *@brief Phone @p index of @p person, or NULL when out of range.
+ * @param person the person.
+ * @param index 0..phone_count - 1.
+ * @return the contact (owned by the result), or NULL when out of range.
+ */
 PUBRIO_API const pubrio_contact *
 pubrio_person_phone(const pubrio_person *person, size_t index);
 
@@ -512,11 +681,19 @@ typedef struct pubrio_query_result {
   size_t people_count;           /**< Number of pubrio_query_result_person(). */
 } pubrio_query_result;
 
-/** @brief Person @p index of @p result, or NULL when out of range. */
+/**
+ *@brief Person @p index of @p result, or NULL when out of range.
+ * @param result the result.
+ * @param index 0..people_count - 1.
+ * @return the person (owned by the result), or NULL when out of range.
+ */
 PUBRIO_API const pubrio_person *
 pubrio_query_result_person(const pubrio_query_result *result, size_t index);
 
-/** @brief Free a result and everything it owns. NULL is accepted. */
+/**
+ *@brief Free a result and everything it owns. NULL is accepted.
+ * @param result the result; NULL is accepted.
+ */
 PUBRIO_API void pubrio_query_result_free(pubrio_query_result *result);
 
 /**
@@ -527,6 +704,10 @@ PUBRIO_API void pubrio_query_result_free(pubrio_query_result *result);
  *        must be a canonical UUID.
  * @param out receives the result; free with pubrio_query_result_free().
  * @param err optional error details.
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT (nothing sent);
+ *        ::PUBRIO_E_OUT_OF_MEMORY; the transport and HTTP statuses of
+ *        pubrio_redeem_people_batch(); ::PUBRIO_E_PROTOCOL also when the
+ *        answer is about another batch; ::PUBRIO_E_CANCELLED.
  */
 PUBRIO_API pubrio_status pubrio_redeem_people_batch_query(
     pubrio_client *client, const char *redeem_query_id,
@@ -553,29 +734,67 @@ typedef struct pubrio_wait_options pubrio_wait_options;
  * @brief Create options with the defaults: deadline 600000 ms, minimum delay
  * 1000 ms, maximum delay 30000 ms, first poll after the batch's estimate when
  * known (else at once), no callback.
+ * @param out receives the options; free them with
+ *        pubrio_wait_options_free().
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT when @p out is NULL;
+ *        ::PUBRIO_E_OUT_OF_MEMORY.
  */
 PUBRIO_API pubrio_status pubrio_wait_options_new(pubrio_wait_options **out,
                                                  pubrio_error *err);
 
-/** @brief Free options. NULL is accepted. */
+/**
+ *@brief Free options. NULL is accepted.
+ * @param options the options; NULL is accepted.
+ */
 PUBRIO_API void pubrio_wait_options_free(pubrio_wait_options *options);
 
-/** @brief Give up after @p timeout_ms in all (> 0). */
+/**
+ *@brief Give up after @p timeout_ms in all (> 0).
+ * @param options the options.
+ * @param timeout_ms the deadline from the start of the wait, > 0.
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT when the value is not > 0
+ *        (nothing changes).
+ */
 PUBRIO_API pubrio_status pubrio_wait_options_set_timeout(
     pubrio_wait_options *options, int64_t timeout_ms, pubrio_error *err);
 
-/** @brief Delays between polls grow from @p min_delay_ms (never less, > 0) to
- * @p max_delay_ms. */
+/**
+ *@brief Delays between polls grow from @p min_delay_ms (never less, > 0) to
+ * @p max_delay_ms.
+ * @param options the options.
+ * @param min_delay_ms the shortest delay, > 0.
+ * @param max_delay_ms the longest delay, >= @p min_delay_ms.
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT when the values are out
+ *        of order (nothing changes).
+ */
 PUBRIO_API pubrio_status pubrio_wait_options_set_delays(
     pubrio_wait_options *options, int64_t min_delay_ms, int64_t max_delay_ms,
     pubrio_error *err);
 
-/** @brief Wait @p delay_ms before the first poll (-1: the batch's estimate
- * when known, else poll at once). */
+/**
+ *@brief Wait @p delay_ms before the first poll (-1: the batch's estimate
+ * when known, else poll at once).
+ * @param options the options.
+ * @param delay_ms the first delay, >= 0, or -1.
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT when the value is under
+ *        -1 (nothing changes).
+ */
 PUBRIO_API pubrio_status pubrio_wait_options_set_first_delay(
     pubrio_wait_options *options, int64_t delay_ms, pubrio_error *err);
 
-/** @brief Call @p fn after every poll (NULL: none). */
+/**
+ *@brief Call @p fn after every poll (NULL: none).
+ * @param options the options.
+ * @param fn the callback, or NULL.
+ * @param userdata handed to @p fn.
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT when @p options is NULL
+ *        (nothing changes).
+ */
 PUBRIO_API pubrio_status pubrio_wait_options_set_progress(
     pubrio_wait_options *options, pubrio_progress_fn fn, void *userdata,
     pubrio_error *err);
@@ -599,6 +818,9 @@ PUBRIO_API pubrio_status pubrio_wait_options_set_progress(
  *        poll succeeded); on other errors it is set to NULL. Free with
  *        pubrio_query_result_free().
  * @param err optional error details.
+ * @return ::PUBRIO_OK; ::PUBRIO_E_WAIT_TIMEOUT or ::PUBRIO_E_CANCELLED (with
+ *        the last state in @p out); any status of
+ *        pubrio_redeem_people_batch_query().
  */
 PUBRIO_API pubrio_status pubrio_redeem_people_batch_wait(
     pubrio_client *client, const char *redeem_query_id,
@@ -615,6 +837,16 @@ PUBRIO_API pubrio_status pubrio_redeem_people_batch_wait(
  * resumes with pubrio_redeem_people_batch_wait() instead of submitting
  * again. When the submit itself fails, pubrio_error::submit_state tells
  * whether credits may have been spent.
+ * @param client the client.
+ * @param request the batch; not modified.
+ * @param options how to wait; NULL for the defaults.
+ * @param out receives the completed result, or the last state on
+ *        ::PUBRIO_E_WAIT_TIMEOUT and ::PUBRIO_E_CANCELLED; free with
+ *        pubrio_query_result_free().
+ * @param err optional error details (NULL: none).
+ * @return any status of pubrio_redeem_people_batch() or
+ *        pubrio_redeem_people_batch_wait(); after a successful submit,
+ *        pubrio_error::submit_state is ::PUBRIO_SUBMIT_ACCEPTED.
  */
 PUBRIO_API pubrio_status pubrio_redeem_people_batch_and_wait(
     pubrio_client *client, const pubrio_batch_request *request,
