@@ -16,6 +16,10 @@ callgrind_annotate --inclusive=yes "$out" 2>/dev/null |
     /bench_overhead.c:baseline_call / { gsub(",", "", $1); raw = $1 }
     /transport.c:pri_transport_post / { gsub(",", "", $1); tr = $1 }
     END {
+      if (!lib || !raw) {
+        print "no per-function counts: build with debug info (RelWithDebInfo)" > "/dev/stderr"
+        exit 1
+      }
       n = calls + 1  # plus the warm-up call
       printf "instructions per call: libpubrio %.0f, raw libcurl + cJSON %.0f, ratio %.3f\n", lib / n, raw / n, lib / raw
       printf "  of which libpubrio transport (curl_easy_perform and options): %.0f\n", tr / n
