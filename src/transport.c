@@ -10,14 +10,43 @@
 #include <string.h>
 #include <strings.h>
 
+/* What a transfer gathers while it runs. */
+typedef struct capture {
+  pri_http_response *resp;
+  size_t max_body;
+  int too_large;
+  int no_memory;
+  int body_started;
+  int send_once;        /* a request that must never go out twice */
+  int requests_started; /* how often libcurl was about to send it */
+  char *retry_after;    /* raw, parsed when the transfer ends */
+  char *retry_after_ms;
+} capture;
+
+/* One request at a time on its own easy handle; several can run at once on
+ * the transport's multi handle, sharing its connection cache. */
+struct pri_transfer {
+  pri_transport *owner;
+  CURL *curl;
+  capture cap;
+  char errbuf[CURL_ERROR_SIZE];
+  int running;  /* added to the multi handle */
+  int finished; /* ended, not yet handed back by pri_transport_run */
+  pri_transfer *next_of_owner;
+};
+
 struct pri_transport {
   CURLM *multi; /* holds the connection cache: keep-alive across calls */
-  CURL *curl;
   pri_cancel *cancel;
   struct curl_slist *headers; /* holds the key: wiped before free */
   size_t fixed_count;         /* the library's own headers come first */
+  char *user_agent;           /* the configuration, copied */
+  char *ca_file;
+  char *ca_path;
   int64_t connect_timeout_ms;
   size_t max_body_bytes;
+  pri_transfer *main;      /* for pri_transport_post */
+  pri_transfer *transfers; /* every transfer, to configure them all */
 };
 
 /* libcurl wants one global init before any handle; doing it here, once,
@@ -32,53 +61,6 @@ static void wipe_headers(struct curl_slist *list) {
   for (struct curl_slist *h = list; h; h = h->next)
     pri_wipe(h->data, strlen(h->data));
   curl_slist_free_all(list);
-}
-
-pri_transport *pri_transport_new(const char *api_key, pri_cancel *cancel) {
-  pthread_once(&curl_once, init_curl);
-  if (curl_init_result != CURLE_OK)
-    return NULL;
-  pri_transport *t = calloc(1, sizeof *t);
-  if (!t)
-    return NULL;
-  t->cancel = cancel;
-  t->multi = curl_multi_init();
-  t->curl = curl_easy_init();
-  pri_buf key_header = {0};
-  if (t->curl && t->multi &&
-      pri_buf_appendf(&key_header, "pubrio-api-key: %s", api_key) == 0) {
-    const char *fixed[] = {key_header.data, "Content-Type: application/json",
-                           "Accept: application/json",
-                           "Expect:" /* no 100-continue round trip */};
-    for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++) {
-      struct curl_slist *next = curl_slist_append(t->headers, fixed[i]);
-      if (!next) {
-        wipe_headers(t->headers);
-        t->headers = NULL;
-        break;
-      }
-      t->headers = next;
-    }
-  }
-  if (key_header.data)
-    pri_wipe(key_header.data, key_header.len);
-  pri_buf_free(&key_header);
-  if (!t->curl || !t->multi || !t->headers) {
-    pri_transport_free(t);
-    return NULL;
-  }
-  for (struct curl_slist *h = t->headers; h; h = h->next)
-    t->fixed_count++;
-  return t;
-}
-
-void pri_transport_free(pri_transport *transport) {
-  if (!transport)
-    return;
-  curl_easy_cleanup(transport->curl);
-  curl_multi_cleanup(transport->multi);
-  wipe_headers(transport->headers);
-  free(transport);
 }
 
 void pri_http_response_free(pri_http_response *resp) {
@@ -98,18 +80,6 @@ static void response_reset(pri_http_response *resp) {
   resp->body = body;
   resp->retry_after_ms = -1;
 }
-
-typedef struct capture {
-  pri_http_response *resp;
-  char *retry_after; /* raw, parsed when the transfer ends */
-  char *retry_after_ms;
-  size_t max_body;
-  int too_large;
-  int no_memory;
-  int body_started;
-  int send_once;        /* a request that must never go out twice */
-  int requests_started; /* how often libcurl was about to send it */
-} capture;
 
 static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata) {
   capture *cap = userdata;
@@ -296,68 +266,146 @@ static int set_extra_headers(pri_transport *t, const char *const *lines,
   return 0;
 }
 
-int pri_transport_configure(pri_transport *t, const pri_transport_config *cfg) {
-  if (set_extra_headers(t, cfg->extra_headers, cfg->extra_count) != 0)
-    return -1;
-  CURL *c = t->curl;
+/* The options that only change with the configuration. */
+static void apply_options(pri_transport *t, CURL *c) {
   curl_easy_reset(c); /* keeps the connection cache: keep-alive survives */
   curl_easy_setopt(c, CURLOPT_POST, 1L);
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, t->headers);
-  curl_easy_setopt(c, CURLOPT_USERAGENT, cfg->user_agent);
+  curl_easy_setopt(c, CURLOPT_USERAGENT, t->user_agent);
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L); /* safe in threaded programs */
   curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L); /* the key stays home */
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-  if (cfg->ca_file)
-    curl_easy_setopt(c, CURLOPT_CAINFO, cfg->ca_file);
-  if (cfg->ca_path)
-    curl_easy_setopt(c, CURLOPT_CAPATH, cfg->ca_path);
+  if (t->ca_file)
+    curl_easy_setopt(c, CURLOPT_CAINFO, t->ca_file);
+  if (t->ca_path)
+    curl_easy_setopt(c, CURLOPT_CAPATH, t->ca_path);
   curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
-                   (curl_off_t)cfg->max_body_bytes);
+                   (curl_off_t)t->max_body_bytes);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(c, CURLOPT_PREREQFUNCTION, on_prerequest);
-  t->connect_timeout_ms = cfg->connect_timeout_ms;
-  t->max_body_bytes = cfg->max_body_bytes;
+}
+
+/* Replace *slot with a copy of @p value (NULL allowed); 0 or -1. */
+static int copy_setting(char **slot, const char *value) {
+  char *copy = value ? pri_strdup(value) : NULL;
+  if (value && !copy)
+    return -1;
+  free(*slot);
+  *slot = copy;
   return 0;
 }
 
-/* Drive the transfer on this thread, polling the cancel pipe beside curl's
- * sockets so a cancel ends it at once. */
-static CURLcode perform(pri_transport *t, int *cancelled) {
-  CURLM *m = t->multi;
-  CURLMcode mc = curl_multi_add_handle(m, t->curl);
-  CURLcode code = CURLE_OK;
-  int running = 1;
-  struct curl_waitfd wake = {pri_cancel_fd(t->cancel), CURL_WAIT_POLLIN, 0};
-  while (mc == CURLM_OK && running) {
-    if ((*cancelled = pri_cancel_requested(t->cancel)))
-      break;
-    mc = curl_multi_perform(m, &running);
-    if (mc == CURLM_OK && running)
-      mc = curl_multi_poll(m, &wake, 1, 1000, NULL);
+int pri_transport_configure(pri_transport *t, const pri_transport_config *cfg) {
+  char *ua = NULL, *file = NULL, *path = NULL;
+  if (copy_setting(&ua, cfg->user_agent) != 0 ||
+      copy_setting(&file, cfg->ca_file) != 0 ||
+      copy_setting(&path, cfg->ca_path) != 0 ||
+      set_extra_headers(t, cfg->extra_headers, cfg->extra_count) != 0) {
+    free(ua), free(file), free(path);
+    return -1;
   }
-  if (mc != CURLM_OK)
-    code = mc == CURLM_OUT_OF_MEMORY ? CURLE_OUT_OF_MEMORY : CURLE_FAILED_INIT;
-  CURLMsg *msg;
-  int left;
-  while (!*cancelled && (msg = curl_multi_info_read(m, &left)))
-    if (msg->msg == CURLMSG_DONE && msg->easy_handle == t->curl)
-      code = msg->data.result;
-  curl_multi_remove_handle(m, t->curl); /* a cut transfer's connection closes */
-  return *cancelled ? CURLE_ABORTED_BY_CALLBACK : code;
+  free(t->user_agent), free(t->ca_file), free(t->ca_path);
+  t->user_agent = ua, t->ca_file = file, t->ca_path = path;
+  t->connect_timeout_ms = cfg->connect_timeout_ms;
+  t->max_body_bytes = cfg->max_body_bytes;
+  for (pri_transfer *x = t->transfers; x; x = x->next_of_owner)
+    apply_options(t, x->curl);
+  return 0;
 }
 
-pri_net_kind pri_transport_post(pri_transport *t,
-                                const pri_http_request *req,
-                                pri_http_response *resp) {
+pri_transfer *pri_transfer_new(pri_transport *t) {
+  pri_transfer *x = calloc(1, sizeof *x);
+  if (!x || !(x->curl = curl_easy_init())) {
+    free(x);
+    return NULL;
+  }
+  x->owner = t;
+  apply_options(t, x->curl);
+  x->next_of_owner = t->transfers;
+  t->transfers = x;
+  return x;
+}
+
+void pri_transfer_free(pri_transfer *x) {
+  if (!x)
+    return;
+  pri_transfer **link = &x->owner->transfers;
+  while (*link != x)
+    link = &(*link)->next_of_owner;
+  *link = x->next_of_owner;
+  if (x->running)
+    curl_multi_remove_handle(x->owner->multi, x->curl);
+  free(x->cap.retry_after);
+  free(x->cap.retry_after_ms);
+  curl_easy_cleanup(x->curl);
+  free(x);
+}
+
+pri_transport *pri_transport_new(const char *api_key, pri_cancel *cancel) {
+  pthread_once(&curl_once, init_curl);
+  if (curl_init_result != CURLE_OK)
+    return NULL;
+  pri_transport *t = calloc(1, sizeof *t);
+  if (!t)
+    return NULL;
+  t->cancel = cancel;
+  t->multi = curl_multi_init();
+  pri_buf key_header = {0};
+  if (t->multi &&
+      pri_buf_appendf(&key_header, "pubrio-api-key: %s", api_key) == 0) {
+    const char *fixed[] = {key_header.data, "Content-Type: application/json",
+                           "Accept: application/json",
+                           "Expect:" /* no 100-continue round trip */};
+    for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++) {
+      struct curl_slist *next = curl_slist_append(t->headers, fixed[i]);
+      if (!next) {
+        wipe_headers(t->headers);
+        t->headers = NULL;
+        break;
+      }
+      t->headers = next;
+    }
+  }
+  if (key_header.data)
+    pri_wipe(key_header.data, key_header.len);
+  pri_buf_free(&key_header);
+  for (struct curl_slist *h = t->headers; h; h = h->next)
+    t->fixed_count++;
+  if (!t->multi || !t->headers || !(t->main = pri_transfer_new(t))) {
+    pri_transport_free(t);
+    return NULL;
+  }
+  return t;
+}
+
+void pri_transport_free(pri_transport *transport) {
+  if (!transport)
+    return;
+  while (transport->transfers)
+    pri_transfer_free(transport->transfers);
+  curl_multi_cleanup(transport->multi);
+  wipe_headers(transport->headers);
+  free(transport->user_agent);
+  free(transport->ca_file);
+  free(transport->ca_path);
+  free(transport);
+}
+
+int pri_transfer_start(pri_transfer *x, const pri_http_request *req,
+                       pri_http_response *resp) {
+  pri_transport *t = x->owner;
   response_reset(resp);
-  capture cap = {.resp = resp,
-                 .max_body = t->max_body_bytes,
-                 .send_once = req->send_once};
-  CURL *c = t->curl;
-  char errbuf[CURL_ERROR_SIZE] = "";
+  free(x->cap.retry_after);
+  free(x->cap.retry_after_ms);
+  x->cap = (capture){.resp = resp,
+                     .max_body = t->max_body_bytes,
+                     .send_once = req->send_once};
+  x->errbuf[0] = '\0';
+  x->finished = 0;
+  CURL *c = x->curl;
   /* Only what differs per call is set per call. */
   long timeout = req->timeout_ms > LONG_MAX ? LONG_MAX : (long)req->timeout_ms;
   long connect = t->connect_timeout_ms < timeout ? (long)t->connect_timeout_ms
@@ -367,38 +415,43 @@ pri_net_kind pri_transport_post(pri_transport *t,
   curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout);
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, connect);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &cap);
-  curl_easy_setopt(c, CURLOPT_HEADERDATA, &cap);
-  curl_easy_setopt(c, CURLOPT_PREREQDATA, &cap);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &x->cap);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &x->cap);
+  curl_easy_setopt(c, CURLOPT_PREREQDATA, &x->cap);
   curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, req->compressed ? "" : NULL);
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, x->errbuf);
+  if (curl_multi_add_handle(t->multi, c) != CURLM_OK)
+    return -1;
+  x->running = 1;
+  return 0;
+}
 
-  int cancelled = 0;
-  CURLcode code = perform(t, &cancelled);
+/* The transfer has ended (or was cut): make its response complete. */
+static void finish_transfer(pri_transfer *x, CURLcode code, int cancelled) {
+  CURL *c = x->curl;
+  capture *cap = &x->cap;
+  pri_http_response *resp = cap->resp;
+  curl_multi_remove_handle(x->owner->multi, c); /* a cut one's connection
+                                                   closes */
+  x->running = 0;
+  x->finished = 1;
   long request_size = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status);
   curl_easy_getinfo(c, CURLINFO_REQUEST_SIZE, &request_size);
   curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &resp->new_connections);
-  /* errbuf and cap leave scope */
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, NULL);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, NULL);
-  curl_easy_setopt(c, CURLOPT_HEADERDATA, NULL);
-  curl_easy_setopt(c, CURLOPT_PREREQDATA, NULL);
-  resp->kind = cancelled ? PRI_NET_CANCELLED : classify(code, &cap);
+  resp->kind = cancelled ? PRI_NET_CANCELLED : classify(code, cap);
   if (resp->kind == PRI_NET_OK)
     resp->retry_after_ms = pri_http_retry_after_ms(
-        cap.retry_after, cap.retry_after_ms, time(NULL));
-  free(cap.retry_after);
-  free(cap.retry_after_ms);
+        cap->retry_after, cap->retry_after_ms, time(NULL));
   /* A second request refused by on_prerequest: the first one went out. */
-  int resend_refused = cap.requests_started > 1;
+  int resend_refused = cap->requests_started > 1;
   resp->request_sent =
       resp->kind == PRI_NET_OK || request_size > 0 || resend_refused;
   if (resend_refused)
     snprintf(resp->error_text, sizeof resp->error_text, "%s",
              "the connection closed after the request was sent, without "
              "an answer; it was not sent again");
-  else if (header_overflow(code, &cap))
+  else if (header_overflow(code, cap))
     snprintf(resp->error_text, sizeof resp->error_text, "%s",
              "the response headers could not be read (a header is too "
              "large, over libcurl's 100 KB, or memory ran out)");
@@ -406,8 +459,84 @@ pri_net_kind pri_transport_post(pri_transport *t,
     snprintf(resp->error_text, sizeof resp->error_text, "%s", "cancelled");
   else if (resp->kind != PRI_NET_OK)
     snprintf(resp->error_text, sizeof resp->error_text, "%s",
-             errbuf[0] ? errbuf : curl_easy_strerror(code));
+             x->errbuf[0] ? x->errbuf : curl_easy_strerror(code));
   if (!resp->body.data)
     pri_buf_append(&resp->body, "", 0);
+}
+
+static pri_transfer *take_finished(pri_transport *t) {
+  for (pri_transfer *x = t->transfers; x; x = x->next_of_owner)
+    if (x->finished) {
+      x->finished = 0;
+      return x;
+    }
+  return NULL;
+}
+
+static int64_t now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+pri_transfer *pri_transport_run(pri_transport *t, int64_t timeout_ms) {
+  int64_t start = now_ms();
+  struct curl_waitfd wake = {pri_cancel_fd(t->cancel), CURL_WAIT_POLLIN, 0};
+  for (;;) {
+    pri_transfer *done = take_finished(t);
+    if (done)
+      return done;
+    if (pri_cancel_requested(t->cancel)) {
+      int any = 0;
+      for (pri_transfer *x = t->transfers; x; x = x->next_of_owner)
+        if (x->running) {
+          finish_transfer(x, CURLE_ABORTED_BY_CALLBACK, 1);
+          any = 1;
+        }
+      if (any)
+        continue;
+      return NULL;
+    }
+    int running = 0;
+    for (pri_transfer *x = t->transfers; x; x = x->next_of_owner)
+      running |= x->running;
+    if (!running && timeout_ms < 0)
+      return NULL; /* nothing would ever end */
+    CURLMcode mc = curl_multi_perform(t->multi, &running);
+    CURLMsg *msg;
+    int left;
+    while ((msg = curl_multi_info_read(t->multi, &left)))
+      for (pri_transfer *x = t->transfers; x; x = x->next_of_owner)
+        if (msg->msg == CURLMSG_DONE && msg->easy_handle == x->curl &&
+            x->running)
+          finish_transfer(x, msg->data.result, 0);
+    if (mc != CURLM_OK) /* the multi handle itself failed: end them all */
+      for (pri_transfer *x = t->transfers; x; x = x->next_of_owner)
+        if (x->running)
+          finish_transfer(x,
+                          mc == CURLM_OUT_OF_MEMORY ? CURLE_OUT_OF_MEMORY
+                                                    : CURLE_FAILED_INIT,
+                          0);
+    if ((done = take_finished(t)))
+      return done;
+    int64_t left_ms =
+        timeout_ms < 0 ? 1000 : timeout_ms - (now_ms() - start);
+    if (left_ms <= 0)
+      return NULL;
+    curl_multi_poll(t->multi, &wake, 1, left_ms < 1000 ? (int)left_ms : 1000,
+                    NULL);
+  }
+}
+
+pri_net_kind pri_transport_post(pri_transport *t, const pri_http_request *req,
+                                pri_http_response *resp) {
+  if (pri_transfer_start(t->main, req, resp) != 0) {
+    resp->kind = PRI_NET_NO_MEMORY;
+    snprintf(resp->error_text, sizeof resp->error_text, "%s",
+             "the transfer could not start");
+    return resp->kind;
+  }
+  while (pri_transport_run(t, -1) != t->main) {
+  }
   return resp->kind;
 }

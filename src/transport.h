@@ -82,6 +82,28 @@ pri_net_kind pri_transport_post(pri_transport *transport,
                                 const pri_http_request *request,
                                 pri_http_response *resp);
 
+/* A request in progress on its own easy handle, so that several run at once
+ * on the transport's multi handle (sharing its connection cache). Created
+ * with the transport's configuration; configure changes reach it too (but
+ * not while it runs). */
+typedef struct pri_transfer pri_transfer;
+
+pri_transfer *pri_transfer_new(pri_transport *transport);
+void pri_transfer_free(pri_transfer *transfer);
+
+/* Start @p request; @p resp (emptied) is complete when pri_transport_run()
+ * hands the transfer back. The request's body must live until then.
+ * 0, or -1 when libcurl refuses it. */
+int pri_transfer_start(pri_transfer *transfer,
+                       const pri_http_request *request,
+                       pri_http_response *resp);
+
+/* Drive every started transfer for up to @p timeout_ms (-1: until one
+ * ends): returns one that ended, its response complete, or NULL when the
+ * time ran out or nothing runs. A cancel ends every running transfer with
+ * PRI_NET_CANCELLED. */
+pri_transfer *pri_transport_run(pri_transport *transport, int64_t timeout_ms);
+
 /* Whether @p url is an http:// or https:// URL with no credentials, query
  * or fragment (libcurl's URL parser decides what a URL is). */
 int pri_transport_url_ok(const char *url);
