@@ -110,109 +110,123 @@ static pubrio_status deadline_error(pubrio_error *err, int *reached,
                        why, url);
 }
 
-typedef struct attempt_state {
-  int attempts;
-  int acted; /* some attempt may have made the API act */
-  pri_http_response resp;
-} attempt_state;
+int pri_call_begin(pubrio_client *c, const pri_call *call,
+                   pri_call_state *st) {
+  memset(st, 0, sizeof *st);
+  if (pri_buf_appendf(&st->url, "%s%s", c->base_url, call->path) != 0)
+    return -1;
+  size_t body_len = strlen(call->body);
+  pri_log_body(c, "request body", call->body, body_len);
+  st->request = (pri_http_request){.url = st->url.data,
+                                   .body = call->body,
+                                   .body_len = body_len,
+                                   .compressed = call->compressed,
+                                   .send_once = !call->idempotent};
+  return 0;
+}
 
-/* The attempts; returns the status of the last and keeps it in st->resp. */
-static pubrio_status attempts(pubrio_client *c, const pri_call *call,
-                              const pri_http_request *proto,
-                              attempt_state *st, int *deadline_reached,
-                              pubrio_error *err) {
-  const char *url = proto->url;
+pubrio_status pri_call_prepare_attempt(pubrio_client *c, const pri_call *call,
+                                       pri_call_state *st,
+                                       pubrio_error *err) {
+  const char *url = st->url.data;
+  if (pri_client_cancelled(c))
+    return pri_error_set(err, PUBRIO_E_CANCELLED, "cancelled before %s", url);
+  if (!(st->request.timeout_ms =
+            attempt_timeout(c, call->deadline, &st->trimmed)))
+    return deadline_error(err, &st->deadline_reached, url, "before");
+  st->attempts++;
+  st->started = pri_clock_now(&c->clock);
+  c->requests_sent++;
+  return PUBRIO_OK;
+}
+
+pri_verdict pri_call_judge(pubrio_client *c, const pri_call *call,
+                           pri_call_state *st, int64_t *delay_ms,
+                           pubrio_error *err) {
+  const char *url = st->url.data;
   pri_http_response *resp = &st->resp;
-  for (;;) {
-    if (pri_client_cancelled(c))
-      return pri_error_set(err, PUBRIO_E_CANCELLED, "cancelled before %s",
-                           url);
-    if (pace(c, call->deadline) != 0)
-      return deadline_error(err, deadline_reached, url,
-                            "waiting for the rate limit before");
-    if (pri_client_cancelled(c))
-      return pri_error_set(err, PUBRIO_E_CANCELLED, "cancelled before %s",
-                           url);
-    pri_http_request req = *proto;
-    int trimmed;
-    if (!(req.timeout_ms = attempt_timeout(c, call->deadline, &trimmed)))
-      return deadline_error(err, deadline_reached, url, "before");
-    st->attempts++;
-    c->requests_sent++;
-    int64_t started = pri_clock_now(&c->clock);
-    pri_transport_post(c->transport, &req, resp);
-    c->connections_opened += resp->new_connections;
-    st->acted |= may_have_acted(resp);
-    log_attempt(c, url, resp, pri_clock_now(&c->clock) - started,
-                st->attempts);
-    if (resp->kind == PRI_NET_OK && resp->status >= 200 && resp->status < 300)
-      return PUBRIO_OK;
-    if (resp->kind == PRI_NET_CANCELLED)
-      return pri_error_set(err, PUBRIO_E_CANCELLED, "cancelled during %s%s",
-                           url,
-                           resp->request_sent ? " (the request had left)"
-                                              : "");
-    if (resp->kind == PRI_NET_TIMEOUT && trimmed)
-      return deadline_error(err, deadline_reached, url, "during");
-    pri_outcome o = outcome_of(resp);
-    int64_t delay = pri_retry_delay_ms(&c->retry, call->idempotent, &o,
-                                       st->attempts,
-                                       pri_clock_random(&c->clock));
-    int64_t now = pri_clock_now(&c->clock);
-    if (delay < 0 || crosses(now, delay, call->deadline))
-      return pri_error_from_response(err, resp, url, o.retry_after_ms);
-    pri_log(c, PUBRIO_LOG_WARN, "retrying %s in %lld ms (attempt %d of %d)",
-            url, (long long)delay, st->attempts + 1, c->retry.max_attempts);
-    pri_clock_sleep(&c->clock, delay);
+  c->connections_opened += resp->new_connections;
+  st->acted |= may_have_acted(resp);
+  log_attempt(c, url, resp, pri_clock_now(&c->clock) - st->started,
+              st->attempts);
+  if (resp->kind == PRI_NET_OK && resp->status >= 200 && resp->status < 300) {
+    st->status = call->parse(resp->body.data, resp->body.len, call->out, err);
+    return st->status == PUBRIO_OK ? PRI_VERDICT_DONE : PRI_VERDICT_FAILED;
   }
+  if (resp->kind == PRI_NET_CANCELLED)
+    st->status = pri_error_set(err, PUBRIO_E_CANCELLED,
+                               "cancelled during %s%s", url,
+                               resp->request_sent ? " (the request had left)"
+                                                  : "");
+  else if (resp->kind == PRI_NET_TIMEOUT && st->trimmed)
+    st->status = deadline_error(err, &st->deadline_reached, url, "during");
+  if (st->status != PUBRIO_OK)
+    return PRI_VERDICT_FAILED;
+  pri_outcome o = outcome_of(resp);
+  *delay_ms = pri_retry_delay_ms(&c->retry, call->idempotent, &o,
+                                 st->attempts, pri_clock_random(&c->clock));
+  if (*delay_ms < 0 ||
+      crosses(pri_clock_now(&c->clock), *delay_ms, call->deadline)) {
+    st->status = pri_error_from_response(err, resp, url, o.retry_after_ms);
+    return PRI_VERDICT_FAILED;
+  }
+  pri_log(c, PUBRIO_LOG_WARN, "retrying %s in %lld ms (attempt %d of %d)",
+          url, (long long)*delay_ms, st->attempts + 1, c->retry.max_attempts);
+  return PRI_VERDICT_RETRY;
 }
 
 /* The one place a failed call's error gets its context. */
-static pubrio_status finish(pubrio_client *c, const pri_call *call,
-                            const attempt_state *st, pubrio_status status,
-                            pubrio_error *err) {
-  if (status == PUBRIO_OK || !err)
-    return status;
-  err->attempts = st->attempts;
-  if (st->resp.status) {
-    err->http_status = st->resp.status;
-    const char *id = st->resp.request_id;
-    if (id)
-      pri_error_take(err, PRI_ERR_REQUEST_ID,
-                     pri_untrusted_text(id, strlen(id), 256));
+pubrio_status pri_call_end(pubrio_client *c, const pri_call *call,
+                           pri_call_state *st, pubrio_status status,
+                           pubrio_error *err) {
+  if (status != PUBRIO_OK && err) {
+    err->attempts = st->attempts;
+    if (st->resp.status) {
+      err->http_status = st->resp.status;
+      const char *id = st->resp.request_id;
+      if (id)
+        pri_error_take(err, PRI_ERR_REQUEST_ID,
+                       pri_untrusted_text(id, strlen(id), 256));
+    }
+    if (!call->idempotent) /* a 2xx that could not be read counts as acted */
+      err->submit_state =
+          st->acted ? PUBRIO_SUBMIT_UNCERTAIN : PUBRIO_SUBMIT_NOT_SPENT;
+    pri_error_redact(err, c->api_key);
+    pri_log(c, PUBRIO_LOG_ERROR, "%s", err->message);
   }
-  if (!call->idempotent) /* a 2xx that could not be read counts as acted */
-    err->submit_state =
-        st->acted ? PUBRIO_SUBMIT_UNCERTAIN : PUBRIO_SUBMIT_NOT_SPENT;
-  pri_error_redact(err, c->api_key);
-  pri_log(c, PUBRIO_LOG_ERROR, "%s", err->message);
+  pri_http_response_free(&st->resp);
+  pri_buf_free(&st->url);
   return status;
+}
+
+/* The attempts, one after the other, sleeping between them. */
+static pubrio_status attempts(pubrio_client *c, const pri_call *call,
+                              pri_call_state *st, pubrio_error *err) {
+  for (;;) {
+    if (pace(c, call->deadline) != 0)
+      return deadline_error(err, &st->deadline_reached, st->url.data,
+                            "waiting for the rate limit before");
+    pubrio_status status = pri_call_prepare_attempt(c, call, st, err);
+    if (status != PUBRIO_OK)
+      return status;
+    pri_transport_post(c->transport, &st->request, &st->resp);
+    int64_t delay = 0;
+    switch (pri_call_judge(c, call, st, &delay, err)) {
+    case PRI_VERDICT_DONE: return PUBRIO_OK;
+    case PRI_VERDICT_FAILED: return st->status;
+    case PRI_VERDICT_RETRY: pri_clock_sleep(&c->clock, delay); break;
+    }
+  }
 }
 
 pubrio_status pri_call_run(pubrio_client *c, const pri_call *call,
                            int *deadline_reached, pubrio_error *err) {
-  int reached = 0;
-  attempt_state st = {0};
-  pri_buf url = {0};
-  pubrio_status status;
-  if (pri_buf_appendf(&url, "%s%s", c->base_url, call->path) != 0) {
-    status = pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
-  } else {
-    size_t body_len = strlen(call->body);
-    pri_log_body(c, "request body", call->body, body_len);
-    pri_http_request proto = {.url = url.data,
-                              .body = call->body,
-                              .body_len = body_len,
-                              .compressed = call->compressed,
-                              .send_once = !call->idempotent};
-    status = attempts(c, call, &proto, &st, &reached, err);
-    if (status == PUBRIO_OK)
-      status = call->parse(st.resp.body.data, st.resp.body.len, call->out, err);
-  }
+  pri_call_state st;
+  pubrio_status status =
+      pri_call_begin(c, call, &st) != 0
+          ? pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory")
+          : attempts(c, call, &st, err);
   if (deadline_reached)
-    *deadline_reached = reached;
-  status = finish(c, call, &st, status, err);
-  pri_http_response_free(&st.resp);
-  pri_buf_free(&url);
-  return status;
+    *deadline_reached = st.deadline_reached;
+  return pri_call_end(c, call, &st, status, err);
 }
