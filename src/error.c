@@ -27,6 +27,8 @@ const char *pubrio_status_str(pubrio_status status) {
   case PUBRIO_E_RESPONSE_TOO_LARGE: return "response too large";
   case PUBRIO_E_WAIT_TIMEOUT: return "wait deadline reached";
   case PUBRIO_E_CANCELLED: return "cancelled";
+  case PUBRIO_E_CREDIT_BUDGET: return "credit budget reached";
+  case PUBRIO_E_JOURNAL: return "journal error";
   }
   return "unknown status";
 }

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <strings.h>
 
-static pubrio_status parse_job(char *body, size_t len, void *out,
-                               pubrio_error *err) {
+pubrio_status pri_parse_submit_answer(char *body, size_t len, void *out,
+                                      pubrio_error *err) {
   return pri_json_parse_job(body, len, out, err);
 }
 
@@ -40,23 +40,16 @@ pubrio_status pubrio_redeem_people_batch(pubrio_client *client,
                    .idempotent = 0,
                    .compressed = 0,
                    .deadline = INT64_MAX,
-                   .parse = parse_job,
+                   .parse = pri_parse_submit_answer,
                    .out = out};
   st = pri_call_run(client, &call, NULL, err);
   free(body);
   return st;
 }
 
-typedef struct query_target {
-  const char *asked; /* the batch asked about */
-  pubrio_query_result **out;
-} query_target;
-
-/* Parse, and refuse an answer about another batch: its people would be
- * taken for this one's. */
-static pubrio_status parse_query(char *body, size_t len, void *out,
-                                 pubrio_error *err) {
-  query_target *t = out;
+pubrio_status pri_parse_query_answer(char *body, size_t len, void *out,
+                                     pubrio_error *err) {
+  pri_query_target *t = out;
   pubrio_status st = pri_json_parse_query(body, len, t->out, err);
   if (st != PUBRIO_OK)
     return st;
@@ -87,14 +80,14 @@ pubrio_status pri_query(pubrio_client *client, const char *redeem_query_id,
   char *body = pri_json_query_body(id);
   if (!body)
     return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
-  query_target target = {.asked = id, .out = out};
+  pri_query_target target = {.asked = id, .out = out};
   /* Contacts for a whole batch: compression pays off. */
   pri_call call = {.path = "/redeem/people/batch/query",
                    .body = body,
                    .idempotent = 1,
                    .compressed = 1,
                    .deadline = deadline,
-                   .parse = parse_query,
+                   .parse = pri_parse_query_answer,
                    .out = &target};
   pubrio_status st = pri_call_run(client, &call, deadline_reached, err);
   free(body);

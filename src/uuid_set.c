@@ -60,6 +60,10 @@ static int contains(const pri_uuid_set *set, const uint8_t uuid[16]) {
   return set->slots_cap && set->slots[find_slot(set, uuid)] != 0;
 }
 
+size_t pri_uuid_set_index(const pri_uuid_set *set, const uint8_t uuid[16]) {
+  return set->slots_cap ? set->slots[find_slot(set, uuid)] : 0;
+}
+
 int pri_uuid_set_add(pri_uuid_set *set, const uint8_t uuid[16]) {
   if (contains(set, uuid))
     return 0;

@@ -16,6 +16,8 @@ typedef struct pri_uuid_set {
 
 /* Returns 1 when added, 0 when already present, -1 when out of memory. */
 int pri_uuid_set_add(pri_uuid_set *set, const uint8_t uuid[16]);
+/* Position + 1 of @p uuid in insertion order, or 0 when absent. */
+size_t pri_uuid_set_index(const pri_uuid_set *set, const uint8_t uuid[16]);
 /* Make room for @p extra more items; 0 or -1 when out of memory. */
 int pri_uuid_set_reserve(pri_uuid_set *set, size_t extra);
 void pri_uuid_set_free(pri_uuid_set *set);

@@ -73,8 +73,14 @@ typedef enum pubrio_status {
   PUBRIO_E_PROTOCOL = 13,           /**< Response breaks the contract. */
   PUBRIO_E_RESPONSE_TOO_LARGE = 14, /**< Body over the configured cap. */
   PUBRIO_E_WAIT_TIMEOUT = 15,       /**< Wait deadline reached, not complete. */
-  PUBRIO_E_CANCELLED = 16 /**< pubrio_client_cancel() or a progress callback
-                               stopped the call. */
+  PUBRIO_E_CANCELLED = 16, /**< pubrio_client_cancel() or a progress callback
+                                stopped the call. */
+  PUBRIO_E_CREDIT_BUDGET = 17, /**< A bulk run stopped submitting: the next
+                                    batch could push the charges past the
+                                    credit budget. */
+  PUBRIO_E_JOURNAL = 18 /**< The journal cannot be used (locked by another
+                             run, not ours, other types, damaged) or
+                             written (disk full). */
 } pubrio_status;
 
 /**
@@ -852,6 +858,315 @@ PUBRIO_API pubrio_status pubrio_redeem_people_batch_and_wait(
     pubrio_client *client, const pubrio_batch_request *request,
     const pubrio_wait_options *options, pubrio_query_result **out,
     pubrio_error *err);
+
+
+/* ------------------------------------------------------------------------ */
+/* Bulk: any number of people, concurrently, paced, resumable               */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * @brief A bulk run: people in any number, cut into batches, submitted and
+ * collected with several requests in flight at once on the client's
+ * connection pool (libcurl's multi interface, on the caller's thread: no
+ * threads of its own), within a shared rate budget, optionally journaled
+ * so a rerun resumes. Opaque. Not thread-safe, but pubrio_client_cancel()
+ * on its client stops it from any thread or a signal handler.
+ *
+ * Use: pubrio_bulk_new(), pubrio_bulk_add_people() (all of them, before the
+ * run starts), then either pubrio_bulk_run() with a callback, or
+ * pubrio_bulk_next() in a loop (an iterator: each call returns the next
+ * event, waiting at most a given time, so an event loop or another
+ * language can drive it). pubrio_bulk_stats() before the first event is a
+ * dry run: counts and the shortest time the rate limit allows, nothing
+ * sent.
+ */
+typedef struct pubrio_bulk pubrio_bulk;
+
+/** @brief How a bulk run goes. Opaque; NULL options mean the defaults. */
+typedef struct pubrio_bulk_options pubrio_bulk_options;
+
+/**
+ * @brief Create options with the defaults: batches of 100, 8 requests in
+ * flight, 300 requests a minute, the wait defaults of
+ * pubrio_wait_options_new() (a 10-minute deadline for the whole run), no
+ * journal, no credit budget, collect the contacts.
+ *
+ * Why 8 in flight: 300 requests a minute is 5 a second; at 1.5 s a request,
+ * keeping 5 a second going needs 5 x 1.5 = 7.5 requests in flight (Little's
+ * law), so 8 reach the published limit up to 1.6 s of latency, and the rate
+ * budget, not the in-flight limit, is what holds back a faster server.
+ * @param out receives the options; free them with
+ *        pubrio_bulk_options_free().
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT; ::PUBRIO_E_OUT_OF_MEMORY.
+ */
+PUBRIO_API pubrio_status pubrio_bulk_options_new(pubrio_bulk_options **out,
+                                                 pubrio_error *err);
+
+/** @brief Free options. @param options the options; NULL is accepted. */
+PUBRIO_API void pubrio_bulk_options_free(pubrio_bulk_options *options);
+
+/**
+ * @brief People per batch.
+ * @param options the options.
+ * @param batch_size 1..100 (default 100).
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT when out of range.
+ */
+PUBRIO_API pubrio_status pubrio_bulk_options_set_batch_size(
+    pubrio_bulk_options *options, int batch_size, pubrio_error *err);
+
+/**
+ * @brief Requests in flight at once, submits and polls together.
+ * @param options the options.
+ * @param max_in_flight 1..64 (default 8).
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT when out of range.
+ */
+PUBRIO_API pubrio_status pubrio_bulk_options_set_max_in_flight(
+    pubrio_bulk_options *options, int max_in_flight, pubrio_error *err);
+
+/**
+ * @brief The rate budget shared by submits and polls: no 60-second window
+ * holds more than this many request starts (so Pubrio's fixed window of 300
+ * a minute is never tripped).
+ * @param options the options.
+ * @param requests_per_minute 1..1000000 (default 300).
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT when out of range.
+ */
+PUBRIO_API pubrio_status pubrio_bulk_options_set_rate_limit(
+    pubrio_bulk_options *options, int requests_per_minute, pubrio_error *err);
+
+/**
+ * @brief How to wait for each batch: the same schedule as
+ * pubrio_redeem_people_batch_wait() (first poll after the estimate, growing
+ * delays), and its timeout as the deadline of the whole run. Copied; the
+ * progress callback is not used.
+ * @param options the options.
+ * @param wait wait options (NULL: the defaults).
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT when @p options is NULL.
+ */
+PUBRIO_API pubrio_status pubrio_bulk_options_set_wait(
+    pubrio_bulk_options *options, const pubrio_wait_options *wait,
+    pubrio_error *err);
+
+/**
+ * @brief Only submit, do not collect (each batch's id comes in a
+ * ::PUBRIO_BULK_BATCH_ACCEPTED event; collect later with
+ * pubrio_redeem_people_batch_wait()).
+ * @param options the options.
+ * @param submit_only 1 to only submit, 0 (the default) to collect too.
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT when @p options is NULL.
+ */
+PUBRIO_API pubrio_status pubrio_bulk_options_set_submit_only(
+    pubrio_bulk_options *options, int submit_only, pubrio_error *err);
+
+/**
+ * @brief Journal the run in @p path: locked while the run lives, created
+ * 0600, an intent fsync'ed before each submit and its outcome after. A run
+ * on an existing journal collects its accepted batches and submits only
+ * people never sent; people whose submit got no answer (uncertain) are not
+ * sent again unless @p resubmit_uncertain is 1.
+ * @param options the options.
+ * @param path the journal file (NULL: none), copied.
+ * @param resubmit_uncertain 1 to send uncertain people again (they may be
+ *        charged twice).
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT; ::PUBRIO_E_OUT_OF_MEMORY.
+ */
+PUBRIO_API pubrio_status pubrio_bulk_options_set_journal(
+    pubrio_bulk_options *options, const char *path, int resubmit_uncertain,
+    pubrio_error *err);
+
+/**
+ * @brief A credit budget: a batch is submitted only when the charges seen so
+ * far, plus the most every uncollected batch and this one could cost
+ * (every requested type charged for every person), stay within it. When
+ * the next batch does not fit even after every batch in flight was
+ * collected, the run ends with ::PUBRIO_E_CREDIT_BUDGET.
+ * @param options the options.
+ * @param max_credits the budget, >= 0; -1 (the default) for none.
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT when below -1.
+ */
+PUBRIO_API pubrio_status pubrio_bulk_options_set_max_credits(
+    pubrio_bulk_options *options, int64_t max_credits, pubrio_error *err);
+
+/**
+ * @brief Send `profile_id` with every submit and poll.
+ * @param options the options.
+ * @param profile_id the id, >= 0.
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT when negative.
+ */
+PUBRIO_API pubrio_status pubrio_bulk_options_set_profile_id(
+    pubrio_bulk_options *options, int64_t profile_id, pubrio_error *err);
+
+/**
+ * @brief Create a bulk run on @p client (which must outlive it) for the
+ * contact types @p types. The journal, when set, is opened and locked here.
+ * @param out receives the run; free it with pubrio_bulk_free().
+ * @param client the client: its key, base URL, timeouts, retry policy, TLS
+ *        and log are used; its own rate limit is not (the run has its own).
+ * @param types ::pubrio_contact_type bits, or-ed.
+ * @param options how to run; NULL for the defaults. Copied.
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT; ::PUBRIO_E_JOURNAL;
+ *         ::PUBRIO_E_OUT_OF_MEMORY.
+ */
+PUBRIO_API pubrio_status pubrio_bulk_new(pubrio_bulk **out,
+                                         pubrio_client *client, unsigned types,
+                                         const pubrio_bulk_options *options,
+                                         pubrio_error *err);
+
+/** @brief Free a run (cutting what is in flight) and release its journal.
+ * @param bulk the run; NULL is accepted. */
+PUBRIO_API void pubrio_bulk_free(pubrio_bulk *bulk);
+
+/**
+ * @brief Add people, before the run starts. Each id is validated and
+ * de-duplicated across the whole run; all or nothing: when any id is
+ * invalid, none is added and the message names it and its index.
+ * @param bulk the run.
+ * @param people_search_ids @p count ids.
+ * @param count how many.
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT (a bad id, or the run has
+ *         started); ::PUBRIO_E_OUT_OF_MEMORY.
+ */
+PUBRIO_API pubrio_status pubrio_bulk_add_people(
+    pubrio_bulk *bulk, const char *const *people_search_ids, size_t count,
+    pubrio_error *err);
+
+/** @brief What a bulk event is about. */
+typedef enum pubrio_bulk_event_kind {
+  PUBRIO_BULK_NONE = 0,           /**< The wait ran out; nothing happened. */
+  PUBRIO_BULK_BATCH_ACCEPTED = 1, /**< A batch was submitted and accepted:
+                                       `batch`, `redeem_query_id`, `job`,
+                                       `people_count`. */
+  PUBRIO_BULK_PERSON = 2,         /**< A person's contacts: `person`, with
+                                       `batch` and `redeem_query_id`. */
+  PUBRIO_BULK_BATCH_DONE = 3,     /**< A batch was collected. */
+  PUBRIO_BULK_STRANGERS = 4,      /**< A batch's answer named `people_count`
+                                       people it does not hold; they are not
+                                       handed out. */
+  PUBRIO_BULK_FINISHED = 5        /**< Everything was submitted and
+                                       collected. */
+} pubrio_bulk_event_kind;
+
+/** @brief One event of a bulk run. Its pointers live until the next call on
+ * the run. Fields are only ever added at the end. */
+typedef struct pubrio_bulk_event {
+  pubrio_bulk_event_kind kind; /**< What happened. */
+  int batch;                   /**< The batch's number (from 1). */
+  const char *redeem_query_id; /**< The batch's id, or NULL. */
+  const pubrio_batch_job *job; /**< The submit's answer (BATCH_ACCEPTED). */
+  const pubrio_person *person; /**< The person (PERSON). */
+  size_t people_count;         /**< People in the batch, or strangers. */
+} pubrio_bulk_event;
+
+/**
+ * @brief The next event, waiting at most @p timeout_ms for one.
+ *
+ * Does the work that is due (starts submits and polls within the in-flight
+ * limit and the rate budget, due polls first, and handles answers) and
+ * returns as soon as there is an event. ::PUBRIO_BULK_NONE when the time
+ * ran out; ::PUBRIO_BULK_FINISHED at the end (and on every call after).
+ * A failure that stops the run (a refused or uncertain submit, a query that
+ * failed after its retries, the deadline, a cancel, the credit budget, the
+ * journal) is returned as a status; requests in flight are let finish first
+ * (a cancel or the deadline cuts them), so accepted batches are known: list
+ * them with pubrio_bulk_uncollected(). Every later call returns the same
+ * failure.
+ * @param bulk the run.
+ * @param timeout_ms the longest wait; 0 polls, -1 waits until an event.
+ * @param event receives the event.
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK with an event; the failure that stopped the run.
+ */
+PUBRIO_API pubrio_status pubrio_bulk_next(pubrio_bulk *bulk,
+                                          int64_t timeout_ms,
+                                          pubrio_bulk_event *event,
+                                          pubrio_error *err);
+
+/**
+ * @brief Receives each event of pubrio_bulk_run().
+ * @return 0 to go on, non-zero to stop the run (::PUBRIO_E_CANCELLED).
+ */
+typedef int (*pubrio_bulk_event_fn)(const pubrio_bulk_event *event,
+                                    void *userdata);
+
+/**
+ * @brief Run to the end, handing each event to @p fn: pubrio_bulk_next()
+ * in a loop.
+ * @param bulk the run.
+ * @param fn the callback, or NULL.
+ * @param userdata handed to @p fn.
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK when everything was collected; otherwise the failure,
+ *         as pubrio_bulk_next().
+ */
+PUBRIO_API pubrio_status pubrio_bulk_run(pubrio_bulk *bulk,
+                                         pubrio_bulk_event_fn fn,
+                                         void *userdata, pubrio_error *err);
+
+/** @brief Counts of a bulk run. Fields are only ever added at the end. */
+typedef struct pubrio_bulk_stats {
+  size_t people;           /**< Distinct people added. */
+  size_t duplicates;       /**< Ids added more than once. */
+  size_t people_journaled; /**< Added people already submitted by an
+                                earlier run (not sent again). */
+  size_t people_uncertain; /**< Added people whose earlier submit got no
+                                answer (not sent again). */
+  size_t people_to_submit; /**< People this run submits in all. */
+  size_t people_submitted; /**< ...of which accepted so far. */
+  size_t people_collected; /**< People handed out. */
+  size_t batches;          /**< Batches to submit plus journaled ones to
+                                collect. */
+  size_t batches_accepted; /**< Batches accepted (this run or journaled). */
+  size_t batches_collected; /**< Batches collected. */
+  size_t in_flight;         /**< Requests in flight now. */
+  long requests;            /**< Requests sent by this run. */
+  long planned_requests;    /**< The fewest the run needs: a submit and a
+                                 poll a batch, a poll a journaled batch. */
+  int64_t min_duration_ms;  /**< The shortest the rate budget allows for
+                                 planned_requests. */
+  int64_t next_request_in_ms; /**< When the rate budget lets the next
+                                   request start (0: now). */
+  int64_t credits_charged;    /**< Sum of total_charged_credit answered. */
+  int has_credit;             /**< 1 when `credit` was answered. */
+  int64_t credit;             /**< Credit left, as last answered. */
+  int journal_torn_line_dropped; /**< 1 when the journal ended in a line
+                                      torn by a crash, now dropped. */
+} pubrio_bulk_stats;
+
+/**
+ * @brief Fill @p out with the run's counts (a dry run before the first
+ * event: nothing is sent).
+ * @param bulk the run.
+ * @param out receives the counts.
+ * @param out_size sizeof *out, so older callers keep working as the struct
+ *        grows.
+ */
+PUBRIO_API void pubrio_bulk_stats_get(const pubrio_bulk *bulk,
+                                      pubrio_bulk_stats *out,
+                                      size_t out_size);
+
+/**
+ * @brief The batches accepted and not collected (after a run stopped
+ * early): the @p index-th one's id, to collect with
+ * pubrio_redeem_people_batch_wait() or `pubrio query ID --wait`.
+ * @param bulk the run.
+ * @param index 0, 1, ...
+ * @param people_count receives how many people it holds (may be NULL).
+ * @return the id (owned by the run), or NULL past the last one.
+ */
+PUBRIO_API const char *pubrio_bulk_uncollected(const pubrio_bulk *bulk,
+                                               size_t index,
+                                               size_t *people_count);
 
 #ifdef __cplusplus
 }

@@ -37,6 +37,8 @@ struct fake_server {
   int64_t window_start;
   int window_count;
   size_t rate_limited; /* 429s from the window, for benchmarks */
+  int in_flight;       /* API requests being answered now */
+  int max_in_flight;
   unsigned long next_request_id;
 };
 
@@ -133,6 +135,20 @@ size_t fake_server_request_count(fake_server *s, const char *path) {
     n += !path || strcmp(s->requests[i].path, path) == 0;
   pthread_mutex_unlock(&s->lock);
   return n;
+}
+
+int fake_server_max_concurrent(fake_server *s) {
+  pthread_mutex_lock(&s->lock);
+  int n = s->max_in_flight;
+  pthread_mutex_unlock(&s->lock);
+  return n;
+}
+
+void fake_server_people_stats(fake_server *s, size_t *submitted,
+                              int *max_repeat) {
+  pthread_mutex_lock(&s->lock);
+  fake_api_people_stats(s->api, submitted, max_repeat);
+  pthread_mutex_unlock(&s->lock);
 }
 
 int fake_server_request(fake_server *s, size_t index, fake_request *out) {
@@ -358,6 +374,7 @@ static char *stats_json(fake_server *s) {
   cJSON_AddNumberToObject(root, "rate_limited", (double)s->rate_limited);
   cJSON_AddNumberToObject(root, "people_submitted", (double)submitted);
   cJSON_AddNumberToObject(root, "max_submits_per_person", max_repeat);
+  cJSON_AddNumberToObject(root, "max_concurrent", s->max_in_flight);
   if (last_submit)
     cJSON_AddStringToObject(root, "last_submit_body", last_submit);
   pthread_mutex_unlock(&s->lock);
@@ -448,8 +465,15 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
                      NULL, NULL);
   char *body = NULL;
   pthread_mutex_lock(&s->lock);
+  if (++s->in_flight > s->max_in_flight)
+    s->max_in_flight = s->in_flight;
+  pthread_mutex_unlock(&s->lock);
+  if (s->options.latency_ms > 0)
+    interruptible_sleep(s, s->options.latency_ms);
+  pthread_mutex_lock(&s->lock);
   int status = fake_api_handle(s->api, path, up->data ? up->data : "", up->len,
                                now_ms(), &body);
+  s->in_flight--;
   pthread_mutex_unlock(&s->lock);
   return send_json(s, conn, status, body ? body : strdup(""), NULL, NULL);
 }

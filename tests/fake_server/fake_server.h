@@ -17,10 +17,11 @@ typedef struct fake_server_options {
   int rate_limit_per_minute; /* fixed window; 0: unlimited */
   const char *tls_cert_pem;  /* both set: HTTPS */
   const char *tls_key_pem;
+  int latency_ms; /* every API answer waits this long (a real API's) */
 } fake_server_options;
 
 #define FAKE_SERVER_DEFAULTS                                                   \
-  { NULL, 0, NULL, 0, 0, 2, 0, NULL, NULL }
+  { NULL, 0, NULL, 0, 0, 2, 0, NULL, NULL, 0 }
 
 typedef struct fake_server fake_server;
 
@@ -71,6 +72,11 @@ typedef struct fake_request {
 } fake_request;
 
 size_t fake_server_request_count(fake_server *server, const char *path);
+/* The most API requests the server was answering at once. */
+int fake_server_max_concurrent(fake_server *server);
+/* People submitted in all, and the most times one person was submitted. */
+void fake_server_people_stats(fake_server *server, size_t *submitted,
+                              int *max_repeat);
 /* Copy request @p index (in arrival order); 0, or -1 when out of range. */
 int fake_server_request(fake_server *server, size_t index, fake_request *out);
 void fake_request_clear(fake_request *request);

@@ -53,6 +53,7 @@ static void usage(FILE *to) {
           "  --complete-after-ms N     and milliseconds after submit (0)\n"
           "  --estimated-time S        seconds announced on submit (2)\n"
           "  --rate-limit N            requests per fixed minute (0: none)\n"
+          "  --latency-ms N            every API answer waits N ms (0)\n"
           "  --tls-cert FILE --tls-key FILE   serve HTTPS\n"
           "  --url-file FILE           also write the URL to FILE\n");
 }
@@ -68,6 +69,7 @@ int main(int argc, char **argv) {
       {"complete-after-ms", required_argument, NULL, 'm'},
       {"estimated-time", required_argument, NULL, 'e'},
       {"rate-limit", required_argument, NULL, 'r'},
+      {"latency-ms", required_argument, NULL, 'l'},
       {"tls-cert", required_argument, NULL, 'c'},
       {"tls-key", required_argument, NULL, 'K'},
       {"url-file", required_argument, NULL, 'u'},
@@ -83,6 +85,7 @@ int main(int argc, char **argv) {
     case 'm': opts.complete_after_ms = atoll(optarg); break;
     case 'e': opts.estimated_time = atoi(optarg); break;
     case 'r': opts.rate_limit_per_minute = atoi(optarg); break;
+    case 'l': opts.latency_ms = atoi(optarg); break;
     case 'c': cert_file = optarg; break;
     case 'K': key_file = optarg; break;
     case 'u': url_file = optarg; break;

@@ -1,0 +1,440 @@
+/* The bulk engine over real HTTP to the fake server, scheduling on the
+ * injected clock: everyone submitted once and collected once, requests in
+ * flight at once, the rate budget, the journal and resume, the credit
+ * budget, the dry run, stops that report what was paid for, strangers. */
+#include "test_support.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { MAX_PEOPLE = 1000 };
+
+static char ids[MAX_PEOPLE][PUBRIO_ID_LEN + 1];
+static const char *id_ptrs[MAX_PEOPLE];
+
+static void make_ids(void) {
+  for (int i = 0; i < MAX_PEOPLE; i++) {
+    snprintf(ids[i], sizeof ids[i], "10000000-0000-4000-8000-%012d", i);
+    id_ptrs[i] = ids[i];
+  }
+}
+
+typedef struct tally {
+  int accepted, done, strangers, people;
+  int seen[MAX_PEOPLE]; /* times each person was handed out */
+  int stop_after_accepted; /* > 0: stop the run after so many */
+} tally;
+
+static int count_event(const pubrio_bulk_event *ev, void *userdata) {
+  tally *t = userdata;
+  switch (ev->kind) {
+  case PUBRIO_BULK_BATCH_ACCEPTED:
+    assert_non_null(ev->job);
+    assert_string_equal(ev->job->redeem_query_id, ev->redeem_query_id);
+    t->accepted++;
+    return t->stop_after_accepted && t->accepted >= t->stop_after_accepted;
+  case PUBRIO_BULK_PERSON: {
+    int n = atoi(ev->person->people_search_id + 24);
+    assert_true(n >= 0 && n < MAX_PEOPLE);
+    t->seen[n]++;
+    t->people++;
+    break;
+  }
+  case PUBRIO_BULK_BATCH_DONE: t->done++; break;
+  case PUBRIO_BULK_STRANGERS: t->strangers += (int)ev->people_count; break;
+  default: break;
+  }
+  return 0;
+}
+
+static pubrio_bulk *make_bulk(fixture *f, pubrio_bulk_options *o,
+                              size_t people) {
+  pubrio_bulk *b = NULL;
+  assert_int_equal(pubrio_bulk_new(&b, f->client, PUBRIO_CONTACT_PHONE, o,
+                                   &f->err),
+                   PUBRIO_OK);
+  if (people)
+    assert_int_equal(pubrio_bulk_add_people(b, id_ptrs, people, &f->err),
+                     PUBRIO_OK);
+  return b;
+}
+
+static pubrio_bulk_options *options(void) {
+  pubrio_bulk_options *o = NULL;
+  assert_int_equal(pubrio_bulk_options_new(&o, NULL), PUBRIO_OK);
+  return o;
+}
+
+static int setup(void **state) {
+  *state = fixture_new(*state);
+  return 0;
+}
+
+static int teardown(void **state) {
+  fixture_free(*state);
+  return 0;
+}
+
+static fake_server_options ready_at_once = {.estimated_time = 0};
+static fake_server_options never_ready = {
+    .estimated_time = 0, .complete_after_polls = 1000000};
+static fake_server_options slow_answers = {.estimated_time = 0,
+                                           .latency_ms = 200};
+
+static void everyone_submitted_and_collected_once(void **state) {
+  fixture *f = *state;
+  pubrio_bulk *b = make_bulk(f, NULL, 250);
+  /* Duplicates across calls are dropped and counted. */
+  assert_int_equal(pubrio_bulk_add_people(b, id_ptrs, 10, &f->err),
+                   PUBRIO_OK);
+  tally t = {0};
+  assert_int_equal(pubrio_bulk_run(b, count_event, &t, &f->err), PUBRIO_OK);
+  assert_int_equal(t.accepted, 3);
+  assert_int_equal(t.done, 3);
+  assert_int_equal(t.people, 250);
+  for (int i = 0; i < 250; i++)
+    assert_int_equal(t.seen[i], 1);
+  pubrio_bulk_stats s;
+  pubrio_bulk_stats_get(b, &s, sizeof s);
+  assert_int_equal(s.duplicates, 10);
+  assert_int_equal(s.people_collected, 250);
+  assert_int_equal(s.batches_collected, 3);
+  assert_int_equal(s.requests, 6); /* a submit and a query a batch */
+  assert_true(s.credits_charged > 0);
+  assert_true(s.has_credit);
+  size_t submitted;
+  int max_repeat;
+  fake_server_people_stats(f->server, &submitted, &max_repeat);
+  assert_int_equal(submitted, 250);
+  assert_int_equal(max_repeat, 1);
+  pubrio_bulk_free(b);
+}
+
+/* Requests overlap: with answers taking 200 ms, several are in flight. */
+static void requests_run_concurrently(void **state) {
+  fixture *f = *state;
+  pubrio_bulk_options *o = options();
+  assert_int_equal(pubrio_bulk_options_set_batch_size(o, 10, NULL), PUBRIO_OK);
+  pubrio_bulk *b = make_bulk(f, o, 80);
+  tally t = {0};
+  struct timespec a, z;
+  clock_gettime(CLOCK_MONOTONIC, &a);
+  assert_int_equal(pubrio_bulk_run(b, count_event, &t, &f->err), PUBRIO_OK);
+  clock_gettime(CLOCK_MONOTONIC, &z);
+  double secs = (double)(z.tv_sec - a.tv_sec) + (z.tv_nsec - a.tv_nsec) / 1e9;
+  assert_int_equal(t.people, 80);
+  int most = fake_server_max_concurrent(f->server);
+  if (most < 4)
+    fail_msg("at most %d requests at once", most);
+  /* 16 requests of 200 ms one after the other would take 3.2 s. */
+  assert_true(secs < 2.0);
+  pubrio_bulk_free(b);
+  pubrio_bulk_options_free(o);
+}
+
+/* The rate budget, on the injected clock: 3 requests a minute. */
+static void rate_budget_paces_submits_and_polls(void **state) {
+  fixture *f = *state;
+  pubrio_bulk_options *o = options();
+  pubrio_bulk_options_set_batch_size(o, 1, NULL);
+  pubrio_bulk_options_set_rate_limit(o, 3, NULL);
+  pubrio_bulk *b = make_bulk(f, o, 3);
+  pubrio_bulk_stats s;
+  pubrio_bulk_stats_get(b, &s, sizeof s);
+  assert_int_equal(s.planned_requests, 6);
+  assert_int_equal(s.min_duration_ms, 60000);
+  int64_t start = f->clock.now;
+  tally t = {0};
+  assert_int_equal(pubrio_bulk_run(b, count_event, &t, &f->err), PUBRIO_OK);
+  assert_int_equal(t.people, 3);
+  /* 6 requests at 3 a minute: the second three wait a full minute. */
+  assert_int_equal(f->clock.now - start, 60000);
+  assert_int_equal(fake_server_request_count(f->server, NULL), 6);
+  pubrio_bulk_free(b);
+  pubrio_bulk_options_free(o);
+}
+
+/* A dry run: counts and the rate floor, nothing sent. */
+static void dry_run_sends_nothing(void **state) {
+  fixture *f = *state;
+  pubrio_bulk *b = make_bulk(f, NULL, 1000);
+  pubrio_bulk_add_people(b, id_ptrs, 5, NULL);
+  pubrio_bulk_stats s;
+  pubrio_bulk_stats_get(b, &s, sizeof s);
+  assert_int_equal(s.people, 1000);
+  assert_int_equal(s.duplicates, 5);
+  assert_int_equal(s.batches, 10);
+  assert_int_equal(s.planned_requests, 20);
+  assert_int_equal(s.min_duration_ms, 0); /* 20 fit in one minute */
+  assert_int_equal(fake_server_request_count(f->server, NULL), 0);
+  pubrio_bulk_free(b);
+}
+
+static void bad_ids_are_all_or_nothing(void **state) {
+  fixture *f = *state;
+  pubrio_bulk *b = make_bulk(f, NULL, 0);
+  const char *mixed[] = {ids[0], "not-an-id\x1b[2K", ids[1]};
+  assert_int_equal(pubrio_bulk_add_people(b, mixed, 3, &f->err),
+                   PUBRIO_E_INVALID_ARGUMENT);
+  assert_non_null(strstr(f->err.message, "index 1"));
+  assert_null(strchr(f->err.message, '\x1b'));
+  pubrio_bulk_stats s;
+  pubrio_bulk_stats_get(b, &s, sizeof s);
+  assert_int_equal(s.people, 0);
+  assert_int_equal(pubrio_bulk_new(&b, f->client, 8, NULL, &f->err),
+                   PUBRIO_E_INVALID_ARGUMENT);
+  pubrio_bulk_free(b);
+}
+
+/* A stop after a paid batch: the batch is reported, never lost. */
+static void failed_submit_stops_and_reports_paid_batches(void **state) {
+  fixture *f = *state;
+  pubrio_bulk_options *o = options();
+  pubrio_bulk_options_set_max_in_flight(o, 1, NULL);
+  pubrio_bulk *b = make_bulk(f, o, 200);
+  fake_reply ok = {.path = SUBMIT_PATH, .status = 200, .times = 0};
+  (void)ok;
+  /* The first submit is the fake's own; the second gets a 500. */
+  tally t = {0};
+  pubrio_bulk_event ev;
+  assert_int_equal(pubrio_bulk_next(b, -1, &ev, &f->err), PUBRIO_OK);
+  assert_int_equal(ev.kind, PUBRIO_BULK_BATCH_ACCEPTED);
+  script(f, SUBMIT_PATH, 500, "{\"error\":\"boom\"}", NULL, NULL);
+  pubrio_status st;
+  while ((st = pubrio_bulk_next(b, -1, &ev, &f->err)) == PUBRIO_OK &&
+         ev.kind != PUBRIO_BULK_FINISHED)
+    count_event(&ev, &t);
+  assert_int_equal(st, PUBRIO_E_SERVER);
+  assert_int_equal(f->err.submit_state, PUBRIO_SUBMIT_UNCERTAIN);
+  /* Every later call says the same. */
+  assert_int_equal(pubrio_bulk_next(b, 0, &ev, &f->err), PUBRIO_E_SERVER);
+  assert_int_equal(fake_server_request_count(f->server, SUBMIT_PATH), 2);
+  pubrio_bulk_free(b);
+  pubrio_bulk_options_free(o);
+}
+
+static void deadline_reports_uncollected_batches(void **state) {
+  fixture *f = *state;
+  pubrio_bulk_options *o = options();
+  pubrio_wait_options *w = NULL;
+  pubrio_wait_options_new(&w, NULL);
+  pubrio_wait_options_set_timeout(w, 20000, NULL);
+  pubrio_bulk_options_set_wait(o, w, NULL);
+  pubrio_bulk *b = make_bulk(f, o, 150);
+  tally t = {0};
+  assert_int_equal(pubrio_bulk_run(b, count_event, &t, &f->err),
+                   PUBRIO_E_WAIT_TIMEOUT);
+  assert_int_equal(t.accepted, 2);
+  size_t people = 0;
+  assert_string_equal(pubrio_bulk_uncollected(b, 0, &people),
+                      "00000000-0000-4000-8000-000000000001");
+  assert_int_equal(people, 100);
+  assert_string_equal(pubrio_bulk_uncollected(b, 1, NULL),
+                      "00000000-0000-4000-8000-000000000002");
+  assert_null(pubrio_bulk_uncollected(b, 2, NULL));
+  assert_true(f->clock.now - 1000000 <= 20000);
+  pubrio_bulk_free(b);
+  pubrio_bulk_options_free(o);
+  pubrio_wait_options_free(w);
+}
+
+/* The credit budget: nothing submitted that could push charges past it. */
+static void credit_budget_is_never_exceeded(void **state) {
+  fixture *f = *state;
+  pubrio_bulk_options *o = options();
+  pubrio_bulk_options_set_batch_size(o, 10, NULL);
+  pubrio_bulk_options_set_max_in_flight(o, 4, NULL);
+  /* One type: 10 credits a batch at most; 25 allow two batches first. */
+  pubrio_bulk_options_set_max_credits(o, 25, NULL);
+  pubrio_bulk *b = make_bulk(f, o, 40);
+  tally t = {0};
+  assert_int_equal(pubrio_bulk_run(b, count_event, &t, &f->err),
+                   PUBRIO_E_CREDIT_BUDGET);
+  pubrio_bulk_stats s;
+  pubrio_bulk_stats_get(b, &s, sizeof s);
+  assert_true(s.credits_charged <= 25);
+  /* Some people have no contacts (not charged), so a third batch may fit
+   * once the first two are collected; never more than the budget allows. */
+  assert_true(s.people_submitted >= 20 && s.people_submitted < 40);
+  assert_int_equal(t.people, (int)s.people_submitted);
+  assert_null(pubrio_bulk_uncollected(b, 0, NULL));
+  pubrio_bulk_free(b);
+  pubrio_bulk_options_free(o);
+}
+
+/* Answers naming people the batch does not hold are not handed out. */
+static void strangers_are_not_handed_out(void **state) {
+  fixture *f = *state;
+  pubrio_bulk *b = make_bulk(f, NULL, 1);
+  script(f, QUERY_PATH, 200,
+         "{\"data\":{\"query\":{\"redeem_query_id\":\"00000000-0000-4000-8000-"
+         "000000000001\",\"is_completed\":true},\"peoples\":["
+         "{\"people_search_id\":\"10000000-0000-4000-8000-000000000000\"},"
+         "{\"people_search_id\":\"99999999-0000-4000-8000-000000000000\"}]}}",
+         NULL, NULL);
+  tally t = {0};
+  assert_int_equal(pubrio_bulk_run(b, count_event, &t, &f->err), PUBRIO_OK);
+  assert_int_equal(t.people, 1);
+  assert_int_equal(t.strangers, 1);
+  pubrio_bulk_free(b);
+}
+
+static char journal_path[64];
+
+static int journal_setup(void **state) {
+  snprintf(journal_path, sizeof journal_path, "/tmp/pubrio-bulk-%d.journal",
+           (int)getpid());
+  unlink(journal_path);
+  return setup(state);
+}
+
+static int journal_teardown(void **state) {
+  unlink(journal_path);
+  return teardown(state);
+}
+
+/* Stop after the first accepted batch, resume on the journal: nobody is
+ * submitted twice and everyone is collected. */
+static void journal_resume_submits_only_what_is_left(void **state) {
+  fixture *f = *state;
+  pubrio_bulk_options *o = options();
+  pubrio_bulk_options_set_journal(o, journal_path, 0, NULL);
+  pubrio_bulk_options_set_max_in_flight(o, 1, NULL);
+  pubrio_bulk *b = make_bulk(f, o, 300);
+  /* A second run on the same journal is refused while the first holds it. */
+  pubrio_bulk *other = NULL;
+  assert_int_equal(pubrio_bulk_new(&other, f->client, PUBRIO_CONTACT_PHONE, o,
+                                   &f->err),
+                   PUBRIO_E_JOURNAL);
+  assert_non_null(strstr(f->err.message, "in use"));
+  tally first = {.stop_after_accepted = 1};
+  assert_int_equal(pubrio_bulk_run(b, count_event, &first, &f->err),
+                   PUBRIO_E_CANCELLED);
+  pubrio_bulk_free(b);
+  b = make_bulk(f, o, 300);
+  pubrio_bulk_stats s;
+  pubrio_bulk_stats_get(b, &s, sizeof s);
+  assert_int_equal(s.people_journaled, 100);
+  assert_int_equal(s.people_to_submit, 200);
+  assert_int_equal(s.batches, 3);
+  tally second = {0};
+  assert_int_equal(pubrio_bulk_run(b, count_event, &second, &f->err),
+                   PUBRIO_OK);
+  assert_int_equal(second.people, 300); /* the journaled batch too */
+  size_t submitted;
+  int max_repeat;
+  fake_server_people_stats(f->server, &submitted, &max_repeat);
+  assert_int_equal(submitted, 300);
+  assert_int_equal(max_repeat, 1);
+  pubrio_bulk_free(b);
+  pubrio_bulk_options_free(o);
+}
+
+/* People whose submit got no answer are not sent again unless asked. */
+static void uncertain_people_are_not_resent(void **state) {
+  fixture *f = *state;
+  FILE *j = fopen(journal_path, "w");
+  fprintf(j, "{\"journal\":\"pubrio\",\"version\":1,\"types\":[\"phone\"]}\n"
+             "{\"intent\":1,\"people\":[\"%s\",\"%s\"]}\n",
+          ids[0], ids[1]);
+  fclose(j);
+  pubrio_bulk_options *o = options();
+  pubrio_bulk_options_set_journal(o, journal_path, 0, NULL);
+  pubrio_bulk *b = make_bulk(f, o, 5);
+  pubrio_bulk_stats s;
+  pubrio_bulk_stats_get(b, &s, sizeof s);
+  assert_int_equal(s.people_uncertain, 2);
+  assert_int_equal(s.people_to_submit, 3);
+  tally t = {0};
+  assert_int_equal(pubrio_bulk_run(b, count_event, &t, &f->err), PUBRIO_OK);
+  assert_int_equal(t.seen[0] + t.seen[1], 0);
+  assert_int_equal(t.people, 3);
+  pubrio_bulk_free(b);
+  pubrio_bulk_options_set_journal(o, journal_path, 1, NULL);
+  b = make_bulk(f, o, 5);
+  pubrio_bulk_stats_get(b, &s, sizeof s);
+  assert_int_equal(s.people_to_submit, 2); /* resubmit asked for */
+  pubrio_bulk_free(b);
+  pubrio_bulk_options_free(o);
+}
+
+typedef struct canceller {
+  pubrio_client *client;
+} canceller;
+
+static void *cancel_soon(void *arg) {
+  struct timespec ts = {0, 150 * 1000000L};
+  nanosleep(&ts, NULL);
+  pubrio_client_cancel(((canceller *)arg)->client);
+  return NULL;
+}
+
+/* A cancel from another thread ends a run stuck on a hung server. */
+static void cancel_ends_a_run(void **state) {
+  fixture *f = *state;
+  pubrio_bulk *b = make_bulk(f, NULL, 10);
+  fake_reply r = {.path = SUBMIT_PATH, .status = 200, .delay_ms = 60000};
+  fake_server_push_reply(f->server, &r);
+  canceller k = {f->client};
+  pthread_t th;
+  pthread_create(&th, NULL, cancel_soon, &k);
+  pubrio_bulk_event ev;
+  pubrio_status st;
+  while ((st = pubrio_bulk_next(b, -1, &ev, &f->err)) == PUBRIO_OK &&
+         ev.kind != PUBRIO_BULK_FINISHED) {
+  }
+  pthread_join(th, NULL);
+  assert_int_equal(st, PUBRIO_E_CANCELLED);
+  pubrio_client_reset_cancel(f->client);
+  pubrio_bulk_free(b);
+}
+
+/* The iterator form with a short timeout: NONE while waiting. */
+static void next_with_timeout_returns_none_while_waiting(void **state) {
+  fixture *f = *state;
+  pubrio_bulk *b = make_bulk(f, NULL, 1);
+  pubrio_bulk_event ev;
+  int nones = 0, people = 0;
+  for (;;) {
+    assert_int_equal(pubrio_bulk_next(b, 0, &ev, &f->err), PUBRIO_OK);
+    if (ev.kind == PUBRIO_BULK_FINISHED)
+      break;
+    nones += ev.kind == PUBRIO_BULK_NONE;
+    people += ev.kind == PUBRIO_BULK_PERSON;
+    assert_true(nones < 100000);
+  }
+  assert_int_equal(people, 1);
+  assert_int_equal(pubrio_bulk_next(b, 0, &ev, &f->err), PUBRIO_OK);
+  assert_int_equal(ev.kind, PUBRIO_BULK_FINISHED);
+  pubrio_bulk_free(b);
+}
+
+#define T(name, opts)                                                          \
+  cmocka_unit_test_prestate_setup_teardown(name, setup, teardown, opts)
+#define J(name, opts)                                                          \
+  cmocka_unit_test_prestate_setup_teardown(name, journal_setup,               \
+                                           journal_teardown, opts)
+
+int main(void) {
+  make_ids();
+  const struct CMUnitTest tests[] = {
+      T(everyone_submitted_and_collected_once, &ready_at_once),
+      T(requests_run_concurrently, &slow_answers),
+      T(rate_budget_paces_submits_and_polls, &ready_at_once),
+      T(dry_run_sends_nothing, &ready_at_once),
+      T(bad_ids_are_all_or_nothing, &ready_at_once),
+      T(failed_submit_stops_and_reports_paid_batches, &never_ready),
+      T(deadline_reports_uncollected_batches, &never_ready),
+      T(credit_budget_is_never_exceeded, &ready_at_once),
+      T(strangers_are_not_handed_out, &ready_at_once),
+      J(journal_resume_submits_only_what_is_left, &ready_at_once),
+      J(uncertain_people_are_not_resent, &ready_at_once),
+      T(cancel_ends_a_run, &ready_at_once),
+      T(next_with_timeout_returns_none_while_waiting, &ready_at_once),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
