@@ -202,7 +202,8 @@ static pubrio_status load_journal(pubrio_bulk *b, pubrio_error *err) {
   for (size_t k = 0; k < uncertain->count; k++)
     if (!add_person(b, uncertain->items[k], PERSON_UNCERTAIN))
       return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
-  b->cursor = b->people.count; /* new batches take only people added next */
+  /* New batches scan from the start: journaled people are never taken,
+   * uncertain ones only when resubmitting is asked for. */
   b->torn_line = pri_journal_torn_line_dropped(b->journal);
   return PUBRIO_OK;
 }

@@ -367,6 +367,15 @@ static void uncertain_people_are_not_resent(void **state) {
   b = make_bulk(f, o, 5);
   pubrio_bulk_stats_get(b, &s, sizeof s);
   assert_int_equal(s.people_to_submit, 2); /* resubmit asked for */
+  tally again = {0};
+  assert_int_equal(pubrio_bulk_run(b, count_event, &again, &f->err),
+                   PUBRIO_OK);
+  assert_int_equal(again.seen[0], 1); /* sent this time, and collected */
+  assert_int_equal(again.seen[1], 1);
+  size_t submitted;
+  int max_repeat;
+  fake_server_people_stats(f->server, &submitted, &max_repeat);
+  assert_int_equal(submitted, 5); /* 3, then the 2 uncertain ones */
   pubrio_bulk_free(b);
   pubrio_bulk_options_free(o);
 }

@@ -16,6 +16,7 @@ enum cli_exit {
   CLI_RATE_LIMITED = 4, /* still 429 after retries */
   CLI_FAILED = 5,       /* server or transport failure */
   CLI_DEADLINE = 6,     /* --wait deadline reached */
+  CLI_BUDGET = 7,       /* --max-credits reached: people left unsubmitted */
   CLI_INTERRUPTED = 130
 };
 
@@ -29,6 +30,10 @@ typedef struct cli_options {
   char **ids;             /* positional ids */
   int id_count;
   int batch_size;
+  int parallel;
+  int dry_run;
+  int has_max_credits;
+  int64_t max_credits;
   int wait;
   int64_t max_wait_ms;
   cli_format format;
@@ -61,11 +66,6 @@ int cli_exit_code(pubrio_status status);
  * whether a submit may have been charged. Server text is escaped. */
 void cli_print_error(const char *context, pubrio_status status,
                      const pubrio_error *err);
-
-/* Room for one more item in a doubling array of @p count items of
- * @p item_size bytes: returns the (maybe moved) array, or NULL when out of
- * memory (the old one stays valid). */
-void *cli_grow(void *items, size_t *cap, size_t count, size_t item_size);
 
 /* A client configured from the options; NULL after printing why. Signals
  * cancel it until cli_free_client(). */

@@ -50,18 +50,6 @@ int cli_sleep_ms(int64_t ms) {
   return -1;
 }
 
-void *cli_grow(void *items, size_t *cap, size_t count, size_t item_size) {
-  if (count < *cap)
-    return items;
-  size_t grown_cap = *cap ? *cap * 2 : 16;
-  if (grown_cap > SIZE_MAX / item_size)
-    return NULL;
-  void *grown = realloc(items, grown_cap * item_size);
-  if (grown)
-    *cap = grown_cap;
-  return grown;
-}
-
 int cli_exit_code(pubrio_status status) {
   switch (status) {
   case PUBRIO_OK: return CLI_OK;
@@ -73,6 +61,7 @@ int cli_exit_code(pubrio_status status) {
   case PUBRIO_E_RATE_LIMITED: return CLI_RATE_LIMITED;
   case PUBRIO_E_WAIT_TIMEOUT: return CLI_DEADLINE;
   case PUBRIO_E_CANCELLED: return CLI_INTERRUPTED;
+  case PUBRIO_E_CREDIT_BUDGET: return CLI_BUDGET;
   default: return CLI_FAILED;
   }
 }

@@ -3,42 +3,10 @@
 #include "text.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-int id_list_push(id_list *list, const char *id) {
-  cli_id *grown = cli_grow(list->ids, &list->cap, list->count, sizeof *grown);
-  if (!grown)
-    return -1;
-  list->ids = grown;
-  char *slot = list->ids[list->count++];
-  for (int i = 0; i < PUBRIO_ID_LEN; i++)
-    slot[i] = (char)tolower((unsigned char)id[i]);
-  slot[PUBRIO_ID_LEN] = '\0';
-  return 0;
-}
-
-void id_list_free(id_list *list) {
-  free(list->ids);
-  memset(list, 0, sizeof *list);
-}
-
-static int compare_ids(const void *a, const void *b) {
-  return memcmp(a, b, sizeof(cli_id));
-}
-
-void id_list_sort(id_list *list) {
-  if (list->count)
-    qsort(list->ids, list->count, sizeof *list->ids, compare_ids);
-}
-
-int id_list_contains(const id_list *sorted, const char *id) {
-  cli_id key;
-  memcpy(key, id, sizeof key);
-  return sorted->count &&
-         bsearch(key, sorted->ids, sorted->count, sizeof key, compare_ids);
-}
 
 /* Trim spaces and cut a comment; returns the id text or NULL for nothing. */
 static char *clean_line(char *line) {
@@ -54,8 +22,8 @@ static char *clean_line(char *line) {
 }
 
 typedef struct collector {
-  pubrio_batch_request *seen; /* libpubrio validates and deduplicates */
-  id_list *out;
+  pubrio_bulk *run; /* libpubrio validates and deduplicates */
+  size_t added;
   size_t bad;
 } collector;
 
@@ -68,23 +36,22 @@ static void bad_line(collector *c, const char *where, size_t n,
   c->bad++;
 }
 
+/* One id into the run: a bad one is named (all of them are, before
+ * anything is sent), a duplicate is counted by the run. */
 static int take(collector *c, const char *id, const char *where, size_t n) {
   pubrio_error err = {0};
-  size_t dups = pubrio_batch_request_duplicates(c->seen);
-  pubrio_status st = pubrio_batch_request_add_person(c->seen, id, &err);
+  pubrio_status st = pubrio_bulk_add_people(c->run, &id, 1, &err);
+  int rc = 0;
   if (st == PUBRIO_E_INVALID_ARGUMENT) {
     bad_line(c, where, n, id, "is not a people_search_id (a UUID)");
   } else if (st != PUBRIO_OK) {
     cli_print_error("reading ids", st, &err);
-    pubrio_error_clear(&err);
-    return -1;
-  } else if (pubrio_batch_request_duplicates(c->seen) == dups &&
-             id_list_push(c->out, id) != 0) {
-    fprintf(stderr, "pubrio: out of memory\n");
-    return -1;
+    rc = -1;
+  } else {
+    c->added++;
   }
   pubrio_error_clear(&err);
-  return 0;
+  return rc;
 }
 
 /* Longest line read: an id with spaces and a comment fits many times over,
@@ -137,10 +104,8 @@ static int read_stream(collector *c, FILE *in, const char *name) {
   return 0;
 }
 
-int ids_collect(const cli_options *o, id_list *out, size_t *duplicates) {
-  collector c = {NULL, out, 0};
-  if (pubrio_batch_request_new(&c.seen, NULL) != PUBRIO_OK)
-    return CLI_FAILED;
+int ids_collect(const cli_options *o, pubrio_bulk *run) {
+  collector c = {run, 0, 0};
   int rc = 0;
   for (int i = 0; rc == 0 && i < o->id_count; i++)
     rc = take(&c, o->ids[i], "argument", (size_t)i + 1);
@@ -148,7 +113,8 @@ int ids_collect(const cli_options *o, id_list *out, size_t *duplicates) {
     int from_stdin = strcmp(o->input_file, "-") == 0;
     FILE *in = from_stdin ? stdin : fopen(o->input_file, "r");
     if (!in) {
-      perror(o->input_file);
+      fprintf(stderr, "pubrio: cannot read %s: %s\n", o->input_file,
+              strerror(errno));
       rc = -1;
     } else {
       rc = read_stream(&c, in, from_stdin ? "standard input" : o->input_file);
@@ -156,8 +122,6 @@ int ids_collect(const cli_options *o, id_list *out, size_t *duplicates) {
         fclose(in);
     }
   }
-  *duplicates = pubrio_batch_request_duplicates(c.seen);
-  pubrio_batch_request_free(c.seen);
   if (rc != 0)
     return CLI_USAGE;
   if (c.bad) {
@@ -165,7 +129,7 @@ int ids_collect(const cli_options *o, id_list *out, size_t *duplicates) {
             c.bad == 1 ? "" : "s");
     return CLI_USAGE;
   }
-  if (out->count == 0) {
+  if (c.added == 0) {
     fprintf(stderr, "pubrio: no people_search_id given: nothing to do\n");
     return CLI_USAGE;
   }

@@ -19,16 +19,25 @@ static const char usage_text[] =
     "  --profile-id N      optional profile_id sent with each batch\n"
     "  --input FILE        read ids from FILE ('-': standard input), one per\n"
     "                      line; blank lines and # comments are ignored\n"
-    "  --batch-size N      people per batch (default 100)\n"
+    "  --batch-size N      people per batch, 1..100 (default 100)\n"
+    "  --parallel N        requests in flight at once, 1..64 (default 8:\n"
+    "                      enough for 300 a minute at 1.5 s a request)\n"
+    "  --max-credits N     never submit a batch that could push the charges\n"
+    "                      past N (every requested type counted for every\n"
+    "                      person until the answers say); exit 7 when it\n"
+    "                      stops the run\n"
+    "  --dry-run           print the plan (people, duplicates, batches,\n"
+    "                      requests, the shortest time the rate limit\n"
+    "                      allows) and send nothing\n"
     "  --wait              collect the contacts: one JSON object per person\n"
     "  --max-wait SECONDS  give up waiting after this long (default 600)\n"
     "  --format json|csv   with --wait: JSON lines (default) or CSV rows\n"
     "                      people_search_id,type,value,status\n"
     "  --rate N            requests per minute, submits and polls together\n"
     "                      (default 300, Pubrio's limit)\n"
-    "  --journal FILE      record each accepted batch; a rerun with the same\n"
-    "                      journal never submits those people again and only\n"
-    "                      collects their results\n"
+    "  --journal FILE      record each batch (0600, locked: one run at a\n"
+    "                      time); a rerun with the same journal never submits\n"
+    "                      those people again and only collects their results\n"
     "  --resubmit-uncertain  resend people whose submit was in flight when\n"
     "                      an earlier run died (may charge twice)\n"
     "\n"
@@ -58,7 +67,9 @@ static const char usage_text[] =
     "exit codes: 0 success; 2 usage or invalid input (nothing sent);\n"
     "  3 rejected by the API (400/401/402/403); 4 still rate limited after\n"
     "  retries; 5 server or transport failure; 6 --wait deadline reached;\n"
-    "  130 interrupted (the journal stays valid)\n";
+    "  7 --max-credits reached; 130 interrupted (the journal stays valid).\n"
+    "When a run stops early, every batch paid for and not collected is\n"
+    "printed with the command that collects it.\n";
 
 static int usage_error(const char *fmt, const char *arg) {
   fprintf(stderr, "pubrio: ");
@@ -142,6 +153,9 @@ enum {
   OPT_PROFILE,
   OPT_INPUT,
   OPT_BATCH,
+  OPT_PARALLEL,
+  OPT_MAX_CREDITS,
+  OPT_DRY_RUN,
   OPT_WAIT,
   OPT_MAX_WAIT,
   OPT_FORMAT,
@@ -162,6 +176,9 @@ static const struct option long_options[] = {
     {"profile-id", required_argument, NULL, OPT_PROFILE},
     {"input", required_argument, NULL, OPT_INPUT},
     {"batch-size", required_argument, NULL, OPT_BATCH},
+    {"parallel", required_argument, NULL, OPT_PARALLEL},
+    {"max-credits", required_argument, NULL, OPT_MAX_CREDITS},
+    {"dry-run", no_argument, NULL, OPT_DRY_RUN},
     {"wait", no_argument, NULL, OPT_WAIT},
     {"max-wait", required_argument, NULL, OPT_MAX_WAIT},
     {"format", required_argument, NULL, OPT_FORMAT},
@@ -202,10 +219,23 @@ static int parse_options(int argc, char **argv, cli_options *o) {
       break;
     case OPT_INPUT: o->input_file = optarg; break;
     case OPT_BATCH:
-      if (parse_number(optarg, 1, 10000, &v) != 0)
-        return usage_error("--batch-size \"%s\" must be 1..10000", optarg);
+      if (parse_number(optarg, 1, 100, &v) != 0)
+        return usage_error("--batch-size \"%s\" must be 1..100", optarg);
       o->batch_size = (int)v;
       break;
+    case OPT_PARALLEL:
+      if (parse_number(optarg, 1, 64, &v) != 0)
+        return usage_error("--parallel \"%s\" must be 1..64", optarg);
+      o->parallel = (int)v;
+      break;
+    case OPT_MAX_CREDITS:
+      if (parse_number(optarg, 0, INT64_MAX, &v) != 0)
+        return usage_error("--max-credits \"%s\" is not an integer >= 0",
+                           optarg);
+      o->has_max_credits = 1;
+      o->max_credits = v;
+      break;
+    case OPT_DRY_RUN: o->dry_run = 1; break;
     case OPT_WAIT: o->wait = 1; break;
     case OPT_MAX_WAIT:
       if (parse_number(optarg, 1, 7 * 86400, &v) != 0)
@@ -271,6 +301,7 @@ int main(int argc, char **argv) {
 static int run(int argc, char **argv, cli_options *op) {
   cli_options o = *op;
   o.batch_size = 100;
+  o.parallel = 8;
   o.max_wait_ms = 600000;
   o.rate = 300;
   o.retries = 2;

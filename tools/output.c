@@ -80,29 +80,24 @@ void output_csv_header(FILE *out) {
   fputs("people_search_id,type,value,status\n", out);
 }
 
-size_t output_people(FILE *out, cli_format format,
-                     const pubrio_query_result *result,
-                     const id_list *members) {
-  size_t strangers = 0;
-  for (size_t i = 0; i < result->people_count; i++) {
-    const pubrio_person *p = pubrio_query_result_person(result, i);
-    if (members && !id_list_contains(members, p->people_search_id)) {
-      strangers++; /* not in the batch: never printed as its contacts */
-      continue;
-    }
-    if (format == FORMAT_CSV) {
-      csv_rows(out, p, 0);
-      csv_rows(out, p, 1);
-      continue;
-    }
-    cJSON *obj = cJSON_CreateObject();
-    cJSON_AddStringToObject(obj, "people_search_id", p->people_search_id);
-    cJSON_AddItemToObject(obj, "emails", contacts_json(p, 0));
-    cJSON_AddItemToObject(obj, "phones", contacts_json(p, 1));
-    print_line(out, obj);
+void output_person(FILE *out, cli_format format, const pubrio_person *p) {
+  if (format == FORMAT_CSV) {
+    csv_rows(out, p, 0);
+    csv_rows(out, p, 1);
+    return;
   }
+  cJSON *obj = cJSON_CreateObject();
+  cJSON_AddStringToObject(obj, "people_search_id", p->people_search_id);
+  cJSON_AddItemToObject(obj, "emails", contacts_json(p, 0));
+  cJSON_AddItemToObject(obj, "phones", contacts_json(p, 1));
+  print_line(out, obj);
+}
+
+void output_people(FILE *out, cli_format format,
+                   const pubrio_query_result *result) {
+  for (size_t i = 0; i < result->people_count; i++)
+    output_person(out, format, pubrio_query_result_person(result, i));
   fflush(out); /* results survive a later crash */
-  return strangers;
 }
 
 static void add_state(cJSON *obj, const pubrio_batch_job *job) {

@@ -5,9 +5,10 @@
 #include <stdio.h>
 #include <unistd.h>
 
-void progress_init(progress *p, int verbose, int quiet) {
+void progress_init(progress *p, int verbose, int quiet, int collecting) {
   p->tty = isatty(STDERR_FILENO);
   p->enabled = !quiet && (p->tty || verbose);
+  p->collecting = collecting;
   p->start_ms = p->last_print_ms = cli_now_ms();
 }
 
@@ -17,7 +18,7 @@ static void clock_text(char *buf, size_t size, int64_t ms) {
            (long long)(s % 60));
 }
 
-void progress_show(progress *p, int force) {
+void progress_show(progress *p, const pubrio_bulk_stats *s, int force) {
   if (!p->enabled)
     return;
   int64_t now = cli_now_ms();
@@ -26,25 +27,31 @@ void progress_show(progress *p, int force) {
     return;
   p->last_print_ms = now;
   int64_t elapsed = now - p->start_ms;
-  char spent[48], eta[48] = "--:--";
+  size_t done = p->collecting ? s->people_collected : s->people_submitted;
+  size_t batches = p->collecting ? s->batches_collected : s->batches_accepted;
+  size_t total = s->people_to_submit + s->people_journaled;
+  char spent[48], eta[48] = "--:--", wait[48] = "";
   clock_text(spent, sizeof spent, elapsed);
-  if (p->people_done && p->people_done < p->people_total)
-    clock_text(
-        eta, sizeof eta,
-        (int64_t)((double)elapsed * (double)(p->people_total - p->people_done) /
-                  (double)p->people_done));
-  else if (p->people_done == p->people_total)
+  if (done && done < total)
+    clock_text(eta, sizeof eta,
+               (int64_t)((double)elapsed * (double)(total - done) /
+                         (double)done));
+  else if (done >= total)
     clock_text(eta, sizeof eta, 0);
-  fprintf(
-      stderr,
-      "%sbatches %zu/%zu  people %zu/%zu  requests %ld  elapsed %s  ETA %s%s",
-      p->tty ? "\r" : "", p->batches_done, p->batches_total, p->people_done,
-      p->people_total, p->requests, spent, eta, p->tty ? "\033[K" : "\n");
+  if (s->next_request_in_ms >= 1000)
+    snprintf(wait, sizeof wait, "  next request in %lld s",
+             (long long)((s->next_request_in_ms + 999) / 1000));
+  fprintf(stderr,
+          "%sbatches %zu/%zu  people %zu/%zu  requests %ld  credits %lld  "
+          "elapsed %s  ETA %s%s%s",
+          p->tty ? "\r" : "", batches, s->batches, done, total, s->requests,
+          (long long)s->credits_charged, spent, eta, wait,
+          p->tty ? "\033[K" : "\n");
   fflush(stderr);
 }
 
-void progress_finish(progress *p) {
-  progress_show(p, 1);
+void progress_finish(progress *p, const pubrio_bulk_stats *s) {
+  progress_show(p, s, 1);
   if (p->enabled && p->tty)
     fputc('\n', stderr);
 }

@@ -38,7 +38,7 @@ int cli_query(const cli_options *o, const char *redeem_query_id) {
   if (st == PUBRIO_OK && res->query->is_completed) {
     if (o->format == FORMAT_CSV)
       output_csv_header(stdout);
-    output_people(stdout, o->format, res, NULL);
+    output_people(stdout, o->format, res);
   } else if (st == PUBRIO_OK) {
     output_state(stdout, res->query);
   } else {

@@ -1,8 +1,9 @@
-/* `pubrio redeem`: validate everything, then submit batches and (with
- * --wait) collect them, sharing one request budget between the two. */
+/* `pubrio redeem`: a libpubrio bulk run with a command line around it:
+ * options in, ids read and validated before anything is sent, results out
+ * as they come, a progress line, and on an early stop every paid batch
+ * named with the command that collects it. */
 #include "cli.h"
 #include "ids.h"
-#include "journal.h"
 #include "output.h"
 #include "progress.h"
 
@@ -10,358 +11,188 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct batch {
-  int number;
-  cli_id *people;
-  size_t count;
-  char redeem_query_id[PUBRIO_ID_LEN + 1];
-  int submitted;
-  int done;
-  int polls;
-  int64_t due_ms; /* when to query next */
-} batch;
-
-typedef struct run {
-  const cli_options *o;
-  pubrio_client *client;
-  journal journal;
-  int journaling;
-  batch *batches;
-  size_t count;
-  size_t batches_cap;
-  size_t next_submit;
-  progress progress;
-  int64_t deadline_ms; /* with --wait: --max-wait from the start */
-  int trimmed;         /* the request in flight was cut to the deadline */
-} run;
-
-/* Poll delays after an incomplete answer: 1 s growing 1.5x to 30 s. */
-static int64_t poll_delay_ms(int polls) {
-  double d = 1000;
-  for (int i = 1; i < polls && d < 30000; i++)
-    d *= 1.5;
-  return d > 30000 ? 30000 : (int64_t)d;
+static pubrio_status make_options(const cli_options *o,
+                                  pubrio_bulk_options **out,
+                                  pubrio_error *err) {
+  pubrio_wait_options *wait = NULL;
+  pubrio_status st = pubrio_bulk_options_new(out, err);
+  if (!st)
+    st = pubrio_bulk_options_set_batch_size(*out, o->batch_size, err);
+  if (!st)
+    st = pubrio_bulk_options_set_max_in_flight(*out, o->parallel, err);
+  if (!st)
+    st = pubrio_bulk_options_set_rate_limit(*out, o->rate, err);
+  if (!st)
+    st = pubrio_bulk_options_set_submit_only(*out, !o->wait, err);
+  if (!st)
+    st = pubrio_wait_options_new(&wait, err);
+  if (!st)
+    st = pubrio_wait_options_set_timeout(wait, o->max_wait_ms, err);
+  if (!st)
+    st = pubrio_bulk_options_set_wait(*out, wait, err);
+  if (!st && o->journal)
+    st = pubrio_bulk_options_set_journal(*out, o->journal,
+                                         o->resubmit_uncertain, err);
+  if (!st && o->has_max_credits)
+    st = pubrio_bulk_options_set_max_credits(*out, o->max_credits, err);
+  if (!st && o->has_profile_id)
+    st = pubrio_bulk_options_set_profile_id(*out, o->profile_id, err);
+  pubrio_wait_options_free(wait);
+  return st;
 }
 
-/* Sleep in slices until @p until (never past the deadline) so the progress
- * line keeps moving; -1 when interrupted. */
-static int pause_until(run *r, int64_t until) {
-  if (r->o->wait && until > r->deadline_ms)
-    until = r->deadline_ms;
-  for (int64_t left = until - cli_now_ms(); left > 0;
-       left = until - cli_now_ms()) {
-    if (cli_sleep_ms(left < 1000 ? left : 1000) != 0)
-      return -1;
-    progress_show(&r->progress, 0);
-  }
-  return 0;
-}
-
-/* Give the next request the client's timeout, cut to what is left of
- * --max-wait, so a hung server cannot hold the run past it; a request cut
- * so is tried once, since no retry would fit. */
-static void fit_timeout(run *r) {
-  int64_t timeout = r->o->timeout_ms > 0 ? r->o->timeout_ms : 60000;
-  int64_t left = r->deadline_ms - cli_now_ms();
-  r->trimmed = r->o->wait && left < timeout;
-  if (r->trimmed)
-    timeout = left > 1 ? left : 1;
-  pubrio_client_set_timeouts(r->client, timeout < 10000 ? timeout : 10000,
-                             timeout, NULL);
-  pubrio_client_set_retry(r->client, r->trimmed ? 1 : r->o->retries + 1, 500,
-                          8000, NULL);
-}
-
-/* Every batch paid for and not collected, with the command that collects
- * it: nothing paid for is lost when a run stops early. (A batch whose fate
- * is unknown was named by the error that stopped the run.) */
-static void report_unfinished(const run *r) {
-  size_t left = 0;
-  for (size_t i = 0; i < r->count; i++) {
-    const batch *b = &r->batches[i];
-    if (!b->submitted || b->done)
-      continue;
-    left++;
+/* What the input came to, once read. */
+static void report_input(const cli_options *o, const pubrio_bulk_stats *s) {
+  if (s->duplicates && !o->quiet)
+    fprintf(stderr, "pubrio: %zu duplicate id%s dropped\n", s->duplicates,
+            s->duplicates == 1 ? "" : "s");
+  if (s->journal_torn_line_dropped)
+    fprintf(stderr, "pubrio: dropping a torn last line in %s\n", o->journal);
+  if (s->people_journaled && !o->quiet)
     fprintf(stderr,
-            "pubrio: batch %d (%zu people) was accepted as %s and is not "
-            "complete yet; collect it with: pubrio query %s --wait\n",
-            b->number, b->count, b->redeem_query_id, b->redeem_query_id);
-  }
-  if (left && r->journaling)
+            "pubrio: %zu people already submitted (journal): not submitted "
+            "again\n",
+            s->people_journaled);
+  if (s->people_uncertain)
+    fprintf(stderr,
+            "pubrio: %zu people were being submitted when an earlier run "
+            "stopped; the API may have charged for them, so they are not "
+            "sent again (--resubmit-uncertain sends them)\n",
+            s->people_uncertain);
+}
+
+static void print_plan(const pubrio_bulk_stats *s, int rate) {
+  printf("dry run: nothing sent\n"
+         "people to submit:   %zu\n"
+         "duplicates dropped: %zu\n"
+         "already submitted:  %zu (journal)\n"
+         "left uncertain:     %zu (journal)\n"
+         "batches:            %zu\n"
+         "requests at least:  %ld\n"
+         "shortest time:      %lld s at %d requests a minute\n",
+         s->people_to_submit, s->duplicates, s->people_journaled,
+         s->people_uncertain, s->batches, s->planned_requests,
+         (long long)(s->min_duration_ms / 1000), rate);
+}
+
+/* Every paid batch not collected, with the command that collects it. */
+static void report_unfinished(const cli_options *o, const pubrio_bulk *run) {
+  size_t people = 0, i = 0;
+  for (const char *id; (id = pubrio_bulk_uncollected(run, i, &people)); i++)
+    fprintf(stderr,
+            "pubrio: batch %s (%zu people) was accepted and is not complete "
+            "yet; collect it with: pubrio query %s --wait\n",
+            id, people, id);
+  if (i && o->journal)
     fprintf(stderr, "pubrio: or rerun with the same --journal to collect "
                     "what is left\n");
 }
 
-static int fail(const char *what, int number, pubrio_status st,
-                const pubrio_error *err) {
-  char context[64];
-  snprintf(context, sizeof context, "%s batch %d", what, number);
-  cli_print_error(context, st, err);
-  return cli_exit_code(st);
-}
-
-static int deadline_reached(run *r) {
-  fprintf(stderr, "pubrio: --max-wait of %lld s reached\n",
-          (long long)(r->o->max_wait_ms / 1000));
-  return CLI_DEADLINE;
-}
-
-static pubrio_status build_request(const run *r, const batch *b,
-                                   pubrio_batch_request **out,
-                                   pubrio_error *err) {
-  const char **ids = malloc(b->count * sizeof *ids);
-  if (!ids)
-    return PUBRIO_E_OUT_OF_MEMORY;
-  for (size_t i = 0; i < b->count; i++)
-    ids[i] = b->people[i];
-  pubrio_status st = pubrio_batch_request_new(out, err);
-  if (!st)
-    st = pubrio_batch_request_add_people(*out, ids, b->count, err);
-  if (!st)
-    st = pubrio_batch_request_add_contact_types(*out, r->o->types, err);
-  if (!st && r->o->has_profile_id)
-    st = pubrio_batch_request_set_profile_id(*out, r->o->profile_id, err);
-  free(ids);
-  return st;
-}
-
-static void accepted(batch *b, const pubrio_batch_job *job) {
-  snprintf(b->redeem_query_id, sizeof b->redeem_query_id, "%s",
-           job->redeem_query_id);
-  b->submitted = 1;
-  /* Ask once the estimate has passed (a little after), but no later than
-   * the longest poll delay: an estimate may be wild. */
-  int64_t wait = job->estimated_time_ms > 0 ? job->estimated_time_ms : 0;
-  b->due_ms = cli_now_ms() + (wait < 30000 ? wait : 30000) + (wait ? 100 : 0);
-}
-
-static int submit(run *r, batch *b) {
-  pubrio_error err = {0};
-  pubrio_batch_request *req = NULL;
-  pubrio_batch_job *job = NULL;
-  pubrio_status st = build_request(r, b, &req, &err);
-  int rc = CLI_OK;
-  if (!st && r->journaling &&
-      journal_intent(&r->journal, b->number, b->people, b->count) != 0) {
-    fprintf(stderr, "pubrio: batch %d not submitted: the journal could not "
-                    "record it\n",
-            b->number);
-    rc = CLI_FAILED;
-  } else if (!st) {
-    fit_timeout(r);
-    st = pubrio_redeem_people_batch(r->client, req, &job, &err);
-  }
-  pubrio_batch_request_free(req);
-  if (rc != CLI_OK) {
-  } else if (st != PUBRIO_OK) {
-    /* Only an answer proving nothing was processed is journaled as
-     * refused; anything else stays an intent: uncertain, never resent. */
-    if (r->journaling && err.submit_state == PUBRIO_SUBMIT_NOT_SPENT)
-      journal_rejected(&r->journal, b->number);
-    rc = st == PUBRIO_E_TIMEOUT && r->trimmed
-             ? deadline_reached(r)
-             : fail("submitting", b->number, st, &err);
-  } else {
-    accepted(b, job);
-    if (r->journaling &&
-        journal_accepted(&r->journal, b->number, b->redeem_query_id, b->people,
-                         b->count) != 0)
-      rc = CLI_FAILED; /* report_unfinished() names the batch */
-    if (!r->o->wait) {
-      output_batch(stdout, b->number, b->count, job);
-      b->done = 1;
-      r->progress.people_done += b->count;
-      r->progress.batches_done++;
-    }
-  }
-  pubrio_batch_job_free(job);
-  pubrio_error_clear(&err);
-  return rc;
-}
-
-/* Print a complete batch's people, and only those the batch holds. */
-static int print_batch(run *r, const batch *b, const pubrio_query_result *res) {
-  id_list members = {0};
-  for (size_t i = 0; i < b->count; i++)
-    if (id_list_push(&members, b->people[i]) != 0) {
-      id_list_free(&members);
-      fprintf(stderr, "pubrio: out of memory\n");
-      return CLI_FAILED;
-    }
-  id_list_sort(&members);
-  size_t strangers = output_people(stdout, r->o->format, res, &members);
-  id_list_free(&members);
-  if (strangers)
-    fprintf(stderr,
-            "pubrio: batch %d: the answer named %zu %s the batch does not "
-            "hold; not printed\n",
-            b->number, strangers, strangers == 1 ? "person" : "people");
-  return CLI_OK;
-}
-
-static int collect(run *r, batch *b) {
-  pubrio_error err = {0};
-  pubrio_query_result *res = NULL;
-  fit_timeout(r);
-  pubrio_status st = pubrio_redeem_people_batch_query(
-      r->client, b->redeem_query_id, &res, &err);
-  int rc = CLI_OK;
-  if (st != PUBRIO_OK) {
-    rc = st == PUBRIO_E_TIMEOUT && r->trimmed
-             ? deadline_reached(r)
-             : fail("collecting", b->number, st, &err);
-  } else if (res->query->is_completed) {
-    rc = print_batch(r, b, res);
-    b->done = 1;
-    r->progress.people_done += b->count;
-    r->progress.batches_done++;
-  } else {
-    b->polls++;
-    b->due_ms = cli_now_ms() + poll_delay_ms(b->polls);
-  }
-  pubrio_query_result_free(res);
-  pubrio_error_clear(&err);
-  return rc;
-}
-
-static batch *earliest_due(run *r) {
-  batch *best = NULL;
-  for (size_t i = 0; i < r->count; i++) {
-    batch *b = &r->batches[i];
-    if (b->submitted && !b->done && (!best || b->due_ms < best->due_ms))
-      best = b;
-  }
-  return best;
-}
-
-/* The loop: a due query first (it frees a batch), else the next submit,
- * else sleep until something is due; all within the request budget and,
- * with --wait, the deadline. */
-static int drive(run *r) {
+/* Hand each event of the run to the output; the run's status at the end. */
+static pubrio_status drive(const cli_options *o, pubrio_bulk *run,
+                           progress *bar, pubrio_error *err) {
+  pubrio_bulk_event ev;
+  pubrio_bulk_stats stats;
   for (;;) {
-    progress_show(&r->progress, 0);
-    if (cli_interrupted)
-      return CLI_INTERRUPTED;
-    batch *due = r->o->wait ? earliest_due(r) : NULL;
-    int64_t now = cli_now_ms();
-    int more = due || r->next_submit < r->count;
-    if (!more)
-      return CLI_OK;
-    if (r->o->wait && now >= r->deadline_ms)
-      return deadline_reached(r);
-    int ready = (due && due->due_ms <= now) || r->next_submit < r->count;
-    int64_t budget = ready ? pubrio_client_pacing_delay_ms(r->client) : 0;
-    if (!ready || budget > 0) {
-      if (pause_until(r, ready ? now + budget : due->due_ms) != 0)
-        return CLI_INTERRUPTED;
-      continue;
-    }
-    int rc = due && due->due_ms <= now
-                 ? collect(r, due)
-                 : submit(r, &r->batches[r->next_submit++]);
-    r->progress.requests = pubrio_client_requests_sent(r->client);
-    if (rc != CLI_OK)
-      return rc;
+    /* 200 ms at most, so the progress line keeps moving during waits. */
+    pubrio_status st = pubrio_bulk_next(run, 200, &ev, err);
+    pubrio_bulk_stats_get(run, &stats, sizeof stats);
+    progress_show(bar, &stats, 0);
+    if (st != PUBRIO_OK || ev.kind == PUBRIO_BULK_FINISHED)
+      return st;
+    if (ev.kind == PUBRIO_BULK_BATCH_ACCEPTED && !o->wait)
+      output_batch(stdout, ev.batch, ev.people_count, ev.job);
+    else if (ev.kind == PUBRIO_BULK_PERSON)
+      output_person(stdout, o->format, ev.person);
+    else if (ev.kind == PUBRIO_BULK_BATCH_DONE)
+      fflush(stdout); /* results survive a later crash */
+    else if (ev.kind == PUBRIO_BULK_STRANGERS)
+      fprintf(stderr,
+              "pubrio: batch %d: the answer named %zu %s the batch does not "
+              "hold; not printed\n",
+              ev.batch, ev.people_count,
+              ev.people_count == 1 ? "person" : "people");
   }
 }
 
-static int add_batch(run *r, int number, cli_id *people, size_t count) {
-  batch *grown = cli_grow(r->batches, &r->batches_cap, r->count, sizeof *grown);
-  if (!grown)
-    return -1;
-  r->batches = grown;
-  batch *b = &r->batches[r->count++];
-  memset(b, 0, sizeof *b);
-  b->number = number;
-  b->people = people;
-  b->count = count;
-  return 0;
+static void summary(const cli_options *o, const pubrio_bulk_stats *s,
+                    int64_t elapsed_ms) {
+  if (o->quiet)
+    return;
+  fprintf(stderr,
+          "pubrio: %zu people %s in %zu batches, %ld requests, %lld credits "
+          "charged",
+          o->wait ? s->people_collected : s->people_submitted,
+          o->wait ? "collected" : "submitted",
+          o->wait ? s->batches_collected : s->batches_accepted, s->requests,
+          (long long)s->credits_charged);
+  if (s->has_credit)
+    fprintf(stderr, ", %lld left", (long long)s->credit);
+  fprintf(stderr, ", %lld.%01lld s\n", (long long)(elapsed_ms / 1000),
+          (long long)(elapsed_ms % 1000 / 100));
 }
 
-/* Journaled batches are only collected; new people form new batches. */
-static int plan(run *r, id_list *todo, const id_list *input) {
-  journal *j = &r->journal;
-  size_t skipped = 0, uncertain = 0;
-  for (size_t i = 0; i < input->count; i++) {
-    const char *id = input->ids[i];
-    if (r->journaling && id_list_contains(&j->submitted, id))
-      skipped++;
-    else if (r->journaling && !r->o->resubmit_uncertain &&
-             id_list_contains(&j->uncertain, id))
-      uncertain++;
-    else if (id_list_push(todo, id) != 0)
-      return -1;
-  }
-  if (!r->o->quiet && skipped)
-    fprintf(stderr,
-            "pubrio: %zu people already submitted (journal): not "
-            "submitted again\n",
-            skipped);
-  if (uncertain)
-    fprintf(stderr,
-            "pubrio: %zu people were being submitted when an earlier "
-            "run stopped; the API may have charged for them, so they "
-            "are not sent again (--resubmit-uncertain sends them)\n",
-            uncertain);
-  for (size_t i = 0; r->journaling && r->o->wait && i < j->count; i++) {
-    if (add_batch(r, j->batches[i].number, j->batches[i].people.ids,
-                  j->batches[i].people.count) != 0)
-      return -1;
-    batch *b = &r->batches[r->count - 1];
-    memcpy(b->redeem_query_id, j->batches[i].redeem_query_id,
-           PUBRIO_ID_LEN + 1);
-    b->submitted = 1;
-    b->due_ms = cli_now_ms();
-  }
-  r->next_submit = r->count;
-  int number = r->journaling ? j->next_number : 1;
-  size_t size = (size_t)r->o->batch_size;
-  for (size_t at = 0; at < todo->count; at += size)
-    if (add_batch(r, number++, todo->ids + at,
-                  todo->count - at < size ? todo->count - at : size) != 0)
-      return -1;
-  for (size_t i = 0; i < r->count; i++)
-    r->progress.people_total += r->batches[i].count;
-  r->progress.batches_total = r->count;
-  return 0;
+/* The exit code of a run that stopped, after saying why. */
+static int stopped(const cli_options *o, const pubrio_bulk *run,
+                   pubrio_status st, const pubrio_error *err) {
+  if (st == PUBRIO_E_WAIT_TIMEOUT)
+    fprintf(stderr, "pubrio: --max-wait of %lld s reached\n",
+            (long long)(o->max_wait_ms / 1000));
+  else if (st == PUBRIO_E_CANCELLED)
+    fprintf(stderr, "pubrio: interrupted%s\n",
+            o->journal ? "; the journal is up to date" : "");
+  else
+    cli_print_error("redeem", st, err);
+  pubrio_bulk_stats s;
+  pubrio_bulk_stats_get(run, &s, sizeof s);
+  if (err->submit_state == PUBRIO_SUBMIT_UNCERTAIN && st == PUBRIO_E_CANCELLED)
+    fprintf(stderr, "pubrio: a batch was being submitted: the API may have "
+                    "charged for it, so it is not sent again\n");
+  report_unfinished(o, run);
+  return st == PUBRIO_E_JOURNAL ? CLI_FAILED : cli_exit_code(st);
 }
 
 int cli_redeem(const cli_options *o) {
-  id_list input = {0}, todo = {0};
-  size_t duplicates = 0;
-  int rc = ids_collect(o, &input, &duplicates);
-  if (rc == CLI_OK && duplicates && !o->quiet)
-    fprintf(stderr, "pubrio: %zu duplicate id%s dropped\n", duplicates,
-            duplicates == 1 ? "" : "s");
-  run r = {0};
-  r.o = o;
-  if (rc == CLI_OK && o->journal) {
-    rc = journal_open(&r.journal, o->journal, o->types);
-    r.journaling = rc == CLI_OK;
+  pubrio_client *client = cli_make_client(o);
+  if (!client)
+    return CLI_USAGE;
+  pubrio_error err = {0};
+  pubrio_bulk_options *opts = NULL;
+  pubrio_bulk *run = NULL;
+  int rc = CLI_OK;
+  pubrio_status st = make_options(o, &opts, &err);
+  if (!st)
+    st = pubrio_bulk_new(&run, client, o->types, opts, &err);
+  if (st != PUBRIO_OK) {
+    cli_print_error("setup", st, &err);
+    rc = CLI_USAGE; /* nothing was sent */
+  } else {
+    rc = ids_collect(o, run);
   }
-  if (rc == CLI_OK && !(r.client = cli_make_client(o)))
-    rc = CLI_USAGE;
-  if (rc == CLI_OK && plan(&r, &todo, &input) != 0) {
-    fprintf(stderr, "pubrio: out of memory\n");
-    rc = CLI_FAILED;
-  }
+  pubrio_bulk_stats stats;
   if (rc == CLI_OK) {
-    progress_init(&r.progress, o->verbose, o->quiet);
-    r.deadline_ms = cli_now_ms() + o->max_wait_ms;
-    if (o->format == FORMAT_CSV && o->wait)
-      output_csv_header(stdout);
-    rc = drive(&r);
-    progress_finish(&r.progress);
-    if (rc == CLI_INTERRUPTED)
-      fprintf(stderr, "pubrio: interrupted%s\n",
-              r.journaling ? "; the journal is up to date" : "");
-    if (rc != CLI_OK)
-      report_unfinished(&r);
+    pubrio_bulk_stats_get(run, &stats, sizeof stats);
+    report_input(o, &stats);
+    if (o->dry_run) {
+      print_plan(&stats, o->rate);
+    } else {
+      progress bar;
+      progress_init(&bar, o->verbose, o->quiet, o->wait);
+      if (o->format == FORMAT_CSV && o->wait)
+        output_csv_header(stdout);
+      st = drive(o, run, &bar, &err);
+      fflush(stdout);
+      pubrio_bulk_stats_get(run, &stats, sizeof stats);
+      progress_finish(&bar, &stats);
+      rc = st == PUBRIO_OK ? CLI_OK : stopped(o, run, st, &err);
+      if (st == PUBRIO_OK || stats.batches_accepted) /* else the error says
+                                                        it all */
+        summary(o, &stats, cli_now_ms() - bar.start_ms);
+    }
   }
-  cli_free_client(r.client);
-  journal_close(&r.journal); /* also after a failed open */
-  free(r.batches);
-  id_list_free(&todo);
-  id_list_free(&input);
+  pubrio_bulk_free(run);
+  pubrio_bulk_options_free(opts);
+  pubrio_error_clear(&err);
+  cli_free_client(client);
   return rc;
 }
