@@ -621,5 +621,101 @@ class CreditSafety(CliTest):
         self.assertEqual(r.returncode, 2)
 
 
+class Bulk(CliTest):
+    """The library's bulk engine as the CLI drives it."""
+
+    def test_dry_run_sends_nothing(self):
+        people = ids(250)
+        r = self.run_cli("redeem", "--types", "phone", "--wait", "--dry-run",
+                         "--rate", "120", *people, people[0])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("people to submit:   250", r.stdout)
+        self.assertIn("duplicates dropped: 1", r.stdout)
+        self.assertIn("batches:            3", r.stdout)
+        self.assertIn("requests at least:  6", r.stdout)
+        self.assertIn("shortest time:      0 s at 120", r.stdout)
+        self.assertEqual(self.server.requests(), 0)
+
+    def test_parallel_requests_and_summary(self):
+        server = FakeServer("--estimated-time", "0", "--latency-ms", "200")
+        self.addCleanup(server.stop)
+        env = dict(os.environ, PUBRIO_BASE_URL=server.url,
+                   PUBRIO_API_KEY="test-key")
+        start = time.monotonic()
+        r = subprocess.run([CLI, "redeem", "--types", "phone", "--wait",
+                            "--batch-size", "10", "--parallel", "8",
+                            *ids(80)], capture_output=True, text=True,
+                           env=env, timeout=60)
+        took = time.monotonic() - start
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(len(self.people(r.stdout)), 80)
+        self.assertGreaterEqual(server.stats()["max_concurrent"], 4)
+        self.assertLess(took, 3.2)  # 16 requests of 200 ms one at a time
+        self.assertRegex(r.stderr, r"pubrio: 80 people collected in 8 "
+                                   r"batches, 16 requests, \d+ credits "
+                                   r"charged")
+
+    def test_max_credits_stops_before_overspending(self):
+        r = self.run_cli("redeem", "--types", "phone,email-work", "--wait",
+                         "--batch-size", "10", "--max-credits", "45",
+                         *ids(50))
+        self.assertEqual(r.returncode, 7, r.stderr)
+        self.assertIn("credit budget", r.stderr)
+        charged = sum(len(p["emails"]) + len(p["phones"])
+                      for p in self.people(r.stdout))
+        self.assertLessEqual(charged, 45)
+        self.assertLess(self.server.stats()["people_submitted"], 50)
+
+    def test_progress_shows_the_rate_budget_wait(self):
+        env = dict(os.environ, PUBRIO_BASE_URL=self.server.url,
+                   PUBRIO_API_KEY="test-key")
+        proc = subprocess.Popen([CLI, "redeem", "--types", "phone", "--wait",
+                                 "-v", "--rate", "1", "--batch-size", "1",
+                                 *ids(2)], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, env=env)
+        time.sleep(6)  # the line is printed every 5 s off a terminal
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=10)
+        self.assertEqual(proc.returncode, 130, err)
+        self.assertRegex(err, r"next request in \d+ s")
+        self.assertIn("pubrio query 00000000-0000-4000-8000-000000000001 "
+                      "--wait", err)
+
+    def test_kill_9_at_random_moments_then_resume(self):
+        import random
+        rng = random.Random(20261129)
+        server = FakeServer("--estimated-time", "0", "--latency-ms", "20")
+        self.addCleanup(server.stop)
+        env = dict(os.environ, PUBRIO_BASE_URL=server.url,
+                   PUBRIO_API_KEY="test-key")
+        people = ids(600)
+        f = self.write("in.txt", people)
+        journal = self.path("j.jsonl")
+        args = [CLI, "redeem", "--types", "phone", "--wait", "--batch-size",
+                "10", "--parallel", "4", "--journal", journal, "--input", f]
+        for _ in range(20):
+            proc = subprocess.Popen(args, stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL, env=env)
+            time.sleep(rng.uniform(0.02, 0.4))
+            proc.kill()
+            proc.wait()
+        r = subprocess.run(args, capture_output=True, text=True, env=env,
+                           timeout=120)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        stats = server.stats()
+        self.assertEqual(stats["max_submits_per_person"], 1)
+        collected = {p["people_search_id"] for p in self.people(r.stdout)}
+        with open(journal) as jf:
+            lines = [json.loads(line) for line in jf]
+        accepted = {p for x in lines if "batch" in x for p in x["people"]}
+        # Every accepted batch is collected by the final run...
+        self.assertLessEqual(accepted, collected)
+        # ...and only people whose submit was in flight at a kill (uncertain,
+        # never resent) are missing.
+        intents = {p for x in lines if "intent" in x for p in x["people"]}
+        self.assertEqual(set(people) - collected, intents - accepted)
+        self.assertGreaterEqual(len(accepted), 500)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
