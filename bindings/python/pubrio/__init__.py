@@ -123,6 +123,31 @@ _person_phone = _fn("pubrio_person_phone", ctypes.POINTER(_Contact),
                     ctypes.POINTER(_Person), ctypes.c_size_t)
 _wopt_new = _fn("pubrio_wait_options_new", ctypes.c_int, ctypes.POINTER(_P), _ERR)
 _wopt_free = _fn("pubrio_wait_options_free", None, _P)
+
+
+class _BulkEvent(ctypes.Structure):
+    _fields_ = [("kind", ctypes.c_int), ("batch", ctypes.c_int),
+                ("redeem_query_id", _c_str), ("job", ctypes.POINTER(_Job)),
+                ("person", ctypes.POINTER(_Person)),
+                ("people_count", ctypes.c_size_t)]
+
+
+_bopt_new = _fn("pubrio_bulk_options_new", ctypes.c_int, ctypes.POINTER(_P), _ERR)
+_bopt_free = _fn("pubrio_bulk_options_free", None, _P)
+_bopt_batch = _fn("pubrio_bulk_options_set_batch_size", ctypes.c_int, _P, ctypes.c_int, _ERR)
+_bopt_parallel = _fn("pubrio_bulk_options_set_max_in_flight", ctypes.c_int, _P, ctypes.c_int, _ERR)
+_bopt_rate = _fn("pubrio_bulk_options_set_rate_limit", ctypes.c_int, _P, ctypes.c_int, _ERR)
+_bopt_wait = _fn("pubrio_bulk_options_set_wait", ctypes.c_int, _P, _P, _ERR)
+_bopt_journal = _fn("pubrio_bulk_options_set_journal", ctypes.c_int, _P, _c_str, ctypes.c_int, _ERR)
+_bopt_credits = _fn("pubrio_bulk_options_set_max_credits", ctypes.c_int, _P, _i64, _ERR)
+_bopt_profile = _fn("pubrio_bulk_options_set_profile_id", ctypes.c_int, _P, _i64, _ERR)
+_bulk_new = _fn("pubrio_bulk_new", ctypes.c_int, ctypes.POINTER(_P), _P, ctypes.c_uint, _P, _ERR)
+_bulk_free = _fn("pubrio_bulk_free", None, _P)
+_bulk_add = _fn("pubrio_bulk_add_people", ctypes.c_int, _P, ctypes.POINTER(_c_str), ctypes.c_size_t, _ERR)
+_bulk_next = _fn("pubrio_bulk_next", ctypes.c_int, _P, _i64, ctypes.POINTER(_BulkEvent), _ERR)
+_bulk_uncollected = _fn("pubrio_bulk_uncollected", _c_str, _P, ctypes.c_size_t,
+                        ctypes.POINTER(ctypes.c_size_t))
+_BULK_PERSON, _BULK_FINISHED = 2, 5
 _wopt_timeout = _fn("pubrio_wait_options_set_timeout", ctypes.c_int, _P, _i64, _ERR)
 _wopt_delays = _fn("pubrio_wait_options_set_delays", ctypes.c_int, _P, _i64, _i64, _ERR)
 _wopt_first = _fn("pubrio_wait_options_set_first_delay", ctypes.c_int, _P, _i64, _ERR)
@@ -186,10 +211,15 @@ class Cancelled(PubrioError): pass
 
 
 # Indexed by pubrio_status: values are fixed forever in the C header.
+class CreditBudget(PubrioError): pass
+class JournalError(PubrioError): pass
+
+
 _BY_STATUS = [None, InvalidArgument, MemoryError, NoApiKey, TransportError,
               Timeout, TlsError, BadRequest, Unauthorized, PaymentRequired,
               RateLimited, ServerError, HttpError, ProtocolError,
-              ResponseTooLarge, WaitTimeout, Cancelled]
+              ResponseTooLarge, WaitTimeout, Cancelled, CreditBudget,
+              JournalError]
 __all__ += [c.__name__ for c in _BY_STATUS if c and c is not MemoryError]
 
 
@@ -226,11 +256,7 @@ def _result_dict(res):
     r = res.contents
     people = []
     for i in range(r.people_count):
-        pp = _result_person(res, i)
-        p = pp.contents
-        people.append({"people_search_id": _text(p.people_search_id),
-                       "emails": _contacts(pp, p.email_count, _person_email),
-                       "phones": _contacts(pp, p.phone_count, _person_phone)})
+        people.append(_person_dict(_result_person(res, i)))
     credits = {name: getattr(r, name) if getattr(r, "has_" + name) else None
                for name in ("credit", "topup_credit", "total_charged_credit")}
     return {"query": _job_dict(r.query.contents), "credits": credits,
@@ -371,15 +397,96 @@ class Client:
             _result_free(res)
             _wopt_free(opts)
 
-    def redeem(self, people, types, profile_id=None, timeout=600.0):
-        """Submit and wait: the contacts of `people` for `types`."""
-        job = self.submit(people, types, profile_id)
-        first = min((job["estimated_time_ms"] or 0) / 1000.0, 30.0)
+    def redeem(self, people, types, profile_id=None, timeout=600.0,
+               journal=None, resubmit_uncertain=False, batch_size=100,
+               parallel=8, requests_per_minute=300, max_credits=None):
+        """Redeem any number of people: an iterator of their contacts, one
+        dict per person (people_search_id, emails, phones), as batches are
+        collected. Batches are submitted concurrently within the rate budget,
+        journaled in `journal` when given (a rerun resumes: nobody is
+        submitted twice), never past `max_credits`. Ctrl-C stops it within a
+        fraction of a second (KeyboardInterrupt). When the run stops early,
+        the PubrioError carries `uncollected`: the ids of batches paid for
+        and not collected (collect them with wait())."""
+        ids = _as_list(people, "people")
+        mask = _types_mask(types)
+        opts, bulk = _P(), _P()
+        err = _Error()
+        ref = ctypes.byref(err)
         try:
-            return self.wait(job["redeem_query_id"], timeout=timeout,
-                             first_delay=first)
-        except PubrioError as e:
-            # Paid for: the caller collects it with wait(), never resubmits.
-            e.submit_state = "accepted"
-            e.redeem_query_id = job["redeem_query_id"]
-            raise
+            _check(_bopt_new(ctypes.byref(opts), ref), err)
+            _check(_bopt_batch(opts, batch_size, ref), err)
+            _check(_bopt_parallel(opts, parallel, ref), err)
+            _check(_bopt_rate(opts, requests_per_minute, ref), err)
+            if journal is not None:
+                _check(_bopt_journal(opts, os.fsencode(journal),
+                                     int(bool(resubmit_uncertain)), ref), err)
+            if max_credits is not None:
+                _check(_bopt_credits(opts, max_credits, ref), err)
+            if profile_id is not None:
+                _check(_bopt_profile(opts, profile_id, ref), err)
+            wopts = _P()
+            _check(_wopt_new(ctypes.byref(wopts), ref), err)
+            try:
+                _check(_wopt_timeout(wopts, int(timeout * 1000), ref), err)
+                _check(_bopt_wait(opts, wopts, ref), err)
+            finally:
+                _wopt_free(wopts)
+            _check(_bulk_new(ctypes.byref(bulk), self._ptr, mask, opts, ref), err)
+            for at in range(0, len(ids), 1000):
+                chunk = [p.encode() if isinstance(p, str) else p
+                         for p in ids[at:at + 1000]]
+                arr = (_c_str * len(chunk))(*chunk)
+                _check(_bulk_add(bulk, arr, len(chunk), ref), err)
+            event = _BulkEvent()
+            while True:
+                # Short waits: Python handles Ctrl-C between them.
+                status = _bulk_next(bulk, 200, ctypes.byref(event), ref)
+                if status != 0:
+                    exc = _BY_STATUS[status](err) if 0 < status < len(_BY_STATUS) \
+                        and _BY_STATUS[status] is not MemoryError else PubrioError(err)
+                    exc.uncollected = _uncollected(bulk)
+                    _error_clear(ref)
+                    raise exc
+                if event.kind == _BULK_FINISHED:
+                    return
+                if event.kind == _BULK_PERSON:
+                    yield _person_dict(event.person)
+        finally:
+            _bulk_free(bulk)  # cuts what is in flight; the journal stays valid
+            _bopt_free(opts)
+
+
+def _as_list(value, what):
+    """A list of items; one string is refused (it would be iterated)."""
+    if isinstance(value, (str, bytes)):
+        raise TypeError("%s must be a list of strings, not one string" % what)
+    return list(value)
+
+
+def _types_mask(types):
+    mask = 0
+    for t in _as_list(types, "types"):
+        bit = _type_from_str(t.encode())
+        if not bit:
+            raise ValueError("unknown contact type %r: use email-personal, "
+                             "email-work, phone" % t)
+        mask |= bit
+    return mask
+
+
+def _person_dict(pp):
+    p = pp.contents
+    return {"people_search_id": _text(p.people_search_id),
+            "emails": _contacts(pp, p.email_count, _person_email),
+            "phones": _contacts(pp, p.phone_count, _person_phone)}
+
+
+def _uncollected(bulk):
+    out, i = [], 0
+    while True:
+        rid = _bulk_uncollected(bulk, i, None)
+        if not rid:
+            return out
+        out.append(rid.decode())
+        i += 1

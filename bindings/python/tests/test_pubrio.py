@@ -52,10 +52,16 @@ class BindingTest(unittest.TestCase):
         self.assertEqual(people[IDS[2]]["emails"], [])
         self.assertEqual(done["credits"]["total_charged_credit"], 4)
 
-    def test_redeem_in_one_call(self):
-        result = self.client.redeem(IDS[:2], ["email-personal"], timeout=30)
-        self.assertEqual(len(result["people"]), 2)
+    def test_redeem_iterates_people(self):
+        people = list(self.client.redeem(IDS[:2], ["email-personal"],
+                                         timeout=30))
+        self.assertEqual(sorted(p["people_search_id"] for p in people),
+                         sorted(IDS[:2]))
         self.assertEqual(self.server.requests(SUBMIT), 1)
+        with self.assertRaises(TypeError):
+            list(self.client.redeem(IDS[0], ["phone"]))  # one string
+        with self.assertRaises(TypeError):
+            list(self.client.redeem(IDS[:1], "phone"))
 
     def test_invalid_input_raises_before_sending(self):
         with self.assertRaises(pubrio.InvalidArgument) as ctx:
@@ -147,10 +153,38 @@ class CreditSafetyTest(unittest.TestCase):
         self.assertEqual(ctx.exception.submit_state, "not_spent")
         self.server.script(QUERY, 400, '{"code":1,"message":"no"}')
         with self.assertRaises(pubrio.BadRequest) as ctx:
-            client.redeem(IDS[:1], ["phone"], timeout=5)
-        self.assertEqual(ctx.exception.submit_state, "accepted")
-        self.assertEqual(ctx.exception.redeem_query_id,
-                         "00000000-0000-4000-8000-000000000001")
+            list(client.redeem(IDS[:1], ["phone"], timeout=5))
+        self.assertEqual(ctx.exception.uncollected,
+                         ["00000000-0000-4000-8000-000000000001"])
+        client.close()
+
+    def test_bulk_iterator_with_journal_resumes(self):
+        import tempfile
+        client = pubrio.Client("test-key", base_url=self.server.url)
+        ids = ["20000000-0000-4000-8000-%012d" % i for i in range(250)]
+        with tempfile.TemporaryDirectory() as tmp:
+            journal = os.path.join(tmp, "run.journal")
+            got = []
+            for person in client.redeem(ids, ["phone"], journal=journal):
+                got.append(person["people_search_id"])
+                if len(got) == 100:
+                    break  # the caller stops early: the journal stays valid
+            again = [p["people_search_id"]
+                     for p in client.redeem(ids, ["phone"], journal=journal)]
+        self.assertEqual(sorted(again), sorted(ids))
+        self.assertEqual(self.server.stats()["max_submits_per_person"], 1)
+        client.close()
+
+    def test_ctrl_c_during_the_iterator(self):
+        client = pubrio.Client("test-key", base_url=self.server.url)
+        self.server.script(SUBMIT, 200, "{}", delay_ms=30000)
+        timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
+        timer.start()
+        start = time.monotonic()
+        with self.assertRaises(KeyboardInterrupt):
+            list(client.redeem(IDS, ["phone"]))
+        self.assertLess(time.monotonic() - start, 0.3 + 1.0)
+        timer.join()
         client.close()
 
 
