@@ -1,4 +1,5 @@
 #include "arena.h"
+#include "alloc.h"
 
 #include <stdalign.h>
 #include <stdint.h>
@@ -30,7 +31,7 @@ void *pri_arena_alloc(pri_arena *arena, size_t size) {
     size_t cap = arena->total / 2 > CHUNK_MIN ? arena->total / 2 : CHUNK_MIN;
     if (cap < size)
       cap = size;
-    c = malloc(sizeof *c + cap);
+    c = pri_malloc(sizeof *c + cap);
     if (!c)
       return NULL;
     c->next = arena->head;
@@ -62,7 +63,7 @@ char *pri_arena_strdup(pri_arena *arena, const char *str) {
 void pri_arena_free(pri_arena *arena) {
   while (arena->head) {
     pri_arena_chunk *next = arena->head->next;
-    free(arena->head);
+    pri_free(arena->head);
     arena->head = next;
   }
   arena->total = 0;

@@ -1,4 +1,5 @@
 #include "buf.h"
+#include "alloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +14,7 @@ int pri_buf_reserve(pri_buf *buf, size_t extra) {
   size_t cap = buf->cap ? buf->cap : 64;
   while (cap < need)
     cap = cap > (size_t)-1 / 2 ? need : cap * 2;
-  char *data = realloc(buf->data, cap);
+  char *data = pri_realloc(buf->data, cap);
   if (!data)
     return -1;
   buf->data = data;
@@ -62,7 +63,7 @@ void pri_buf_reset(pri_buf *buf) {
 }
 
 void pri_buf_free(pri_buf *buf) {
-  free(buf->data);
+  pri_free(buf->data);
   buf->data = NULL;
   buf->len = buf->cap = 0;
 }
@@ -77,7 +78,7 @@ char *pri_buf_steal(pri_buf *buf) {
 }
 
 char *pri_strndup(const char *str, size_t len) {
-  char *copy = malloc(len + 1);
+  char *copy = pri_malloc(len + 1);
   if (!copy)
     return NULL;
   memcpy(copy, str, len);
@@ -99,5 +100,5 @@ void pri_wipe(void *ptr, size_t len) {
 void pri_free_secret(char *str) {
   if (str)
     pri_wipe(str, strlen(str));
-  free(str);
+  pri_free(str);
 }

@@ -1,6 +1,7 @@
 /* Bulk runs: options, creating a run (and loading its journal), adding
  * people, counts and what is left. The loop itself is in bulk_engine.c. */
 #include "bulk.h"
+#include "alloc.h"
 
 #include "buf.h"
 #include "error.h"
@@ -27,7 +28,7 @@ pubrio_status pubrio_bulk_options_new(pubrio_bulk_options **out,
                                       pubrio_error *err) {
   if (!out)
     return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "out is NULL");
-  *out = malloc(sizeof **out);
+  *out = pri_malloc(sizeof **out);
   if (!*out)
     return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
   **out = default_bulk_options;
@@ -37,8 +38,8 @@ pubrio_status pubrio_bulk_options_new(pubrio_bulk_options **out,
 
 void pubrio_bulk_options_free(pubrio_bulk_options *o) {
   if (o)
-    free(o->journal_path);
-  free(o);
+    pri_free(o->journal_path);
+  pri_free(o);
 }
 
 #define NEED_OPTIONS(o)                                                        \
@@ -104,7 +105,7 @@ pubrio_status pubrio_bulk_options_set_journal(pubrio_bulk_options *o,
   char *copy = path ? pri_strdup(path) : NULL;
   if (path && !copy)
     return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
-  free(o->journal_path);
+  pri_free(o->journal_path);
   o->journal_path = copy;
   o->resubmit_uncertain = resubmit_uncertain != 0;
   return PUBRIO_OK;
@@ -143,7 +144,7 @@ static size_t add_person(pubrio_bulk *b, const uint8_t uuid[16], int origin) {
     return at;
   if (b->people.count == b->state_cap) {
     size_t cap = b->state_cap ? b->state_cap * 2 : 1024;
-    uint8_t *grown = realloc(b->person_state, cap);
+    uint8_t *grown = pri_realloc(b->person_state, cap);
     if (!grown)
       return 0;
     b->person_state = grown;
@@ -158,13 +159,13 @@ static size_t add_person(pubrio_bulk *b, const uint8_t uuid[16], int origin) {
 size_t pri_bulk_new_batch(pubrio_bulk *b, int number, size_t count) {
   if (b->batch_count == b->batch_cap) {
     size_t cap = b->batch_cap ? b->batch_cap * 2 : 64;
-    bulk_batch *grown = realloc(b->batches, cap * sizeof *grown);
+    bulk_batch *grown = pri_realloc(b->batches, cap * sizeof *grown);
     if (!grown)
       return SIZE_MAX;
     b->batches = grown;
     b->batch_cap = cap;
   }
-  uint32_t *people = malloc((count ? count : 1) * sizeof *people);
+  uint32_t *people = pri_malloc((count ? count : 1) * sizeof *people);
   if (!people)
     return SIZE_MAX;
   bulk_batch *batch = &b->batches[b->batch_count];
@@ -223,7 +224,7 @@ pubrio_status pubrio_bulk_new(pubrio_bulk **out, pubrio_client *client,
                          "PUBRIO_CONTACT_EMAIL_PERSONAL, "
                          "PUBRIO_CONTACT_EMAIL_WORK and PUBRIO_CONTACT_PHONE",
                          types);
-  pubrio_bulk *b = calloc(1, sizeof *b);
+  pubrio_bulk *b = pri_calloc(1, sizeof *b);
   if (!b)
     return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
   b->client = client;
@@ -240,7 +241,7 @@ pubrio_status pubrio_bulk_new(pubrio_bulk **out, pubrio_client *client,
   b->next_number = 1;
   b->fatal_err.retry_after_ms = -1;
   pubrio_status st = PUBRIO_OK;
-  b->slots = calloc((size_t)b->o.max_in_flight, sizeof *b->slots);
+  b->slots = pri_calloc((size_t)b->o.max_in_flight, sizeof *b->slots);
   if (!b->slots ||
       pri_pacer_set_limit(&b->pacer, b->o.requests_per_minute) != 0 ||
       (o && o->journal_path && !(b->o.journal_path = pri_strdup(o->journal_path))))
@@ -269,7 +270,7 @@ pubrio_status pubrio_bulk_add_people(pubrio_bulk *b, const char *const *ids,
     return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
                          "people are added before the run starts");
   /* Parse everything first so a bad id leaves the run untouched. */
-  uint8_t(*parsed)[16] = malloc((count ? count : 1) * sizeof *parsed);
+  uint8_t(*parsed)[16] = pri_malloc((count ? count : 1) * sizeof *parsed);
   if (!parsed)
     return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
   pubrio_status st = PUBRIO_OK;
@@ -301,7 +302,7 @@ pubrio_status pubrio_bulk_add_people(pubrio_bulk *b, const char *const *ids,
     else
       b->to_submit++;
   }
-  free(parsed);
+  pri_free(parsed);
   return st;
 }
 
@@ -326,25 +327,25 @@ void pubrio_bulk_free(pubrio_bulk *b) {
     pri_transfer_free(s->transfer);
     if (s->batch != SIZE_MAX)
       pri_call_end(b->client, &s->call, &s->st, PUBRIO_OK, NULL);
-    free(s->body);
+    pri_free(s->body);
     pubrio_batch_job_free(s->job);
     pubrio_query_result_free(s->result);
     pubrio_error_clear(&s->err);
   }
-  free(b->slots);
+  pri_free(b->slots);
   for (size_t i = 0; i < b->item_count; i++)
     free_item(&b->items[(b->item_head + i) % b->item_cap]);
-  free(b->items);
+  pri_free(b->items);
   for (size_t i = 0; i < b->batch_count; i++)
-    free(b->batches[i].people);
-  free(b->batches);
+    pri_free(b->batches[i].people);
+  pri_free(b->batches);
   pri_uuid_set_free(&b->people);
-  free(b->person_state);
+  pri_free(b->person_state);
   pri_pacer_free(&b->pacer);
   pri_journal_close(b->journal);
   pubrio_error_clear(&b->fatal_err);
-  free(b->o.journal_path);
-  free(b);
+  pri_free(b->o.journal_path);
+  pri_free(b);
 }
 
 void pubrio_bulk_stats_get(const pubrio_bulk *b, pubrio_bulk_stats *out,

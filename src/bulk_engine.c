@@ -4,6 +4,7 @@
  * attempt decisions as a single call (call.c): never sent twice, retried
  * only when provably unprocessed. */
 #include "bulk.h"
+#include "alloc.h"
 
 #include "buf.h"
 #include "error.h"
@@ -21,12 +22,12 @@ static bulk_item *push_item(pubrio_bulk *b, pubrio_bulk_event_kind kind,
                             size_t batch) {
   if (b->item_count == b->item_cap) {
     size_t cap = b->item_cap ? b->item_cap * 2 : 16;
-    bulk_item *grown = malloc(cap * sizeof *grown);
+    bulk_item *grown = pri_malloc(cap * sizeof *grown);
     if (!grown)
       return NULL;
     for (size_t i = 0; i < b->item_count; i++)
       grown[i] = b->items[(b->item_head + i) % b->item_cap];
-    free(b->items);
+    pri_free(b->items);
     b->items = grown;
     b->item_cap = cap;
     b->item_head = 0;
@@ -162,7 +163,7 @@ static bulk_slot *free_slot(pubrio_bulk *b) {
 
 static void release(pubrio_bulk *b, bulk_slot *s) {
   pri_call_end(b->client, &s->call, &s->st, PUBRIO_OK, NULL);
-  free(s->body);
+  pri_free(s->body);
   s->body = NULL;
   pubrio_batch_job_free(s->job);
   s->job = NULL;
@@ -305,7 +306,7 @@ static int start_submit(pubrio_bulk *b, bulk_slot *s) {
   bulk_batch *bb = &b->batches[at];
   bb->count = next_people(b, bb->people);
   if (!bb->count) {
-    free(bb->people);
+    pri_free(bb->people);
     b->batch_count--;
     return 0;
   }
@@ -319,17 +320,17 @@ static int start_submit(pubrio_bulk *b, bulk_slot *s) {
   }
   /* The intent is on disk before the request can leave. */
   if (b->journal) {
-    uint8_t(*ids)[16] = malloc(bb->count * sizeof *ids);
+    uint8_t(*ids)[16] = pri_malloc(bb->count * sizeof *ids);
     int failed = !ids;
     for (size_t i = 0; ids && i < bb->count; i++)
       memcpy(ids[i], b->people.items[bb->people[i]], 16);
     failed = failed ||
              pri_journal_intent(b->journal, bb->number,
                                 (const uint8_t(*)[16])ids, bb->count) != 0;
-    free(ids);
+    pri_free(ids);
     if (failed) {
       bb->state = BATCH_FAILED;
-      free(s->body);
+      pri_free(s->body);
       s->body = NULL;
       stop_with(b, PUBRIO_E_JOURNAL,
                 "the journal could not record the next batch's intent; "
@@ -389,14 +390,14 @@ static void accepted(pubrio_bulk *b, bulk_slot *s, int64_t now) {
   b->submitted_people += bb->count;
   b->accepted_batches++;
   if (b->journal) {
-    uint8_t(*ids)[16] = malloc(bb->count * sizeof *ids);
+    uint8_t(*ids)[16] = pri_malloc(bb->count * sizeof *ids);
     for (size_t i = 0; ids && i < bb->count; i++)
       memcpy(ids[i], b->people.items[bb->people[i]], 16);
     int failed = !ids || pri_journal_accepted(b->journal, bb->number,
                                               bb->redeem_query_id,
                                               (const uint8_t(*)[16])ids,
                                               bb->count) != 0;
-    free(ids);
+    pri_free(ids);
     if (failed) /* the batch is known: it is reported as uncollected */
       stop_with(b, PUBRIO_E_JOURNAL,
                 "the journal could not record an accepted batch");

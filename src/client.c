@@ -1,5 +1,6 @@
 /* Client lifecycle and configuration. */
 #include "client.h"
+#include "alloc.h"
 
 #include "buf.h"
 #include "error.h"
@@ -56,7 +57,7 @@ pubrio_status pubrio_client_new(pubrio_client **out, const char *api_key,
   if (has_control_chars(api_key))
     return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
                          "the API key contains control characters");
-  pubrio_client *c = calloc(1, sizeof *c);
+  pubrio_client *c = pri_calloc(1, sizeof *c);
   if (!c)
     return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
   c->connect_timeout_ms = 10000;
@@ -96,15 +97,15 @@ void pubrio_client_free(pubrio_client *client) {
   pri_transport_free(client->transport);
   pri_cancel_close(&client->cancel);
   pri_free_secret(client->api_key);
-  free(client->base_url);
-  free(client->user_agent);
-  free(client->ca_file);
-  free(client->ca_path);
+  pri_free(client->base_url);
+  pri_free(client->user_agent);
+  pri_free(client->ca_file);
+  pri_free(client->ca_path);
   pri_pacer_free(&client->pacer);
   for (size_t i = 0; i < client->extra_count; i++)
-    free(client->extra_headers[i]);
-  free(client->extra_headers);
-  free(client);
+    pri_free(client->extra_headers[i]);
+  pri_free(client->extra_headers);
+  pri_free(client);
 }
 
 pubrio_status pubrio_client_set_base_url(pubrio_client *client,
@@ -128,7 +129,7 @@ pubrio_status pubrio_client_set_base_url(pubrio_client *client,
   char *copy = pri_strndup(base_url, len);
   if (!copy)
     return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
-  free(client->base_url);
+  pri_free(client->base_url);
   client->base_url = copy;
   return PUBRIO_OK;
 }
@@ -167,7 +168,7 @@ static pubrio_status set_string(char **slot, const char *value, int nullable,
   char *copy = NULL;
   if (value && !(copy = pri_strdup(value)))
     return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
-  free(*slot);
+  pri_free(*slot);
   *slot = copy;
   return PUBRIO_OK;
 }
@@ -330,7 +331,7 @@ pubrio_status pubrio_client_set_header(pubrio_client *client, const char *name,
   size_t at = find_header(client, name);
   pri_buf line = {0};
   char **lines =
-      realloc(client->extra_headers, (client->extra_count + 1) * sizeof *lines);
+      pri_realloc(client->extra_headers, (client->extra_count + 1) * sizeof *lines);
   if (!lines || (value && pri_buf_appendf(&line, "%s: %s", name, value) != 0)) {
     if (lines)
       client->extra_headers = lines;
@@ -339,7 +340,7 @@ pubrio_status pubrio_client_set_header(pubrio_client *client, const char *name,
   }
   client->extra_headers = lines;
   if (at < client->extra_count) { /* replace or remove */
-    free(lines[at]);
+    pri_free(lines[at]);
     lines[at] = lines[--client->extra_count];
   }
   if (value)

@@ -1,4 +1,5 @@
 #include "error.h"
+#include "alloc.h"
 
 #include "buf.h"
 #include "redact.h"
@@ -40,6 +41,9 @@ enum { OWNER_SLOT = sizeof ((pubrio_error *)0)->reserved /
                     1 };
 typedef struct error_strings {
   char *text[PRI_ERR_FIELD_COUNT];
+  /* A paid batch's id is kept without an allocation of its own, so
+   * reporting it cannot fail for want of memory once the block exists. */
+  char redeem_query_id[PUBRIO_ID_LEN + 1];
 } error_strings;
 
 static const char **field_slot(pubrio_error *err, pri_error_field field) {
@@ -60,29 +64,28 @@ void pubrio_error_clear(pubrio_error *err) {
   error_strings *owned = err->reserved[OWNER_SLOT];
   if (owned) {
     for (int i = 0; i < PRI_ERR_FIELD_COUNT; i++)
-      free(owned->text[i]);
-    free(owned);
+      pri_free(owned->text[i]);
+    pri_free(owned);
   }
   memset(err, 0, sizeof *err);
   err->retry_after_ms = -1;
 }
 
+static error_strings *owner(pubrio_error *err) {
+  error_strings *owned = err->reserved[OWNER_SLOT];
+  if (!owned && (owned = pri_calloc(1, sizeof *owned)))
+    err->reserved[OWNER_SLOT] = owned;
+  return owned;
+}
+
 void pri_error_take(pubrio_error *err, pri_error_field field, char *value) {
-  if (!err) {
-    free(value);
+  error_strings *owned = err && value ? owner(err) : err ? err->reserved[OWNER_SLOT] : NULL;
+  if (!err || (value && !owned)) {
+    pri_free(value);
     return;
   }
-  error_strings *owned = err->reserved[OWNER_SLOT];
-  if (!owned && value) {
-    owned = calloc(1, sizeof *owned);
-    if (!owned) {
-      free(value);
-      return;
-    }
-    err->reserved[OWNER_SLOT] = owned;
-  }
   if (owned) {
-    free(owned->text[field]);
+    pri_free(owned->text[field]);
     owned->text[field] = value;
   }
   *field_slot(err, field) = value;
@@ -90,6 +93,13 @@ void pri_error_take(pubrio_error *err, pri_error_field field, char *value) {
 
 void pri_error_copy(pubrio_error *err, pri_error_field field,
                     const char *value) {
+  error_strings *owned;
+  if (err && field == PRI_ERR_REDEEM_QUERY_ID && value &&
+      strlen(value) <= PUBRIO_ID_LEN && (owned = owner(err))) {
+    memcpy(owned->redeem_query_id, value, strlen(value) + 1);
+    err->redeem_query_id = owned->redeem_query_id;
+    return;
+  }
   pri_error_take(err, field, pri_strdup(value));
 }
 
@@ -129,6 +139,6 @@ pubrio_status pri_error_invalid_id(pubrio_error *err, const char *what,
       err, PUBRIO_E_INVALID_ARGUMENT,
       "%s \"%s\" is not a canonical UUID (expected 8-4-4-4-12 hex digits)",
       what, shown ? shown : "?");
-  free(shown);
+  pri_free(shown);
   return st;
 }

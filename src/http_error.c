@@ -1,4 +1,5 @@
 #include "http_error.h"
+#include "alloc.h"
 
 #include "buf.h"
 #include "error.h"
@@ -90,8 +91,8 @@ pubrio_status pri_error_from_response(pubrio_error *err,
   char *request_id = untrusted(resp->request_id, HEADER_TEXT_MAX);
   char *ctype = untrusted(resp->content_type, HEADER_TEXT_MAX);
   char *location = untrusted(resp->location, HEADER_TEXT_MAX);
-  free(api.message);
-  free(api.details_json);
+  pri_free(api.message);
+  pri_free(api.details_json);
   api.message = message;
   api.details_json = NULL;
   pri_buf msg = {0};
@@ -112,8 +113,8 @@ pubrio_status pri_error_from_response(pubrio_error *err,
   err->retry_after_ms = retry_after_ms;
   pri_error_take(err, PRI_ERR_API_MESSAGE, message);
   pri_error_take(err, PRI_ERR_DETAILS_JSON, details);
-  free(request_id); /* the field itself is set by the call layer */
-  free(ctype);
-  free(location);
+  pri_free(request_id); /* the field itself is set by the call layer */
+  pri_free(ctype);
+  pri_free(location);
   return status;
 }

@@ -1,4 +1,5 @@
 #include "journal.h"
+#include "alloc.h"
 
 #include "buf.h"
 #include "error.h"
@@ -42,7 +43,7 @@ static int grow(void **items, size_t *cap, size_t count, size_t size) {
   if (count < *cap)
     return 0;
   size_t want = *cap ? *cap * 2 : 16;
-  void *grown = want <= SIZE_MAX / size ? realloc(*items, want * size) : NULL;
+  void *grown = want <= SIZE_MAX / size ? pri_realloc(*items, want * size) : NULL;
   if (!grown)
     return -1;
   *items = grown;
@@ -129,7 +130,7 @@ static int add_batch(pri_journal *j, int number, const char *id,
   memcpy(b->redeem_query_id, id, PUBRIO_ID_LEN + 1);
   b->people = set.items; /* the set's ordered items become the batch's */
   b->count = set.count;
-  free(set.slots);
+  pri_free(set.slots);
   return 0;
 }
 
@@ -197,7 +198,7 @@ static int collect_uncertain(pri_journal *j) {
         rc = -1;
     pri_uuid_set_free(&it->people);
   }
-  free(j->intents);
+  pri_free(j->intents);
   j->intents = NULL;
   j->intent_count = j->intent_cap = 0;
   return rc;
@@ -240,7 +241,7 @@ static pubrio_status load(pri_journal *j, const char *path, unsigned types,
     }
     offset += len;
   }
-  free(line);
+  free(line); /* getline's, from libc */
   if (st == PUBRIO_OK && bad_line && bad_terminated)
     st = pri_error_set(err, PUBRIO_E_JOURNAL,
                        "%s line %zu is not a journal line", path, bad_line);
@@ -310,10 +311,10 @@ pubrio_status pri_journal_open(pri_journal **out, const char *path,
   pubrio_status st = open_locked(path, &fd, err);
   if (st != PUBRIO_OK)
     return st;
-  pri_journal *j = calloc(1, sizeof *j);
+  pri_journal *j = pri_calloc(1, sizeof *j);
   if (!j || !(j->file = fdopen(fd, "r+"))) {
     close(fd);
-    free(j);
+    pri_free(j);
     return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
   }
   j->next_number = 1;
@@ -354,14 +355,14 @@ void pri_journal_close(pri_journal *j) {
   if (j->file)
     fclose(j->file); /* releases the lock */
   for (size_t i = 0; i < j->count; i++)
-    free(j->batches[i].people);
-  free(j->batches);
+    pri_free(j->batches[i].people);
+  pri_free(j->batches);
   for (size_t i = 0; i < j->intent_count; i++)
     pri_uuid_set_free(&j->intents[i].people);
-  free(j->intents);
+  pri_free(j->intents);
   pri_uuid_set_free(&j->submitted);
   pri_uuid_set_free(&j->uncertain);
-  free(j);
+  pri_free(j);
 }
 
 size_t pri_journal_batch_count(const pri_journal *j) { return j->count; }

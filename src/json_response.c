@@ -1,6 +1,7 @@
 /* Answers in: typed results from 2xx bodies (the query's people streamed),
  * and what an error body says. Every contract break names the field. */
 #include "json.h"
+#include "alloc.h"
 
 #include "buf.h"
 #include "error.h"
@@ -11,6 +12,7 @@
 #include "uuid.h"
 
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,8 +137,11 @@ static const cJSON *read_object(reader *r, const cJSON *obj, const char *path,
 }
 
 static cJSON *parse_root(reader *r, const char *body, size_t len) {
+  errno = 0; /* cJSON says nothing of why it failed; malloc sets ENOMEM */
   cJSON *root = body ? cJSON_ParseWithLength(body, len) : NULL;
-  if (!root)
+  if (!root && errno == ENOMEM)
+    out_of_memory(r);
+  else if (!root)
     r->status = pri_error_set(r->err, PUBRIO_E_PROTOCOL,
                               "the body is not valid JSON (%zu bytes)",
                               len);
@@ -241,7 +246,7 @@ static void read_person(reader *r, const cJSON *item, pri_query_result *res) {
   size_t n = res->pub.people_count;
   if (n == res->people_cap) {
     size_t cap = n ? n * 2 : 16;
-    pri_person *grown = realloc(res->people, cap * sizeof *grown);
+    pri_person *grown = pri_realloc(res->people, cap * sizeof *grown);
     if (!grown) {
       out_of_memory(r);
       return;
@@ -288,9 +293,12 @@ static void walk_data(reader *r, pri_walk *w, cJSON *rest,
       cJSON *value = pri_walk_value(w);
       if (is_people && !people_seen && value && !cJSON_IsNull(value))
         contract(r, "data", "peoples", "an array", value);
-      if (!value || is_people || field(rest, name) ||
-          !cJSON_AddItemToObject(rest, name, value))
+      if (!value || is_people || field(rest, name)) {
         cJSON_Delete(value); /* skipped, or a duplicate */
+      } else if (!cJSON_AddItemToObject(rest, name, value)) {
+        cJSON_Delete(value);
+        out_of_memory(r); /* a member lost would look like a broken answer */
+      }
     }
     people_seen |= is_people;
     cJSON_Delete(key);
@@ -358,7 +366,7 @@ pubrio_status pri_json_parse_query(char *body, size_t len,
   if (!job)
     out_of_memory(&r);
   res->pub.query = job;
-  pri_walk w = {body, body ? body + len : NULL, 0};
+  pri_walk w = {.p = body, .end = body ? body + len : NULL};
   cJSON *data = NULL, *data_value = NULL;
   if (r.status == PUBRIO_OK && (!body || !pri_walk_enter(&w, '{'))) {
     /* Not an object: let the whole-body reader say what it is. */
@@ -368,7 +376,9 @@ pubrio_status pri_json_parse_query(char *body, size_t len,
     cJSON_Delete(root);
   } else if (r.status == PUBRIO_OK) {
     data = walk_root(&r, &w, res, &data_value);
-    if (w.malformed && r.status == PUBRIO_OK)
+    if (w.no_memory)
+      out_of_memory(&r);
+    else if (w.malformed && r.status == PUBRIO_OK)
       r.status = pri_error_set(err, PUBRIO_E_PROTOCOL,
                                "the body is not valid JSON (%zu bytes)",
                                len);
@@ -413,14 +423,14 @@ void pri_json_parse_api_error(const char *body, size_t len,
   const cJSON *details = field(root, "details");
   if (details && !cJSON_IsNull(details)) {
     char *text = cJSON_PrintUnformatted(details);
-    out->details_json = pri_strdup(text); /* ours: freed with free() */
+    out->details_json = pri_strdup(text); /* ours: freed with pri_free() */
     cJSON_free(text);
   }
   cJSON_Delete(root);
 }
 
 void pri_api_error_free(pri_api_error *api_error) {
-  free(api_error->message);
-  free(api_error->details_json);
+  pri_free(api_error->message);
+  pri_free(api_error->details_json);
   memset(api_error, 0, sizeof *api_error);
 }

@@ -1,5 +1,7 @@
 #include "json_walk.h"
 
+#include <errno.h>
+
 /* What cJSON skips between tokens (any byte up to ' ', NUL included), so
  * the walk and cJSON always agree on where a value starts. */
 static int is_space(char c) { return (unsigned char)c <= ' '; }
@@ -41,9 +43,11 @@ cJSON *pri_walk_value(pri_walk *w) {
     return NULL;
   }
   const char *end = NULL;
+  errno = 0; /* cJSON says nothing of why it failed; malloc sets ENOMEM */
   cJSON *value =
       cJSON_ParseWithLengthOpts(w->p, (size_t)(w->end - w->p), &end, 0);
   if (!value || !end || end < w->p || end > w->end) {
+    w->no_memory = !value && errno == ENOMEM;
     cJSON_Delete(value);
     w->malformed = 1;
     return NULL;

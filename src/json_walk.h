@@ -13,6 +13,7 @@ typedef struct pri_walk {
   const char *p;
   const char *end;
   int malformed; /* set on the first syntax error; every call then fails */
+  int no_memory; /* ...which was cJSON running out of memory */
 } pri_walk;
 
 /* Consume @p open ('{' or '[') if it comes next; 1 if it did, else 0. */

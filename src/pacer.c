@@ -1,4 +1,5 @@
 #include "pacer.h"
+#include "alloc.h"
 
 #include <stdlib.h>
 
@@ -7,11 +8,11 @@ enum { WINDOW_MS = 60000 };
 int pri_pacer_set_limit(pri_pacer *pacer, int per_minute) {
   int64_t *starts = NULL;
   if (per_minute > 0) {
-    starts = calloc((size_t)per_minute, sizeof *starts);
+    starts = pri_calloc((size_t)per_minute, sizeof *starts);
     if (!starts)
       return -1;
   }
-  free(pacer->starts);
+  pri_free(pacer->starts);
   pacer->starts = starts;
   pacer->limit = per_minute > 0 ? per_minute : 0;
   pacer->count = pacer->next = 0;
@@ -37,7 +38,7 @@ void pri_pacer_record(pri_pacer *pacer, int64_t now_ms) {
 }
 
 void pri_pacer_free(pri_pacer *pacer) {
-  free(pacer->starts);
+  pri_free(pacer->starts);
   pacer->starts = NULL;
   pacer->limit = pacer->count = pacer->next = 0;
 }

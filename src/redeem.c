@@ -1,5 +1,6 @@
 /* The two endpoint calls: validate locally, send, parse into typed results. */
 #include "redeem.h"
+#include "alloc.h"
 
 #include "call.h"
 #include "error.h"
@@ -43,7 +44,7 @@ pubrio_status pubrio_redeem_people_batch(pubrio_client *client,
                    .parse = pri_parse_submit_answer,
                    .out = out};
   st = pri_call_run(client, &call, NULL, err);
-  free(body);
+  pri_free(body);
   return st;
 }
 
@@ -90,7 +91,7 @@ pubrio_status pri_query(pubrio_client *client, const char *redeem_query_id,
                    .parse = pri_parse_query_answer,
                    .out = &target};
   pubrio_status st = pri_call_run(client, &call, deadline_reached, err);
-  free(body);
+  pri_free(body);
   return st;
 }
 

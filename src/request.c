@@ -1,5 +1,6 @@
 /* The batch request builder: validation happens here, as ids are added. */
 #include "request.h"
+#include "alloc.h"
 
 #include "error.h"
 #include "uuid.h"
@@ -36,7 +37,7 @@ pubrio_status pubrio_batch_request_new(pubrio_batch_request **out,
                                        pubrio_error *err) {
   if (!out)
     return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "out is NULL");
-  *out = calloc(1, sizeof **out);
+  *out = pri_calloc(1, sizeof **out);
   if (!*out)
     return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
   return PUBRIO_OK;
@@ -46,7 +47,7 @@ void pubrio_batch_request_free(pubrio_batch_request *request) {
   if (!request)
     return;
   pri_uuid_set_free(&request->people);
-  free(request);
+  pri_free(request);
 }
 
 static pubrio_status invalid_id(pubrio_error *err, const char *id,
@@ -84,7 +85,7 @@ pubrio_status pubrio_batch_request_add_people(pubrio_batch_request *request,
     return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
                          "request or ids is NULL");
   /* Parse everything first so a bad id leaves the request untouched. */
-  uint8_t(*parsed)[16] = malloc((count ? count : 1) * sizeof *parsed);
+  uint8_t(*parsed)[16] = pri_malloc((count ? count : 1) * sizeof *parsed);
   if (!parsed)
     return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
   pubrio_status st = PUBRIO_OK;
@@ -99,7 +100,7 @@ pubrio_status pubrio_batch_request_add_people(pubrio_batch_request *request,
     st = pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
   for (size_t i = 0; i < count && st == PUBRIO_OK; i++)
     st = add_parsed(request, parsed[i], err);
-  free(parsed);
+  pri_free(parsed);
   return st;
 }
 

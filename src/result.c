@@ -1,19 +1,20 @@
 #include "result.h"
+#include "alloc.h"
 
 #include <stdlib.h>
 
-pri_job *pri_job_new(void) { return calloc(1, sizeof(pri_job)); }
+pri_job *pri_job_new(void) { return pri_calloc(1, sizeof(pri_job)); }
 
 void pubrio_batch_job_free(pubrio_batch_job *job) {
   if (!job)
     return;
   pri_job *owner = (pri_job *)job;
   pri_arena_free(&owner->arena);
-  free(owner);
+  pri_free(owner);
 }
 
 pri_query_result *pri_query_result_new(void) {
-  return calloc(1, sizeof(pri_query_result));
+  return pri_calloc(1, sizeof(pri_query_result));
 }
 
 void pubrio_query_result_free(pubrio_query_result *result) {
@@ -21,8 +22,8 @@ void pubrio_query_result_free(pubrio_query_result *result) {
     return;
   pri_query_result *owner = (pri_query_result *)result;
   pri_arena_free(&owner->arena);
-  free(owner->people);
-  free(owner);
+  pri_free(owner->people);
+  pri_free(owner);
 }
 
 const pubrio_person *

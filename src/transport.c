@@ -1,4 +1,5 @@
 #include "transport.h"
+#include "alloc.h"
 
 #include <ctype.h>
 #include <curl/curl.h>
@@ -65,9 +66,9 @@ static void wipe_headers(struct curl_slist *list) {
 
 void pri_http_response_free(pri_http_response *resp) {
   pri_buf_free(&resp->body);
-  free(resp->content_type);
-  free(resp->request_id);
-  free(resp->location);
+  pri_free(resp->content_type);
+  pri_free(resp->request_id);
+  pri_free(resp->location);
   memset(resp, 0, sizeof *resp);
 }
 
@@ -112,7 +113,7 @@ static void forget_headers(capture *cap) {
   char **slots[] = {&r->content_type, &r->request_id, &r->location,
                     &cap->retry_after, &cap->retry_after_ms};
   for (size_t i = 0; i < sizeof slots / sizeof *slots; i++) {
-    free(*slots[i]);
+    pri_free(*slots[i]);
     *slots[i] = NULL;
   }
 }
@@ -293,7 +294,7 @@ static int copy_setting(char **slot, const char *value) {
   char *copy = value ? pri_strdup(value) : NULL;
   if (value && !copy)
     return -1;
-  free(*slot);
+  pri_free(*slot);
   *slot = copy;
   return 0;
 }
@@ -304,10 +305,10 @@ int pri_transport_configure(pri_transport *t, const pri_transport_config *cfg) {
       copy_setting(&file, cfg->ca_file) != 0 ||
       copy_setting(&path, cfg->ca_path) != 0 ||
       set_extra_headers(t, cfg->extra_headers, cfg->extra_count) != 0) {
-    free(ua), free(file), free(path);
+    pri_free(ua), pri_free(file), pri_free(path);
     return -1;
   }
-  free(t->user_agent), free(t->ca_file), free(t->ca_path);
+  pri_free(t->user_agent), pri_free(t->ca_file), pri_free(t->ca_path);
   t->user_agent = ua, t->ca_file = file, t->ca_path = path;
   t->connect_timeout_ms = cfg->connect_timeout_ms;
   t->max_body_bytes = cfg->max_body_bytes;
@@ -317,9 +318,9 @@ int pri_transport_configure(pri_transport *t, const pri_transport_config *cfg) {
 }
 
 pri_transfer *pri_transfer_new(pri_transport *t) {
-  pri_transfer *x = calloc(1, sizeof *x);
+  pri_transfer *x = pri_calloc(1, sizeof *x);
   if (!x || !(x->curl = curl_easy_init())) {
-    free(x);
+    pri_free(x);
     return NULL;
   }
   x->owner = t;
@@ -338,17 +339,17 @@ void pri_transfer_free(pri_transfer *x) {
   *link = x->next_of_owner;
   if (x->running)
     curl_multi_remove_handle(x->owner->multi, x->curl);
-  free(x->cap.retry_after);
-  free(x->cap.retry_after_ms);
+  pri_free(x->cap.retry_after);
+  pri_free(x->cap.retry_after_ms);
   curl_easy_cleanup(x->curl);
-  free(x);
+  pri_free(x);
 }
 
 pri_transport *pri_transport_new(const char *api_key, pri_cancel *cancel) {
   pthread_once(&curl_once, init_curl);
   if (curl_init_result != CURLE_OK)
     return NULL;
-  pri_transport *t = calloc(1, sizeof *t);
+  pri_transport *t = pri_calloc(1, sizeof *t);
   if (!t)
     return NULL;
   t->cancel = cancel;
@@ -388,18 +389,18 @@ void pri_transport_free(pri_transport *transport) {
     pri_transfer_free(transport->transfers);
   curl_multi_cleanup(transport->multi);
   wipe_headers(transport->headers);
-  free(transport->user_agent);
-  free(transport->ca_file);
-  free(transport->ca_path);
-  free(transport);
+  pri_free(transport->user_agent);
+  pri_free(transport->ca_file);
+  pri_free(transport->ca_path);
+  pri_free(transport);
 }
 
 int pri_transfer_start(pri_transfer *x, const pri_http_request *req,
                        pri_http_response *resp) {
   pri_transport *t = x->owner;
   response_reset(resp);
-  free(x->cap.retry_after);
-  free(x->cap.retry_after_ms);
+  pri_free(x->cap.retry_after);
+  pri_free(x->cap.retry_after_ms);
   x->cap = (capture){.resp = resp,
                      .max_body = t->max_body_bytes,
                      .send_once = req->send_once};

@@ -1,4 +1,5 @@
 #include "uuid_set.h"
+#include "alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -20,10 +21,10 @@ static size_t find_slot(const pri_uuid_set *set, const uint8_t uuid[16]) {
 }
 
 static int rehash(pri_uuid_set *set, size_t slots_cap) {
-  uint32_t *slots = calloc(slots_cap, sizeof *slots);
+  uint32_t *slots = pri_calloc(slots_cap, sizeof *slots);
   if (!slots)
     return -1;
-  free(set->slots);
+  pri_free(set->slots);
   set->slots = slots;
   set->slots_cap = slots_cap;
   for (size_t i = 0; i < set->count; i++)
@@ -39,7 +40,7 @@ int pri_uuid_set_reserve(pri_uuid_set *set, size_t extra) {
     size_t cap = set->items_cap ? set->items_cap : 16;
     while (cap < need)
       cap *= 2;
-    void *items = realloc(set->items, cap * sizeof *set->items);
+    void *items = pri_realloc(set->items, cap * sizeof *set->items);
     if (!items)
       return -1;
     set->items = items;
@@ -76,7 +77,7 @@ int pri_uuid_set_add(pri_uuid_set *set, const uint8_t uuid[16]) {
 }
 
 void pri_uuid_set_free(pri_uuid_set *set) {
-  free(set->items);
-  free(set->slots);
+  pri_free(set->items);
+  pri_free(set->slots);
   memset(set, 0, sizeof *set);
 }

@@ -1,6 +1,7 @@
 /* Polling a batch until it completes, within a deadline, on the client's
  * injectable clock, on the schedule of wait_schedule.c. */
 #include "buf.h"
+#include "alloc.h"
 #include "client.h"
 #include "error.h"
 #include "log.h"
@@ -19,7 +20,7 @@ static pubrio_status deadline_passed(pubrio_error *err, const char *id,
                 "%s was not complete by the deadline of %lld ms, at poll %d "
                 "(%s)",
                 id, (long long)o->timeout_ms, polls, doing ? doing : "");
-  free(doing);
+  pri_free(doing);
   return PUBRIO_E_WAIT_TIMEOUT;
 }
 

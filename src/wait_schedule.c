@@ -3,6 +3,7 @@
  * the estimate (capped), then delays growing 1.5x with jitter between the
  * minimum and maximum, never past the deadline. Pure functions of time. */
 #include "wait_schedule.h"
+#include "alloc.h"
 
 #include "error.h"
 
@@ -15,14 +16,14 @@ pubrio_status pubrio_wait_options_new(pubrio_wait_options **out,
                                       pubrio_error *err) {
   if (!out)
     return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "out is NULL");
-  *out = malloc(sizeof **out);
+  *out = pri_malloc(sizeof **out);
   if (!*out)
     return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
   **out = pri_wait_defaults;
   return PUBRIO_OK;
 }
 
-void pubrio_wait_options_free(pubrio_wait_options *options) { free(options); }
+void pubrio_wait_options_free(pubrio_wait_options *options) { pri_free(options); }
 
 pubrio_status pubrio_wait_options_set_timeout(pubrio_wait_options *o,
                                               int64_t timeout_ms,

@@ -52,6 +52,13 @@ extern "C" {
  */
 PUBRIO_API const char *pubrio_version(void);
 
+/** @brief Allocates @p size bytes, NULL when out of memory (as malloc). */
+typedef void *(*pubrio_malloc_fn)(size_t size);
+/** @brief Resizes a block (as realloc). */
+typedef void *(*pubrio_realloc_fn)(void *ptr, size_t size);
+/** @brief Frees a block (as free); never called with NULL. */
+typedef void (*pubrio_free_fn)(void *ptr);
+
 /**
  * @brief Outcome of a call. Values are fixed forever: a retired value is
  * never reused.
@@ -160,6 +167,24 @@ PUBRIO_API void pubrio_error_clear(pubrio_error *err);
 /** Characters in a canonical id (a people_search_id or redeem_query_id,
  * 8-4-4-4-12 hex digits), not counting the terminating NUL. */
 #define PUBRIO_ID_LEN 36
+
+/**
+ * @brief Route every allocation of the library through your functions, to
+ * count or pool memory (as curl_global_init_mem() and cJSON_InitHooks()
+ * do). Call it before any other call, from one thread; NULL for all three
+ * restores malloc, realloc and free. libcurl and cJSON keep their own
+ * allocators (libcurl's: curl_global_init_mem(); cJSON's:
+ * cJSON_InitHooks()). A failed allocation anywhere in the library is
+ * ::PUBRIO_E_OUT_OF_MEMORY, never mistaken for a broken answer.
+ * @param malloc_fn the allocator.
+ * @param realloc_fn the reallocator.
+ * @param free_fn the deallocator.
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT when some but not all
+ *         three are NULL (nothing changes).
+ */
+PUBRIO_API pubrio_status pubrio_set_allocator(pubrio_malloc_fn malloc_fn,
+                                              pubrio_realloc_fn realloc_fn,
+                                              pubrio_free_fn free_fn);
 
 /** @brief Contact types that can be redeemed. Bit values: they can be or-ed.
  * Lists of types go out in the order of their bits. */

@@ -405,9 +405,11 @@ class Client:
         collected. Batches are submitted concurrently within the rate budget,
         journaled in `journal` when given (a rerun resumes: nobody is
         submitted twice), never past `max_credits`. Ctrl-C stops it within a
-        fraction of a second (KeyboardInterrupt). When the run stops early,
-        the PubrioError carries `uncollected`: the ids of batches paid for
-        and not collected (collect them with wait())."""
+        fraction of a second (KeyboardInterrupt); so does leaving the loop
+        early, which cuts what is in flight: a submit cut so may have been
+        charged and is journaled as uncertain, never resent. When the run
+        stops on an error, the PubrioError carries `uncollected`: the ids of
+        batches paid for and not collected (collect them with wait())."""
         ids = _as_list(people, "people")
         mask = _types_mask(types)
         opts, bulk = _P(), _P()
