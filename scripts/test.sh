@@ -37,12 +37,13 @@ cmake --build build-asan -j"$jobs" >/dev/null
   ctest --output-on-failure -j"$jobs")
 
 stages=$((stages + 1))
-echo "== ThreadSanitizer (clang): the threaded tests (parallel clients, cancel from another thread)"
+echo "== ThreadSanitizer (clang): the threaded tests (parallel clients, cancel from another thread, the bulk engine)"
 cmake -S . -B build-tsan -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug \
   -DPUBRIO_SANITIZE=thread >/dev/null
-cmake --build build-tsan -j"$jobs" --target test_threads test_credit_safety >/dev/null
+cmake --build build-tsan -j"$jobs" --target test_threads test_credit_safety \
+  test_bulk >/dev/null
 (cd build-tsan && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure \
-  -R "test_threads|test_credit_safety")
+  -R "test_threads|test_credit_safety|test_bulk")
 
 stages=$((stages + 1))
 echo "== libFuzzer: each response parser for ${PUBRIO_FUZZ_SECONDS:=20} s"
@@ -63,6 +64,7 @@ done
 stages=$((stages + 1))
 echo "== valgrind memcheck (any error or leak fails)"
 export PUBRIO_TEST_CERT_DIR=$PWD/build/tests/certs # made by the first ctest run
+export PUBRIO_FAKE_SERVER=$PWD/build/tests/pubrio-fake-server # test_torture
 memcheck() {
   local name=$1; shift
   if valgrind -q --error-exitcode=99 --leak-check=full \
