@@ -52,7 +52,7 @@ pubrio_status pubrio_client_new(pubrio_client **out, const char *api_key,
     api_key = getenv("PUBRIO_API_KEY");
   if (!api_key || !*api_key)
     return pri_error_set(err, PUBRIO_E_NO_API_KEY,
-                         "no API key: pass one or set PUBRIO_API_KEY");
+                         "give one, or set PUBRIO_API_KEY");
   /* A newline would let the key inject headers; say so without echoing it. */
   if (has_control_chars(api_key))
     return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,

@@ -73,6 +73,6 @@ pubrio_client *cli_make_client(const cli_options *options);
 void cli_free_client(pubrio_client *client);
 
 int cli_redeem(const cli_options *options);
-int cli_query(const cli_options *options, const char *redeem_query_id);
+int cli_query(const cli_options *options);
 
 #endif

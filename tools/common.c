@@ -68,7 +68,11 @@ int cli_exit_code(pubrio_status status) {
 
 void cli_print_error(const char *context, pubrio_status status,
                      const pubrio_error *err) {
-  fprintf(stderr, "pubrio: %s: %s", context, pubrio_status_str(status));
+  /* A message that starts with the status's name says it already. */
+  const char *name = pubrio_status_str(status);
+  int named = err->message && strncmp(err->message, name, strlen(name)) == 0;
+  fprintf(stderr, "pubrio: %s%s%s", context, named ? "" : ": ",
+          named ? "" : name);
   if (err->http_status)
     fprintf(stderr, " (HTTP %ld", err->http_status);
   if (err->http_status && err->api_code)

@@ -22,7 +22,8 @@ static char *clean_line(char *line) {
 }
 
 typedef struct collector {
-  pubrio_bulk *run; /* libpubrio validates and deduplicates */
+  ids_take_fn take; /* validates and keeps one id; -1 when it is bad */
+  void *ctx;
   size_t added;
   size_t bad;
 } collector;
@@ -36,22 +37,15 @@ static void bad_line(collector *c, const char *where, size_t n,
   c->bad++;
 }
 
-/* One id into the run: a bad one is named (all of them are, before
- * anything is sent), a duplicate is counted by the run. */
+/* One id to the taker: a bad one is named (all of them are, before
+ * anything is sent). */
 static int take(collector *c, const char *id, const char *where, size_t n) {
-  pubrio_error err = {0};
-  pubrio_status st = pubrio_bulk_add_people(c->run, &id, 1, &err);
-  int rc = 0;
-  if (st == PUBRIO_E_INVALID_ARGUMENT) {
-    bad_line(c, where, n, id, "is not a people_search_id (a UUID)");
-  } else if (st != PUBRIO_OK) {
-    cli_print_error("reading ids", st, &err);
-    rc = -1;
-  } else {
+  int rc = c->take(c->ctx, id);
+  if (rc == -1)
+    bad_line(c, where, n, id, "is not a canonical UUID (8-4-4-4-12 hex)");
+  else if (rc == 0)
     c->added++;
-  }
-  pubrio_error_clear(&err);
-  return rc;
+  return rc < -1 ? -1 : 0;
 }
 
 /* Longest line read: an id with spaces and a comment fits many times over,
@@ -104,8 +98,8 @@ static int read_stream(collector *c, FILE *in, const char *name) {
   return 0;
 }
 
-int ids_collect(const cli_options *o, pubrio_bulk *run) {
-  collector c = {run, 0, 0};
+int ids_read(const cli_options *o, ids_take_fn fn, void *ctx) {
+  collector c = {fn, ctx, 0, 0};
   int rc = 0;
   for (int i = 0; rc == 0 && i < o->id_count; i++)
     rc = take(&c, o->ids[i], "argument", (size_t)i + 1);
@@ -130,7 +124,7 @@ int ids_collect(const cli_options *o, pubrio_bulk *run) {
     return CLI_USAGE;
   }
   if (c.added == 0) {
-    fprintf(stderr, "pubrio: no people_search_id given: nothing to do\n");
+    fprintf(stderr, "pubrio: no id given: nothing to do\n");
     return CLI_USAGE;
   }
   return CLI_OK;

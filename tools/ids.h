@@ -1,13 +1,17 @@
-/* The people to redeem: read from arguments, a file or stdin, and handed
- * to a bulk run, which validates and de-duplicates them; every bad line is
- * named before anything is sent. */
+/* Ids read from arguments, a file or stdin (one per line, blank lines and
+ * # comments skipped, a UTF-8 BOM accepted, lines capped at 1 KiB, NUL
+ * refused); every bad one is named before anything is sent. */
 #ifndef PUBRIO_CLI_IDS_H
 #define PUBRIO_CLI_IDS_H
 
 #include "cli.h"
 
-/* Add every id to @p run. When any line is invalid, prints each bad line on
- * stderr and returns CLI_USAGE (the run has not started: nothing sent). */
-int ids_collect(const cli_options *options, pubrio_bulk *run);
+/* Takes one id: 0 kept (or a duplicate), -1 invalid (named by the reader),
+ * -2 a failure that stops reading (printed by the taker). */
+typedef int (*ids_take_fn)(void *ctx, const char *id);
+
+/* Hand every id to @p fn. CLI_OK, or CLI_USAGE after printing why (a bad
+ * line, an unreadable file, no id at all). */
+int ids_read(const cli_options *options, ids_take_fn fn, void *ctx);
 
 #endif

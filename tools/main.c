@@ -10,7 +10,7 @@
 
 static const char usage_text[] =
     "usage: pubrio redeem --types LIST [options] [ID ... | --input FILE | -]\n"
-    "       pubrio query REDEEM_QUERY_ID [--wait] [options]\n"
+    "       pubrio query REDEEM_QUERY_ID... [--input FILE | -] [--wait]\n"
     "       pubrio --version | --help\n"
     "\n"
     "redeem: unlock contacts for people (this spends credits)\n"
@@ -46,7 +46,8 @@ static const char usage_text[] =
     "Without --wait, one JSON object per batch is printed (batch, people,\n"
     "redeem_query_id, is_completed, estimated_time_ms).\n"
     "\n"
-    "query: print a batch's contacts if complete, else its state\n"
+    "query: print each batch's contacts if complete, else its state (ids as\n"
+    "  arguments, or with --input as for redeem)\n"
     "  --wait, --max-wait, --format   as above\n"
     "\n"
     "common options:\n"
@@ -325,26 +326,27 @@ static int run(int argc, char **argv, cli_options *op) {
 
   cli_catch_signals();
 
-  if (!is_redeem) {
-    if (o.id_count != 1)
-      return usage_error("%s", "query takes exactly one REDEEM_QUERY_ID");
-    return cli_query(&o, o.ids[0]);
+  /* A lone "-" means standard input. */
+  if (o.id_count >= 1 && strcmp(o.ids[o.id_count - 1], "-") == 0) {
+    if (o.input_file || o.id_count > 1)
+      return usage_error("%s", "give ids as arguments, with --input, or on "
+                               "standard input (-): one of them");
+    o.input_file = "-";
+    o.id_count = 0;
   }
+  if (o.input_file && strcmp(o.input_file, "-") == 0 && o.id_count)
+    return usage_error("%s", "give ids as arguments or on standard input "
+                             "(--input -), not both");
+  if (o.key_from_stdin && o.input_file && strcmp(o.input_file, "-") == 0)
+    return usage_error("%s", "standard input cannot hold both the key "
+                             "(--api-key-file -) and the ids");
+  if (!is_redeem)
+    return cli_query(&o);
   if (!o.types)
     return usage_error("%s", "--types is required (credits are spent per "
                              "contact type)");
   if (o.format == FORMAT_CSV && !o.wait)
     return usage_error("%s", "--format csv needs --wait (without it, batches "
                              "are printed as JSON)");
-  /* A lone "-" means standard input. */
-  if (o.id_count == 1 && strcmp(o.ids[0], "-") == 0) {
-    if (o.input_file)
-      return usage_error("%s", "give ids with --input or -, not both");
-    o.input_file = "-";
-    o.id_count = 0;
-  }
-  if (o.key_from_stdin && o.input_file && strcmp(o.input_file, "-") == 0)
-    return usage_error("%s", "standard input cannot hold both the key "
-                             "(--api-key-file -) and the ids");
   return cli_redeem(&o);
 }

@@ -11,6 +11,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* An id into the run, which validates and de-duplicates it. */
+static int add_to_run(void *run, const char *id) {
+  pubrio_error err = {0};
+  pubrio_status st = pubrio_bulk_add_people(run, &id, 1, &err);
+  int rc = st == PUBRIO_OK ? 0 : st == PUBRIO_E_INVALID_ARGUMENT ? -1 : -2;
+  if (rc == -2)
+    cli_print_error("reading ids", st, &err);
+  pubrio_error_clear(&err);
+  return rc;
+}
+
 static pubrio_status make_options(const cli_options *o,
                                   pubrio_bulk_options **out,
                                   pubrio_error *err) {
@@ -167,7 +178,7 @@ int cli_redeem(const cli_options *o) {
     cli_print_error("setup", st, &err);
     rc = CLI_USAGE; /* nothing was sent */
   } else {
-    rc = ids_collect(o, run);
+    rc = ids_read(o, add_to_run, run);
   }
   pubrio_bulk_stats stats;
   if (rc == CLI_OK) {

@@ -621,6 +621,35 @@ class CreditSafety(CliTest):
         self.assertEqual(r.returncode, 2)
 
 
+class Touches(CliTest):
+    def test_query_takes_several_ids_and_input(self):
+        r = self.run_cli("redeem", "--types", "phone", "--batch-size", "1",
+                         *ids(2))
+        qids = sorted(b["redeem_query_id"] for b in self.people(r.stdout))
+        r = self.run_cli("query", *qids)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(len(self.people(r.stdout)), 2)
+        r = self.run_cli("query", "--input", "-",
+                         stdin="# batches\n" + "\n".join(qids) + "\n")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(len(self.people(r.stdout)), 2)
+
+    def test_stdin_and_arguments_are_not_merged(self):
+        people = ids(2)
+        for args in (("--input", "-", people[0]), (people[0], "-")):
+            r = self.run_cli("redeem", "--types", "phone", *args,
+                             stdin=people[1] + "\n")
+            self.assertEqual(r.returncode, 2, r.stderr)
+            self.assertTrue(r.stderr.startswith("pubrio: "), r.stderr)
+        self.assertEqual(self.server.requests(), 0)
+
+    def test_messages_say_things_once(self):
+        r = self.run_cli("redeem", "--types", "phone", ids(1)[0], key="")
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual(r.stderr.count("API key"), 1, r.stderr)
+        self.assertTrue(r.stderr.startswith("pubrio: "), r.stderr)
+
+
 class Bulk(CliTest):
     """The library's bulk engine as the CLI drives it."""
 

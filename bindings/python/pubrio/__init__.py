@@ -15,16 +15,25 @@ request id. A Client is not thread-safe: use one per thread.
 import ctypes
 import ctypes.util
 import json
+import logging
 import os
 import threading
 
-__all__ = ["Client", "PubrioError", "version"]
+__version__ = "0.2.0"  # of this package; version() is the loaded library's
+
+__all__ = ["Client", "PubrioError", "version", "__version__"]
 
 _ABI = 0  # the SONAME major this module was written for
 
 
 def _load():
+    """$PUBRIO_LIBRARY, else a copy placed beside this module, else the
+    system's library path (an installed prefix: ldconfig or
+    LD_LIBRARY_PATH)."""
     path = os.environ.get("PUBRIO_LIBRARY")
+    beside = os.path.join(os.path.dirname(__file__), "libpubrio.so.%d" % _ABI)
+    if not path and os.path.exists(beside):
+        path = beside
     if not path:
         path = ctypes.util.find_library("pubrio") or "libpubrio.so.%d" % _ABI
     try:
@@ -99,6 +108,16 @@ _set_base_url = _fn("pubrio_client_set_base_url", ctypes.c_int, _P, _c_str, _ERR
 _set_timeouts = _fn("pubrio_client_set_timeouts", ctypes.c_int, _P, _i64, _i64, _ERR)
 _set_retry = _fn("pubrio_client_set_retry", ctypes.c_int, _P, ctypes.c_int, _i64, _i64, _ERR)
 _set_rate = _fn("pubrio_client_set_rate_limit", ctypes.c_int, _P, ctypes.c_int, _ERR)
+_set_user_agent = _fn("pubrio_client_set_user_agent", ctypes.c_int, _P, _c_str, _ERR)
+_set_ca = _fn("pubrio_client_set_ca", ctypes.c_int, _P, _c_str, _c_str, _ERR)
+_set_header = _fn("pubrio_client_set_header", ctypes.c_int, _P, _c_str, _c_str, _ERR)
+_LOG_FN = ctypes.CFUNCTYPE(None, ctypes.c_int, _c_str, ctypes.c_void_p)
+_set_log = _fn("pubrio_client_set_log", ctypes.c_int, _P, ctypes.c_int, _LOG_FN,
+               ctypes.c_void_p, _ERR)
+_req_duplicates = _fn("pubrio_batch_request_duplicates", ctypes.c_size_t, _P)
+# pubrio_log_level -> logging's levels
+_LOG_LEVELS = {1: logging.ERROR, 2: logging.WARNING, 3: logging.INFO,
+               4: logging.DEBUG}
 _req_new = _fn("pubrio_batch_request_new", ctypes.c_int, ctypes.POINTER(_P), _ERR)
 _req_free = _fn("pubrio_batch_request_free", None, _P)
 _req_add_people = _fn("pubrio_batch_request_add_people", ctypes.c_int, _P,
@@ -190,13 +209,18 @@ class PubrioError(Exception):
                              if 0 <= err.submit_state < len(_SUBMIT_STATES)
                              else None)
         self.redeem_query_id = _text(err.redeem_query_id)
-        super().__init__("%s: %s" % (self.status, self.message))
+        self.uncollected = []
+        # Said once: a message that starts with the status's name has it.
+        text = self.message or ""
+        if not text.startswith(self.status):
+            text = "%s: %s" % (self.status, text) if text else self.status
+        super().__init__(text)
 
 
 class InvalidArgument(PubrioError, ValueError): pass
 class NoApiKey(PubrioError): pass
-class TransportError(PubrioError): pass
-class Timeout(PubrioError): pass
+class TransportError(PubrioError, ConnectionError): pass
+class Timeout(PubrioError, TimeoutError): pass
 class TlsError(PubrioError): pass
 class BadRequest(PubrioError): pass
 class Unauthorized(PubrioError): pass
@@ -206,7 +230,7 @@ class ServerError(PubrioError): pass
 class HttpError(PubrioError): pass
 class ProtocolError(PubrioError): pass
 class ResponseTooLarge(PubrioError): pass
-class WaitTimeout(PubrioError): pass
+class WaitTimeout(PubrioError, TimeoutError): pass
 class Cancelled(PubrioError): pass
 
 
@@ -268,23 +292,57 @@ class Client:
     base_url to $PUBRIO_BASE_URL (else https://api.pubrio.com)."""
 
     def __init__(self, api_key=None, base_url=None, timeout=None,
-                 connect_timeout=10.0, max_attempts=None,
-                 requests_per_minute=None):
+                 connect_timeout=None, max_attempts=None,
+                 requests_per_minute=None, user_agent=None, ca_file=None,
+                 ca_path=None, headers=None, log_level=None):
+        """log_level: a logging level (e.g. logging.INFO) from which the
+        library's log lines go to logging.getLogger("pubrio"); the key is
+        masked in them. Timeouts are in seconds."""
         self._err = _Error()
         self._ptr = _P()
+        self._log_callback = None
         _check(_client_new(ctypes.byref(self._ptr),
                            api_key.encode() if api_key is not None else None,
                            ctypes.byref(self._err)), self._err)
         if base_url is not None:
             self._call(_set_base_url, base_url.encode())
-        if timeout is not None:
-            self._call(_set_timeouts, int(connect_timeout * 1000), int(timeout * 1000))
+        if timeout is not None or connect_timeout is not None:
+            self._call(_set_timeouts, int((connect_timeout or 10.0) * 1000),
+                       int((timeout or 60.0) * 1000))
         if max_attempts is not None:
             self._call(_set_retry, max_attempts, 500, 8000)
         if requests_per_minute is not None:
             self._call(_set_rate, requests_per_minute)
+        if user_agent is not None:
+            self._call(_set_user_agent, user_agent.encode())
+        if ca_file is not None or ca_path is not None:
+            self._call(_set_ca, os.fsencode(ca_file) if ca_file else None,
+                       os.fsencode(ca_path) if ca_path else None)
+        for name, value in (headers or {}).items():
+            self.set_header(name, value)
+        if log_level is not None:
+            self._log_to(log_level)
+
+    def set_header(self, name, value):
+        """Send a header with every request (None removes it)."""
+        self._call(_set_header, name.encode(),
+                   value.encode() if value is not None else None)
+
+    def _log_to(self, level):
+        logger = logging.getLogger("pubrio")
+        max_level = max((k for k, v in _LOG_LEVELS.items() if v >= level),
+                        default=1)
+
+        def forward(c_level, message, _userdata):
+            logger.log(_LOG_LEVELS.get(c_level, logging.INFO),
+                       message.decode("utf-8", "replace"))
+
+        self._log_callback = _LOG_FN(forward)  # kept alive with the client
+        self._call(_set_log, max_level, self._log_callback, None)
 
     def _call(self, fn, *args):
+        if not self._ptr:
+            raise ValueError("the client is closed")
         _check(fn(self._ptr, *args, ctypes.byref(self._err)), self._err)
 
     def _blocking(self, fn, *args):
@@ -293,6 +351,8 @@ class Client:
         Ctrl-C back until it returns; in the main thread the call runs on a
         helper thread instead, and a KeyboardInterrupt cancels it through
         pubrio_client_cancel() (the transfer and any sleep end at once)."""
+        if not self._ptr:
+            raise ValueError("the client is closed")
         if threading.current_thread() is not threading.main_thread():
             return self._call(fn, *args)
         outcome = []
@@ -337,18 +397,13 @@ class Client:
         req = _P()
         _check(_req_new(ctypes.byref(req), ctypes.byref(self._err)), self._err)
         try:
-            ids = [p.encode() if isinstance(p, str) else p for p in people]
+            ids = [p.encode() if isinstance(p, str) else p
+                   for p in _as_list(people, "people")]
             arr = (_c_str * len(ids))(*ids)
             _check(_req_add_people(req, arr, len(ids), ctypes.byref(self._err)),
                    self._err)
-            mask = 0
-            for t in types:
-                bit = _type_from_str(t.encode())
-                if not bit:
-                    raise ValueError("unknown contact type %r: use "
-                                     "email-personal, email-work, phone" % t)
-                mask |= bit
-            _check(_req_add_types(req, mask, ctypes.byref(self._err)), self._err)
+            _check(_req_add_types(req, _types_mask(types),
+                                  ctypes.byref(self._err)), self._err)
             if profile_id is not None:
                 _check(_req_profile(req, profile_id, ctypes.byref(self._err)),
                        self._err)
@@ -410,6 +465,8 @@ class Client:
         charged and is journaled as uncertain, never resent. When the run
         stops on an error, the PubrioError carries `uncollected`: the ids of
         batches paid for and not collected (collect them with wait())."""
+        if not self._ptr:
+            raise ValueError("the client is closed")
         ids = _as_list(people, "people")
         mask = _types_mask(types)
         opts, bulk = _P(), _P()

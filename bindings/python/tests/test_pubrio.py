@@ -191,5 +191,49 @@ class CreditSafetyTest(unittest.TestCase):
         client.close()
 
 
+class PythonTouchesTest(unittest.TestCase):
+    def setUp(self):
+        self.server = FakeServer("--estimated-time", "0")
+
+    def tearDown(self):
+        self.server.stop()
+
+    def test_exceptions_fit_python_and_say_things_once(self):
+        self.assertTrue(issubclass(pubrio.Timeout, TimeoutError))
+        self.assertTrue(issubclass(pubrio.WaitTimeout, TimeoutError))
+        self.assertTrue(issubclass(pubrio.TransportError, ConnectionError))
+        env = os.environ.pop("PUBRIO_API_KEY", None)
+        try:
+            with self.assertRaises(pubrio.NoApiKey) as ctx:
+                pubrio.Client()
+        finally:
+            if env is not None:
+                os.environ["PUBRIO_API_KEY"] = env
+        self.assertEqual(str(ctx.exception).count("no API key"), 1)
+
+    def test_strings_are_not_lists_and_closed_clients_say_so(self):
+        client = pubrio.Client("test-key", base_url=self.server.url,
+                               connect_timeout=2)
+        with self.assertRaises(TypeError):
+            client.submit(IDS[0], ["phone"])
+        with self.assertRaises(TypeError):
+            client.submit(IDS[:1], "phone")
+        client.close()
+        with self.assertRaisesRegex(ValueError, "closed"):
+            client.query(IDS[0])
+        self.assertEqual(self.server.requests(), 0)
+
+    def test_logging_headers_and_version(self):
+        self.assertRegex(pubrio.__version__, r"^\d+\.\d+\.\d+$")
+        with self.assertLogs("pubrio", level="INFO") as logs:
+            client = pubrio.Client("test-key", base_url=self.server.url,
+                                   log_level=20, headers={"X-Trace": "t1"},
+                                   user_agent="tests/1")
+            client.submit(IDS[:1], ["phone"])
+            client.close()
+        self.assertTrue(any("POST" in line for line in logs.output))
+        self.assertFalse(any("test-key" in line for line in logs.output))
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
