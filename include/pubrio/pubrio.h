@@ -33,6 +33,13 @@ extern "C" {
 #endif
 /** @endcond */
 
+/**
+ * @defgroup basics Versions, statuses, errors, memory
+ * @brief What every call shares: the version, the status of a call, the
+ * error details, contact types, the allocator.
+ * @{
+ */
+
 /** Major version: bumped on ABI breaks. */
 #define PUBRIO_VERSION_MAJOR 0
 /** Minor version: bumped when API is added. */
@@ -210,9 +217,13 @@ PUBRIO_API const char *pubrio_contact_type_str(pubrio_contact_type type);
  */
 PUBRIO_API pubrio_contact_type pubrio_contact_type_from_str(const char *name);
 
-/* ------------------------------------------------------------------------ */
-/* Client                                                                    */
-/* ------------------------------------------------------------------------ */
+/** @} */
+
+/**
+ * @defgroup client Client
+ * @brief A connection to the API: key, base URL, timeouts, retries, pacing, TLS, logging, cancel.
+ * @{
+ */
 
 /** @brief A connection to the API: key, base URL, policies, a reused curl
  * handle. Opaque. Not thread-safe: one client per thread. */
@@ -511,9 +522,13 @@ PUBRIO_API pubrio_status pubrio_client_set_header(pubrio_client *client,
                                                   const char *value,
                                                   pubrio_error *err);
 
-/* ------------------------------------------------------------------------ */
-/* Batch request builder                                                     */
-/* ------------------------------------------------------------------------ */
+/** @} */
+
+/**
+ * @defgroup request Batch request
+ * @brief People and contact types for one submit, validated as they are added.
+ * @{
+ */
 
 /** @brief A batch of people and the contact types to redeem. Opaque. */
 typedef struct pubrio_batch_request pubrio_batch_request;
@@ -612,9 +627,13 @@ pubrio_batch_request_duplicates(const pubrio_batch_request *request);
 PUBRIO_API unsigned
 pubrio_batch_request_contact_types(const pubrio_batch_request *request);
 
-/* ------------------------------------------------------------------------ */
-/* Submitting a batch                                                        */
-/* ------------------------------------------------------------------------ */
+/** @} */
+
+/**
+ * @defgroup submit Submitting a batch
+ * @brief POST /redeem/people/batch: spends credits, sent once per call.
+ * @{
+ */
 
 /**
  * @brief State of a batch, as answered by the submit and query endpoints.
@@ -660,9 +679,13 @@ PUBRIO_API pubrio_status pubrio_redeem_people_batch(
     pubrio_client *client, const pubrio_batch_request *request,
     pubrio_batch_job **out, pubrio_error *err);
 
-/* ------------------------------------------------------------------------ */
-/* Querying a batch                                                          */
-/* ------------------------------------------------------------------------ */
+/** @} */
+
+/**
+ * @defgroup query Querying a batch
+ * @brief POST /redeem/people/batch/query: read-only, free, retried.
+ * @{
+ */
 
 /** @brief One contact of a person. Owned by its ::pubrio_query_result. */
 typedef struct pubrio_contact {
@@ -744,9 +767,13 @@ PUBRIO_API pubrio_status pubrio_redeem_people_batch_query(
     pubrio_client *client, const char *redeem_query_id,
     pubrio_query_result **out, pubrio_error *err);
 
-/* ------------------------------------------------------------------------ */
-/* Waiting for a batch                                                       */
-/* ------------------------------------------------------------------------ */
+/** @} */
+
+/**
+ * @defgroup wait Waiting for a batch
+ * @brief Polling until a batch is complete, within a deadline.
+ * @{
+ */
 
 /**
  * @brief Called after every poll of a wait. @p latest is the state just
@@ -885,9 +912,13 @@ PUBRIO_API pubrio_status pubrio_redeem_people_batch_and_wait(
     pubrio_error *err);
 
 
-/* ------------------------------------------------------------------------ */
-/* Bulk: any number of people, concurrently, paced, resumable               */
-/* ------------------------------------------------------------------------ */
+/** @} */
+
+/**
+ * @defgroup bulk Bulk runs
+ * @brief Any number of people: batches, concurrency, the rate budget, the journal, credits.
+ * @{
+ */
 
 /**
  * @brief A bulk run: people in any number, cut into batches, submitted and
@@ -1192,6 +1223,15 @@ PUBRIO_API void pubrio_bulk_stats_get(const pubrio_bulk *bulk,
 PUBRIO_API const char *pubrio_bulk_uncollected(const pubrio_bulk *bulk,
                                                size_t index,
                                                size_t *people_count);
+
+/** @} */
+
+/**
+ * @example redeem_batch.c
+ * Submit one batch and print its redeem_query_id.
+ * @example redeem_and_wait.c
+ * Submit a batch, wait for it and print every person's contacts.
+ */
 
 #ifdef __cplusplus
 }
