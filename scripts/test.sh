@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test: the suite in a normal build, the install/consumer check, the
-# contract test against Prism, then the suite under AddressSanitizer +
+# Debian packages, the Python package, the contract test against Prism, the
+# Node check, then the suite under AddressSanitizer +
 # UndefinedBehaviorSanitizer, the threaded test under ThreadSanitizer, each
 # parser under libFuzzer (about 60 s in all), then the suite under valgrind memcheck (leaks fail).
 set -euo pipefail
@@ -19,6 +20,20 @@ cmake --build build -j"$jobs" >/dev/null
 stages=$((stages + 1))
 echo "== install, exported symbols, outside consumers (find_package, pkg-config)"
 scripts/consumer_test.sh
+
+stages=$((stages + 1))
+echo "== Debian packages (CPack): apt-get install, a consumer via pkg-config"
+scripts/package_test.sh
+
+stages=$((stages + 1))
+echo "== Python package: pip install offline into a venv, import, unittest"
+python3 -m venv "$scratch/venv"
+"$scratch/venv/bin/pip" install -q --no-index ./bindings/python
+(cd "$scratch" && PUBRIO_LIBRARY=$OLDPWD/build/libpubrio.so \
+  "$scratch/venv/bin/python" -c 'import pubrio; print("installed pubrio", pubrio.__version__, "on libpubrio", pubrio.version())')
+(cd bindings/python && PUBRIO_LIBRARY=$OLDPWD/build/libpubrio.so \
+  PUBRIO_FAKE_SERVER=$OLDPWD/build/tests/pubrio-fake-server \
+  python3 -m unittest discover -s tests -q)
 
 stages=$((stages + 1))
 echo "== contract: Stoplight Prism on the OpenAPI spec"

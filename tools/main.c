@@ -8,11 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage_text[] =
+/* The help, in parts: `pubrio --help` prints them all, `pubrio redeem
+ * --help` and `pubrio query --help` their own. */
+static const char synopsis_help[] =
     "usage: pubrio redeem --types LIST [options] [ID ... | --input FILE | -]\n"
     "       pubrio query REDEEM_QUERY_ID... [--input FILE | -] [--wait]\n"
     "       pubrio --version | --help\n"
-    "\n"
+    "\n";
+
+static const char redeem_help[] =
     "redeem: unlock contacts for people (this spends credits)\n"
     "  --types LIST        required: comma list of email-personal,email-work,"
     "phone\n"
@@ -46,10 +50,26 @@ static const char usage_text[] =
     "Without --wait, one JSON object per batch is printed (batch, people,\n"
     "redeem_query_id, is_completed, estimated_time_ms).\n"
     "\n"
+    "\n"
+    "examples:\n"
+    "  pubrio redeem --types email-work,phone --wait --input people.txt\n"
+    "  pubrio redeem --types phone --wait --format csv - < people.txt\n"
+    "  pubrio redeem --types email-work --wait --journal run.journal \\\n"
+    "      --max-credits 5000 --input people.txt   # rerun to resume\n"
+    "  pubrio redeem --types phone --dry-run --input people.txt\n"
+    "\n";
+
+static const char query_help[] =
     "query: print each batch's contacts if complete, else its state (ids as\n"
     "  arguments, or with --input as for redeem)\n"
     "  --wait, --max-wait, --format   as above\n"
     "\n"
+    "examples:\n"
+    "  pubrio query 00000000-0000-4000-8000-000000000001 --wait\n"
+    "  pubrio query --input batches.txt --format csv --wait\n"
+    "\n";
+
+static const char common_help[] =
     "common options:\n"
     "  --api-key KEY       API key (default: $PUBRIO_API_KEY); blanked in\n"
     "                      the process's arguments once read, but prefer the\n"
@@ -64,7 +84,9 @@ static const char usage_text[] =
     "  -v, --verbose       progress even off a terminal, and a request log\n"
     "                      (twice: with bodies); the key is always redacted\n"
     "  -q, --quiet         only results and errors\n"
-    "\n"
+    "\n";
+
+static const char exit_help[] =
     "exit codes: 0 success; 2 usage or invalid input (nothing sent);\n"
     "  3 rejected by the API (400/401/402/403); 4 still rate limited after\n"
     "  retries; 5 server or transport failure; 6 --wait deadline reached;\n"
@@ -72,10 +94,21 @@ static const char usage_text[] =
     "When a run stops early, every batch paid for and not collected is\n"
     "printed with the command that collects it.\n";
 
+static void print_help(const char *command) {
+  if (!command)
+    fputs(synopsis_help, stdout);
+  if (!command || strcmp(command, "redeem") == 0)
+    fputs(redeem_help, stdout);
+  if (!command || strcmp(command, "query") == 0)
+    fputs(query_help, stdout);
+  fputs(common_help, stdout);
+  fputs(exit_help, stdout);
+}
+
 static int usage_error(const char *fmt, const char *arg) {
   fprintf(stderr, "pubrio: ");
   fprintf(stderr, fmt, arg);
-  fprintf(stderr, "\nTry 'pubrio --help'.\n");
+  fprintf(stderr, "\nTry 'pubrio --help' (or 'pubrio redeem --help').\n");
   return CLI_USAGE;
 }
 
@@ -199,7 +232,8 @@ static const struct option long_options[] = {
 
 /* Parse options after the subcommand; returns -1 to continue, else an exit
  * code. */
-static int parse_options(int argc, char **argv, cli_options *o) {
+static int parse_options(int argc, char **argv, cli_options *o,
+                         const char *command) {
   long long v;
   int c;
   opterr = 0; /* our own message, in our own format */
@@ -283,7 +317,7 @@ static int parse_options(int argc, char **argv, cli_options *o) {
     case OPT_VERSION:
       printf("pubrio %s (libpubrio %s)\n", PUBRIO_VERSION, pubrio_version());
       return CLI_OK;
-    case OPT_HELP: fputs(usage_text, stdout); return CLI_OK;
+    case OPT_HELP: print_help(command); return CLI_OK;
     default: return usage_error("invalid option \"%s\"", argv[optind - 1]);
     }
   }
@@ -309,7 +343,7 @@ static int run(int argc, char **argv, cli_options *op) {
   const char *command = argc > 1 ? argv[1] : NULL;
   if (!command || command[0] == '-') {
     /* Only --help and --version come before a subcommand. */
-    int rc = parse_options(argc, argv, &o);
+    int rc = parse_options(argc, argv, &o, NULL);
     op->api_key = o.api_key;
     return rc >= 0 ? rc
                    : usage_error("%s", "missing subcommand: redeem or query");
@@ -317,7 +351,7 @@ static int run(int argc, char **argv, cli_options *op) {
   int is_redeem = strcmp(command, "redeem") == 0;
   if (!is_redeem && strcmp(command, "query") != 0)
     return usage_error("unknown subcommand \"%s\"", command);
-  int rc = parse_options(argc - 1, argv + 1, &o);
+  int rc = parse_options(argc - 1, argv + 1, &o, command);
   op->api_key = o.api_key; /* wiped by main() whatever happens next */
   if (rc >= 0)
     return rc;
