@@ -8,11 +8,13 @@
 typedef struct pri_pacer {
   int limit;       /* requests per minute; 0 = unlimited */
   int64_t *starts; /* ring of the last `limit` request start times */
+  int cap;         /* slots allocated so far (grows up to limit) */
   int count;
   int next;
 } pri_pacer;
 
-/* 0, or -1 when out of memory. A limit of 0 turns pacing off. */
+/* 0 (allocation happens as requests are recorded). A limit of 0 turns
+ * pacing off. */
 int pri_pacer_set_limit(pri_pacer *pacer, int per_minute);
 /* How long to wait at @p now_ms before the next request may start. */
 int64_t pri_pacer_wait_ms(const pri_pacer *pacer, int64_t now_ms);
