@@ -108,21 +108,10 @@ static void stop(pubrio_bulk *b, pubrio_status status, pubrio_error *src) {
   if (b->fatal != PUBRIO_OK)
     return;
   b->fatal = status;
-  pubrio_error_clear(&b->fatal_err);
-  pri_error_set(&b->fatal_err, status, "%s",
-                src && src->message ? src->message : pubrio_status_str(status));
-  if (src) {
-    pubrio_error *e = &b->fatal_err;
-    e->attempts = src->attempts;
-    e->http_status = src->http_status;
-    e->api_code = src->api_code;
-    e->retry_after_ms = src->retry_after_ms;
-    e->submit_state = src->submit_state;
-    pri_error_copy(e, PRI_ERR_API_MESSAGE, src->api_message);
-    pri_error_copy(e, PRI_ERR_DETAILS_JSON, src->details_json);
-    pri_error_copy(e, PRI_ERR_REQUEST_ID, src->request_id);
-    pri_error_copy(e, PRI_ERR_REDEEM_QUERY_ID, src->redeem_query_id);
-  }
+  if (src)
+    pri_error_copy_all(&b->fatal_err, src, status);
+  else
+    pri_error_set(&b->fatal_err, status, "%s", pubrio_status_str(status));
 }
 
 static pubrio_status stop_with(pubrio_bulk *b, pubrio_status status,
@@ -135,20 +124,8 @@ static pubrio_status stop_with(pubrio_bulk *b, pubrio_status status,
 }
 
 static pubrio_status report_stop(pubrio_bulk *b, pubrio_error *err) {
-  if (err) {
-    pubrio_error_clear(err);
-    pri_error_set(err, b->fatal, "%s", b->fatal_err.message);
-    const pubrio_error *src = &b->fatal_err;
-    err->attempts = src->attempts;
-    err->http_status = src->http_status;
-    err->api_code = src->api_code;
-    err->retry_after_ms = src->retry_after_ms;
-    err->submit_state = src->submit_state;
-    pri_error_copy(err, PRI_ERR_API_MESSAGE, src->api_message);
-    pri_error_copy(err, PRI_ERR_DETAILS_JSON, src->details_json);
-    pri_error_copy(err, PRI_ERR_REQUEST_ID, src->request_id);
-    pri_error_copy(err, PRI_ERR_REDEEM_QUERY_ID, src->redeem_query_id);
-  }
+  if (err)
+    pri_error_copy_all(err, &b->fatal_err, b->fatal);
   return b->fatal;
 }
 

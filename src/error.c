@@ -142,3 +142,20 @@ pubrio_status pri_error_invalid_id(pubrio_error *err, const char *what,
   pri_free(shown);
   return st;
 }
+
+void pri_error_copy_all(pubrio_error *dst, const pubrio_error *src,
+                        pubrio_status status) {
+  if (!dst)
+    return;
+  pri_error_set(dst, status, "%s",
+                src->message ? src->message : pubrio_status_str(status));
+  dst->attempts = src->attempts;
+  dst->http_status = src->http_status;
+  dst->api_code = src->api_code;
+  dst->retry_after_ms = src->retry_after_ms;
+  dst->submit_state = src->submit_state;
+  pri_error_copy(dst, PRI_ERR_API_MESSAGE, src->api_message);
+  pri_error_copy(dst, PRI_ERR_DETAILS_JSON, src->details_json);
+  pri_error_copy(dst, PRI_ERR_REQUEST_ID, src->request_id);
+  pri_error_copy(dst, PRI_ERR_REDEEM_QUERY_ID, src->redeem_query_id);
+}

@@ -32,6 +32,11 @@ void pri_error_take(pubrio_error *err, pri_error_field field, char *value);
 void pri_error_copy(pubrio_error *err, pri_error_field field,
                     const char *value);
 
+/* Make @p dst a copy of @p src (its strings copied), with status
+ * @p status. */
+void pri_error_copy_all(pubrio_error *dst, const pubrio_error *src,
+                        pubrio_status status);
+
 /* PUBRIO_E_INVALID_ARGUMENT naming a bad id: at most 64 of its characters,
  * escaped (it may hold anything, a terminal's control codes included). */
 pubrio_status pri_error_invalid_id(pubrio_error *err, const char *what,
