@@ -14,14 +14,17 @@ request id. A Client is not thread-safe: use one per thread.
 """
 import ctypes
 import ctypes.util
+import dataclasses
 import json
 import logging
 import os
 import threading
+from typing import Dict, Iterable, Iterator, List, Optional, Sequence
 
 __version__ = "0.2.0"  # of this package; version() is the loaded library's
 
-__all__ = ["Client", "PubrioError", "version", "__version__"]
+__all__ = ["Client", "PubrioError", "version", "__version__", "Contact",
+           "Person", "Batch", "Credits", "QueryResult"]
 
 _ABI = 0  # the SONAME major this module was written for
 
@@ -167,6 +170,21 @@ _bulk_next = _fn("pubrio_bulk_next", ctypes.c_int, _P, _i64, ctypes.POINTER(_Bul
 _bulk_uncollected = _fn("pubrio_bulk_uncollected", _c_str, _P, ctypes.c_size_t,
                         ctypes.POINTER(ctypes.c_size_t))
 _BULK_PERSON, _BULK_FINISHED = 2, 5
+
+
+class _BulkStats(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in (
+        "people", "duplicates", "people_journaled", "people_uncertain",
+        "people_to_submit", "people_submitted", "people_collected", "batches",
+        "batches_accepted", "batches_collected", "in_flight")] + [
+        ("requests", ctypes.c_long), ("planned_requests", ctypes.c_long),
+        ("min_duration_ms", _i64), ("next_request_in_ms", _i64),
+        ("credits_charged", _i64), ("has_credit", ctypes.c_int),
+        ("credit", _i64), ("journal_torn_line_dropped", ctypes.c_int)]
+
+
+_bulk_stats = _fn("pubrio_bulk_stats_get", None, _P, ctypes.POINTER(_BulkStats),
+                  ctypes.c_size_t)
 _wopt_timeout = _fn("pubrio_wait_options_set_timeout", ctypes.c_int, _P, _i64, _ERR)
 _wopt_delays = _fn("pubrio_wait_options_set_delays", ctypes.c_int, _P, _i64, _i64, _ERR)
 _wopt_first = _fn("pubrio_wait_options_set_first_delay", ctypes.c_int, _P, _i64, _ERR)
@@ -259,32 +277,93 @@ def _check(status, err):
     raise exc
 
 
-def _job_dict(job):
-    return {"redeem_query_id": _text(job.redeem_query_id),
-            "is_completed": bool(job.is_completed),
-            "estimated_time": job.estimated_time if job.estimated_time >= 0 else None,
-            "estimated_time_type": _text(job.estimated_time_type),
-            "estimated_time_ms": job.estimated_time_ms if job.estimated_time_ms >= 0 else None}
+class _Record:
+    """A typed result that also reads as the dict of earlier versions:
+    record.field or record["field"], and equal to such a dict."""
+
+    def __getitem__(self, key):
+        if key in {f.name for f in dataclasses.fields(self)}:
+            return getattr(self, key)
+        raise KeyError(key)
+
+    def __eq__(self, other):
+        if isinstance(other, dict):
+            return dataclasses.asdict(self) == other
+        if type(other) is type(self):
+            return dataclasses.astuple(self) == dataclasses.astuple(other)
+        return NotImplemented
+
+    __hash__ = None
 
 
-def _contacts(person, count, getter):
+@dataclasses.dataclass(frozen=True, eq=False)
+class Contact(_Record):
+    """One email or phone of a person."""
+    value: Optional[str]
+    type: Optional[str]  # "email-work", ...; as sent
+    status: Optional[str]  # e.g. "Verified"
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Person(_Record):
+    """A redeemed person and their contacts."""
+    people_search_id: str
+    emails: List[Contact]
+    phones: List[Contact]
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Batch(_Record):
+    """A batch's state, as the submit and query answers give it."""
+    redeem_query_id: str
+    is_completed: bool
+    estimated_time: Optional[int]
+    estimated_time_type: Optional[str]
+    estimated_time_ms: Optional[int]
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Credits(_Record):
+    """The profile's credits in a query answer (None: not sent)."""
+    credit: Optional[int]
+    topup_credit: Optional[int]
+    total_charged_credit: Optional[int]
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class QueryResult(_Record):
+    """A query answer: the batch's state, the credits, the people."""
+    query: Batch
+    credits: Credits
+    people: List[Person]
+
+
+def _job_dict(job) -> Batch:
+    return Batch(
+        redeem_query_id=_text(job.redeem_query_id),
+        is_completed=bool(job.is_completed),
+        estimated_time=job.estimated_time if job.estimated_time >= 0 else None,
+        estimated_time_type=_text(job.estimated_time_type),
+        estimated_time_ms=(job.estimated_time_ms
+                           if job.estimated_time_ms >= 0 else None))
+
+
+def _contacts(person, count, getter) -> List[Contact]:
     out = []
     for i in range(count):
         c = getter(person, i).contents
-        out.append({"value": _text(c.value), "type": _text(c.type_raw),
-                    "status": _text(c.status)})
+        out.append(Contact(_text(c.value), _text(c.type_raw), _text(c.status)))
     return out
 
 
-def _result_dict(res):
+def _result_dict(res) -> QueryResult:
     r = res.contents
-    people = []
-    for i in range(r.people_count):
-        people.append(_person_dict(_result_person(res, i)))
-    credits = {name: getattr(r, name) if getattr(r, "has_" + name) else None
-               for name in ("credit", "topup_credit", "total_charged_credit")}
-    return {"query": _job_dict(r.query.contents), "credits": credits,
-            "people": people}
+    people = [_person_dict(_result_person(res, i))
+              for i in range(r.people_count)]
+    credits = Credits(*(getattr(r, name) if getattr(r, "has_" + name) else None
+                        for name in ("credit", "topup_credit",
+                                     "total_charged_credit")))
+    return QueryResult(_job_dict(r.query.contents), credits, people)
 
 
 class Client:
@@ -323,7 +402,7 @@ class Client:
         if log_level is not None:
             self._log_to(log_level)
 
-    def set_header(self, name, value):
+    def set_header(self, name: str, value: Optional[str]) -> None:
         """Send a header with every request (None removes it)."""
         self._call(_set_header, name.encode(),
                    value.encode() if value is not None else None)
@@ -412,7 +491,8 @@ class Client:
             raise
         return req
 
-    def submit(self, people, types, profile_id=None):
+    def submit(self, people: Sequence[str], types: Sequence[str],
+               profile_id: Optional[int] = None) -> Batch:
         """Submit one batch (spends credits). Returns the batch state."""
         req = self._request(people, types, profile_id)
         job = ctypes.POINTER(_Job)()
@@ -423,7 +503,7 @@ class Client:
             _job_free(job)
             _req_free(req)
 
-    def query(self, redeem_query_id):
+    def query(self, redeem_query_id: str) -> QueryResult:
         """One query: the state and, when complete, the people."""
         res = ctypes.POINTER(_Result)()
         try:
@@ -432,8 +512,9 @@ class Client:
         finally:
             _result_free(res)
 
-    def wait(self, redeem_query_id, timeout=600.0, min_delay=1.0,
-             max_delay=30.0, first_delay=None):
+    def wait(self, redeem_query_id: str, timeout: float = 600.0,
+             min_delay: float = 1.0, max_delay: float = 30.0,
+             first_delay: Optional[float] = None) -> QueryResult:
         """Poll until complete; raises WaitTimeout past `timeout` seconds."""
         opts = _P()
         res = ctypes.POINTER(_Result)()
@@ -452,9 +533,12 @@ class Client:
             _result_free(res)
             _wopt_free(opts)
 
-    def redeem(self, people, types, profile_id=None, timeout=600.0,
-               journal=None, resubmit_uncertain=False, batch_size=100,
-               parallel=8, requests_per_minute=300, max_credits=None):
+    def redeem(self, people: Iterable[str], types: Sequence[str],
+               profile_id: Optional[int] = None, timeout: float = 600.0,
+               journal: Optional[str] = None,
+               resubmit_uncertain: bool = False, batch_size: int = 100,
+               parallel: int = 8, requests_per_minute: int = 300,
+               max_credits: Optional[int] = None) -> Iterator[Person]:
         """Redeem any number of people: an iterator of their contacts, one
         dict per person (people_search_id, emails, phones), as batches are
         collected. Batches are submitted concurrently within the rate budget,
@@ -465,38 +549,13 @@ class Client:
         charged and is journaled as uncertain, never resent. When the run
         stops on an error, the PubrioError carries `uncollected`: the ids of
         batches paid for and not collected (collect them with wait())."""
-        if not self._ptr:
-            raise ValueError("the client is closed")
-        ids = _as_list(people, "people")
-        mask = _types_mask(types)
         opts, bulk = _P(), _P()
         err = _Error()
         ref = ctypes.byref(err)
         try:
-            _check(_bopt_new(ctypes.byref(opts), ref), err)
-            _check(_bopt_batch(opts, batch_size, ref), err)
-            _check(_bopt_parallel(opts, parallel, ref), err)
-            _check(_bopt_rate(opts, requests_per_minute, ref), err)
-            if journal is not None:
-                _check(_bopt_journal(opts, os.fsencode(journal),
-                                     int(bool(resubmit_uncertain)), ref), err)
-            if max_credits is not None:
-                _check(_bopt_credits(opts, max_credits, ref), err)
-            if profile_id is not None:
-                _check(_bopt_profile(opts, profile_id, ref), err)
-            wopts = _P()
-            _check(_wopt_new(ctypes.byref(wopts), ref), err)
-            try:
-                _check(_wopt_timeout(wopts, int(timeout * 1000), ref), err)
-                _check(_bopt_wait(opts, wopts, ref), err)
-            finally:
-                _wopt_free(wopts)
-            _check(_bulk_new(ctypes.byref(bulk), self._ptr, mask, opts, ref), err)
-            for at in range(0, len(ids), 1000):
-                chunk = [p.encode() if isinstance(p, str) else p
-                         for p in ids[at:at + 1000]]
-                arr = (_c_str * len(chunk))(*chunk)
-                _check(_bulk_add(bulk, arr, len(chunk), ref), err)
+            self._open_run(opts, bulk, people, types, profile_id, timeout,
+                           journal, resubmit_uncertain, batch_size, parallel,
+                           requests_per_minute, max_credits)
             event = _BulkEvent()
             while True:
                 # Short waits: Python handles Ctrl-C between them.
@@ -514,6 +573,62 @@ class Client:
         finally:
             _bulk_free(bulk)  # cuts what is in flight; the journal stays valid
             _bopt_free(opts)
+
+    def plan(self, people: Iterable[str], types: Sequence[str],
+             journal: Optional[str] = None, resubmit_uncertain: bool = False,
+             batch_size: int = 100,
+             requests_per_minute: int = 300) -> Dict[str, int]:
+        """A dry run of redeem(): people, duplicates, journaled and
+        uncertain people, batches, the fewest requests and the shortest time
+        the rate budget allows (min_duration_ms). Nothing is sent."""
+        opts, bulk = _P(), _P()
+        try:
+            self._open_run(opts, bulk, people, types, None, 600.0, journal,
+                           resubmit_uncertain, batch_size, 8,
+                           requests_per_minute, None)
+            stats = _BulkStats()
+            _bulk_stats(bulk, ctypes.byref(stats), ctypes.sizeof(stats))
+            return {name: getattr(stats, name) for name in (
+                "people", "duplicates", "people_journaled", "people_uncertain",
+                "people_to_submit", "batches", "planned_requests",
+                "min_duration_ms")}
+        finally:
+            _bulk_free(bulk)
+            _bopt_free(opts)
+
+    def _open_run(self, opts, bulk, people, types, profile_id, timeout,
+                  journal, resubmit_uncertain, batch_size, parallel,
+                  requests_per_minute, max_credits):
+        if not self._ptr:
+            raise ValueError("the client is closed")
+        ids = _as_list(people, "people")
+        mask = _types_mask(types)
+        err = _Error()
+        ref = ctypes.byref(err)
+        _check(_bopt_new(ctypes.byref(opts), ref), err)
+        _check(_bopt_batch(opts, batch_size, ref), err)
+        _check(_bopt_parallel(opts, parallel, ref), err)
+        _check(_bopt_rate(opts, requests_per_minute, ref), err)
+        if journal is not None:
+            _check(_bopt_journal(opts, os.fsencode(journal),
+                                 int(bool(resubmit_uncertain)), ref), err)
+        if max_credits is not None:
+            _check(_bopt_credits(opts, max_credits, ref), err)
+        if profile_id is not None:
+            _check(_bopt_profile(opts, profile_id, ref), err)
+        wopts = _P()
+        _check(_wopt_new(ctypes.byref(wopts), ref), err)
+        try:
+            _check(_wopt_timeout(wopts, int(timeout * 1000), ref), err)
+            _check(_bopt_wait(opts, wopts, ref), err)
+        finally:
+            _wopt_free(wopts)
+        _check(_bulk_new(ctypes.byref(bulk), self._ptr, mask, opts, ref), err)
+        for at in range(0, len(ids), 1000):
+            chunk = [p.encode() if isinstance(p, str) else p
+                     for p in ids[at:at + 1000]]
+            arr = (_c_str * len(chunk))(*chunk)
+            _check(_bulk_add(bulk, arr, len(chunk), ref), err)
 
 
 def _as_list(value, what):
@@ -534,11 +649,11 @@ def _types_mask(types):
     return mask
 
 
-def _person_dict(pp):
+def _person_dict(pp) -> Person:
     p = pp.contents
-    return {"people_search_id": _text(p.people_search_id),
-            "emails": _contacts(pp, p.email_count, _person_email),
-            "phones": _contacts(pp, p.phone_count, _person_phone)}
+    return Person(_text(p.people_search_id),
+                  _contacts(pp, p.email_count, _person_email),
+                  _contacts(pp, p.phone_count, _person_phone))
 
 
 def _uncollected(bulk):

@@ -235,5 +235,39 @@ class PythonTouchesTest(unittest.TestCase):
         self.assertFalse(any("test-key" in line for line in logs.output))
 
 
+class TypedResultsTest(unittest.TestCase):
+    def setUp(self):
+        self.server = FakeServer("--estimated-time", "0")
+        self.client = pubrio.Client("test-key", base_url=self.server.url)
+
+    def tearDown(self):
+        self.client.close()
+        self.server.stop()
+
+    def test_results_are_typed_and_read_as_dicts(self):
+        job = self.client.submit(IDS[:1], ["email-work"])
+        self.assertIsInstance(job, pubrio.Batch)
+        self.assertEqual(job.redeem_query_id, job["redeem_query_id"])
+        done = self.client.wait(job.redeem_query_id, timeout=30,
+                                min_delay=0.05, max_delay=0.1)
+        self.assertIsInstance(done, pubrio.QueryResult)
+        person = done.people[0]
+        self.assertIsInstance(person, pubrio.Person)
+        self.assertIsInstance(person.emails[0], pubrio.Contact)
+        self.assertEqual(person.emails[0].type, "email-work")
+        self.assertEqual(person.emails[0],
+                         {"value": "w.540574d1@work.example",
+                          "type": "email-work", "status": "Verified"})
+        self.assertIsInstance(done.credits.credit, int)
+
+    def test_plan_is_a_dry_run(self):
+        plan = self.client.plan(IDS + IDS[:1], ["phone"])
+        self.assertEqual(plan["people"], 3)
+        self.assertEqual(plan["duplicates"], 1)
+        self.assertEqual(plan["batches"], 1)
+        self.assertEqual(plan["planned_requests"], 2)
+        self.assertEqual(self.server.requests(), 0)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
