@@ -92,6 +92,8 @@ struct pubrio_bulk {
   bulk_batch *batches;
   size_t batch_count, batch_cap;
   size_t journal_batches; /* the first batches, left by an earlier run */
+  size_t first_open;      /* batches before it are done or failed: loops
+                             over open batches start here */
   int next_number;
   bulk_slot *slots;
   pri_pacer pacer;

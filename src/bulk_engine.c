@@ -212,10 +212,19 @@ static void start_poll(pubrio_bulk *b, bulk_slot *s, size_t batch) {
   begin(b, s, batch, 0);
 }
 
+/* Batches finish roughly in order: skip the finished ones at the front. */
+static size_t first_open(pubrio_bulk *b) {
+  while (b->first_open < b->batch_count &&
+         (b->batches[b->first_open].state == BATCH_DONE ||
+          b->batches[b->first_open].state == BATCH_FAILED))
+    b->first_open++;
+  return b->first_open;
+}
+
 /* The charges seen plus the most every batch not yet collected may cost. */
-static int64_t committed_credits(const pubrio_bulk *b) {
+static int64_t committed_credits(pubrio_bulk *b) {
   int64_t worst = 0;
-  for (size_t i = 0; i < b->batch_count; i++) {
+  for (size_t i = first_open(b); i < b->batch_count; i++) {
     const bulk_batch *bb = &b->batches[i];
     if (bb->state == BATCH_SUBMITTING || bb->state == BATCH_ACCEPTED ||
         bb->state == BATCH_POLLING)
@@ -324,9 +333,9 @@ static int start_submit(pubrio_bulk *b, bulk_slot *s) {
   return 1;
 }
 
-static size_t earliest_due_poll(const pubrio_bulk *b, int64_t now) {
+static size_t earliest_due_poll(pubrio_bulk *b, int64_t now) {
   size_t best = SIZE_MAX;
-  for (size_t i = 0; i < b->batch_count; i++) {
+  for (size_t i = first_open(b); i < b->batch_count; i++) {
     const bulk_batch *bb = &b->batches[i];
     if (bb->state == BATCH_ACCEPTED && bb->due_ms <= now &&
         (best == SIZE_MAX || bb->due_ms < b->batches[best].due_ms))
@@ -472,8 +481,8 @@ static int any_running(const pubrio_bulk *b) {
 }
 
 /* Whether accepted batches wait to be collected. */
-static int polls_left(const pubrio_bulk *b) {
-  for (size_t i = 0; !b->o.submit_only && i < b->batch_count; i++)
+static int polls_left(pubrio_bulk *b) {
+  for (size_t i = first_open(b); !b->o.submit_only && i < b->batch_count; i++)
     if (b->batches[i].state == BATCH_ACCEPTED ||
         b->batches[i].state == BATCH_POLLING)
       return 1;
@@ -512,7 +521,8 @@ static int64_t next_wake(pubrio_bulk *b, int64_t now) {
     if (b->slots[i].batch != SIZE_MAX && !b->slots[i].running &&
         b->slots[i].retry_at < wake)
       wake = b->slots[i].retry_at;
-  for (size_t i = 0; !b->o.submit_only && i < b->batch_count; i++)
+  for (size_t i = first_open(b); !b->o.submit_only && i < b->batch_count;
+       i++)
     if (b->batches[i].state == BATCH_ACCEPTED && b->batches[i].due_ms < wake)
       wake = b->batches[i].due_ms;
   if (wake == INT64_MAX && free_slot(b) && submit_allowed(b))

@@ -57,8 +57,6 @@ extern volatile sig_atomic_t cli_interrupted;
 void cli_catch_signals(void);
 
 int64_t cli_now_ms(void);
-/* Sleep up to @p ms; returns -1 early when interrupted. */
-int cli_sleep_ms(int64_t ms);
 
 /* The exit code for a failed call's status. */
 int cli_exit_code(pubrio_status status);

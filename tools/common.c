@@ -37,19 +37,6 @@ int64_t cli_now_ms(void) {
   return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int cli_sleep_ms(int64_t ms) {
-  int64_t until = cli_now_ms() + ms;
-  while (!cli_interrupted) {
-    int64_t left = until - cli_now_ms();
-    if (left <= 0)
-      return 0;
-    struct timespec ts = {(time_t)(left / 1000),
-                          (long)(left % 1000) * 1000000L};
-    nanosleep(&ts, NULL); /* EINTR from Ctrl-C ends it early */
-  }
-  return -1;
-}
-
 int cli_exit_code(pubrio_status status) {
   switch (status) {
   case PUBRIO_OK: return CLI_OK;
