@@ -3,10 +3,12 @@
 set -euo pipefail
 packages=(build-essential g++ doxygen time cmake pkg-config libcurl4-openssl-dev libcjson-dev
           libcmocka-dev libmicrohttpd-dev clang libclang-rt-14-dev valgrind
-          openssl python3)
+          openssl python3 python3-venv golang-go man-db)
 # Node.js and npm run the contract test's Prism; the machine image may bring
 # its own, so Debian's are only a fallback.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+# The Rust example needs cargo; the image may bring rustup's.
+command -v cargo >/dev/null 2>&1 || packages+=(cargo)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -36,6 +36,10 @@ python3 -m venv "$scratch/venv"
   python3 -m unittest discover -s tests -q)
 
 stages=$((stages + 1))
+echo "== Rust and Go against an installed libpubrio"
+scripts/languages_test.sh
+
+stages=$((stages + 1))
 echo "== contract: Stoplight Prism on the OpenAPI spec"
 scripts/contract_test.sh
 

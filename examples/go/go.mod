@@ -1,0 +1,3 @@
+module example.com/pubrio-example
+
+go 1.19
