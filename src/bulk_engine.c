@@ -166,10 +166,16 @@ static void attempt(pubrio_bulk *b, bulk_slot *s) {
         pri_call_end(b->client, &s->call, &s->st, st, &s->err);
     memset(&s->st, 0, sizeof s->st); /* ended above */
     stop(b, deadline ? PUBRIO_E_WAIT_TIMEOUT : ended, &s->err);
-    if (s->submit) /* it never left */
-      b->batches[s->batch].state = BATCH_FAILED;
-    else
-      b->batches[s->batch].state = BATCH_ACCEPTED;
+    bulk_batch *bb = &b->batches[s->batch];
+    if (!s->submit) {
+      bb->state = BATCH_ACCEPTED; /* still to collect: reported as such */
+    } else {
+      bb->state = BATCH_FAILED;
+      /* This attempt never left: unless an earlier one may have been
+       * processed, the intent on disk is settled as nothing spent. */
+      if (b->journal && s->err.submit_state == PUBRIO_SUBMIT_NOT_SPENT)
+        pri_journal_rejected(b->journal, bb->number);
+    }
     release(b, s);
     return;
   }
