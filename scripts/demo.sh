@@ -18,6 +18,9 @@ demo() {
   echo "== examples/redeem_and_wait: submit, wait, print the contacts"
   build/examples/redeem_and_wait 540574d1-5a4b-4c8e-9b0a-8f3e2f1d7c11 \
     0a9b7c6d-1e2f-4a5b-8c7d-6e5f4a3b2c1d deadbeef-0000-4000-8000-000000000011
+  echo "== examples/bulk_redeem: 250 people with the bulk engine (last lines)"
+  # shellcheck disable=SC2046
+  build/examples/bulk_redeem $(seq 1 250 | awk '{printf "10000000-0000-4000-8000-%012d\n", $1}') | tail -4
 }
 export -f demo
 scripts/with_fake_server.sh build --complete-after-polls 1 --estimated-time 1 -- bash -c demo

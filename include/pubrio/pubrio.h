@@ -1231,6 +1231,9 @@ PUBRIO_API const char *pubrio_bulk_uncollected(const pubrio_bulk *bulk,
  * Submit one batch and print its redeem_query_id.
  * @example redeem_and_wait.c
  * Submit a batch, wait for it and print every person's contacts.
+ * @example bulk_redeem.c
+ * Any number of people with the bulk engine: callbacks, a journal, and the
+ * paid batches named when a run stops early.
  */
 
 #ifdef __cplusplus
