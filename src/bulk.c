@@ -314,9 +314,11 @@ int pri_bulk_submits(const pubrio_bulk *b, size_t pos) {
           (origin == PERSON_UNCERTAIN && b->o.resubmit_uncertain));
 }
 
-static void free_item(bulk_item *item) {
+void pri_bulk_item_free(bulk_item *item) {
   pubrio_batch_job_free(item->job);
   pubrio_query_result_free(item->result);
+  pri_free(item->ids);
+  pri_free(item->id_ptrs);
 }
 
 void pubrio_bulk_free(pubrio_bulk *b) {
@@ -334,7 +336,7 @@ void pubrio_bulk_free(pubrio_bulk *b) {
   }
   pri_free(b->slots);
   for (size_t i = 0; i < b->item_count; i++)
-    free_item(&b->items[(b->item_head + i) % b->item_cap]);
+    pri_bulk_item_free(&b->items[(b->item_head + i) % b->item_cap]);
   pri_free(b->items);
   for (size_t i = 0; i < b->batch_count; i++)
     pri_free(b->batches[i].people);

@@ -74,6 +74,8 @@ typedef struct bulk_item {
   pubrio_bulk_event_kind kind;
   size_t batch;
   pubrio_batch_job *job;       /* BATCH_ACCEPTED: owned */
+  char (*ids)[PUBRIO_ID_LEN + 1]; /* BATCH_ACCEPTED: the batch's people */
+  const char **id_ptrs;
   pubrio_query_result *result; /* a collected batch: owned */
   size_t next_person;
   size_t count;
@@ -119,6 +121,8 @@ int64_t pri_bulk_worst_credits(const pubrio_bulk *bulk, size_t people);
 /* Room for one more batch of up to @p count people; its index, or
  * SIZE_MAX when out of memory. */
 size_t pri_bulk_new_batch(pubrio_bulk *bulk, int number, size_t count);
+/* Release what an event holds. */
+void pri_bulk_item_free(bulk_item *item);
 /* Whether the person at @p pos is one this run submits. */
 int pri_bulk_submits(const pubrio_bulk *bulk, size_t pos);
 

@@ -41,8 +41,7 @@ static bulk_item *push_item(pubrio_bulk *b, pubrio_bulk_event_kind kind,
 
 static void drop_head(pubrio_bulk *b) {
   bulk_item *item = &b->items[b->item_head];
-  pubrio_batch_job_free(item->job);
-  pubrio_query_result_free(item->result);
+  pri_bulk_item_free(item);
   b->item_head = (b->item_head + 1) % b->item_cap;
   b->item_count--;
 }
@@ -92,6 +91,7 @@ static int pop_event(pubrio_bulk *b, pubrio_bulk_event *ev) {
     } else {
       ev->kind = item->kind;
       ev->job = item->job;
+      ev->people = item->id_ptrs;
     }
     b->retire_head = 1;
     return 1;
@@ -398,6 +398,19 @@ static void accepted(pubrio_bulk *b, bulk_slot *s, int64_t now) {
   if (item) {
     item->job = s->job; /* handed out with the event */
     s->job = NULL;
+    /* Its people as text, for the event (NULL when out of memory). */
+    item->ids = pri_malloc(bb->count * sizeof *item->ids);
+    item->id_ptrs = pri_malloc(bb->count * sizeof *item->id_ptrs);
+    for (size_t i = 0; item->ids && item->id_ptrs && i < bb->count; i++) {
+      pri_uuid_format(b->people.items[bb->people[i]], item->ids[i]);
+      item->id_ptrs[i] = item->ids[i];
+    }
+    if (!item->ids || !item->id_ptrs) {
+      pri_free(item->ids);
+      pri_free(item->id_ptrs);
+      item->ids = NULL;
+      item->id_ptrs = NULL;
+    }
   }
 }
 
@@ -612,12 +625,18 @@ pubrio_status pubrio_bulk_next(pubrio_bulk *b, int64_t timeout_ms,
 pubrio_status pubrio_bulk_run(pubrio_bulk *b, pubrio_bulk_event_fn fn,
                               void *userdata, pubrio_error *err) {
   pubrio_bulk_event ev;
+  pubrio_bulk_stats stats;
   for (;;) {
-    pubrio_status st = pubrio_bulk_next(b, -1, &ev, err);
+    pubrio_status st = pubrio_bulk_next(b, 1000, &ev, err);
     if (st != PUBRIO_OK)
       return st;
     if (ev.kind == PUBRIO_BULK_FINISHED)
       return PUBRIO_OK;
+    if (ev.kind == PUBRIO_BULK_NONE) { /* a second of waiting: progress */
+      pubrio_bulk_stats_get(b, &stats, sizeof stats);
+      ev.kind = PUBRIO_BULK_PROGRESS;
+      ev.stats = &stats;
+    }
     if (fn && fn(&ev, userdata) != 0) {
       pubrio_client_cancel(b->client);
       while ((st = pubrio_bulk_next(b, -1, &ev, err)) == PUBRIO_OK &&

@@ -24,7 +24,7 @@ static void make_ids(void) {
 }
 
 typedef struct tally {
-  int accepted, done, strangers, people;
+  int accepted, done, strangers, people, progress;
   int seen[MAX_PEOPLE]; /* times each person was handed out */
   int stop_after_accepted; /* > 0: stop the run after so many */
 } tally;
@@ -35,6 +35,9 @@ static int count_event(const pubrio_bulk_event *ev, void *userdata) {
   case PUBRIO_BULK_BATCH_ACCEPTED:
     assert_non_null(ev->job);
     assert_string_equal(ev->job->redeem_query_id, ev->redeem_query_id);
+    assert_non_null(ev->people); /* the batch's people, as text */
+    for (size_t i = 0; i < ev->people_count; i++)
+      assert_int_equal(strlen(ev->people[i]), PUBRIO_ID_LEN);
     t->accepted++;
     return t->stop_after_accepted && t->accepted >= t->stop_after_accepted;
   case PUBRIO_BULK_PERSON: {
@@ -46,6 +49,10 @@ static int count_event(const pubrio_bulk_event *ev, void *userdata) {
   }
   case PUBRIO_BULK_BATCH_DONE: t->done++; break;
   case PUBRIO_BULK_STRANGERS: t->strangers += (int)ev->people_count; break;
+  case PUBRIO_BULK_PROGRESS:
+    assert_non_null(ev->stats);
+    t->progress++;
+    break;
   default: break;
   }
   return 0;
@@ -151,8 +158,10 @@ static void rate_budget_paces_submits_and_polls(void **state) {
   tally t = {0};
   assert_int_equal(pubrio_bulk_run(b, count_event, &t, &f->err), PUBRIO_OK);
   assert_int_equal(t.people, 3);
-  /* 6 requests at 3 a minute: the second three wait a full minute. */
+  /* 6 requests at 3 a minute: the second three wait a full minute, and
+   * the callback hears about it while it lasts. */
   assert_int_equal(f->clock.now - start, 60000);
+  assert_true(t.progress > 0);
   assert_int_equal(fake_server_request_count(f->server, NULL), 6);
   pubrio_bulk_free(b);
   pubrio_bulk_options_free(o);

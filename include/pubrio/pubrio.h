@@ -1109,8 +1109,12 @@ typedef enum pubrio_bulk_event_kind {
   PUBRIO_BULK_STRANGERS = 4,      /**< A batch's answer named `people_count`
                                        people it does not hold; they are not
                                        handed out. */
-  PUBRIO_BULK_FINISHED = 5        /**< Everything was submitted and
+  PUBRIO_BULK_FINISHED = 5,       /**< Everything was submitted and
                                        collected. */
+  PUBRIO_BULK_PROGRESS = 6        /**< pubrio_bulk_run() only, about once a
+                                       second while nothing else happens:
+                                       `stats` holds the counts, credits and
+                                       the next rate-budget wait. */
 } pubrio_bulk_event_kind;
 
 /** @brief One event of a bulk run. Its pointers live until the next call on
@@ -1122,6 +1126,10 @@ typedef struct pubrio_bulk_event {
   const pubrio_batch_job *job; /**< The submit's answer (BATCH_ACCEPTED). */
   const pubrio_person *person; /**< The person (PERSON). */
   size_t people_count;         /**< People in the batch, or strangers. */
+  const char *const *people;   /**< BATCH_ACCEPTED: the batch's
+                                    `people_count` ids; else NULL. */
+  const struct pubrio_bulk_stats *stats; /**< PROGRESS: the run's counts;
+                                              else NULL. */
 } pubrio_bulk_event;
 
 /**
@@ -1157,7 +1165,8 @@ typedef int (*pubrio_bulk_event_fn)(const pubrio_bulk_event *event,
 
 /**
  * @brief Run to the end, handing each event to @p fn: pubrio_bulk_next()
- * in a loop.
+ * in a loop, plus a ::PUBRIO_BULK_PROGRESS event about once a second while
+ * waiting.
  * @param bulk the run.
  * @param fn the callback, or NULL.
  * @param userdata handed to @p fn.
@@ -1170,7 +1179,9 @@ PUBRIO_API pubrio_status pubrio_bulk_run(pubrio_bulk *bulk,
                                          void *userdata, pubrio_error *err);
 
 /** @brief Counts of a bulk run. Fields are only ever added at the end. */
-typedef struct pubrio_bulk_stats {
+typedef struct pubrio_bulk_stats pubrio_bulk_stats;
+/** @brief Counts of a bulk run (see ::pubrio_bulk_stats). */
+struct pubrio_bulk_stats {
   size_t people;           /**< Distinct people added. */
   size_t duplicates;       /**< Ids added more than once. */
   size_t people_journaled; /**< Added people already submitted by an
@@ -1197,7 +1208,7 @@ typedef struct pubrio_bulk_stats {
   int64_t credit;             /**< Credit left, as last answered. */
   int journal_torn_line_dropped; /**< 1 when the journal ended in a line
                                       torn by a crash, now dropped. */
-} pubrio_bulk_stats;
+};
 
 /**
  * @brief Fill @p out with the run's counts (a dry run before the first

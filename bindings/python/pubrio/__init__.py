@@ -151,7 +151,9 @@ class _BulkEvent(ctypes.Structure):
     _fields_ = [("kind", ctypes.c_int), ("batch", ctypes.c_int),
                 ("redeem_query_id", _c_str), ("job", ctypes.POINTER(_Job)),
                 ("person", ctypes.POINTER(_Person)),
-                ("people_count", ctypes.c_size_t)]
+                ("people_count", ctypes.c_size_t),
+                ("people", ctypes.POINTER(_c_str)),
+                ("stats", ctypes.c_void_p)]
 
 
 _bopt_new = _fn("pubrio_bulk_options_new", ctypes.c_int, ctypes.POINTER(_P), _ERR)
