@@ -119,12 +119,17 @@ class BindingTest(unittest.TestCase):
                 os.environ["PUBRIO_API_KEY"] = old
 
 
-class CreditSafetyTest(unittest.TestCase):
+class ServerTest(unittest.TestCase):
+    """A fresh fake server (batches ready at once) for each test."""
+
     def setUp(self):
         self.server = FakeServer("--estimated-time", "0")
 
     def tearDown(self):
         self.server.stop()
+
+
+class CreditSafetyTest(ServerTest):
 
     def test_ctrl_c_during_a_hung_call_is_keyboard_interrupt(self):
         client = pubrio.Client("test-key", base_url=self.server.url)
@@ -191,12 +196,7 @@ class CreditSafetyTest(unittest.TestCase):
         client.close()
 
 
-class PythonTouchesTest(unittest.TestCase):
-    def setUp(self):
-        self.server = FakeServer("--estimated-time", "0")
-
-    def tearDown(self):
-        self.server.stop()
+class PythonTouchesTest(ServerTest):
 
     def test_exceptions_fit_python_and_say_things_once(self):
         self.assertTrue(issubclass(pubrio.Timeout, TimeoutError))
@@ -235,14 +235,14 @@ class PythonTouchesTest(unittest.TestCase):
         self.assertFalse(any("test-key" in line for line in logs.output))
 
 
-class TypedResultsTest(unittest.TestCase):
+class TypedResultsTest(ServerTest):
     def setUp(self):
-        self.server = FakeServer("--estimated-time", "0")
+        super().setUp()
         self.client = pubrio.Client("test-key", base_url=self.server.url)
 
     def tearDown(self):
         self.client.close()
-        self.server.stop()
+        super().tearDown()
 
     def test_results_are_typed_and_read_as_dicts(self):
         job = self.client.submit(IDS[:1], ["email-work"])
