@@ -506,11 +506,18 @@ pri_transfer *pri_transport_run(pri_transport *t, int64_t timeout_ms) {
     CURLMcode mc = curl_multi_perform(t->multi, &running);
     CURLMsg *msg;
     int left;
-    while ((msg = curl_multi_info_read(t->multi, &left)))
+    while ((msg = curl_multi_info_read(t->multi, &left))) {
+      /* Copied out first: a message may not survive removing its handle. */
+      CURL *easy = msg->easy_handle;
+      CURLcode result = msg->data.result;
+      if (msg->msg != CURLMSG_DONE)
+        continue;
       for (pri_transfer *x = t->transfers; x; x = x->next_of_owner)
-        if (msg->msg == CURLMSG_DONE && msg->easy_handle == x->curl &&
-            x->running)
-          finish_transfer(x, msg->data.result, 0);
+        if (easy == x->curl && x->running) {
+          finish_transfer(x, result, 0);
+          break;
+        }
+    }
     if (mc != CURLM_OK) /* the multi handle itself failed: end them all */
       for (pri_transfer *x = t->transfers; x; x = x->next_of_owner)
         if (x->running)
