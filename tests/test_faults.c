@@ -204,21 +204,40 @@ static char *read_text(const char *path) {
   return strdup(buf);
 }
 
-static void https_verifies_certificates(void **state) {
-  (void)state;
+/* An HTTPS fake server with the certificate ctest makes for each run. */
+static char cert_path[512];
+static char *cert_pem, *key_pem;
+
+static int https_setup(void **state) {
   const char *dir = getenv("PUBRIO_TEST_CERT_DIR");
-  if (!dir)
-    fail_msg("PUBRIO_TEST_CERT_DIR is not set (ctest sets it)");
-  char cert_path[512], key_path[512];
+  if (!dir) {
+    print_error("PUBRIO_TEST_CERT_DIR is not set (ctest sets it)\n");
+    return -1;
+  }
+  char key_path[512];
   snprintf(cert_path, sizeof cert_path, "%s/cert.pem", dir);
   snprintf(key_path, sizeof key_path, "%s/key.pem", dir);
-  char *cert = read_text(cert_path), *key = read_text(key_path);
-  assert_non_null(cert);
-  assert_non_null(key);
+  cert_pem = read_text(cert_path);
+  key_pem = read_text(key_path);
+  if (!cert_pem || !key_pem)
+    return -1;
   fake_server_options opts = FAKE_SERVER_DEFAULTS;
-  opts.tls_cert_pem = cert;
-  opts.tls_key_pem = key;
-  fixture *f = fixture_new(&opts);
+  opts.tls_cert_pem = cert_pem;
+  opts.tls_key_pem = key_pem;
+  *state = fixture_new(&opts);
+  return 0;
+}
+
+static int https_teardown(void **state) {
+  fixture_free(*state);
+  free(cert_pem);
+  free(key_pem);
+  cert_pem = key_pem = NULL;
+  return 0;
+}
+
+static void https_verifies_certificates(void **state) {
+  fixture *f = *state;
   assert_int_equal(strncmp(fake_server_url(f->server), "https://", 8), 0);
   /* Self-signed: rejected by default, and not retried. */
   assert_int_equal(submit(f), PUBRIO_E_TLS);
@@ -232,9 +251,6 @@ static void https_verifies_certificates(void **state) {
   assert_int_equal(fake_server_request(f->server, 0, &r), 0);
   assert_string_equal(r.api_key, TEST_KEY);
   fake_request_clear(&r);
-  fixture_free(f);
-  free(cert);
-  free(key);
 }
 
 static void pacing_spreads_requests_over_the_minute(void **state) {
@@ -315,7 +331,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(slow_query_times_out_each_attempt, setup, teardown),
       cmocka_unit_test_setup_teardown(oversize_body_is_refused, setup, teardown),
       cmocka_unit_test_setup_teardown(redirect_is_not_followed, setup, teardown),
-      cmocka_unit_test(https_verifies_certificates),
+      cmocka_unit_test_setup_teardown(https_verifies_certificates,
+                                      https_setup, https_teardown),
       cmocka_unit_test_setup_teardown(pacing_spreads_requests_over_the_minute, setup, teardown),
       cmocka_unit_test_prestate_setup_teardown(
           fake_server_rate_limit_is_survived, setup, teardown,
