@@ -50,17 +50,17 @@ int pri_cancel_requested(pri_cancel *c) {
 
 int pri_cancel_fd(const pri_cancel *c) { return c->fds[0]; }
 
-static int64_t now_ms(void) {
+int64_t pri_monotonic_ms(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 void pri_cancel_sleep(pri_cancel *c, int64_t ms) {
-  int64_t start = now_ms();
+  int64_t start = pri_monotonic_ms();
   int64_t until = ms > INT64_MAX - start ? INT64_MAX : start + ms;
   for (int64_t left = ms; left > 0 && !pri_cancel_requested(c);
-       left = until - now_ms()) {
+       left = until - pri_monotonic_ms()) {
     struct pollfd p = {c->fds[0], POLLIN, 0};
     /* EINTR just loops: the time left is measured again. */
     poll(&p, 1, left > 60000 ? 60000 : (int)left);

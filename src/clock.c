@@ -4,9 +4,7 @@
 
 static int64_t real_now(void *userdata) {
   (void)userdata;
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+  return pri_monotonic_ms();
 }
 
 void pri_clock_init_default(pri_clock *clock, pri_cancel *cancel) {

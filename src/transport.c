@@ -474,14 +474,8 @@ static pri_transfer *take_finished(pri_transport *t) {
   return NULL;
 }
 
-static int64_t now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 pri_transfer *pri_transport_run(pri_transport *t, int64_t timeout_ms) {
-  int64_t start = now_ms();
+  int64_t start = pri_monotonic_ms();
   struct curl_waitfd wake = {pri_cancel_fd(t->cancel), CURL_WAIT_POLLIN, 0};
   for (;;) {
     pri_transfer *done = take_finished(t);
@@ -528,7 +522,7 @@ pri_transfer *pri_transport_run(pri_transport *t, int64_t timeout_ms) {
     if ((done = take_finished(t)))
       return done;
     int64_t left_ms =
-        timeout_ms < 0 ? 1000 : timeout_ms - (now_ms() - start);
+        timeout_ms < 0 ? 1000 : timeout_ms - (pri_monotonic_ms() - start);
     if (left_ms <= 0)
       return NULL;
     curl_multi_poll(t->multi, &wake, 1, left_ms < 1000 ? (int)left_ms : 1000,
