@@ -250,6 +250,15 @@ static size_t next_people(pubrio_bulk *b, uint32_t *out) {
   return n;
 }
 
+/* The batch's people as 16-byte ids, as the journal records them
+ * (pri_free it); NULL when out of memory. */
+static uint8_t (*batch_ids(const pubrio_bulk *b, const bulk_batch *bb))[16] {
+  uint8_t(*ids)[16] = pri_malloc(bb->count * sizeof *ids);
+  for (size_t i = 0; ids && i < bb->count; i++)
+    memcpy(ids[i], b->people.items[bb->people[i]], 16);
+  return ids;
+}
+
 /* A pubrio_batch_request of the batch's people, as a single submit sends. */
 static char *submit_body(pubrio_bulk *b, const bulk_batch *bb) {
   pubrio_batch_request req = {.contact_types = b->types,
@@ -312,13 +321,10 @@ static int start_submit(pubrio_bulk *b, bulk_slot *s) {
   }
   /* The intent is on disk before the request can leave. */
   if (b->journal) {
-    uint8_t(*ids)[16] = pri_malloc(bb->count * sizeof *ids);
-    int failed = !ids;
-    for (size_t i = 0; ids && i < bb->count; i++)
-      memcpy(ids[i], b->people.items[bb->people[i]], 16);
-    failed = failed ||
-             pri_journal_intent(b->journal, bb->number,
-                                (const uint8_t(*)[16])ids, bb->count) != 0;
+    uint8_t(*ids)[16] = batch_ids(b, bb);
+    int failed = !ids || pri_journal_intent(b->journal, bb->number,
+                                            (const uint8_t(*)[16])ids,
+                                            bb->count) != 0;
     pri_free(ids);
     if (failed) {
       bb->state = BATCH_FAILED;
@@ -382,9 +388,7 @@ static void accepted(pubrio_bulk *b, bulk_slot *s, int64_t now) {
   b->submitted_people += bb->count;
   b->accepted_batches++;
   if (b->journal) {
-    uint8_t(*ids)[16] = pri_malloc(bb->count * sizeof *ids);
-    for (size_t i = 0; ids && i < bb->count; i++)
-      memcpy(ids[i], b->people.items[bb->people[i]], 16);
+    uint8_t(*ids)[16] = batch_ids(b, bb);
     int failed = !ids || pri_journal_accepted(b->journal, bb->number,
                                               bb->redeem_query_id,
                                               (const uint8_t(*)[16])ids,
