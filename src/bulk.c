@@ -1,14 +1,13 @@
-/* Bulk runs: options, creating a run (and loading its journal), adding
- * people, counts and what is left. The loop itself is in bulk_engine.c. */
+/* Bulk runs: options, creating a run on its store (and what earlier runs
+ * left in it), adding people, counts and what is left. The scheduler is in
+ * bulk_engine.c, what is handed out in bulk_events.c. */
 #include "bulk.h"
 #include "alloc.h"
 
-#include "buf.h"
 #include "error.h"
 #include "uuid.h"
 
 #include <stdio.h>
-
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,7 +15,8 @@ static const pubrio_bulk_options default_bulk_options = {
     .batch_size = 100,
     .max_in_flight = 8, /* 5 requests/s x 1.5 s latency: see pubrio.h */
     .requests_per_minute = 300,
-    .max_credits = -1};
+    .max_credits = -1,
+    .prices = {1, 1, 1}};
 
 static pubrio_status range_error(pubrio_error *err, const char *what,
                                  long long got, long long lo, long long hi) {
@@ -42,14 +42,18 @@ void pubrio_bulk_options_free(pubrio_bulk_options *o) {
   pri_free(o);
 }
 
-#define NEED_OPTIONS(o)                                                        \
-  if (!(o))                                                                    \
-  return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "options is NULL")
+/* Every setter starts here. */
+static pubrio_status check_options(const pubrio_bulk_options *o,
+                                   pubrio_error *err) {
+  return o ? PUBRIO_OK
+           : pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "options is NULL");
+}
 
 pubrio_status pubrio_bulk_options_set_batch_size(pubrio_bulk_options *o,
                                                  int batch_size,
                                                  pubrio_error *err) {
-  NEED_OPTIONS(o);
+  if (check_options(o, err))
+    return PUBRIO_E_INVALID_ARGUMENT;
   if (batch_size < 1 || batch_size > 100)
     return range_error(err, "batch size", batch_size, 1, 100);
   o->batch_size = batch_size;
@@ -59,7 +63,8 @@ pubrio_status pubrio_bulk_options_set_batch_size(pubrio_bulk_options *o,
 pubrio_status pubrio_bulk_options_set_max_in_flight(pubrio_bulk_options *o,
                                                     int max_in_flight,
                                                     pubrio_error *err) {
-  NEED_OPTIONS(o);
+  if (check_options(o, err))
+    return PUBRIO_E_INVALID_ARGUMENT;
   if (max_in_flight < 1 || max_in_flight > 64)
     return range_error(err, "requests in flight", max_in_flight, 1, 64);
   o->max_in_flight = max_in_flight;
@@ -69,7 +74,8 @@ pubrio_status pubrio_bulk_options_set_max_in_flight(pubrio_bulk_options *o,
 pubrio_status pubrio_bulk_options_set_rate_limit(pubrio_bulk_options *o,
                                                  int requests_per_minute,
                                                  pubrio_error *err) {
-  NEED_OPTIONS(o);
+  if (check_options(o, err))
+    return PUBRIO_E_INVALID_ARGUMENT;
   if (requests_per_minute < 1 || requests_per_minute > 1000000)
     return range_error(err, "requests per minute", requests_per_minute, 1,
                        1000000);
@@ -80,7 +86,8 @@ pubrio_status pubrio_bulk_options_set_rate_limit(pubrio_bulk_options *o,
 pubrio_status pubrio_bulk_options_set_wait(pubrio_bulk_options *o,
                                            const pubrio_wait_options *wait,
                                            pubrio_error *err) {
-  NEED_OPTIONS(o);
+  if (check_options(o, err))
+    return PUBRIO_E_INVALID_ARGUMENT;
   o->wait = wait ? *wait : pri_wait_defaults;
   o->wait.progress = NULL;
   return PUBRIO_OK;
@@ -89,7 +96,8 @@ pubrio_status pubrio_bulk_options_set_wait(pubrio_bulk_options *o,
 pubrio_status pubrio_bulk_options_set_submit_only(pubrio_bulk_options *o,
                                                   int submit_only,
                                                   pubrio_error *err) {
-  NEED_OPTIONS(o);
+  if (check_options(o, err))
+    return PUBRIO_E_INVALID_ARGUMENT;
   o->submit_only = submit_only != 0;
   return PUBRIO_OK;
 }
@@ -98,7 +106,8 @@ pubrio_status pubrio_bulk_options_set_journal(pubrio_bulk_options *o,
                                               const char *path,
                                               int resubmit_uncertain,
                                               pubrio_error *err) {
-  NEED_OPTIONS(o);
+  if (check_options(o, err))
+    return PUBRIO_E_INVALID_ARGUMENT;
   if (path && !*path)
     return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
                          "the journal path is empty");
@@ -111,20 +120,48 @@ pubrio_status pubrio_bulk_options_set_journal(pubrio_bulk_options *o,
   return PUBRIO_OK;
 }
 
+pubrio_status pubrio_bulk_options_set_refresh(pubrio_bulk_options *o,
+                                              int refresh, pubrio_error *err) {
+  if (check_options(o, err))
+    return PUBRIO_E_INVALID_ARGUMENT;
+  o->refresh = refresh != 0;
+  return PUBRIO_OK;
+}
+
 pubrio_status pubrio_bulk_options_set_max_credits(pubrio_bulk_options *o,
                                                   int64_t max_credits,
                                                   pubrio_error *err) {
-  NEED_OPTIONS(o);
+  if (check_options(o, err))
+    return PUBRIO_E_INVALID_ARGUMENT;
   if (max_credits < -1)
     return range_error(err, "the credit budget", max_credits, -1, INT64_MAX);
   o->max_credits = max_credits;
   return PUBRIO_OK;
 }
 
+pubrio_status pubrio_bulk_options_set_prices(pubrio_bulk_options *o,
+                                             int64_t email_price,
+                                             int64_t phone_price,
+                                             pubrio_error *err) {
+  if (check_options(o, err))
+    return PUBRIO_E_INVALID_ARGUMENT;
+  /* A bound that keeps every product of a price and a count in range. */
+  const int64_t most = INT64_C(1) << 40;
+  if (email_price < 0 || email_price > most)
+    return range_error(err, "the email price", email_price, 0, most);
+  if (phone_price < 0 || phone_price > most)
+    return range_error(err, "the phone price", phone_price, 0, most);
+  o->prices[0] = o->prices[1] = email_price;
+  o->prices[2] = phone_price;
+  o->has_prices = 1;
+  return PUBRIO_OK;
+}
+
 pubrio_status pubrio_bulk_options_set_profile_id(pubrio_bulk_options *o,
                                                  int64_t profile_id,
                                                  pubrio_error *err) {
-  NEED_OPTIONS(o);
+  if (check_options(o, err))
+    return PUBRIO_E_INVALID_ARGUMENT;
   if (profile_id < 0)
     return range_error(err, "profile_id", profile_id, 0, INT64_MAX);
   o->profile_id = profile_id;
@@ -132,19 +169,45 @@ pubrio_status pubrio_bulk_options_set_profile_id(pubrio_bulk_options *o,
   return PUBRIO_OK;
 }
 
-int64_t pri_bulk_worst_credits(const pubrio_bulk *b, size_t people) {
-  return (int64_t)people * b->type_count;
+int64_t pri_bulk_add_credits(int64_t a, int64_t b) {
+  if (a < 0)
+    a = 0;
+  if (b < 0)
+    b = 0;
+  return a > INT64_MAX - b ? INT64_MAX : a + b;
 }
 
-/* Add @p uuid (origin @p origin) unless present; its position + 1, or 0
- * when out of memory. */
-static size_t add_person(pubrio_bulk *b, const uint8_t uuid[16], int origin) {
+int64_t pri_bulk_worst_credits(const pubrio_bulk *b, unsigned types,
+                               size_t people) {
+  int64_t per = 0;
+  for (int bit = 0; bit < 3; bit++)
+    if (types & (1u << bit))
+      per += b->o.prices[bit];
+  if (per && people > (size_t)(INT64_MAX / per))
+    return INT64_MAX;
+  return per * (int64_t)people;
+}
+
+const uint8_t *pri_bulk_person_id(const pubrio_bulk *b, size_t pos) {
+  return b->people.items[pos];
+}
+
+uint8_t (*pri_bulk_batch_ids(const pubrio_bulk *b,
+                             const bulk_batch *bb))[16] {
+  uint8_t(*ids)[16] = pri_malloc((bb->count ? bb->count : 1) * sizeof *ids);
+  for (size_t i = 0; ids && i < bb->count; i++)
+    memcpy(ids[i], b->people.items[bb->people[i]], 16);
+  return ids;
+}
+
+/* Add @p uuid unless present; its position + 1, or 0 when out of memory. */
+static size_t add_person(pubrio_bulk *b, const uint8_t uuid[16]) {
   size_t at = pri_uuid_set_index(&b->people, uuid);
   if (at)
     return at;
   if (b->people.count == b->state_cap) {
     size_t cap = b->state_cap ? b->state_cap * 2 : 1024;
-    uint8_t *grown = pri_realloc(b->person_state, cap);
+    uint16_t *grown = pri_realloc(b->person_state, cap * sizeof *grown);
     if (!grown)
       return 0;
     b->person_state = grown;
@@ -152,7 +215,7 @@ static size_t add_person(pubrio_bulk *b, const uint8_t uuid[16], int origin) {
   }
   if (pri_uuid_set_add(&b->people, uuid) < 0)
     return 0;
-  b->person_state[b->people.count - 1] = (uint8_t)origin;
+  b->person_state[b->people.count - 1] = 0;
   return b->people.count;
 }
 
@@ -175,43 +238,52 @@ size_t pri_bulk_new_batch(pubrio_bulk *b, int number, size_t count) {
   return b->batch_count++;
 }
 
-/* What earlier runs left: their accepted batches (collected again) and
- * the people whose submit got no answer. */
-static pubrio_status load_journal(pubrio_bulk *b, pubrio_error *err) {
+/* An accepted batch an earlier run left: collected (again) by this one. */
+static int load_prior_batch(const pri_store_batch *sb, void *userdata) {
+  pubrio_bulk *b = userdata;
+  size_t at = pri_bulk_new_batch(b, sb->number, sb->count);
+  if (at == SIZE_MAX)
+    return -1;
+  bulk_batch *bb = &b->batches[at];
+  memcpy(bb->redeem_query_id, sb->redeem_query_id, PUBRIO_ID_LEN + 1);
+  bb->types = sb->types;
+  bb->has_profile_id = sb->has_profile_id;
+  bb->profile_id = sb->profile_id;
+  bb->state = BATCH_ACCEPTED;
+  for (size_t k = 0; k < sb->count; k++) {
+    size_t pos = add_person(b, sb->people[k]);
+    if (!pos)
+      return -1;
+    bb->people[bb->count++] = (uint32_t)(pos - 1);
+  }
+  bb->worst = pri_bulk_worst_credits(b, bb->types, bb->count);
+  b->open_worst = pri_bulk_add_credits(b->open_worst, bb->worst);
+  return 0;
+}
+
+static pubrio_status open_store(pubrio_bulk *b, int read_only,
+                                pubrio_error *err) {
   pubrio_status st =
-      pri_journal_open(&b->journal, b->o.journal_path, b->types, err);
+      pri_store_open(&b->store, b->o.journal_path, read_only, err);
   if (st != PUBRIO_OK)
     return st;
-  b->next_number = pri_journal_next_number(b->journal);
-  for (size_t i = 0; i < pri_journal_batch_count(b->journal); i++) {
-    const pri_journal_batch *jb = pri_journal_batch_at(b->journal, i);
-    size_t at = pri_bulk_new_batch(b, jb->number, jb->count);
-    if (at == SIZE_MAX)
-      return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
-    bulk_batch *batch = &b->batches[at];
-    memcpy(batch->redeem_query_id, jb->redeem_query_id, PUBRIO_ID_LEN + 1);
-    batch->state = b->o.submit_only ? BATCH_DONE : BATCH_ACCEPTED;
-    for (size_t k = 0; k < jb->count; k++) {
-      size_t pos = add_person(b, jb->people[k], PERSON_JOURNALED);
-      if (!pos)
-        return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
-      batch->people[batch->count++] = (uint32_t)(pos - 1);
-    }
-  }
-  b->journal_batches = b->batch_count;
-  const pri_uuid_set *uncertain = pri_journal_uncertain(b->journal);
-  for (size_t k = 0; k < uncertain->count; k++)
-    if (!add_person(b, uncertain->items[k], PERSON_UNCERTAIN))
-      return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
-  /* New batches scan from the start: journaled people are never taken,
-   * uncertain ones only when resubmitting is asked for. */
-  b->torn_line = pri_journal_torn_line_dropped(b->journal);
+  b->next_number = pri_store_next_number(b->store);
+  b->store_charged_before = pri_store_charged(b->store);
+  b->prior_uncertain_worst =
+      pri_store_uncertain_worst(b->store, b->o.prices);
+  if (b->next_number < 0 || b->store_charged_before < 0 ||
+      b->prior_uncertain_worst < 0 ||
+      pri_store_each_accepted(b->store, load_prior_batch, b) != 0)
+    return pri_error_set(err, PUBRIO_E_JOURNAL,
+                         "the journal cannot be read: %s",
+                         pri_store_error(b->store));
+  b->prior_batches = b->batch_count;
   return PUBRIO_OK;
 }
 
-pubrio_status pubrio_bulk_new(pubrio_bulk **out, pubrio_client *client,
-                              unsigned types, const pubrio_bulk_options *o,
-                              pubrio_error *err) {
+pubrio_status pri_bulk_new(pubrio_bulk **out, pubrio_client *client,
+                           unsigned types, const pubrio_bulk_options *o,
+                           int read_only, pubrio_error *err) {
   if (!out || !client)
     return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
                          "out or client is NULL");
@@ -224,9 +296,16 @@ pubrio_status pubrio_bulk_new(pubrio_bulk **out, pubrio_client *client,
                          "PUBRIO_CONTACT_EMAIL_PERSONAL, "
                          "PUBRIO_CONTACT_EMAIL_WORK and PUBRIO_CONTACT_PHONE",
                          types);
+  /* One user of a client's transfers at a time: two would take each
+   * other's answers. */
+  if (atomic_load(&client->bulk_runs) != 0)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
+                         "the client already has a bulk run; use another "
+                         "client for a second one");
   pubrio_bulk *b = pri_calloc(1, sizeof *b);
   if (!b)
     return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
+  atomic_fetch_add(&client->bulk_runs, 1);
   b->client = client;
   if (o) {
     b->o = *o;
@@ -236,29 +315,71 @@ pubrio_status pubrio_bulk_new(pubrio_bulk **out, pubrio_client *client,
   }
   b->o.journal_path = NULL;
   b->types = types;
-  for (unsigned bit = 1; bit <= PUBRIO_CONTACT_PHONE; bit <<= 1)
-    b->type_count += (types & bit) != 0;
-  b->next_number = 1;
   b->fatal_err.retry_after_ms = -1;
   pubrio_status st = PUBRIO_OK;
   b->slots = pri_calloc((size_t)b->o.max_in_flight, sizeof *b->slots);
   if (!b->slots ||
       pri_pacer_set_limit(&b->pacer, b->o.requests_per_minute) != 0 ||
-      (o && o->journal_path && !(b->o.journal_path = pri_strdup(o->journal_path))))
+      (o && o->journal_path &&
+       !(b->o.journal_path = pri_strdup(o->journal_path))))
     st = pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
   for (int i = 0; st == PUBRIO_OK && i < b->o.max_in_flight; i++) {
     b->slots[i].batch = SIZE_MAX;
     if (!(b->slots[i].transfer = pri_transfer_new(client->transport)))
       st = pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
   }
-  if (st == PUBRIO_OK && b->o.journal_path)
-    st = load_journal(b, err);
+  if (st == PUBRIO_OK)
+    st = open_store(b, read_only, err);
   if (st != PUBRIO_OK) {
     pubrio_bulk_free(b);
     return st;
   }
   *out = b;
   return PUBRIO_OK;
+}
+
+pubrio_status pubrio_bulk_new(pubrio_bulk **out, pubrio_client *client,
+                              unsigned types, const pubrio_bulk_options *o,
+                              pubrio_error *err) {
+  return pri_bulk_new(out, client, types, o, 0, err);
+}
+
+pubrio_status pubrio_bulk_plan(pubrio_bulk **out, pubrio_client *client,
+                               unsigned types, const pubrio_bulk_options *o,
+                               pubrio_error *err) {
+  return pri_bulk_new(out, client, types, o, 1, err);
+}
+
+/* Decide what this run does with a person of the input, from what the
+ * store holds of it. */
+static int place_person(pubrio_bulk *b, size_t pos) {
+  unsigned bought, pending, uncertain;
+  if (pri_store_person_state(b->store, b->people.items[pos], &bought,
+                             &pending, &uncertain) != 0)
+    return -1;
+  if (b->o.refresh)
+    bought = 0;
+  unsigned covered =
+      bought | pending | (b->o.resubmit_uncertain ? 0 : uncertain);
+  unsigned need = b->types & ~covered;
+  uint16_t *state = &b->person_state[pos];
+  *state |= PERSON_IN_INPUT | (uint16_t)(need << PERSON_NEED_SHIFT);
+  if (need) {
+    *state |= PERSON_SUBMITS;
+    b->to_submit++;
+    b->worst_to_submit = pri_bulk_add_credits(
+        b->worst_to_submit, pri_bulk_worst_credits(b, need, 1));
+  } else if (!(b->types & ~bought)) {
+    *state |= PERSON_KNOWN;
+    b->known++;
+  } else if (b->types & pending) {
+    *state |= PERSON_PENDING;
+    b->prior_pending++;
+  } else {
+    *state |= PERSON_UNCERTAIN;
+    b->prior_uncertain++;
+  }
+  return 0;
 }
 
 pubrio_status pubrio_bulk_add_people(pubrio_bulk *b, const char *const *ids,
@@ -283,42 +404,19 @@ pubrio_status pubrio_bulk_add_people(pubrio_bulk *b, const char *const *ids,
   if (st == PUBRIO_OK && pri_uuid_set_reserve(&b->people, count) != 0)
     st = pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
   for (size_t i = 0; i < count && st == PUBRIO_OK; i++) {
-    size_t pos = add_person(b, parsed[i], PERSON_NEW);
+    size_t pos = add_person(b, parsed[i]);
     if (!pos) {
       st = pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
-      break;
-    }
-    uint8_t *state = &b->person_state[pos - 1];
-    if (*state & PERSON_IN_INPUT) {
+    } else if (b->person_state[pos - 1] & PERSON_IN_INPUT) {
       b->duplicates++;
-      continue;
+    } else if (place_person(b, pos - 1) != 0) {
+      st = pri_error_set(err, PUBRIO_E_JOURNAL,
+                         "the journal cannot be read: %s",
+                         pri_store_error(b->store));
     }
-    *state |= PERSON_IN_INPUT;
-    int origin = *state & PERSON_ORIGIN;
-    if (origin == PERSON_JOURNALED)
-      b->journaled++;
-    else if (origin == PERSON_UNCERTAIN && !b->o.resubmit_uncertain)
-      b->uncertain++;
-    else
-      b->to_submit++;
   }
   pri_free(parsed);
   return st;
-}
-
-int pri_bulk_submits(const pubrio_bulk *b, size_t pos) {
-  uint8_t state = b->person_state[pos];
-  int origin = state & PERSON_ORIGIN;
-  return (state & PERSON_IN_INPUT) &&
-         (origin == PERSON_NEW ||
-          (origin == PERSON_UNCERTAIN && b->o.resubmit_uncertain));
-}
-
-void pri_bulk_item_free(bulk_item *item) {
-  pubrio_batch_job_free(item->job);
-  pubrio_query_result_free(item->result);
-  pri_free(item->ids);
-  pri_free(item->id_ptrs);
 }
 
 void pubrio_bulk_free(pubrio_bulk *b) {
@@ -335,19 +433,28 @@ void pubrio_bulk_free(pubrio_bulk *b) {
     pubrio_error_clear(&s->err);
   }
   pri_free(b->slots);
-  for (size_t i = 0; i < b->item_count; i++)
-    pri_bulk_item_free(&b->items[(b->item_head + i) % b->item_cap]);
-  pri_free(b->items);
+  pri_bulk_events_free(b);
   for (size_t i = 0; i < b->batch_count; i++)
     pri_free(b->batches[i].people);
   pri_free(b->batches);
   pri_uuid_set_free(&b->people);
   pri_free(b->person_state);
   pri_pacer_free(&b->pacer);
-  pri_journal_close(b->journal);
+  pri_store_close(b->store);
   pubrio_error_clear(&b->fatal_err);
+  pubrio_error_clear(&b->problem_err);
   pri_free(b->o.journal_path);
+  atomic_fetch_sub(&b->client->bulk_runs, 1);
   pri_free(b);
+}
+
+/* The charges of earlier runs, this run's, and the worst case of every
+ * batch that may still be charged. */
+int64_t pri_bulk_committed_credits(const pubrio_bulk *b) {
+  int64_t c = pri_bulk_add_credits(b->store_charged_before,
+                                   b->prior_uncertain_worst);
+  c = pri_bulk_add_credits(c, b->credits_charged);
+  return pri_bulk_add_credits(c, b->open_worst);
 }
 
 void pubrio_bulk_stats_get(const pubrio_bulk *b, pubrio_bulk_stats *out,
@@ -359,31 +466,42 @@ void pubrio_bulk_stats_get(const pubrio_bulk *b, pubrio_bulk_stats *out,
     size_t in_flight = 0;
     for (int i = 0; i < b->o.max_in_flight; i++)
       in_flight += b->slots[i].running;
-    s.people = b->to_submit + b->journaled + b->uncertain;
+    s.people = b->to_submit + b->prior_pending + b->prior_uncertain + b->known;
     s.duplicates = b->duplicates;
-    s.people_journaled = b->journaled;
-    s.people_uncertain = b->uncertain;
+    s.people_journaled = b->prior_pending;
+    s.people_uncertain = b->prior_uncertain;
     s.people_to_submit = b->to_submit;
     s.people_submitted = b->submitted_people;
     s.people_collected = b->collected_people;
-    s.batches = b->journal_batches + new_batches;
+    s.batches = b->prior_batches + new_batches;
     s.batches_accepted = b->accepted_batches;
     s.batches_collected = b->collected_batches;
     s.in_flight = in_flight;
     s.requests = b->requests;
     s.planned_requests =
         (long)(new_batches * (b->o.submit_only ? 1 : 2) +
-               (b->o.submit_only ? 0 : b->journal_batches));
+               (b->o.submit_only ? 0 : b->prior_batches));
     long rate = b->o.requests_per_minute;
     s.min_duration_ms =
         s.planned_requests ? (int64_t)((s.planned_requests - 1) / rate) * 60000
                            : 0;
-    s.next_request_in_ms =
-        pri_pacer_wait_ms(&b->pacer, pri_clock_now(&b->client->clock));
+    int64_t now = pri_clock_now(&b->client->clock);
+    s.next_request_in_ms = pri_pacer_wait_ms(&b->pacer, now);
+    if (b->rate_wait_until > now &&
+        b->rate_wait_until - now > s.next_request_in_ms)
+      s.next_request_in_ms = b->rate_wait_until - now;
     s.credits_charged = b->credits_charged;
     s.has_credit = b->has_credit;
     s.credit = b->credit;
-    s.journal_torn_line_dropped = b->torn_line;
+    s.people_known = b->known;
+    s.batches_failed = b->failed_batches;
+    s.people_left_uncertain = b->prior_uncertain + b->uncertain_people;
+    s.credits_worst_case = b->worst_to_submit;
+    s.credits_before = b->store_charged_before;
+    s.credits_committed = pri_bulk_committed_credits(b);
+    s.price_email = b->o.prices[1];
+    s.price_phone = b->o.prices[2];
+    s.prices_known = b->o.has_prices;
   }
   if (out)
     memcpy(out, &s, out_size < sizeof s ? out_size : sizeof s);
@@ -393,7 +511,8 @@ const char *pubrio_bulk_uncollected(const pubrio_bulk *b, size_t index,
                                     size_t *people_count) {
   for (size_t i = 0; b && i < b->batch_count; i++) {
     const bulk_batch *batch = &b->batches[i];
-    if (batch->state != BATCH_ACCEPTED && batch->state != BATCH_POLLING)
+    if (batch->state != BATCH_ACCEPTED && batch->state != BATCH_POLLING &&
+        batch->state != BATCH_BROKEN)
       continue;
     if (index-- == 0) {
       if (people_count)

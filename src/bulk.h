@@ -1,13 +1,14 @@
-/* The bulk engine's state, shared by bulk.c (options, people, counts) and
- * bulk_engine.c (the scheduling loop). */
+/* The bulk engine's state, shared by bulk.c (options, the roster of people
+ * and batches, counts), bulk_events.c (what is handed out) and
+ * bulk_engine.c (the scheduler). */
 #ifndef PUBRIO_BULK_H
 #define PUBRIO_BULK_H
 
 #include "call.h"
 #include "client.h"
-#include "journal.h"
 #include "pacer.h"
 #include "redeem.h"
+#include "store.h"
 #include "uuid_set.h"
 #include "wait_schedule.h"
 
@@ -19,36 +20,49 @@ struct pubrio_bulk_options {
   int submit_only;
   char *journal_path;
   int resubmit_uncertain;
+  int refresh;
   int64_t max_credits; /* -1: none */
   int has_profile_id;
   int64_t profile_id;
+  int has_prices;
+  int64_t prices[3]; /* credits a contact, by type bit: email-personal,
+                        email-work, phone */
 };
 
-/* Where a person came from (low bits) and whether the input named it. */
+/* A person's flags (need: the type bits this run still has to submit). */
 enum {
-  PERSON_NEW = 0,
-  PERSON_JOURNALED = 1, /* in an accepted batch of an earlier run */
-  PERSON_UNCERTAIN = 2, /* in an earlier intent that got no answer */
-  PERSON_ORIGIN = 3,
-  PERSON_IN_INPUT = 4
+  PERSON_IN_INPUT = 1,
+  PERSON_NEED_SHIFT = 1, /* bits 1..3: the types this run submits */
+  PERSON_NEED_MASK = 7 << 1,
+  PERSON_HANDED = 1 << 4,    /* handed out */
+  PERSON_UNCERTAIN = 1 << 5, /* an earlier submit got no answer */
+  PERSON_KNOWN = 1 << 6,     /* every asked type already bought */
+  PERSON_PENDING = 1 << 7,   /* in an accepted batch not collected yet */
+  PERSON_SUBMITS = 1 << 8    /* this run submits it (for some types) */
 };
 
 typedef enum batch_state {
   BATCH_SUBMITTING, /* its submit is in flight or waiting to retry */
-  BATCH_ACCEPTED,   /* to be polled at due_ms */
+  BATCH_ACCEPTED,   /* to be polled at due_ms (never, submit-only) */
   BATCH_POLLING,    /* a poll in flight */
-  BATCH_DONE,       /* collected (or, submit-only, accepted) */
-  BATCH_FAILED      /* its submit failed */
+  BATCH_COLLECTED,  /* contacts stored */
+  BATCH_REFUSED,    /* refused with proof nothing was processed */
+  BATCH_UNCERTAIN,  /* its submit got no conclusive answer: maybe charged */
+  BATCH_BROKEN      /* paid, but its answer broke the contract */
 } batch_state;
 
 typedef struct bulk_batch {
   int number;
-  uint32_t *people; /* positions in bulk->people, ascending */
+  uint32_t *people; /* positions in bulk->people */
   size_t count;
+  unsigned types;
+  int has_profile_id;
+  int64_t profile_id;
   batch_state state;
   char redeem_query_id[PUBRIO_ID_LEN + 1];
   int64_t due_ms;
-  int polls;
+  int polls, failed_polls;
+  int64_t worst; /* the most it can cost, counted until collected */
 } bulk_batch;
 
 /* A request in flight (or waiting to retry), on its own transfer. */
@@ -57,7 +71,8 @@ typedef struct bulk_slot {
   size_t batch; /* index in bulk->batches; SIZE_MAX when the slot is free */
   int submit;
   int running;
-  int64_t retry_at; /* > 0: waiting to try again then */
+  int64_t retry_at;   /* > 0: waiting to try again then */
+  int64_t expires_at; /* the attempt's timeout, in time the engine drove */
   pri_call call;
   pri_call_state st;
   char *body;
@@ -68,62 +83,91 @@ typedef struct bulk_slot {
   pubrio_error err;
 } bulk_slot;
 
-/* An event waiting to be handed out; a collected batch hands out its
- * people one by one, then its BATCH_DONE. */
+/* An event waiting to be handed out: a collected batch hands out its
+ * people one by one (from the store), then its BATCH_DONE. */
 typedef struct bulk_item {
   pubrio_bulk_event_kind kind;
   size_t batch;
-  pubrio_batch_job *job;       /* BATCH_ACCEPTED: owned */
+  pubrio_batch_job *job;          /* BATCH_ACCEPTED: owned */
   char (*ids)[PUBRIO_ID_LEN + 1]; /* BATCH_ACCEPTED: the batch's people */
   const char **id_ptrs;
-  pubrio_query_result *result; /* a collected batch: owned */
   size_t next_person;
-  size_t count;
+  pubrio_status status; /* BATCH_FAILED */
+  char *message;
 } bulk_item;
 
 struct pubrio_bulk {
   pubrio_client *client;
   pubrio_bulk_options o;
   unsigned types;
-  int type_count;
+  pri_store *store;
+  /* The roster: every person and batch. */
   pri_uuid_set people; /* every person, in the order added */
-  uint8_t *person_state;
+  uint16_t *person_state;
   size_t state_cap;
-  size_t duplicates, journaled, uncertain, to_submit;
-  size_t cursor; /* the next person a new batch may take */
+  size_t duplicates, prior_pending, prior_uncertain, known, to_submit;
+  size_t cursor[8]; /* per need mask: the next person a batch may take */
   bulk_batch *batches;
   size_t batch_count, batch_cap;
-  size_t journal_batches; /* the first batches, left by an earlier run */
-  size_t first_open;      /* batches before it are done or failed: loops
-                             over open batches start here */
+  size_t prior_batches; /* the first batches, left by earlier runs */
+  size_t first_open;    /* batches before it are settled */
   int next_number;
+  /* The scheduler. */
   bulk_slot *slots;
   pri_pacer pacer;
-  pri_journal *journal;
-  int started;
-  int64_t start_ms, deadline;
-  bulk_item *items; /* events to hand out, a queue */
-  size_t item_head, item_count, item_cap;
-  int retire_head; /* the head item's last event went out */
-  pubrio_status fatal; /* what stopped the run */
+  int started, prefer_submit;
+  int64_t deadline, left_at, rate_wait_until, rate_backoff_ms;
+  int stop_level;     /* 1: drain (nothing new starts), 2: cut all */
+  int no_more_submits;
+  pubrio_status fatal; /* what stops the run (returned once drained) */
   pubrio_error fatal_err;
+  pubrio_status problem; /* a batch-level failure, returned at the end */
+  pubrio_error problem_err;
+  /* What is handed out. */
+  bulk_item *items; /* a queue */
+  size_t item_head, item_count, item_cap;
+  int retire_head;                /* the head item's last event went out */
+  size_t known_cursor;            /* the next known person to hand out */
+  pubrio_query_result *person_out; /* the last PERSON event's */
+  /* Counts. */
   size_t submitted_people, collected_people, accepted_batches,
-      collected_batches;
+      collected_batches, failed_batches, uncertain_people;
   long requests;
-  int64_t credits_charged;
+  int64_t store_charged_before, prior_uncertain_worst, worst_to_submit;
+  int64_t credits_charged, open_worst; /* this run; every open batch */
   int has_credit;
   int64_t credit;
-  int torn_line;
 };
 
-/* The worst a batch of @p people can cost: every type for every person. */
-int64_t pri_bulk_worst_credits(const pubrio_bulk *bulk, size_t people);
+/* pubrio_bulk_new(), or with @p read_only a plan that only reads the
+ * store (pubrio_bulk_plan()). */
+pubrio_status pri_bulk_new(pubrio_bulk **out, pubrio_client *client,
+                           unsigned types, const pubrio_bulk_options *options,
+                           int read_only, pubrio_error *err);
+/* The charges of earlier runs and this one, plus the worst case of every
+ * batch that may still be charged: what the credit budget holds against. */
+int64_t pri_bulk_committed_credits(const pubrio_bulk *bulk);
+/* The most a batch of @p people asking @p types can cost. */
+int64_t pri_bulk_worst_credits(const pubrio_bulk *bulk, unsigned types,
+                               size_t people);
+/* Saturating sum of credits. */
+int64_t pri_bulk_add_credits(int64_t a, int64_t b);
 /* Room for one more batch of up to @p count people; its index, or
  * SIZE_MAX when out of memory. */
 size_t pri_bulk_new_batch(pubrio_bulk *bulk, int number, size_t count);
-/* Release what an event holds. */
-void pri_bulk_item_free(bulk_item *item);
-/* Whether the person at @p pos is one this run submits. */
-int pri_bulk_submits(const pubrio_bulk *bulk, size_t pos);
+/* The person's 16-byte id. */
+const uint8_t *pri_bulk_person_id(const pubrio_bulk *bulk, size_t pos);
+/* The batch's people as 16-byte ids (pri_free it); NULL when out of
+ * memory. */
+uint8_t (*pri_bulk_batch_ids(const pubrio_bulk *bulk,
+                             const bulk_batch *batch))[16];
+
+/* Events (bulk_events.c). */
+bulk_item *pri_bulk_push_item(pubrio_bulk *bulk, pubrio_bulk_event_kind kind,
+                              size_t batch);
+/* The next event to hand out, if any; 1 when @p event was filled. */
+int pri_bulk_pop_event(pubrio_bulk *bulk, pubrio_bulk_event *event);
+/* Release the queue. */
+void pri_bulk_events_free(pubrio_bulk *bulk);
 
 #endif

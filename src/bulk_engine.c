@@ -1,132 +1,118 @@
-/* The bulk engine's loop, on the caller's thread: start what is due within
- * the in-flight limit and the rate budget (due polls first, then submits),
- * drive the transfers, turn answers into events. Submits go through the same
- * attempt decisions as a single call (call.c): never sent twice, retried
- * only when provably unprocessed. */
+/* The bulk engine's scheduler, on the caller's thread: start what is due
+ * within the in-flight limit, the rate budget and the credit budget
+ * (polls and submits in turn), drive the transfers, and end each one in
+ * settle(), the one place a transfer's outcome reaches the batch, the
+ * store, the budget and the events. Submits go through the same attempt
+ * decisions as a single call (call.c): never sent twice, retried only when
+ * provably unprocessed.
+ *
+ * Stops drain: on the first cancel (or a callback's stop, the deadline, a
+ * budget or store stop) nothing new starts and what is in flight finishes;
+ * a second cancel cuts what is in flight. A submit starts only when its
+ * whole timeout fits before the run's deadline, so the deadline never cuts
+ * one. */
 #include "bulk.h"
 #include "alloc.h"
 
-#include "buf.h"
 #include "error.h"
 #include "json.h"
 #include "log.h"
 #include "request.h"
 #include "uuid.h"
 
-#include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
-
-/* ---- events ------------------------------------------------------------ */
-
-static bulk_item *push_item(pubrio_bulk *b, pubrio_bulk_event_kind kind,
-                            size_t batch) {
-  if (b->item_count == b->item_cap) {
-    size_t cap = b->item_cap ? b->item_cap * 2 : 16;
-    bulk_item *grown = pri_malloc(cap * sizeof *grown);
-    if (!grown)
-      return NULL;
-    for (size_t i = 0; i < b->item_count; i++)
-      grown[i] = b->items[(b->item_head + i) % b->item_cap];
-    pri_free(b->items);
-    b->items = grown;
-    b->item_cap = cap;
-    b->item_head = 0;
-  }
-  bulk_item *item = &b->items[(b->item_head + b->item_count++) % b->item_cap];
-  memset(item, 0, sizeof *item);
-  item->kind = kind;
-  item->batch = batch;
-  return item;
-}
-
-static void drop_head(pubrio_bulk *b) {
-  bulk_item *item = &b->items[b->item_head];
-  pri_bulk_item_free(item);
-  b->item_head = (b->item_head + 1) % b->item_cap;
-  b->item_count--;
-}
-
-/* Whether @p person is one of @p batch's people (answers are untrusted). */
-static int in_batch(const pubrio_bulk *b, const bulk_batch *batch,
-                    const pubrio_person *person) {
-  uint8_t uuid[16];
-  if (pri_uuid_parse(person->people_search_id, uuid) != 0)
-    return 0;
-  size_t pos = pri_uuid_set_index(&b->people, uuid);
-  for (size_t i = 0; pos && i < batch->count; i++)
-    if (batch->people[i] == pos - 1)
-      return 1;
-  return 0;
-}
-
-/* The next event from the queue; 0 when it is empty. A collected batch
- * yields its people, then BATCH_DONE; an event's memory lives until the
- * next call, so the head is only dropped then. */
-static int pop_event(pubrio_bulk *b, pubrio_bulk_event *ev) {
-  if (b->retire_head) {
-    drop_head(b);
-    b->retire_head = 0;
-  }
-  while (b->item_count) {
-    bulk_item *item = &b->items[b->item_head];
-    bulk_batch *batch = &b->batches[item->batch];
-    memset(ev, 0, sizeof *ev);
-    ev->batch = batch->number;
-    ev->redeem_query_id = batch->redeem_query_id;
-    ev->people_count = item->kind == PUBRIO_BULK_STRANGERS ? item->count
-                                                           : batch->count;
-    if (item->result) {
-      const pubrio_query_result *res = item->result;
-      while (item->next_person < res->people_count) {
-        const pubrio_person *p =
-            pubrio_query_result_person(res, item->next_person++);
-        if (!in_batch(b, batch, p))
-          continue;
-        ev->kind = PUBRIO_BULK_PERSON;
-        ev->person = p;
-        b->collected_people++;
-        return 1;
-      }
-      ev->kind = PUBRIO_BULK_BATCH_DONE;
-    } else {
-      ev->kind = item->kind;
-      ev->job = item->job;
-      ev->people = item->id_ptrs;
-    }
-    b->retire_head = 1;
-    return 1;
-  }
-  return 0;
-}
 
 /* ---- stopping ---------------------------------------------------------- */
 
-/* The first failure stops the run: nothing new starts, what is in flight
- * finishes (a cancel or the deadline cuts it), then the failure is
- * returned on every call. */
-static void stop(pubrio_bulk *b, pubrio_status status, pubrio_error *src) {
+/* The first reason to stop: nothing new starts, what is in flight
+ * finishes, then the status is returned on every call. */
+static void stop(pubrio_bulk *b, pubrio_status status, const pubrio_error *src) {
+  if (b->stop_level < 1)
+    b->stop_level = 1;
   if (b->fatal != PUBRIO_OK)
     return;
   b->fatal = status;
-  if (src)
+  if (src && src->message)
     pri_error_copy_all(&b->fatal_err, src, status);
   else
     pri_error_set(&b->fatal_err, status, "%s", pubrio_status_str(status));
 }
 
-static pubrio_status stop_with(pubrio_bulk *b, pubrio_status status,
-                               const char *message) {
+static void stop_with(pubrio_bulk *b, pubrio_status status,
+                      const char *message) {
   pubrio_error e = {0};
   pri_error_set(&e, status, "%s", message);
   stop(b, status, &e);
   pubrio_error_clear(&e);
+}
+
+/* A batch's failure that lets the rest of the run go on; the first one is
+ * the run's status at the end. */
+static void problem(pubrio_bulk *b, pubrio_status status,
+                    const pubrio_error *src) {
+  if (b->problem != PUBRIO_OK)
+    return;
+  b->problem = status;
+  pri_error_copy_all(&b->problem_err, src, status);
+}
+
+static pubrio_status report(pubrio_status status,
+                            const pubrio_error *src, pubrio_error *err) {
+  if (err)
+    pri_error_copy_all(err, src, status);
   return status;
 }
 
-static pubrio_status report_stop(pubrio_bulk *b, pubrio_error *err) {
-  if (err)
-    pri_error_copy_all(err, &b->fatal_err, b->fatal);
-  return b->fatal;
+/* ---- the roster: people into batches ----------------------------------- */
+
+static unsigned need_of(const pubrio_bulk *b, size_t pos) {
+  return (unsigned)(b->person_state[pos] & PERSON_NEED_MASK) >>
+         PERSON_NEED_SHIFT;
+}
+
+/* The people of the next batch (all needing the same types), from the
+ * cursors, without taking them: how many, into @p out (may be NULL). */
+static size_t peek_batch(pubrio_bulk *b, unsigned *types, uint32_t *out) {
+  for (unsigned mask = 1; mask < 8; mask++) {
+    size_t n = 0, pos = b->cursor[mask];
+    while (pos < b->people.count && need_of(b, pos) != mask)
+      pos++;
+    b->cursor[mask] = pos; /* nobody before it needs these types */
+    for (; pos < b->people.count && n < (size_t)b->o.batch_size; pos++)
+      if (need_of(b, pos) == mask) {
+        if (out)
+          out[n] = (uint32_t)pos;
+        n++;
+      }
+    if (n) {
+      *types = mask;
+      return n;
+    }
+  }
+  return 0;
+}
+
+/* Take the people of a batch; they need nothing more unless requeued. */
+static void take_people(pubrio_bulk *b, const bulk_batch *bb) {
+  for (size_t i = 0; i < bb->count; i++)
+    b->person_state[bb->people[i]] &= (uint16_t)~PERSON_NEED_MASK;
+}
+
+/* A refused submit's people go back to the queue. */
+static void requeue_people(pubrio_bulk *b, const bulk_batch *bb) {
+  for (size_t i = 0; i < bb->count; i++) {
+    size_t pos = bb->people[i];
+    b->person_state[pos] |= (uint16_t)(bb->types << PERSON_NEED_SHIFT);
+    if (pos < b->cursor[bb->types])
+      b->cursor[bb->types] = pos;
+  }
+}
+
+static void close_worst(pubrio_bulk *b, bulk_batch *bb) {
+  if (b->open_worst != INT64_MAX)
+    b->open_worst -= bb->worst;
+  bb->worst = 0;
 }
 
 /* ---- starting requests ------------------------------------------------- */
@@ -138,8 +124,7 @@ static bulk_slot *free_slot(pubrio_bulk *b) {
   return NULL;
 }
 
-static void release(pubrio_bulk *b, bulk_slot *s) {
-  pri_call_end(b->client, &s->call, &s->st, PUBRIO_OK, NULL);
+static void release(bulk_slot *s) {
   pri_free(s->body);
   s->body = NULL;
   pubrio_batch_job_free(s->job);
@@ -152,31 +137,24 @@ static void release(pubrio_bulk *b, bulk_slot *s) {
   s->retry_at = 0;
 }
 
-/* One attempt of the slot's call on its transfer. */
+static void settle(pubrio_bulk *b, bulk_slot *s, pubrio_status status);
+
+/* One attempt of the slot's call on its transfer. The attempt's timeout is
+ * kept here, in time the engine drives, not in libcurl: a caller that
+ * holds an event for a while must not turn answers that already came into
+ * timeouts. */
 static void attempt(pubrio_bulk *b, bulk_slot *s) {
   pubrio_status st =
       pri_call_prepare_attempt(b->client, &s->call, &s->st, &s->err);
-  if (st == PUBRIO_OK &&
-      pri_transfer_start(s->transfer, &s->st.request, &s->st.resp) != 0)
-    st = pri_error_set(&s->err, PUBRIO_E_OUT_OF_MEMORY,
-                       "the transfer could not start");
+  if (st == PUBRIO_OK) {
+    s->expires_at = pri_monotonic_ms() + s->st.request.timeout_ms;
+    s->st.request.timeout_ms = 0;
+    if (pri_transfer_start(s->transfer, &s->st.request, &s->st.resp) != 0)
+      st = pri_error_set(&s->err, PUBRIO_E_OUT_OF_MEMORY,
+                         "the transfer could not start");
+  }
   if (st != PUBRIO_OK) {
-    int deadline = s->st.deadline_reached;
-    pubrio_status ended =
-        pri_call_end(b->client, &s->call, &s->st, st, &s->err);
-    memset(&s->st, 0, sizeof s->st); /* ended above */
-    stop(b, deadline ? PUBRIO_E_WAIT_TIMEOUT : ended, &s->err);
-    bulk_batch *bb = &b->batches[s->batch];
-    if (!s->submit) {
-      bb->state = BATCH_ACCEPTED; /* still to collect: reported as such */
-    } else {
-      bb->state = BATCH_FAILED;
-      /* This attempt never left: unless an earlier one may have been
-       * processed, the intent on disk is settled as nothing spent. */
-      if (b->journal && s->err.submit_state == PUBRIO_SUBMIT_NOT_SPENT)
-        pri_journal_rejected(b->journal, bb->number);
-    }
-    release(b, s);
+    settle(b, s, st);
     return;
   }
   pri_pacer_record(&b->pacer, pri_clock_now(&b->client->clock));
@@ -188,10 +166,12 @@ static void attempt(pubrio_bulk *b, bulk_slot *s) {
 static void begin(pubrio_bulk *b, bulk_slot *s, size_t batch, int submit) {
   s->batch = batch;
   s->submit = submit;
-  s->call.deadline = b->o.submit_only ? INT64_MAX : b->deadline;
+  /* A submit's timeout is never trimmed: it only starts when it fits. */
+  s->call.deadline =
+      submit || b->o.submit_only ? INT64_MAX : b->deadline;
   if (pri_call_begin(b->client, &s->call, &s->st) != 0) {
-    stop_with(b, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
-    release(b, s);
+    settle(b, s, pri_error_set(&s->err, PUBRIO_E_OUT_OF_MEMORY,
+                               "out of memory"));
     return;
   }
   attempt(b, s);
@@ -199,155 +179,112 @@ static void begin(pubrio_bulk *b, bulk_slot *s, size_t batch, int submit) {
 
 static void start_poll(pubrio_bulk *b, bulk_slot *s, size_t batch) {
   bulk_batch *bb = &b->batches[batch];
-  memcpy(s->asked, bb->redeem_query_id, PUBRIO_ID_LEN + 1);
-  for (char *c = s->asked; *c; c++)
-    *c = (char)(*c >= 'A' && *c <= 'F' ? *c - 'A' + 'a' : *c);
+  uint8_t uuid[16];
+  if (pri_uuid_parse(bb->redeem_query_id, uuid) == 0)
+    pri_uuid_format(uuid, s->asked); /* the canonical form answers name */
+  else
+    memcpy(s->asked, bb->redeem_query_id, PUBRIO_ID_LEN + 1);
   s->target = (pri_query_target){.asked = s->asked, .out = &s->result};
-  s->body = pri_json_query_body(s->asked);
-  if (!s->body) {
-    stop_with(b, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
-    return;
-  }
+  s->body = pri_json_query_body(s->asked, bb->has_profile_id, bb->profile_id);
   s->call = (pri_call){.path = "/redeem/people/batch/query",
-                       .body = s->body,
+                       .body = s->body ? s->body : "",
                        .idempotent = 1,
                        .compressed = 1,
                        .parse = pri_parse_query_answer,
                        .out = &s->target};
   bb->state = BATCH_POLLING;
+  if (!s->body) {
+    s->batch = batch;
+    s->submit = 0;
+    settle(b, s, pri_error_set(&s->err, PUBRIO_E_OUT_OF_MEMORY,
+                               "out of memory"));
+    return;
+  }
   begin(b, s, batch, 0);
 }
 
-/* Batches finish roughly in order: skip the finished ones at the front. */
-static size_t first_open(pubrio_bulk *b) {
-  while (b->first_open < b->batch_count &&
-         (b->batches[b->first_open].state == BATCH_DONE ||
-          b->batches[b->first_open].state == BATCH_FAILED))
-    b->first_open++;
-  return b->first_open;
+/* Whether the next batch may be submitted now: people left, no stop, the
+ * credit budget, and its whole timeout before the deadline. */
+static int submit_allowed(pubrio_bulk *b, int64_t now) {
+  unsigned types;
+  size_t n;
+  if (b->stop_level || b->no_more_submits || !(n = peek_batch(b, &types, NULL)))
+    return 0;
+  if (!b->o.submit_only &&
+      now > b->deadline - b->client->total_timeout_ms)
+    return 0;
+  return b->o.max_credits < 0 ||
+         pri_bulk_add_credits(pri_bulk_committed_credits(b),
+                              pri_bulk_worst_credits(b, types, n)) <=
+             b->o.max_credits;
 }
 
-/* The charges seen plus the most every batch not yet collected may cost. */
-static int64_t committed_credits(pubrio_bulk *b) {
-  int64_t worst = 0;
-  for (size_t i = first_open(b); i < b->batch_count; i++) {
-    const bulk_batch *bb = &b->batches[i];
-    if (bb->state == BATCH_SUBMITTING || bb->state == BATCH_ACCEPTED ||
-        bb->state == BATCH_POLLING)
-      worst += pri_bulk_worst_credits(b, bb->count);
-  }
-  return b->credits_charged + worst;
-}
-
-/* People for the next batch, from the cursor; 0 when none are left. */
-static size_t next_people(pubrio_bulk *b, uint32_t *out) {
-  size_t n = 0;
-  while (n < (size_t)b->o.batch_size && b->cursor < b->people.count) {
-    if (pri_bulk_submits(b, b->cursor))
-      out[n++] = (uint32_t)b->cursor;
-    b->cursor++;
-  }
-  return n;
-}
-
-/* The batch's people as 16-byte ids, as the journal records them
- * (pri_free it); NULL when out of memory. */
-static uint8_t (*batch_ids(const pubrio_bulk *b, const bulk_batch *bb))[16] {
-  uint8_t(*ids)[16] = pri_malloc(bb->count * sizeof *ids);
-  for (size_t i = 0; ids && i < bb->count; i++)
-    memcpy(ids[i], b->people.items[bb->people[i]], 16);
-  return ids;
-}
-
-/* A pubrio_batch_request of the batch's people, as a single submit sends. */
+/* A submit body of the batch's people, as a single submit sends. */
 static char *submit_body(pubrio_bulk *b, const bulk_batch *bb) {
-  pubrio_batch_request req = {.contact_types = b->types,
-                              .has_profile_id = b->o.has_profile_id,
-                              .profile_id = b->o.profile_id};
+  pubrio_batch_request req = {.contact_types = bb->types,
+                              .has_profile_id = bb->has_profile_id,
+                              .profile_id = bb->profile_id};
   int ok = pri_uuid_set_reserve(&req.people, bb->count) == 0;
   for (size_t i = 0; ok && i < bb->count; i++)
-    ok = pri_uuid_set_add(&req.people, b->people.items[bb->people[i]]) >= 0;
+    ok = pri_uuid_set_add(&req.people, pri_bulk_person_id(b, bb->people[i])) >=
+         0;
   char *body = ok ? pri_json_submit_body(&req) : NULL;
   pri_uuid_set_free(&req.people);
   return body;
 }
 
-/* Whether people are left to submit (the cursor skips the rest). */
-static int people_left(pubrio_bulk *b) {
-  while (b->cursor < b->people.count && !pri_bulk_submits(b, b->cursor))
-    b->cursor++;
-  return b->cursor < b->people.count;
-}
-
-/* Whether the next batch may be submitted now as far as people and the
- * credit budget go. */
-static int submit_allowed(pubrio_bulk *b) {
-  if (!people_left(b))
-    return 0;
-  if (b->o.max_credits < 0)
-    return 1;
-  uint32_t probe[100];
-  size_t saved = b->cursor, n = next_people(b, probe);
-  b->cursor = saved;
-  return committed_credits(b) + pri_bulk_worst_credits(b, n) <=
-         b->o.max_credits;
-}
-
-/* Start the next submit; 0 when none may start (none left, or the credit
- * budget does not allow it yet). */
-static int start_submit(pubrio_bulk *b, bulk_slot *s) {
-  size_t per = (size_t)b->o.batch_size;
-  if (!submit_allowed(b))
-    return 0;
-  size_t at = pri_bulk_new_batch(b, b->next_number, per);
+/* Start the next submit (submit_allowed() said it may). Its intent is
+ * committed right before it can leave. */
+static void start_submit(pubrio_bulk *b, bulk_slot *s) {
+  unsigned types;
+  size_t at = pri_bulk_new_batch(b, b->next_number, (size_t)b->o.batch_size);
   if (at == SIZE_MAX) {
     stop_with(b, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
-    return 0;
+    return;
   }
   bulk_batch *bb = &b->batches[at];
-  bb->count = next_people(b, bb->people);
-  if (!bb->count) {
-    pri_free(bb->people);
-    b->batch_count--;
-    return 0;
-  }
-  b->next_number++;
+  bb->count = peek_batch(b, &types, bb->people);
+  bb->types = types;
+  bb->has_profile_id = b->o.has_profile_id;
+  bb->profile_id = b->o.profile_id;
   bb->state = BATCH_SUBMITTING;
+  b->next_number++;
+  take_people(b, bb);
+  bb->worst = pri_bulk_worst_credits(b, bb->types, bb->count);
+  b->open_worst = pri_bulk_add_credits(b->open_worst, bb->worst);
   s->body = submit_body(b, bb);
-  if (!s->body) {
-    stop_with(b, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
-    bb->state = BATCH_FAILED;
-    return 0;
-  }
-  /* The intent is on disk before the request can leave. */
-  if (b->journal) {
-    uint8_t(*ids)[16] = batch_ids(b, bb);
-    int failed = !ids || pri_journal_intent(b->journal, bb->number,
-                                            (const uint8_t(*)[16])ids,
-                                            bb->count) != 0;
-    pri_free(ids);
-    if (failed) {
-      bb->state = BATCH_FAILED;
-      pri_free(s->body);
-      s->body = NULL;
-      stop_with(b, PUBRIO_E_JOURNAL,
-                "the journal could not record the next batch's intent; "
-                "nothing more is sent");
-      return 0;
-    }
-  }
+  uint8_t(*ids)[16] = s->body ? pri_bulk_batch_ids(b, bb) : NULL;
+  int stored = ids && pri_store_intent(b->store, bb->number, bb->types,
+                                       bb->has_profile_id, bb->profile_id,
+                                       (const uint8_t(*)[16])ids,
+                                       bb->count) == 0;
+  pri_free(ids);
+  s->batch = at;
+  s->submit = 1;
   s->call = (pri_call){.path = "/redeem/people/batch",
-                       .body = s->body,
+                       .body = s->body ? s->body : "",
                        .idempotent = 0,
                        .parse = pri_parse_submit_answer,
                        .out = &s->job};
+  if (!stored) {
+    pubrio_status st =
+        s->body ? pri_error_set(&s->err, PUBRIO_E_JOURNAL,
+                                "the journal could not record the next "
+                                "batch's intent (%s); nothing more is sent",
+                                pri_store_error(b->store))
+                : pri_error_set(&s->err, PUBRIO_E_OUT_OF_MEMORY,
+                                "out of memory");
+    s->err.submit_state = PUBRIO_SUBMIT_NOT_SPENT;
+    stop(b, st, &s->err);
+    settle(b, s, st);
+    return;
+  }
   begin(b, s, at, 1);
-  return 1;
 }
 
 static size_t earliest_due_poll(pubrio_bulk *b, int64_t now) {
   size_t best = SIZE_MAX;
-  for (size_t i = first_open(b); i < b->batch_count; i++) {
+  for (size_t i = b->first_open; i < b->batch_count; i++) {
     const bulk_batch *bb = &b->batches[i];
     if (bb->state == BATCH_ACCEPTED && bb->due_ms <= now &&
         (best == SIZE_MAX || bb->due_ms < b->batches[best].due_ms))
@@ -356,71 +293,153 @@ static size_t earliest_due_poll(pubrio_bulk *b, int64_t now) {
   return best;
 }
 
-/* Start what is due, within the in-flight limit and the rate budget: retries
- * and due polls first (they free batches), then submits. */
+static int may_send(pubrio_bulk *b, int64_t now) {
+  return now >= b->rate_wait_until && pri_pacer_wait_ms(&b->pacer, now) == 0;
+}
+
+/* Start what is due, within the in-flight limit and the rate budget:
+ * retries first, then polls and submits in turn (so a resume with many
+ * batches to collect still reaches new people), at most one submit a pass
+ * so each intent is committed right before its own request leaves. */
 static void start_due(pubrio_bulk *b, int64_t now) {
-  for (int i = 0; i < b->o.max_in_flight && b->fatal == PUBRIO_OK; i++) {
+  if (b->stop_level)
+    return;
+  for (int i = 0; i < b->o.max_in_flight; i++) {
     bulk_slot *s = &b->slots[i];
     if (s->batch != SIZE_MAX && !s->running && s->retry_at <= now &&
-        pri_pacer_wait_ms(&b->pacer, now) == 0)
+        may_send(b, now))
       attempt(b, s);
   }
   bulk_slot *s;
-  while (b->fatal == PUBRIO_OK && (s = free_slot(b)) &&
-         pri_pacer_wait_ms(&b->pacer, now) == 0) {
+  while (!b->stop_level && (s = free_slot(b)) && may_send(b, now)) {
     size_t due = b->o.submit_only ? SIZE_MAX : earliest_due_poll(b, now);
-    if (due != SIZE_MAX)
+    int submit = submit_allowed(b, now);
+    if (due != SIZE_MAX && (!submit || !b->prefer_submit)) {
       start_poll(b, s, due);
-    else if (!start_submit(b, s))
+      b->prefer_submit = 1;
+    } else if (submit) {
+      start_submit(b, s);
+      b->prefer_submit = 0;
       return;
+    } else {
+      return;
+    }
   }
 }
 
 /* ---- answers ----------------------------------------------------------- */
 
+/* After a 429 the whole run waits, longer each time, until an answer
+ * comes through. */
+static void rate_limited(pubrio_bulk *b, int64_t now, int64_t asked_ms) {
+  b->rate_backoff_ms =
+      b->rate_backoff_ms ? b->rate_backoff_ms * 2 : b->o.wait.min_delay_ms;
+  if (b->rate_backoff_ms < 1000)
+    b->rate_backoff_ms = 1000;
+  if (b->rate_backoff_ms > 60000)
+    b->rate_backoff_ms = 60000;
+  int64_t wait = asked_ms > b->rate_backoff_ms ? asked_ms : b->rate_backoff_ms;
+  if (wait > 3600000)
+    wait = 3600000;
+  if (now + wait > b->rate_wait_until)
+    b->rate_wait_until = now + wait;
+  pri_log(b->client, PUBRIO_LOG_WARN,
+          "rate limited: the run waits %lld ms before its next request",
+          (long long)wait);
+}
+
+/* An event that names the batch's people as text (none when out of
+ * memory). */
+static bulk_item *push_with_people(pubrio_bulk *b, pubrio_bulk_event_kind kind,
+                                   size_t batch) {
+  bulk_item *item = pri_bulk_push_item(b, kind, batch);
+  if (!item)
+    return NULL;
+  const bulk_batch *bb = &b->batches[batch];
+  item->ids = pri_malloc((bb->count ? bb->count : 1) * sizeof *item->ids);
+  item->id_ptrs =
+      pri_malloc((bb->count ? bb->count : 1) * sizeof *item->id_ptrs);
+  for (size_t i = 0; item->ids && item->id_ptrs && i < bb->count; i++) {
+    pri_uuid_format(pri_bulk_person_id(b, bb->people[i]), item->ids[i]);
+    item->id_ptrs[i] = item->ids[i];
+  }
+  if (!item->ids || !item->id_ptrs) {
+    pri_free(item->ids);
+    pri_free(item->id_ptrs);
+    item->ids = NULL;
+    item->id_ptrs = NULL;
+  }
+  return item;
+}
+
 static void accepted(pubrio_bulk *b, bulk_slot *s, int64_t now) {
   bulk_batch *bb = &b->batches[s->batch];
   memcpy(bb->redeem_query_id, s->job->redeem_query_id, PUBRIO_ID_LEN + 1);
-  bb->state = b->o.submit_only ? BATCH_DONE : BATCH_ACCEPTED;
+  bb->state = BATCH_ACCEPTED;
   bb->due_ms = now + pri_wait_first_delay(&b->o.wait,
                                           s->job->estimated_time_ms, now,
                                           b->deadline);
   b->submitted_people += bb->count;
   b->accepted_batches++;
-  if (b->journal) {
-    uint8_t(*ids)[16] = batch_ids(b, bb);
-    int failed = !ids || pri_journal_accepted(b->journal, bb->number,
-                                              bb->redeem_query_id,
-                                              (const uint8_t(*)[16])ids,
-                                              bb->count) != 0;
-    pri_free(ids);
-    if (failed) /* the batch is known: it is reported as uncollected */
-      stop_with(b, PUBRIO_E_JOURNAL,
-                "the journal could not record an accepted batch");
-  }
-  bulk_item *item = push_item(b, PUBRIO_BULK_BATCH_ACCEPTED, s->batch);
+  b->rate_backoff_ms = 0;
+  if (pri_store_accepted(b->store, bb->number, bb->redeem_query_id) != 0)
+    stop_with(b, PUBRIO_E_JOURNAL, /* the batch is named as uncollected */
+              "the journal could not record an accepted batch");
+  bulk_item *item = push_with_people(b, PUBRIO_BULK_BATCH_ACCEPTED, s->batch);
   if (item) {
     item->job = s->job; /* handed out with the event */
     s->job = NULL;
-    /* Its people as text, for the event (NULL when out of memory). */
-    item->ids = pri_malloc(bb->count * sizeof *item->ids);
-    item->id_ptrs = pri_malloc(bb->count * sizeof *item->id_ptrs);
-    for (size_t i = 0; item->ids && item->id_ptrs && i < bb->count; i++) {
-      pri_uuid_format(b->people.items[bb->people[i]], item->ids[i]);
-      item->id_ptrs[i] = item->ids[i];
-    }
-    if (!item->ids || !item->id_ptrs) {
-      pri_free(item->ids);
-      pri_free(item->id_ptrs);
-      item->ids = NULL;
-      item->id_ptrs = NULL;
-    }
   }
+}
+
+/* The position in the batch of a person the answer names, or SIZE_MAX. */
+static size_t batch_index(const pubrio_bulk *b, const bulk_batch *bb,
+                          const pubrio_person *p) {
+  uint8_t uuid[16];
+  if (pri_uuid_parse(p->people_search_id, uuid) != 0)
+    return SIZE_MAX;
+  size_t pos = pri_uuid_set_index(&b->people, uuid);
+  for (size_t i = 0; pos && i < bb->count; i++)
+    if (bb->people[i] == pos - 1)
+      return i;
+  return SIZE_MAX;
+}
+
+/* What a person's answer costs: each asked type found, at its price. */
+static int64_t person_charge(const pubrio_bulk *b, const bulk_batch *bb,
+                             const pubrio_person *p) {
+  unsigned found = 0;
+  for (size_t i = 0; i < p->email_count; i++) {
+    const pubrio_contact *c = pubrio_person_email(p, i);
+    if (c->value)
+      found |= (unsigned)c->type;
+  }
+  if (p->phone_count)
+    found |= PUBRIO_CONTACT_PHONE;
+  return pri_bulk_worst_credits(b, found & bb->types, 1);
+}
+
+/* A batch whose answer breaks the contract: paid, not collected, named. */
+static void broken(pubrio_bulk *b, size_t batch, const char *why) {
+  bulk_batch *bb = &b->batches[batch];
+  pubrio_error e = {0};
+  pri_error_set(&e, PUBRIO_E_PROTOCOL, "batch %d (%s): %s; its %zu people "
+                "are not collected", bb->number, bb->redeem_query_id, why,
+                bb->count);
+  bb->state = BATCH_BROKEN;
+  b->failed_batches++;
+  problem(b, PUBRIO_E_PROTOCOL, &e);
+  bulk_item *item = pri_bulk_push_item(b, PUBRIO_BULK_BATCH_FAILED, batch);
+  if (item) {
+    item->status = PUBRIO_E_PROTOCOL;
+    item->message = pri_strdup(e.message);
+  }
+  pubrio_error_clear(&e);
 }
 
 static void collected(pubrio_bulk *b, bulk_slot *s, int64_t now) {
   bulk_batch *bb = &b->batches[s->batch];
-  pubrio_query_result *res = s->result;
+  const pubrio_query_result *res = s->result;
   if (res->has_credit) {
     b->has_credit = 1;
     b->credit = res->credit;
@@ -434,20 +453,254 @@ static void collected(pubrio_bulk *b, bulk_slot *s, int64_t now) {
     bb->due_ms = delay < 0 ? b->deadline : now + delay;
     return;
   }
-  if (res->has_total_charged_credit)
-    b->credits_charged += res->total_charged_credit;
-  size_t strangers = 0;
-  for (size_t i = 0; i < res->people_count; i++)
-    strangers += !in_batch(b, bb, pubrio_query_result_person(res, i));
-  bulk_item *item;
-  if (strangers && (item = push_item(b, PUBRIO_BULK_STRANGERS, s->batch)))
-    item->count = strangers;
-  if ((item = push_item(b, PUBRIO_BULK_BATCH_DONE, s->batch))) {
-    item->result = res;
-    s->result = NULL;
+  /* Untrusted: every person named must be one of the batch's, each batch
+   * person must be named; a person named twice counts once. */
+  uint8_t *seen = pri_calloc(bb->count ? bb->count : 1, 1);
+  if (!seen) {
+    stop_with(b, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
+    bb->state = BATCH_ACCEPTED;
+    return;
   }
-  bb->state = BATCH_DONE;
+  size_t strangers = 0, named = 0;
+  int64_t charge = 0;
+  for (size_t i = 0; i < res->people_count; i++) {
+    const pubrio_person *p = pubrio_query_result_person(res, i);
+    size_t k = batch_index(b, bb, p);
+    if (k == SIZE_MAX) {
+      strangers++;
+    } else if (!seen[k]++) {
+      named++;
+      charge = pri_bulk_add_credits(charge, person_charge(b, bb, p));
+    }
+  }
+  pri_free(seen);
+  char why[160];
+  if (strangers || named < bb->count) {
+    snprintf(why, sizeof why,
+             strangers ? "the answer named %zu people the batch does not hold"
+                       : "the answer is complete but leaves out %zu people",
+             strangers ? strangers : bb->count - named);
+    broken(b, s->batch, why);
+    return;
+  }
+  /* The answer's own figure is untrusted too: never below what the
+   * contacts found cost, never negative. */
+  if (res->has_total_charged_credit && res->total_charged_credit > charge)
+    charge = res->total_charged_credit;
+  uint8_t(*ids)[16] = pri_bulk_batch_ids(b, bb);
+  if (!ids || pri_store_collected(b->store, bb->number, bb->types,
+                                  (const uint8_t(*)[16])ids, bb->count, res,
+                                  charge) != 0) {
+    pri_free(ids);
+    bb->state = BATCH_ACCEPTED; /* paid and named as uncollected */
+    stop_with(b, PUBRIO_E_JOURNAL,
+              "the journal could not store a collected batch's contacts");
+    return;
+  }
+  pri_free(ids);
+  close_worst(b, bb);
+  b->credits_charged = pri_bulk_add_credits(b->credits_charged, charge);
+  bb->state = BATCH_COLLECTED;
   b->collected_batches++;
+  b->rate_backoff_ms = 0;
+  pri_bulk_push_item(b, PUBRIO_BULK_BATCH_DONE, s->batch);
+}
+
+/* A submit that failed: refused (its people go back to the queue after a
+ * 429 or a start that never left; otherwise submitting stops) or
+ * uncertain (maybe charged: never resent, submitting stops). */
+static void submit_failed(pubrio_bulk *b, bulk_slot *s, pubrio_status status,
+                          int64_t now) {
+  bulk_batch *bb = &b->batches[s->batch];
+  if (s->err.submit_state == PUBRIO_SUBMIT_NOT_SPENT) {
+    bb->state = BATCH_REFUSED;
+    close_worst(b, bb);
+    if (pri_store_refused(b->store, bb->number) != 0)
+      stop_with(b, PUBRIO_E_JOURNAL, "the journal could not record a refusal");
+    int again = status == PUBRIO_E_RATE_LIMITED ||
+                ((status == PUBRIO_E_CANCELLED || status == PUBRIO_E_TIMEOUT) &&
+                 s->err.attempts == 0);
+    if (again) {
+      requeue_people(b, bb);
+      if (status == PUBRIO_E_RATE_LIMITED)
+        rate_limited(b, now, s->err.retry_after_ms);
+      return;
+    }
+    b->no_more_submits = 1;
+    problem(b, status, &s->err);
+    return;
+  }
+  bb->state = BATCH_UNCERTAIN;
+  b->uncertain_people += bb->count;
+  b->failed_batches++;
+  b->no_more_submits = 1;
+  problem(b, status, &s->err);
+  bulk_item *item = push_with_people(b, PUBRIO_BULK_BATCH_FAILED, s->batch);
+  if (item) {
+    item->status = status;
+    item->message = pri_strdup(s->err.message ? s->err.message : "");
+  }
+}
+
+/* A poll that failed: asked again later within the deadline, unless the
+ * key or the account is refused, which stops the run. */
+static void poll_failed(pubrio_bulk *b, bulk_slot *s, pubrio_status status,
+                        int64_t now) {
+  bulk_batch *bb = &b->batches[s->batch];
+  bb->state = BATCH_ACCEPTED;
+  if (status == PUBRIO_E_UNAUTHORIZED || status == PUBRIO_E_PAYMENT_REQUIRED ||
+      status == PUBRIO_E_OUT_OF_MEMORY) {
+    stop(b, status, &s->err);
+    return;
+  }
+  if (status == PUBRIO_E_RATE_LIMITED)
+    rate_limited(b, now, s->err.retry_after_ms);
+  bb->failed_polls++;
+  int64_t delay = b->o.wait.min_delay_ms << (bb->failed_polls < 6 ? bb->failed_polls : 6);
+  if (delay > b->o.wait.max_delay_ms)
+    delay = b->o.wait.max_delay_ms;
+  bb->due_ms = now + delay;
+  pri_log(b->client, PUBRIO_LOG_WARN, "batch %d: %s; asked again in %lld ms",
+          bb->number, s->err.message ? s->err.message : "poll failed",
+          (long long)delay);
+}
+
+/* The one end of every transfer: the batch's state, the store, the budget
+ * and the events follow from @p status (PUBRIO_OK: the answer is in the
+ * slot). */
+static void settle(pubrio_bulk *b, bulk_slot *s, pubrio_status status) {
+  int64_t now = pri_clock_now(&b->client->clock);
+  if (status != PUBRIO_OK) {
+    int deadline = s->st.deadline_reached;
+    status = pri_call_end(b->client, &s->call, &s->st, status, &s->err);
+    if (deadline && !s->submit)
+      status = PUBRIO_E_WAIT_TIMEOUT;
+  } else {
+    pri_call_end(b->client, &s->call, &s->st, PUBRIO_OK, NULL);
+  }
+  memset(&s->st, 0, sizeof s->st);
+  if (status == PUBRIO_OK && s->submit)
+    accepted(b, s, now);
+  else if (status == PUBRIO_OK)
+    collected(b, s, now);
+  else if (s->submit)
+    submit_failed(b, s, status, now);
+  else
+    poll_failed(b, s, status, now);
+  release(s);
+}
+
+static void answered(pubrio_bulk *b, bulk_slot *s) {
+  int64_t now = pri_clock_now(&b->client->clock);
+  int64_t delay = 0;
+  s->running = 0;
+  switch (pri_call_judge(b->client, &s->call, &s->st, &delay, &s->err)) {
+  case PRI_VERDICT_DONE: settle(b, s, PUBRIO_OK); return;
+  case PRI_VERDICT_RETRY:
+    s->retry_at = now + (delay > 0 ? delay : 0);
+    return;
+  case PRI_VERDICT_FAILED: settle(b, s, s->st.status); return;
+  }
+}
+
+/* ---- the loop ---------------------------------------------------------- */
+
+static int any_running(const pubrio_bulk *b) {
+  for (int i = 0; i < b->o.max_in_flight; i++)
+    if (b->slots[i].running)
+      return 1;
+  return 0;
+}
+
+static int any_busy(const pubrio_bulk *b) {
+  for (int i = 0; i < b->o.max_in_flight; i++)
+    if (b->slots[i].batch != SIZE_MAX)
+      return 1;
+  return 0;
+}
+
+/* Settled batches at the front are skipped by every loop over batches. */
+static void advance_first_open(pubrio_bulk *b) {
+  while (b->first_open < b->batch_count) {
+    batch_state st = b->batches[b->first_open].state;
+    if (st == BATCH_ACCEPTED || st == BATCH_POLLING ||
+        st == BATCH_SUBMITTING)
+      break;
+    b->first_open++;
+  }
+}
+
+/* Whether accepted batches wait to be collected. */
+static int polls_left(pubrio_bulk *b) {
+  for (size_t i = b->first_open; !b->o.submit_only && i < b->batch_count; i++)
+    if (b->batches[i].state == BATCH_ACCEPTED ||
+        b->batches[i].state == BATCH_POLLING)
+      return 1;
+  return 0;
+}
+
+static int people_left(pubrio_bulk *b) {
+  unsigned types;
+  return !b->no_more_submits && peek_batch(b, &types, NULL) > 0;
+}
+
+/* Give up what waits to be retried (a stop): a submit that waits after a
+ * 429 provably was not processed; one whose attempt may have been is
+ * uncertain. */
+static void abandon_waiting(pubrio_bulk *b) {
+  for (int i = 0; i < b->o.max_in_flight; i++) {
+    bulk_slot *s = &b->slots[i];
+    if (s->batch == SIZE_MAX || s->running)
+      continue;
+    pubrio_error_clear(&s->err);
+    settle(b, s, pri_error_set(&s->err, b->fatal ? b->fatal
+                                                 : PUBRIO_E_CANCELLED,
+                               "the run stopped before a retry"));
+  }
+}
+
+/* When something may next become startable, in clock time: a retry, a due
+ * poll or a submit when a slot is free, never before the rate budget
+ * allows a request; the deadline. */
+static int64_t next_wake(pubrio_bulk *b, int64_t now) {
+  int64_t wake = INT64_MAX;
+  for (int i = 0; i < b->o.max_in_flight; i++)
+    if (b->slots[i].batch != SIZE_MAX && !b->slots[i].running &&
+        b->slots[i].retry_at < wake)
+      wake = b->slots[i].retry_at;
+  if (free_slot(b) && !b->stop_level) {
+    for (size_t i = b->first_open; !b->o.submit_only && i < b->batch_count;
+         i++)
+      if (b->batches[i].state == BATCH_ACCEPTED &&
+          b->batches[i].due_ms < wake)
+        wake = b->batches[i].due_ms;
+    if (submit_allowed(b, now))
+      wake = now;
+  }
+  int64_t ready = now + pri_pacer_wait_ms(&b->pacer, now);
+  if (b->rate_wait_until > ready)
+    ready = b->rate_wait_until;
+  if (wake != INT64_MAX && wake < ready)
+    wake = ready;
+  if (!b->o.submit_only && b->deadline < wake && !b->stop_level)
+    wake = b->deadline;
+  return wake;
+}
+
+/* Transfers past their own timeout end as timeouts; the real time left
+ * until the next one does. */
+static int64_t expire_overdue(pubrio_bulk *b) {
+  int64_t real = pri_monotonic_ms(), next = INT64_MAX;
+  for (int i = 0; i < b->o.max_in_flight; i++) {
+    bulk_slot *s = &b->slots[i];
+    if (!s->running)
+      continue;
+    if (s->expires_at <= real)
+      pri_transfer_expire(s->transfer);
+    else if (s->expires_at - real < next)
+      next = s->expires_at - real;
+  }
+  return next;
 }
 
 static bulk_slot *slot_of(pubrio_bulk *b, pri_transfer *x) {
@@ -457,135 +710,64 @@ static bulk_slot *slot_of(pubrio_bulk *b, pri_transfer *x) {
   return NULL;
 }
 
-static void answered(pubrio_bulk *b, bulk_slot *s) {
-  int64_t now = pri_clock_now(&b->client->clock);
-  int64_t delay = 0;
-  s->running = 0;
-  bulk_batch *bb = &b->batches[s->batch];
-  switch (pri_call_judge(b->client, &s->call, &s->st, &delay, &s->err)) {
-  case PRI_VERDICT_DONE:
-    if (s->submit)
-      accepted(b, s, now);
-    else
-      collected(b, s, now);
-    release(b, s);
+/* Cancels from pubrio_client_cancel() (a signal, another thread): the
+ * first drains, the second cuts what is in flight. */
+static void take_cancels(pubrio_bulk *b) {
+  int n = pri_cancel_take(&b->client->cancel);
+  if (!n)
     return;
-  case PRI_VERDICT_RETRY:
-    s->retry_at = now + delay;
-    if (s->retry_at <= now)
-      s->retry_at = now; /* at once, budget allowing */
-    return;
-  case PRI_VERDICT_FAILED: break;
+  if (!b->stop_level)
+    stop_with(b, PUBRIO_E_CANCELLED,
+              "the run was cancelled; requests in flight were let finish");
+  else
+    b->stop_level++;
+  if (n > 1 || b->stop_level >= 2) {
+    b->stop_level = 2;
+    pri_transport_cut(b->client->transport);
   }
-  int deadline = s->st.deadline_reached;
-  pubrio_status st =
-      pri_call_end(b->client, &s->call, &s->st, s->st.status, &s->err);
-  memset(&s->st, 0, sizeof s->st); /* ended above */
-  if (deadline)
-    st = PUBRIO_E_WAIT_TIMEOUT;
-  if (s->submit) {
-    bb->state = BATCH_FAILED;
-    if (b->journal && s->err.submit_state == PUBRIO_SUBMIT_NOT_SPENT)
-      pri_journal_rejected(b->journal, bb->number);
-  } else {
-    bb->state = BATCH_ACCEPTED; /* still to collect: reported as such */
-  }
-  stop(b, st, &s->err);
-  release(b, s);
-}
-
-/* ---- the loop ---------------------------------------------------------- */
-
-static int any_running(const pubrio_bulk *b) {
-  for (int i = 0; i < b->o.max_in_flight; i++)
-    if (b->slots[i].batch != SIZE_MAX)
-      return 1;
-  return 0;
-}
-
-/* Whether accepted batches wait to be collected. */
-static int polls_left(pubrio_bulk *b) {
-  for (size_t i = first_open(b); !b->o.submit_only && i < b->batch_count; i++)
-    if (b->batches[i].state == BATCH_ACCEPTED ||
-        b->batches[i].state == BATCH_POLLING)
-      return 1;
-  return 0;
-}
-
-static int work_left(pubrio_bulk *b) {
-  return any_running(b) || polls_left(b) || people_left(b);
-}
-
-/* Give up what waits to be retried (a stop): a submit refused with a 429
- * provably was not processed. */
-static void abandon_waiting(pubrio_bulk *b) {
-  for (int i = 0; i < b->o.max_in_flight; i++) {
-    bulk_slot *s = &b->slots[i];
-    if (s->batch == SIZE_MAX || s->running)
-      continue;
-    bulk_batch *bb = &b->batches[s->batch];
-    if (s->submit) {
-      bb->state = BATCH_FAILED;
-      if (b->journal && !s->st.acted)
-        pri_journal_rejected(b->journal, bb->number);
-    } else {
-      bb->state = BATCH_ACCEPTED;
-    }
-    release(b, s);
-  }
-}
-
-/* When something may next become startable, in clock time: a retry or a
- * due poll, but never before the rate budget allows a request. */
-static int64_t next_wake(pubrio_bulk *b, int64_t now) {
-  int64_t ready = now + pri_pacer_wait_ms(&b->pacer, now);
-  int64_t wake = INT64_MAX;
-  for (int i = 0; i < b->o.max_in_flight; i++)
-    if (b->slots[i].batch != SIZE_MAX && !b->slots[i].running &&
-        b->slots[i].retry_at < wake)
-      wake = b->slots[i].retry_at;
-  for (size_t i = first_open(b); !b->o.submit_only && i < b->batch_count;
-       i++)
-    if (b->batches[i].state == BATCH_ACCEPTED && b->batches[i].due_ms < wake)
-      wake = b->batches[i].due_ms;
-  if (wake == INT64_MAX && free_slot(b) && submit_allowed(b))
-    wake = now; /* a submit waits only for the rate budget */
-  if (wake != INT64_MAX && wake < ready)
-    wake = ready;
-  if (!b->o.submit_only && b->deadline < wake)
-    wake = b->deadline;
-  return wake;
 }
 
 static void begin_run(pubrio_bulk *b) {
   b->started = 1;
-  b->start_ms = pri_clock_now(&b->client->clock);
-  b->deadline = pri_wait_deadline(&b->o.wait, b->start_ms);
+  int64_t now = pri_clock_now(&b->client->clock);
+  b->deadline = pri_wait_deadline(&b->o.wait, now);
+  if (pri_store_begin_run(b->store, b->types, b->o.has_profile_id,
+                          b->o.profile_id) != 0)
+    stop_with(b, PUBRIO_E_JOURNAL, "the journal cannot record a new run");
 }
 
-pubrio_status pubrio_bulk_next(pubrio_bulk *b, int64_t timeout_ms,
-                               pubrio_bulk_event *ev, pubrio_error *err) {
-  if (!b || !ev)
-    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
-                         "bulk or event is NULL");
-  if (!b->started)
-    begin_run(b);
+/* The time the caller held the run does not count against the transfers'
+ * timeouts. */
+static void resume_timeouts(pubrio_bulk *b) {
+  if (!b->left_at)
+    return;
+  int64_t held = pri_monotonic_ms() - b->left_at;
+  for (int i = 0; held > 0 && i < b->o.max_in_flight; i++)
+    if (b->slots[i].running)
+      b->slots[i].expires_at += held;
+}
+
+static pubrio_status next_event(pubrio_bulk *b, int64_t until,
+                                pubrio_bulk_event *ev, pubrio_error *err) {
   pri_clock *clock = &b->client->clock;
   int64_t now = pri_clock_now(clock);
-  int64_t until = timeout_ms < 0 || timeout_ms > INT64_MAX - now
-                      ? INT64_MAX
-                      : now + timeout_ms;
   for (;;) {
-    if (pop_event(b, ev))
+    take_cancels(b);
+    advance_first_open(b);
+    int popped = pri_bulk_pop_event(b, ev);
+    if (popped > 0)
       return PUBRIO_OK;
-    if (b->fatal != PUBRIO_OK) {
+    if (popped < 0)
+      stop_with(b, PUBRIO_E_JOURNAL, "the journal cannot be read");
+    if (b->stop_level) {
       abandon_waiting(b);
+      if (!any_running(b) && (popped = pri_bulk_pop_event(b, ev)) > 0)
+        return PUBRIO_OK;
       if (!any_running(b))
-        return report_stop(b, err);
-    } else if (pri_client_cancelled(b->client)) {
-      stop_with(b, PUBRIO_E_CANCELLED, "the run was cancelled");
-      continue;
-    } else if (!work_left(b)) {
+        return report(b->fatal, &b->fatal_err, err);
+    } else if (!any_busy(b) && !polls_left(b) && !people_left(b)) {
+      if (b->problem != PUBRIO_OK) /* the run ends with a batch's failure */
+        return report(b->problem, &b->problem_err, err);
       memset(ev, 0, sizeof *ev);
       ev->kind = PUBRIO_BULK_FINISHED;
       return PUBRIO_OK;
@@ -595,35 +777,68 @@ pubrio_status pubrio_bulk_next(pubrio_bulk *b, int64_t timeout_ms,
       continue;
     } else {
       start_due(b, now);
-      if (pop_event(b, ev))
+      if ((popped = pri_bulk_pop_event(b, ev)) > 0)
         return PUBRIO_OK;
-    }
-    if (b->fatal == PUBRIO_OK && !any_running(b) && !polls_left(b) &&
-        people_left(b) && !submit_allowed(b)) {
-      stop_with(b, PUBRIO_E_CREDIT_BUDGET,
-                "the next batch could push the charges past the credit "
-                "budget; people are left unsubmitted");
-      continue;
+      if (!any_busy(b) && !polls_left(b) && !b->no_more_submits &&
+          people_left(b) && b->rate_wait_until <= now &&
+          !submit_allowed(b, now)) {
+        stop_with(b, b->o.max_credits >= 0 &&
+                             now <= b->deadline - b->client->total_timeout_ms
+                         ? PUBRIO_E_CREDIT_BUDGET
+                         : PUBRIO_E_WAIT_TIMEOUT,
+                  b->o.max_credits >= 0 &&
+                          now <= b->deadline - b->client->total_timeout_ms
+                      ? "the next batch could push the charges past the "
+                        "credit budget; people are left unsubmitted"
+                      : "no submit fits before the run's deadline; people "
+                        "are left unsubmitted");
+        continue;
+      }
     }
     int64_t wake = next_wake(b, now);
     int64_t wait = (wake < until ? wake : until) - now;
+    int64_t expiry = expire_overdue(b);
     if (any_running(b)) { /* with no time left, one pass that never blocks */
-      pri_transfer *x =
-          pri_transport_run(b->client->transport, wait > 0 ? wait : 0);
+      if (expiry < wait)
+        wait = expiry;
+      pri_transfer *x = pri_transport_run(b->client->transport,
+                                          wait > 0 ? wait : 0, 0);
       bulk_slot *s = x ? slot_of(b, x) : NULL;
       if (s)
         answered(b, s);
-    } else if (wait > 0) {
+    } else if (wait > 0 && !b->stop_level) {
       pri_clock_sleep(clock, wait);
     }
     now = pri_clock_now(clock);
-    if (now >= until && !pop_event(b, ev)) {
+    if (now >= until) {
+      if (pri_bulk_pop_event(b, ev) > 0)
+        return PUBRIO_OK;
       memset(ev, 0, sizeof *ev);
       return PUBRIO_OK; /* PUBRIO_BULK_NONE */
     }
-    if (now >= until)
-      return PUBRIO_OK;
   }
+}
+
+pubrio_status pubrio_bulk_next(pubrio_bulk *b, int64_t timeout_ms,
+                               pubrio_bulk_event *ev, pubrio_error *err) {
+  if (!b || !ev)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
+                         "bulk or event is NULL");
+  if (!b->started)
+    begin_run(b);
+  resume_timeouts(b);
+  int64_t now = pri_clock_now(&b->client->clock);
+  int64_t until = timeout_ms < 0 || timeout_ms > INT64_MAX - now
+                      ? INT64_MAX
+                      : now + timeout_ms;
+  pubrio_status st = next_event(b, until, ev, err);
+  b->left_at = pri_monotonic_ms();
+  return st;
+}
+
+void pubrio_bulk_stop(pubrio_bulk *b) {
+  if (b && !b->stop_level)
+    stop_with(b, PUBRIO_E_CANCELLED, "the run was stopped");
 }
 
 pubrio_status pubrio_bulk_run(pubrio_bulk *b, pubrio_bulk_event_fn fn,
@@ -642,11 +857,12 @@ pubrio_status pubrio_bulk_run(pubrio_bulk *b, pubrio_bulk_event_fn fn,
       ev.stats = &stats;
     }
     if (fn && fn(&ev, userdata) != 0) {
-      pubrio_client_cancel(b->client);
+      /* A drain: what is in flight finishes (and is stored); its events
+       * are not handed to a callback that asked to stop. */
+      pubrio_bulk_stop(b);
       while ((st = pubrio_bulk_next(b, -1, &ev, err)) == PUBRIO_OK &&
              ev.kind != PUBRIO_BULK_FINISHED) {
-      } /* events still queued are dropped: the caller asked to stop */
-      pubrio_client_reset_cancel(b->client);
+      }
       return st != PUBRIO_OK ? st : PUBRIO_E_CANCELLED;
     }
   }

@@ -221,6 +221,19 @@ static pubrio_status attempts(pubrio_client *c, const pri_call *call,
 
 pubrio_status pri_call_run(pubrio_client *c, const pri_call *call,
                            int *deadline_reached, pubrio_error *err) {
+  /* A bulk run drives the client's transfers: a call beside it would take
+   * its answers, or it ours. */
+  if (atomic_load(&c->bulk_runs) != 0) {
+    if (deadline_reached)
+      *deadline_reached = 0;
+    pubrio_status st = pri_error_set(
+        err, PUBRIO_E_INVALID_ARGUMENT,
+        "the client has a bulk run: make calls on another client (nothing "
+        "was sent)");
+    if (err && !call->idempotent)
+      err->submit_state = PUBRIO_SUBMIT_NOT_SPENT;
+    return st;
+  }
   pri_call_state st;
   pubrio_status status =
       pri_call_begin(c, call, &st) != 0

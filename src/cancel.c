@@ -31,7 +31,7 @@ void pri_cancel_close(pri_cancel *c) {
 
 void pri_cancel_trigger(pri_cancel *c) {
   int saved = errno; /* a signal handler must leave errno as it found it */
-  atomic_store(&c->requested, 1);
+  atomic_fetch_add(&c->requested, 1);
   ssize_t n = write(c->fds[1], "x", 1); /* full pipe: already readable */
   (void)n;
   errno = saved;
@@ -42,6 +42,14 @@ void pri_cancel_reset(pri_cancel *c) {
   atomic_store(&c->requested, 0);
   while (read(c->fds[0], drain, sizeof drain) > 0) {
   }
+}
+
+int pri_cancel_take(pri_cancel *c) {
+  char drain[64];
+  int n = atomic_exchange(&c->requested, 0);
+  while (read(c->fds[0], drain, sizeof drain) > 0) {
+  }
+  return n;
 }
 
 int pri_cancel_requested(pri_cancel *c) {

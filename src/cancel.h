@@ -20,6 +20,9 @@ void pri_cancel_trigger(pri_cancel *cancel);
 /* Clear a cancel (drain the pipe) so the next call runs. */
 void pri_cancel_reset(pri_cancel *cancel);
 int pri_cancel_requested(pri_cancel *cancel);
+/* How many cancels came since the last reset or take, clearing them (a
+ * bulk run drains on the first and cuts on the second). */
+int pri_cancel_take(pri_cancel *cancel);
 /* The descriptor that becomes readable on cancel. */
 int pri_cancel_fd(const pri_cancel *cancel);
 /* The monotonic clock in milliseconds: what real waits are measured in. */

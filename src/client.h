@@ -27,6 +27,8 @@ struct pubrio_client {
   long connections_opened;
   long requests_sent;
   pri_cancel cancel;
+  atomic_int bulk_runs; /* live bulk runs: at most one, and no plain call
+                           beside it (they share the transfers) */
   pri_transport *transport;
   char **extra_headers; /* "Name: value" lines */
   size_t extra_count;

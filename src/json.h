@@ -8,7 +8,9 @@
 
 /* Bodies for the two endpoints; NULL when out of memory. Caller frees. */
 char *pri_json_submit_body(const pubrio_batch_request *request);
-char *pri_json_query_body(const char *redeem_query_id);
+/* The query body; profile_id only when @p has_profile_id. */
+char *pri_json_query_body(const char *redeem_query_id, int has_profile_id,
+                          int64_t profile_id);
 
 /* Parse a 2xx body. A body that breaks the contract is PUBRIO_E_PROTOCOL
  * with a message naming the field. The body's escapes that cJSON would

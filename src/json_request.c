@@ -48,10 +48,15 @@ char *pri_json_submit_body(const pubrio_batch_request *request) {
 }
 
 /* The id is one we formatted ourselves (canonical): nothing to escape. */
-char *pri_json_query_body(const char *redeem_query_id) {
+char *pri_json_query_body(const char *redeem_query_id, int has_profile_id,
+                          int64_t profile_id) {
   pri_buf out = {0};
-  if (pri_buf_appendf(&out, "{\"redeem_query_id\":\"%s\"}",
-                      redeem_query_id) != 0) {
+  int failed = pri_buf_appendf(&out, "{\"redeem_query_id\":\"%s\"",
+                               redeem_query_id) != 0;
+  if (!failed && has_profile_id)
+    failed = pri_buf_appendf(&out, ",\"profile_id\":%lld",
+                             (long long)profile_id) != 0;
+  if (failed || pri_buf_append_str(&out, "}") != 0) {
     pri_buf_free(&out);
     return NULL;
   }

@@ -78,7 +78,7 @@ pubrio_status pri_query(pubrio_client *client, const char *redeem_query_id,
     return pri_error_invalid_id(err, "redeem_query_id", redeem_query_id);
   char id[PRI_UUID_STR_LEN + 1];
   pri_uuid_format(uuid, id);
-  char *body = pri_json_query_body(id);
+  char *body = pri_json_query_body(id, 0, 0);
   if (!body)
     return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
   pri_query_target target = {.asked = id, .out = out};

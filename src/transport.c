@@ -409,8 +409,9 @@ int pri_transfer_start(pri_transfer *x, const pri_http_request *req,
   CURL *c = x->curl;
   /* Only what differs per call is set per call. */
   long timeout = req->timeout_ms > LONG_MAX ? LONG_MAX : (long)req->timeout_ms;
-  long connect = t->connect_timeout_ms < timeout ? (long)t->connect_timeout_ms
-                                                 : timeout;
+  long connect = t->connect_timeout_ms < timeout || timeout == 0
+                     ? (long)t->connect_timeout_ms
+                     : timeout;
   curl_easy_setopt(c, CURLOPT_URL, req->url);
   curl_easy_setopt(c, CURLOPT_POSTFIELDS, req->body);
   curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
@@ -474,7 +475,23 @@ static pri_transfer *take_finished(pri_transport *t) {
   return NULL;
 }
 
-pri_transfer *pri_transport_run(pri_transport *t, int64_t timeout_ms) {
+void pri_transfer_expire(pri_transfer *x) {
+  if (x->running)
+    finish_transfer(x, CURLE_OPERATION_TIMEDOUT, 0);
+}
+
+int pri_transport_cut(pri_transport *t) {
+  int any = 0;
+  for (pri_transfer *x = t->transfers; x; x = x->next_of_owner)
+    if (x->running) {
+      finish_transfer(x, CURLE_ABORTED_BY_CALLBACK, 1);
+      any = 1;
+    }
+  return any;
+}
+
+pri_transfer *pri_transport_run(pri_transport *t, int64_t timeout_ms,
+                                int cut_on_cancel) {
   int64_t start = pri_monotonic_ms();
   struct curl_waitfd wake = {pri_cancel_fd(t->cancel), CURL_WAIT_POLLIN, 0};
   for (;;) {
@@ -482,13 +499,7 @@ pri_transfer *pri_transport_run(pri_transport *t, int64_t timeout_ms) {
     if (done)
       return done;
     if (pri_cancel_requested(t->cancel)) {
-      int any = 0;
-      for (pri_transfer *x = t->transfers; x; x = x->next_of_owner)
-        if (x->running) {
-          finish_transfer(x, CURLE_ABORTED_BY_CALLBACK, 1);
-          any = 1;
-        }
-      if (any)
+      if (cut_on_cancel && pri_transport_cut(t))
         continue;
       return NULL;
     }
@@ -538,7 +549,7 @@ pri_net_kind pri_transport_post(pri_transport *t, const pri_http_request *req,
              "the transfer could not start");
     return resp->kind;
   }
-  while (pri_transport_run(t, -1) != t->main) {
+  while (pri_transport_run(t, -1, 1) != t->main) {
   }
   return resp->kind;
 }

@@ -59,7 +59,7 @@ typedef struct pri_http_request {
   const char *url;
   const char *body;
   size_t body_len;
-  int64_t timeout_ms; /* the whole transfer, > 0 */
+  int64_t timeout_ms; /* the whole transfer; 0: none (the caller keeps it) */
   int compressed;     /* ask for a gzip/deflate/br answer: worth it for
                          large bodies, a cost for small ones */
   int send_once;      /* never let libcurl transmit it a second time */
@@ -100,9 +100,17 @@ int pri_transfer_start(pri_transfer *transfer,
 
 /* Drive every started transfer for up to @p timeout_ms (-1: until one
  * ends): returns one that ended, its response complete, or NULL when the
- * time ran out or nothing runs. A cancel ends every running transfer with
- * PRI_NET_CANCELLED. */
-pri_transfer *pri_transport_run(pri_transport *transport, int64_t timeout_ms);
+ * time ran out, nothing runs, or a cancel came. With @p cut_on_cancel a
+ * cancel ends every running transfer with PRI_NET_CANCELLED; without, it
+ * only wakes the caller, who decides (a bulk run lets submits finish). */
+pri_transfer *pri_transport_run(pri_transport *transport, int64_t timeout_ms,
+                                int cut_on_cancel);
+/* End every running transfer with PRI_NET_CANCELLED; 1 when any ran. */
+int pri_transport_cut(pri_transport *transport);
+/* End a running transfer with PRI_NET_TIMEOUT: its caller keeps the time
+ * (a timeout of 0 leaves it to the caller, who does not count the time its
+ * own caller held it). */
+void pri_transfer_expire(pri_transfer *transfer);
 
 /* Whether @p url is an http:// or https:// URL with no credentials, query
  * or fragment (libcurl's URL parser decides what a URL is). */

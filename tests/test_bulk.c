@@ -202,14 +202,14 @@ static void bad_ids_are_all_or_nothing(void **state) {
   pubrio_bulk_free(b);
 }
 
-/* A stop after a paid batch: the batch is reported, never lost. */
-static void failed_submit_stops_and_reports_paid_batches(void **state) {
+/* A submit without a conclusive answer stops submitting, and collecting
+ * goes on: the paid batch is collected, the uncertain one is named as a
+ * failed batch, never resent, and the run ends with its status. */
+static void failed_submit_stops_submitting_collecting_goes_on(void **state) {
   fixture *f = *state;
   pubrio_bulk_options *o = options();
   pubrio_bulk_options_set_max_in_flight(o, 1, NULL);
-  pubrio_bulk *b = make_bulk(f, o, 200);
-  fake_reply ok = {.path = SUBMIT_PATH, .status = 200, .times = 0};
-  (void)ok;
+  pubrio_bulk *b = make_bulk(f, o, 300);
   /* The first submit is the fake's own; the second gets a 500. */
   tally t = {0};
   pubrio_bulk_event ev;
@@ -217,12 +217,25 @@ static void failed_submit_stops_and_reports_paid_batches(void **state) {
   assert_int_equal(ev.kind, PUBRIO_BULK_BATCH_ACCEPTED);
   script(f, SUBMIT_PATH, 500, "{\"error\":\"boom\"}", NULL, NULL);
   pubrio_status st;
+  int failed = 0;
   while ((st = pubrio_bulk_next(b, -1, &ev, &f->err)) == PUBRIO_OK &&
-         ev.kind != PUBRIO_BULK_FINISHED)
+         ev.kind != PUBRIO_BULK_FINISHED) {
+    if (ev.kind == PUBRIO_BULK_BATCH_FAILED) {
+      failed++;
+      assert_int_equal(ev.status, PUBRIO_E_SERVER);
+      assert_non_null(strstr(ev.message, "boom"));
+    }
     count_event(&ev, &t);
+  }
   assert_int_equal(st, PUBRIO_E_SERVER);
   assert_int_equal(f->err.submit_state, PUBRIO_SUBMIT_UNCERTAIN);
-  /* Every later call says the same. */
+  assert_int_equal(failed, 1);
+  assert_int_equal(t.people, 100); /* the paid batch, collected */
+  pubrio_bulk_stats s;
+  pubrio_bulk_stats_get(b, &s, sizeof s);
+  assert_int_equal(s.people_left_uncertain, 100);
+  assert_int_equal(s.batches_failed, 1);
+  /* Every later call says the same; the third batch was never sent. */
   assert_int_equal(pubrio_bulk_next(b, 0, &ev, &f->err), PUBRIO_E_SERVER);
   assert_int_equal(fake_server_request_count(f->server, SUBMIT_PATH), 2);
   pubrio_bulk_free(b);
@@ -236,6 +249,9 @@ static void deadline_reports_uncollected_batches(void **state) {
   pubrio_wait_options_new(&w, NULL);
   pubrio_wait_options_set_timeout(w, 20000, NULL);
   pubrio_bulk_options_set_wait(o, w, NULL);
+  /* A submit starts only when its whole timeout fits before the deadline. */
+  assert_int_equal(pubrio_client_set_timeouts(f->client, 1000, 5000, NULL),
+                   PUBRIO_OK);
   pubrio_bulk *b = make_bulk(f, o, 150);
   tally t = {0};
   assert_int_equal(pubrio_bulk_run(b, count_event, &t, &f->err),
@@ -284,7 +300,9 @@ static void credit_budget_is_never_exceeded(void **state) {
   pubrio_bulk_options_free(o);
 }
 
-/* Answers naming people the batch does not hold are not handed out. */
+/* An answer naming people the batch does not hold breaks the contract:
+ * nobody of it is handed out, the batch is failed and named, the run ends
+ * with PUBRIO_E_PROTOCOL. */
 static void strangers_are_not_handed_out(void **state) {
   fixture *f = *state;
   pubrio_bulk *b = make_bulk(f, NULL, 1);
@@ -295,9 +313,12 @@ static void strangers_are_not_handed_out(void **state) {
          "{\"people_search_id\":\"99999999-0000-4000-8000-000000000000\"}]}}",
          NULL, NULL);
   tally t = {0};
-  assert_int_equal(pubrio_bulk_run(b, count_event, &t, &f->err), PUBRIO_OK);
-  assert_int_equal(t.people, 1);
-  assert_int_equal(t.strangers, 1);
+  assert_int_equal(pubrio_bulk_run(b, count_event, &t, &f->err),
+                   PUBRIO_E_PROTOCOL);
+  assert_non_null(strstr(f->err.message, "does not hold"));
+  assert_int_equal(t.people, 0);
+  assert_string_equal(pubrio_bulk_uncollected(b, 0, NULL),
+                      "00000000-0000-4000-8000-000000000001");
   pubrio_bulk_free(b);
 }
 
@@ -323,12 +344,16 @@ static void journal_resume_submits_only_what_is_left(void **state) {
   pubrio_bulk_options_set_journal(o, journal_path, 0, NULL);
   pubrio_bulk_options_set_max_in_flight(o, 1, NULL);
   pubrio_bulk *b = make_bulk(f, o, 300);
-  /* A second run on the same journal is refused while the first holds it. */
+  /* A second run on the same journal is refused while the first holds it
+   * (on a client of its own: one client has one run at a time). */
+  pubrio_client *c2 = NULL;
+  assert_int_equal(pubrio_client_new(&c2, TEST_KEY, NULL), PUBRIO_OK);
   pubrio_bulk *other = NULL;
-  assert_int_equal(pubrio_bulk_new(&other, f->client, PUBRIO_CONTACT_PHONE, o,
-                                   &f->err),
-                   PUBRIO_E_JOURNAL);
+  assert_int_equal(
+      pubrio_bulk_new(&other, c2, PUBRIO_CONTACT_PHONE, o, &f->err),
+      PUBRIO_E_JOURNAL);
   assert_non_null(strstr(f->err.message, "in use"));
+  pubrio_client_free(c2);
   tally first = {.stop_after_accepted = 1};
   assert_int_equal(pubrio_bulk_run(b, count_event, &first, &f->err),
                    PUBRIO_E_CANCELLED);
@@ -355,14 +380,18 @@ static void journal_resume_submits_only_what_is_left(void **state) {
 /* People whose submit got no answer are not sent again unless asked. */
 static void uncertain_people_are_not_resent(void **state) {
   fixture *f = *state;
-  FILE *j = fopen(journal_path, "w");
-  fprintf(j, "{\"journal\":\"pubrio\",\"version\":1,\"types\":[\"phone\"]}\n"
-             "{\"intent\":1,\"people\":[\"%s\",\"%s\"]}\n",
-          ids[0], ids[1]);
-  fclose(j);
   pubrio_bulk_options *o = options();
   pubrio_bulk_options_set_journal(o, journal_path, 0, NULL);
-  pubrio_bulk *b = make_bulk(f, o, 5);
+  /* The server acts on the first submit (2 people), then closes. */
+  pubrio_bulk *b = make_bulk(f, o, 2);
+  fake_reply cut = {.path = SUBMIT_PATH,
+                    .fault = FAKE_FAULT_PROCESS_THEN_CLOSE};
+  fake_server_push_reply(f->server, &cut);
+  assert_int_equal(pubrio_bulk_run(b, NULL, NULL, &f->err),
+                   PUBRIO_E_TRANSPORT);
+  assert_int_equal(f->err.submit_state, PUBRIO_SUBMIT_UNCERTAIN);
+  pubrio_bulk_free(b);
+  b = make_bulk(f, o, 5);
   pubrio_bulk_stats s;
   pubrio_bulk_stats_get(b, &s, sizeof s);
   assert_int_equal(s.people_uncertain, 2);
@@ -384,7 +413,9 @@ static void uncertain_people_are_not_resent(void **state) {
   size_t submitted;
   int max_repeat;
   fake_server_people_stats(f->server, &submitted, &max_repeat);
-  assert_int_equal(submitted, 5); /* 3, then the 2 uncertain ones */
+  /* 2 (uncertain), 3, then the 2 uncertain ones again, as asked */
+  assert_int_equal(submitted, 7);
+  assert_int_equal(max_repeat, 2);
   pubrio_bulk_free(b);
   pubrio_bulk_options_free(o);
 }
@@ -454,7 +485,7 @@ int main(void) {
       T(rate_budget_paces_submits_and_polls, &ready_at_once),
       T(dry_run_sends_nothing, &ready_at_once),
       T(bad_ids_are_all_or_nothing, &ready_at_once),
-      T(failed_submit_stops_and_reports_paid_batches, &never_ready),
+      T(failed_submit_stops_submitting_collecting_goes_on, &ready_at_once),
       T(deadline_reports_uncollected_batches, &never_ready),
       T(credit_budget_is_never_exceeded, &ready_at_once),
       T(strangers_are_not_handed_out, &ready_at_once),

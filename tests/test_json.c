@@ -41,8 +41,12 @@ static void submit_body_all_types(void **state) {
                       "\"profile_id\":9007199254740991}");
   free(body);
   pubrio_batch_request_free(req);
-  body = pri_json_query_body(QID);
+  body = pri_json_query_body(QID, 0, 0);
   assert_string_equal(body, "{\"redeem_query_id\":\"" QID "\"}");
+  free(body);
+  body = pri_json_query_body(QID, 1, 42); /* a bulk run's recorded profile */
+  assert_string_equal(body,
+                      "{\"redeem_query_id\":\"" QID "\",\"profile_id\":42}");
   free(body);
 }
 

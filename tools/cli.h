@@ -17,6 +17,10 @@ enum cli_exit {
   CLI_FAILED = 5,       /* server or transport failure */
   CLI_DEADLINE = 6,     /* --wait deadline reached */
   CLI_BUDGET = 7,       /* --max-credits reached: people left unsubmitted */
+  CLI_OUTPUT = 8,       /* the output could not be written (closed pipe,
+                           full disk): the run stopped as on Ctrl-C */
+  CLI_UNCERTAIN = 9,    /* finished, but people are left uncertain (their
+                           submit got no answer: maybe charged, not resent) */
   CLI_INTERRUPTED = 130
 };
 
@@ -40,6 +44,7 @@ typedef struct cli_options {
   int rate;
   const char *journal;
   int resubmit_uncertain;
+  int refresh;
   char *api_key; /* our copy: argv's is blanked */
   int key_from_stdin;
   const char *base_url;
@@ -49,7 +54,7 @@ typedef struct cli_options {
   int quiet;
 } cli_options;
 
-/* Set by SIGINT/SIGTERM; checked between requests. */
+/* Counts SIGINT/SIGTERM (the first drains a run, the second cuts it). */
 extern volatile sig_atomic_t cli_interrupted;
 
 /* Catch SIGINT and SIGTERM: set cli_interrupted and cancel the client made
@@ -72,5 +77,8 @@ void cli_free_client(pubrio_client *client);
 
 int cli_redeem(const cli_options *options);
 int cli_query(const cli_options *options);
+/* What a journal holds, without a key or a request. */
+int cli_export(const cli_options *options);
+int cli_status(const cli_options *options);
 
 #endif

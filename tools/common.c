@@ -19,7 +19,8 @@ static _Atomic(pubrio_client *) signal_client;
 
 static void on_signal(int sig) {
   (void)sig;
-  cli_interrupted = 1;
+  if (cli_interrupted < 100)
+    cli_interrupted++;
   pubrio_client_cancel(atomic_load(&signal_client)); /* async-signal-safe */
 }
 
@@ -29,6 +30,9 @@ void cli_catch_signals(void) {
   sa.sa_handler = on_signal; /* no SA_RESTART: sleeps end early */
   sigaction(SIGINT, &sa, NULL);
   sigaction(SIGTERM, &sa, NULL);
+  /* A closed stdout is an error we handle (a stop that names what was
+   * paid for), not a silent death. */
+  signal(SIGPIPE, SIG_IGN);
 }
 
 int64_t cli_now_ms(void) {
@@ -49,6 +53,7 @@ int cli_exit_code(pubrio_status status) {
   case PUBRIO_E_WAIT_TIMEOUT: return CLI_DEADLINE;
   case PUBRIO_E_CANCELLED: return CLI_INTERRUPTED;
   case PUBRIO_E_CREDIT_BUDGET: return CLI_BUDGET;
+  case PUBRIO_E_JOURNAL: return CLI_FAILED;
   default: return CLI_FAILED;
   }
 }

@@ -13,6 +13,8 @@
 static const char synopsis_help[] =
     "usage: pubrio redeem --types LIST [options] [ID ... | --input FILE | -]\n"
     "       pubrio query REDEEM_QUERY_ID... [--input FILE | -] [--wait]\n"
+    "       pubrio export --journal FILE [--format json|csv]\n"
+    "       pubrio status --journal FILE\n"
     "       pubrio --version | --help\n"
     "\n";
 
@@ -27,9 +29,11 @@ static const char redeem_help[] =
     "  --parallel N        requests in flight at once, 1..64 (default 8:\n"
     "                      enough for 300 a minute at 1.5 s a request)\n"
     "  --max-credits N     never submit a batch that could push the charges\n"
-    "                      past N (every requested type counted for every\n"
-    "                      person until the answers say); exit 7 when it\n"
-    "                      stops the run\n"
+    "                      past N: every batch that may still be charged\n"
+    "                      counts at its worst case (every asked type found)\n"
+    "                      until collected, and with --journal the charges of\n"
+    "                      earlier runs on it count too; exit 7 when it stops\n"
+    "                      the run\n"
     "  --dry-run           print the plan (people, duplicates, batches,\n"
     "                      requests, the shortest time the rate limit\n"
     "                      allows) and send nothing\n"
@@ -39,11 +43,15 @@ static const char redeem_help[] =
     "                      people_search_id,type,value,status\n"
     "  --rate N            requests per minute, submits and polls together\n"
     "                      (default 300, Pubrio's limit)\n"
-    "  --journal FILE      record each batch (0600, locked: one run at a\n"
-    "                      time); a rerun with the same journal never submits\n"
-    "                      those people again and only collects their results\n"
-    "  --resubmit-uncertain  resend people whose submit was in flight when\n"
-    "                      an earlier run died (may charge twice)\n"
+    "  --journal FILE      an SQLite database (created 0600, locked: one run\n"
+    "                      at a time) holding every batch and every contact\n"
+    "                      bought; a rerun never asks for a stored person\n"
+    "                      again (it is printed from the journal, 0 credits),\n"
+    "                      collects what earlier runs left and submits only\n"
+    "                      the missing types of the rest\n"
+    "  --refresh           buy again people the journal already holds\n"
+    "  --resubmit-uncertain  resend people whose submit got no answer in an\n"
+    "                      earlier run (may charge twice)\n"
     "\n"
     "Every id is checked before the first request: any invalid line exits 2,\n"
     "naming each bad line, and nothing is sent. Duplicates are dropped.\n"
@@ -69,6 +77,18 @@ static const char query_help[] =
     "  pubrio query --input batches.txt --format csv --wait\n"
     "\n";
 
+static const char journal_help[] =
+    "export: write every person a journal holds, with the contacts bought\n"
+    "  (JSON lines, or CSV rows with --format csv); no key, no request\n"
+    "status: list a journal's runs (batches collected, accepted, uncertain,\n"
+    "  refused; credits), what is left to collect; no key, no request;\n"
+    "  exit 9 when batches are uncollected or uncertain\n"
+    "\n"
+    "examples:\n"
+    "  pubrio export --journal run.journal --format csv > contacts.csv\n"
+    "  pubrio status --journal run.journal\n"
+    "\n";
+
 static const char common_help[] =
     "common options:\n"
     "  --api-key KEY       API key (default: $PUBRIO_API_KEY); blanked in\n"
@@ -89,10 +109,15 @@ static const char common_help[] =
 static const char exit_help[] =
     "exit codes: 0 success; 2 usage or invalid input (nothing sent);\n"
     "  3 rejected by the API (400/401/402/403); 4 still rate limited after\n"
-    "  retries; 5 server or transport failure; 6 --wait deadline reached;\n"
-    "  7 --max-credits reached; 130 interrupted (the journal stays valid).\n"
-    "When a run stops early, every batch paid for and not collected is\n"
-    "printed with the command that collects it.\n";
+    "  retries; 5 server, transport, contract or journal failure; 6 --max-wait\n"
+    "  reached; 7 --max-credits reached; 8 the output could not be written\n"
+    "  (a closed pipe, a full disk: the run stopped as on Ctrl-C); 9 finished,\n"
+    "  but people are left uncertain (maybe charged, not resent); 130\n"
+    "  interrupted (the journal stays valid).\n"
+    "Ctrl-C stops a run: nothing new starts and requests in flight finish\n"
+    "(a submit's answer is kept); a second Ctrl-C cuts them. When a run\n"
+    "stops early, every batch paid for and not collected is printed with\n"
+    "the command that collects it.\n";
 
 static void print_help(const char *command) {
   if (!command)
@@ -101,6 +126,9 @@ static void print_help(const char *command) {
     fputs(redeem_help, stdout);
   if (!command || strcmp(command, "query") == 0)
     fputs(query_help, stdout);
+  if (!command || strcmp(command, "export") == 0 ||
+      strcmp(command, "status") == 0)
+    fputs(journal_help, stdout);
   fputs(common_help, stdout);
   fputs(exit_help, stdout);
 }
@@ -196,6 +224,7 @@ enum {
   OPT_RATE,
   OPT_JOURNAL,
   OPT_RESUBMIT,
+  OPT_REFRESH,
   OPT_KEY,
   OPT_KEY_FILE,
   OPT_URL,
@@ -219,6 +248,7 @@ static const struct option long_options[] = {
     {"rate", required_argument, NULL, OPT_RATE},
     {"journal", required_argument, NULL, OPT_JOURNAL},
     {"resubmit-uncertain", no_argument, NULL, OPT_RESUBMIT},
+    {"refresh", no_argument, NULL, OPT_REFRESH},
     {"api-key", required_argument, NULL, OPT_KEY},
     {"api-key-file", required_argument, NULL, OPT_KEY_FILE},
     {"base-url", required_argument, NULL, OPT_URL},
@@ -279,8 +309,9 @@ static int parse_options(int argc, char **argv, cli_options *o,
       o->max_wait_ms = v * 1000;
       break;
     case OPT_FORMAT:
-      if (strcmp(optarg, "json") && strcmp(optarg, "csv"))
-        return usage_error("--format \"%s\": use json or csv", optarg);
+      if (strcmp(optarg, "json") && strcmp(optarg, "jsonl") &&
+          strcmp(optarg, "csv"))
+        return usage_error("--format \"%s\": use json (jsonl) or csv", optarg);
       o->format = strcmp(optarg, "csv") == 0 ? FORMAT_CSV : FORMAT_JSON;
       break;
     case OPT_RATE:
@@ -291,6 +322,7 @@ static int parse_options(int argc, char **argv, cli_options *o,
       break;
     case OPT_JOURNAL: o->journal = optarg; break;
     case OPT_RESUBMIT: o->resubmit_uncertain = 1; break;
+    case OPT_REFRESH: o->refresh = 1; break;
     case OPT_KEY:
       if (set_api_key(o, strdup(optarg)) != 0)
         return usage_error("%s", "out of memory");
@@ -349,12 +381,19 @@ static int run(int argc, char **argv, cli_options *op) {
                    : usage_error("%s", "missing subcommand: redeem or query");
   }
   int is_redeem = strcmp(command, "redeem") == 0;
-  if (!is_redeem && strcmp(command, "query") != 0)
+  int is_journal =
+      strcmp(command, "export") == 0 || strcmp(command, "status") == 0;
+  if (!is_redeem && !is_journal && strcmp(command, "query") != 0)
     return usage_error("unknown subcommand \"%s\"", command);
   int rc = parse_options(argc - 1, argv + 1, &o, command);
   op->api_key = o.api_key; /* wiped by main() whatever happens next */
   if (rc >= 0)
     return rc;
+  if (is_journal) { /* no key, no request */
+    if (optind + 1 < argc)
+      return usage_error("unexpected argument \"%s\"", argv[optind + 1]);
+    return command[0] == 'e' ? cli_export(&o) : cli_status(&o);
+  }
   o.ids = argv + 1 + optind;
   o.id_count = argc - 1 - optind;
 
@@ -374,6 +413,10 @@ static int run(int argc, char **argv, cli_options *op) {
   if (o.key_from_stdin && o.input_file && strcmp(o.input_file, "-") == 0)
     return usage_error("%s", "standard input cannot hold both the key "
                              "(--api-key-file -) and the ids");
+  /* A submit starts only when its whole timeout fits before --max-wait:
+   * a short wait gets a short timeout unless one was given. */
+  if (o.wait && !o.timeout_ms && o.max_wait_ms < 120000)
+    o.timeout_ms = o.max_wait_ms / 2 > 1000 ? o.max_wait_ms / 2 : 1000;
   if (!is_redeem)
     return cli_query(&o);
   if (!o.types)

@@ -7,6 +7,9 @@
 #include "output.h"
 #include "progress.h"
 
+#include "text.h"
+
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,42 +51,59 @@ static pubrio_status make_options(const cli_options *o,
     st = pubrio_bulk_options_set_max_credits(*out, o->max_credits, err);
   if (!st && o->has_profile_id)
     st = pubrio_bulk_options_set_profile_id(*out, o->profile_id, err);
+  if (!st && o->refresh)
+    st = pubrio_bulk_options_set_refresh(*out, 1, err);
   pubrio_wait_options_free(wait);
   return st;
+}
+
+static const char *plural(size_t n, const char *one, const char *many) {
+  return n == 1 ? one : many;
 }
 
 /* What the input came to, once read. */
 static void report_input(const cli_options *o, const pubrio_bulk_stats *s) {
   if (s->duplicates && !o->quiet)
-    fprintf(stderr, "pubrio: %zu duplicate id%s dropped\n", s->duplicates,
-            s->duplicates == 1 ? "" : "s");
-  if (s->journal_torn_line_dropped)
-    fprintf(stderr, "pubrio: dropping a torn last line in %s\n", o->journal);
+    fprintf(stderr, "pubrio: %zu duplicate %s dropped\n", s->duplicates,
+            plural(s->duplicates, "id", "ids"));
+  if (s->people_known && !o->quiet)
+    fprintf(stderr,
+            "pubrio: %zu %s already bought (journal): handed out from it, 0 "
+            "credits (--refresh buys again)\n",
+            s->people_known, plural(s->people_known, "person", "people"));
   if (s->people_journaled && !o->quiet)
     fprintf(stderr,
-            "pubrio: %zu people already submitted (journal): not submitted "
-            "again\n",
-            s->people_journaled);
+            "pubrio: %zu %s already submitted (journal): collected, not "
+            "submitted again\n",
+            s->people_journaled,
+            plural(s->people_journaled, "person", "people"));
   if (s->people_uncertain)
     fprintf(stderr,
-            "pubrio: %zu people were being submitted when an earlier run "
-            "stopped; the API may have charged for them, so they are not "
-            "sent again (--resubmit-uncertain sends them)\n",
-            s->people_uncertain);
+            "pubrio: %zu %s being submitted when an earlier run stopped; "
+            "the API may have charged for them, so they are not sent again "
+            "(--resubmit-uncertain sends them)\n",
+            s->people_uncertain,
+            plural(s->people_uncertain, "person was", "people were"));
 }
 
 static void print_plan(const pubrio_bulk_stats *s, int rate) {
   printf("dry run: nothing sent\n"
          "people to submit:   %zu\n"
          "duplicates dropped: %zu\n"
+         "already bought:     %zu (journal: 0 credits)\n"
          "already submitted:  %zu (journal)\n"
          "left uncertain:     %zu (journal)\n"
          "batches:            %zu\n"
          "requests at least:  %ld\n"
-         "shortest time:      %lld s at %d requests a minute\n",
-         s->people_to_submit, s->duplicates, s->people_journaled,
-         s->people_uncertain, s->batches, s->planned_requests,
-         (long long)(s->min_duration_ms / 1000), rate);
+         "shortest time:      %lld s at %d requests a minute\n"
+         "credits at most:    %lld (every asked type found, at %lld an "
+         "email and %lld a phone%s)\n",
+         s->people_to_submit, s->duplicates, s->people_known,
+         s->people_journaled, s->people_uncertain, s->batches,
+         s->planned_requests, (long long)(s->min_duration_ms / 1000), rate,
+         (long long)s->credits_worst_case, (long long)s->price_email,
+         (long long)s->price_phone,
+         s->prices_known ? "" : ": no price given, 1 a contact counted");
 }
 
 /* Every paid batch not collected, with the command that collects it. */
@@ -91,38 +111,72 @@ static void report_unfinished(const cli_options *o, const pubrio_bulk *run) {
   size_t people = 0, i = 0;
   for (const char *id; (id = pubrio_bulk_uncollected(run, i, &people)); i++)
     fprintf(stderr,
-            "pubrio: batch %s (%zu people) was accepted and is not complete "
-            "yet; collect it with: pubrio query %s --wait\n",
-            id, people, id);
+            "pubrio: batch %s (%zu %s) was accepted and is not collected; "
+            "collect it with: pubrio query %s --wait\n",
+            id, people, plural(people, "person", "people"), id);
   if (i && o->journal)
     fprintf(stderr, "pubrio: or rerun with the same --journal to collect "
                     "what is left\n");
 }
 
+/* A batch that failed while the run went on. An uncertain submit names
+ * its people: the API may have charged for them. */
+static void report_failed_batch(const pubrio_bulk_event *ev) {
+  fprintf(stderr, "pubrio: batch %d failed: ", ev->batch);
+  text_put(stderr, ev->message ? ev->message : "", 4096);
+  if (ev->people) {
+    fprintf(stderr, "; the API may have charged for its %zu %s, so %s not "
+                    "sent again:",
+            ev->people_count, plural(ev->people_count, "person", "people"),
+            plural(ev->people_count, "it is", "they are"));
+    for (size_t i = 0; i < ev->people_count; i++)
+      fprintf(stderr, " %s", ev->people[i]);
+  }
+  fputc('\n', stderr);
+}
+
+/* The output failed (a closed pipe, a full disk): from now on nothing is
+ * written and the run drains, as on Ctrl-C. */
+static int output_failed(FILE *out, int *failed_errno, pubrio_bulk *run) {
+  if (*failed_errno)
+    return 1;
+  if (!ferror(out))
+    return 0;
+  *failed_errno = errno ? errno : EIO;
+  pubrio_bulk_stop(run);
+  return 1;
+}
+
 /* Hand each event of the run to the output; the run's status at the end. */
 static pubrio_status drive(const cli_options *o, pubrio_bulk *run,
-                           progress *bar, pubrio_error *err) {
+                           progress *bar, int *out_errno, int *failed_batches,
+                           pubrio_error *err) {
   pubrio_bulk_event ev;
   pubrio_bulk_stats stats;
+  int signals_seen = 0;
   for (;;) {
     /* 200 ms at most, so the progress line keeps moving during waits. */
     pubrio_status st = pubrio_bulk_next(run, 200, &ev, err);
     pubrio_bulk_stats_get(run, &stats, sizeof stats);
+    if (cli_interrupted == 1 && !signals_seen++ && stats.in_flight)
+      fprintf(stderr, "\npubrio: stopping: %zu %s in flight may finish "
+                      "(Ctrl-C again cuts them)\n",
+              stats.in_flight, plural(stats.in_flight, "request", "requests"));
     progress_show(bar, &stats, 0);
     if (st != PUBRIO_OK || ev.kind == PUBRIO_BULK_FINISHED)
       return st;
-    if (ev.kind == PUBRIO_BULK_BATCH_ACCEPTED && !o->wait)
+    int quiet_out = output_failed(stdout, out_errno, run);
+    if (ev.kind == PUBRIO_BULK_BATCH_ACCEPTED && !o->wait && !quiet_out)
       output_batch(stdout, ev.batch, ev.people_count, ev.job);
-    else if (ev.kind == PUBRIO_BULK_PERSON)
+    else if (ev.kind == PUBRIO_BULK_PERSON && !quiet_out)
       output_person(stdout, o->format, ev.person);
-    else if (ev.kind == PUBRIO_BULK_BATCH_DONE)
+    else if (ev.kind == PUBRIO_BULK_BATCH_DONE && !quiet_out)
       fflush(stdout); /* results survive a later crash */
-    else if (ev.kind == PUBRIO_BULK_STRANGERS)
-      fprintf(stderr,
-              "pubrio: batch %d: the answer named %zu %s the batch does not "
-              "hold; not printed\n",
-              ev.batch, ev.people_count,
-              ev.people_count == 1 ? "person" : "people");
+    else if (ev.kind == PUBRIO_BULK_BATCH_FAILED) {
+      report_failed_batch(&ev);
+      (*failed_batches)++;
+    }
+    output_failed(stdout, out_errno, run);
   }
 }
 
@@ -130,37 +184,53 @@ static void summary(const cli_options *o, const pubrio_bulk_stats *s,
                     int64_t elapsed_ms) {
   if (o->quiet)
     return;
-  fprintf(stderr,
-          "pubrio: %zu people %s in %zu batches, %ld requests, %lld credits "
-          "charged",
-          o->wait ? s->people_collected : s->people_submitted,
-          o->wait ? "collected" : "submitted",
-          o->wait ? s->batches_collected : s->batches_accepted, s->requests,
-          (long long)s->credits_charged);
+  size_t people = o->wait ? s->people_collected : s->people_submitted;
+  size_t batches = o->wait ? s->batches_collected : s->batches_accepted;
+  fprintf(stderr, "pubrio: %zu %s %s", people,
+          plural(people, "person", "people"),
+          o->wait ? "handed out" : "submitted");
+  if (o->wait && s->people_known)
+    fprintf(stderr, " (%zu from the journal)", s->people_known);
+  fprintf(stderr, ", %zu %s %s, %ld %s, %lld %s charged by this run",
+          batches, plural(batches, "batch", "batches"),
+          o->wait ? "collected" : "accepted", s->requests,
+          plural((size_t)s->requests, "request", "requests"),
+          (long long)s->credits_charged,
+          plural((size_t)s->credits_charged, "credit", "credits"));
+  if (s->credits_before)
+    fprintf(stderr, " (%lld by earlier runs on the journal)",
+            (long long)s->credits_before);
   if (s->has_credit)
     fprintf(stderr, ", %lld left", (long long)s->credit);
   fprintf(stderr, ", %lld.%01lld s\n", (long long)(elapsed_ms / 1000),
           (long long)(elapsed_ms % 1000 / 100));
+  if (s->people_left_uncertain)
+    fprintf(stderr,
+            "pubrio: %zu %s uncertain: the API may have charged for them; "
+            "they are not sent again unless --resubmit-uncertain\n",
+            s->people_left_uncertain,
+            plural(s->people_left_uncertain, "person is", "people are"));
 }
 
 /* The exit code of a run that stopped, after saying why. */
 static int stopped(const cli_options *o, const pubrio_bulk *run,
-                   pubrio_status st, const pubrio_error *err) {
-  if (st == PUBRIO_E_WAIT_TIMEOUT)
+                   pubrio_status st, const pubrio_error *err, int out_errno,
+                   int failed_batches) {
+  if (out_errno)
+    fprintf(stderr, "pubrio: the output could not be written (%s): the run "
+                    "stopped; what was collected is %s\n",
+            strerror(out_errno),
+            o->journal ? "in the journal (pubrio export)" : "lost");
+  else if (st == PUBRIO_E_WAIT_TIMEOUT)
     fprintf(stderr, "pubrio: --max-wait of %lld s reached\n",
             (long long)(o->max_wait_ms / 1000));
   else if (st == PUBRIO_E_CANCELLED)
     fprintf(stderr, "pubrio: interrupted%s\n",
             o->journal ? "; the journal is up to date" : "");
-  else
+  else if (!failed_batches) /* else each failed batch was named already */
     cli_print_error("redeem", st, err);
-  pubrio_bulk_stats s;
-  pubrio_bulk_stats_get(run, &s, sizeof s);
-  if (err->submit_state == PUBRIO_SUBMIT_UNCERTAIN && st == PUBRIO_E_CANCELLED)
-    fprintf(stderr, "pubrio: a batch was being submitted: the API may have "
-                    "charged for it, so it is not sent again\n");
   report_unfinished(o, run);
-  return st == PUBRIO_E_JOURNAL ? CLI_FAILED : cli_exit_code(st);
+  return out_errno ? CLI_OUTPUT : cli_exit_code(st);
 }
 
 int cli_redeem(const cli_options *o) {
@@ -173,7 +243,8 @@ int cli_redeem(const cli_options *o) {
   int rc = CLI_OK;
   pubrio_status st = make_options(o, &opts, &err);
   if (!st)
-    st = pubrio_bulk_new(&run, client, o->types, opts, &err);
+    st = o->dry_run ? pubrio_bulk_plan(&run, client, o->types, opts, &err)
+                    : pubrio_bulk_new(&run, client, o->types, opts, &err);
   if (st != PUBRIO_OK) {
     cli_print_error("setup", st, &err);
     rc = CLI_USAGE; /* nothing was sent */
@@ -191,11 +262,17 @@ int cli_redeem(const cli_options *o) {
       progress_init(&bar, o->verbose, o->quiet, o->wait);
       if (o->format == FORMAT_CSV && o->wait)
         output_csv_header(stdout);
-      st = drive(o, run, &bar, &err);
-      fflush(stdout);
+      int out_errno = 0, failed_batches = 0;
+      st = drive(o, run, &bar, &out_errno, &failed_batches, &err);
+      if (fflush(stdout) != 0 && !out_errno)
+        out_errno = errno ? errno : EIO;
       pubrio_bulk_stats_get(run, &stats, sizeof stats);
       progress_finish(&bar, &stats);
-      rc = st == PUBRIO_OK ? CLI_OK : stopped(o, run, st, &err);
+      rc = st == PUBRIO_OK && !out_errno ? CLI_OK
+                                         : stopped(o, run, st, &err, out_errno,
+                                                   failed_batches);
+      if (rc == CLI_OK && stats.people_left_uncertain)
+        rc = CLI_UNCERTAIN;
       if (st == PUBRIO_OK || stats.batches_accepted) /* else the error says
                                                         it all */
         summary(o, &stats, cli_now_ms() - bar.start_ms);

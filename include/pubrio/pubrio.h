@@ -1052,6 +1052,32 @@ PUBRIO_API pubrio_status pubrio_bulk_options_set_max_credits(
     pubrio_bulk_options *options, int64_t max_credits, pubrio_error *err);
 
 /**
+ * @brief The account's price of each contact type, for the credit budget
+ * and the counts (Pubrio charges each type found at the plan's price, read
+ * from POST /profile). Without it, 1 credit a contact is counted.
+ * @param options the options.
+ * @param email_price credits an email (work or personal), 0..2^40.
+ * @param phone_price credits a phone number, 0..2^40.
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT when out of range.
+ */
+PUBRIO_API pubrio_status pubrio_bulk_options_set_prices(
+    pubrio_bulk_options *options, int64_t email_price, int64_t phone_price,
+    pubrio_error *err);
+
+/**
+ * @brief Buy again what the journal already holds: people whose asked types
+ * an earlier run bought are submitted again (the default hands them out
+ * from the journal, at no cost).
+ * @param options the options.
+ * @param refresh 1 to buy again, 0 (the default) to reuse.
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT when @p options is NULL.
+ */
+PUBRIO_API pubrio_status pubrio_bulk_options_set_refresh(
+    pubrio_bulk_options *options, int refresh, pubrio_error *err);
+
+/**
  * @brief Send `profile_id` with every submit and poll.
  * @param options the options.
  * @param profile_id the id, >= 0.
@@ -1078,9 +1104,36 @@ PUBRIO_API pubrio_status pubrio_bulk_new(pubrio_bulk **out,
                                          const pubrio_bulk_options *options,
                                          pubrio_error *err);
 
+/**
+ * @brief A dry run: as pubrio_bulk_new(), but the journal is only read
+ * (never created, locked or written), so pubrio_bulk_stats_get() after
+ * pubrio_bulk_add_people() tells what a run would do. Never drive it.
+ * @param out receives the plan; free it with pubrio_bulk_free().
+ * @param client the client (no request is made).
+ * @param types ::pubrio_contact_type bits, or-ed.
+ * @param options as for pubrio_bulk_new().
+ * @param err optional error details (NULL: none).
+ * @return as pubrio_bulk_new().
+ */
+PUBRIO_API pubrio_status pubrio_bulk_plan(pubrio_bulk **out,
+                                          pubrio_client *client,
+                                          unsigned types,
+                                          const pubrio_bulk_options *options,
+                                          pubrio_error *err);
+
 /** @brief Free a run (cutting what is in flight) and release its journal.
  * @param bulk the run; NULL is accepted. */
 PUBRIO_API void pubrio_bulk_free(pubrio_bulk *bulk);
+
+/**
+ * @brief Ask a run to stop, as a first pubrio_client_cancel() does: nothing
+ * new starts, requests in flight finish (a submit's answer is kept), then
+ * pubrio_bulk_next() hands out what is left and returns
+ * ::PUBRIO_E_CANCELLED. Not for signal handlers: use
+ * pubrio_client_cancel() there (a second one cuts what is in flight).
+ * @param bulk the run; NULL is accepted.
+ */
+PUBRIO_API void pubrio_bulk_stop(pubrio_bulk *bulk);
 
 /**
  * @brief Add people, before the run starts. Each id is validated and
@@ -1106,15 +1159,24 @@ typedef enum pubrio_bulk_event_kind {
   PUBRIO_BULK_PERSON = 2,         /**< A person's contacts: `person`, with
                                        `batch` and `redeem_query_id`. */
   PUBRIO_BULK_BATCH_DONE = 3,     /**< A batch was collected. */
-  PUBRIO_BULK_STRANGERS = 4,      /**< A batch's answer named `people_count`
-                                       people it does not hold; they are not
-                                       handed out. */
+  PUBRIO_BULK_STRANGERS = 4,      /**< Retired: an answer naming people
+                                       its batch does not hold is now a
+                                       ::PUBRIO_BULK_BATCH_FAILED. */
   PUBRIO_BULK_FINISHED = 5,       /**< Everything was submitted and
                                        collected. */
-  PUBRIO_BULK_PROGRESS = 6        /**< pubrio_bulk_run() only, about once a
+  PUBRIO_BULK_PROGRESS = 6,       /**< pubrio_bulk_run() only, about once a
                                        second while nothing else happens:
                                        `stats` holds the counts, credits and
                                        the next rate-budget wait. */
+  PUBRIO_BULK_BATCH_FAILED = 7    /**< A batch failed and the run goes on
+                                       without it: `status` and `message`
+                                       say why. A submit without a
+                                       conclusive answer (its people are
+                                       left uncertain: maybe charged, never
+                                       resent), or an accepted batch whose
+                                       answer broke the contract (paid, not
+                                       collected: its id stays in
+                                       pubrio_bulk_uncollected()). */
 } pubrio_bulk_event_kind;
 
 /** @brief One event of a bulk run. Its pointers live until the next call on
@@ -1126,10 +1188,15 @@ typedef struct pubrio_bulk_event {
   const pubrio_batch_job *job; /**< The submit's answer (BATCH_ACCEPTED). */
   const pubrio_person *person; /**< The person (PERSON). */
   size_t people_count;         /**< People in the batch, or strangers. */
-  const char *const *people;   /**< BATCH_ACCEPTED: the batch's
+  const char *const *people;   /**< BATCH_ACCEPTED, and BATCH_FAILED of an
+                                    uncertain submit: the batch's
                                     `people_count` ids; else NULL. */
   const struct pubrio_bulk_stats *stats; /**< PROGRESS: the run's counts;
                                               else NULL. */
+  pubrio_status status; /**< BATCH_FAILED: why. */
+  const char *message;  /**< BATCH_FAILED: a sentence; else NULL. */
+  int from_store;       /**< PERSON: 1 when every asked type was bought by
+                             an earlier run (no request, no credit). */
 } pubrio_bulk_event;
 
 /**
@@ -1206,8 +1273,29 @@ struct pubrio_bulk_stats {
   int64_t credits_charged;    /**< Sum of total_charged_credit answered. */
   int has_credit;             /**< 1 when `credit` was answered. */
   int64_t credit;             /**< Credit left, as last answered. */
-  int journal_torn_line_dropped; /**< 1 when the journal ended in a line
-                                      torn by a crash, now dropped. */
+  int journal_torn_line_dropped; /**< Retired: always 0 (the journal is
+                                      an SQLite database). */
+  size_t people_known;        /**< Added people whose every asked type an
+                                   earlier run bought: handed out from the
+                                   journal, never submitted. */
+  size_t batches_failed;      /**< Batches that failed while the run went
+                                   on (::PUBRIO_BULK_BATCH_FAILED). */
+  size_t people_left_uncertain; /**< People whose submit got no
+                                     conclusive answer, in this run or an
+                                     earlier one, and not sent again: maybe
+                                     charged. */
+  int64_t credits_worst_case; /**< The most the people to submit can cost:
+                                   every asked type found, at the prices. */
+  int64_t credits_before;     /**< Credits earlier runs on the journal were
+                                   charged. */
+  int64_t credits_committed;  /**< What the credit budget holds against:
+                                   charges so far (earlier runs included)
+                                   plus the worst case of every batch that
+                                   may still be charged. */
+  int64_t price_email;        /**< Credits an email contact, as counted. */
+  int64_t price_phone;        /**< Credits a phone contact, as counted. */
+  int prices_known;           /**< 0 when no price was given: 1 a contact
+                                   is counted. */
 };
 
 /**
@@ -1234,6 +1322,92 @@ PUBRIO_API void pubrio_bulk_stats_get(const pubrio_bulk *bulk,
 PUBRIO_API const char *pubrio_bulk_uncollected(const pubrio_bulk *bulk,
                                                size_t index,
                                                size_t *people_count);
+
+/** @} */
+
+/**
+ * @defgroup journal Reading a journal
+ * @brief What bulk runs bought, read from their journal without the network.
+ * @{
+ */
+
+/** @brief A journal opened for reading. Opaque. */
+typedef struct pubrio_journal pubrio_journal;
+
+/**
+ * @brief Open a journal (the SQLite database of pubrio_bulk_options_set_journal())
+ * for reading: nothing is written, no key or request is needed.
+ * @param out receives the journal; free it with pubrio_journal_free().
+ * @param path the file.
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT; ::PUBRIO_E_JOURNAL (missing,
+ *         not ours, in use by a run); ::PUBRIO_E_OUT_OF_MEMORY.
+ */
+PUBRIO_API pubrio_status pubrio_journal_open(pubrio_journal **out,
+                                             const char *path,
+                                             pubrio_error *err);
+
+/** @brief Close a journal. @param journal the journal; NULL is accepted. */
+PUBRIO_API void pubrio_journal_free(pubrio_journal *journal);
+
+/** @brief One run recorded in a journal. Fields are only ever added at the
+ * end. */
+typedef struct pubrio_journal_run {
+  int64_t id;               /**< 1, 2, ... in the order they ran. */
+  int64_t started_at;       /**< Seconds since the epoch. */
+  unsigned types;           /**< ::pubrio_contact_type bits asked for. */
+  size_t batches_uncertain; /**< Submits without a conclusive answer:
+                                 maybe charged. */
+  size_t batches_accepted;  /**< Accepted, not collected yet. */
+  size_t batches_refused;   /**< Refused with proof nothing was charged. */
+  size_t batches_collected; /**< Collected: their contacts are stored. */
+  int64_t credits_charged;  /**< Charges of its collected batches. */
+} pubrio_journal_run;
+
+/**
+ * @brief The @p index-th run of the journal.
+ * @param journal the journal.
+ * @param index 0, 1, ...
+ * @param out receives the run.
+ * @param out_size sizeof *out.
+ * @return 1 when filled, 0 past the last run.
+ */
+PUBRIO_API int pubrio_journal_run_get(const pubrio_journal *journal,
+                                      size_t index, pubrio_journal_run *out,
+                                      size_t out_size);
+
+/**
+ * @brief How many people were bought and contacts stored, in all runs.
+ * @param journal the journal.
+ * @param people receives the people (may be NULL).
+ * @param contacts receives the contacts (may be NULL).
+ */
+PUBRIO_API void pubrio_journal_counts(const pubrio_journal *journal,
+                                      size_t *people, size_t *contacts);
+
+/**
+ * @brief The next person bought, in id order, with every contact stored
+ * for the types bought.
+ * @param journal the journal.
+ * @param out receives the person (owned by the journal, valid until the
+ *        next call), or NULL after the last one.
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_JOURNAL; ::PUBRIO_E_OUT_OF_MEMORY.
+ */
+PUBRIO_API pubrio_status pubrio_journal_next_person(pubrio_journal *journal,
+                                                    const pubrio_person **out,
+                                                    pubrio_error *err);
+
+/**
+ * @brief The @p index-th batch accepted and not collected, to collect with
+ * `pubrio query ID --wait` or a rerun.
+ * @param journal the journal.
+ * @param index 0, 1, ...
+ * @param people_count receives how many people it holds (may be NULL).
+ * @return the id (owned by the journal), or NULL past the last one.
+ */
+PUBRIO_API const char *pubrio_journal_uncollected(
+    const pubrio_journal *journal, size_t index, size_t *people_count);
 
 /** @} */
 

@@ -195,10 +195,20 @@ class ExitCodes(CliTest):
         self.assertEqual(r.returncode, 3)
         self.assertIn("HTTP 401", r.stderr)
 
-    def test_rate_limited_exit_4(self):
-        r = self.expect(429, 4, extra=("--retries", "0"),
-                        body='{"error":"Request rate limit exceeded."}')
-        self.assertIn("rate limited", r.stderr)
+    def test_429_is_a_wait_not_the_end(self):
+        # A 429 proves nothing was processed: the run waits and submits the
+        # batch again, however few retries a single call gets.
+        self.server.script(SUBMIT, 429,
+                           '{"error":"Request rate limit exceeded."}', times=2)
+        start = time.monotonic()
+        r = self.run_cli("redeem", "--types", "phone", "--retries", "0",
+                         "--wait", *ids(3))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(len(self.people(r.stdout)), 3)
+        self.assertEqual(self.server.requests(SUBMIT), 3)
+        # Refused submits were not processed: nobody was charged twice.
+        self.assertEqual(self.server.stats()["max_submits_per_person"], 1)
+        self.assertGreater(time.monotonic() - start, 1.0)  # it waited
 
     def test_server_failure_exit_5_and_single_submit(self):
         self.expect(500, 5, body='{"error":"boom"}', times=5)
@@ -212,7 +222,7 @@ class ExitCodes(CliTest):
         r = self.run_cli("redeem", "--types", "phone", "--timeout", "1",
                          "--retries", "0", ids(1)[0])
         self.assertEqual(r.returncode, 5, r.stderr)
-        self.assertIn("timeout", r.stderr)
+        self.assertIn("timed out", r.stderr)
         self.assertLess(time.monotonic() - start, 4.5)
 
     def test_transport_failure_exit_5(self):
@@ -238,7 +248,8 @@ class Deadline(CliTest):
                          "2", *ids(3))
         self.assertEqual(r.returncode, 6, r.stderr)
         self.assertLess(time.monotonic() - start, 10)
-        self.assertIn("not complete", r.stderr)
+        self.assertIn("is not collected; collect it with: pubrio query",
+                      r.stderr)
         # Polls were spaced by at least a second.
         self.assertLessEqual(self.server.requests(QUERY), 3)
 
@@ -248,6 +259,24 @@ class Deadline(CliTest):
         r = self.run_cli("query", qid, "--wait", "--max-wait", "1")
         self.assertEqual(r.returncode, 6, r.stderr)
         self.assertEqual(json.loads(r.stdout)["is_completed"], False)
+
+
+def store_rows(journal, sql):
+    """Rows of the journal (an SQLite database), read with Python's sqlite3."""
+    import sqlite3
+    db = sqlite3.connect("file:%s?mode=ro" % journal, uri=True)
+    try:
+        return db.execute(sql).fetchall()
+    finally:
+        db.close()
+
+
+def store_people(journal, states):
+    """The people of the journal's batches in @states, as canonical ids."""
+    rows = store_rows(journal, "SELECT p.person FROM batch_people p JOIN "
+                      "batches b ON b.number = p.batch WHERE b.state IN (%s)"
+                      % ",".join("'%s'" % s for s in states))
+    return {str(uuid.UUID(bytes=r[0])) for r in rows}
 
 
 class Journal(CliTest):
@@ -263,7 +292,7 @@ class Journal(CliTest):
     def interrupt_midway(self, sig):
         people = ids(300)
         f = self.write("in.txt", people)
-        journal = self.path("journal.jsonl")
+        journal = self.path("run.journal")
         # 20 requests a minute: a burst of 20, then a minute's wait for the
         # rest of the 60 requests; the signal lands in that wait or earlier.
         proc = self.start(f, journal, 20)
@@ -271,65 +300,113 @@ class Journal(CliTest):
         proc.send_signal(sig)
         first_out, first_err = proc.communicate(timeout=30)
         first = {p["people_search_id"] for p in self.people(first_out)}
-        with open(journal) as jf:
-            lines = [json.loads(line) for line in jf]
-        accepted = [x for x in lines if "batch" in x]
+        accepted = store_rows(journal, "SELECT number FROM batches WHERE "
+                              "state IN ('accepted', 'collected')")
         self.assertTrue(0 < len(accepted) < 30, first_err)
+        # What was handed out was stored first.
+        self.assertLessEqual(first, store_people(journal, ["collected"]))
         r = self.run_cli("redeem", "--types", "email-work", "--wait",
                          "--batch-size", "10", "--journal", journal,
                          "--input", f)
-        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn(r.returncode, (0, 9), r.stderr)
         second = {p["people_search_id"] for p in self.people(r.stdout)}
         stats = self.server.stats()
         self.assertEqual(stats["max_submits_per_person"], 1)
-        return proc.returncode, first, second, people, r.stderr
+        return proc.returncode, first, second, people, r
 
     def test_ctrl_c_then_resume(self):
-        code, first, second, people, _ = self.interrupt_midway(signal.SIGINT)
+        code, first, second, people, r = self.interrupt_midway(signal.SIGINT)
         self.assertEqual(code, 130)
-        # The resumed run collects everyone, journaled batches included.
+        # A drain: nothing was left uncertain, and the resumed run hands out
+        # everyone (what the first run bought from the journal).
+        self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(second, set(people))
         self.assertTrue(first <= second)
 
     def test_hard_kill_then_resume(self):
-        code, first, second, people, err = self.interrupt_midway(signal.SIGKILL)
+        code, first, second, people, r = self.interrupt_midway(signal.SIGKILL)
         self.assertEqual(code, -signal.SIGKILL)
         # Anyone whose submit was in flight is left alone, never sent twice.
         missing = set(people) - second
         self.assertLessEqual(len(missing), 10)  # at most the batch in flight
         if missing:
-            self.assertIn("may have charged", err)
+            self.assertIn("may have charged", r.stderr)
+            self.assertEqual(r.returncode, 9, r.stderr)
 
-    def test_journal_with_other_types_is_refused(self):
-        journal = self.path("j.jsonl")
-        people = ids(2)
-        self.assertEqual(self.run_cli("redeem", "--types", "phone", "--journal",
-                                      journal, *people).returncode, 0)
-        r = self.run_cli("redeem", "--types", "email-work", "--journal",
-                         journal, *people)
-        self.assertEqual(r.returncode, 2)
-        self.assertIn("other contact types", r.stderr)
-        # Same types: nothing to submit again.
-        r = self.run_cli("redeem", "--types", "phone", "--journal", journal,
-                         *people)
-        self.assertEqual(r.returncode, 0)
-        self.assertIn("2 people already submitted", r.stderr)
-        self.assertEqual(self.server.requests(SUBMIT), 1)
+    def test_rerun_of_a_finished_run_asks_nothing(self):
+        journal = self.path("run.journal")
+        people = ids(250)
+        f = self.write("in.txt", people)
+        args = ("redeem", "--types", "email-work,phone", "--wait",
+                "--journal", journal, "--input", f)
+        first = self.run_cli(*args)
+        self.assertEqual(first.returncode, 0, first.stderr)
+        before = self.server.requests()
+        second = self.run_cli(*args)
+        self.assertEqual(second.returncode, 0, second.stderr)
+        self.assertEqual(self.server.requests(), before)  # not one request
+        self.assertEqual(sorted(first.stdout.splitlines()),
+                         sorted(second.stdout.splitlines()))
+        self.assertIn("250 people already bought", second.stderr)
+        self.assertRegex(second.stderr, r"0 credits charged by this run "
+                                        r"\(\d+ by earlier runs")
 
-    def test_intent_without_answer_is_not_resent(self):
-        # A crash between sending a batch and hearing back leaves only its
-        # intent: the API may have charged, so those people stay unsent.
-        journal = self.path("j.jsonl")
-        people = ids(4)
-        with open(journal, "w") as jf:
-            jf.write('{"journal":"pubrio","version":1,"types":["phone"]}\n')
-            jf.write(json.dumps({"intent": 1, "people": people[:2]}) + "\n")
-            jf.write(json.dumps({"intent": 2, "people": people[2:3]}) + "\n")
-            jf.write('{"rejected":2}\n')  # refused by the API: safe to resend
-        r = self.run_cli("redeem", "--types", "phone", "--journal", journal,
-                         *people)
+    def test_overlap_buys_only_the_new_half(self):
+        journal = self.path("run.journal")
+        people = ids(400)
+        old, new = people[:200], people[200:]
+        self.assertEqual(self.run_cli(
+            "redeem", "--types", "phone", "--wait", "--journal", journal,
+            "--input", self.write("a.txt", people[:300])).returncode, 0)
+        submitted = self.server.stats()["people_submitted"]
+        r = self.run_cli("redeem", "--types", "phone", "--wait", "--journal",
+                         journal, "--input", self.write("b.txt", old[100:] +
+                                                        new))
         self.assertEqual(r.returncode, 0, r.stderr)
+        # Only the 100 people the first run did not have were submitted, and
+        # the output is exactly this run's input.
+        self.assertEqual(self.server.stats()["people_submitted"],
+                         submitted + 100)
+        out = {p["people_search_id"] for p in self.people(r.stdout)}
+        self.assertEqual(out, set(old[100:] + new))
+        self.assertEqual(self.server.stats()["max_submits_per_person"], 1)
+
+    def test_missing_types_only_are_bought(self):
+        journal = self.path("run.journal")
+        people = ids(20)
+        self.assertEqual(self.run_cli("redeem", "--types", "phone", "--wait",
+                                      "--journal", journal,
+                                      *people).returncode, 0)
+        r = self.run_cli("redeem", "--types", "phone,email-work", "--wait",
+                         "--journal", journal, *people)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        body = json.loads(self.server.stats()["last_submit_body"])
+        self.assertEqual(body["people_contact_types"], ["email-work"])
+        out = self.people(r.stdout)
+        self.assertEqual(len(out), 20)
+        self.assertTrue(any(p["phones"] for p in out))   # from the journal
+        self.assertTrue(any(p["emails"] for p in out))   # bought now
+        # --refresh buys both again.
+        r = self.run_cli("redeem", "--types", "phone,email-work", "--wait",
+                         "--refresh", "--journal", journal, *people)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        body = json.loads(self.server.stats()["last_submit_body"])
+        self.assertEqual(body["people_contact_types"], ["email-work", "phone"])
+
+    def test_uncertain_people_are_not_resent(self):
+        # A submit without a conclusive answer (here a 408): the API may have
+        # charged, so those people stay unsent unless asked.
+        journal = self.path("run.journal")
+        people = ids(4)
+        self.server.script(SUBMIT, 408, '{"error":"timeout"}')
+        r = self.run_cli("redeem", "--types", "phone", "--batch-size", "2",
+                         "--parallel", "1", "--journal", journal, *people[:2])
+        self.assertEqual(r.returncode, 5, r.stderr)
+        r = self.run_cli("redeem", "--types", "phone", "--journal", journal,
+                         *people)
+        self.assertEqual(r.returncode, 9, r.stderr)
         self.assertIn("2 people were being submitted", r.stderr)
+        self.assertIn("2 people are uncertain", r.stderr)
         sent = json.loads(self.server.stats()["last_submit_body"])["peoples"]
         self.assertEqual(sorted(sent), sorted(people[2:]))
         r = self.run_cli("redeem", "--types", "phone", "--journal", journal,
@@ -338,21 +415,37 @@ class Journal(CliTest):
         sent = json.loads(self.server.stats()["last_submit_body"])["peoples"]
         self.assertEqual(sorted(sent), sorted(people[:2]))
 
-    def test_torn_last_line_is_dropped(self):
-        journal = self.path("j.jsonl")
-        people = ids(4)
-        self.run_cli("redeem", "--types", "phone", "--batch-size", "2",
-                     "--journal", journal, *people[:2])
-        with open(journal, "a") as jf:
-            jf.write('{"batch":9,"redeem_query_id":"0000')  # torn by a crash
-        r = self.run_cli("redeem", "--types", "phone", "--batch-size", "2",
+    def test_export_and_status_need_no_key_and_no_request(self):
+        journal = self.path("run.journal")
+        people = ids(30)
+        r = self.run_cli("redeem", "--types", "email-work,phone", "--wait",
                          "--journal", journal, *people)
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertIn("torn last line", r.stderr)
-        with open(journal) as jf:
-            for line in jf:
-                json.loads(line)  # every line valid again
-        self.assertEqual(self.server.stats()["max_submits_per_person"], 1)
+        bought = sorted(r.stdout.splitlines())
+        before = self.server.requests()
+        env = dict(os.environ)
+        env.pop("PUBRIO_API_KEY", None)
+        env["PUBRIO_BASE_URL"] = "http://127.0.0.1:9"  # nothing may be asked
+        out = subprocess.run([CLI, "export", "--journal", journal],
+                             capture_output=True, text=True, env=env)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertEqual(sorted(out.stdout.splitlines()), bought)
+        csv = subprocess.run([CLI, "export", "--journal", journal, "--format",
+                              "csv"], capture_output=True, text=True, env=env)
+        self.assertEqual(csv.returncode, 0, csv.stderr)
+        self.assertEqual(csv.stdout.splitlines()[0],
+                         "people_search_id,type,value,status")
+        st = subprocess.run([CLI, "status", "--journal", journal],
+                            capture_output=True, text=True, env=env)
+        self.assertEqual(st.returncode, 0, st.stderr)
+        self.assertIn("people bought: 30", st.stdout)
+        self.assertRegex(st.stdout, r"\n1 +\S+ \S+ +email-work,phone +1 +0 +0 +0 ")
+        self.assertEqual(self.server.requests(), before)
+        missing = subprocess.run([CLI, "status", "--journal",
+                                  self.path("nope.journal")],
+                                 capture_output=True, text=True, env=env)
+        self.assertEqual(missing.returncode, 2)
+        self.assertFalse(os.path.exists(self.path("nope.journal")))
 
 
 def wait_for(predicate, timeout=10.0):
@@ -392,21 +485,23 @@ class CreditSafety(CliTest):
         self.assertEqual(self.server.requests(SUBMIT), 1)
 
     def test_408_is_uncertain_never_resent(self):
-        journal = self.path("j.jsonl")
+        journal = self.path("j.journal")
         people = ids(3)
         self.server.script(SUBMIT, 408, '{"error":"timeout"}')
         r = self.run_cli("redeem", "--types", "phone", "--journal", journal,
                          *people)
         self.assertEqual(r.returncode, 5, r.stderr)
         self.assertIn("may have charged", r.stderr)
-        with open(journal) as jf:
-            self.assertNotIn("rejected", jf.read())
+        for p in people:  # each uncertain person is named
+            self.assertIn(p, r.stderr)
+        self.assertEqual(store_rows(journal, "SELECT state FROM batches"),
+                         [("intent",)])
         r = self.run_cli("redeem", "--types", "phone", "--journal", journal,
                          *people)
         self.assertIn("3 people were being submitted", r.stderr)
         self.assertEqual(self.server.requests(SUBMIT), 1)
         # A provable refusal is journaled as such and resent next time.
-        journal2 = self.path("j2.jsonl")
+        journal2 = self.path("j2.journal")
         self.server.script(SUBMIT, 422, '{"error":"unprocessable"}')
         self.run_cli("redeem", "--types", "phone", "--journal", journal2,
                      *people)
@@ -438,32 +533,57 @@ class CreditSafety(CliTest):
             qid = "00000000-0000-4000-8000-%012x" % n
             self.assertIn("pubrio query %s --wait" % qid, err)
 
-    def test_journal_write_failure_still_names_the_batch(self):
+    def test_journal_that_cannot_be_written_sends_nothing(self):
         import resource
 
         def small_files():
             signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
             resource.setrlimit(resource.RLIMIT_FSIZE, (150, 150))
 
-        journal = self.path("j.jsonl")
+        journal = self.path("j.journal")
         proc = self.popen("redeem", "--types", "phone", "--wait", "--journal",
                           journal, ids(1)[0], preexec_fn=small_files)
         _, err = proc.communicate(timeout=30)
-        self.assertEqual(proc.returncode, 5, err)
-        self.assertIn("the journal could not record an accepted batch", err)
-        self.assertIn("pubrio query 00000000-0000-4000-8000-000000000001 --wait",
-                      err)
+        self.assertEqual(proc.returncode, 2, err)
+        self.assertIn("journal", err)
+        self.assertEqual(self.server.requests(), 0)
 
-    def test_sigterm_ends_a_hung_request_within_a_second(self):
+    def test_first_signal_drains_second_cuts(self):
+        # A hung submit: the first SIGTERM lets it finish (nothing new
+        # starts), the second cuts it and names its people as uncertain.
         self.server.script(SUBMIT, 200, "{}", delay_ms=30000)
         proc = self.popen("redeem", "--types", "phone", ids(1)[0])
         self.assertTrue(wait_for(lambda: self.server.requests(SUBMIT) == 1))
+        proc.send_signal(signal.SIGTERM)
+        time.sleep(1.0)
+        self.assertIsNone(proc.poll())  # still waiting for the answer
         start = time.monotonic()
         proc.send_signal(signal.SIGTERM)
         _, err = proc.communicate(timeout=10)
         self.assertLess(time.monotonic() - start, 1.0)
         self.assertEqual(proc.returncode, 130, err)
-        self.assertIn("may have charged", err)
+        self.assertIn("Ctrl-C again cuts them", err)
+        self.assertIn("may have charged for its 1 person", err)
+        self.assertIn(ids(1)[0], err)
+
+    def test_drain_keeps_the_answer_of_a_slow_submit(self):
+        # Ctrl-C while a submit is in flight: its answer still comes, so the
+        # paid batch is named, not lost.
+        server = FakeServer("--estimated-time", "0", "--latency-ms", "1500",
+                            "--complete-after-polls", "1000000")
+        self.addCleanup(server.stop)
+        env = dict(os.environ, PUBRIO_BASE_URL=server.url,
+                   PUBRIO_API_KEY="test-key")
+        proc = subprocess.Popen([CLI, "redeem", "--types", "phone", "--wait",
+                                 *ids(2)], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, env=env)
+        self.assertTrue(wait_for(lambda: server.stats()["max_concurrent"]))
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=10)
+        self.assertEqual(proc.returncode, 130, err)
+        self.assertIn("pubrio query 00000000-0000-4000-8000-000000000001 "
+                      "--wait", err)
+        self.assertNotIn("may have charged", err)
 
     def test_max_wait_bounds_a_hung_server(self):
         self.server.script(QUERY, 200, "{}", delay_ms=30000, times=20)
@@ -527,50 +647,80 @@ class CreditSafety(CliTest):
                 for p in people + [stranger]]}}
         self.server.script(QUERY, 200, json.dumps(answer))
         r = self.run_cli("redeem", "--types", "phone", "--wait", *people)
-        self.assertEqual(r.returncode, 0, r.stderr)
-        printed = {p["people_search_id"] for p in self.people(r.stdout)}
-        self.assertEqual(printed, set(people))
-        self.assertIn("1 person the batch does not hold", r.stderr)
+        # An answer holding another batch's people breaks the contract:
+        # nobody of it is printed, the paid batch is named, exit 5.
+        self.assertEqual(r.returncode, 5, r.stderr)
+        self.assertEqual(self.people(r.stdout), [])
+        self.assertIn("the answer named 1 people the batch does not hold",
+                      r.stderr)
+        self.assertIn("pubrio query 00000000-0000-4000-8000-000000000001",
+                      r.stderr)
 
     def test_foreign_or_broken_journals_are_refused(self):
+        import sqlite3
         people = ids(2)
-        notes = self.path("notes.txt")
+
+        def refused(path, words):
+            with open(path, "rb") as f:
+                before = f.read()
+            mode = os.stat(path).st_mode
+            r = self.run_cli("redeem", "--types", "phone", "--journal", path,
+                             *people)
+            self.assertEqual(r.returncode, 2, r.stderr)
+            self.assertIn(words, r.stderr)
+            with open(path, "rb") as f:  # left untouched, byte for byte
+                self.assertEqual(f.read(), before)
+            self.assertEqual(os.stat(path).st_mode, mode)  # and its mode
+            self.assertFalse(os.path.exists(path + "-wal"))
+
+        notes = self.path("notes.sh")
         with open(notes, "w") as f:
             f.write("my precious notes")  # one line, no final newline
-        r = self.run_cli("redeem", "--types", "phone", "--journal", notes,
-                         *people)
-        self.assertEqual(r.returncode, 2)
-        self.assertIn("not a pubrio journal", r.stderr)
-        with open(notes) as f:
-            self.assertEqual(f.read(), "my precious notes")
-        headless = self.write("headless.jsonl", [
-            json.dumps({"intent": 1, "people": people})])
-        r = self.run_cli("redeem", "--types", "phone", "--journal", headless,
-                         *people)
-        self.assertEqual(r.returncode, 2)
-        self.assertIn("not a pubrio journal", r.stderr)
-        huge = self.write("huge.jsonl", [
+        os.chmod(notes, 0o755)  # a mistyped --journal keeps its exec bit
+        refused(notes, "not a libpubrio store")
+        old = self.write("old.jsonl", [
             '{"journal":"pubrio","version":1,"types":["phone"]}',
-            '{"intent":1e300,"people":["%s"]}' % people[0], '{"rejected":1}'])
-        r = self.run_cli("redeem", "--types", "phone", "--journal", huge,
+            json.dumps({"intent": 1, "people": people})])
+        refused(old, "JSON-lines journal")
+        other = self.path("other.db")
+        db = sqlite3.connect(other)
+        db.execute("CREATE TABLE notes(text)")
+        db.commit()
+        db.close()
+        refused(other, "another program")
+        # A real journal cut short (a copy that lost its tail).
+        good = self.path("good.journal")
+        self.assertEqual(self.run_cli("redeem", "--types", "phone", "--journal",
+                                      good, people[0]).returncode, 0)
+        with open(good, "rb") as f:
+            head = f.read(100)
+        cut = self.path("cut.journal")
+        with open(cut, "wb") as f:
+            f.write(head)
+        r = self.run_cli("redeem", "--types", "phone", "--journal", cut,
                          *people)
-        self.assertEqual(r.returncode, 2)
-        self.assertIn("line 2 is not a journal line", r.stderr)
+        self.assertEqual(r.returncode, 2, r.stderr)
         for target in ("/dev/zero", self.tmp.name):
             r = self.run_cli("redeem", "--types", "phone", "--journal",
                              target, *people)
             self.assertEqual(r.returncode, 2)
             self.assertIn("pubrio: ", r.stderr)
-        readonly = self.path("ro.jsonl")
-        self.run_cli("redeem", "--types", "phone", "--journal", readonly,
-                     people[0])
-        self.assertEqual(os.stat(readonly).st_mode & 0o777, 0o600)
-        os.chmod(readonly, 0o400)
-        if os.geteuid() != 0:  # root may write anyway
-            r = self.run_cli("redeem", "--types", "phone", "--journal",
-                             readonly, *people)
-            self.assertEqual(r.returncode, 2)
-            self.assertIn("cannot open the journal", r.stderr)
+        # Created 0600; a symbolic link is not followed.
+        self.assertEqual(os.stat(good).st_mode & 0o777, 0o600)
+        link = self.path("link.journal")
+        os.symlink(good, link)
+        r = self.run_cli("redeem", "--types", "phone", "--journal", link,
+                         *people)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("symbolic link", r.stderr)
+        # A dry run reads a journal and never creates one.
+        r = self.run_cli("redeem", "--types", "phone", "--dry-run",
+                         "--journal", self.path("new.journal"), *people)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertFalse(os.path.exists(self.path("new.journal")))
+        r = self.run_cli("redeem", "--types", "phone", "--dry-run",
+                         "--journal", good, *people)
+        self.assertIn("already submitted:  1", r.stdout)  # not collected
         self.assertEqual(self.server.requests(SUBMIT), 1)
 
     def test_input_lines_are_capped_and_binary_refused(self):
@@ -680,9 +830,9 @@ class Bulk(CliTest):
         self.assertEqual(len(self.people(r.stdout)), 80)
         self.assertGreaterEqual(server.stats()["max_concurrent"], 4)
         self.assertLess(took, 3.2)  # 16 requests of 200 ms one at a time
-        self.assertRegex(r.stderr, r"pubrio: 80 people collected in 8 "
-                                   r"batches, 16 requests, \d+ credits "
-                                   r"charged")
+        self.assertRegex(r.stderr, r"pubrio: 80 people handed out, 8 "
+                                   r"batches collected, 16 requests, \d+ "
+                                   r"credits charged by this run")
 
     def test_max_credits_stops_before_overspending(self):
         r = self.run_cli("redeem", "--types", "phone,email-work", "--wait",
@@ -719,7 +869,7 @@ class Bulk(CliTest):
                    PUBRIO_API_KEY="test-key")
         people = ids(600)
         f = self.write("in.txt", people)
-        journal = self.path("j.jsonl")
+        journal = self.path("j.journal")
         args = [CLI, "redeem", "--types", "phone", "--wait", "--batch-size",
                 "10", "--parallel", "4", "--journal", journal, "--input", f]
         for _ in range(20):
@@ -730,22 +880,28 @@ class Bulk(CliTest):
             proc.wait()
         r = subprocess.run(args, capture_output=True, text=True, env=env,
                            timeout=120)
-        self.assertEqual(r.returncode, 0, r.stderr)
+        uncertain = store_people(journal, ["intent"])
+        self.assertEqual(r.returncode, 9 if uncertain else 0, r.stderr)
         stats = server.stats()
         self.assertEqual(stats["max_submits_per_person"], 1)
-        collected = {p["people_search_id"] for p in self.people(r.stdout)}
-        with open(journal) as jf:
-            lines = [json.loads(line) for line in jf]
-        accepted = {p for x in lines if "batch" in x for p in x["people"]}
+        out = self.people(r.stdout)
+        collected = {p["people_search_id"] for p in out}
+        self.assertEqual(len(out), len(collected))  # each person once
+        accepted = store_people(journal, ["accepted", "collected"])
         # Every accepted batch is collected by the final run...
+        self.assertEqual(store_people(journal, ["accepted"]), set())
         self.assertLessEqual(accepted, collected)
         # ...and only people whose submit was in flight at a kill (uncertain,
         # never resent) are missing.
-        intents = {p for x in lines if "intent" in x for p in x["people"]}
-        self.assertEqual(set(people) - collected, intents - accepted)
+        self.assertEqual(set(people) - collected, uncertain)
         # A kill strands at most what was in flight: 4 submits of 10 people.
-        self.assertLessEqual(len(intents - accepted), 20 * 4 * 10)
+        self.assertLessEqual(len(uncertain), 20 * 4 * 10)
         self.assertGreater(len(accepted), 0)
+        # What was handed out is what the journal stored.
+        export = subprocess.run([CLI, "export", "--journal", journal],
+                                capture_output=True, text=True, env=env)
+        self.assertEqual(sorted(export.stdout.splitlines()),
+                         sorted(r.stdout.splitlines()))
 
 
 if __name__ == "__main__":

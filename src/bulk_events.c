@@ -1,0 +1,129 @@
+/* What a bulk run hands out: a queue of events, a collected batch's people
+ * read back from the store (so what is handed out is what was stored, each
+ * person once, only people of the input), and the people the store already
+ * held. An event's memory lives until the next call, so the head of the
+ * queue is only dropped then. */
+#include "bulk.h"
+#include "alloc.h"
+
+#include <string.h>
+
+bulk_item *pri_bulk_push_item(pubrio_bulk *b, pubrio_bulk_event_kind kind,
+                              size_t batch) {
+  if (b->item_count == b->item_cap) {
+    size_t cap = b->item_cap ? b->item_cap * 2 : 16;
+    bulk_item *grown = pri_malloc(cap * sizeof *grown);
+    if (!grown)
+      return NULL;
+    for (size_t i = 0; i < b->item_count; i++)
+      grown[i] = b->items[(b->item_head + i) % b->item_cap];
+    pri_free(b->items);
+    b->items = grown;
+    b->item_cap = cap;
+    b->item_head = 0;
+  }
+  bulk_item *item = &b->items[(b->item_head + b->item_count++) % b->item_cap];
+  memset(item, 0, sizeof *item);
+  item->kind = kind;
+  item->batch = batch;
+  return item;
+}
+
+static void item_free(bulk_item *item) {
+  pubrio_batch_job_free(item->job);
+  pri_free(item->ids);
+  pri_free(item->id_ptrs);
+  pri_free(item->message);
+}
+
+static void drop_head(pubrio_bulk *b) {
+  item_free(&b->items[b->item_head]);
+  b->item_head = (b->item_head + 1) % b->item_cap;
+  b->item_count--;
+}
+
+void pri_bulk_events_free(pubrio_bulk *b) {
+  while (b->item_count)
+    drop_head(b);
+  pri_free(b->items);
+  b->items = NULL;
+  pubrio_query_result_free(b->person_out);
+  b->person_out = NULL;
+}
+
+/* A PERSON event for the person at @p pos, from the store; 0 when it
+ * cannot be read (out of memory or a store failure: the run stops). */
+static int person_event(pubrio_bulk *b, size_t pos, pubrio_bulk_event *ev) {
+  pubrio_query_result_free(b->person_out);
+  b->person_out =
+      pri_store_read_person(b->store, pri_bulk_person_id(b, pos), b->types);
+  if (!b->person_out)
+    return 0;
+  b->person_state[pos] |= PERSON_HANDED;
+  b->collected_people++;
+  ev->kind = PUBRIO_BULK_PERSON;
+  ev->person = pubrio_query_result_person(b->person_out, 0);
+  return 1;
+}
+
+/* Whether a collected batch hands this person out: one of the input, not
+ * yet handed out, and this batch is the one that answers for it (a person
+ * this run submits again is handed out with this run's batch). */
+static int hands_out(const pubrio_bulk *b, size_t batch, size_t pos) {
+  uint16_t state = b->person_state[pos];
+  return (state & PERSON_IN_INPUT) && !(state & PERSON_HANDED) &&
+         (batch >= b->prior_batches || !(state & PERSON_SUBMITS));
+}
+
+/* The next person the store already held for this run; 1 when found. */
+static int next_known(pubrio_bulk *b, pubrio_bulk_event *ev) {
+  while (b->known_cursor < b->people.count) {
+    size_t pos = b->known_cursor++;
+    uint16_t state = b->person_state[pos];
+    if ((state & PERSON_KNOWN) && (state & PERSON_IN_INPUT) &&
+        !(state & PERSON_HANDED)) {
+      memset(ev, 0, sizeof *ev);
+      ev->from_store = 1;
+      if (person_event(b, pos, ev))
+        return 1;
+      b->known_cursor--; /* try again next time */
+      return -1;
+    }
+  }
+  return 0;
+}
+
+int pri_bulk_pop_event(pubrio_bulk *b, pubrio_bulk_event *ev) {
+  if (b->retire_head) {
+    drop_head(b);
+    b->retire_head = 0;
+  }
+  while (b->item_count) {
+    bulk_item *item = &b->items[b->item_head];
+    bulk_batch *batch = &b->batches[item->batch];
+    memset(ev, 0, sizeof *ev);
+    ev->batch = batch->number;
+    ev->redeem_query_id =
+        batch->redeem_query_id[0] ? batch->redeem_query_id : NULL;
+    ev->people_count = batch->count;
+    if (item->kind == PUBRIO_BULK_BATCH_DONE) {
+      while (item->next_person < batch->count) {
+        size_t pos = batch->people[item->next_person++];
+        if (!hands_out(b, item->batch, pos))
+          continue;
+        if (person_event(b, pos, ev))
+          return 1;
+        item->next_person--; /* the store failed: try again next time */
+        return -1;
+      }
+    }
+    ev->kind = item->kind;
+    ev->job = item->job;
+    ev->people = item->id_ptrs;
+    ev->status = item->status;
+    ev->message = item->message;
+    b->retire_head = 1;
+    return 1;
+  }
+  return next_known(b, ev);
+}

@@ -1,0 +1,710 @@
+/* The bulk run's store on SQLite (see store.h). Durability: WAL with
+ * synchronous=FULL, so every commit is fsync'ed before it returns; the
+ * directory is fsync'ed once the database and its WAL exist; exclusive
+ * locking mode, so the first transaction takes a lock that only closing
+ * releases and a second run is refused at once (busy timeout 0). */
+#include "store.h"
+#include "alloc.h"
+
+#include "error.h"
+#include "uuid.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define STORE_APPLICATION_ID 0x50425249 /* "PBRI" */
+#define STORE_VERSION 1
+
+enum {
+  ST_INTENT,
+  ST_ACCEPTED,
+  ST_REFUSED,
+  ST_ADD_PEOPLE,
+  ST_UNCERTAIN_ON,
+  ST_UNCERTAIN_TO_PENDING,
+  ST_UNCERTAIN_OFF,
+  ST_COLLECTED,
+  ST_PENDING_TO_BOUGHT,
+  ST_FORGET_CONTACTS,
+  ST_ADD_CONTACT,
+  ST_PERSON,
+  ST_READ_CONTACTS,
+  ST_COUNT
+};
+
+static const char *const statement_sql[ST_COUNT] = {
+    [ST_INTENT] = "INSERT INTO batches(number, run, types, profile_id, people,"
+                  " state, updated_at) VALUES(?1, ?2, ?3, ?4, ?5, 'intent', ?6)",
+    [ST_ACCEPTED] = "UPDATE batches SET state = 'accepted', redeem_query_id ="
+                    " ?2, updated_at = ?3 WHERE number = ?1",
+    [ST_REFUSED] = "UPDATE batches SET state = 'refused', updated_at = ?2"
+                   " WHERE number = ?1",
+    [ST_ADD_PEOPLE] = "INSERT OR IGNORE INTO batch_people(batch, person)"
+                      " VALUES(?1, ?2)",
+    [ST_UNCERTAIN_ON] =
+        "INSERT INTO people(person, uncertain) VALUES(?1, ?2) ON CONFLICT"
+        "(person) DO UPDATE SET uncertain = uncertain | ?2",
+    [ST_UNCERTAIN_TO_PENDING] =
+        "UPDATE people SET uncertain = uncertain & ~?2, pending = pending | ?2"
+        " WHERE person IN (SELECT person FROM batch_people WHERE batch = ?1)",
+    [ST_UNCERTAIN_OFF] =
+        "UPDATE people SET uncertain = uncertain & ~?2 WHERE person IN"
+        " (SELECT person FROM batch_people WHERE batch = ?1)",
+    [ST_COLLECTED] = "UPDATE batches SET state = 'collected', charged = ?2,"
+                     " updated_at = ?3 WHERE number = ?1",
+    [ST_PENDING_TO_BOUGHT] =
+        "UPDATE people SET pending = pending & ~?2, bought = bought | ?2"
+        " WHERE person IN (SELECT person FROM batch_people WHERE batch = ?1)",
+    [ST_FORGET_CONTACTS] = "DELETE FROM contacts WHERE person = ?1 AND"
+                           " (type IS NULL OR instr(?2, ',' || type || ','))",
+    [ST_ADD_CONTACT] = "INSERT INTO contacts(person, kind, type, value, status,"
+                       " batch, at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [ST_PERSON] = "SELECT bought, pending, uncertain FROM people WHERE"
+                  " person = ?1",
+    [ST_READ_CONTACTS] = "SELECT kind, type, value, status FROM contacts"
+                         " WHERE person = ?1 ORDER BY rowid",
+};
+
+static const char schema_sql[] =
+    "CREATE TABLE runs(id INTEGER PRIMARY KEY, started_at INTEGER NOT NULL,"
+    " types INTEGER NOT NULL, profile_id INTEGER, library TEXT NOT NULL);"
+    "CREATE TABLE batches(number INTEGER PRIMARY KEY, run INTEGER NOT NULL"
+    " REFERENCES runs(id), types INTEGER NOT NULL, profile_id INTEGER,"
+    " people INTEGER NOT NULL, state TEXT NOT NULL CHECK(state IN ('intent',"
+    " 'accepted', 'refused', 'collected')), redeem_query_id TEXT,"
+    " charged INTEGER, updated_at INTEGER NOT NULL);"
+    "CREATE INDEX batches_by_state ON batches(state);"
+    "CREATE TABLE batch_people(batch INTEGER NOT NULL, person BLOB NOT NULL,"
+    " PRIMARY KEY(batch, person)) WITHOUT ROWID;"
+    "CREATE INDEX batch_people_by_person ON batch_people(person);"
+    "CREATE TABLE people(person BLOB PRIMARY KEY, bought INTEGER NOT NULL"
+    " DEFAULT 0, pending INTEGER NOT NULL DEFAULT 0, uncertain INTEGER NOT"
+    " NULL DEFAULT 0) WITHOUT ROWID;"
+    "CREATE TABLE contacts(person BLOB NOT NULL, kind INTEGER NOT NULL,"
+    " type TEXT, value TEXT, status TEXT, batch INTEGER NOT NULL,"
+    " at INTEGER NOT NULL);"
+    "CREATE INDEX contacts_by_person ON contacts(person);";
+
+struct pri_store {
+  sqlite3 *db;
+  sqlite3_stmt *stmt[ST_COUNT];
+  int64_t run;
+  char message[256];
+};
+
+static int64_t epoch_now(void) { return (int64_t)time(NULL); }
+
+const char *pri_store_error(pri_store *s) {
+  if (s->message[0])
+    return s->message;
+  return s->db ? sqlite3_errmsg(s->db) : "the store is closed";
+}
+
+static int exec(pri_store *s, const char *sql) {
+  return sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+/* One integer from a query; @p fallback when there is no row. */
+static int64_t query_int(pri_store *s, const char *sql, int64_t fallback,
+                         int *failed) {
+  sqlite3_stmt *st = NULL;
+  int64_t v = fallback;
+  int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+  if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    v = sqlite3_column_int64(st, 0);
+    rc = SQLITE_DONE;
+  }
+  if (rc != SQLITE_DONE && failed)
+    *failed = 1;
+  sqlite3_finalize(st);
+  return v;
+}
+
+/* The first bytes of the file at @p path say what it is; refuse anything
+ * that is neither empty nor SQLite, before SQLite touches it. Creates it
+ * 0600 without following a symlink. */
+static pubrio_status check_file(const char *path, int read_only, int *created,
+                                pubrio_error *err) {
+  int flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK;
+  int fd = open(path, read_only ? flags : flags | O_CREAT | O_EXCL, 0600);
+  *created = fd >= 0 && !read_only;
+  if (fd < 0 && errno == EEXIST)
+    fd = open(path, flags);
+  if (fd < 0 && read_only && errno == ENOENT)
+    return PUBRIO_OK; /* nothing stored yet */
+  if (fd < 0)
+    return pri_error_set(err, PUBRIO_E_JOURNAL, "the journal %s cannot be "
+                         "opened: %s%s", path, strerror(errno),
+                         errno == ELOOP ? " (a symbolic link is not followed)"
+                                        : "");
+  struct stat st;
+  char head[16] = {0};
+  ssize_t n = 0;
+  pubrio_status status = PUBRIO_OK;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+    status = pri_error_set(err, PUBRIO_E_JOURNAL,
+                           "the journal %s is not a regular file", path);
+  else if (st.st_size > 0 && (n = read(fd, head, sizeof head)) < 16)
+    status = pri_error_set(err, PUBRIO_E_JOURNAL,
+                           "the journal %s is truncated or not a libpubrio "
+                           "store; it was left untouched",
+                           path);
+  else if (st.st_size > 0 && memcmp(head, "SQLite format 3", 16) != 0)
+    status = pri_error_set(
+        err, PUBRIO_E_JOURNAL,
+        "the journal %s is not a libpubrio store%s; it was left untouched",
+        path,
+        head[0] == '{' ? " (it looks like a JSON-lines journal of libpubrio "
+                         "0.2: collect its accepted batches with `pubrio query "
+                         "ID --wait`, the ids are its redeem_query_id values, "
+                         "and start a new journal)"
+                       : "");
+  close(fd);
+  return status;
+}
+
+/* A database file and its WAL are names in their directory: fsync it so
+ * they survive a power loss. */
+static int sync_directory(const char *path) {
+  char copy[4096];
+  snprintf(copy, sizeof copy, "%s", path);
+  int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return -1;
+  int rc = fsync(fd);
+  close(fd);
+  return rc;
+}
+
+/* Ours, another schema, or new: decided by reading only. */
+static pubrio_status check_schema(pri_store *s, const char *path, int *fresh,
+                                  pubrio_error *err) {
+  int failed = 0;
+  int64_t app = query_int(s, "PRAGMA application_id", 0, &failed);
+  int64_t version = query_int(s, "PRAGMA user_version", 0, &failed);
+  int64_t tables = query_int(
+      s, "SELECT count(*) FROM sqlite_master", 0, &failed);
+  if (failed && sqlite3_errcode(s->db) == SQLITE_BUSY)
+    return pri_error_set(err, PUBRIO_E_JOURNAL,
+                         "the journal %s is in use by another run", path);
+  if (failed)
+    return pri_error_set(err, PUBRIO_E_JOURNAL,
+                         "the journal %s cannot be read (%s); it was left "
+                         "untouched",
+                         path, sqlite3_errmsg(s->db));
+  *fresh = app == 0 && version == 0 && tables == 0;
+  if (*fresh)
+    return PUBRIO_OK;
+  if (app != STORE_APPLICATION_ID)
+    return pri_error_set(err, PUBRIO_E_JOURNAL,
+                         "%s is an SQLite database of another program; it "
+                         "was left untouched",
+                         path);
+  if (version != STORE_VERSION)
+    return pri_error_set(err, PUBRIO_E_JOURNAL,
+                         "the journal %s has version %lld of the store, this "
+                         "library reads version %d; it was left untouched",
+                         path, (long long)version, STORE_VERSION);
+  return PUBRIO_OK;
+}
+
+static pubrio_status store_failure(pri_store *s, const char *path,
+                                   const char *doing, pubrio_error *err) {
+  int code = s->db ? sqlite3_errcode(s->db) : SQLITE_CANTOPEN;
+  if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+    return pri_error_set(err, PUBRIO_E_JOURNAL,
+                         "the journal %s is in use by another run", path);
+  return pri_error_set(err, PUBRIO_E_JOURNAL, "the journal %s: %s: %s", path,
+                       doing, s->db ? sqlite3_errmsg(s->db) : "cannot open");
+}
+
+static pubrio_status prepare_all(pri_store *s, const char *path,
+                                 pubrio_error *err) {
+  for (int i = 0; i < ST_COUNT; i++)
+    if (sqlite3_prepare_v3(s->db, statement_sql[i], -1,
+                           SQLITE_PREPARE_PERSISTENT, &s->stmt[i],
+                           NULL) != SQLITE_OK)
+      return store_failure(s, path, "preparing", err);
+  return PUBRIO_OK;
+}
+
+pubrio_status pri_store_open(pri_store **out, const char *path, int read_only,
+                             pubrio_error *err) {
+  *out = NULL;
+  int created = 0;
+  pubrio_status st = path ? check_file(path, read_only, &created, err)
+                          : PUBRIO_OK;
+  if (st != PUBRIO_OK)
+    return st;
+  pri_store *s = pri_calloc(1, sizeof *s);
+  if (!s)
+    return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
+  int exists = path && access(path, F_OK) == 0;
+  const char *name = exists ? path : "";
+  int flags = SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_PRIVATECACHE |
+              (exists && read_only ? SQLITE_OPEN_READONLY
+                                   : SQLITE_OPEN_READWRITE);
+  int fresh = 0;
+  if (sqlite3_open_v2(name, &s->db, flags, NULL) != SQLITE_OK)
+    st = store_failure(s, path ? path : "(temporary)", "opening", err);
+  if (st == PUBRIO_OK)
+    sqlite3_extended_result_codes(s->db, 0);
+  if (st == PUBRIO_OK && exists)
+    st = check_schema(s, path, &fresh, err);
+  else
+    fresh = 1;
+  /* Only now, knowing the file is ours, is anything written. */
+  if (st == PUBRIO_OK && !(exists && read_only)) {
+    const char *setup = exists ? "PRAGMA locking_mode = EXCLUSIVE;"
+                                 "PRAGMA journal_mode = WAL;"
+                                 "PRAGMA synchronous = FULL;"
+                               : "PRAGMA synchronous = OFF;";
+    if (exec(s, setup) != 0 || exec(s, "BEGIN IMMEDIATE") != 0)
+      st = store_failure(s, path ? path : "(temporary)", "locking", err);
+    if (st == PUBRIO_OK && fresh &&
+        (exec(s, schema_sql) != 0 ||
+         exec(s, "PRAGMA application_id = 1346523721;"
+                 "PRAGMA user_version = 1") != 0))
+      st = store_failure(s, path ? path : "(temporary)", "creating", err);
+    if (st == PUBRIO_OK && exec(s, "COMMIT") != 0)
+      st = store_failure(s, path ? path : "(temporary)", "creating", err);
+    if (st == PUBRIO_OK && exists && sync_directory(path) != 0)
+      st = pri_error_set(err, PUBRIO_E_JOURNAL,
+                         "the journal's directory cannot be synced: %s",
+                         strerror(errno));
+  }
+  if (st == PUBRIO_OK)
+    st = prepare_all(s, path ? path : "(temporary)", err);
+  if (st != PUBRIO_OK) {
+    pri_store_close(s);
+    if (created)
+      unlink(path); /* ours, empty: nothing to keep */
+    return st;
+  }
+  *out = s;
+  return PUBRIO_OK;
+}
+
+void pri_store_close(pri_store *s) {
+  if (!s)
+    return;
+  for (int i = 0; i < ST_COUNT; i++)
+    sqlite3_finalize(s->stmt[i]);
+  sqlite3_close(s->db);
+  pri_free(s);
+}
+
+/* Run a prepared statement once with the integers/blobs bound by the
+ * caller; 0 or -1. */
+static int step_done(sqlite3_stmt *st) {
+  int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  sqlite3_clear_bindings(st);
+  return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* A transaction that is either committed whole or rolled back. */
+static int begin(pri_store *s) { return exec(s, "BEGIN IMMEDIATE"); }
+static int end(pri_store *s, int ok) {
+  if (ok && exec(s, "COMMIT") == 0)
+    return 0;
+  exec(s, "ROLLBACK");
+  return -1;
+}
+
+int pri_store_begin_run(pri_store *s, unsigned types, int has_profile_id,
+                        int64_t profile_id) {
+  sqlite3_stmt *st = NULL;
+  int ok = sqlite3_prepare_v2(s->db,
+                              "INSERT INTO runs(started_at, types, profile_id,"
+                              " library) VALUES(?1, ?2, ?3, ?4)",
+                              -1, &st, NULL) == SQLITE_OK;
+  if (ok) {
+    sqlite3_bind_int64(st, 1, epoch_now());
+    sqlite3_bind_int64(st, 2, types);
+    if (has_profile_id)
+      sqlite3_bind_int64(st, 3, profile_id);
+    sqlite3_bind_text(st, 4, PUBRIO_VERSION, -1, SQLITE_STATIC);
+    ok = sqlite3_step(st) == SQLITE_DONE;
+  }
+  sqlite3_finalize(st);
+  if (!ok)
+    return -1;
+  s->run = sqlite3_last_insert_rowid(s->db);
+  return 0;
+}
+
+int pri_store_each_accepted(pri_store *s,
+                            int (*fn)(const pri_store_batch *, void *),
+                            void *userdata) {
+  sqlite3_stmt *batches = NULL, *people = NULL;
+  int rc = 0;
+  if (sqlite3_prepare_v2(s->db,
+                         "SELECT number, redeem_query_id, types, profile_id,"
+                         " people FROM batches WHERE state = 'accepted'"
+                         " ORDER BY number",
+                         -1, &batches, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2(s->db,
+                         "SELECT person FROM batch_people WHERE batch = ?1",
+                         -1, &people, NULL) != SQLITE_OK)
+    rc = -1;
+  pri_store_batch b = {0};
+  while (rc == 0 && sqlite3_step(batches) == SQLITE_ROW) {
+    b.number = sqlite3_column_int(batches, 0);
+    const unsigned char *id = sqlite3_column_text(batches, 1);
+    snprintf(b.redeem_query_id, sizeof b.redeem_query_id, "%s",
+             id ? (const char *)id : "");
+    b.types = (unsigned)sqlite3_column_int(batches, 2);
+    b.has_profile_id = sqlite3_column_type(batches, 3) != SQLITE_NULL;
+    b.profile_id = sqlite3_column_int64(batches, 3);
+    int64_t n = sqlite3_column_int64(batches, 4);
+    b.people = pri_malloc((size_t)(n > 0 ? n : 1) * sizeof *b.people);
+    b.count = 0;
+    if (!b.people) {
+      rc = -1;
+      break;
+    }
+    sqlite3_bind_int(people, 1, b.number);
+    while (sqlite3_step(people) == SQLITE_ROW && (int64_t)b.count < n)
+      if (sqlite3_column_bytes(people, 0) == 16)
+        memcpy(b.people[b.count++], sqlite3_column_blob(people, 0), 16);
+    sqlite3_reset(people);
+    if (fn(&b, userdata) != 0)
+      rc = -1;
+    pri_free(b.people);
+  }
+  sqlite3_finalize(batches);
+  sqlite3_finalize(people);
+  return rc;
+}
+
+int pri_store_person_state(pri_store *s, const uint8_t person[16],
+                           unsigned *bought, unsigned *pending,
+                           unsigned *uncertain) {
+  sqlite3_stmt *st = s->stmt[ST_PERSON];
+  sqlite3_bind_blob(st, 1, person, 16, SQLITE_STATIC);
+  int rc = sqlite3_step(st);
+  *bought = *pending = *uncertain = 0;
+  if (rc == SQLITE_ROW) {
+    *bought = (unsigned)sqlite3_column_int(st, 0);
+    *pending = (unsigned)sqlite3_column_int(st, 1);
+    *uncertain = (unsigned)sqlite3_column_int(st, 2);
+  }
+  sqlite3_reset(st);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+int pri_store_next_number(pri_store *s) {
+  int64_t n = query_int(s, "SELECT max(number) FROM batches", 0, NULL);
+  return n >= 0 && n < INT32_MAX - 1 ? (int)n + 1 : -1;
+}
+
+int64_t pri_store_charged(pri_store *s) {
+  int failed = 0;
+  /* Stored charges are already clamped to 0..INT64_MAX/2 a batch; total()
+   * is a float sum and never overflows. */
+  int64_t v = query_int(
+      s, "SELECT min(total(charged), 4.6e18) FROM batches", 0, &failed);
+  return failed ? -1 : v;
+}
+
+int64_t pri_store_uncertain_worst(pri_store *s, const int64_t prices[3]) {
+  sqlite3_stmt *st = NULL;
+  double total = 0;
+  int ok = sqlite3_prepare_v2(s->db,
+                              "SELECT types, people FROM batches WHERE"
+                              " state = 'intent'",
+                              -1, &st, NULL) == SQLITE_OK;
+  while (ok && sqlite3_step(st) == SQLITE_ROW) {
+    unsigned types = (unsigned)sqlite3_column_int(st, 0);
+    double per = 0;
+    for (int bit = 0; bit < 3; bit++)
+      if (types & (1u << bit))
+        per += (double)prices[bit];
+    total += per * (double)sqlite3_column_int64(st, 1);
+  }
+  sqlite3_finalize(st);
+  if (!ok)
+    return -1;
+  return total > 4.6e18 ? (int64_t)4.6e18 : (int64_t)total;
+}
+
+int pri_store_intent(pri_store *s, int number, unsigned types,
+                     int has_profile_id, int64_t profile_id,
+                     const uint8_t (*people)[16], size_t count) {
+  if (begin(s) != 0)
+    return -1;
+  sqlite3_stmt *st = s->stmt[ST_INTENT];
+  sqlite3_bind_int(st, 1, number);
+  sqlite3_bind_int64(st, 2, s->run);
+  sqlite3_bind_int(st, 3, (int)types);
+  if (has_profile_id)
+    sqlite3_bind_int64(st, 4, profile_id);
+  sqlite3_bind_int64(st, 5, (sqlite3_int64)count);
+  sqlite3_bind_int64(st, 6, epoch_now());
+  int ok = step_done(st) == 0;
+  for (size_t i = 0; ok && i < count; i++) {
+    sqlite3_bind_int(s->stmt[ST_ADD_PEOPLE], 1, number);
+    sqlite3_bind_blob(s->stmt[ST_ADD_PEOPLE], 2, people[i], 16,
+                      SQLITE_STATIC);
+    ok = step_done(s->stmt[ST_ADD_PEOPLE]) == 0;
+    sqlite3_bind_blob(s->stmt[ST_UNCERTAIN_ON], 1, people[i], 16,
+                      SQLITE_STATIC);
+    sqlite3_bind_int(s->stmt[ST_UNCERTAIN_ON], 2, (int)types);
+    ok = ok && step_done(s->stmt[ST_UNCERTAIN_ON]) == 0;
+  }
+  return end(s, ok);
+}
+
+static int batch_people_update(pri_store *s, int which, int number,
+                               unsigned types) {
+  sqlite3_bind_int(s->stmt[which], 1, number);
+  sqlite3_bind_int(s->stmt[which], 2, (int)types);
+  return step_done(s->stmt[which]);
+}
+
+static unsigned batch_types(pri_store *s, int number) {
+  char sql[96];
+  snprintf(sql, sizeof sql, "SELECT types FROM batches WHERE number = %d",
+           number);
+  return (unsigned)query_int(s, sql, 0, NULL);
+}
+
+int pri_store_accepted(pri_store *s, int number, const char *id) {
+  if (begin(s) != 0)
+    return -1;
+  sqlite3_stmt *st = s->stmt[ST_ACCEPTED];
+  sqlite3_bind_int(st, 1, number);
+  sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 3, epoch_now());
+  int ok = step_done(st) == 0 &&
+           batch_people_update(s, ST_UNCERTAIN_TO_PENDING, number,
+                               batch_types(s, number)) == 0;
+  return end(s, ok);
+}
+
+int pri_store_refused(pri_store *s, int number) {
+  if (begin(s) != 0)
+    return -1;
+  sqlite3_stmt *st = s->stmt[ST_REFUSED];
+  sqlite3_bind_int(st, 1, number);
+  sqlite3_bind_int64(st, 2, epoch_now());
+  int ok = step_done(st) == 0 &&
+           batch_people_update(s, ST_UNCERTAIN_OFF, number,
+                               batch_types(s, number)) == 0;
+  return end(s, ok);
+}
+
+/* ",email-work,phone," : the wire names of @p types, for instr(). */
+static void type_list(unsigned types, char *out, size_t size) {
+  snprintf(out, size, ",");
+  for (unsigned bit = 1; bit <= PUBRIO_CONTACT_PHONE; bit <<= 1)
+    if (types & bit) {
+      size_t len = strlen(out);
+      snprintf(out + len, size - len, "%s,",
+               pubrio_contact_type_str((pubrio_contact_type)bit));
+    }
+}
+
+static int add_contacts(pri_store *s, const uint8_t uuid[16], int kind,
+                        const pubrio_person *p, int number) {
+  size_t n = kind ? p->phone_count : p->email_count;
+  sqlite3_stmt *st = s->stmt[ST_ADD_CONTACT];
+  for (size_t i = 0; i < n; i++) {
+    const pubrio_contact *c =
+        kind ? pubrio_person_phone(p, i) : pubrio_person_email(p, i);
+    sqlite3_bind_blob(st, 1, uuid, 16, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, kind);
+    sqlite3_bind_text(st, 3, c->type_raw, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, c->value, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, c->status, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 6, number);
+    sqlite3_bind_int64(st, 7, epoch_now());
+    if (step_done(st) != 0)
+      return -1;
+  }
+  return 0;
+}
+
+int pri_store_collected(pri_store *s, int number, unsigned types,
+                        const uint8_t (*people)[16], size_t count,
+                        const pubrio_query_result *res, int64_t charged) {
+  char names[64];
+  type_list(types, names, sizeof names);
+  uint8_t *seen = pri_calloc(count ? count : 1, 1);
+  if (!seen || begin(s) != 0) {
+    pri_free(seen);
+    return -1;
+  }
+  int ok = 1;
+  for (size_t i = 0; ok && i < res->people_count; i++) {
+    const pubrio_person *p = pubrio_query_result_person(res, i);
+    uint8_t uuid[16];
+    if (pri_uuid_parse(p->people_search_id, uuid) != 0)
+      continue;
+    size_t k = 0;
+    while (k < count && memcmp(people[k], uuid, 16) != 0)
+      k++;
+    if (k == count || seen[k]++) /* a stranger, or named twice */
+      continue;
+    sqlite3_stmt *forget = s->stmt[ST_FORGET_CONTACTS];
+    sqlite3_bind_blob(forget, 1, uuid, 16, SQLITE_STATIC);
+    sqlite3_bind_text(forget, 2, names, -1, SQLITE_STATIC);
+    ok = step_done(forget) == 0 && add_contacts(s, uuid, 0, p, number) == 0 &&
+         add_contacts(s, uuid, 1, p, number) == 0;
+  }
+  pri_free(seen);
+  sqlite3_stmt *st = s->stmt[ST_COLLECTED];
+  sqlite3_bind_int(st, 1, number);
+  sqlite3_bind_int64(st, 2, charged);
+  sqlite3_bind_int64(st, 3, epoch_now());
+  ok = ok && step_done(st) == 0 &&
+       batch_people_update(s, ST_PENDING_TO_BOUGHT, number, types) == 0;
+  return end(s, ok);
+}
+
+/* Whether a stored contact of @p kind and wire type @p type answers one of
+ * the @p types asked for (a type this version does not know goes with its
+ * kind). */
+static int wanted(int kind, const char *type, unsigned types) {
+  pubrio_contact_type t = pubrio_contact_type_from_str(type);
+  if (t != PUBRIO_CONTACT_UNKNOWN)
+    return (types & (unsigned)t) != 0;
+  return kind ? (types & PUBRIO_CONTACT_PHONE) != 0
+              : (types & (PUBRIO_CONTACT_EMAIL_WORK |
+                          PUBRIO_CONTACT_EMAIL_PERSONAL)) != 0;
+}
+
+static char *column_copy(pri_arena *arena, sqlite3_stmt *st, int col) {
+  const unsigned char *text = sqlite3_column_text(st, col);
+  return text ? pri_arena_strdup(arena, (const char *)text) : NULL;
+}
+
+pubrio_query_result *pri_store_read_person(pri_store *s,
+                                           const uint8_t person[16],
+                                           unsigned types) {
+  pri_query_result *res = pri_query_result_new();
+  pri_person *p = res ? pri_calloc(1, sizeof *p) : NULL;
+  pubrio_batch_job *job =
+      p ? pri_arena_calloc(&res->arena, 1, sizeof *job) : NULL;
+  char *id = job ? pri_arena_alloc(&res->arena, PUBRIO_ID_LEN + 1) : NULL;
+  /* Two passes: count, then fill arrays of the right size. */
+  size_t counts[2] = {0, 0}, filled[2] = {0, 0};
+  pubrio_contact *lists[2] = {NULL, NULL};
+  sqlite3_stmt *st = s->stmt[ST_READ_CONTACTS];
+  int ok = id != NULL;
+  for (int pass = 0; ok && pass < 2; pass++) {
+    sqlite3_bind_blob(st, 1, person, 16, SQLITE_STATIC);
+    int rc;
+    while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+      int kind = sqlite3_column_int(st, 0) ? 1 : 0;
+      const char *type = (const char *)sqlite3_column_text(st, 1);
+      if (!wanted(kind, type, types))
+        continue;
+      if (pass == 0) {
+        counts[kind]++;
+        continue;
+      }
+      pubrio_contact *c = &lists[kind][filled[kind]++];
+      c->type_raw = column_copy(&res->arena, st, 1);
+      c->type = pubrio_contact_type_from_str(c->type_raw);
+      c->value = column_copy(&res->arena, st, 2);
+      c->status = column_copy(&res->arena, st, 3);
+    }
+    ok = ok && rc == SQLITE_DONE;
+    sqlite3_reset(st);
+    for (int k = 0; ok && pass == 0 && k < 2; k++)
+      ok = !counts[k] || (lists[k] = pri_arena_calloc(&res->arena, counts[k],
+                                                      sizeof *lists[k]));
+  }
+  if (!ok) {
+    pri_free(p);
+    if (res) {
+      res->people = NULL;
+      pubrio_query_result_free(&res->pub);
+    }
+    return NULL;
+  }
+  pri_uuid_format(person, id);
+  job->redeem_query_id = "";
+  job->is_completed = 1;
+  job->estimated_time = job->estimated_time_ms = -1;
+  res->pub.query = job;
+  p->pub.people_search_id = id;
+  p->emails = lists[0];
+  p->phones = lists[1];
+  p->pub.email_count = counts[0];
+  p->pub.phone_count = counts[1];
+  res->people = p;
+  res->people_cap = 1;
+  res->pub.people_count = 1;
+  return &res->pub;
+}
+
+int pri_store_each_run(pri_store *s, int (*fn)(const pri_store_run *, void *),
+                       void *userdata) {
+  static const char sql[] =
+      "SELECT r.id, r.started_at, r.types, total(b.state = 'intent'),"
+      " total(b.state = 'accepted'), total(b.state = 'refused'),"
+      " total(b.state = 'collected'), min(total(b.charged), 4.6e18)"
+      " FROM runs r LEFT JOIN batches b ON b.run = r.id GROUP BY r.id"
+      " ORDER BY r.id";
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK ? 0 : -1;
+  int step;
+  while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+    pri_store_run run = {.id = sqlite3_column_int64(st, 0),
+                         .started_at = sqlite3_column_int64(st, 1),
+                         .types = (unsigned)sqlite3_column_int(st, 2),
+                         .charged = sqlite3_column_int64(st, 7)};
+    for (int k = 0; k < 4; k++)
+      run.batches[k] = (size_t)sqlite3_column_int64(st, 3 + k);
+    if (fn(&run, userdata) != 0)
+      rc = -1;
+  }
+  if (rc == 0 && step != SQLITE_DONE)
+    rc = -1;
+  sqlite3_finalize(st);
+  return rc;
+}
+
+int pri_store_counts(pri_store *s, size_t *people, size_t *contacts) {
+  int failed = 0;
+  *people = (size_t)query_int(
+      s, "SELECT count(*) FROM people WHERE bought != 0", 0, &failed);
+  *contacts =
+      (size_t)query_int(s, "SELECT count(*) FROM contacts", 0, &failed);
+  return failed ? -1 : 0;
+}
+
+int pri_store_next_bought(pri_store *s, const uint8_t *after,
+                          uint8_t next[16], unsigned *types) {
+  sqlite3_stmt *st = NULL;
+  const char *sql = after ? "SELECT person, bought FROM people WHERE bought"
+                            " != 0 AND person > ?1 ORDER BY person LIMIT 1"
+                          : "SELECT person, bought FROM people WHERE bought"
+                            " != 0 ORDER BY person LIMIT 1";
+  if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+    sqlite3_finalize(st);
+    return -1;
+  }
+  if (after)
+    sqlite3_bind_blob(st, 1, after, 16, SQLITE_STATIC);
+  int rc = sqlite3_step(st), found = 0;
+  if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 16) {
+    memcpy(next, sqlite3_column_blob(st, 0), 16);
+    *types = (unsigned)sqlite3_column_int(st, 1);
+    found = 1;
+  }
+  sqlite3_finalize(st);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return -1;
+  return found;
+}

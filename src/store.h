@@ -1,0 +1,116 @@
+/* What a bulk run did and bought, in one SQLite database: the only user of
+ * libsqlite3. Every batch's intent is committed before its submit may
+ * leave, its outcome before anything else happens, and a collected batch's
+ * contacts in the same transaction that marks it collected, so what is
+ * handed out has always been stored first. One run at a time holds the
+ * database (SQLite's exclusive locking mode); a file that is not ours is
+ * refused and left untouched. Without a path the store is a private
+ * temporary database, so a run without a journal takes the same path.
+ *
+ * Schema (PRAGMA application_id 'PBRI', user_version 1):
+ *   runs(id, started_at, types, profile_id, library)
+ *   batches(number, run, types, profile_id, people, state, redeem_query_id,
+ *           charged, updated_at)   state: intent | accepted | refused |
+ *                                  collected; an intent left as it is was
+ *                                  in flight when its run stopped: uncertain
+ *   batch_people(batch, person)    16-byte ids
+ *   people(person, bought, pending, uncertain)  contact-type bits: asked in
+ *                                  a collected batch, in an accepted one, in
+ *                                  an intent without an answer
+ *   contacts(person, kind, type, value, status, batch, at)  kind 0 email,
+ *                                  1 phone; type as the API sent it */
+#ifndef PUBRIO_STORE_H
+#define PUBRIO_STORE_H
+
+#include "pubrio/pubrio.h"
+#include "result.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct pri_store pri_store;
+
+/* Open @p path (NULL: a temporary store), creating it 0600 without
+ * following a symlink; @p read_only opens an existing one without writing
+ * (a missing file is then a temporary store). PUBRIO_E_JOURNAL with a
+ * message saying why it cannot be used. */
+pubrio_status pri_store_open(pri_store **out, const char *path, int read_only,
+                             pubrio_error *err);
+void pri_store_close(pri_store *store);
+
+/* Record a new run; 0 or -1. */
+int pri_store_begin_run(pri_store *store, unsigned types, int has_profile_id,
+                        int64_t profile_id);
+
+/* What earlier runs left. */
+typedef struct pri_store_batch {
+  int number;
+  char redeem_query_id[PUBRIO_ID_LEN + 1];
+  unsigned types;
+  int has_profile_id;
+  int64_t profile_id;
+  uint8_t (*people)[16];
+  size_t count;
+} pri_store_batch;
+
+/* Call @p fn for each accepted, uncollected batch (its memory lives during
+ * the call); 0, or -1 (store failure or @p fn returned non-zero). */
+int pri_store_each_accepted(pri_store *store,
+                            int (*fn)(const pri_store_batch *, void *),
+                            void *userdata);
+/* Contact-type bits of a person: bought (collected), pending (accepted),
+ * uncertain (an intent without an answer); 0 or -1. */
+int pri_store_person_state(pri_store *store, const uint8_t person[16],
+                           unsigned *bought, unsigned *pending,
+                           unsigned *uncertain);
+/* The number the next new batch takes. */
+int pri_store_next_number(pri_store *store);
+/* Totals over every run: credits charged by collected batches, and the
+ * worst case of the batches left uncertain, at @p prices (credits per
+ * contact, indexed by type bit: [0] email-personal, [1] email-work,
+ * [2] phone). -1 on failure. */
+int64_t pri_store_charged(pri_store *store);
+int64_t pri_store_uncertain_worst(pri_store *store, const int64_t prices[3]);
+
+/* Durable transitions: 0, or -1 (nothing changed). */
+int pri_store_intent(pri_store *store, int number, unsigned types,
+                     int has_profile_id, int64_t profile_id,
+                     const uint8_t (*people)[16], size_t count);
+int pri_store_accepted(pri_store *store, int number,
+                       const char *redeem_query_id);
+int pri_store_refused(pri_store *store, int number);
+/* Store the contacts of @p result for the batch's people (each once) and
+ * mark it collected with @p charged credits, in one transaction. */
+int pri_store_collected(pri_store *store, int number, unsigned types,
+                        const uint8_t (*people)[16], size_t count,
+                        const pubrio_query_result *result, int64_t charged);
+
+/* A result holding one person: the stored contacts of the @p types asked
+ * for. NULL when out of memory or the store fails. */
+pubrio_query_result *pri_store_read_person(pri_store *store,
+                                           const uint8_t person[16],
+                                           unsigned types);
+
+/* For export and status: what every run did (runs, then batches by state,
+ * people, contacts, credits), and the people bought, one at a time. */
+typedef struct pri_store_run {
+  int64_t id, started_at;
+  unsigned types;
+  size_t batches[4]; /* intent (uncertain), accepted, refused, collected */
+  int64_t charged;
+} pri_store_run;
+/* Call @p fn for each run, oldest first; 0 or -1. */
+int pri_store_each_run(pri_store *store,
+                       int (*fn)(const pri_store_run *, void *),
+                       void *userdata);
+/* People bought and contacts stored; 0 or -1. */
+int pri_store_counts(pri_store *store, size_t *people, size_t *contacts);
+/* The next person bought after @p after (NULL: the first), in id order,
+ * with the types bought: 1, 0 at the end, or -1. */
+int pri_store_next_bought(pri_store *store, const uint8_t *after,
+                          uint8_t next[16], unsigned *types);
+
+/* The store's last error, for messages. */
+const char *pri_store_error(pri_store *store);
+
+#endif

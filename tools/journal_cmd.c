@@ -1,0 +1,101 @@
+/* `pubrio export` and `pubrio status`: what a journal holds, read without
+ * a key or a request. */
+#include "cli.h"
+#include "output.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static pubrio_journal *open_journal(const cli_options *o) {
+  if (!o->journal) {
+    fprintf(stderr, "pubrio: --journal FILE is required\n");
+    return NULL;
+  }
+  pubrio_journal *j = NULL;
+  pubrio_error err = {0};
+  if (pubrio_journal_open(&j, o->journal, &err) != PUBRIO_OK)
+    cli_print_error("journal", err.status, &err);
+  pubrio_error_clear(&err);
+  return j;
+}
+
+int cli_export(const cli_options *o) {
+  pubrio_journal *j = open_journal(o);
+  if (!j)
+    return CLI_USAGE;
+  pubrio_error err = {0};
+  const pubrio_person *p = NULL;
+  pubrio_status st;
+  if (o->format == FORMAT_CSV)
+    output_csv_header(stdout);
+  while ((st = pubrio_journal_next_person(j, &p, &err)) == PUBRIO_OK && p &&
+         !ferror(stdout))
+    output_person(stdout, o->format, p);
+  int rc = CLI_OK;
+  if (st != PUBRIO_OK) {
+    cli_print_error("export", st, &err);
+    rc = CLI_FAILED;
+  } else if (fflush(stdout) != 0 || ferror(stdout)) {
+    fprintf(stderr, "pubrio: the output could not be written (%s)\n",
+            strerror(errno ? errno : EIO));
+    rc = CLI_OUTPUT;
+  }
+  pubrio_error_clear(&err);
+  pubrio_journal_free(j);
+  return rc;
+}
+
+static void types_text(unsigned types, char *out, size_t size) {
+  out[0] = '\0';
+  for (unsigned bit = 1; bit <= PUBRIO_CONTACT_PHONE; bit <<= 1)
+    if (types & bit) {
+      size_t len = strlen(out);
+      snprintf(out + len, size - len, "%s%s", len ? "," : "",
+               pubrio_contact_type_str((pubrio_contact_type)bit));
+    }
+}
+
+int cli_status(const cli_options *o) {
+  pubrio_journal *j = open_journal(o);
+  if (!j)
+    return CLI_USAGE;
+  pubrio_journal_run run;
+  size_t uncertain = 0, open = 0;
+  int64_t credits = 0;
+  printf("run  started (UTC)        types                       collected "
+         "accepted uncertain refused  credits\n");
+  for (size_t i = 0; pubrio_journal_run_get(j, i, &run, sizeof run); i++) {
+    char when[32] = "?", types[64];
+    time_t t = (time_t)run.started_at;
+    struct tm tm;
+    if (gmtime_r(&t, &tm))
+      strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+    types_text(run.types, types, sizeof types);
+    printf("%-4lld %-20s %-27s %9zu %8zu %9zu %7zu %8lld\n",
+           (long long)run.id, when, types, run.batches_collected,
+           run.batches_accepted, run.batches_uncertain, run.batches_refused,
+           (long long)run.credits_charged);
+    uncertain += run.batches_uncertain;
+    open += run.batches_accepted;
+    credits += run.credits_charged;
+  }
+  size_t people = 0, contacts = 0;
+  pubrio_journal_counts(j, &people, &contacts);
+  printf("people bought: %zu, contacts stored: %zu, credits charged: %lld\n",
+         people, contacts, (long long)credits);
+  size_t count = 0;
+  const char *id;
+  for (size_t i = 0; (id = pubrio_journal_uncollected(j, i, &count)); i++)
+    printf("accepted, not collected: %s (%zu %s): pubrio query %s --wait, "
+           "or rerun with --journal\n",
+           id, count, count == 1 ? "person" : "people", id);
+  if (uncertain)
+    printf("uncertain: %zu %s got no conclusive answer; the API may have "
+           "charged for them, and they are not sent again unless "
+           "--resubmit-uncertain\n",
+           uncertain, uncertain == 1 ? "batch" : "batches");
+  pubrio_journal_free(j);
+  return open || uncertain ? CLI_UNCERTAIN : CLI_OK;
+}
