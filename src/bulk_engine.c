@@ -8,9 +8,10 @@
  *
  * Stops drain: on the first cancel (or a callback's stop, the deadline, a
  * budget or store stop) nothing new starts and what is in flight finishes;
- * a second cancel cuts what is in flight. A submit starts only when its
- * whole timeout fits before the run's deadline, so the deadline never cuts
- * one. */
+ * a second cancel cuts what is in flight. A submit starts only while its
+ * answer has room before the run's deadline (its own timeout, or half the
+ * run's wait when that is shorter), and its timeout ends at the deadline at
+ * the latest. */
 #include "bulk.h"
 #include "alloc.h"
 
@@ -166,9 +167,7 @@ static void attempt(pubrio_bulk *b, bulk_slot *s) {
 static void begin(pubrio_bulk *b, bulk_slot *s, size_t batch, int submit) {
   s->batch = batch;
   s->submit = submit;
-  /* A submit's timeout is never trimmed: it only starts when it fits. */
-  s->call.deadline =
-      submit || b->o.submit_only ? INT64_MAX : b->deadline;
+  s->call.deadline = b->o.submit_only ? INT64_MAX : b->deadline;
   if (pri_call_begin(b->client, &s->call, &s->st) != 0) {
     settle(b, s, pri_error_set(&s->err, PUBRIO_E_OUT_OF_MEMORY,
                                "out of memory"));
@@ -203,15 +202,21 @@ static void start_poll(pubrio_bulk *b, bulk_slot *s, size_t batch) {
   begin(b, s, batch, 0);
 }
 
-/* Whether the next batch may be submitted now: people left, no stop, the
- * credit budget, and its whole timeout before the deadline. */
+/* Whether a submit's answer still has room before the deadline. */
+static int submit_fits(const pubrio_bulk *b, int64_t now) {
+  int64_t room = b->client->total_timeout_ms;
+  if (b->o.wait.timeout_ms / 2 < room)
+    room = b->o.wait.timeout_ms / 2;
+  return b->o.submit_only || now <= b->deadline - room;
+}
+
+/* Whether the next batch may be submitted now: people left, no stop, room
+ * before the deadline, the credit budget. */
 static int submit_allowed(pubrio_bulk *b, int64_t now) {
   unsigned types;
   size_t n;
-  if (b->stop_level || b->no_more_submits || !(n = peek_batch(b, &types, NULL)))
-    return 0;
-  if (!b->o.submit_only &&
-      now > b->deadline - b->client->total_timeout_ms)
+  if (b->stop_level || b->no_more_submits ||
+      !(n = peek_batch(b, &types, NULL)) || !submit_fits(b, now))
     return 0;
   return b->o.max_credits < 0 ||
          pri_bulk_add_credits(pri_bulk_committed_credits(b),
@@ -782,16 +787,12 @@ static pubrio_status next_event(pubrio_bulk *b, int64_t until,
       if (!any_busy(b) && !polls_left(b) && !b->no_more_submits &&
           people_left(b) && b->rate_wait_until <= now &&
           !submit_allowed(b, now)) {
-        stop_with(b, b->o.max_credits >= 0 &&
-                             now <= b->deadline - b->client->total_timeout_ms
-                         ? PUBRIO_E_CREDIT_BUDGET
-                         : PUBRIO_E_WAIT_TIMEOUT,
-                  b->o.max_credits >= 0 &&
-                          now <= b->deadline - b->client->total_timeout_ms
-                      ? "the next batch could push the charges past the "
-                        "credit budget; people are left unsubmitted"
-                      : "no submit fits before the run's deadline; people "
-                        "are left unsubmitted");
+        int fits = submit_fits(b, now);
+        stop_with(b, fits ? PUBRIO_E_CREDIT_BUDGET : PUBRIO_E_WAIT_TIMEOUT,
+                  fits ? "the next batch could push the charges past the "
+                         "credit budget; people are left unsubmitted"
+                       : "no submit has room before the run's deadline; "
+                         "people are left unsubmitted");
         continue;
       }
     }

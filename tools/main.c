@@ -413,10 +413,6 @@ static int run(int argc, char **argv, cli_options *op) {
   if (o.key_from_stdin && o.input_file && strcmp(o.input_file, "-") == 0)
     return usage_error("%s", "standard input cannot hold both the key "
                              "(--api-key-file -) and the ids");
-  /* A submit starts only when its whole timeout fits before --max-wait:
-   * a short wait gets a short timeout unless one was given. */
-  if (o.wait && !o.timeout_ms && o.max_wait_ms < 120000)
-    o.timeout_ms = o.max_wait_ms / 2 > 1000 ? o.max_wait_ms / 2 : 1000;
   if (!is_redeem)
     return cli_query(&o);
   if (!o.types)
