@@ -258,8 +258,20 @@ static int before_slowdown(const pri_pacer *p, int64_t started_ms) {
   return p->slowed && started_ms < p->slowed_at;
 }
 
+/* Hold every start until at least @p until. */
+static void hold(pri_pacer *p, int64_t until) {
+  if (!p->holding || until > p->hold_until)
+    p->hold_until = until;
+  p->holding = 1;
+}
+
 void pri_pacer_on_rate_limited(pri_pacer *pacer, int64_t started_ms,
-                               int64_t now_ms) {
+                               int64_t retry_after_ms, int64_t now_ms) {
+  /* The server's own word holds, whatever the request. */
+  if (retry_after_ms > 0)
+    hold(pacer, now_ms + (retry_after_ms < PRI_PACER_WINDOW_MAX_MS
+                              ? retry_after_ms
+                              : PRI_PACER_WINDOW_MAX_MS));
   if (before_slowdown(pacer, started_ms))
     return;
   pacer->strikes++;
@@ -267,8 +279,7 @@ void pri_pacer_on_rate_limited(pri_pacer *pacer, int64_t started_ms,
   int64_t delay = (int64_t)PRI_PACER_BACKOFF_FIRST_MS << shift;
   if (delay > PRI_PACER_BACKOFF_MAX_MS)
     delay = PRI_PACER_BACKOFF_MAX_MS;
-  pacer->hold_until = now_ms + delay;
-  pacer->holding = 1;
+  hold(pacer, now_ms + delay);
   /* The rate that was refused: the slowest of the pace already learned, the
    * recent starts and what the windows allow. Only the first of a run of
    * 429s learns it: the next ones halve the pace again, as the gaps between
@@ -360,6 +371,10 @@ int pri_pacer_describe(const pri_pacer *pacer, int64_t now_ms, char *buf,
                     "request in %s",
                     pacer->pace, in);
   case PRI_PACER_BACKOFF:
+    if (!pacer->strikes)
+      return snprintf(buf, size,
+                      "a 429 asked to wait (Retry-After); next request in %s",
+                      in);
     return snprintf(buf, size, "%d 429 answer%s in a row; next request in %s",
                     pacer->strikes, pacer->strikes == 1 ? "" : "s", in);
   case PRI_PACER_FREE: break;

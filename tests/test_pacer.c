@@ -129,7 +129,7 @@ static void set_limit_replaces_everything(void **state) {
   assert_int_equal(pri_pacer_add_window(&p, 5, 1000, "a"), 0);
   assert_int_equal(pri_pacer_add_window(&p, 7, 2000, "b"), 1);
   pri_pacer_record(&p, 0);
-  pri_pacer_on_rate_limited(&p, 0, 10);
+  pri_pacer_on_rate_limited(&p, 0, -1, 10);
   assert_true(pri_pacer_wait_ms(&p, 10) > 0);
   assert_int_equal(pri_pacer_set_limit(&p, 2), 0);
   assert_int_equal(p.count, 1);
@@ -500,7 +500,7 @@ static void a_429_slows_down_then_recovers(void **state) {
   int64_t now = 0;
   for (int i = 0; i < 50; i++, now += 200)
     pri_pacer_record(&p, now);
-  pri_pacer_on_rate_limited(&p, now - 200, now);
+  pri_pacer_on_rate_limited(&p, now - 200, -1, now);
   pri_pacer_hold hold = pri_pacer_next(&p, now);
   assert_int_equal(hold.by, PRI_PACER_BACKOFF);
   assert_int_equal(hold.wait_ms, PRI_PACER_BACKOFF_FIRST_MS);
@@ -564,7 +564,7 @@ static void delays_grow_on_429s_in_a_row_and_are_capped(void **state) {
     /* A probe started when allowed, refused 100 ms later. */
     int64_t started = now;
     now += 100;
-    pri_pacer_on_rate_limited(&p, started, now);
+    pri_pacer_on_rate_limited(&p, started, -1, now);
     assert_int_equal(p.strikes, (int)i + 1);
     pri_pacer_hold hold = pri_pacer_next(&p, now);
     assert_int_equal(hold.wait_ms, expected[i]);
@@ -592,7 +592,7 @@ static void delays_grow_on_429s_in_a_row_and_are_capped(void **state) {
   assert_true(successes <= 16 + 32);
   now += 1000;
   pri_pacer_record(&p, now);
-  pri_pacer_on_rate_limited(&p, now, now + 10);
+  pri_pacer_on_rate_limited(&p, now, -1, now + 10);
   assert_int_equal(pri_pacer_wait_ms(&p, now + 10), 1000);
   pri_pacer_free(&p);
 }
@@ -605,7 +605,7 @@ static void refusals_in_flight_slow_down_once(void **state) {
     pri_pacer_record(&p, i);
   /* The 8 in flight all come back 429. */
   for (int i = 0; i < 8; i++)
-    pri_pacer_on_rate_limited(&p, i, 100 + i);
+    pri_pacer_on_rate_limited(&p, i, -1, 100 + i);
   assert_int_equal(p.strikes, 1);
   assert_int_equal(pri_pacer_wait_ms(&p, 107), 1000 - 7);
   double pace = p.pace;
@@ -621,6 +621,37 @@ static void refusals_in_flight_slow_down_once(void **state) {
   pri_pacer_free(&p);
 }
 
+static void retry_after_holds_at_least_that_long(void **state) {
+  (void)state;
+  pri_pacer p = {0};
+  assert_int_equal(pri_pacer_set_limit(&p, 300), 0);
+  pri_pacer_record(&p, 0);
+  pri_pacer_on_rate_limited(&p, 0, 30000, 100);
+  assert_int_equal(p.strikes, 1);
+  assert_int_equal(pri_pacer_wait_ms(&p, 100), 30000);
+  /* An echo (sent before the slowdown) changes no pace, but its
+   * Retry-After still holds; a shorter one shortens nothing. */
+  double pace = p.pace;
+  pri_pacer_on_rate_limited(&p, 0, 45000, 200);
+  assert_int_equal(pri_pacer_wait_ms(&p, 200), 45000);
+  pri_pacer_on_rate_limited(&p, 0, 5, 300);
+  assert_int_equal(pri_pacer_wait_ms(&p, 300), 45000 - 100);
+  assert_int_equal(p.strikes, 1);
+  assert_true(p.pace == pace);
+  /* A success ends the run of 429s; a later echo's Retry-After says so. */
+  pri_pacer_record(&p, 50000);
+  pri_pacer_on_success(&p, 50000, 50100);
+  pri_pacer_on_rate_limited(&p, 0, 2000, 50200);
+  char text[160];
+  pri_pacer_describe(&p, 50200, text, sizeof text);
+  assert_string_equal(text,
+                      "a 429 asked to wait (Retry-After); next request in 2 s");
+  /* A huge one cannot overflow the clock. */
+  pri_pacer_on_rate_limited(&p, 0, INT64_MAX, 50400);
+  assert_int_equal(pri_pacer_wait_ms(&p, 50400), PRI_PACER_WINDOW_MAX_MS);
+  pri_pacer_free(&p);
+}
+
 static void a_slow_run_learns_its_own_rate(void **state) {
   (void)state;
   /* The engine was sending one a second (60 a minute), far below the 300
@@ -630,7 +661,7 @@ static void a_slow_run_learns_its_own_rate(void **state) {
   int64_t now = 0;
   for (int i = 0; i < 20; i++, now += 1000)
     pri_pacer_record(&p, now);
-  pri_pacer_on_rate_limited(&p, now - 1000, now);
+  pri_pacer_on_rate_limited(&p, now - 1000, -1, now);
   assert_true(p.learned > 59.9 && p.learned < 60.1);
   assert_int_equal(p.gap_ms, 2000);
   pri_pacer_free(&p);
@@ -656,7 +687,7 @@ static void unknown_quota_run(int in_flight, long *ok, long *refused) {
       if (flight[i] < 0 || flight[i] + latency > now)
         continue;
       if (refused_at[i])
-        pri_pacer_on_rate_limited(&p, flight[i], flight[i] + latency);
+        pri_pacer_on_rate_limited(&p, flight[i], -1, flight[i] + latency);
       else
         pri_pacer_on_success(&p, flight[i], flight[i] + latency);
       flight[i] = -1;
@@ -945,6 +976,7 @@ int main(void) {
       cmocka_unit_test(a_429_slows_down_then_recovers),
       cmocka_unit_test(delays_grow_on_429s_in_a_row_and_are_capped),
       cmocka_unit_test(refusals_in_flight_slow_down_once),
+      cmocka_unit_test(retry_after_holds_at_least_that_long),
       cmocka_unit_test(a_slow_run_learns_its_own_rate),
       cmocka_unit_test(adaptation_finds_an_unknown_quota),
       cmocka_unit_test(memory_stays_small_with_a_million_a_day),
