@@ -1,25 +1,161 @@
-/* Client-side pacing: at most N requests in any 60-second window, so a long
- * run never trips the API's fixed window of requests per minute. */
+/* Client-side pacing: when the next request may start so that a run stays
+ * inside every rate window it knows of, and slows down when the server
+ * answers 429 anyway. Pure logic of an injected clock (`now_ms`, any
+ * monotonic count of milliseconds): it reads no clock, never sleeps and
+ * knows nothing of HTTP. A zeroed pri_pacer is valid and lets everything
+ * through.
+ *
+ * Windows, each {limit, window_ms, name}:
+ * - sliding (how a window starts): at most `limit` starts in any
+ *   `window_ms`. That also keeps every FIXED window of that length at or
+ *   under `limit` whatever its phase, so a server limit whose boundary is
+ *   unknown (Pubrio's 300 a minute per key, a --rate) is kept this way.
+ * - quota: pri_pacer_set_usage() says `used` requests are already counted
+ *   in the server's current window. End known: a real fixed window, `limit
+ *   - used` left until its end, then `limit` per window_ms, the count reset
+ *   exactly at each boundary. End unknown: the `used` count as made now (the
+ *   current window is assumed to last a whole window_ms more) and the window
+ *   stays sliding, which is safe against the unknown phase.
+ * Memory: a sliding window keeps runs of starts (exact times when limit <=
+ * PRI_PACER_EXACT, else one run per window_ms / PRI_PACER_EXACT bucket,
+ * timed at its latest start, which is conservative), so it never holds
+ * more than about 2 x PRI_PACER_EXACT runs whatever its limit; a fixed one
+ * keeps two numbers. pri_pacer_wait_ms() is O(windows), allocation-free.
+ *
+ * Adaptation to 429s (pri_pacer_on_rate_limited, pri_pacer_on_success):
+ * - What it learns: the rate at which the server refused. On a 429 it takes
+ *   the rate then in use (the slowest of: the pace already learned, the
+ *   recent average gap between starts, the configured windows' own rate),
+ *   remembers it as the learned limit and paces at half of it, evenly (a
+ *   minimum gap between starts: no bursts).
+ * - Backing off: each 429 in a row (no success between) also holds every
+ *   start for 1 s, 2 s, 4 s ... at most PRI_PACER_BACKOFF_MAX_MS (60 s), or
+ *   its Retry-After when longer, and halves the pace again, never below one
+ *   request a PRI_PACER_GAP_MAX_MS (60 s). Only the first of the run learns
+ *   a limit (an exhausted quota says nothing of the rate), so the climb
+ *   back after it resets is as quick as after one 429.
+ * - Recovering: each success adds learned/16 a minute while the pace is
+ *   under 7/8 of the learned limit (half to 7/8 in 6 successes), then
+ *   learned/256 up to it (32 more), then 1/64 of the pace past it (+1.6 %
+ *   each, in case the limit was a passing one). At the windows' slowest
+ *   even rate (at most PRI_PACER_UNPACED_PER_MIN) the pace is dropped: the
+ *   windows alone hold again, so it never allows more than they do.
+ *   Against an unknown 15 per 10 s quota behind 300/min this takes about
+ *   88 % of the quota with one 429 every 19 s (tests/test_pacer.c).
+ * - A request that started before the last slowdown says nothing about the
+ *   new pace: its 429 or success is ignored, so 8 refusals of requests
+ *   already in flight slow down once, not 8 times. */
 #ifndef PUBRIO_PACER_H
 #define PUBRIO_PACER_H
 
+#include <stddef.h>
 #include <stdint.h>
 
+enum {
+  PRI_PACER_NAME_MAX = 48, /* bytes of a window's name, NUL included */
+  PRI_PACER_EXACT = 512    /* limits up to this are kept to the millisecond */
+};
+#define PRI_PACER_BACKOFF_FIRST_MS 1000
+#define PRI_PACER_BACKOFF_MAX_MS 60000
+#define PRI_PACER_GAP_MAX_MS 60000
+#define PRI_PACER_UNPACED_PER_MIN 6000.0
+/* The longest window and highest limit a window may have. */
+#define PRI_PACER_WINDOW_MAX_MS (366LL * 24 * 3600 * 1000)
+#define PRI_PACER_LIMIT_MAX 1000000000LL
+
+typedef struct pri_pacer_run {
+  int64_t at;    /* the latest start of the run */
+  int64_t count; /* starts in the run */
+} pri_pacer_run;
+
+typedef struct pri_pacer_window {
+  char name[PRI_PACER_NAME_MAX];
+  int64_t limit;
+  int64_t window_ms;
+  int fixed;      /* 1: a fixed window whose end is known */
+  int64_t used;   /* fixed: starts counted in the window ending at end_ms */
+  int64_t end_ms; /* fixed: the end of the window `used` belongs to */
+  pri_pacer_run *runs; /* sliding: a ring of runs, the oldest at head */
+  size_t cap, head, len;
+  int64_t total;     /* starts in the runs */
+  int64_t bucket_ms; /* 0: one run per distinct start time */
+} pri_pacer_window;
+
 typedef struct pri_pacer {
-  int limit;       /* requests per minute; 0 = unlimited */
-  int64_t *starts; /* ring of the last `limit` request start times */
-  int cap;         /* slots allocated so far (grows up to limit) */
-  int count;
-  int next;
+  pri_pacer_window *windows;
+  size_t count, cap;
+  /* Adaptation to 429s. */
+  double pace;    /* starts a minute learned from 429s; 0: not slowed */
+  double learned; /* the rate refused at the last slowdown */
+  int64_t gap_ms; /* 60000 / pace, rounded up; 0 when not slowed */
+  int slowed;     /* slowed_at is set */
+  int64_t slowed_at;
+  int strikes; /* 429s in a row */
+  int holding; /* hold_until is set */
+  int64_t hold_until;
+  int started; /* last_start is set */
+  int64_t last_start;
+  double avg_gap_ms; /* recent average gap between starts */
+  int64_t gaps;      /* gaps averaged so far */
 } pri_pacer;
 
-/* 0 (allocation happens as requests are recorded). A limit of 0 turns
- * pacing off. */
+/* What holds the next request (see pri_pacer_next). */
+typedef enum pri_pacer_holder {
+  PRI_PACER_FREE = 0,   /* nothing: it may start now */
+  PRI_PACER_WINDOW = 1, /* a full window, `window` */
+  PRI_PACER_PACE = 2,   /* the even pace learned from 429s */
+  PRI_PACER_BACKOFF = 3 /* the hold after 429s in a row */
+} pri_pacer_holder;
+
+typedef struct pri_pacer_hold {
+  pri_pacer_holder by;
+  int64_t wait_ms; /* >= 0 */
+  size_t window;   /* PRI_PACER_WINDOW: the window's index */
+} pri_pacer_hold;
+
+/* Drop every window and what was learned, then, when @p per_minute > 0,
+ * add one sliding window of that many a minute. 0, or -1 when out of
+ * memory (the pacer is then empty). */
 int pri_pacer_set_limit(pri_pacer *pacer, int per_minute);
-/* How long to wait at @p now_ms before the next request may start. */
+/* Add a sliding window of at most @p limit starts in any @p window_ms
+ * (1..PRI_PACER_LIMIT_MAX, 1..PRI_PACER_WINDOW_MAX_MS), named @p name
+ * (copied, cut to fit; NULL: none) for messages. Its index, or -1 when a
+ * value is out of range or memory ran out (nothing added). */
+int pri_pacer_add_window(pri_pacer *pacer, int64_t limit, int64_t window_ms,
+                         const char *name);
+/* The server says window @p index already holds @p used (>= 0) requests in
+ * its current window, which ends in @p ends_in_ms (clamped to window_ms), or
+ * at an unknown time when @p ends_in_ms < 0. Replaces what the window had
+ * recorded. 0, or -1 for a bad index or a negative @p used. */
+int pri_pacer_set_usage(pri_pacer *pacer, size_t index, int64_t used,
+                        int64_t ends_in_ms, int64_t now_ms);
+/* How long to wait at @p now_ms before the next request may start: the
+ * longest wait any window or the 429 adaptation imposes. */
 int64_t pri_pacer_wait_ms(const pri_pacer *pacer, int64_t now_ms);
+/* The same wait and what imposes it (the longest; on a tie, the window over
+ * the longer period, then the first added). */
+pri_pacer_hold pri_pacer_next(const pri_pacer *pacer, int64_t now_ms);
+/* Starts window @p index counts at @p now_ms (in its current fixed window,
+ * or in the last window_ms): O(its runs), for messages; -1 for a bad index. */
+int64_t pri_pacer_used(const pri_pacer *pacer, size_t index, int64_t now_ms);
+/* Write what holds the next request into @p buf (always terminated), e.g.
+ * "hourly quota: 2,400 of 2,400 used; next request in 41 min". Returns the
+ * length snprintf would have written. */
+int pri_pacer_describe(const pri_pacer *pacer, int64_t now_ms, char *buf,
+                       size_t size);
 /* Record that a request started at @p now_ms. */
 void pri_pacer_record(pri_pacer *pacer, int64_t now_ms);
+/* The request that started at @p started_ms was refused with a 429 at
+ * @p now_ms: slow down and hold (see the top of this file). A
+ * @p retry_after_ms > 0 (the answer's Retry-After; -1 or 0: none) also holds
+ * every start at least that long, even for a request that left before the
+ * last slowdown. */
+void pri_pacer_on_rate_limited(pri_pacer *pacer, int64_t started_ms,
+                               int64_t retry_after_ms, int64_t now_ms);
+/* The request that started at @p started_ms was answered (anything but a
+ * 429) at @p now_ms: end a run of 429s, climb back towards the windows. */
+void pri_pacer_on_success(pri_pacer *pacer, int64_t started_ms, int64_t now_ms);
+/* Release what the pacer holds and leave it zeroed (unlimited). */
 void pri_pacer_free(pri_pacer *pacer);
 
 #endif

@@ -9,7 +9,6 @@
 
 #include "buf.h"
 #include "estimate.h"
-#include "pacer.h"
 #include "pubrio/pubrio.h"
 #include "redact.h"
 #include "untrusted.h"
@@ -233,27 +232,6 @@ static void retry_after_parsing(void **state) {
                    -1);
 }
 
-static void pacer_keeps_any_minute_under_limit(void **state) {
-  (void)state;
-  pri_pacer p = {0};
-  assert_int_equal(pri_pacer_wait_ms(&p, 0), 0); /* off */
-  assert_int_equal(pri_pacer_set_limit(&p, 3), 0);
-  int64_t t = 1000;
-  for (int i = 0; i < 3; i++) {
-    assert_int_equal(pri_pacer_wait_ms(&p, t), 0);
-    pri_pacer_record(&p, t);
-    t += 10;
-  }
-  /* Fourth must wait until the first is a minute old. */
-  assert_int_equal(pri_pacer_wait_ms(&p, t), 1000 + 60000 - t);
-  t = 61000;
-  assert_int_equal(pri_pacer_wait_ms(&p, t), 0);
-  pri_pacer_record(&p, t);
-  /* Now the oldest of the last three is 1010. */
-  assert_int_equal(pri_pacer_wait_ms(&p, t), 10);
-  pri_pacer_free(&p);
-}
-
 static void redaction_masks_every_copy(void **state) {
   (void)state;
   char text[] = "key=sk_live_1 and again sk_live_1.";
@@ -402,7 +380,6 @@ int main(void) {
       cmocka_unit_test(retry_submit_only_when_provably_unprocessed),
       cmocka_unit_test(retry_backoff_and_budget),
       cmocka_unit_test(retry_after_parsing),
-      cmocka_unit_test(pacer_keeps_any_minute_under_limit),
       cmocka_unit_test(redaction_masks_every_copy),
       cmocka_unit_test(redaction_masks_pieces_and_escapes),
       cmocka_unit_test(untrusted_text_is_made_safe),

@@ -522,6 +522,27 @@ PUBRIO_API pubrio_status pubrio_client_set_header(pubrio_client *client,
                                                   const char *value,
                                                   pubrio_error *err);
 
+/**
+ * @brief Read a rate as a person writes it: `N` (N requests a minute) or
+ * `N/DURATION`, DURATION one of `s`, `sec`, `m`, `min`, `h`, `hour`, `d`,
+ * `day`, optionally after a whole count (`300/min`, `2400/h`, `15/10s`,
+ * `57600/day`, `100/90s`). N is 1..1000000000, the duration at most 366
+ * days; nothing else is accepted (no spaces, signs, fractions or trailing
+ * text).
+ * @param text the rate text.
+ * @param out_requests receives N.
+ * @param out_window_ms receives the duration in milliseconds (60000 for a
+ *        bare N).
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT, with a message naming
+ *        the text, when it is NULL, empty or not a rate (the outputs are
+ *        then left unchanged).
+ */
+PUBRIO_API pubrio_status pubrio_rate_parse(const char *text,
+                                           int64_t *out_requests,
+                                           int64_t *out_window_ms,
+                                           pubrio_error *err);
+
 /** @} */
 
 /**
