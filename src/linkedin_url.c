@@ -20,9 +20,10 @@ static int is_linkedin_host(const char *begin, const char *end) {
     return 0;
   if (len == blen)
     return 1;
-  if (end[-(ptrdiff_t)blen - 1] != '.')
+  const char *sub_end = end - blen - 1; /* the labels before ".linkedin" */
+  if (*sub_end != '.' || sub_end == begin || sub_end[-1] == '.')
     return 0;
-  for (const char *p = begin; p < end - blen - 1; p++) {
+  for (const char *p = begin; p < sub_end; p++) {
     char c = *p;
     int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
              (c >= '0' && c <= '9') || c == '-' || c == '.';

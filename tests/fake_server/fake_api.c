@@ -348,7 +348,8 @@ int fake_api_resolve_linkedin(const char *url, char out[37]) {
     return -1;
   host += 3;
   size_t host_len = strcspn(host, "/?#");
-  const char *at = host_len >= 12 ? host + host_len - 12 : NULL;
+  size_t name_len = strcspn(host, ":/?#"); /* without the port */
+  const char *at = name_len >= 12 ? host + name_len - 12 : NULL;
   if (!at || strncasecmp(at, "linkedin.com", 12) != 0 ||
       (at > host && at[-1] != '.') ||
       strncmp(host + host_len, "/in/", 4) != 0)
