@@ -12,8 +12,8 @@
 /* One account call: validate, send with the query's policies, parse. */
 static pubrio_status fetch(pubrio_client *client, const char *path,
                            int64_t profile_id, int64_t deadline,
-                           int *deadline_reached, pri_parse_fn parse,
-                           void *out, pubrio_error *err) {
+                           int *deadline_reached, pri_parse_fn parse, void *out,
+                           pubrio_error *err) {
   if (deadline_reached)
     *deadline_reached = 0;
   if (!client || !out)
@@ -52,8 +52,8 @@ pubrio_status pri_usage_fetch(pubrio_client *client, int64_t profile_id,
                               pubrio_usage **out, pubrio_error *err) {
   if (out)
     *out = NULL;
-  return fetch(client, "/profile/usage", profile_id, deadline,
-               deadline_reached, pri_json_parse_usage, out, err);
+  return fetch(client, "/profile/usage", profile_id, deadline, deadline_reached,
+               pri_json_parse_usage, out, err);
 }
 
 pubrio_status pubrio_profile_get(pubrio_client *client, int64_t profile_id,

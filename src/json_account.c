@@ -70,9 +70,8 @@ static char *lenient_text(const cJSON *item, int *oom) {
     return NULL;
   const char *s = item->valuestring;
   pri_buf fixed = {0};
-  char *text = pri_utf8_repair(&fixed, s, strlen(s)) == 0
-                   ? pri_buf_steal(&fixed)
-                   : NULL;
+  char *text =
+      pri_utf8_repair(&fixed, s, strlen(s)) == 0 ? pri_buf_steal(&fixed) : NULL;
   pri_buf_free(&fixed);
   *oom = !text;
   return text;

@@ -18,11 +18,11 @@
 static pubrio_status refuse_url(pubrio_error *err, const char *url,
                                 const char *why) {
   char *shown = pri_untrusted_text(url, strlen(url), 128);
-  pubrio_status st = pri_error_set(
-      err, PUBRIO_E_INVALID_ARGUMENT,
-      "linkedin_url \"%s\" is not a LinkedIn profile URL: %s "
-      "(expected https://www.linkedin.com/in/SLUG)",
-      shown ? shown : "?", why);
+  pubrio_status st =
+      pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
+                    "linkedin_url \"%s\" is not a LinkedIn profile URL: %s "
+                    "(expected https://www.linkedin.com/in/SLUG)",
+                    shown ? shown : "?", why);
   pri_free(shown);
   return st;
 }
@@ -32,9 +32,8 @@ static pubrio_status refuse_url(pubrio_error *err, const char *url,
 static pubrio_status checked_body(pubrio_client *client,
                                   const char *people_search_id,
                                   const char *linkedin_url, unsigned types,
-                                  int64_t profile_id,
-                                  pubrio_query_result **out, char **body,
-                                  pubrio_error *err) {
+                                  int64_t profile_id, pubrio_query_result **out,
+                                  char **body, pubrio_error *err) {
   *body = NULL;
   if (!client || !out)
     return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,

@@ -18,13 +18,13 @@
 #define BOTH_TYPES (PUBRIO_CONTACT_EMAIL_WORK | PUBRIO_CONTACT_PHONE)
 
 /* The reference's example plan: 15 an email, 30 a phone. */
-static fake_server_options priced = {.estimated_time = 0,
-                                     .email_price = 15,
-                                     .phone_price = 30,
-                                     .credit = 450000,
-                                     .plan_name = "Growth - Monthly",
-                                     .quotas = {{2400, 3600000},
-                                                {57600, 86400000}}};
+static fake_server_options priced = {
+    .estimated_time = 0,
+    .email_price = 15,
+    .phone_price = 30,
+    .credit = 450000,
+    .plan_name = "Growth - Monthly",
+    .quotas = {{2400, 3600000}, {57600, 86400000}}};
 static fake_server_options quota_of_4 = {.quotas = {{4, 600000}}};
 static fake_server_options short_of_credit = {
     .email_price = 15, .phone_price = 30, .credit = 100};
@@ -148,14 +148,13 @@ static void odd_profile_fields_are_typed(void **state) {
       /* missing everything */
       {"{\"data\":{}}", 0, 0, 0, -1, -1, -1, -1, -1, NULL},
       /* a subscription that is not an object */
-      {"{\"data\":{\"credit\":-1e400,\"subscription\":[1,2]}}", 0, 1, 0, -1,
-       -1, -1, -1, -1, NULL},
+      {"{\"data\":{\"credit\":-1e400,\"subscription\":[1,2]}}", 0, 1, 0, -1, -1,
+       -1, -1, -1, NULL},
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
     script(f, PROFILE_PATH, 200, cases[i].body, NULL, NULL);
     pubrio_profile *p = NULL;
-    assert_int_equal(pubrio_profile_get(f->client, -1, &p, &f->err),
-                     PUBRIO_OK);
+    assert_int_equal(pubrio_profile_get(f->client, -1, &p, &f->err), PUBRIO_OK);
     assert_int_equal(p->has_profile_id, cases[i].has_id);
     assert_int_equal(p->has_credit, cases[i].has_credit);
     assert_int_equal(p->credit, cases[i].credit);
@@ -199,10 +198,14 @@ static void odd_usage_fields_are_typed(void **state) {
 /* Only a body that is not JSON, or a data that is not an object, fails. */
 static void non_object_data_is_a_protocol_error(void **state) {
   fixture *f = *state;
-  const char *bodies[] = {"{\"data\":null}", "{\"data\":[]}",
-                          "{\"data\":\"x\"}", "{}",
-                          "[]",            "not json",
-                          "",              "{\"data\":{\"credit\":"};
+  const char *bodies[] = {"{\"data\":null}",
+                          "{\"data\":[]}",
+                          "{\"data\":\"x\"}",
+                          "{}",
+                          "[]",
+                          "not json",
+                          "",
+                          "{\"data\":{\"credit\":"};
   for (size_t i = 0; i < sizeof bodies / sizeof *bodies; i++) {
     script(f, PROFILE_PATH, 200, bodies[i], NULL, NULL);
     static pubrio_profile stale;
@@ -254,9 +257,9 @@ static void cancel_and_deadline_as_queries(void **state) {
 
   /* A deadline already passed: nothing sent, and said so. */
   int reached = 0;
-  assert_int_equal(pri_usage_fetch(f->client, -1, f->clock.now - 1, &reached,
-                                   &u, &f->err),
-                   PUBRIO_E_TIMEOUT);
+  assert_int_equal(
+      pri_usage_fetch(f->client, -1, f->clock.now - 1, &reached, &u, &f->err),
+      PUBRIO_E_TIMEOUT);
   assert_true(reached);
   assert_int_equal(fake_server_request_count(f->server, NULL), 0);
   /* A retry that would cross the deadline is not waited for. */
@@ -367,9 +370,9 @@ static void single_redeem_by_id_charges_per_type(void **state) {
   const char *id = TEST_IDS[0];
   assert_int_equal(priced_cost(id), 45); /* a work email and a phone */
   pubrio_query_result *r = NULL;
-  assert_int_equal(pubrio_redeem_person(f->client, id, NULL, BOTH_TYPES, 12,
-                                        &r, &f->err),
-                   PUBRIO_OK);
+  assert_int_equal(
+      pubrio_redeem_person(f->client, id, NULL, BOTH_TYPES, 12, &r, &f->err),
+      PUBRIO_OK);
   check_person(r, id, BOTH_TYPES);
   assert_true(r->has_total_charged_credit && r->has_credit &&
               r->has_topup_credit);
@@ -388,8 +391,7 @@ static void single_redeem_by_id_charges_per_type(void **state) {
   for (char *c = upper; *c; c++)
     *c = (char)(*c >= 'a' && *c <= 'f' ? *c - 32 : *c);
   assert_int_equal(pubrio_redeem_person(f->client, upper, NULL,
-                                        PUBRIO_CONTACT_PHONE, -1, &r,
-                                        &f->err),
+                                        PUBRIO_CONTACT_PHONE, -1, &r, &f->err),
                    PUBRIO_OK);
   check_person(r, TEST_IDS[3], PUBRIO_CONTACT_PHONE);
   assert_int_equal(r->total_charged_credit, 30);
@@ -416,8 +418,8 @@ static void single_redeem_by_url_resolves_one_id(void **state) {
   char first[PUBRIO_ID_LEN + 1] = "";
   for (size_t i = 0; i < sizeof forms / sizeof *forms; i++) {
     pubrio_query_result *r = NULL;
-    assert_int_equal(pubrio_redeem_person(f->client, NULL, forms[i],
-                                          BOTH_TYPES, -1, &r, &f->err),
+    assert_int_equal(pubrio_redeem_person(f->client, NULL, forms[i], BOTH_TYPES,
+                                          -1, &r, &f->err),
                      PUBRIO_OK);
     const pubrio_person *p = pubrio_query_result_person(r, 0);
     assert_non_null(p);
@@ -447,8 +449,8 @@ static void single_redeem_by_url_resolves_one_id(void **state) {
   pubrio_query_result *r = NULL;
   assert_int_equal(
       pubrio_redeem_person(f->client, NULL,
-                           "https://www.linkedin.com/in/nobody-here", BOTH_TYPES,
-                           -1, &r, &f->err),
+                           "https://www.linkedin.com/in/nobody-here",
+                           BOTH_TYPES, -1, &r, &f->err),
       PUBRIO_OK);
   assert_int_equal(r->people_count, 0);
   assert_int_equal(r->total_charged_credit, 0);
@@ -541,9 +543,9 @@ static void single_redeem_refuses_bad_input_before_sending(void **state) {
       {TEST_IDS[0], NULL, BOTH_TYPES, -2, "profile_id"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-    assert_int_equal(pubrio_redeem_person(f->client, cases[i].id,
-                                          cases[i].url, cases[i].types,
-                                          cases[i].profile_id, &r, &f->err),
+    assert_int_equal(pubrio_redeem_person(f->client, cases[i].id, cases[i].url,
+                                          cases[i].types, cases[i].profile_id,
+                                          &r, &f->err),
                      PUBRIO_E_INVALID_ARGUMENT);
     assert_int_equal(f->err.submit_state, PUBRIO_SUBMIT_NOT_SPENT);
     assert_non_null(strstr(f->err.message, cases[i].says));
@@ -551,9 +553,9 @@ static void single_redeem_refuses_bad_input_before_sending(void **state) {
   assert_int_equal(pubrio_redeem_person(f->client, TEST_IDS[0], NULL,
                                         BOTH_TYPES, -1, NULL, &f->err),
                    PUBRIO_E_INVALID_ARGUMENT);
-  assert_int_equal(pubrio_redeem_person(NULL, TEST_IDS[0], NULL, BOTH_TYPES,
-                                        -1, &r, NULL),
-                   PUBRIO_E_INVALID_ARGUMENT);
+  assert_int_equal(
+      pubrio_redeem_person(NULL, TEST_IDS[0], NULL, BOTH_TYPES, -1, &r, NULL),
+      PUBRIO_E_INVALID_ARGUMENT);
   assert_int_equal(fake_server_request_count(f->server, NULL), 0);
 }
 
