@@ -8,7 +8,6 @@
 #include <cjson/cJSON.h>
 #include <stdio.h>
 
-
 /* The submit body is written directly: every byte in it is either a UUID
  * we formatted ourselves or a fixed name, so nothing needs escaping, and a
  * 100,000-person batch costs one buffer instead of 200,000 cJSON nodes. */
@@ -73,7 +72,8 @@ char *pri_json_redeem_person_body(const char *people_search_id,
          NULL;
   if (ok && linkedin_url)
     ok = cJSON_AddStringToObject(root, "linkedin_url", linkedin_url) != NULL;
-  cJSON *list = ok ? cJSON_AddArrayToObject(root, "people_contact_types") : NULL;
+  cJSON *list =
+      ok ? cJSON_AddArrayToObject(root, "people_contact_types") : NULL;
   ok = list != NULL;
   for (unsigned bit = 1; ok && bit <= PUBRIO_CONTACT_PHONE; bit <<= 1) {
     if (!(types & bit))

@@ -370,8 +370,7 @@ static cJSON *walk_answer(reader *r, char *body, size_t len,
       out_of_memory(r);
     else if (w.malformed && r->status == PUBRIO_OK)
       r->status = pri_error_set(r->err, PUBRIO_E_PROTOCOL,
-                                "the body is not valid JSON (%zu bytes)",
-                                len);
+                                "the body is not valid JSON (%zu bytes)", len);
     else if (!data)
       contract(r, "body", "data", "an object", data_value);
   }

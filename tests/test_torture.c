@@ -160,8 +160,7 @@ static long run(scenario s, long fail) {
     submitted_batch(c, id);
   pubrio_batch_request *req = fresh_request();
   char person[PUBRIO_ID_LEN + 1]; /* a fresh one for the single redeem */
-  snprintf(person, sizeof person, "50000000-0000-4000-8000-%012d",
-           run_number);
+  snprintf(person, sizeof person, "50000000-0000-4000-8000-%012d", run_number);
   pubrio_profile *profile = NULL;
   pubrio_usage *usage = NULL;
   long submits_before = server_stat("people_submitted");

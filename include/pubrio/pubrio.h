@@ -935,20 +935,20 @@ PUBRIO_API pubrio_status pubrio_redeem_people_batch_and_wait(
  * (1e400 included) are clamped to 2^53. A negative balance reads as 0.
  */
 typedef struct pubrio_profile {
-  int has_profile_id;        /**< 1 when `data.profile_id` was readable. */
-  int64_t profile_id;        /**< data.profile_id. */
-  int has_credit;            /**< 1 when `data.credit` was readable. */
-  int64_t credit;            /**< data.credit: the balance. */
-  int has_topup_credit;      /**< 1 when `data.topup_credit` was readable. */
-  int64_t topup_credit;      /**< data.topup_credit. */
-  const char *plan_name;     /**< data.subscription.name (valid UTF-8), or
-                                  NULL when absent. */
-  int64_t email_price;       /**< Credits per email contact returned
-                                  (subscription.email_redeem_credit); -1
-                                  unknown. */
-  int64_t phone_price;       /**< Credits per phone contact returned
-                                  (subscription.phone_number_redeem_credit);
-                                  -1 unknown. */
+  int has_profile_id;           /**< 1 when `data.profile_id` was readable. */
+  int64_t profile_id;           /**< data.profile_id. */
+  int has_credit;               /**< 1 when `data.credit` was readable. */
+  int64_t credit;               /**< data.credit: the balance. */
+  int has_topup_credit;         /**< 1 when `data.topup_credit` was readable. */
+  int64_t topup_credit;         /**< data.topup_credit. */
+  const char *plan_name;        /**< data.subscription.name (valid UTF-8), or
+                                     NULL when absent. */
+  int64_t email_price;          /**< Credits per email contact returned
+                                     (subscription.email_redeem_credit); -1
+                                     unknown. */
+  int64_t phone_price;          /**< Credits per phone contact returned
+                                     (subscription.phone_number_redeem_credit);
+                                     -1 unknown. */
   int64_t max_hourly_requests;  /**< subscription.max_api_hourly_query: 0 the
                                      plan sets none, -1 unknown. */
   int64_t max_daily_requests;   /**< subscription.max_api_daily_query: 0
@@ -991,18 +991,18 @@ PUBRIO_API void pubrio_profile_free(pubrio_profile *profile);
  * used round up, limits round down).
  */
 typedef struct pubrio_usage {
-  int64_t hourly_used;     /**< api_hourly_usage; -1 unknown. */
-  int64_t hourly_allowed;  /**< total_max_api_hourly_query (else
-                                max_api_hourly_query); 0 no quota, -1
-                                unknown. */
-  int64_t daily_used;      /**< api_daily_usage; -1 unknown. */
-  int64_t daily_allowed;   /**< total_max_api_daily_query (else
-                                max_api_daily_query); 0 no quota, -1
-                                unknown. */
-  int64_t monthly_used;    /**< api_monthly_usage; -1 unknown. */
-  int64_t monthly_allowed; /**< total_max_api_monthly_query (else
-                                max_api_monthly_query); 0 no quota, -1
-                                unknown. */
+  int64_t hourly_used;        /**< api_hourly_usage; -1 unknown. */
+  int64_t hourly_allowed;     /**< total_max_api_hourly_query (else
+                                   max_api_hourly_query); 0 no quota, -1
+                                   unknown. */
+  int64_t daily_used;         /**< api_daily_usage; -1 unknown. */
+  int64_t daily_allowed;      /**< total_max_api_daily_query (else
+                                   max_api_daily_query); 0 no quota, -1
+                                   unknown. */
+  int64_t monthly_used;       /**< api_monthly_usage; -1 unknown. */
+  int64_t monthly_allowed;    /**< total_max_api_monthly_query (else
+                                   max_api_monthly_query); 0 no quota, -1
+                                   unknown. */
   const char *last_refreshed; /**< api_last_refreshed as sent (valid
                                    UTF-8), or NULL. */
   int api_access; /**< is_api_access_available: 1, 0, or -1 unknown. */

@@ -129,10 +129,10 @@ static void single_redeem_matches_contract(void **state) {
   for (int by_url = 0; by_url < 2; by_url++) {
     pubrio_query_result *r = NULL;
     assert_int_equal(
-        pubrio_redeem_person(
-            c, by_url ? NULL : ID,
-            by_url ? "https://www.linkedin.com/in/jane-doe-123" : NULL, all,
-            by_url ? 7 : -1, &r, &err),
+        pubrio_redeem_person(c, by_url ? NULL : ID,
+                             by_url ? "https://www.linkedin.com/in/jane-doe-123"
+                                    : NULL,
+                             all, by_url ? 7 : -1, &r, &err),
         PUBRIO_OK);
     assert_int_equal(r->query->is_completed, 1);
     assert_int_equal(r->total_charged_credit, 45);

@@ -39,8 +39,10 @@ fake_api *fake_api_new(int complete_after_polls, int64_t complete_after_ms,
   api->complete_after_polls = complete_after_polls;
   api->complete_after_ms = complete_after_ms;
   api->estimated_time = estimated_time;
-  fake_plan defaults = {.email_price = 1, .phone_price = 1,
-                        .credit = 450000, .name = "Fake Business"};
+  fake_plan defaults = {.email_price = 1,
+                        .phone_price = 1,
+                        .credit = 450000,
+                        .name = "Fake Business"};
   fake_api_set_plan(api, &defaults);
   return api;
 }
@@ -351,8 +353,7 @@ int fake_api_resolve_linkedin(const char *url, char out[37]) {
   size_t name_len = strcspn(host, ":/?#"); /* without the port */
   const char *at = name_len >= 12 ? host + name_len - 12 : NULL;
   if (!at || strncasecmp(at, "linkedin.com", 12) != 0 ||
-      (at > host && at[-1] != '.') ||
-      strncmp(host + host_len, "/in/", 4) != 0)
+      (at > host && at[-1] != '.') || strncmp(host + host_len, "/in/", 4) != 0)
     return -1;
   const char *slug = host + host_len + 4;
   size_t len = strcspn(slug, "/?#");

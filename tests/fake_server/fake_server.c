@@ -590,15 +590,14 @@ fake_server *fake_server_start(const fake_server_options *options) {
         .email_price = s->options.email_price ? s->options.email_price : 1,
         .phone_price = s->options.phone_price ? s->options.phone_price : 1,
         .credit = s->options.credit == FAKE_CREDIT_NONE ? 0
-                  : s->options.credit                ? s->options.credit
-                                                     : 1000000000,
+                  : s->options.credit                   ? s->options.credit
+                                                        : 1000000000,
         .name = s->options.plan_name};
     for (int i = FAKE_MAX_QUOTAS - 1; i >= 0; i--) { /* the first wins */
       const fake_quota *q = &s->options.quotas[i];
       if (q->limit <= 0)
         continue;
-      int64_t *slot[3] = {&plan.max_hourly, &plan.max_daily,
-                          &plan.max_monthly};
+      int64_t *slot[3] = {&plan.max_hourly, &plan.max_daily, &plan.max_monthly};
       *slot[usage_slot(q->window_ms)] = q->limit;
     }
     fake_api_set_plan(s->api, &plan);
