@@ -106,18 +106,21 @@ static void usage_counts_the_quota_windows(void **state) {
   }
   pubrio_usage *u = NULL;
   assert_int_equal(pubrio_usage_get(f->client, -1, &u, &f->err), PUBRIO_OK);
-  assert_int_equal(u->hourly_used, 3);
+  assert_int_equal(u->hourly_used, 4); /* the usage request counts too */
   assert_int_equal(u->hourly_allowed, 2400);
-  assert_int_equal(u->daily_used, 3);
+  assert_int_equal(u->daily_used, 4);
   assert_int_equal(u->daily_allowed, 57600);
   assert_int_equal(u->monthly_used, 0);
   assert_int_equal(u->monthly_allowed, 0);
   assert_string_equal(u->last_refreshed, "2026-11-13T10:01:13.051Z");
   assert_int_equal(u->api_access, 1);
   pubrio_usage_free(u);
-  /* The account calls themselves are not counted. */
+  /* Every API request counts, the account calls included. */
+  pubrio_profile *p = NULL;
+  assert_int_equal(pubrio_profile_get(f->client, -1, &p, &f->err), PUBRIO_OK);
+  pubrio_profile_free(p);
   assert_int_equal(pubrio_usage_get(f->client, -1, &u, &f->err), PUBRIO_OK);
-  assert_int_equal(u->hourly_used, 3);
+  assert_int_equal(u->hourly_used, 6);
   pubrio_usage_free(u);
 }
 
@@ -337,10 +340,12 @@ static void quota_429_has_no_retry_after(void **state) {
   assert_int_equal(u->hourly_allowed, 4);
   assert_int_equal(u->hourly_used, u->hourly_allowed);
   pubrio_usage_free(u);
+  /* The account calls are answered past the quota, and not counted. */
   pubrio_profile *p = NULL;
   assert_int_equal(pubrio_profile_get(f->client, -1, &p, &f->err), PUBRIO_OK);
   assert_int_equal(p->max_hourly_requests, 4);
   pubrio_profile_free(p);
+  assert_int_equal(fake_server_quota_refused(f->server), 3);
 }
 
 /* ---- the single redeem -------------------------------------------------- */

@@ -320,7 +320,8 @@ static int over_rate_limit(fake_server *s) {
   return 0;
 }
 
-/* The account calls, which the quota windows neither count nor refuse. */
+/* The account calls: counted like any request, but never refused, so a
+ * client can always read where it stands. */
 static int is_account_path(const char *path) {
   return strcmp(path, "/profile") == 0 || strcmp(path, "/profile/usage") == 0;
 }
@@ -339,15 +340,16 @@ static void roll_quotas(fake_server *s, int64_t now) {
   }
 }
 
-/* Whether a quota window is used up (then nothing is counted); else the
- * request counts in every window. Must hold the lock. */
+/* Whether the request is refused: a quota window is used up (then nothing
+ * is counted) and it is not an account call. Otherwise it counts in every
+ * window that has room. Must hold the lock. */
 static int over_quota(fake_server *s, const char *path) {
-  if (is_account_path(path))
-    return 0;
   roll_quotas(s, now_ms());
   for (int i = 0; i < FAKE_MAX_QUOTAS; i++) {
     if (s->options.quotas[i].limit > 0 &&
         s->quota_used[i] >= s->options.quotas[i].limit) {
+      if (is_account_path(path))
+        return 0;
       s->quota_refused++;
       return 1;
     }

@@ -33,10 +33,10 @@ typedef struct fake_server_options {
   int64_t phone_price; /* credits per phone returned; 0: 1 */
   int64_t credit;      /* starting balance; 0: 1,000,000,000 (no test runs
                           out); FAKE_CREDIT_NONE: an empty balance */
-  /* Request quotas: fixed windows aligned at server start, counting the
-   * redeem endpoints' requests (the account calls are neither counted nor
-   * refused, so a client can always read them); past one, 429 with
-   * {"error"} and NO Retry-After, as the real API documents. POST
+  /* Request quotas: fixed windows aligned at server start, counting every
+   * API request while there is room; past one, a 429 with {"error"} and NO
+   * Retry-After, as the real API documents, except for the account calls,
+   * which are never refused so a client can always read them. POST
    * /profile/usage reports them by length: up to an hour as the hourly
    * quota, up to a day as the daily, longer as the monthly (a 10 s window
    * shows as "hourly"). limit 0: unused. */
