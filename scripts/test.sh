@@ -3,7 +3,7 @@
 # Debian packages, the Python package, the contract test against Prism, the
 # Node check, then the suite under AddressSanitizer +
 # UndefinedBehaviorSanitizer, the threaded test under ThreadSanitizer, each
-# parser under libFuzzer (about 60 s in all), then the suite under valgrind memcheck (leaks fail).
+# parser under libFuzzer (about 80 s in all), then the suite under valgrind memcheck (leaks fail).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
@@ -69,8 +69,8 @@ echo "== libFuzzer: each response parser for ${PUBRIO_FUZZ_SECONDS:=20} s"
 cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug \
   -DPUBRIO_FUZZ=ON -DPUBRIO_SANITIZE=address,undefined >/dev/null
 cmake --build build-fuzz -j"$jobs" --target fuzz_parse_job fuzz_parse_query \
-  fuzz_parse_error >/dev/null
-for harness in parse_job parse_query parse_error; do
+  fuzz_parse_error fuzz_parse_account >/dev/null
+for harness in parse_job parse_query parse_error parse_account; do
   work=$(mktemp -d)
   build-fuzz/fuzz/fuzz_$harness -max_total_time="$PUBRIO_FUZZ_SECONDS" \
     -dict=fuzz/pubrio.dict -rss_limit_mb=2048 -print_final_stats=1 \

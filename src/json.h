@@ -5,6 +5,7 @@
 #include "pubrio/pubrio.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Bodies for the two endpoints; NULL when out of memory. Caller frees. */
 char *pri_json_submit_body(const pubrio_batch_request *request);
@@ -23,6 +24,29 @@ pubrio_status pri_json_parse_job(char *body, size_t len,
 pubrio_status pri_json_parse_query(char *body, size_t len,
                                    pubrio_query_result **out,
                                    pubrio_error *err);
+
+/* The account calls' body: {"profile_id": N}, or {} when @p profile_id is
+ * -1. The single redeem's: one of the id (canonical) and the URL, the
+ * types and the profile id (-1: none). NULL when out of memory. */
+char *pri_json_account_body(int64_t profile_id);
+char *pri_json_redeem_person_body(const char *people_search_id,
+                                  const char *linkedin_url, unsigned types,
+                                  int64_t profile_id);
+
+/* The account answers, read leniently (see json_account.c); pri_parse_fn
+ * shaped: @p out is a pubrio_profile ** or a pubrio_usage **. */
+pubrio_status pri_json_parse_profile(char *body, size_t len, void *out,
+                                     pubrio_error *err);
+pubrio_status pri_json_parse_usage(char *body, size_t len, void *out,
+                                   pubrio_error *err);
+
+/* The single redeem's answer {data: {profile, peoples}} as a query result:
+ * its people as a query's (streamed), a completed job with an empty id,
+ * total_charged_credit from data.profile.total_credit_cost; the balance
+ * read leniently (a paid answer is never refused over it). */
+pubrio_status pri_json_parse_person_answer(char *body, size_t len,
+                                           pubrio_query_result **out,
+                                           pubrio_error *err);
 
 /* What an error body says: 400 {code, message, details}, 429/500 {error}. */
 typedef struct pri_api_error {

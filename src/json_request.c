@@ -5,6 +5,8 @@
 #include "request.h"
 #include "uuid.h"
 
+#include <cjson/cJSON.h>
+#include <stdio.h>
 
 /* The submit body is written directly: every byte in it is either a UUID
  * we formatted ourselves or a fixed name, so nothing needs escaping, and a
@@ -61,4 +63,40 @@ char *pri_json_query_body(const char *redeem_query_id, int has_profile_id,
     return NULL;
   }
   return pri_buf_steal(&out);
+}
+
+/* The URL is the caller's text: cJSON escapes it. The profile id goes in
+ * raw, as a double would round ids past 2^53. */
+char *pri_json_redeem_person_body(const char *people_search_id,
+                                  const char *linkedin_url, unsigned types,
+                                  int64_t profile_id) {
+  cJSON *root = cJSON_CreateObject();
+  int ok = root != NULL;
+  if (ok && people_search_id)
+    ok = cJSON_AddStringToObject(root, "people_search_id", people_search_id) !=
+         NULL;
+  if (ok && linkedin_url)
+    ok = cJSON_AddStringToObject(root, "linkedin_url", linkedin_url) != NULL;
+  cJSON *list =
+      ok ? cJSON_AddArrayToObject(root, "people_contact_types") : NULL;
+  ok = list != NULL;
+  for (unsigned bit = 1; ok && bit <= PUBRIO_CONTACT_PHONE; bit <<= 1) {
+    if (!(types & bit))
+      continue;
+    cJSON *name =
+        cJSON_CreateString(pubrio_contact_type_str((pubrio_contact_type)bit));
+    ok = name && cJSON_AddItemToArray(list, name);
+    if (!ok)
+      cJSON_Delete(name);
+  }
+  if (ok && profile_id >= 0) {
+    char raw[24];
+    snprintf(raw, sizeof raw, "%lld", (long long)profile_id);
+    ok = cJSON_AddRawToObject(root, "profile_id", raw) != NULL;
+  }
+  char *text = ok ? cJSON_PrintUnformatted(root) : NULL;
+  char *copy = text ? pri_strdup(text) : NULL; /* ours: freed by pri_free */
+  cJSON_free(text);
+  cJSON_Delete(root);
+  return copy;
 }

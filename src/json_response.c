@@ -352,6 +352,32 @@ static void read_profile(reader *r, const cJSON *data, pubrio_query_result *p) {
                &p->has_total_charged_credit, &p->total_charged_credit);
 }
 
+/* The body walked for its people (streamed into @p res) and the rest of
+ * `data`, which is returned; shared by the query and the single redeem. */
+static cJSON *walk_answer(reader *r, char *body, size_t len,
+                          pri_query_result *res) {
+  pri_walk w = {.p = body, .end = body ? body + len : NULL};
+  cJSON *data = NULL, *data_value = NULL;
+  if (r->status == PUBRIO_OK && (!body || !pri_walk_enter(&w, '{'))) {
+    /* Not an object: let the whole-body reader say what it is. */
+    cJSON *root = parse_root(r, body, len);
+    if (r->status == PUBRIO_OK) /* cannot happen: the walk skips as cJSON */
+      contract(r, "body", NULL, "an object", root);
+    cJSON_Delete(root);
+  } else if (r->status == PUBRIO_OK) {
+    data = walk_root(r, &w, res, &data_value);
+    if (w.no_memory)
+      out_of_memory(r);
+    else if (w.malformed && r->status == PUBRIO_OK)
+      r->status = pri_error_set(r->err, PUBRIO_E_PROTOCOL,
+                                "the body is not valid JSON (%zu bytes)", len);
+    else if (!data)
+      contract(r, "body", "data", "an object", data_value);
+  }
+  cJSON_Delete(data_value);
+  return data;
+}
+
 pubrio_status pri_json_parse_query(char *body, size_t len,
                                    pubrio_query_result **out,
                                    pubrio_error *err) {
@@ -366,32 +392,60 @@ pubrio_status pri_json_parse_query(char *body, size_t len,
   if (!job)
     out_of_memory(&r);
   res->pub.query = job;
-  pri_walk w = {.p = body, .end = body ? body + len : NULL};
-  cJSON *data = NULL, *data_value = NULL;
-  if (r.status == PUBRIO_OK && (!body || !pri_walk_enter(&w, '{'))) {
-    /* Not an object: let the whole-body reader say what it is. */
-    cJSON *root = parse_root(&r, body, len);
-    if (r.status == PUBRIO_OK) /* cannot happen: the walk skips as cJSON */
-      contract(&r, "body", NULL, "an object", root);
-    cJSON_Delete(root);
-  } else if (r.status == PUBRIO_OK) {
-    data = walk_root(&r, &w, res, &data_value);
-    if (w.no_memory)
-      out_of_memory(&r);
-    else if (w.malformed && r.status == PUBRIO_OK)
-      r.status = pri_error_set(err, PUBRIO_E_PROTOCOL,
-                               "the body is not valid JSON (%zu bytes)",
-                               len);
-    else if (!data)
-      contract(&r, "body", "data", "an object", data_value);
-  }
+  cJSON *data = walk_answer(&r, body, len, res);
   const cJSON *query = data ? read_object(&r, data, "data", "query") : NULL;
   if (query)
     read_job(&r, query, "data.query", 1, job);
   if (r.status == PUBRIO_OK)
     read_profile(&r, data, &res->pub);
   cJSON_Delete(data);
-  cJSON_Delete(data_value);
+  if (r.status != PUBRIO_OK) {
+    pubrio_query_result_free(&res->pub);
+    return r.status;
+  }
+  *out = &res->pub;
+  return PUBRIO_OK;
+}
+
+/* An integer the answer may or may not carry well: anything else is
+ * reported absent. */
+static void read_lenient_int(const cJSON *obj, const char *key, int *has,
+                             int64_t *out) {
+  *has = as_int64(field(obj, key), out);
+  if (!*has)
+    *out = 0;
+}
+
+pubrio_status pri_json_parse_person_answer(char *body, size_t len,
+                                           pubrio_query_result **out,
+                                           pubrio_error *err) {
+  *out = NULL;
+  if (body)
+    pri_json_repair_escapes(body, len);
+  pri_query_result *res = pri_query_result_new();
+  if (!res)
+    return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
+  reader r = {err, PUBRIO_OK, &res->arena};
+  pubrio_batch_job *job = pri_arena_alloc(&res->arena, sizeof *job);
+  if (job) { /* no batch: done at once, nothing to estimate */
+    job->redeem_query_id = pri_arena_strdup(&res->arena, "");
+    job->is_completed = 1;
+    job->estimated_time = job->estimated_time_ms = -1;
+  }
+  if (!job || !job->redeem_query_id)
+    out_of_memory(&r);
+  res->pub.query = job;
+  cJSON *data = walk_answer(&r, body, len, res);
+  const cJSON *profile = data ? field(data, "profile") : NULL;
+  if (!cJSON_IsObject(profile))
+    profile = NULL;
+  read_lenient_int(profile, "credit", &res->pub.has_credit, &res->pub.credit);
+  read_lenient_int(profile, "topup_credit", &res->pub.has_topup_credit,
+                   &res->pub.topup_credit);
+  read_lenient_int(profile, "total_credit_cost",
+                   &res->pub.has_total_charged_credit,
+                   &res->pub.total_charged_credit);
+  cJSON_Delete(data);
   if (r.status != PUBRIO_OK) {
     pubrio_query_result_free(&res->pub);
     return r.status;

@@ -135,9 +135,18 @@ static void submitted_batch(pubrio_client *c, char id[PUBRIO_ID_LEN + 1]) {
   pubrio_batch_request_free(req);
 }
 
-typedef enum scenario { SUBMIT, QUERY, WAIT, SUBMIT_AND_WAIT } scenario;
-static const char *const names[] = {"submit", "query", "wait",
-                                    "submit and wait"};
+typedef enum scenario {
+  SUBMIT,
+  QUERY,
+  WAIT,
+  SUBMIT_AND_WAIT,
+  PROFILE,
+  USAGE,
+  PERSON
+} scenario;
+static const char *const names[] = {"submit",          "query",   "wait",
+                                    "submit and wait", "profile", "usage",
+                                    "single redeem"};
 
 /* One run of @p s, failing allocation @p fail (0: none); returns the
  * allocations counted. */
@@ -150,6 +159,10 @@ static long run(scenario s, long fail) {
   if (s == QUERY || s == WAIT)
     submitted_batch(c, id);
   pubrio_batch_request *req = fresh_request();
+  char person[PUBRIO_ID_LEN + 1]; /* a fresh one for the single redeem */
+  snprintf(person, sizeof person, "50000000-0000-4000-8000-%012d", run_number);
+  pubrio_profile *profile = NULL;
+  pubrio_usage *usage = NULL;
   long submits_before = server_stat("people_submitted");
   pubrio_error err = {0};
   pubrio_batch_job *job = NULL;
@@ -167,6 +180,12 @@ static long run(scenario s, long fail) {
   case SUBMIT_AND_WAIT:
     st = pubrio_redeem_people_batch_and_wait(c, req, o, &res, &err);
     break;
+  case PROFILE: st = pubrio_profile_get(c, -1, &profile, &err); break;
+  case USAGE: st = pubrio_usage_get(c, -1, &usage, &err); break;
+  case PERSON:
+    st = pubrio_redeem_person(c, person, NULL, PUBRIO_CONTACT_PHONE, -1, &res,
+                              &err);
+    break;
   }
   counting = 0;
   if (st != PUBRIO_OK && st != PUBRIO_E_OUT_OF_MEMORY)
@@ -176,13 +195,20 @@ static long run(scenario s, long fail) {
     assert_int_equal(st, PUBRIO_OK);
   /* The credit-safety rules hold under memory failure too. */
   int processed = server_stat("people_submitted") > submits_before;
-  if (st != PUBRIO_OK && processed && (s == SUBMIT || s == SUBMIT_AND_WAIT))
+  if (st != PUBRIO_OK && processed &&
+      (s == SUBMIT || s == SUBMIT_AND_WAIT || s == PERSON))
     assert_true(err.submit_state == PUBRIO_SUBMIT_UNCERTAIN ||
                 err.submit_state == PUBRIO_SUBMIT_ACCEPTED);
   if (err.submit_state == PUBRIO_SUBMIT_ACCEPTED)
     assert_non_null(err.redeem_query_id); /* the paid batch is never lost */
-  if (st == PUBRIO_OK && s != SUBMIT)
+  if (st == PUBRIO_OK && s != SUBMIT && s != PROFILE && s != USAGE)
     assert_true(res->query->is_completed || s == QUERY);
+  if (st == PUBRIO_OK && s == PROFILE)
+    assert_int_equal(profile->email_price, 1);
+  if (st == PUBRIO_OK && s == USAGE)
+    assert_non_null(usage->last_refreshed);
+  pubrio_profile_free(profile);
+  pubrio_usage_free(usage);
   pubrio_batch_job_free(job);
   pubrio_query_result_free(res);
   pubrio_error_clear(&err);
@@ -194,7 +220,7 @@ static long run(scenario s, long fail) {
 
 static void every_allocation_fails_cleanly(void **state) {
   (void)state;
-  for (scenario s = SUBMIT; s <= SUBMIT_AND_WAIT; s++) {
+  for (scenario s = SUBMIT; s <= PERSON; s++) {
     long total = run(s, 0);
     assert_true(total > 0);
     for (long k = 1; k <= total; k++)

@@ -106,8 +106,9 @@ PUBRIO_API const char *pubrio_status_str(pubrio_status status);
 
 /**
  * @brief What became of a submit, as far as credits go. Only the submit
- * (pubrio_redeem_people_batch() and pubrio_redeem_people_batch_and_wait())
- * sets it; every other call leaves ::PUBRIO_SUBMIT_NONE.
+ * (pubrio_redeem_people_batch(), pubrio_redeem_people_batch_and_wait() and
+ * pubrio_redeem_person()) sets it; every other call leaves
+ * ::PUBRIO_SUBMIT_NONE.
  */
 typedef enum pubrio_submit_state {
   PUBRIO_SUBMIT_NONE = 0,      /**< The call made no submit. */
@@ -932,6 +933,158 @@ PUBRIO_API pubrio_status pubrio_redeem_people_batch_and_wait(
     const pubrio_wait_options *options, pubrio_query_result **out,
     pubrio_error *err);
 
+
+/** @} */
+
+/**
+ * @defgroup account Account: balance, prices, quotas, one person
+ * @brief POST /profile and POST /profile/usage (free, read-only, retried as
+ * queries are) and POST /redeem/people (one person, synchronous: spends
+ * credits, sent once like a submit).
+ * @{
+ */
+
+/**
+ * @brief The workspace's balance, prices and plan limits, as answered by
+ * POST /profile. Library-allocated, released with pubrio_profile_free();
+ * fields are only ever added at the end.
+ *
+ * Read leniently: a field that is missing, null, not a number (a string, a
+ * boolean), negative where a count is meant, or otherwise odd is reported
+ * as unknown (`has_*` 0, or -1) rather than failing the call. Fractions are
+ * rounded toward caution (prices up, limits down) and numbers past 2^53
+ * (1e400 included) are clamped to 2^53. A negative balance reads as 0.
+ */
+typedef struct pubrio_profile {
+  int has_profile_id;           /**< 1 when `data.profile_id` was readable. */
+  int64_t profile_id;           /**< data.profile_id. */
+  int has_credit;               /**< 1 when `data.credit` was readable. */
+  int64_t credit;               /**< data.credit: the balance. */
+  int has_topup_credit;         /**< 1 when `data.topup_credit` was readable. */
+  int64_t topup_credit;         /**< data.topup_credit. */
+  const char *plan_name;        /**< data.subscription.name (valid UTF-8), or
+                                     NULL when absent. */
+  int64_t email_price;          /**< Credits per email contact returned
+                                     (subscription.email_redeem_credit); -1
+                                     unknown. */
+  int64_t phone_price;          /**< Credits per phone contact returned
+                                     (subscription.phone_number_redeem_credit);
+                                     -1 unknown. */
+  int64_t max_hourly_requests;  /**< subscription.max_api_hourly_query: 0 the
+                                     plan sets none, -1 unknown. */
+  int64_t max_daily_requests;   /**< subscription.max_api_daily_query: 0
+                                     none, -1 unknown. */
+  int64_t max_monthly_requests; /**< subscription.max_api_monthly_query: 0
+                                     none, -1 unknown. */
+  int api_access; /**< subscription.is_api_access_available: 1, 0, or -1
+                       unknown. */
+} pubrio_profile;
+
+/**
+ * @brief Read the workspace's balance, prices and plan: POST /profile.
+ * Free and read-only, so it is retried on transient failures like
+ * pubrio_redeem_people_batch_query(); pubrio_client_cancel() stops it.
+ * @param client the client.
+ * @param profile_id the `profile_id` to send, >= 0; -1 sends none.
+ * @param out receives the profile; free it with pubrio_profile_free().
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT (nothing sent);
+ *         ::PUBRIO_E_PROTOCOL when the body is not JSON or `data` is not an
+ *         object; the transport and HTTP statuses of
+ *         pubrio_redeem_people_batch_query(); ::PUBRIO_E_CANCELLED.
+ */
+PUBRIO_API pubrio_status pubrio_profile_get(pubrio_client *client,
+                                            int64_t profile_id,
+                                            pubrio_profile **out,
+                                            pubrio_error *err);
+
+/**
+ * @brief Free a profile. NULL is accepted.
+ * @param profile the profile; NULL is accepted.
+ */
+PUBRIO_API void pubrio_profile_free(pubrio_profile *profile);
+
+/**
+ * @brief The workspace's request quotas used and allowed in the current
+ * fixed hour, day and month, as answered by POST /profile/usage.
+ * Library-allocated, released with pubrio_usage_free(); fields are only
+ * ever added at the end. Read leniently as ::pubrio_profile is (counts
+ * used round up, limits round down).
+ */
+typedef struct pubrio_usage {
+  int64_t hourly_used;        /**< api_hourly_usage; -1 unknown. */
+  int64_t hourly_allowed;     /**< total_max_api_hourly_query (else
+                                   max_api_hourly_query); 0 no quota, -1
+                                   unknown. */
+  int64_t daily_used;         /**< api_daily_usage; -1 unknown. */
+  int64_t daily_allowed;      /**< total_max_api_daily_query (else
+                                   max_api_daily_query); 0 no quota, -1
+                                   unknown. */
+  int64_t monthly_used;       /**< api_monthly_usage; -1 unknown. */
+  int64_t monthly_allowed;    /**< total_max_api_monthly_query (else
+                                   max_api_monthly_query); 0 no quota, -1
+                                   unknown. */
+  const char *last_refreshed; /**< api_last_refreshed as sent (valid
+                                   UTF-8), or NULL. */
+  int api_access; /**< is_api_access_available: 1, 0, or -1 unknown. */
+} pubrio_usage;
+
+/**
+ * @brief Read the request quotas used and allowed: POST /profile/usage.
+ * Free and read-only, retried and cancelled as pubrio_profile_get().
+ * @param client the client.
+ * @param profile_id the `profile_id` to send, >= 0; -1 sends none.
+ * @param out receives the usage; free it with pubrio_usage_free().
+ * @param err optional error details (NULL: none).
+ * @return the statuses of pubrio_profile_get().
+ */
+PUBRIO_API pubrio_status pubrio_usage_get(pubrio_client *client,
+                                          int64_t profile_id,
+                                          pubrio_usage **out,
+                                          pubrio_error *err);
+
+/**
+ * @brief Free a usage. NULL is accepted.
+ * @param usage the usage; NULL is accepted.
+ */
+PUBRIO_API void pubrio_usage_free(pubrio_usage *usage);
+
+/**
+ * @brief Redeem one person, synchronously: POST /redeem/people. This SPENDS
+ * CREDITS (each contact type returned, at the plan's price) and, like
+ * pubrio_redeem_people_batch(), is sent once: never repeated unless the
+ * server provably did not process it, and a failure says in
+ * pubrio_error::submit_state whether credits may have been spent
+ * (::PUBRIO_SUBMIT_NOT_SPENT or ::PUBRIO_SUBMIT_UNCERTAIN).
+ *
+ * The person is named by exactly one of @p people_search_id (a canonical
+ * UUID) and @p linkedin_url (http or https, on linkedin.com or one of its
+ * subdomains, with an /in/SLUG path; sent as given). Anything else is
+ * ::PUBRIO_E_INVALID_ARGUMENT before sending.
+ *
+ * The answer comes back as a ::pubrio_query_result so it reads like a
+ * batch's: its people (by URL, the `people_search_id` the API resolved; no
+ * one when the API found nobody), `query` a job with `redeem_query_id` ""
+ * and `is_completed` 1 (no estimate), `total_charged_credit` from
+ * `data.profile.total_credit_cost` and `credit` / `topup_credit` from
+ * `data.profile`. Those balance fields are read leniently (an odd value
+ * is reported absent): a paid answer is never refused over them.
+ * @param client the client.
+ * @param people_search_id the person's id, or NULL.
+ * @param linkedin_url the person's LinkedIn profile URL, or NULL.
+ * @param contact_types ::pubrio_contact_type bits, or-ed (at least one).
+ * @param profile_id the `profile_id` to send, >= 0; -1 sends none.
+ * @param out receives the result; free it with pubrio_query_result_free().
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT or
+ *         ::PUBRIO_E_OUT_OF_MEMORY before anything is sent; otherwise the
+ *         statuses of pubrio_redeem_people_batch(), with
+ *         pubrio_error::submit_state set.
+ */
+PUBRIO_API pubrio_status pubrio_redeem_person(
+    pubrio_client *client, const char *people_search_id,
+    const char *linkedin_url, unsigned contact_types, int64_t profile_id,
+    pubrio_query_result **out, pubrio_error *err);
 
 /** @} */
 

@@ -84,6 +84,71 @@ static void query_matches_contract(void **state) {
   pubrio_client_free(c);
 }
 
+/* The account calls, with and without a profile id: their examples come
+ * out typed. */
+static void account_calls_match_contract(void **state) {
+  (void)state;
+  pubrio_client *c = client(NULL);
+  pubrio_error err = {0};
+  for (int64_t profile_id = -1; profile_id <= 12345; profile_id += 12346) {
+    pubrio_profile *p = NULL;
+    assert_int_equal(pubrio_profile_get(c, profile_id, &p, &err), PUBRIO_OK);
+    assert_int_equal(p->credit, 457499);
+    assert_int_equal(p->topup_credit, 235237);
+    assert_string_equal(p->plan_name, "Business - Annual Subscription");
+    assert_int_equal(p->email_price, 15);
+    assert_int_equal(p->phone_price, 30);
+    assert_int_equal(p->max_hourly_requests, 12000);
+    assert_int_equal(p->max_daily_requests, 288000);
+    assert_int_equal(p->max_monthly_requests, 8928000);
+    assert_int_equal(p->api_access, 1);
+    pubrio_profile_free(p);
+    pubrio_usage *u = NULL;
+    assert_int_equal(pubrio_usage_get(c, profile_id, &u, &err), PUBRIO_OK);
+    assert_int_equal(u->hourly_used, 35);
+    assert_int_equal(u->hourly_allowed, 2400);
+    assert_int_equal(u->daily_used, 420);
+    assert_int_equal(u->daily_allowed, 57600);
+    assert_int_equal(u->monthly_used, 1750);
+    assert_int_equal(u->monthly_allowed, 1785600);
+    assert_string_equal(u->last_refreshed, "2026-11-13T10:01:13.051Z");
+    pubrio_usage_free(u);
+  }
+  pubrio_error_clear(&err);
+  pubrio_client_free(c);
+}
+
+/* The single redeem, by id and by URL: the requests validate, the example
+ * answer reads as a completed result. */
+static void single_redeem_matches_contract(void **state) {
+  (void)state;
+  pubrio_client *c = client(NULL);
+  pubrio_error err = {0};
+  const unsigned all = PUBRIO_CONTACT_EMAIL_PERSONAL |
+                       PUBRIO_CONTACT_EMAIL_WORK | PUBRIO_CONTACT_PHONE;
+  for (int by_url = 0; by_url < 2; by_url++) {
+    pubrio_query_result *r = NULL;
+    assert_int_equal(
+        pubrio_redeem_person(c, by_url ? NULL : ID,
+                             by_url ? "https://www.linkedin.com/in/jane-doe-123"
+                                    : NULL,
+                             all, by_url ? 7 : -1, &r, &err),
+        PUBRIO_OK);
+    assert_int_equal(r->query->is_completed, 1);
+    assert_int_equal(r->total_charged_credit, 45);
+    assert_int_equal(r->credit, 450376);
+    assert_int_equal(r->people_count, 1);
+    const pubrio_person *p = pubrio_query_result_person(r, 0);
+    assert_string_equal(p->people_search_id,
+                        "e37ccf38-ea8f-422e-9874-cb23b15e8fe4");
+    assert_int_equal(p->email_count, 2);
+    assert_int_equal(p->phone_count, 1);
+    pubrio_query_result_free(r);
+  }
+  pubrio_error_clear(&err);
+  pubrio_client_free(c);
+}
+
 static void documented_errors_are_typed(void **state) {
   (void)state;
   const struct {
@@ -111,6 +176,16 @@ static void documented_errors_are_typed(void **state) {
     assert_int_equal(pubrio_redeem_people_batch_query(
                          c, "a046c1da-b3d4-4ca1-aca6-1dd8c8055701", &r, &err),
                      cases[i].status);
+    assert_int_equal(
+        pubrio_redeem_person(c, ID, NULL, PUBRIO_CONTACT_PHONE, -1, &r, &err),
+        cases[i].status);
+    assert_int_equal(err.submit_state, cases[i].http == 500
+                                           ? PUBRIO_SUBMIT_UNCERTAIN
+                                           : PUBRIO_SUBMIT_NOT_SPENT);
+    pubrio_profile *p = NULL;
+    assert_int_equal(pubrio_profile_get(c, -1, &p, &err), cases[i].status);
+    pubrio_usage *u = NULL;
+    assert_int_equal(pubrio_usage_get(c, -1, &u, &err), cases[i].status);
     pubrio_error_clear(&err);
     pubrio_client_free(c);
   }
@@ -124,6 +199,8 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(submit_matches_contract),
       cmocka_unit_test(query_matches_contract),
+      cmocka_unit_test(account_calls_match_contract),
+      cmocka_unit_test(single_redeem_matches_contract),
       cmocka_unit_test(documented_errors_are_typed),
   };
   return cmocka_run_group_tests_name("contract", tests, NULL, NULL);

@@ -37,6 +37,10 @@ struct fake_server {
   int64_t window_start;
   int window_count;
   size_t rate_limited; /* 429s from the window, for benchmarks */
+  int64_t started_ms;  /* quota windows are aligned here */
+  int64_t quota_window[FAKE_MAX_QUOTAS]; /* index of the current window */
+  int64_t quota_used[FAKE_MAX_QUOTAS];   /* requests counted in it */
+  size_t quota_refused;
   int in_flight;       /* API requests being answered now */
   int max_in_flight;
   unsigned long next_request_id;
@@ -316,6 +320,66 @@ static int over_rate_limit(fake_server *s) {
   return 0;
 }
 
+/* The account calls: counted like any request, but never refused, so a
+ * client can always read where it stands. */
+static int is_account_path(const char *path) {
+  return strcmp(path, "/profile") == 0 || strcmp(path, "/profile/usage") == 0;
+}
+
+/* Move each quota to the window that holds @p now. Must hold the lock. */
+static void roll_quotas(fake_server *s, int64_t now) {
+  for (int i = 0; i < FAKE_MAX_QUOTAS; i++) {
+    const fake_quota *q = &s->options.quotas[i];
+    if (q->limit <= 0)
+      continue;
+    int64_t index = (now - s->started_ms) / q->window_ms;
+    if (index != s->quota_window[i]) {
+      s->quota_window[i] = index;
+      s->quota_used[i] = 0;
+    }
+  }
+}
+
+/* Whether the request is refused: a quota window is used up (then nothing
+ * is counted) and it is not an account call. Otherwise it counts in every
+ * window that has room. Must hold the lock. */
+static int over_quota(fake_server *s, const char *path) {
+  roll_quotas(s, now_ms());
+  for (int i = 0; i < FAKE_MAX_QUOTAS; i++) {
+    if (s->options.quotas[i].limit > 0 &&
+        s->quota_used[i] >= s->options.quotas[i].limit) {
+      if (is_account_path(path))
+        return 0;
+      s->quota_refused++;
+      return 1;
+    }
+  }
+  for (int i = 0; i < FAKE_MAX_QUOTAS; i++)
+    s->quota_used[i]++;
+  return 0;
+}
+
+/* Which usage slot a window is reported in: 0 hourly, 1 daily, 2 monthly. */
+static int usage_slot(int64_t window_ms) {
+  return window_ms <= 3600000 ? 0 : window_ms <= 86400000 ? 1 : 2;
+}
+
+/* What POST /profile/usage reports now (the first quota of each slot).
+ * Must hold the lock. */
+static fake_usage usage_now(fake_server *s) {
+  fake_usage u = {{0, 0, 0}, {0, 0, 0}};
+  roll_quotas(s, now_ms());
+  for (int i = 0; i < FAKE_MAX_QUOTAS; i++) {
+    const fake_quota *q = &s->options.quotas[i];
+    int slot = usage_slot(q->window_ms);
+    if (q->limit <= 0 || u.allowed[slot])
+      continue;
+    u.allowed[slot] = q->limit;
+    u.used[slot] = s->quota_used[i];
+  }
+  return u;
+}
+
 /* POST /_fake/reply {"path","status","body","content_type","header_name",
  * "header_value","delay_ms","times","fault","huge_bytes"}: script a reply from
  * another process. */
@@ -372,6 +436,8 @@ static char *stats_json(fake_server *s) {
   fake_api_people_stats(s->api, &submitted, &max_repeat);
   cJSON_AddNumberToObject(root, "total", (double)s->request_count);
   cJSON_AddNumberToObject(root, "rate_limited", (double)s->rate_limited);
+  cJSON_AddNumberToObject(root, "quota_refused", (double)s->quota_refused);
+  cJSON_AddNumberToObject(root, "credit", (double)fake_api_credit(s->api));
   cJSON_AddNumberToObject(root, "people_submitted", (double)submitted);
   cJSON_AddNumberToObject(root, "max_submits_per_person", max_repeat);
   cJSON_AddNumberToObject(root, "max_concurrent", s->max_in_flight);
@@ -421,6 +487,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
   pthread_mutex_lock(&s->lock);
   int have_script = take_script(s, path, &scripted_reply);
   int wait_s = have_script ? 0 : over_rate_limit(s);
+  int quota_exceeded = have_script || wait_s ? 0 : over_quota(s, path);
   pthread_mutex_unlock(&s->lock);
   if (have_script && scripted_reply.fault == FAKE_FAULT_PROCESS_THEN_CLOSE) {
     char *ignored = NULL;
@@ -446,6 +513,12 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
                "try again later.\"}"),
         "Retry-After", seconds);
   }
+  if (quota_exceeded) /* the real API documents no Retry-After */
+    return send_json(
+        s, conn, 429,
+        strdup("{\"error\":\"API request quota exceeded for the current "
+               "window.\"}"),
+        NULL, NULL);
   if (strcmp(method, "POST") != 0)
     return send_json(s, conn, 405, strdup("{\"error\":\"method not allowed\"}"),
                      NULL, NULL);
@@ -471,6 +544,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
   if (s->options.latency_ms > 0)
     interruptible_sleep(s, s->options.latency_ms);
   pthread_mutex_lock(&s->lock);
+  if (strcmp(path, "/profile/usage") == 0) {
+    fake_usage usage = usage_now(s);
+    fake_api_set_usage(s->api, &usage);
+  }
   int status = fake_api_handle(s->api, path, up->data ? up->data : "", up->len,
                                now_ms(), &body);
   s->in_flight--;
@@ -506,7 +583,27 @@ fake_server *fake_server_start(const fake_server_options *options) {
   s->api =
       fake_api_new(s->options.complete_after_polls,
                    s->options.complete_after_ms, s->options.estimated_time);
-  s->window_start = now_ms();
+  s->window_start = s->started_ms = now_ms();
+  for (int i = 0; i < FAKE_MAX_QUOTAS; i++)
+    if (s->options.quotas[i].limit > 0 && s->options.quotas[i].window_ms <= 0)
+      s->options.quotas[i].limit = 0; /* a window needs a length */
+  if (s->api) {
+    fake_plan plan = {
+        .email_price = s->options.email_price ? s->options.email_price : 1,
+        .phone_price = s->options.phone_price ? s->options.phone_price : 1,
+        .credit = s->options.credit == FAKE_CREDIT_NONE ? 0
+                  : s->options.credit                   ? s->options.credit
+                                                        : 1000000000,
+        .name = s->options.plan_name};
+    for (int i = FAKE_MAX_QUOTAS - 1; i >= 0; i--) { /* the first wins */
+      const fake_quota *q = &s->options.quotas[i];
+      if (q->limit <= 0)
+        continue;
+      int64_t *slot[3] = {&plan.max_hourly, &plan.max_daily, &plan.max_monthly};
+      *slot[usage_slot(q->window_ms)] = q->limit;
+    }
+    fake_api_set_plan(s->api, &plan);
+  }
 
   struct sockaddr_in addr;
   memset(&addr, 0, sizeof addr);
@@ -561,6 +658,20 @@ void fake_server_stop(fake_server *s) {
   pthread_cond_destroy(&s->stopping_cond);
   pthread_mutex_destroy(&s->lock);
   free(s);
+}
+
+size_t fake_server_quota_refused(fake_server *s) {
+  pthread_mutex_lock(&s->lock);
+  size_t n = s->quota_refused;
+  pthread_mutex_unlock(&s->lock);
+  return n;
+}
+
+int64_t fake_server_credit(fake_server *s) {
+  pthread_mutex_lock(&s->lock);
+  int64_t n = fake_api_credit(s->api);
+  pthread_mutex_unlock(&s->lock);
+  return n;
 }
 
 const char *fake_server_url(const fake_server *s) { return s->url; }

@@ -7,6 +7,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define FAKE_MAX_QUOTAS 4
+#define FAKE_CREDIT_NONE (-1)
+
+/* At most `limit` requests in each fixed window of `window_ms`. */
+typedef struct fake_quota {
+  int64_t limit; /* 0: unused */
+  int64_t window_ms;
+} fake_quota;
+
 typedef struct fake_server_options {
   const char *api_key;       /* expected key; NULL: "test-key" */
   uint16_t port;             /* 0: any free port */
@@ -18,10 +27,25 @@ typedef struct fake_server_options {
   const char *tls_cert_pem;  /* both set: HTTPS */
   const char *tls_key_pem;
   int latency_ms; /* every API answer waits this long (a real API's) */
+  /* The plan. Zero means the default, so initializers written before
+   * these fields existed keep their meaning. */
+  int64_t email_price; /* credits per email returned; 0: 1 */
+  int64_t phone_price; /* credits per phone returned; 0: 1 */
+  int64_t credit;      /* starting balance; 0: 1,000,000,000 (no test runs
+                          out); FAKE_CREDIT_NONE: an empty balance */
+  /* Request quotas: fixed windows aligned at server start, counting every
+   * API request while there is room; past one, a 429 with {"error"} and NO
+   * Retry-After, as the real API documents, except for the account calls,
+   * which are never refused so a client can always read them. POST
+   * /profile/usage reports them by length: up to an hour as the hourly
+   * quota, up to a day as the daily, longer as the monthly (a 10 s window
+   * shows as "hourly"). limit 0: unused. */
+  fake_quota quotas[FAKE_MAX_QUOTAS];
+  const char *plan_name; /* NULL: "Fake Business" */
 } fake_server_options;
 
 #define FAKE_SERVER_DEFAULTS                                                   \
-  { NULL, 0, NULL, 0, 0, 2, 0, NULL, NULL, 0 }
+  { NULL, 0, NULL, 0, 0, 2, 0, NULL, NULL, 0, 0, 0, 0, {{0, 0}}, NULL }
 
 typedef struct fake_server fake_server;
 
@@ -72,9 +96,14 @@ typedef struct fake_request {
 } fake_request;
 
 size_t fake_server_request_count(fake_server *server, const char *path);
+/* Requests refused with a 429 by a quota window. */
+size_t fake_server_quota_refused(fake_server *server);
+/* The balance left. */
+int64_t fake_server_credit(fake_server *server);
 /* The most API requests the server was answering at once. */
 int fake_server_max_concurrent(fake_server *server);
-/* People submitted in all, and the most times one person was submitted. */
+/* People submitted in all (batches and single redeems, by the id a URL
+ * resolved to), and the most times one person was submitted. */
 void fake_server_people_stats(fake_server *server, size_t *submitted,
                               int *max_repeat);
 /* Copy request @p index (in arrival order); 0, or -1 when out of range. */

@@ -3,8 +3,10 @@
  * SIGTERM. Listens on 127.0.0.1 only. */
 #include "fake_server.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +45,53 @@ static char *read_file(const char *path) {
   return data;
 }
 
+/* "N/DURATION": 15/10s, 2400/h, 300/min, 57600/day, 100/500ms; a bare
+ * unit counts one of it. 0, or -1 when it is not that. */
+static int parse_quota(const char *text, fake_quota *out) {
+  char *end;
+  long long limit = strtoll(text, &end, 10);
+  if (end == text || *end != '/' || limit <= 0)
+    return -1;
+  const char *p = end + 1;
+  long long count = 1;
+  if (*p >= '0' && *p <= '9') {
+    count = strtoll(p, &end, 10);
+    p = end;
+  }
+  static const struct {
+    const char *unit;
+    int64_t ms;
+  } units[] = {{"ms", 1},         {"s", 1000},
+               {"sec", 1000},     {"min", 60000},
+               {"m", 60000},      {"h", 3600000},
+               {"hour", 3600000}, {"d", 86400000},
+               {"day", 86400000}, {"month", 2592000000LL}};
+  for (size_t i = 0; i < sizeof units / sizeof *units; i++) {
+    if (strcmp(p, units[i].unit) == 0 && count > 0 &&
+        count <= INT64_MAX / units[i].ms) {
+      out->limit = limit;
+      out->window_ms = count * units[i].ms;
+      return 0;
+    }
+  }
+  return -1;
+}
+
+/* A whole number >= @p min, or exit 2 with a message. */
+static long long number(const char *flag, const char *text, long long min) {
+  char *end;
+  errno = 0;
+  long long v = strtoll(text, &end, 10);
+  if (errno || end == text || *end || v < min) {
+    fprintf(stderr,
+            "pubrio-fake-server: %s: expected a whole number >= %lld,"
+            " got \"%s\"\n",
+            flag, min, text);
+    exit(2);
+  }
+  return v;
+}
+
 static void usage(FILE *to) {
   fprintf(to,
           "usage: pubrio-fake-server [options]\n"
@@ -54,6 +103,16 @@ static void usage(FILE *to) {
           "  --estimated-time S        seconds announced on submit (2)\n"
           "  --rate-limit N            requests per fixed minute (0: none)\n"
           "  --latency-ms N            every API answer waits N ms (0)\n"
+          "  --email-price N           credits per email returned (1)\n"
+          "  --phone-price N           credits per phone returned (1)\n"
+          "  --credit N                starting balance (1000000000; 0:"
+          " none)\n"
+          "  --quota N/DURATION        a fixed-window request quota, e.g."
+          " 15/10s,\n"
+          "                            2400/h, 57600/day (repeatable, up to"
+          " 4);\n"
+          "                            its 429s carry no Retry-After\n"
+          "  --plan-name NAME          the plan's name in POST /profile\n"
           "  --tls-cert FILE --tls-key FILE   serve HTTPS\n"
           "  --url-file FILE           also write the URL to FILE\n");
 }
@@ -61,6 +120,7 @@ static void usage(FILE *to) {
 int main(int argc, char **argv) {
   fake_server_options opts = FAKE_SERVER_DEFAULTS;
   const char *cert_file = NULL, *key_file = NULL, *url_file = NULL;
+  int quotas = 0;
   static const struct option longopts[] = {
       {"port", required_argument, NULL, 'p'},
       {"api-key", required_argument, NULL, 'k'},
@@ -73,6 +133,11 @@ int main(int argc, char **argv) {
       {"tls-cert", required_argument, NULL, 'c'},
       {"tls-key", required_argument, NULL, 'K'},
       {"url-file", required_argument, NULL, 'u'},
+      {"email-price", required_argument, NULL, 'E'},
+      {"phone-price", required_argument, NULL, 'P'},
+      {"credit", required_argument, NULL, 'C'},
+      {"quota", required_argument, NULL, 'Q'},
+      {"plan-name", required_argument, NULL, 'N'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   int c;
@@ -89,6 +154,24 @@ int main(int argc, char **argv) {
     case 'c': cert_file = optarg; break;
     case 'K': key_file = optarg; break;
     case 'u': url_file = optarg; break;
+    case 'E': opts.email_price = number("--email-price", optarg, 1); break;
+    case 'P': opts.phone_price = number("--phone-price", optarg, 1); break;
+    case 'C': {
+      long long credit = number("--credit", optarg, 0);
+      opts.credit = credit ? credit : FAKE_CREDIT_NONE;
+      break;
+    }
+    case 'Q':
+      if (quotas == FAKE_MAX_QUOTAS ||
+          parse_quota(optarg, &opts.quotas[quotas++]) != 0) {
+        fprintf(stderr,
+                "pubrio-fake-server: --quota \"%s\": expected N/DURATION "
+                "(e.g. 15/10s, 2400/h), at most %d of them\n",
+                optarg, FAKE_MAX_QUOTAS);
+        return 2;
+      }
+      break;
+    case 'N': opts.plan_name = optarg; break;
     case 'h': usage(stdout); return 0;
     default: usage(stderr); return 2;
     }

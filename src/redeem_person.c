@@ -1,0 +1,101 @@
+/* POST /redeem/people: one person, by id or LinkedIn URL, synchronously.
+ * It spends credits like the batch submit, so it goes through the same
+ * send-once path (not idempotent: libcurl may not resend it, the retry
+ * policy resends only what provably was not processed) and its failures
+ * carry the same submit_state. */
+#include "alloc.h"
+#include "call.h"
+#include "error.h"
+#include "json.h"
+#include "linkedin_url.h"
+#include "request.h"
+#include "untrusted.h"
+#include "uuid.h"
+
+#include <stdint.h>
+#include <string.h>
+
+static pubrio_status refuse_url(pubrio_error *err, const char *url,
+                                const char *why) {
+  char *shown = pri_untrusted_text(url, strlen(url), 128);
+  pubrio_status st =
+      pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
+                    "linkedin_url \"%s\" is not a LinkedIn profile URL: %s "
+                    "(expected https://www.linkedin.com/in/SLUG)",
+                    shown ? shown : "?", why);
+  pri_free(shown);
+  return st;
+}
+
+/* Everything checked before a byte leaves: PUBRIO_OK with *body set, or
+ * the refusal with err filled. */
+static pubrio_status checked_body(pubrio_client *client,
+                                  const char *people_search_id,
+                                  const char *linkedin_url, unsigned types,
+                                  int64_t profile_id, pubrio_query_result **out,
+                                  char **body, pubrio_error *err) {
+  *body = NULL;
+  if (!client || !out)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
+                         "client or out is NULL");
+  if (!people_search_id == !linkedin_url)
+    return pri_error_set(
+        err, PUBRIO_E_INVALID_ARGUMENT,
+        "give exactly one of people_search_id and linkedin_url");
+  char id[PRI_UUID_STR_LEN + 1];
+  if (people_search_id) {
+    uint8_t uuid[16];
+    if (pri_uuid_parse(people_search_id, uuid) != 0)
+      return pri_error_invalid_id(err, "people_search_id", people_search_id);
+    pri_uuid_format(uuid, id);
+  }
+  const char *why = NULL;
+  if (linkedin_url && !pri_linkedin_url_ok(linkedin_url, &why))
+    return refuse_url(err, linkedin_url, why);
+  if (!types || (types & ~(unsigned)PRI_ALL_CONTACT_TYPES))
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
+                         "contact_types 0x%x: expected one or more of the "
+                         "pubrio_contact_type bits",
+                         types);
+  if (profile_id < -1)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
+                         "profile_id %lld is negative (-1 sends none)",
+                         (long long)profile_id);
+  *body = pri_json_redeem_person_body(people_search_id ? id : NULL,
+                                      linkedin_url, types, profile_id);
+  return *body ? PUBRIO_OK
+               : pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
+}
+
+static pubrio_status parse_answer(char *body, size_t len, void *out,
+                                  pubrio_error *err) {
+  return pri_json_parse_person_answer(body, len, out, err);
+}
+
+pubrio_status pubrio_redeem_person(pubrio_client *client,
+                                   const char *people_search_id,
+                                   const char *linkedin_url,
+                                   unsigned contact_types, int64_t profile_id,
+                                   pubrio_query_result **out,
+                                   pubrio_error *err) {
+  if (out)
+    *out = NULL;
+  char *body = NULL;
+  pubrio_status st = checked_body(client, people_search_id, linkedin_url,
+                                  contact_types, profile_id, out, &body, err);
+  if (st != PUBRIO_OK) {
+    if (err) /* nothing left: nothing spent */
+      err->submit_state = PUBRIO_SUBMIT_NOT_SPENT;
+    return st;
+  }
+  pri_call call = {.path = "/redeem/people",
+                   .body = body,
+                   .idempotent = 0,
+                   .compressed = 0, /* one person */
+                   .deadline = INT64_MAX,
+                   .parse = parse_answer,
+                   .out = out};
+  st = pri_call_run(client, &call, NULL, err);
+  pri_free(body);
+  return st;
+}
