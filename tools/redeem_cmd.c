@@ -3,9 +3,12 @@
  * as they come, a progress line, and on an early stop every paid batch
  * named with the command that collects it. */
 #include "cli.h"
+#include "csv_rows.h"
 #include "ids.h"
+#include "input.h"
 #include "output.h"
 #include "progress.h"
+#include "text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,15 +64,17 @@ static void report_input(const cli_options *o, const pubrio_bulk_stats *s) {
     fprintf(stderr, "pubrio: dropping a torn last line in %s\n", o->journal);
   if (s->people_journaled && !o->quiet)
     fprintf(stderr,
-            "pubrio: %zu people already submitted (journal): not submitted "
+            "pubrio: %zu %s already submitted (journal): not submitted "
             "again\n",
-            s->people_journaled);
+            s->people_journaled,
+            text_plural(s->people_journaled, "person", "people"));
   if (s->people_uncertain)
     fprintf(stderr,
-            "pubrio: %zu people were being submitted when an earlier run "
+            "pubrio: %zu %s being submitted when an earlier run "
             "stopped; the API may have charged for them, so they are not "
             "sent again (--resubmit-uncertain sends them)\n",
-            s->people_uncertain);
+            s->people_uncertain,
+            s->people_uncertain == 1 ? "person was" : "people were");
 }
 
 static void print_plan(const pubrio_bulk_stats *s, int rate) {
@@ -91,9 +96,9 @@ static void report_unfinished(const cli_options *o, const pubrio_bulk *run) {
   size_t people = 0, i = 0;
   for (const char *id; (id = pubrio_bulk_uncollected(run, i, &people)); i++)
     fprintf(stderr,
-            "pubrio: batch %s (%zu people) was accepted and is not complete "
+            "pubrio: batch %s (%zu %s) was accepted and is not complete "
             "yet; collect it with: pubrio query %s --wait\n",
-            id, people, id);
+            id, people, text_plural(people, "person", "people"), id);
   if (i && o->journal)
     fprintf(stderr, "pubrio: or rerun with the same --journal to collect "
                     "what is left\n");
@@ -111,6 +116,8 @@ static pubrio_status drive(const cli_options *o, pubrio_bulk *run,
     progress_show(bar, &stats, 0);
     if (st != PUBRIO_OK || ev.kind == PUBRIO_BULK_FINISHED)
       return st;
+    if (csv_rows_event(&ev)) /* CSV rows are written at the end */
+      continue;
     if (ev.kind == PUBRIO_BULK_BATCH_ACCEPTED && !o->wait)
       output_batch(stdout, ev.batch, ev.people_count, ev.job);
     else if (ev.kind == PUBRIO_BULK_PERSON)
@@ -178,7 +185,7 @@ int cli_redeem(const cli_options *o) {
     cli_print_error("setup", st, &err);
     rc = CLI_USAGE; /* nothing was sent */
   } else {
-    rc = ids_read(o, add_to_run, run);
+    rc = input_read(o, add_to_run, run);
   }
   pubrio_bulk_stats stats;
   if (rc == CLI_OK) {
@@ -189,18 +196,20 @@ int cli_redeem(const cli_options *o) {
     } else {
       progress bar;
       progress_init(&bar, o->verbose, o->quiet, o->wait);
-      if (o->format == FORMAT_CSV && o->wait)
+      if (o->format == FORMAT_CSV && o->wait && !csv_rows_active())
         output_csv_header(stdout);
       st = drive(o, run, &bar, &err);
       fflush(stdout);
       pubrio_bulk_stats_get(run, &stats, sizeof stats);
       progress_finish(&bar, &stats);
+      csv_rows_write(st);
       rc = st == PUBRIO_OK ? CLI_OK : stopped(o, run, st, &err);
       if (st == PUBRIO_OK || stats.batches_accepted) /* else the error says
                                                         it all */
         summary(o, &stats, cli_now_ms() - bar.start_ms);
     }
   }
+  csv_rows_free();
   pubrio_bulk_free(run);
   pubrio_bulk_options_free(opts);
   pubrio_error_clear(&err);
