@@ -89,7 +89,9 @@ void cli_print_error(const char *context, pubrio_status status,
     open = said = 1;
   }
   if (say_rid) {
-    fputs(open ? ", request id " : said ? " (request id " : "(request id ",
+    fputs(open   ? ", request id "
+          : said ? " (request id "
+                 : "(request id ",
           stderr);
     text_put(stderr, rid, 256);
     open = said = 1;
@@ -126,9 +128,9 @@ pubrio_client *cli_make_client(const cli_options *o) {
   /* A dry run sends nothing, so it needs no key: a stand-in that never
    * leaves the process. */
   const char *env_key = getenv("PUBRIO_API_KEY");
-  const char *key =
-      !o->api_key && o->dry_run && !(env_key && *env_key) ? "dry-run"
-                                                          : o->api_key;
+  const char *key = !o->api_key && o->dry_run && !(env_key && *env_key)
+                        ? "dry-run"
+                        : o->api_key;
   pubrio_status st = pubrio_client_new(&c, key, &err);
   if (!st && o->base_url)
     st = pubrio_client_set_base_url(c, o->base_url, &err);

@@ -84,8 +84,9 @@ void progress_show(progress *p, const pubrio_bulk_stats *s, int force) {
                      "credits %lld  elapsed %s  ETA %s%s",
                      batches, s->batches, done, total, s->requests,
                      (long long)s->credits_charged, spent, eta, wait);
-  size_t n = len < 0 ? 0 : (size_t)len < sizeof line ? (size_t)len
-                                                      : sizeof line - 1;
+  size_t n = len < 0                     ? 0
+             : (size_t)len < sizeof line ? (size_t)len
+                                         : sizeof line - 1;
   if (!p->tty) {
     fprintf(stderr, "%s\n", line);
   } else if (p->ansi) {
