@@ -7,25 +7,12 @@
 #include "call.h"
 #include "error.h"
 #include "json.h"
-#include "linkedin_url.h"
 #include "request.h"
 #include "untrusted.h"
 #include "uuid.h"
 
 #include <stdint.h>
 #include <string.h>
-
-static pubrio_status refuse_url(pubrio_error *err, const char *url,
-                                const char *why) {
-  char *shown = pri_untrusted_text(url, strlen(url), 128);
-  pubrio_status st =
-      pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
-                    "linkedin_url \"%s\" is not a LinkedIn profile URL: %s "
-                    "(expected https://www.linkedin.com/in/SLUG)",
-                    shown ? shown : "?", why);
-  pri_free(shown);
-  return st;
-}
 
 /* Everything checked before a byte leaves: PUBRIO_OK with *body set, or
  * the refusal with err filled. */
@@ -49,9 +36,20 @@ static pubrio_status checked_body(pubrio_client *client,
       return pri_error_invalid_id(err, "people_search_id", people_search_id);
     pri_uuid_format(uuid, id);
   }
-  const char *why = NULL;
-  if (linkedin_url && !pri_linkedin_url_ok(linkedin_url, &why))
-    return refuse_url(err, linkedin_url, why);
+  /* The canonical form goes out: one person, one URL, whatever the
+   * spelling. */
+  char url[PUBRIO_LINKEDIN_URL_MAX];
+  if (linkedin_url) {
+    pubrio_error why = {0};
+    pubrio_status st =
+        pubrio_linkedin_url_normalize(linkedin_url, url, sizeof url, &why);
+    if (st != PUBRIO_OK) {
+      st = pri_error_set(err, st, "linkedin_url: %s",
+                         why.message ? why.message : "refused");
+      pubrio_error_clear(&why);
+      return st;
+    }
+  }
   if (!types || (types & ~(unsigned)PRI_ALL_CONTACT_TYPES))
     return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
                          "contact_types 0x%x: expected one or more of the "
@@ -62,7 +60,8 @@ static pubrio_status checked_body(pubrio_client *client,
                          "profile_id %lld is negative (-1 sends none)",
                          (long long)profile_id);
   *body = pri_json_redeem_person_body(people_search_id ? id : NULL,
-                                      linkedin_url, types, profile_id);
+                                      linkedin_url ? url : NULL, types,
+                                      profile_id);
   return *body ? PUBRIO_OK
                : pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
 }

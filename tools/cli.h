@@ -25,6 +25,7 @@ enum cli_exit {
 };
 
 typedef enum { FORMAT_JSON, FORMAT_CSV } cli_format;
+typedef enum { INPUT_AUTO, INPUT_IDS, INPUT_CSV } cli_input_format;
 
 typedef struct cli_options {
   unsigned types;
@@ -52,6 +53,14 @@ typedef struct cli_options {
   int retries;
   int verbose;
   int quiet;
+  /* A CSV input (tools/input.c, tools/csv_rows.c) and --output FILE
+   * (tools/atomic_file.c). */
+  cli_input_format input_format;
+  char delimiter; /* 0: ',' */
+  const char *id_column;
+  const char *url_column;
+  int strict;
+  const char *output_file;
 } cli_options;
 
 /* Counts SIGINT/SIGTERM (the first drains a run, the second cuts it). */

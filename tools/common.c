@@ -58,27 +58,58 @@ int cli_exit_code(pubrio_status status) {
   }
 }
 
+/* 1 when @p message already says @p part (so it is not said twice). */
+static int says(const char *message, const char *part) {
+  return message && *part && strstr(message, part) != NULL;
+}
+
 void cli_print_error(const char *context, pubrio_status status,
                      const pubrio_error *err) {
-  /* A message that starts with the status's name says it already. */
+  /* The library's message may already name the status, the HTTP status,
+   * the code and the request id: each is said once, in the message when
+   * it holds it, else before it. */
+  const char *message = err->message ? err->message : "no details";
   const char *name = pubrio_status_str(status);
-  int named = err->message && strncmp(err->message, name, strlen(name)) == 0;
-  fprintf(stderr, "pubrio: %s%s%s", context, named ? "" : ": ",
-          named ? "" : name);
+  char http[32] = "", code[48] = "";
   if (err->http_status)
-    fprintf(stderr, " (HTTP %ld", err->http_status);
+    snprintf(http, sizeof http, "HTTP %ld", err->http_status);
   if (err->http_status && err->api_code)
-    fprintf(stderr, ", code %lld", (long long)err->api_code);
-  if (err->http_status && err->request_id) {
-    fputs(", request id ", stderr);
-    text_put(stderr, err->request_id, 256);
+    snprintf(code, sizeof code, "code %lld", (long long)err->api_code);
+  const char *rid = err->http_status && err->request_id ? err->request_id : "";
+  const char *extras[2] = {says(message, http) ? "" : http,
+                           says(message, code) ? "" : code};
+  int say_rid = *rid && !says(message, rid);
+  fprintf(stderr, "pubrio: %s: ", context);
+  int said = 0;
+  if (!says(message, name)) {
+    fputs(name, stderr);
+    said = 1;
   }
-  if (err->http_status)
+  int open = 0;
+  for (int i = 0; i < 2; i++) {
+    if (!*extras[i])
+      continue;
+    fputs(open ? ", " : said ? " (" : "(", stderr);
+    fputs(extras[i], stderr);
+    open = said = 1;
+  }
+  if (say_rid) {
+    fputs(open   ? ", request id "
+          : said ? " (request id "
+                 : "(request id ",
+          stderr);
+    text_put(stderr, rid, 256);
+    open = said = 1;
+  }
+  if (open)
     fputc(')', stderr);
-  if (err->attempts > 1)
-    fprintf(stderr, " after %d attempts", err->attempts);
-  fputs(": ", stderr);
-  text_put(stderr, err->message ? err->message : "no details", 4096);
+  if (err->attempts > 1 && !says(message, "attempt")) {
+    fprintf(stderr, "%safter %d attempts", said ? " " : "", err->attempts);
+    said = 1;
+  }
+  if (said)
+    fputs(": ", stderr);
+  text_put(stderr, message, 4096);
   if (err->submit_state == PUBRIO_SUBMIT_UNCERTAIN)
     fputs(" (the API may have charged for this batch: its fate is unknown, "
           "so it is not sent again)",
@@ -99,7 +130,13 @@ static void log_to_stderr(pubrio_log_level level, const char *message,
 pubrio_client *cli_make_client(const cli_options *o) {
   pubrio_error err = {0};
   pubrio_client *c = NULL;
-  pubrio_status st = pubrio_client_new(&c, o->api_key, &err);
+  /* A dry run sends nothing, so it needs no key: a stand-in that never
+   * leaves the process. */
+  const char *env_key = getenv("PUBRIO_API_KEY");
+  const char *key = !o->api_key && o->dry_run && !(env_key && *env_key)
+                        ? "dry-run"
+                        : o->api_key;
+  pubrio_status st = pubrio_client_new(&c, key, &err);
   if (!st && o->base_url)
     st = pubrio_client_set_base_url(c, o->base_url, &err);
   if (!st && o->timeout_ms > 0)

@@ -1,137 +1,15 @@
 /* pubrio: redeem a file of people_search_ids against Pubrio's batch redeem
  * API, safely: everything is validated before a credit is spent. */
 #include "cli.h"
+#include "atomic_file.h"
+#include "help.h"
+#include "input.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* The help, in parts: `pubrio --help` prints them all, `pubrio redeem
- * --help` and `pubrio query --help` their own. */
-static const char synopsis_help[] =
-    "usage: pubrio redeem --types LIST [options] [ID ... | --input FILE | -]\n"
-    "       pubrio query REDEEM_QUERY_ID... [--input FILE | -] [--wait]\n"
-    "       pubrio export --journal FILE [--format json|csv]\n"
-    "       pubrio status --journal FILE\n"
-    "       pubrio --version | --help\n"
-    "\n";
-
-static const char redeem_help[] =
-    "redeem: unlock contacts for people (this spends credits)\n"
-    "  --types LIST        required: comma list of email-personal,email-work,"
-    "phone\n"
-    "  --profile-id N      optional profile_id sent with each batch\n"
-    "  --input FILE        read ids from FILE ('-': standard input), one per\n"
-    "                      line; blank lines and # comments are ignored\n"
-    "  --batch-size N      people per batch, 1..100 (default 100)\n"
-    "  --parallel N        requests in flight at once, 1..64 (default 8:\n"
-    "                      enough for 300 a minute at 1.5 s a request)\n"
-    "  --max-credits N     never submit a batch that could push the charges\n"
-    "                      past N: every batch that may still be charged\n"
-    "                      counts at its worst case (every asked type found)\n"
-    "                      until collected, and with --journal the charges of\n"
-    "                      earlier runs on it count too; exit 7 when it stops\n"
-    "                      the run\n"
-    "  --dry-run           print the plan (people, duplicates, batches,\n"
-    "                      requests, the shortest time the rate limit\n"
-    "                      allows) and send nothing\n"
-    "  --wait              collect the contacts: one JSON object per person\n"
-    "  --max-wait SECONDS  give up waiting after this long (default 600)\n"
-    "  --format json|csv   with --wait: JSON lines (default) or CSV rows\n"
-    "                      people_search_id,type,value,status\n"
-    "  --rate N            requests per minute, submits and polls together\n"
-    "                      (default 300, Pubrio's limit)\n"
-    "  --journal FILE      an SQLite database (created 0600, locked: one run\n"
-    "                      at a time) holding every batch and every contact\n"
-    "                      bought; a rerun never asks for a stored person\n"
-    "                      again (it is printed from the journal, 0 credits),\n"
-    "                      collects what earlier runs left and submits only\n"
-    "                      the missing types of the rest\n"
-    "  --refresh           buy again people the journal already holds\n"
-    "  --resubmit-uncertain  resend people whose submit got no answer in an\n"
-    "                      earlier run (may charge twice)\n"
-    "\n"
-    "Every id is checked before the first request: any invalid line exits 2,\n"
-    "naming each bad line, and nothing is sent. Duplicates are dropped.\n"
-    "Without --wait, one JSON object per batch is printed (batch, people,\n"
-    "redeem_query_id, is_completed, estimated_time_ms).\n"
-    "\n"
-    "\n"
-    "examples:\n"
-    "  pubrio redeem --types email-work,phone --wait --input people.txt\n"
-    "  pubrio redeem --types phone --wait --format csv - < people.txt\n"
-    "  pubrio redeem --types email-work --wait --journal run.journal \\\n"
-    "      --max-credits 5000 --input people.txt   # rerun to resume\n"
-    "  pubrio redeem --types phone --dry-run --input people.txt\n"
-    "\n";
-
-static const char query_help[] =
-    "query: print each batch's contacts if complete, else its state (ids as\n"
-    "  arguments, or with --input as for redeem)\n"
-    "  --wait, --max-wait, --format   as above\n"
-    "\n"
-    "examples:\n"
-    "  pubrio query 00000000-0000-4000-8000-000000000001 --wait\n"
-    "  pubrio query --input batches.txt --format csv --wait\n"
-    "\n";
-
-static const char journal_help[] =
-    "export: write every person a journal holds, with the contacts bought\n"
-    "  (JSON lines, or CSV rows with --format csv); no key, no request\n"
-    "status: list a journal's runs (batches collected, accepted, uncertain,\n"
-    "  refused; credits), what is left to collect; no key, no request;\n"
-    "  exit 9 when batches are uncollected or uncertain\n"
-    "\n"
-    "examples:\n"
-    "  pubrio export --journal run.journal --format csv > contacts.csv\n"
-    "  pubrio status --journal run.journal\n"
-    "\n";
-
-static const char common_help[] =
-    "common options:\n"
-    "  --api-key KEY       API key (default: $PUBRIO_API_KEY); blanked in\n"
-    "                      the process's arguments once read, but prefer the\n"
-    "                      environment or --api-key-file\n"
-    "  --api-key-file FILE read the key from FILE's first line ('-': standard\n"
-    "                      input)\n"
-    "  --base-url URL      API base URL (default: $PUBRIO_BASE_URL, else\n"
-    "                      https://api.pubrio.com)\n"
-    "  --timeout SECONDS   per-request timeout (default 60)\n"
-    "  --retries N         retries after the first attempt (default 2); a\n"
-    "                      submit is only retried when provably not processed\n"
-    "  -v, --verbose       progress even off a terminal, and a request log\n"
-    "                      (twice: with bodies); the key is always redacted\n"
-    "  -q, --quiet         only results and errors\n"
-    "\n";
-
-static const char exit_help[] =
-    "exit codes: 0 success; 2 usage or invalid input (nothing sent);\n"
-    "  3 rejected by the API (400/401/402/403); 4 still rate limited after\n"
-    "  retries; 5 server, transport, contract or journal failure; 6 --max-wait\n"
-    "  reached; 7 --max-credits reached; 8 the output could not be written\n"
-    "  (a closed pipe, a full disk: the run stopped as on Ctrl-C); 9 finished,\n"
-    "  but people are left uncertain (maybe charged, not resent); 130\n"
-    "  interrupted (the journal stays valid).\n"
-    "Ctrl-C stops a run: nothing new starts and requests in flight finish\n"
-    "(a submit's answer is kept); a second Ctrl-C cuts them. When a run\n"
-    "stops early, every batch paid for and not collected is printed with\n"
-    "the command that collects it.\n";
-
-static void print_help(const char *command) {
-  if (!command)
-    fputs(synopsis_help, stdout);
-  if (!command || strcmp(command, "redeem") == 0)
-    fputs(redeem_help, stdout);
-  if (!command || strcmp(command, "query") == 0)
-    fputs(query_help, stdout);
-  if (!command || strcmp(command, "export") == 0 ||
-      strcmp(command, "status") == 0)
-    fputs(journal_help, stdout);
-  fputs(common_help, stdout);
-  fputs(exit_help, stdout);
-}
 
 static int usage_error(const char *fmt, const char *arg) {
   fprintf(stderr, "pubrio: ");
@@ -231,7 +109,13 @@ enum {
   OPT_TIMEOUT,
   OPT_RETRIES,
   OPT_VERSION,
-  OPT_HELP
+  OPT_HELP,
+  OPT_INPUT_FORMAT,
+  OPT_ID_COLUMN,
+  OPT_URL_COLUMN,
+  OPT_DELIMITER,
+  OPT_STRICT,
+  OPT_OUTPUT
 };
 
 static const struct option long_options[] = {
@@ -258,6 +142,12 @@ static const struct option long_options[] = {
     {"quiet", no_argument, NULL, 'q'},
     {"version", no_argument, NULL, OPT_VERSION},
     {"help", no_argument, NULL, OPT_HELP},
+    {"input-format", required_argument, NULL, OPT_INPUT_FORMAT},
+    {"id-column", required_argument, NULL, OPT_ID_COLUMN},
+    {"url-column", required_argument, NULL, OPT_URL_COLUMN},
+    {"delimiter", required_argument, NULL, OPT_DELIMITER},
+    {"strict", no_argument, NULL, OPT_STRICT},
+    {"output", required_argument, NULL, OPT_OUTPUT},
     {NULL, 0, NULL, 0}};
 
 /* Parse options after the subcommand; returns -1 to continue, else an exit
@@ -267,7 +157,7 @@ static int parse_options(int argc, char **argv, cli_options *o,
   long long v;
   int c;
   opterr = 0; /* our own message, in our own format */
-  while ((c = getopt_long(argc, argv, "vq", long_options, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "vqh", long_options, NULL)) != -1) {
     switch (c) {
     case OPT_TYPES:
       if (parse_types(optarg, &o->types) != 0)
@@ -349,7 +239,26 @@ static int parse_options(int argc, char **argv, cli_options *o,
     case OPT_VERSION:
       printf("pubrio %s (libpubrio %s)\n", PUBRIO_VERSION, pubrio_version());
       return CLI_OK;
-    case OPT_HELP: print_help(command); return CLI_OK;
+    case 'h':
+    case OPT_HELP: help_print(command); return CLI_OK;
+    case OPT_INPUT_FORMAT:
+      if (strcmp(optarg, "csv") && strcmp(optarg, "ids"))
+        return usage_error("--input-format \"%s\": use csv or ids", optarg);
+      o->input_format = strcmp(optarg, "csv") == 0 ? INPUT_CSV : INPUT_IDS;
+      break;
+    case OPT_ID_COLUMN: o->id_column = optarg; break;
+    case OPT_URL_COLUMN: o->url_column = optarg; break;
+    case OPT_DELIMITER:
+      if (strcmp(optarg, "tab") == 0)
+        optarg = "\t";
+      if (strlen(optarg) != 1 || strchr("\"\r\n", optarg[0]))
+        return usage_error("--delimiter \"%s\": one character (not a quote "
+                           "or a line break), or tab",
+                           optarg);
+      o->delimiter = optarg[0];
+      break;
+    case OPT_STRICT: o->strict = 1; break;
+    case OPT_OUTPUT: o->output_file = optarg; break;
     default: return usage_error("invalid option \"%s\"", argv[optind - 1]);
     }
   }
@@ -373,6 +282,8 @@ static int run(int argc, char **argv, cli_options *op) {
   o.rate = 300;
   o.retries = 2;
   const char *command = argc > 1 ? argv[1] : NULL;
+  if (command && strcmp(command, "help") == 0)
+    return help_command(argc - 2, argv + 2);
   if (!command || command[0] == '-') {
     /* Only --help and --version come before a subcommand. */
     int rc = parse_options(argc, argv, &o, NULL);
@@ -413,13 +324,15 @@ static int run(int argc, char **argv, cli_options *op) {
   if (o.key_from_stdin && o.input_file && strcmp(o.input_file, "-") == 0)
     return usage_error("%s", "standard input cannot hold both the key "
                              "(--api-key-file -) and the ids");
+  if ((rc = input_check_options(&o, is_redeem)) >= 0)
+    return rc;
   if (!is_redeem)
-    return cli_query(&o);
+    return atomic_output_run(&o, cli_query);
   if (!o.types)
     return usage_error("%s", "--types is required (credits are spent per "
                              "contact type)");
   if (o.format == FORMAT_CSV && !o.wait)
     return usage_error("%s", "--format csv needs --wait (without it, batches "
                              "are printed as JSON)");
-  return cli_redeem(&o);
+  return atomic_output_run(&o, cli_redeem);
 }

@@ -1,5 +1,6 @@
 #include "output.h"
 
+#include "progress.h"
 #include "text.h"
 
 #include <cjson/cJSON.h>
@@ -81,6 +82,7 @@ void output_csv_header(FILE *out) {
 }
 
 void output_person(FILE *out, cli_format format, const pubrio_person *p) {
+  progress_clear_line();
   if (format == FORMAT_CSV) {
     csv_rows(out, p, 0);
     csv_rows(out, p, 1);
@@ -112,6 +114,7 @@ static void add_state(cJSON *obj, const pubrio_batch_job *job) {
 
 void output_batch(FILE *out, int number, size_t people,
                   const pubrio_batch_job *job) {
+  progress_clear_line();
   cJSON *obj = cJSON_CreateObject();
   cJSON_AddNumberToObject(obj, "batch", number);
   cJSON_AddNumberToObject(obj, "people", (double)people);

@@ -3,10 +3,47 @@
 #include "cli.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+/* The line on screen now: its length (for erasing it without escape
+ * sequences) and how it is erased; 0 when none is drawn. */
+static size_t drawn_length;
+static int drawn_ansi;
+
+/* https://no-color.org: set and not empty. */
+static int no_color(void) {
+  const char *v = getenv("NO_COLOR");
+  return v && *v;
+}
+
+/* 1 when standard output and standard error are the same terminal. */
+static int stdout_shares_terminal(void) {
+  struct stat out, err;
+  return isatty(STDOUT_FILENO) && fstat(STDOUT_FILENO, &out) == 0 &&
+         fstat(STDERR_FILENO, &err) == 0 && out.st_rdev == err.st_rdev;
+}
+
+static void erase_line(void) {
+  if (drawn_ansi)
+    fputs("\r\033[K", stderr);
+  else
+    fprintf(stderr, "\r%*s\r", (int)drawn_length, "");
+}
+
+void progress_clear_line(void) {
+  if (!drawn_length || !stdout_shares_terminal())
+    return;
+  fflush(stdout);
+  erase_line();
+  fflush(stderr);
+  drawn_length = 0;
+}
 
 void progress_init(progress *p, int verbose, int quiet, int collecting) {
   p->tty = isatty(STDERR_FILENO);
+  p->ansi = p->tty && !no_color();
   p->enabled = !quiet && (p->tty || verbose);
   p->collecting = collecting;
   p->start_ms = p->last_print_ms = cli_now_ms();
@@ -41,12 +78,28 @@ void progress_show(progress *p, const pubrio_bulk_stats *s, int force) {
   if (s->next_request_in_ms >= 1000)
     snprintf(wait, sizeof wait, "  next request in %lld s",
              (long long)((s->next_request_in_ms + 999) / 1000));
-  fprintf(stderr,
-          "%sbatches %zu/%zu  people %zu/%zu  requests %ld  credits %lld  "
-          "elapsed %s  ETA %s%s%s",
-          p->tty ? "\r" : "", batches, s->batches, done, total, s->requests,
-          (long long)s->credits_charged, spent, eta, wait,
-          p->tty ? "\033[K" : "\n");
+  char line[256];
+  int len = snprintf(line, sizeof line,
+                     "batches %zu/%zu  people %zu/%zu  requests %ld  "
+                     "credits %lld  elapsed %s  ETA %s%s",
+                     batches, s->batches, done, total, s->requests,
+                     (long long)s->credits_charged, spent, eta, wait);
+  size_t n = len < 0                     ? 0
+             : (size_t)len < sizeof line ? (size_t)len
+                                         : sizeof line - 1;
+  if (!p->tty) {
+    fprintf(stderr, "%s\n", line);
+  } else if (p->ansi) {
+    fprintf(stderr, "\r%s\033[K", line);
+  } else {
+    /* No escape sequences: blanks cover what a longer line left. */
+    fprintf(stderr, "\r%s%*s", line,
+            (int)(drawn_length > n ? drawn_length - n : 0), "");
+  }
+  if (p->tty) {
+    drawn_length = n;
+    drawn_ansi = p->ansi;
+  }
   fflush(stderr);
 }
 
@@ -54,4 +107,5 @@ void progress_finish(progress *p, const pubrio_bulk_stats *s) {
   progress_show(p, s, 1);
   if (p->enabled && p->tty)
     fputc('\n', stderr);
+  drawn_length = 0; /* the line is finished, not erased */
 }

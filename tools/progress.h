@@ -11,6 +11,7 @@
 typedef struct progress {
   int enabled;
   int tty; /* rewrite one line; otherwise print a line now and then */
+  int ansi;       /* a terminal without NO_COLOR: escape sequences allowed */
   int collecting; /* --wait: progress is people collected, else submitted */
   int64_t start_ms;
   int64_t last_print_ms;
@@ -20,5 +21,10 @@ typedef struct progress {
 void progress_init(progress *p, int verbose, int quiet, int collecting);
 void progress_show(progress *p, const pubrio_bulk_stats *stats, int force);
 void progress_finish(progress *p, const pubrio_bulk_stats *stats);
+
+/* Erase the progress line if one is drawn on a terminal that standard
+ * output shares, so a result written next starts on a clean line (the
+ * line is drawn again at its next update). */
+void progress_clear_line(void);
 
 #endif

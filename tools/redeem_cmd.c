@@ -3,9 +3,12 @@
  * as they come, a progress line, and on an early stop every paid batch
  * named with the command that collects it. */
 #include "cli.h"
+#include "csv_rows.h"
 #include "ids.h"
+#include "input.h"
 #include "output.h"
 #include "progress.h"
+#include "text.h"
 
 #include "text.h"
 
@@ -57,33 +60,29 @@ static pubrio_status make_options(const cli_options *o,
   return st;
 }
 
-static const char *plural(size_t n, const char *one, const char *many) {
-  return n == 1 ? one : many;
-}
-
 /* What the input came to, once read. */
 static void report_input(const cli_options *o, const pubrio_bulk_stats *s) {
   if (s->duplicates && !o->quiet)
     fprintf(stderr, "pubrio: %zu duplicate %s dropped\n", s->duplicates,
-            plural(s->duplicates, "id", "ids"));
+            text_plural(s->duplicates, "id", "ids"));
   if (s->people_known && !o->quiet)
     fprintf(stderr,
             "pubrio: %zu %s already bought (journal): handed out from it, 0 "
             "credits (--refresh buys again)\n",
-            s->people_known, plural(s->people_known, "person", "people"));
+            s->people_known, text_plural(s->people_known, "person", "people"));
   if (s->people_journaled && !o->quiet)
     fprintf(stderr,
             "pubrio: %zu %s already submitted (journal): collected, not "
             "submitted again\n",
             s->people_journaled,
-            plural(s->people_journaled, "person", "people"));
+            text_plural(s->people_journaled, "person", "people"));
   if (s->people_uncertain)
     fprintf(stderr,
             "pubrio: %zu %s being submitted when an earlier run stopped; "
             "the API may have charged for them, so they are not sent again "
             "(--resubmit-uncertain sends them)\n",
             s->people_uncertain,
-            plural(s->people_uncertain, "person was", "people were"));
+            text_plural(s->people_uncertain, "person was", "people were"));
 }
 
 static void print_plan(const pubrio_bulk_stats *s, int rate) {
@@ -113,7 +112,7 @@ static void report_unfinished(const cli_options *o, const pubrio_bulk *run) {
     fprintf(stderr,
             "pubrio: batch %s (%zu %s) was accepted and is not collected; "
             "collect it with: pubrio query %s --wait\n",
-            id, people, plural(people, "person", "people"), id);
+            id, people, text_plural(people, "person", "people"), id);
   if (i && o->journal)
     fprintf(stderr, "pubrio: or rerun with the same --journal to collect "
                     "what is left\n");
@@ -127,8 +126,8 @@ static void report_failed_batch(const pubrio_bulk_event *ev) {
   if (ev->people) {
     fprintf(stderr, "; the API may have charged for its %zu %s, so %s not "
                     "sent again:",
-            ev->people_count, plural(ev->people_count, "person", "people"),
-            plural(ev->people_count, "it is", "they are"));
+            ev->people_count, text_plural(ev->people_count, "person", "people"),
+            text_plural(ev->people_count, "it is", "they are"));
     for (size_t i = 0; i < ev->people_count; i++)
       fprintf(stderr, " %s", ev->people[i]);
   }
@@ -161,11 +160,13 @@ static pubrio_status drive(const cli_options *o, pubrio_bulk *run,
     if (cli_interrupted == 1 && !signals_seen++ && stats.in_flight)
       fprintf(stderr, "\npubrio: stopping: %zu %s in flight may finish "
                       "(Ctrl-C again cuts them)\n",
-              stats.in_flight, plural(stats.in_flight, "request", "requests"));
+              stats.in_flight, text_plural(stats.in_flight, "request", "requests"));
     progress_show(bar, &stats, 0);
     if (st != PUBRIO_OK || ev.kind == PUBRIO_BULK_FINISHED)
       return st;
     int quiet_out = output_failed(stdout, out_errno, run);
+    if (csv_rows_event(&ev)) /* CSV rows are written at the end */
+      continue;
     if (ev.kind == PUBRIO_BULK_BATCH_ACCEPTED && !o->wait && !quiet_out)
       output_batch(stdout, ev.batch, ev.people_count, ev.job);
     else if (ev.kind == PUBRIO_BULK_PERSON && !quiet_out)
@@ -187,16 +188,16 @@ static void summary(const cli_options *o, const pubrio_bulk_stats *s,
   size_t people = o->wait ? s->people_collected : s->people_submitted;
   size_t batches = o->wait ? s->batches_collected : s->batches_accepted;
   fprintf(stderr, "pubrio: %zu %s %s", people,
-          plural(people, "person", "people"),
+          text_plural(people, "person", "people"),
           o->wait ? "handed out" : "submitted");
   if (o->wait && s->people_known)
     fprintf(stderr, " (%zu from the journal)", s->people_known);
   fprintf(stderr, ", %zu %s %s, %ld %s, %lld %s charged by this run",
-          batches, plural(batches, "batch", "batches"),
+          batches, text_plural(batches, "batch", "batches"),
           o->wait ? "collected" : "accepted", s->requests,
-          plural((size_t)s->requests, "request", "requests"),
+          text_plural((size_t)s->requests, "request", "requests"),
           (long long)s->credits_charged,
-          plural((size_t)s->credits_charged, "credit", "credits"));
+          text_plural((size_t)s->credits_charged, "credit", "credits"));
   if (s->credits_before)
     fprintf(stderr, " (%lld by earlier runs on the journal)",
             (long long)s->credits_before);
@@ -209,7 +210,7 @@ static void summary(const cli_options *o, const pubrio_bulk_stats *s,
             "pubrio: %zu %s uncertain: the API may have charged for them; "
             "they are not sent again unless --resubmit-uncertain\n",
             s->people_left_uncertain,
-            plural(s->people_left_uncertain, "person is", "people are"));
+            text_plural(s->people_left_uncertain, "person is", "people are"));
 }
 
 /* The exit code of a run that stopped, after saying why. */
@@ -249,7 +250,7 @@ int cli_redeem(const cli_options *o) {
     cli_print_error("setup", st, &err);
     rc = CLI_USAGE; /* nothing was sent */
   } else {
-    rc = ids_read(o, add_to_run, run);
+    rc = input_read(o, add_to_run, run);
   }
   pubrio_bulk_stats stats;
   if (rc == CLI_OK) {
@@ -260,11 +261,12 @@ int cli_redeem(const cli_options *o) {
     } else {
       progress bar;
       progress_init(&bar, o->verbose, o->quiet, o->wait);
-      if (o->format == FORMAT_CSV && o->wait)
+      if (o->format == FORMAT_CSV && o->wait && !csv_rows_active())
         output_csv_header(stdout);
       int out_errno = 0, failed_batches = 0;
       st = drive(o, run, &bar, &out_errno, &failed_batches, &err);
-      if (fflush(stdout) != 0 && !out_errno)
+      csv_rows_write(st);
+      if ((fflush(stdout) != 0 || ferror(stdout)) && !out_errno)
         out_errno = errno ? errno : EIO;
       pubrio_bulk_stats_get(run, &stats, sizeof stats);
       progress_finish(&bar, &stats);
@@ -278,6 +280,7 @@ int cli_redeem(const cli_options *o) {
         summary(o, &stats, cli_now_ms() - bar.start_ms);
     }
   }
+  csv_rows_free();
   pubrio_bulk_free(run);
   pubrio_bulk_options_free(opts);
   pubrio_error_clear(&err);

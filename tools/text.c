@@ -63,3 +63,7 @@ char *text_json_escape_controls(const char *json) {
   *w = '\0';
   return out;
 }
+
+const char *text_plural(size_t n, const char *one, const char *many) {
+  return n == 1 ? one : many;
+}

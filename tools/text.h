@@ -19,4 +19,7 @@ void text_put_ascii(FILE *out, const char *s, size_t max);
  * means the same. NULL when out of memory. */
 char *text_json_escape_controls(const char *json);
 
+/* "1 person", "2 people": @p one or @p many by @p n, for a "%zu %s". */
+const char *text_plural(size_t n, const char *one, const char *many);
+
 #endif

@@ -218,6 +218,46 @@ PUBRIO_API const char *pubrio_contact_type_str(pubrio_contact_type type);
  */
 PUBRIO_API pubrio_contact_type pubrio_contact_type_from_str(const char *name);
 
+/** Bytes that always hold a canonical LinkedIn profile URL written by
+ * pubrio_linkedin_url_normalize(), its terminating NUL included. */
+#define PUBRIO_LINKEDIN_URL_MAX 1024
+
+/**
+ * @brief The canonical form of a LinkedIn profile URL,
+ * `https://www.linkedin.com/in/SLUG`, so that two spellings of one profile
+ * compare equal (de-duplication) and anything else is refused before it is
+ * sent.
+ *
+ * Accepted: the scheme `https://`, `http://` or none; the host
+ * `linkedin.com`, `www.linkedin.com` or a two-letter country subdomain
+ * (`uk.linkedin.com`), in any case; the path `/in/SLUG` with an optional
+ * trailing slash; a query and a fragment (dropped); spaces and tabs around
+ * the URL (dropped). The slug's ASCII letters are lowered, percent-escapes
+ * of letters, digits and `-._~` are decoded, and every byte of a non-ASCII
+ * character is written as an upper-case percent-escape (raw or escaped in
+ * the input alike). Pure: no allocation, no network, thread-safe.
+ *
+ * Refused (::PUBRIO_E_INVALID_ARGUMENT, with a message): other hosts
+ * (`linkedin.com.evil.com` too), other schemes, a port, user information
+ * (`@`), any path but `/in/SLUG` (`/company/...`, `/pub/dir/...`, a path
+ * beyond the slug), an empty slug, a slug holding any other character or
+ * escape (`/`, `%2F`, spaces, control characters) or invalid UTF-8, and
+ * input over 2048 bytes.
+ * @param url the URL, UTF-8, NUL-terminated.
+ * @param out receives the canonical URL, NUL-terminated (unchanged on
+ *        failure).
+ * @param out_size the size of @p out; ::PUBRIO_LINKEDIN_URL_MAX is always
+ *        enough.
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT when @p url is not a
+ *         LinkedIn profile URL, a pointer is NULL or @p out_size is too
+ *         small.
+ */
+PUBRIO_API pubrio_status pubrio_linkedin_url_normalize(const char *url,
+                                                       char *out,
+                                                       size_t out_size,
+                                                       pubrio_error *err);
+
 /** @} */
 
 /**

@@ -2,6 +2,7 @@
 and exit code, a journal resume after Ctrl-C and after a hard kill."""
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -902,6 +903,448 @@ class Bulk(CliTest):
                                 capture_output=True, text=True, env=env)
         self.assertEqual(sorted(export.stdout.splitlines()),
                          sorted(r.stdout.splitlines()))
+
+
+# ---- CSV in, the same rows out (tools/csv_rows.c), --output, CLI touches ----
+
+APPENDED = ["email_work", "email_work_status", "email_personal",
+            "email_personal_status", "phone", "phone_status", "pubrio_result"]
+
+
+def fake_contacts(pid, types):
+    """What the fake server answers for one person (tests/fake_server/
+    fake_api.c: fake_api_contacts_for), as the appended CSV columns."""
+    h = 1469598103934665603
+    for ch in pid.lower().encode():
+        h = ((h ^ ch) * 1099511628211) & 0xFFFFFFFFFFFFFFFF
+    if h % 7 == 0:
+        return ["", "", "", "", "", "", "not found"]
+    work = [f"w.{pid[:8]}@work.example", "Verified"] \
+        if "email-work" in types else ["", ""]
+    personal = [f"p.{pid[:8]}@personal.example", ""] \
+        if "email-personal" in types else ["", ""]
+    phone = ["+1555%07d" % (h % 10000000), ""] if "phone" in types else ["", ""]
+    found = any(v for v in (work[0], personal[0], phone[0]))
+    return work + personal + phone + ["found" if found else "not found"]
+
+
+def csv_bytes(rows, delimiter=",", crlf=True, bom=False):
+    import csv
+    import io
+    buf = io.StringIO(newline="")
+    w = csv.writer(buf, delimiter=delimiter,
+                   lineterminator="\r\n" if crlf else "\n")
+    w.writerows(rows)
+    return (b"\xef\xbb\xbf" if bom else b"") + buf.getvalue().encode()
+
+
+def parse_csv(data, delimiter=","):
+    import csv
+    import io
+    text = data.decode("utf-8")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+
+class CsvRun(CliTest):
+    """Runs with bytes in and out (line ends and BOMs matter)."""
+    types = "email-work,email-personal,phone"
+
+    def run_raw(self, *args, stdin=None, key="test-key", env_extra=None):
+        env = dict(os.environ, PUBRIO_BASE_URL=self.server.url,
+                   PUBRIO_API_KEY=key, **(env_extra or {}))
+        return subprocess.run([CLI, *args], input=stdin, capture_output=True,
+                              env=env, timeout=120)
+
+    def write_bytes(self, name, data):
+        with open(self.path(name), "wb") as f:
+            f.write(data)
+        return self.path(name)
+
+    def redeem_rows(self, data, *extra, name="leads.csv", delimiter=","):
+        f = self.write_bytes(name, data)
+        r = self.run_raw("redeem", "--types", self.types, "--wait",
+                         "--format", "csv", "--input", f, *extra)
+        return r, r.stderr.decode(), parse_csv(r.stdout, delimiter)
+
+
+class Csv(CsvRun):
+    def test_rows_out_in_input_order_with_the_contacts_appended(self):
+        people = ids(240, seed=7)
+        header = ["Name", "People_Search_ID", "Note"]
+        rows = [header]
+        for i, p in enumerate(people):
+            name = ['Doe, "JJ" Jane', "multi\r\nline\nname", "Zoë ß 名",
+                    "plain", ""][i % 5]
+            pid = p.upper() if i % 3 == 0 else (" " + p + " " if i % 4 == 0
+                                                else p)
+            rows.append([name, pid, f"note {i}, with comma"])
+        rows.append(["again", people[5], "a duplicate row"])
+        data = csv_bytes(rows, bom=True)
+        r, err, out = self.redeem_rows(data, "--batch-size", "50")
+        self.assertEqual(r.returncode, 0, err)
+        self.assertTrue(r.stdout.startswith(b"\xef\xbb\xbf"))  # BOM kept
+        self.assertIn(b"\r\n", r.stdout)  # line ends as in the input
+        self.assertEqual(out[0], header + APPENDED)
+        self.assertEqual(len(out), len(rows))  # output rows == input rows
+        for given, got in zip(rows[1:], out[1:]):
+            self.assertEqual(got[:3], given)  # fields untouched, in order
+            self.assertEqual(got[3:], fake_contacts(given[1].strip(),
+                                                    self.types))
+        results = {row[-1] for row in out[1:]}
+        self.assertEqual(results, {"found", "not found"})
+        stats = self.server.stats()
+        self.assertEqual(stats["requests"][SUBMIT], 5)  # 240 people / 50
+        self.assertEqual(stats["max_submits_per_person"], 1)
+        self.assertIn("1 duplicate id dropped", err)
+
+    def test_bad_and_ragged_rows_are_named_and_kept(self):
+        good = ids(3, seed=8)
+        lines = [b"people_search_id,linkedin_url,name",          # line 1
+                 good[0].encode() + b",,ok",                       # 2
+                 b"not-a-uuid,,bad id",                            # 3
+                 b",,nothing",                                     # 4
+                 b"",                                              # 5: blank
+                 good[1].encode(),                                 # 6: 1 of 3
+                 good[2].encode() + b",,long,x,y",                 # 7: 5 of 3
+                 b",https://uk.linkedin.com/in/Jane-Doe/?trk=1,url",  # 8
+                 b",https://www.linkedin.com/company/acme,company",   # 9
+                 b"nope,linkedin.com.evil.com/in/x,both bad",      # 10
+                 b'"' + good[0].encode() + b'",,"quoted, again"']  # 11
+        r, err, out = self.redeem_rows(b"\n".join(lines) + b"\n")
+        self.assertEqual(r.returncode, 0, err)
+        # Every row out (the blank line is not a row), padded to the widest
+        # so the appended columns line up.
+        self.assertEqual(out[0], ["people_search_id", "linkedin_url", "name",
+                                  "", ""] + APPENDED)
+        self.assertEqual(len(out), 10)
+        self.assertTrue(all(len(row) == 12 for row in out), out)
+        result = [row[-1] for row in out[1:]]
+        self.assertEqual(result[0], fake_contacts(good[0], self.types)[-1])
+        self.assertEqual(result[1], "invalid: people_search_id is not a "
+                         "canonical UUID (8-4-4-4-12 hex)")
+        self.assertEqual(result[2], "invalid: no people_search_id or "
+                         "LinkedIn URL")
+        self.assertEqual(out[4][:5], [good[1], "", "", "", ""])
+        self.assertEqual(out[4][5:], fake_contacts(good[1], self.types))
+        self.assertEqual(out[5][:5], [good[2], "", "long", "x", "y"])
+        self.assertEqual(out[5][5:], fake_contacts(good[2], self.types))
+        self.assertEqual(result[5], "error: LinkedIn URLs are not redeemed yet")
+        self.assertTrue(result[6].startswith("invalid: the URL is not a "
+                                             "LinkedIn profile"), result[6])
+        self.assertEqual(result[7], "invalid: people_search_id is not a "
+                         "canonical UUID (8-4-4-4-12 hex); the URL is not on "
+                         "linkedin.com")
+        self.assertEqual(out[9][:3], [good[0], "", "quoted, again"])
+        self.assertEqual(result[8], result[0])
+        # Named on stderr by line (the blank line counts).
+        for line in (3, 4, 9, 10):
+            self.assertRegex(err, rf"leads\.csv line {line}: invalid: ")
+        self.assertEqual(err.count(": invalid: "), 4, err)
+        self.assertIn("line 6: 1 field where the header has 3", err)
+        self.assertIn("line 7: 5 fields where the header has 3", err)
+        self.assertIn("4 rows cannot be redeemed", err)
+        self.assertIn("1 row names a person by LinkedIn URL only", err)
+        body = json.loads(self.server.stats()["last_submit_body"])
+        self.assertEqual(sorted(body["peoples"]), sorted(good))
+
+    def test_strict_refuses_the_file_before_sending(self):
+        data = csv_bytes([["people_search_id"], [ids(1)[0]], ["bad"]])
+        r, err, out = self.redeem_rows(data, "--strict")
+        self.assertEqual(r.returncode, 2, err)
+        self.assertIn("line 3: invalid", err)
+        self.assertIn("1 row cannot be redeemed (--strict): nothing was sent",
+                      err)
+        self.assertEqual(r.stdout, b"")
+        self.assertEqual(self.server.requests(), 0)
+
+    def test_semicolons_from_standard_input(self):
+        people = ids(3, seed=9)
+        rows = [["Firma;GmbH", "people_search_id"]] + \
+               [[f"A;{i}", p] for i, p in enumerate(people)]
+        data = csv_bytes(rows, delimiter=";", crlf=False)
+        r = self.run_raw("redeem", "--types", "phone", "--wait", "--format",
+                         "csv", "--input-format", "csv", "--delimiter", ";",
+                         "-", stdin=data)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn(b"\r\n", r.stdout)
+        out = parse_csv(r.stdout, ";")
+        self.assertEqual([row[:2] for row in out], rows)
+        for row in out[1:]:
+            self.assertEqual(row[2:], fake_contacts(row[1], "phone"))
+
+    def test_columns_by_name(self):
+        people = ids(2, seed=10)
+        data = csv_bytes([["Pubrio ID", "Profile", "x"],
+                          [people[0], "", "1"],
+                          ["", "linkedin.com/in/someone", "2"],
+                          [people[1], "", "3"]])
+        r, err, out = self.redeem_rows(data, "--id-column", " pubrio id ",
+                                       "--url-column", "PROFILE")
+        self.assertEqual(r.returncode, 0, err)
+        self.assertEqual([row[-1] for row in out[1:]],
+                         [fake_contacts(people[0], self.types)[-1],
+                          "error: LinkedIn URLs are not redeemed yet",
+                          fake_contacts(people[1], self.types)[-1]])
+        # An unknown name, or no known column: exit 2, the headers listed.
+        before = self.server.requests()
+        for extra in (("--id-column", "nope"), ("--url-column", "nope"), ()):
+            with self.subTest(extra=extra):
+                r, err, _ = self.redeem_rows(data, *extra)
+                self.assertEqual(r.returncode, 2, err)
+                self.assertIn('the headers are: "Pubrio ID", "Profile", "x"',
+                              err)
+        self.assertEqual(self.server.requests(), before)
+
+    def test_csv_options_need_a_csv_input(self):
+        f = self.write("in.txt", ids(1))
+        for args in (("--input", f, "--strict"),
+                     ("--input", f, "--delimiter", ";"),
+                     ("--input", f, "--delimiter", '"', "--input-format",
+                      "csv"),
+                     ("--input-format", "csv", ids(1)[0]),
+                     ("--input", self.path("none.csv")),
+                     ("--input", self.write_bytes("empty.csv", b""))):
+            with self.subTest(args=args):
+                r = self.run_raw("redeem", "--types", "phone", *args)
+                self.assertEqual(r.returncode, 2, r.stderr)
+                self.assertTrue(r.stderr.startswith(b"pubrio: "), r.stderr)
+        r = self.run_raw("query", "--id-column", "x", ids(1)[0])
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual(self.server.requests(), 0)
+
+    def test_a_quote_never_closed_is_refused(self):
+        data = b'people_search_id,n\n' + ids(1)[0].encode() + b',"abc\n'
+        r, err, _ = self.redeem_rows(data)
+        self.assertEqual(r.returncode, 2, err)
+        self.assertIn("line 2: a quoted field is not closed", err)
+        self.assertEqual(self.server.requests(), 0)
+
+    def test_json_lines_from_a_csv_input(self):
+        people = ids(3, seed=11)
+        f = self.write_bytes("l.csv", csv_bytes(
+            [["people_search_id"]] + [[p] for p in people] + [["bad"]]))
+        r = self.run_cli("redeem", "--types", "phone", "--wait", "--input", f)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(sorted(p["people_search_id"]
+                                for p in self.people(r.stdout)), people)
+        self.assertIn("1 row cannot be redeemed: skipped", r.stderr)
+
+    def test_server_text_cannot_forge_a_row(self):
+        people = ids(1, seed=12)
+        body = json.dumps({"data": {
+            "profile": {"credit": 1, "topup_credit": 0,
+                        "total_charged_credit": 1},
+            "query": {"redeem_query_id": "00000000-0000-4000-8000-000000000001",
+                      "is_completed": True, "estimated_time": 0,
+                      "estimated_time_type": "second"},
+            "peoples": [{"people_search_id": people[0],
+                         "emails": [{"value": "a@b.c\r\nforged,row\x1b[2J",
+                                     "type": "email-work",
+                                     "status": "ok,\"x\""}],
+                         "phones": []}]}})
+        self.server.script(QUERY, 200, body)
+        data = csv_bytes([["people_search_id"], [people[0]]])
+        r, err, out = self.redeem_rows(data)
+        self.assertEqual(r.returncode, 0, err)
+        self.assertEqual(len(out), 2)
+        self.assertNotIn(b"\x1b", r.stdout)
+        self.assertEqual(out[1][1], "a@b.c\\u000d\\u000aforged,row\\u001b[2J")
+        self.assertEqual(out[1][2], 'ok,"x"')
+
+
+class CsvStopped(CsvRun):
+    server_args = ("--estimated-time", "0", "--complete-after-polls",
+                   "1000000")
+
+    def test_rows_not_collected_name_their_batch(self):
+        people = ids(3, seed=13)
+        data = csv_bytes([["people_search_id"]] + [[p] for p in people])
+        r, err, out = self.redeem_rows(data, "--max-wait", "1",
+                                       "--batch-size", "2")
+        self.assertEqual(r.returncode, 6, err)
+        self.assertEqual(len(out), 4)
+        batches = re.findall(r"batch (\S+) \((\d) (person|people)\)", err)
+        self.assertEqual(sorted(b[1:] for b in batches),
+                         [("1", "person"), ("2", "people")])
+        for row in out[1:]:
+            self.assertRegex(row[-1], r"^error: not collected \(batch "
+                             r"00000000-0000-4000-8000-00000000000[12]\)$")
+        self.assertEqual({row[-1] for row in out[1:]},
+                         {f"error: not collected (batch {b[0]})"
+                          for b in batches})
+
+
+class AtomicOutput(CliTest):
+    def test_kill_9_never_leaves_half_a_file(self):
+        import random
+        rng = random.Random(20261202)
+        server = FakeServer("--estimated-time", "0", "--latency-ms", "30")
+        self.addCleanup(server.stop)
+        env = dict(os.environ, PUBRIO_BASE_URL=server.url,
+                   PUBRIO_API_KEY="test-key")
+        people = ids(60, seed=14)
+        f = self.write("in.csv", ["people_search_id,n"] +
+                       [f"{p},{i}" for i, p in enumerate(people)])
+        out = self.path("out.csv")
+        previous = b"previous,complete\r\nversion,1\r\n"
+        with open(out, "wb") as fh:
+            fh.write(previous)
+        os.chmod(out, 0o640)
+        args = [CLI, "redeem", "--types", "phone", "--wait", "--format", "csv",
+                "--batch-size", "5", "--parallel", "2", "--input", f,
+                "--output", out]
+        for _ in range(12):
+            proc = subprocess.Popen(args, stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL, env=env)
+            time.sleep(rng.uniform(0.05, 0.5))
+            proc.kill()
+            proc.wait()
+            with open(out, "rb") as fh:
+                got = fh.read()
+            if got != previous:  # a kill after the rename: a whole run
+                self.assertEqual(len(parse_csv(got)), 61)
+                previous = got
+            self.assertEqual(os.stat(out).st_mode & 0o777, 0o640)
+        # Killed runs leave only hidden temporaries (they were writing),
+        # never a partial FILE.
+        names = set(os.listdir(self.tmp.name)) - {"in.csv", "out.csv"}
+        self.assertTrue(names, "no kill came while a run was writing")
+        for name in names:
+            self.assertTrue(name.startswith(".out.csv."), name)
+        r = subprocess.run(args, capture_output=True, env=env, timeout=120)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout, b"")
+        with open(out, "rb") as fh:
+            rows = parse_csv(fh.read())
+        self.assertEqual(len(rows), 61)
+        self.assertEqual([row[0] for row in rows[1:]], people)
+        self.assertEqual(os.stat(out).st_mode & 0o777, 0o640)  # mode kept
+
+    def test_new_file_is_0600_and_a_failed_run_leaves_the_old_one(self):
+        out = self.path("batches.jsonl")
+        r = self.run_cli("redeem", "--types", "phone", "--output", out,
+                         *ids(2))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout, "")
+        self.assertEqual(os.stat(out).st_mode & 0o777, 0o600)
+        with open(out) as fh:
+            first = fh.read()
+        self.assertEqual(json.loads(first)["people"], 2)
+        # A usage error: nothing sent, FILE as it was, no temporary left.
+        r = self.run_cli("redeem", "--types", "phone", "--output", out,
+                         "not-a-uuid")
+        self.assertEqual(r.returncode, 2)
+        with open(out) as fh:
+            self.assertEqual(fh.read(), first)
+        self.assertEqual(sorted(os.listdir(self.tmp.name)),
+                         ["batches.jsonl"])
+        # A directory that does not exist: exit 2 before anything is sent.
+        r = self.run_cli("query", "--output", self.path("no/such/file"),
+                         ids(1)[0])
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--output", r.stderr)
+        self.assertEqual(self.server.requests(SUBMIT), 1)
+
+
+class Touches2(CliTest):
+    def test_help_forms_print_the_same_help(self):
+        full = self.run_cli("--help")
+        self.assertEqual(full.returncode, 0)
+        self.assertEqual(self.run_cli("-h").stdout, full.stdout)
+        self.assertEqual(self.run_cli("help").stdout, full.stdout)
+        redeem = self.run_cli("redeem", "--help")
+        for args in (("redeem", "-h"), ("help", "redeem")):
+            r = self.run_cli(*args)
+            self.assertEqual(r.returncode, 0)
+            self.assertEqual(r.stdout, redeem.stdout)
+        for word in ("--input-format", "--id-column", "--url-column",
+                     "--delimiter", "--strict", "--output", "pubrio_result"):
+            self.assertIn(word, redeem.stdout)
+        self.assertEqual(self.run_cli("help", "query").stdout,
+                         self.run_cli("query", "--help").stdout)
+        r = self.run_cli("help", "bogus")
+        self.assertEqual(r.returncode, 2)
+        self.assertTrue(r.stderr.startswith("pubrio: help:"))
+
+    def test_dry_run_needs_no_key(self):
+        r = self.run_cli("redeem", "--types", "phone", "--dry-run", *ids(3),
+                         key="")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("people to submit:   3", r.stdout)
+        self.assertEqual(self.server.requests(), 0)
+
+    def test_401_says_its_status_and_request_id_once(self):
+        for args in (("redeem", "--types", "phone", ids(1)[0]),
+                     ("query", ids(1)[0])):
+            r = self.run_cli(*args, key="wrong")
+            self.assertEqual(r.returncode, 3, r.stderr)
+            self.assertEqual(len(r.stderr.splitlines()), 1, r.stderr)
+            self.assertEqual(r.stderr.count("401"), 1, r.stderr)
+            self.assertEqual(r.stderr.lower().count("unauthorized"), 1,
+                             r.stderr)
+            self.assertEqual(len(re.findall(r"req-\d+", r.stderr)), 1,
+                             r.stderr)
+        # A 400's code and request id, once each too.
+        r = self.run_cli("query", "00000000-0000-4000-8000-0000000000ff")
+        self.assertEqual(r.stderr.count("40004"), 1, r.stderr)
+        self.assertEqual(len(re.findall(r"req-\d+", r.stderr)), 1, r.stderr)
+
+    def run_on_terminal(self, *args, env_extra=None):
+        """stdout and stderr on one pseudo-terminal, as a user sees them."""
+        import pty
+        server = FakeServer("--estimated-time", "0", "--latency-ms", "150")
+        self.addCleanup(server.stop)
+        env = dict(os.environ, PUBRIO_BASE_URL=server.url,
+                   PUBRIO_API_KEY="test-key", **(env_extra or {}))
+        env.pop("NO_COLOR", None) if not env_extra else None
+        master, slave = pty.openpty()
+        proc = subprocess.Popen([CLI, *args], stdout=slave, stderr=slave,
+                                stdin=subprocess.DEVNULL, env=env)
+        os.close(slave)
+        data = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            data += chunk
+        os.close(master)
+        self.assertEqual(proc.wait(timeout=60), 0, data)
+        return data
+
+    def test_progress_line_is_cleared_before_results_on_one_terminal(self):
+        args = ("redeem", "--types", "phone", "--wait", "--batch-size", "1",
+                "--parallel", "1", *ids(4, seed=15))
+        data = self.run_on_terminal(*args)
+        self.assertIn(b"\x1b[K", data)  # the line was drawn
+        results = [m.start() for m in re.finditer(rb'\{"people_search_id"',
+                                                  data)]
+        self.assertEqual(len(results), 4)
+        for at in results:  # each result starts on a clean line
+            self.assertTrue(data[:at].endswith((b"\r\x1b[K", b"\n")),
+                            data[max(0, at - 80):at])
+        # ...and at least one came while the line was drawn: it was erased.
+        self.assertTrue(any(data[:at].endswith(b"\r\x1b[K") for at in results),
+                        data)
+        self.assertNotRegex(data, rb"ETA [0-9:-]+\x1b\[K\{")
+        # NO_COLOR: the same, without a single escape sequence.
+        data = self.run_on_terminal(*args, env_extra={"NO_COLOR": "1"})
+        self.assertNotIn(b"\x1b", data)
+        self.assertIn(b"batches ", data)
+        self.assertEqual(len(re.findall(rb'\{"people_search_id"', data)), 4)
+        self.assertNotRegex(data, rb"ETA [0-9:-]+\{")
+
+    def test_no_escape_sequences_off_a_terminal(self):
+        r = self.run_cli("redeem", "--types", "phone", "--wait", "-v",
+                         *ids(2))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("batches 1/1", r.stderr)
+        self.assertNotIn("\x1b", r.stderr + r.stdout)
+        self.assertNotIn("\r", r.stderr)
 
 
 if __name__ == "__main__":

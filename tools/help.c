@@ -1,0 +1,186 @@
+#include "help.h"
+
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* The help, in parts: `pubrio --help` prints them all, `pubrio redeem
+ * --help` (or `pubrio help redeem`) and `pubrio query --help` their own. */
+static const char synopsis_help[] =
+    "usage: pubrio redeem --types LIST [options] [ID ... | --input FILE | -]\n"
+    "       pubrio query REDEEM_QUERY_ID... [--input FILE | -] [--wait]\n"
+    "       pubrio export --journal FILE [--format json|csv]\n"
+    "       pubrio status --journal FILE\n"
+    "       pubrio help [redeem | query | export | status]\n"
+    "       pubrio --version | --help | -h\n"
+    "\n";
+
+static const char redeem_help[] =
+    "redeem: unlock contacts for people (this spends credits)\n"
+    "  --types LIST        required: comma list of email-personal,email-work,"
+    "phone\n"
+    "  --profile-id N      optional profile_id sent with each batch\n"
+    "  --input FILE        read people from FILE ('-': standard input): one\n"
+    "                      id a line (blank lines and # comments ignored),\n"
+    "                      or a CSV file (a name ending in .csv, or\n"
+    "                      --input-format csv)\n"
+    "  --input-format ids|csv  how to read --input (default: csv for a .csv\n"
+    "                      name, else ids)\n"
+    "  --id-column NAME    the CSV column of people_search_ids (default: the\n"
+    "                      header people_search_id, any case)\n"
+    "  --url-column NAME   the CSV column of LinkedIn profile URLs (default:\n"
+    "                      the header linkedin_url or linkedin, any case)\n"
+    "  --delimiter C       the CSV delimiter: one character, or tab (default\n"
+    "                      ','; ';' for European spreadsheets)\n"
+    "  --strict            refuse a CSV file with any row that cannot be\n"
+    "                      redeemed (exit 2, nothing sent); by default such\n"
+    "                      rows are named on stderr and kept in the output\n"
+    "  --batch-size N      people per batch, 1..100 (default 100)\n"
+    "  --parallel N        requests in flight at once, 1..64 (default 8:\n"
+    "                      enough for 300 a minute at 1.5 s a request)\n"
+    "  --max-credits N     never submit a batch that could push the charges\n"
+    "                      past N: every batch that may still be charged\n"
+    "                      counts at its worst case (every asked type found)\n"
+    "                      until collected, and with --journal the charges of\n"
+    "                      earlier runs on it count too; exit 7 when it stops\n"
+    "                      the run\n"
+    "  --dry-run           print the plan (people, duplicates, batches,\n"
+    "                      requests, the shortest time the rate limit\n"
+    "                      allows) and send nothing; needs no API key\n"
+    "  --wait              collect the contacts: one JSON object per person\n"
+    "  --max-wait SECONDS  give up waiting after this long (default 600)\n"
+    "  --format json|csv   with --wait: JSON lines (default) or CSV rows\n"
+    "                      people_search_id,type,value,status; with a CSV\n"
+    "                      input, the input's rows (see below)\n"
+    "  --rate N            requests per minute, submits and polls together\n"
+    "                      (default 300, Pubrio's limit)\n"
+    "  --journal FILE      an SQLite database (created 0600, locked: one run\n"
+    "                      at a time) holding every batch and every contact\n"
+    "                      bought; a rerun never asks for a stored person\n"
+    "                      again (it is printed from the journal, 0 credits),\n"
+    "                      collects what earlier runs left and submits only\n"
+    "                      the missing types of the rest\n"
+    "  --refresh           buy again people the journal already holds\n"
+    "  --resubmit-uncertain  resend people whose submit got no answer in an\n"
+    "                      earlier run (may charge twice)\n"
+    "\n"
+    "Every id is checked before the first request: any invalid line exits 2,\n"
+    "naming each bad line, and nothing is sent. Duplicates are dropped.\n"
+    "Without --wait, one JSON object per batch is printed (batch, people,\n"
+    "redeem_query_id, is_completed, estimated_time_ms).\n"
+    "\n";
+
+/* In two parts: C11 compilers need only take strings of 4095 bytes. */
+static const char redeem_csv_help[] =
+    "A CSV input (RFC 4180, with a header row) names each person by a\n"
+    "people_search_id or a LinkedIn profile URL; a row is redeemed by its id\n"
+    "when it is valid, else by its URL (LinkedIn URLs are checked and\n"
+    "normalized, not redeemed yet). With --wait --format csv, every input row\n"
+    "is written in input order, its fields untouched, with email_work,\n"
+    "email_work_status, email_personal, email_personal_status, phone,\n"
+    "phone_status and pubrio_result (found, not found, error: REASON,\n"
+    "invalid: REASON) appended.\n"
+    "\n"
+    "examples:\n"
+    "  pubrio redeem --types email-work,phone --wait --input people.txt\n"
+    "  pubrio redeem --types phone --wait --format csv - < people.txt\n"
+    "  pubrio redeem --types email-work,phone --wait --format csv \\\n"
+    "      --input leads.csv --output leads-enriched.csv\n"
+    "  pubrio redeem --types phone --wait --format csv --delimiter ';' \\\n"
+    "      --id-column 'Pubrio ID' --input-format csv - < export.txt\n"
+    "  pubrio redeem --types email-work --wait --journal run.journal \\\n"
+    "      --max-credits 5000 --input people.txt   # rerun to resume\n"
+    "  pubrio redeem --types phone --dry-run --input people.txt\n"
+    "\n";
+
+static const char query_help[] =
+    "query: print each batch's contacts if complete, else its state (ids as\n"
+    "  arguments, or with --input as for redeem)\n"
+    "  --wait, --max-wait, --format   as above\n"
+    "\n"
+    "examples:\n"
+    "  pubrio query 00000000-0000-4000-8000-000000000001 --wait\n"
+    "  pubrio query --input batches.txt --format csv --wait\n"
+    "\n";
+
+static const char journal_help[] =
+    "export: write every person a journal holds, with the contacts bought\n"
+    "  (JSON lines, or CSV rows with --format csv); no key, no request\n"
+    "status: list a journal's runs (batches collected, accepted, uncertain,\n"
+    "  refused; credits) and what is left to collect; no key, no request;\n"
+    "  exit 9 when batches are uncollected or uncertain\n"
+    "\n"
+    "examples:\n"
+    "  pubrio export --journal run.journal --format csv > contacts.csv\n"
+    "  pubrio status --journal run.journal\n"
+    "\n";
+
+static const char common_help[] =
+    "common options:\n"
+    "  --output FILE       write the results to FILE, atomically: a temporary\n"
+    "                      file beside it (0600, or FILE's mode when it\n"
+    "                      exists) renamed over FILE at the end, so a failed\n"
+    "                      or killed run never leaves half a FILE\n"
+    "  --api-key KEY       API key (default: $PUBRIO_API_KEY); blanked in\n"
+    "                      the process's arguments once read, but prefer the\n"
+    "                      environment or --api-key-file\n"
+    "  --api-key-file FILE read the key from FILE's first line ('-': standard\n"
+    "                      input)\n"
+    "  --base-url URL      API base URL (default: $PUBRIO_BASE_URL, else\n"
+    "                      https://api.pubrio.com)\n"
+    "  --timeout SECONDS   per-request timeout (default 60)\n"
+    "  --retries N         retries after the first attempt (default 2); a\n"
+    "                      submit is only retried when provably not processed\n"
+    "  -v, --verbose       progress even off a terminal, and a request log\n"
+    "                      (twice: with bodies); the key is always redacted\n"
+    "  -q, --quiet         only results and errors\n"
+    "  -h, --help          this help\n"
+    "\n"
+    "The progress line is drawn on a terminal only; NO_COLOR set: without\n"
+    "terminal escape sequences.\n"
+    "\n";
+
+static const char exit_help[] =
+    "exit codes: 0 success; 2 usage or invalid input (nothing sent);\n"
+    "  3 rejected by the API (400/401/402/403); 4 still rate limited after\n"
+    "  retries; 5 server, transport, contract or journal failure; 6 --max-wait\n"
+    "  reached; 7 --max-credits reached; 8 the output could not be written\n"
+    "  (a closed pipe, a full disk: the run stopped as on Ctrl-C); 9 finished,\n"
+    "  but people are left uncertain (maybe charged, not resent); 130\n"
+    "  interrupted (the journal stays valid).\n"
+    "Ctrl-C stops a run: nothing new starts and requests in flight finish\n"
+    "(a submit's answer is kept); a second Ctrl-C cuts them. When a run\n"
+    "stops early, every batch paid for and not collected is printed with\n"
+    "the command that collects it.\n";
+
+void help_print(const char *command) {
+  if (!command)
+    fputs(synopsis_help, stdout);
+  if (!command || strcmp(command, "redeem") == 0) {
+    fputs(redeem_help, stdout);
+    fputs(redeem_csv_help, stdout);
+  }
+  if (!command || strcmp(command, "query") == 0)
+    fputs(query_help, stdout);
+  if (!command || strcmp(command, "export") == 0 ||
+      strcmp(command, "status") == 0)
+    fputs(journal_help, stdout);
+  fputs(common_help, stdout);
+  fputs(exit_help, stdout);
+}
+
+int help_command(int argc, char **argv) {
+  static const char *const commands[] = {"redeem", "query", "export",
+                                         "status"};
+  int known = 0;
+  for (size_t i = 0; argc == 1 && i < sizeof commands / sizeof *commands; i++)
+    known |= strcmp(argv[0], commands[i]) == 0;
+  if (argc > 1 || (argc == 1 && !known)) {
+    fputs("pubrio: help: name one command: redeem, query, export or status\n",
+          stderr);
+    return CLI_USAGE;
+  }
+  help_print(argc ? argv[0] : NULL);
+  return CLI_OK;
+}
