@@ -96,6 +96,8 @@ class AsyncClient:
                 _lib.client_cancel(ptr)
                 try:
                     await asyncio.wait([future])
+                    if not future.cancelled():
+                        future.exception()  # retrieved: the cancel wins
                 finally:
                     # Nothing runs on the client now (one worker, and the
                     # lock is held): the next call may run again.
@@ -105,7 +107,7 @@ class AsyncClient:
     async def submit(self, people: Iterable[str], types: Iterable[str],
                      profile_id: Optional[int] = None) -> Batch:
         """Client.submit, off the loop."""
-        return await self._run(self._client.submit, list(people),
+        return await self._run(self._client.submit, _listed(people),
                                _listed(types), profile_id)
 
     async def query(self, redeem_query_id: str) -> QueryResult:
@@ -123,7 +125,7 @@ class AsyncClient:
                    **options: Any) -> Dict[str, int]:
         """Client.plan, off the loop."""
         return await self._run(functools.partial(
-            self._client.plan, list(people), _listed(types), **options))
+            self._client.plan, _listed(people), _listed(types), **options))
 
     def redeem(self, people: Iterable[str], types: Iterable[str],
                profile_id: Optional[int] = None, timeout: float = 600.0,
@@ -145,14 +147,20 @@ class AsyncClient:
                        requests_per_minute=requests_per_minute,
                        max_credits=max_credits, min_delay=min_delay,
                        max_delay=max_delay)
-        return AsyncRedemption(self, list(people) if not isinstance(
-            people, (str, bytes)) else people, _listed(types), options)
+        return AsyncRedemption(self, _listed(people), _listed(types),
+                               options)
 
 
-def _listed(types: Iterable[str]) -> Any:
+def _listed(items: Any) -> Any:
     """A copy made on the loop (an iterator is not read on the worker);
-    one string is kept as it is, for the client to refuse."""
-    return types if isinstance(types, (str, bytes)) else list(types)
+    anything but an iterable of items (one string, a number) is kept as it
+    is, for the client to refuse with InvalidType."""
+    if isinstance(items, (str, bytes)):
+        return items
+    try:
+        return list(items)
+    except TypeError:
+        return items
 
 
 class AsyncRedemption:
