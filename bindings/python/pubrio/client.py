@@ -2,10 +2,11 @@
 import ctypes
 import logging
 import os
+import queue
 import threading
 import warnings
 from types import TracebackType
-from typing import (Any, Callable, Dict, Iterable, Iterator, List, Mapping,
+from typing import (TYPE_CHECKING, Any, Callable, Dict, Iterable, Iterator, List, Mapping,
                     Optional, Tuple, Type, Union)
 
 from . import _args, _lib
@@ -17,6 +18,8 @@ from .results import (Batch, Person, QueryResult, batch_from_c, person_from_c,
 log = logging.getLogger("pubrio")
 
 PathArg = Union[str, "os.PathLike[str]"]
+if TYPE_CHECKING:  # a client's helper thread's queue: calls, then None
+    _Jobs = queue.SimpleQueue[Optional[Callable[[], None]]]
 
 
 class Client:
@@ -49,6 +52,8 @@ class Client:
         self._log_callback: Any = None
         self._runs = 0  # bulk runs open on this client: they need it alive
         self._closed = False
+        # Calls from the main thread run on this client's helper thread.
+        self._jobs: Optional["_Jobs"] = None
         key = _args.optional_text(api_key, "api_key")
         check(_lib.client_new(ctypes.byref(self._ptr), key,
                               ctypes.byref(self._err)), self._err)
@@ -142,15 +147,23 @@ class Client:
         outcome: List[int] = []
         done = threading.Event()
 
+        failure: List[BaseException] = []
+
         def work() -> None:
             try:
                 outcome.append(fn(ptr, *args, ctypes.byref(self._err)))
+            except BaseException as e:  # raised here, not on the helper
+                failure.append(e)
             finally:
                 done.set()
 
         # Waiting on an Event, not Thread.join(): a join cut by Ctrl-C can
         # report the thread finished while it still runs (CPython < 3.13).
-        threading.Thread(target=work, name="pubrio-call", daemon=True).start()
+        if self._jobs is None:  # one helper thread a client, made once
+            self._jobs = queue.SimpleQueue()
+            threading.Thread(target=_serve, args=(self._jobs,),
+                             name="pubrio-call", daemon=True).start()
+        self._jobs.put(work)
         try:
             while not done.wait(0.05):
                 pass
@@ -161,6 +174,8 @@ class Client:
             _lib.client_reset_cancel(ptr)
             _lib.error_clear(ctypes.byref(self._err))
             raise
+        if failure:
+            raise failure[0]
         check(outcome[0], self._err)
 
     def _release(self) -> None:
@@ -171,6 +186,9 @@ class Client:
             self._free()
 
     def _free(self) -> None:
+        if self._jobs is not None:
+            self._jobs.put(None)  # the helper thread ends
+            self._jobs = None
         if self._ptr:
             _lib.client_free(self._ptr)
             self._ptr = _lib.P()
@@ -314,6 +332,16 @@ class Client:
                 "planned_requests", "min_duration_ms")}
         finally:
             run.close()
+
+
+def _serve(jobs: "_Jobs") -> None:
+    """A client's helper thread: runs its calls until told to end. It holds
+    the queue only, never the client, so a dropped client is freed."""
+    while True:
+        job = jobs.get()
+        if job is None:
+            return
+        job()
 
 
 def _wait_options(timeout: float, min_delay: float, max_delay: float,

@@ -212,6 +212,21 @@ class PythonTouchesTest(ServerTest):
             client.query(IDS[0])
         self.assertEqual(self.server.requests(), 0)
 
+    def test_a_client_has_one_helper_thread_which_ends_with_it(self):
+        before = threading.active_count()
+        client = pubrio.Client("test-key", base_url=self.server.url)
+        for _ in range(5):
+            client.submit(IDS[:1], ["phone"])
+        self.assertEqual(threading.active_count(), before + 1)
+        dropped = pubrio.Client("test-key", base_url=self.server.url)
+        dropped.submit(IDS[:1], ["phone"])
+        client.close()
+        del dropped  # freed without close(): its thread ends too
+        deadline = time.monotonic() + 5
+        while threading.active_count() > before and time.monotonic() < deadline:
+            time.sleep(0.01)
+        self.assertEqual(threading.active_count(), before)
+
     def test_logging_headers_and_version(self):
         self.assertRegex(pubrio.__version__, r"^\d+\.\d+\.\d+$")
         with self.assertLogs("pubrio", level="INFO") as logs:
