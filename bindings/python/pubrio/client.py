@@ -342,6 +342,7 @@ def _serve(jobs: "_Jobs") -> None:
         if job is None:
             return
         job()
+        job = None  # the finished call holds its client: let it go
 
 
 def _wait_options(timeout: float, min_delay: float, max_delay: float,
