@@ -210,9 +210,10 @@ class Client:
         self.close()
 
     def __del__(self) -> None:
+        # As close(): a run still open (only possible when a cycle holding
+        # both is collected) frees the C client after its own end.
         if getattr(self, "_ptr", None):
-            self._closed = True
-            self._free()
+            self.close()
 
     def _request(self, people: Iterable[str], types: Iterable[str],
                  profile_id: Optional[int]) -> Any:

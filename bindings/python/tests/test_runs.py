@@ -71,6 +71,16 @@ class LifetimeTest(unittest.TestCase):
         del run
         gc.collect()
 
+    def test_a_cycle_of_client_and_run_is_collected_safely(self) -> None:
+        client = pubrio.Client("test-key", base_url=self.server.url)
+        run = client.redeem(people(30), ["phone"], batch_size=10, **FAST)
+        next(run)
+        client.cycle = run  # type: ignore[attr-defined]
+        run.cycle = client  # type: ignore[attr-defined]
+        with self.assertLogs("pubrio", "WARNING"):
+            del client, run
+            self.assertGreater(gc.collect(), 0)  # both finalized, any order
+
     def test_the_client_takes_no_call_while_a_run_is_open(self) -> None:
         client = pubrio.Client("test-key", base_url=self.server.url)
         with client.redeem(people(5), ["phone"], **FAST) as run:
