@@ -1,20 +1,11 @@
 """The ctypes binding against the standalone fake server."""
 import os
 import signal
-import sys
 import threading
 import time
 import unittest
 
-HERE = os.path.dirname(__file__)
-sys.path.insert(0, os.path.join(HERE, ".."))
-sys.path.insert(0, os.path.join(HERE, "..", "..", "..", "tests", "fake_server"))
-import pubrio  # noqa: E402
-from fake_server import QUERY, SUBMIT, FakeServer  # noqa: E402
-
-IDS = ["540574d1-5a4b-4c8e-9b0a-8f3e2f1d7c11",
-       "0a9b7c6d-1e2f-4a5b-8c7d-6e5f4a3b2c1d",
-       "deadbeef-0000-4000-8000-000000000011"]  # the fake gives this one nothing
+from _support import IDS, QUERY, SUBMIT, FakeServer, pubrio
 
 
 class BindingTest(unittest.TestCase):
@@ -68,7 +59,7 @@ class BindingTest(unittest.TestCase):
             self.client.submit(["not-a-uuid"], ["phone"])
         self.assertIn("not-a-uuid", ctx.exception.message)
         self.assertIsInstance(ctx.exception, ValueError)
-        with self.assertRaises(ValueError):
+        with self.assertRaises(pubrio.InvalidArgument):
             self.client.submit(IDS, ["fax"])
         with self.assertRaises(pubrio.InvalidArgument):
             self.client.query("42")
@@ -165,7 +156,7 @@ class CreditSafetyTest(ServerTest):
         with self.assertRaises(pubrio.BadRequest) as ctx:
             list(client.redeem(IDS[:1], ["phone"], timeout=5))
         self.assertEqual(ctx.exception.uncollected,
-                         ["00000000-0000-4000-8000-000000000001"])
+                         [("00000000-0000-4000-8000-000000000001", 1)])
         client.close()
 
     def test_bulk_iterator_with_journal_resumes(self):
@@ -217,9 +208,24 @@ class PythonTouchesTest(ServerTest):
         with self.assertRaises(TypeError):
             client.submit(IDS[:1], "phone")
         client.close()
-        with self.assertRaisesRegex(ValueError, "closed"):
+        with self.assertRaisesRegex(pubrio.ClientClosed, "closed"):
             client.query(IDS[0])
         self.assertEqual(self.server.requests(), 0)
+
+    def test_a_client_has_one_helper_thread_which_ends_with_it(self):
+        before = threading.active_count()
+        client = pubrio.Client("test-key", base_url=self.server.url)
+        for _ in range(5):
+            client.submit(IDS[:1], ["phone"])
+        self.assertEqual(threading.active_count(), before + 1)
+        dropped = pubrio.Client("test-key", base_url=self.server.url)
+        dropped.submit(IDS[:1], ["phone"])
+        client.close()
+        del dropped  # freed without close(): its thread ends too
+        deadline = time.monotonic() + 5
+        while threading.active_count() > before and time.monotonic() < deadline:
+            time.sleep(0.01)
+        self.assertEqual(threading.active_count(), before)
 
     def test_logging_headers_and_version(self):
         self.assertRegex(pubrio.__version__, r"^\d+\.\d+\.\d+$")

@@ -1,0 +1,209 @@
+"""The one place that knows the C ABI: loading libpubrio, the ctypes
+mirrors of its public structs and the prototypes of the calls used.
+
+Structs the library hands out by pointer (jobs, results, people) are read
+as a prefix, so fields added at their end are harmless. Structs the library
+writes into memory we own (pubrio_bulk_event, pubrio_bulk_stats) must be at
+least as large as the C ones: pubrio_bulk_stats_get takes our size, and the
+event mirror carries spare room at its end for fields a newer library adds.
+"""
+import ctypes
+import ctypes.util
+import logging
+import os
+from typing import Any, Callable, Dict, List, Optional, Type
+
+ABI = 0  # the SONAME major this module was written for
+
+
+def _load() -> ctypes.CDLL:
+    """$PUBRIO_LIBRARY, else a copy placed beside this module, else the
+    system's library path (an installed prefix: ldconfig or
+    LD_LIBRARY_PATH)."""
+    path = os.environ.get("PUBRIO_LIBRARY")
+    beside = os.path.join(os.path.dirname(__file__), "libpubrio.so.%d" % ABI)
+    if not path and os.path.exists(beside):
+        path = beside
+    if not path:
+        path = ctypes.util.find_library("pubrio") or "libpubrio.so.%d" % ABI
+    try:
+        return ctypes.CDLL(path)
+    except OSError as e:
+        raise ImportError(
+            "pubrio: cannot load %s (%s). Install libpubrio (cmake --install) "
+            "or set PUBRIO_LIBRARY to the path of libpubrio.so.%d"
+            % (path, e, ABI)) from None
+
+
+lib = _load()
+
+c_str = ctypes.c_char_p
+i64 = ctypes.c_int64
+size_t = ctypes.c_size_t
+P = ctypes.c_void_p
+
+
+class Error(ctypes.Structure):
+    _fields_ = [("status", ctypes.c_int), ("attempts", ctypes.c_int),
+                ("http_status", ctypes.c_long), ("api_code", i64),
+                ("retry_after_ms", i64), ("message", c_str),
+                ("api_message", c_str), ("details_json", c_str),
+                ("request_id", c_str), ("redeem_query_id", c_str),
+                ("submit_state", ctypes.c_int),
+                ("reserved", ctypes.c_void_p * 6)]
+
+
+class Job(ctypes.Structure):
+    _fields_ = [("redeem_query_id", c_str), ("is_completed", ctypes.c_int),
+                ("estimated_time", i64), ("estimated_time_type", c_str),
+                ("estimated_time_ms", i64)]
+
+
+class Contact(ctypes.Structure):
+    _fields_ = [("value", c_str), ("type", ctypes.c_int),
+                ("type_raw", c_str), ("status", c_str)]
+
+
+class Person(ctypes.Structure):
+    _fields_ = [("people_search_id", c_str), ("email_count", size_t),
+                ("phone_count", size_t)]
+
+
+class Result(ctypes.Structure):
+    _fields_ = [("query", ctypes.POINTER(Job)), ("has_credit", ctypes.c_int),
+                ("credit", i64), ("has_topup_credit", ctypes.c_int),
+                ("topup_credit", i64),
+                ("has_total_charged_credit", ctypes.c_int),
+                ("total_charged_credit", i64),
+                ("people_count", size_t)]
+
+
+class BulkEvent(ctypes.Structure):
+    # _spare: pubrio_bulk_next writes a whole pubrio_bulk_event into ours,
+    # and that struct may grow at its end in a newer library.
+    _fields_ = [("kind", ctypes.c_int), ("batch", ctypes.c_int),
+                ("redeem_query_id", c_str), ("job", ctypes.POINTER(Job)),
+                ("person", ctypes.POINTER(Person)),
+                ("people_count", size_t),
+                ("people", ctypes.POINTER(c_str)),
+                ("stats", ctypes.c_void_p),
+                ("_spare", ctypes.c_char * 512)]
+
+
+class BulkStats(ctypes.Structure):
+    # Passed with its size to pubrio_bulk_stats_get: a newer, larger C
+    # struct fills only this prefix.
+    _fields_ = [(name, size_t) for name in (
+        "people", "duplicates", "people_journaled", "people_uncertain",
+        "people_to_submit", "people_submitted", "people_collected", "batches",
+        "batches_accepted", "batches_collected", "in_flight")] + [
+        ("requests", ctypes.c_long), ("planned_requests", ctypes.c_long),
+        ("min_duration_ms", i64), ("next_request_in_ms", i64),
+        ("credits_charged", i64), ("has_credit", ctypes.c_int),
+        ("credit", i64), ("journal_torn_line_dropped", ctypes.c_int)]
+
+
+ERR = ctypes.POINTER(Error)
+JOB_P = ctypes.POINTER(Job)
+RESULT_P = ctypes.POINTER(Result)
+PERSON_P = ctypes.POINTER(Person)
+CONTACT_P = ctypes.POINTER(Contact)
+LOG_FN = ctypes.CFUNCTYPE(None, ctypes.c_int, c_str, ctypes.c_void_p)
+
+# The C calls return plain ints, bytes or pointers; typed as Any here and
+# converted where they are used.
+CFunc = Callable[..., Any]
+
+
+def _fn(name: str, restype: Any, *argtypes: Any) -> CFunc:
+    f = getattr(lib, name)
+    f.restype = restype
+    f.argtypes = list(argtypes)
+    fn: CFunc = f
+    return fn
+
+
+_int = ctypes.c_int
+version = _fn("pubrio_version", c_str)
+status_str = _fn("pubrio_status_str", c_str, _int)
+error_clear = _fn("pubrio_error_clear", None, ERR)
+client_new = _fn("pubrio_client_new", _int, ctypes.POINTER(P), c_str, ERR)
+client_free = _fn("pubrio_client_free", None, P)
+client_cancel = _fn("pubrio_client_cancel", None, P)
+client_reset_cancel = _fn("pubrio_client_reset_cancel", None, P)
+set_base_url = _fn("pubrio_client_set_base_url", _int, P, c_str, ERR)
+set_timeouts = _fn("pubrio_client_set_timeouts", _int, P, i64, i64, ERR)
+set_retry = _fn("pubrio_client_set_retry", _int, P, _int, i64, i64, ERR)
+set_rate = _fn("pubrio_client_set_rate_limit", _int, P, _int, ERR)
+set_user_agent = _fn("pubrio_client_set_user_agent", _int, P, c_str, ERR)
+set_ca = _fn("pubrio_client_set_ca", _int, P, c_str, c_str, ERR)
+set_header = _fn("pubrio_client_set_header", _int, P, c_str, c_str, ERR)
+set_log = _fn("pubrio_client_set_log", _int, P, _int, LOG_FN, ctypes.c_void_p,
+              ERR)
+req_new = _fn("pubrio_batch_request_new", _int, ctypes.POINTER(P), ERR)
+req_free = _fn("pubrio_batch_request_free", None, P)
+req_add_people = _fn("pubrio_batch_request_add_people", _int, P,
+                     ctypes.POINTER(c_str), size_t, ERR)
+req_add_types = _fn("pubrio_batch_request_add_contact_types", _int, P,
+                    ctypes.c_uint, ERR)
+req_profile = _fn("pubrio_batch_request_set_profile_id", _int, P, i64, ERR)
+type_from_str = _fn("pubrio_contact_type_from_str", _int, c_str)
+submit = _fn("pubrio_redeem_people_batch", _int, P, P,
+             ctypes.POINTER(JOB_P), ERR)
+job_free = _fn("pubrio_batch_job_free", None, JOB_P)
+query = _fn("pubrio_redeem_people_batch_query", _int, P, c_str,
+            ctypes.POINTER(RESULT_P), ERR)
+wait = _fn("pubrio_redeem_people_batch_wait", _int, P, c_str, P,
+           ctypes.POINTER(RESULT_P), ERR)
+result_free = _fn("pubrio_query_result_free", None, RESULT_P)
+result_person = _fn("pubrio_query_result_person", PERSON_P, RESULT_P, size_t)
+person_email = _fn("pubrio_person_email", CONTACT_P, PERSON_P, size_t)
+person_phone = _fn("pubrio_person_phone", CONTACT_P, PERSON_P, size_t)
+wopt_new = _fn("pubrio_wait_options_new", _int, ctypes.POINTER(P), ERR)
+wopt_free = _fn("pubrio_wait_options_free", None, P)
+wopt_timeout = _fn("pubrio_wait_options_set_timeout", _int, P, i64, ERR)
+wopt_delays = _fn("pubrio_wait_options_set_delays", _int, P, i64, i64, ERR)
+wopt_first = _fn("pubrio_wait_options_set_first_delay", _int, P, i64, ERR)
+bopt_new = _fn("pubrio_bulk_options_new", _int, ctypes.POINTER(P), ERR)
+bopt_free = _fn("pubrio_bulk_options_free", None, P)
+bopt_batch = _fn("pubrio_bulk_options_set_batch_size", _int, P, _int, ERR)
+bopt_parallel = _fn("pubrio_bulk_options_set_max_in_flight", _int, P, _int,
+                    ERR)
+bopt_rate = _fn("pubrio_bulk_options_set_rate_limit", _int, P, _int, ERR)
+bopt_wait = _fn("pubrio_bulk_options_set_wait", _int, P, P, ERR)
+bopt_journal = _fn("pubrio_bulk_options_set_journal", _int, P, c_str, _int,
+                   ERR)
+bopt_credits = _fn("pubrio_bulk_options_set_max_credits", _int, P, i64, ERR)
+bopt_profile = _fn("pubrio_bulk_options_set_profile_id", _int, P, i64, ERR)
+bulk_new = _fn("pubrio_bulk_new", _int, ctypes.POINTER(P), P, ctypes.c_uint,
+               P, ERR)
+bulk_free = _fn("pubrio_bulk_free", None, P)
+bulk_add = _fn("pubrio_bulk_add_people", _int, P, ctypes.POINTER(c_str),
+               size_t, ERR)
+bulk_next = _fn("pubrio_bulk_next", _int, P, i64, ctypes.POINTER(BulkEvent),
+                ERR)
+bulk_stats = _fn("pubrio_bulk_stats_get", None, P, ctypes.POINTER(BulkStats),
+                 size_t)
+bulk_uncollected = _fn("pubrio_bulk_uncollected", c_str, P, size_t,
+                       ctypes.POINTER(size_t))
+
+# pubrio_bulk_event_kind values used here.
+BULK_PERSON, BULK_FINISHED = 2, 5
+
+# pubrio_log_level -> logging's levels.
+LOG_LEVELS: Dict[int, int] = {1: logging.ERROR, 2: logging.WARNING,
+                              3: logging.INFO, 4: logging.DEBUG}
+
+# pubrio_submit_state, by value.
+SUBMIT_STATES = [None, "not_spent", "uncertain", "accepted"]
+
+
+def text(raw: Optional[bytes]) -> Optional[str]:
+    """bytes from C as str (None stays None)."""
+    return raw.decode("utf-8", "replace") if raw is not None else None
+
+
+def array_of(ids: List[bytes]) -> Any:
+    """A const char *[] holding @ids (alive as long as the result)."""
+    arr_type: Type[ctypes.Array[ctypes.c_char_p]] = c_str * len(ids)
+    return arr_type(*ids)

@@ -1,0 +1,256 @@
+"""The asyncio client: the blocking client's calls run on one worker thread
+per client, so the event loop never waits on the network; cancelling an
+awaiting task cancels the C call (pubrio_client_cancel) so it ends at once.
+"""
+import asyncio
+import collections
+import concurrent.futures
+import functools
+from types import TracebackType
+from typing import (Any, Callable, Deque, Dict, Iterable, List, Mapping,
+                    Optional, Tuple, Type, TypeVar)
+
+from . import _lib
+from .client import Client, PathArg, Redemption
+from .errors import ClientClosed, Uncollected
+from .results import Batch, Person, QueryResult
+
+T = TypeVar("T")
+
+# How long one trip to the worker drives a bulk run: short, so a cancel or
+# a close is seen soon; the loop is free meanwhile.
+_SLICE_MS = 100
+_PEOPLE_PER_TRIP = 256
+
+
+class AsyncClient:
+    """A Client for asyncio. The arguments are Client's. Calls on one
+    AsyncClient run one at a time, in order (open several clients to run
+    calls side by side; redeem() runs many batches at once on its own).
+
+    >>> import asyncio
+    >>> async def main() -> None:
+    ...     async with pubrio.AsyncClient() as client:
+    ...         batch = await client.submit([JANE], ["email-work"])
+    ...         done = await client.wait(batch.redeem_query_id)
+    ...         print(done.people[0].emails[0].value)
+    >>> asyncio.run(main())
+    w.540574d1@work.example
+    """
+
+    def __init__(self, api_key: Optional[str] = None,
+                 base_url: Optional[str] = None,
+                 timeout: Optional[float] = None,
+                 connect_timeout: Optional[float] = None,
+                 max_attempts: Optional[int] = None,
+                 requests_per_minute: Optional[int] = None,
+                 user_agent: Optional[str] = None,
+                 ca_file: Optional[PathArg] = None,
+                 ca_path: Optional[PathArg] = None,
+                 headers: Optional[Mapping[str, Optional[str]]] = None,
+                 log_level: Optional[int] = None) -> None:
+        # Creating a client sends nothing: done here, so bad arguments
+        # raise at once.
+        self._client = Client(api_key, base_url, timeout, connect_timeout,
+                              max_attempts, requests_per_minute, user_agent,
+                              ca_file, ca_path, headers, log_level)
+        self._executor = concurrent.futures.ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="pubrio")
+        self._lock: Optional[asyncio.Lock] = None
+        self._shut = False  # the worker is gone
+
+    async def __aenter__(self) -> "AsyncClient":
+        return self
+
+    async def __aexit__(self, exc_type: Optional[Type[BaseException]],
+                        exc: Optional[BaseException],
+                        tb: Optional[TracebackType]) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        """Close the client (after the call in progress, if any)."""
+        if self._client._closed:
+            return
+        try:
+            await self._run(self._client.close)
+        finally:
+            self._shut = True
+            self._executor.shutdown(wait=False)
+
+    async def _run(self, fn: Callable[..., T], *args: Any) -> T:
+        """fn(*args) on the worker thread. A cancel of the awaiting task
+        cancels the C call, waits for the worker to come back (promptly:
+        transfers and sleeps end on a cancel) and re-raises."""
+        if self._lock is None:
+            self._lock = asyncio.Lock()
+        async with self._lock:
+            if self._client._closed:
+                raise ClientClosed("the client is closed")
+            loop = asyncio.get_running_loop()
+            future = loop.run_in_executor(self._executor,
+                                          functools.partial(fn, *args))
+            try:
+                return await asyncio.shield(future)
+            except asyncio.CancelledError:
+                ptr = self._client._ptr
+                _lib.client_cancel(ptr)
+                try:
+                    await asyncio.wait([future])
+                    if not future.cancelled():
+                        future.exception()  # retrieved: the cancel wins
+                finally:
+                    # Nothing runs on the client now (one worker, and the
+                    # lock is held): the next call may run again.
+                    _lib.client_reset_cancel(ptr)
+                raise
+
+    async def submit(self, people: Iterable[str], types: Iterable[str],
+                     profile_id: Optional[int] = None) -> Batch:
+        """Client.submit, off the loop."""
+        return await self._run(self._client.submit, _listed(people),
+                               _listed(types), profile_id)
+
+    async def query(self, redeem_query_id: str) -> QueryResult:
+        """Client.query, off the loop."""
+        return await self._run(self._client.query, redeem_query_id)
+
+    async def wait(self, redeem_query_id: str, timeout: float = 600.0,
+                   min_delay: float = 1.0, max_delay: float = 30.0,
+                   first_delay: Optional[float] = None) -> QueryResult:
+        """Client.wait, off the loop; cancelling the task ends it at once."""
+        return await self._run(self._client.wait, redeem_query_id, timeout,
+                               min_delay, max_delay, first_delay)
+
+    async def plan(self, people: Iterable[str], types: Iterable[str],
+                   **options: Any) -> Dict[str, int]:
+        """Client.plan, off the loop."""
+        return await self._run(functools.partial(
+            self._client.plan, _listed(people), _listed(types), **options))
+
+    def redeem(self, people: Iterable[str], types: Iterable[str],
+               profile_id: Optional[int] = None, timeout: float = 600.0,
+               journal: Optional[PathArg] = None,
+               resubmit_uncertain: bool = False, batch_size: int = 100,
+               parallel: int = 8, requests_per_minute: int = 300,
+               max_credits: Optional[int] = None, min_delay: float = 1.0,
+               max_delay: float = 30.0) -> "AsyncRedemption":
+        """Client.redeem as an async iterator: `async for person in
+        client.redeem(...)`. The run opens at the first step (bad input
+        raises there) and is driven on the worker thread in short slices.
+        Cancelling the task stops the run at once; the batches paid for and
+        not collected are on the iterator's and the exception's
+        `uncollected`, and logged."""
+        options = dict(profile_id=profile_id, timeout=timeout,
+                       journal=journal,
+                       resubmit_uncertain=resubmit_uncertain,
+                       batch_size=batch_size, parallel=parallel,
+                       requests_per_minute=requests_per_minute,
+                       max_credits=max_credits, min_delay=min_delay,
+                       max_delay=max_delay)
+        return AsyncRedemption(self, _listed(people), _listed(types),
+                               options)
+
+
+def _listed(items: Any) -> Any:
+    """A copy made on the loop (an iterator is not read on the worker);
+    anything but an iterable of items (one string, a number) is kept as it
+    is, for the client to refuse with InvalidType."""
+    if isinstance(items, (str, bytes)):
+        return items
+    try:
+        return list(items)
+    except TypeError:
+        return items
+
+
+class AsyncRedemption:
+    """An async iterator over a bulk run (see AsyncClient.redeem): the
+    attributes of Redemption (`uncollected`, `people_uncertain`,
+    `finished`), aclose(), and `async with`."""
+
+    def __init__(self, owner: AsyncClient, people: Any, types: Any,
+                 options: Dict[str, Any]) -> None:
+        self._owner = owner
+        self._args: Optional[Tuple[Any, Any, Dict[str, Any]]] = (
+            people, types, options)
+        self._run: Optional[Redemption] = None
+        self._ready: Deque[Person] = collections.deque()
+        self._ended = False
+        self.people_uncertain = 0
+
+    @property
+    def uncollected(self) -> List[Uncollected]:
+        """The batches paid for and not collected."""
+        return self._run.uncollected if self._run is not None else []
+
+    @property
+    def finished(self) -> bool:
+        return self._run is not None and self._run.finished
+
+    def __aiter__(self) -> "AsyncRedemption":
+        return self
+
+    async def __aenter__(self) -> "AsyncRedemption":
+        await self._open()
+        return self
+
+    async def __aexit__(self, exc_type: Optional[Type[BaseException]],
+                        exc: Optional[BaseException],
+                        tb: Optional[TracebackType]) -> None:
+        await self._end(exc)
+
+    async def aclose(self) -> None:
+        """End the run (cutting what is in flight) and log every batch paid
+        for and not collected."""
+        await self._end(None)
+
+    async def _open(self) -> None:
+        if self._run is not None or self._args is None:
+            return
+        people, types, options = self._args
+        self._args = None
+        client = self._owner._client
+        self._run = await self._owner._run(
+            functools.partial(client.redeem, people, types, **options))
+        self.people_uncertain = self._run.people_uncertain
+
+    async def __anext__(self) -> Person:
+        try:
+            await self._open()
+            while not self._ready:
+                if self._ended or self._run is None:
+                    raise StopAsyncIteration
+                people, ended = await self._owner._run(self._trip)
+                self._ready.extend(people)
+                self._ended = ended
+            return self._ready.popleft()
+        except StopAsyncIteration:
+            await self._end(None)
+            raise
+        except BaseException as exc:  # a failure, a cancel, a close
+            await self._end(exc)
+            raise
+
+    def _trip(self) -> Tuple[List[Person], bool]:
+        """On the worker: the people ready within a slice, and whether the
+        run ended (StopIteration cannot cross a Future)."""
+        assert self._run is not None
+        try:
+            return self._run.next_people(_SLICE_MS, _PEOPLE_PER_TRIP,
+                                         until_one=False), False
+        except StopIteration:
+            return [], True
+
+    async def _end(self, exc: Optional[BaseException]) -> None:
+        run = self._run
+        if run is None:
+            self._args = None
+            return
+        # Freeing the run touches the C client: on the worker, in turn.
+        # Shielded: it must happen even while this task is being cancelled.
+        if self._owner._shut:  # no worker left, and nothing runs on it
+            run._end(exc)
+            return
+        loop = asyncio.get_running_loop()
+        await asyncio.shield(loop.run_in_executor(self._owner._executor,
+                                                  run._end, exc))

@@ -1,0 +1,602 @@
+"""The blocking client and its bulk-run iterator."""
+import ctypes
+import logging
+import os
+import queue
+import threading
+import warnings
+from types import TracebackType
+from typing import (TYPE_CHECKING, Any, Callable, Dict, Iterable, Iterator, List, Mapping,
+                    Optional, Tuple, Type, Union)
+
+from . import _args, _lib
+from .errors import (ClientBusy, ClientClosed, PubrioError, Uncollected,
+                     UncertainWarning, check, from_c)
+from .results import (Batch, Person, QueryResult, batch_from_c, person_from_c,
+                      result_from_c)
+
+log = logging.getLogger("pubrio")
+
+PathArg = Union[str, "os.PathLike[str]"]
+if TYPE_CHECKING:  # a client's helper thread's queue: calls, then None
+    _Jobs = queue.SimpleQueue[Optional[Callable[[], None]]]
+
+
+class Client:
+    """A connection to the API. api_key defaults to $PUBRIO_API_KEY and
+    base_url to $PUBRIO_BASE_URL (else https://api.pubrio.com). Timeouts
+    are in seconds. log_level: a logging level (e.g. logging.INFO) from
+    which the library's log lines go to logging.getLogger("pubrio"); the
+    key is masked in them. A Client is not thread-safe: use one per thread.
+
+    >>> with pubrio.Client() as client:
+    ...     batch = client.submit([JANE], ["email-work"])
+    ...     done = client.wait(batch.redeem_query_id)
+    >>> done.people[0].emails[0].value
+    'w.540574d1@work.example'
+    """
+
+    def __init__(self, api_key: Optional[str] = None,
+                 base_url: Optional[str] = None,
+                 timeout: Optional[float] = None,
+                 connect_timeout: Optional[float] = None,
+                 max_attempts: Optional[int] = None,
+                 requests_per_minute: Optional[int] = None,
+                 user_agent: Optional[str] = None,
+                 ca_file: Optional[PathArg] = None,
+                 ca_path: Optional[PathArg] = None,
+                 headers: Optional[Mapping[str, Optional[str]]] = None,
+                 log_level: Optional[int] = None) -> None:
+        self._err = _lib.Error()
+        self._ptr = _lib.P()
+        self._log_callback: Any = None
+        self._runs = 0  # bulk runs open on this client: they need it alive
+        self._closed = False
+        # Calls from the main thread run on this client's helper thread.
+        self._jobs: Optional["_Jobs"] = None
+        key = _args.optional_text(api_key, "api_key")
+        check(_lib.client_new(ctypes.byref(self._ptr), key,
+                              ctypes.byref(self._err)), self._err)
+        try:
+            self._configure(base_url, timeout, connect_timeout, max_attempts,
+                            requests_per_minute, user_agent, ca_file, ca_path,
+                            headers, log_level)
+        except BaseException:
+            self.close()
+            raise
+
+    def _configure(self, base_url: Optional[str], timeout: Optional[float],
+                   connect_timeout: Optional[float],
+                   max_attempts: Optional[int],
+                   requests_per_minute: Optional[int],
+                   user_agent: Optional[str], ca_file: Optional[PathArg],
+                   ca_path: Optional[PathArg],
+                   headers: Optional[Mapping[str, Optional[str]]],
+                   log_level: Optional[int]) -> None:
+        if base_url is not None:
+            self._call(_lib.set_base_url, _args.text(base_url, "base_url"))
+        if timeout is not None or connect_timeout is not None:
+            self._call(_lib.set_timeouts,
+                       _args.seconds_ms(10.0 if connect_timeout is None
+                                        else connect_timeout,
+                                        "connect_timeout"),
+                       _args.seconds_ms(60.0 if timeout is None else timeout,
+                                        "timeout"))
+        if max_attempts is not None:
+            self._call(_lib.set_retry,
+                       _args.integer(max_attempts, "max_attempts"), 500, 8000)
+        if requests_per_minute is not None:
+            self._call(_lib.set_rate, _args.integer(requests_per_minute,
+                                                    "requests_per_minute"))
+        if user_agent is not None:
+            self._call(_lib.set_user_agent,
+                       _args.text(user_agent, "user_agent"))
+        if ca_file is not None or ca_path is not None:
+            self._call(_lib.set_ca,
+                       _args.path(ca_file, "ca_file") if ca_file else None,
+                       _args.path(ca_path, "ca_path") if ca_path else None)
+        if headers is not None:
+            if not isinstance(headers, Mapping):
+                raise _args.InvalidType("headers must be a mapping, not %s"
+                                        % type(headers).__name__)
+            for name, value in headers.items():
+                self.set_header(name, value)
+        if log_level is not None:
+            self._log_to(_args.integer(log_level, "log_level"))
+
+    def set_header(self, name: str, value: Optional[str]) -> None:
+        """Send a header with every request (None removes it)."""
+        self._call(_lib.set_header, _args.text(name, "header name"),
+                   _args.optional_text(value, "header value"))
+
+    def _log_to(self, level: int) -> None:
+        max_level = max((k for k, v in _lib.LOG_LEVELS.items() if v >= level),
+                        default=1)
+
+        def forward(c_level: int, message: bytes, _userdata: Any) -> None:
+            log.log(_lib.LOG_LEVELS.get(c_level, logging.INFO),
+                    message.decode("utf-8", "replace"))
+
+        self._log_callback = _lib.LOG_FN(forward)  # alive with the client
+        self._call(_lib.set_log, max_level, self._log_callback, None)
+
+    def _handle(self) -> Any:
+        """The C client for a new call: refused when closed, or while a
+        bulk run is open on it (its transfers share the client)."""
+        if self._closed or not self._ptr:
+            raise ClientClosed("the client is closed")
+        if self._runs:
+            raise ClientBusy("a bulk run (redeem()) is open on this client: "
+                             "close it first (run.close(), or `with "
+                             "client.redeem(...) as run:`), or use another "
+                             "client")
+        return self._ptr
+
+    def _call(self, fn: Callable[..., Any], *args: Any) -> None:
+        check(fn(self._handle(), *args, ctypes.byref(self._err)), self._err)
+
+    def _blocking(self, fn: Callable[..., Any], *args: Any) -> None:
+        """_call for calls that wait on the network. Python runs signal
+        handlers only between bytecodes, so a call blocked in C would hold
+        Ctrl-C back until it returns; in the main thread the call runs on a
+        helper thread instead, and a KeyboardInterrupt cancels it through
+        pubrio_client_cancel() (the transfer and any sleep end at once)."""
+        ptr = self._handle()
+        if threading.current_thread() is not threading.main_thread():
+            return self._call(fn, *args)
+        outcome: List[int] = []
+        done = threading.Event()
+
+        failure: List[BaseException] = []
+
+        def work() -> None:
+            try:
+                outcome.append(fn(ptr, *args, ctypes.byref(self._err)))
+            except BaseException as e:  # raised here, not on the helper
+                failure.append(e)
+            finally:
+                done.set()
+
+        # Waiting on an Event, not Thread.join(): a join cut by Ctrl-C can
+        # report the thread finished while it still runs (CPython < 3.13).
+        if self._jobs is None:  # one helper thread a client, made once
+            self._jobs = queue.SimpleQueue()
+            threading.Thread(target=_serve, args=(self._jobs,),
+                             name="pubrio-call", daemon=True).start()
+        self._jobs.put(work)
+        try:
+            while not done.wait(0.05):
+                pass
+        except KeyboardInterrupt:
+            _lib.client_cancel(ptr)
+            while not done.wait(0.05):
+                pass
+            _lib.client_reset_cancel(ptr)
+            _lib.error_clear(ctypes.byref(self._err))
+            raise
+        if failure:
+            raise failure[0]
+        check(outcome[0], self._err)
+
+    def _release(self) -> None:
+        """A run no longer needs the C client:
+        free it when close() came meanwhile."""
+        self._runs -= 1
+        if self._closed and self._runs == 0:
+            self._free()
+
+    def _free(self) -> None:
+        if self._jobs is not None:
+            self._jobs.put(None)  # the helper thread ends
+            self._jobs = None
+        if self._ptr:
+            _lib.client_free(self._ptr)
+            self._ptr = _lib.P()
+
+    def close(self) -> None:
+        """Close the client. A bulk run still open on it keeps the C client
+        alive until the run is closed, and its next step raises
+        ClientClosed (with the batches it paid for and did not collect)."""
+        self._closed = True
+        if self._runs == 0:
+            self._free()
+
+    def __enter__(self) -> "Client":
+        return self
+
+    def __exit__(self, exc_type: Optional[Type[BaseException]],
+                 exc: Optional[BaseException],
+                 tb: Optional[TracebackType]) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        # As close(): a run still open (only possible when a cycle holding
+        # both is collected) frees the C client after its own end.
+        if getattr(self, "_ptr", None):
+            self.close()
+
+    def _request(self, people: Iterable[str], types: Iterable[str],
+                 profile_id: Optional[int]) -> Any:
+        ids = _args.strings(people, "people")
+        mask = _args.contact_types(types)
+        profile = (None if profile_id is None
+                   else _args.int64(profile_id, "profile_id"))
+        err = self._err
+        req = _lib.P()
+        check(_lib.req_new(ctypes.byref(req), ctypes.byref(err)), err)
+        try:
+            check(_lib.req_add_people(req, _lib.array_of(ids), len(ids),
+                                      ctypes.byref(err)), err)
+            check(_lib.req_add_types(req, mask, ctypes.byref(err)), err)
+            if profile is not None:
+                check(_lib.req_profile(req, profile, ctypes.byref(err)), err)
+        except BaseException:
+            _lib.req_free(req)
+            raise
+        return req
+
+    def submit(self, people: Iterable[str], types: Iterable[str],
+               profile_id: Optional[int] = None) -> Batch:
+        """Submit one batch (spends credits). Returns the batch state."""
+        self._handle()
+        req = self._request(people, types, profile_id)
+        job = _lib.JOB_P()
+        try:
+            self._blocking(_lib.submit, req, ctypes.byref(job))
+            return batch_from_c(job.contents)
+        finally:
+            _lib.job_free(job)
+            _lib.req_free(req)
+
+    def query(self, redeem_query_id: str) -> QueryResult:
+        """One query: the state and, when complete, the people."""
+        rid = _args.text(redeem_query_id, "redeem_query_id")
+        res = _lib.RESULT_P()
+        try:
+            self._blocking(_lib.query, rid, ctypes.byref(res))
+            return result_from_c(res)
+        finally:
+            _lib.result_free(res)
+
+    def wait(self, redeem_query_id: str, timeout: float = 600.0,
+             min_delay: float = 1.0, max_delay: float = 30.0,
+             first_delay: Optional[float] = None) -> QueryResult:
+        """Poll until complete; raises WaitTimeout past `timeout` seconds."""
+        rid = _args.text(redeem_query_id, "redeem_query_id")
+        opts = _wait_options(timeout, min_delay, max_delay, first_delay)
+        res = _lib.RESULT_P()
+        try:
+            self._blocking(_lib.wait, rid, opts, ctypes.byref(res))
+            return result_from_c(res)
+        finally:
+            _lib.result_free(res)
+            _lib.wopt_free(opts)
+
+    def redeem(self, people: Iterable[str], types: Iterable[str],
+               profile_id: Optional[int] = None, timeout: float = 600.0,
+               journal: Optional[PathArg] = None,
+               resubmit_uncertain: bool = False, batch_size: int = 100,
+               parallel: int = 8, requests_per_minute: int = 300,
+               max_credits: Optional[int] = None, min_delay: float = 1.0,
+               max_delay: float = 30.0) -> "Redemption":
+        """Redeem any number of people: an iterator of their contacts (one
+        Person each) as batches are collected. Batches are submitted
+        concurrently within the rate budget, journaled in `journal` when
+        given (a rerun resumes: nobody is submitted twice), never past
+        `max_credits`. A batch is polled first after the time its submit
+        announced, then every `min_delay` seconds growing to `max_delay`;
+        `timeout` bounds the run. Ctrl-C stops it within a fraction of a
+        second.
+
+        Leaving early (break, an exception, Ctrl-C, a failure of the run)
+        names the batches paid for and not collected: `run.uncollected`,
+        the exception's `uncollected`, and a WARNING log line each. People
+        an earlier run left uncertain (journaled, maybe charged, never
+        answered) are `run.people_uncertain`, with an UncertainWarning.
+        While the run is open the client takes no other call (ClientBusy).
+
+        >>> with pubrio.Client() as client:
+        ...     with client.redeem(PEOPLE, ["phone"]) as run:
+        ...         found = [person.people_search_id for person in run]
+        >>> sorted(found) == sorted(PEOPLE), run.uncollected
+        (True, [])
+        """
+        self._handle()
+        run = Redemption(self, people, types, profile_id, timeout, journal,
+                         resubmit_uncertain, batch_size, parallel,
+                         requests_per_minute, max_credits,
+                         (min_delay, max_delay))
+        run.warn_uncertain(stacklevel=2)
+        return run
+
+    def plan(self, people: Iterable[str], types: Iterable[str],
+             journal: Optional[PathArg] = None,
+             resubmit_uncertain: bool = False, batch_size: int = 100,
+             requests_per_minute: int = 300) -> Dict[str, int]:
+        """A dry run of redeem(): people, duplicates, journaled and
+        uncertain people, batches, the fewest requests and the shortest time
+        the rate budget allows (min_duration_ms). Nothing is sent.
+
+        >>> with pubrio.Client() as client:
+        ...     client.plan(PEOPLE + PEOPLE[:1], ["phone"])["duplicates"]
+        1
+        """
+        self._handle()
+        run = Redemption(self, people, types, None, 600.0, journal,
+                         resubmit_uncertain, batch_size, 8,
+                         requests_per_minute, None, (1.0, 30.0))
+        try:
+            stats = run.stats()
+            return {name: stats[name] for name in (
+                "people", "duplicates", "people_journaled",
+                "people_uncertain", "people_to_submit", "batches",
+                "planned_requests", "min_duration_ms")}
+        finally:
+            run.close()
+
+
+def _serve(jobs: "_Jobs") -> None:
+    """A client's helper thread: runs its calls until told to end. It holds
+    the queue only, never the client, so a dropped client is freed."""
+    while True:
+        job = jobs.get()
+        if job is None:
+            return
+        job()
+        job = None  # the finished call holds its client: let it go
+
+
+def _wait_options(timeout: float, min_delay: float, max_delay: float,
+                  first_delay: Optional[float]) -> Any:
+    """A pubrio_wait_options for these seconds; the caller frees it."""
+    values = (_args.seconds_ms(timeout, "timeout"),
+              _args.seconds_ms(min_delay, "min_delay"),
+              _args.seconds_ms(max_delay, "max_delay"),
+              None if first_delay is None
+              else _args.seconds_ms(first_delay, "first_delay"))
+    err = _lib.Error()
+    ref = ctypes.byref(err)
+    opts = _lib.P()
+    check(_lib.wopt_new(ctypes.byref(opts), ref), err)
+    try:
+        check(_lib.wopt_timeout(opts, values[0], ref), err)
+        check(_lib.wopt_delays(opts, values[1], values[2], ref), err)
+        if values[3] is not None:
+            check(_lib.wopt_first(opts, values[3], ref), err)
+    except BaseException:
+        _lib.wopt_free(opts)
+        raise
+    return opts
+
+
+class Redemption(Iterator[Person]):
+    """A bulk run: iterate it for the people, as they are collected.
+
+    Attributes: `uncollected`, the batches paid for and not collected
+    (Uncollected(redeem_query_id, people_count) tuples: live while the run
+    is open, final once it is closed); `people_uncertain`, the people an
+    earlier run left uncertain (not sent again, not handed out);
+    `finished`, True once everything was collected. close() (or leaving a
+    `with` block, or dropping the iterator) ends the run, cutting what is
+    in flight, and logs every uncollected batch at WARNING.
+    """
+
+    def __init__(self, client: Client, people: Iterable[str],
+                 types: Iterable[str], profile_id: Optional[int],
+                 timeout: float, journal: Optional[PathArg],
+                 resubmit_uncertain: bool, batch_size: int, parallel: int,
+                 requests_per_minute: int, max_credits: Optional[int],
+                 delays: Tuple[float, float]) -> None:
+        self._bulk: Any = None
+        self._client: Optional[Client] = None
+        self._journal = journal
+        self.finished = False
+        self._uncollected: List[Uncollected] = []
+        self._err = _lib.Error()
+        self._event = _lib.BulkEvent()
+        ids = _args.strings(people, "people")
+        mask = _args.contact_types(types)
+        numbers = (_args.integer(batch_size, "batch_size"),
+                   _args.integer(parallel, "parallel"),
+                   _args.integer(requests_per_minute, "requests_per_minute"))
+        credits = (None if max_credits is None
+                   else _args.int64(max_credits, "max_credits"))
+        profile = (None if profile_id is None
+                   else _args.int64(profile_id, "profile_id"))
+        path = None if journal is None else _args.path(journal, "journal")
+        if not isinstance(resubmit_uncertain, bool):
+            raise _args.InvalidType("resubmit_uncertain must be a bool")
+        wopts = _wait_options(timeout, delays[0], delays[1], None)
+        err, ref = self._err, ctypes.byref(self._err)
+        opts = _lib.P()
+        try:
+            check(_lib.bopt_new(ctypes.byref(opts), ref), err)
+            check(_lib.bopt_batch(opts, numbers[0], ref), err)
+            check(_lib.bopt_parallel(opts, numbers[1], ref), err)
+            check(_lib.bopt_rate(opts, numbers[2], ref), err)
+            check(_lib.bopt_wait(opts, wopts, ref), err)
+            if path is not None:
+                check(_lib.bopt_journal(opts, path, int(resubmit_uncertain),
+                                        ref), err)
+            if credits is not None:
+                check(_lib.bopt_credits(opts, credits, ref), err)
+            if profile is not None:
+                check(_lib.bopt_profile(opts, profile, ref), err)
+            bulk = _lib.P()
+            check(_lib.bulk_new(ctypes.byref(bulk), client._handle(), mask,
+                                opts, ref), err)
+            # Held from here: the C run needs the C client alive.
+            self._bulk, self._client = bulk, client
+            client._runs += 1
+            for at in range(0, len(ids), 1000):
+                chunk = ids[at:at + 1000]
+                check(_lib.bulk_add(bulk, _lib.array_of(chunk), len(chunk),
+                                    ref), err)
+        except BaseException:
+            self._free()
+            raise
+        finally:
+            _lib.bopt_free(opts)
+            _lib.wopt_free(wopts)
+        self.people_uncertain: int = self.stats()["people_uncertain"]
+
+    def warn_uncertain(self, stacklevel: int) -> None:
+        if self.people_uncertain:
+            warnings.warn(UncertainWarning(
+                "%d people were left uncertain by an earlier run (their "
+                "submit may have been charged and got no answer): they are "
+                "not sent again and not handed out; resubmit_uncertain=True "
+                "sends them again, at the risk of paying twice"
+                % self.people_uncertain), stacklevel=stacklevel + 1)
+
+    def stats(self) -> Dict[str, int]:
+        """The run's counts (pubrio_bulk_stats), while it is open."""
+        if self._bulk is None:
+            raise ClientClosed("the run is closed")
+        stats = _lib.BulkStats()
+        _lib.bulk_stats(self._bulk, ctypes.byref(stats), ctypes.sizeof(stats))
+        return {name: int(getattr(stats, name))
+                for name, _type in _lib.BulkStats._fields_}
+
+    @property
+    def uncollected(self) -> List[Uncollected]:
+        """The batches paid for and not collected."""
+        if self._bulk is None:
+            return list(self._uncollected)
+        return _uncollected_of(self._bulk)
+
+    def __iter__(self) -> "Redemption":
+        return self
+
+    def __next__(self) -> Person:
+        if self._bulk is None:
+            raise StopIteration
+        try:
+            return self.step(200)
+        except StopIteration:
+            raise
+        except BaseException as exc:  # a failure, Ctrl-C, the client closed
+            self._end(exc)
+            raise
+
+    def step(self, timeout_ms: int) -> Person:
+        """The next person; StopIteration at the end. Waits for events in
+        slices of @timeout_ms so Python sees Ctrl-C between them."""
+        return self.next_people(timeout_ms, 1, until_one=True)[0]
+
+    def next_people(self, timeout_ms: int, most: int,
+                    until_one: bool) -> List[Person]:
+        """Up to @most people: waits @timeout_ms for events (again and
+        again when @until_one, until there is a person). StopIteration at
+        the end of the run (after the people before it were returned).
+        Any failure is raised, the run left open for the caller to end."""
+        out: List[Person] = []
+        wait_ms = timeout_ms
+        while len(out) < most:
+            client = self._client
+            if client is None or client._closed:
+                raise ClientClosed(
+                    "the client was closed while this run was open")
+            status = _lib.bulk_next(self._bulk, wait_ms,
+                                    ctypes.byref(self._event),
+                                    ctypes.byref(self._err))
+            if status != 0:
+                exc = from_c(status, self._err)
+                _lib.error_clear(ctypes.byref(self._err))
+                raise exc
+            kind = self._event.kind
+            if kind == _lib.BULK_FINISHED:
+                self.finished = True
+                if out:
+                    return out
+                self._end(None)
+                raise StopIteration
+            if kind == _lib.BULK_PERSON:
+                out.append(person_from_c(self._event.person))
+                wait_ms = 0  # take what is ready, then hand it out
+            elif kind == 0:  # the wait ran out
+                if out or not until_one:
+                    return out
+        return out
+
+    def _end(self, exc: Optional[BaseException]) -> None:
+        """End the run: name what was paid and not collected (on @exc, in
+        the log), then free it, letting the client go."""
+        if self._bulk is None:
+            return
+        self._uncollected = _uncollected_of(self._bulk)
+        in_flight = self.stats()["in_flight"] if not self.finished else 0
+        if exc is not None:
+            _attach(exc, self._uncollected)
+        _log_stop(self._uncollected, in_flight, self._journal, self.finished)
+        self._free()
+
+    def _free(self) -> None:
+        bulk, client = self._bulk, self._client
+        self._bulk = self._client = None
+        if bulk is not None:
+            _lib.bulk_free(bulk)  # cuts what is in flight
+        if client is not None:
+            client._release()
+
+    def close(self) -> None:
+        """End the run (cutting what is in flight) and log every batch paid
+        for and not collected. Safe to call again."""
+        self._end(None)
+
+    def __enter__(self) -> "Redemption":
+        return self
+
+    def __exit__(self, exc_type: Optional[Type[BaseException]],
+                 exc: Optional[BaseException],
+                 tb: Optional[TracebackType]) -> None:
+        self._end(exc)
+
+    def __del__(self) -> None:
+        try:
+            self._end(None)
+        except Exception:  # at interpreter exit the modules may be gone
+            pass
+
+
+def _uncollected_of(bulk: Any) -> List[Uncollected]:
+    out: List[Uncollected] = []
+    count = _lib.size_t()
+    while True:
+        rid = _lib.bulk_uncollected(bulk, len(out), ctypes.byref(count))
+        if not rid:
+            return out
+        out.append(Uncollected(rid.decode("utf-8", "replace"),
+                               int(count.value)))
+
+
+def _attach(exc: BaseException, uncollected: List[Uncollected]) -> None:
+    """Put the uncollected batches on @exc: its `uncollected` attribute and,
+    when there are any, a note shown with its traceback."""
+    try:
+        setattr(exc, "uncollected", list(uncollected))
+    except AttributeError:
+        return
+    if uncollected and hasattr(exc, "add_note"):
+        exc.add_note("pubrio: %d batches paid for and not collected: %s"
+                     % (len(uncollected), ", ".join(
+                         u.redeem_query_id for u in uncollected)))
+
+
+def _log_stop(uncollected: List[Uncollected], in_flight: int,
+              journal: Optional[PathArg], finished: bool) -> None:
+    rerun = (" or rerun with journal=%r" % os.fspath(journal)
+             if journal is not None else "")
+    for batch in uncollected:
+        log.warning("batch %s (%d people) was paid for and not collected: "
+                    "collect it with client.wait(%r) or `pubrio query %s "
+                    "--wait`%s", batch.redeem_query_id, batch.people_count,
+                    batch.redeem_query_id, batch.redeem_query_id, rerun)
+    if in_flight and not finished:
+        log.warning("%d requests were in flight when the run stopped: a "
+                    "submit among them may have been charged; %s", in_flight,
+                    "the journal names its people as uncertain"
+                    if journal is not None else
+                    "without a journal its people cannot be named")
+
+

@@ -1,0 +1,79 @@
+"""mypy --strict passes over the package, and a user's code sees real
+types (a `with pubrio.Client() as client:` client is a Client, not Any)."""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+from _support import PACKAGE_ROOT
+
+USER_CODE = '''
+import asyncio
+import pubrio
+
+with pubrio.Client() as client:
+    reveal_type(client)
+    result = client.wait(client.submit(["x"], ["phone"]).redeem_query_id)
+    reveal_type(result.people[0].emails)
+    with client.redeem(["x"], ["phone"]) as run:
+        reveal_type(next(run))
+        reveal_type(run.uncollected)
+
+async def main() -> None:
+    async with pubrio.AsyncClient() as aclient:
+        reveal_type(aclient)
+        async for person in aclient.redeem(["x"], ["phone"]):
+            reveal_type(person)
+'''
+
+
+def mypy_command() -> list:
+    """This interpreter's mypy, else Debian's (python3-mypy)."""
+    for python in (sys.executable, "/usr/bin/python3"):
+        if shutil.which(python) and subprocess.run(
+                [python, "-m", "mypy", "--version"],
+                capture_output=True).returncode == 0:
+            return [python, "-m", "mypy"]
+    return []
+
+
+class TypingTest(unittest.TestCase):
+    def setUp(self) -> None:
+        self.mypy = mypy_command()
+        if not self.mypy:
+            self.skipTest("mypy is not installed (apt-get install "
+                          "python3-mypy)")
+
+    def run_mypy(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([*self.mypy, "--strict", "--no-incremental",
+                               *args], cwd=PACKAGE_ROOT, capture_output=True,
+                              text=True, timeout=300)
+
+    def test_the_package_passes_mypy_strict(self) -> None:
+        done = self.run_mypy("pubrio")
+        self.assertEqual(done.returncode, 0, done.stdout + done.stderr)
+        self.assertTrue(os.path.exists(os.path.join(PACKAGE_ROOT, "pubrio",
+                                                    "py.typed")))
+
+    def test_user_code_sees_real_types(self) -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "user.py")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(USER_CODE)
+            done = self.run_mypy(path)
+        out = done.stdout
+        for expected in ('"pubrio.client.Client"',
+                         '"builtins.list[pubrio.results.Contact]"',
+                         '"pubrio.results.Person"',
+                         '"builtins.list[Tuple[builtins.str, builtins.int, '
+                         'fallback=pubrio.errors.Uncollected]]"',
+                         '"pubrio.aio.AsyncClient"'):
+            self.assertIn(expected, out)
+        self.assertNotIn("Any", out)
+        self.assertEqual(out.count("pubrio.results.Person"), 2, out)
+
+
+if __name__ == "__main__":
+    unittest.main()
