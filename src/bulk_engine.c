@@ -21,6 +21,7 @@
 #include "request.h"
 #include "uuid.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -424,19 +425,20 @@ static int64_t person_charge(const pubrio_bulk *b, const bulk_batch *bb,
   return pri_bulk_worst_credits(b, found & bb->types, 1);
 }
 
-/* A batch whose answer breaks the contract: paid, not collected, named. */
-static void broken(pubrio_bulk *b, size_t batch, const char *why) {
+/* A paid batch this run cannot collect (its answer breaks the contract,
+ * or its poll was refused): not asked again, named as uncollected. */
+static void broken(pubrio_bulk *b, size_t batch, pubrio_status status,
+                   const char *why) {
   bulk_batch *bb = &b->batches[batch];
   pubrio_error e = {0};
-  pri_error_set(&e, PUBRIO_E_PROTOCOL, "batch %d (%s): %s; its %zu people "
-                "are not collected", bb->number, bb->redeem_query_id, why,
-                bb->count);
+  pri_error_set(&e, status, "batch %d (%s): %s; its %zu people are not "
+                "collected", bb->number, bb->redeem_query_id, why, bb->count);
   bb->state = BATCH_BROKEN;
   b->failed_batches++;
-  problem(b, PUBRIO_E_PROTOCOL, &e);
+  problem(b, status, &e);
   bulk_item *item = pri_bulk_push_item(b, PUBRIO_BULK_BATCH_FAILED, batch);
   if (item) {
-    item->status = PUBRIO_E_PROTOCOL;
+    item->status = status;
     item->message = pri_strdup(e.message);
   }
   pubrio_error_clear(&e);
@@ -485,7 +487,7 @@ static void collected(pubrio_bulk *b, bulk_slot *s, int64_t now) {
              strangers ? "the answer named %zu people the batch does not hold"
                        : "the answer is complete but leaves out %zu people",
              strangers ? strangers : bb->count - named);
-    broken(b, s->batch, why);
+    broken(b, s->batch, PUBRIO_E_PROTOCOL, why);
     return;
   }
   /* The answer's own figure is untrusted too: never below what the
@@ -547,8 +549,9 @@ static void submit_failed(pubrio_bulk *b, bulk_slot *s, pubrio_status status,
   }
 }
 
-/* A poll that failed: asked again later within the deadline, unless the
- * key or the account is refused, which stops the run. */
+/* A poll that failed: asked again later within the deadline; a poll the
+ * API refuses (400, another 4xx) fails its batch alone; a refused key or
+ * account stops the run. */
 static void poll_failed(pubrio_bulk *b, bulk_slot *s, pubrio_status status,
                         int64_t now) {
   bulk_batch *bb = &b->batches[s->batch];
@@ -556,6 +559,11 @@ static void poll_failed(pubrio_bulk *b, bulk_slot *s, pubrio_status status,
   if (status == PUBRIO_E_UNAUTHORIZED || status == PUBRIO_E_PAYMENT_REQUIRED ||
       status == PUBRIO_E_OUT_OF_MEMORY) {
     stop(b, status, &s->err);
+    return;
+  }
+  if (status == PUBRIO_E_BAD_REQUEST || status == PUBRIO_E_HTTP) {
+    broken(b, s->batch, status,
+           s->err.message ? s->err.message : "the poll was refused");
     return;
   }
   if (status == PUBRIO_E_RATE_LIMITED)
@@ -820,9 +828,10 @@ static pubrio_status next_event(pubrio_bulk *b, int64_t until,
   }
 }
 
-pubrio_status pubrio_bulk_next(pubrio_bulk *b, int64_t timeout_ms,
-                               pubrio_bulk_event *ev, pubrio_error *err) {
-  if (!b || !ev)
+pubrio_status pubrio_bulk_next_event(pubrio_bulk *b, int64_t timeout_ms,
+                                     pubrio_bulk_event *out, size_t out_size,
+                                     pubrio_error *err) {
+  if (!b || !out)
     return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
                          "bulk or event is NULL");
   if (!b->started)
@@ -832,9 +841,20 @@ pubrio_status pubrio_bulk_next(pubrio_bulk *b, int64_t timeout_ms,
   int64_t until = timeout_ms < 0 || timeout_ms > INT64_MAX - now
                       ? INT64_MAX
                       : now + timeout_ms;
-  pubrio_status st = next_event(b, until, ev, err);
+  pubrio_bulk_event ev;
+  pubrio_status st = next_event(b, until, &ev, err);
   b->left_at = pri_monotonic_ms();
+  /* A caller built against an older, smaller event gets its part only. */
+  memcpy(out, &ev, out_size < sizeof ev ? out_size : sizeof ev);
   return st;
+}
+
+pubrio_status pubrio_bulk_next(pubrio_bulk *b, int64_t timeout_ms,
+                               pubrio_bulk_event *ev, pubrio_error *err) {
+  /* The event as libpubrio 0.2 laid it out: its callers' structs end
+   * there. */
+  return pubrio_bulk_next_event(b, timeout_ms, ev,
+                                offsetof(pubrio_bulk_event, status), err);
 }
 
 void pubrio_bulk_stop(pubrio_bulk *b) {
@@ -847,7 +867,7 @@ pubrio_status pubrio_bulk_run(pubrio_bulk *b, pubrio_bulk_event_fn fn,
   pubrio_bulk_event ev;
   pubrio_bulk_stats stats;
   for (;;) {
-    pubrio_status st = pubrio_bulk_next(b, 1000, &ev, err);
+    pubrio_status st = pubrio_bulk_next_event(b, 1000, &ev, sizeof ev, err);
     if (st != PUBRIO_OK)
       return st;
     if (ev.kind == PUBRIO_BULK_FINISHED)
@@ -861,7 +881,8 @@ pubrio_status pubrio_bulk_run(pubrio_bulk *b, pubrio_bulk_event_fn fn,
       /* A drain: what is in flight finishes (and is stored); its events
        * are not handed to a callback that asked to stop. */
       pubrio_bulk_stop(b);
-      while ((st = pubrio_bulk_next(b, -1, &ev, err)) == PUBRIO_OK &&
+      while ((st = pubrio_bulk_next_event(b, -1, &ev, sizeof ev, err)) ==
+                 PUBRIO_OK &&
              ev.kind != PUBRIO_BULK_FINISHED) {
       }
       return st != PUBRIO_OK ? st : PUBRIO_E_CANCELLED;

@@ -5,6 +5,7 @@
 #include "test_support.h"
 
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -218,7 +219,8 @@ static void failed_submit_stops_submitting_collecting_goes_on(void **state) {
   script(f, SUBMIT_PATH, 500, "{\"error\":\"boom\"}", NULL, NULL);
   pubrio_status st;
   int failed = 0;
-  while ((st = pubrio_bulk_next(b, -1, &ev, &f->err)) == PUBRIO_OK &&
+  while ((st = pubrio_bulk_next_event(b, -1, &ev, sizeof ev, &f->err)) ==
+             PUBRIO_OK &&
          ev.kind != PUBRIO_BULK_FINISHED) {
     if (ev.kind == PUBRIO_BULK_BATCH_FAILED) {
       failed++;
@@ -451,6 +453,30 @@ static void cancel_ends_a_run(void **state) {
   pubrio_bulk_free(b);
 }
 
+/* A caller built against libpubrio 0.2 has a smaller event: the plain
+ * pubrio_bulk_next() never writes past the fields it had. */
+static void next_keeps_to_the_old_event_layout(void **state) {
+  fixture *f = *state;
+  pubrio_bulk *b = make_bulk(f, NULL, 3);
+  union {
+    pubrio_bulk_event ev;
+    unsigned char bytes[sizeof(pubrio_bulk_event)];
+  } u;
+  size_t old_size = offsetof(pubrio_bulk_event, status);
+  int kinds = 0;
+  for (;;) {
+    memset(u.bytes, 0xA5, sizeof u.bytes);
+    assert_int_equal(pubrio_bulk_next(b, -1, &u.ev, &f->err), PUBRIO_OK);
+    for (size_t i = old_size; i < sizeof u.bytes; i++)
+      assert_int_equal(u.bytes[i], 0xA5);
+    kinds |= 1 << u.ev.kind;
+    if (u.ev.kind == PUBRIO_BULK_FINISHED)
+      break;
+  }
+  assert_true(kinds & (1 << PUBRIO_BULK_PERSON));
+  pubrio_bulk_free(b);
+}
+
 /* The iterator form with a short timeout: NONE while waiting. */
 static void next_with_timeout_returns_none_while_waiting(void **state) {
   fixture *f = *state;
@@ -493,6 +519,7 @@ int main(void) {
       J(uncertain_people_are_not_resent, &ready_at_once),
       T(cancel_ends_a_run, &ready_at_once),
       T(next_with_timeout_returns_none_while_waiting, &ready_at_once),
+      T(next_keeps_to_the_old_event_layout, &ready_at_once),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -155,7 +155,7 @@ static pubrio_status drive(const cli_options *o, pubrio_bulk *run,
   int signals_seen = 0;
   for (;;) {
     /* 200 ms at most, so the progress line keeps moving during waits. */
-    pubrio_status st = pubrio_bulk_next(run, 200, &ev, err);
+    pubrio_status st = pubrio_bulk_next_event(run, 200, &ev, sizeof ev, err);
     pubrio_bulk_stats_get(run, &stats, sizeof stats);
     if (cli_interrupted == 1 && !signals_seen++ && stats.in_flight)
       fprintf(stderr, "\npubrio: stopping: %zu %s in flight may finish "

@@ -1438,6 +1438,25 @@ PUBRIO_API pubrio_status pubrio_bulk_next(pubrio_bulk *bulk,
                                           pubrio_error *err);
 
 /**
+ * @brief pubrio_bulk_next() for callers that read the event's later
+ * fields (`status`, `message`, `from_store`): the event is filled up to
+ * @p event_size, so a caller built against an older, smaller
+ * ::pubrio_bulk_event keeps working as the struct grows.
+ * pubrio_bulk_next() fills only the fields up to `stats`.
+ * @param bulk the run.
+ * @param timeout_ms the longest wait; 0 polls, -1 waits until an event.
+ * @param event receives the event.
+ * @param event_size sizeof *event.
+ * @param err optional error details (NULL: none).
+ * @return as pubrio_bulk_next().
+ */
+PUBRIO_API pubrio_status pubrio_bulk_next_event(pubrio_bulk *bulk,
+                                                int64_t timeout_ms,
+                                                pubrio_bulk_event *event,
+                                                size_t event_size,
+                                                pubrio_error *err);
+
+/**
  * @brief Receives each event of pubrio_bulk_run().
  * @return 0 to go on, non-zero to stop the run (::PUBRIO_E_CANCELLED).
  */

@@ -79,15 +79,16 @@ class Result(ctypes.Structure):
 
 
 class BulkEvent(ctypes.Structure):
-    # _spare: pubrio_bulk_next writes a whole pubrio_bulk_event into ours,
-    # and that struct may grow at its end in a newer library.
+    # Filled by pubrio_bulk_next_event with its size: a newer, larger C
+    # event fills only this prefix.
     _fields_ = [("kind", ctypes.c_int), ("batch", ctypes.c_int),
                 ("redeem_query_id", c_str), ("job", ctypes.POINTER(Job)),
                 ("person", ctypes.POINTER(Person)),
                 ("people_count", size_t),
                 ("people", ctypes.POINTER(c_str)),
                 ("stats", ctypes.c_void_p),
-                ("_spare", ctypes.c_char * 512)]
+                ("status", ctypes.c_int), ("message", c_str),
+                ("from_store", ctypes.c_int)]
 
 
 class BulkStats(ctypes.Structure):
@@ -100,7 +101,13 @@ class BulkStats(ctypes.Structure):
         ("requests", ctypes.c_long), ("planned_requests", ctypes.c_long),
         ("min_duration_ms", i64), ("next_request_in_ms", i64),
         ("credits_charged", i64), ("has_credit", ctypes.c_int),
-        ("credit", i64), ("journal_torn_line_dropped", ctypes.c_int)]
+        ("credit", i64), ("journal_torn_line_dropped", ctypes.c_int)] + [
+        (name, size_t) for name in (
+            "people_known", "batches_failed", "people_left_uncertain")] + [
+        (name, i64) for name in (
+            "credits_worst_case", "credits_before", "credits_committed",
+            "price_email", "price_phone")] + [
+        ("prices_known", ctypes.c_int)]
 
 
 ERR = ctypes.POINTER(Error)
@@ -180,8 +187,9 @@ bulk_new = _fn("pubrio_bulk_new", _int, ctypes.POINTER(P), P, ctypes.c_uint,
 bulk_free = _fn("pubrio_bulk_free", None, P)
 bulk_add = _fn("pubrio_bulk_add_people", _int, P, ctypes.POINTER(c_str),
                size_t, ERR)
-bulk_next = _fn("pubrio_bulk_next", _int, P, i64, ctypes.POINTER(BulkEvent),
-                ERR)
+bulk_next = _fn("pubrio_bulk_next_event", _int, P, i64,
+                ctypes.POINTER(BulkEvent), size_t, ERR)
+bulk_stop = _fn("pubrio_bulk_stop", None, P)
 bulk_stats = _fn("pubrio_bulk_stats_get", None, P, ctypes.POINTER(BulkStats),
                  size_t)
 bulk_uncollected = _fn("pubrio_bulk_uncollected", c_str, P, size_t,

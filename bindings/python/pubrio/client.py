@@ -499,6 +499,7 @@ class Redemption(Iterator[Person]):
                     "the client was closed while this run was open")
             status = _lib.bulk_next(self._bulk, wait_ms,
                                     ctypes.byref(self._event),
+                                    ctypes.sizeof(self._event),
                                     ctypes.byref(self._err))
             if status != 0:
                 exc = from_c(status, self._err)
@@ -519,16 +520,43 @@ class Redemption(Iterator[Person]):
                     return out
         return out
 
+    def _drain(self) -> None:
+        """Stop as a first Ctrl-C does: nothing new starts, requests in
+        flight finish, so a submit's answer is kept and its batch named;
+        a KeyboardInterrupt meanwhile cuts them (a second Ctrl-C)."""
+        client = self._client
+        if self.finished or self._bulk is None or client is None or \
+                not client._ptr:
+            return
+        _lib.bulk_stop(self._bulk)
+        event, err = _lib.BulkEvent(), _lib.Error()
+        while True:
+            try:
+                status = _lib.bulk_next(self._bulk, 200, ctypes.byref(event),
+                                        ctypes.sizeof(event),
+                                        ctypes.byref(err))
+            except KeyboardInterrupt:
+                for _ in range(2):
+                    _lib.client_cancel(client._ptr)
+                continue
+            _lib.error_clear(ctypes.byref(err))
+            if status != 0 or event.kind == _lib.BULK_FINISHED:
+                break
+        _lib.client_reset_cancel(client._ptr)
+
     def _end(self, exc: Optional[BaseException]) -> None:
-        """End the run: name what was paid and not collected (on @exc, in
-        the log), then free it, letting the client go."""
+        """End the run: let what is in flight finish, name what was paid
+        and not collected (on @exc, in the log), then free it, letting the
+        client go."""
         if self._bulk is None:
             return
+        self._drain()
         self._uncollected = _uncollected_of(self._bulk)
-        in_flight = self.stats()["in_flight"] if not self.finished else 0
+        uncertain = 0 if self.finished else \
+            self.stats()["people_left_uncertain"]
         if exc is not None:
             _attach(exc, self._uncollected)
-        _log_stop(self._uncollected, in_flight, self._journal, self.finished)
+        _log_stop(self._uncollected, uncertain, self._journal, self.finished)
         self._free()
 
     def _free(self) -> None:
@@ -583,7 +611,7 @@ def _attach(exc: BaseException, uncollected: List[Uncollected]) -> None:
                          u.redeem_query_id for u in uncollected)))
 
 
-def _log_stop(uncollected: List[Uncollected], in_flight: int,
+def _log_stop(uncollected: List[Uncollected], uncertain: int,
               journal: Optional[PathArg], finished: bool) -> None:
     rerun = (" or rerun with journal=%r" % os.fspath(journal)
              if journal is not None else "")
@@ -592,11 +620,12 @@ def _log_stop(uncollected: List[Uncollected], in_flight: int,
                     "collect it with client.wait(%r) or `pubrio query %s "
                     "--wait`%s", batch.redeem_query_id, batch.people_count,
                     batch.redeem_query_id, batch.redeem_query_id, rerun)
-    if in_flight and not finished:
-        log.warning("%d requests were in flight when the run stopped: a "
-                    "submit among them may have been charged; %s", in_flight,
-                    "the journal names its people as uncertain"
+    if uncertain and not finished:
+        log.warning("%d people were left uncertain when the run stopped: "
+                    "their submit got no conclusive answer, so they may have "
+                    "been charged; %s", uncertain,
+                    "the journal keeps them, and they are not sent again"
                     if journal is not None else
-                    "without a journal its people cannot be named")
+                    "the batch's failure names them")
 
 

@@ -180,8 +180,25 @@ class CreditSafetyTest(ServerTest):
         client.close()
 
     def test_ctrl_c_during_the_iterator(self):
+        # A run drains on the first Ctrl-C (a submit in flight may still
+        # answer: its batch would be paid); the second cuts it, and its
+        # people are named as maybe charged.
         client = pubrio.Client("test-key", base_url=self.server.url)
-        self.assert_ctrl_c_stops(lambda: list(client.redeem(IDS, ["phone"])))
+        self.server.script(SUBMIT, 200, "{}", delay_ms=30000)
+        timers = [threading.Timer(t, os.kill, (os.getpid(), signal.SIGINT))
+                  for t in (0.3, 1.3)]
+        for timer in timers:
+            timer.start()
+        start = time.monotonic()
+        with self.assertLogs("pubrio", "WARNING") as logs, \
+                self.assertRaises(KeyboardInterrupt):
+            list(client.redeem(IDS, ["phone"]))
+        took = time.monotonic() - start
+        self.assertGreater(took, 1.2)  # the first Ctrl-C did not cut it
+        self.assertLess(took, 1.3 + 1.0)
+        self.assertIn("left uncertain", "\n".join(logs.output))
+        for timer in timers:
+            timer.join()
         client.close()
 
 
