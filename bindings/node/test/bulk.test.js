@@ -120,3 +120,34 @@ test('a run refused by the server fails with the typed error', () =>
       return true;
     });
   }));
+
+test('a journaled run left early resumes without submitting anybody twice', () =>
+  withServer(['--estimated-time', '1'], async (client, server) => {
+    const fs = require('node:fs');
+    const os = require('node:os');
+    const path = require('node:path');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pubrio-node-'));
+    const journal = path.join(dir, 'run.journal');
+    try {
+      const ids = makeIds(250);
+      const got = [];
+      const first = client.redeem(ids, ['phone'], { journal });
+      for await (const person of first) {
+        got.push(person.peopleSearchId);
+        break;
+      }
+      assert.ok(first.uncollected.length >= 1);
+      // The rerun collects the journaled batches instead of submitting again.
+      const second = client.redeem(ids, ['phone'], { journal });
+      const plan = await second.stats();
+      assert.strictEqual(plan.peopleJournaled, 250);
+      assert.strictEqual(plan.peopleToSubmit, 0);
+      for await (const person of second) got.push(person.peopleSearchId);
+      assert.deepStrictEqual([...new Set(got)].sort(), ids);
+      const stats = await server.stats();
+      assert.strictEqual(stats.people_submitted, 250);
+      assert.strictEqual(stats.max_submits_per_person, 1);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }));

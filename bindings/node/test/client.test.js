@@ -185,6 +185,21 @@ test('close() frees; later calls are refused', () =>
     await assert.rejects(client.query(PERSON), /closed/);
   }));
 
+test('no key anywhere is a NoApiKeyError; a key with a line break is refused', () => {
+  const saved = process.env.PUBRIO_API_KEY;
+  delete process.env.PUBRIO_API_KEY;
+  try {
+    assert.throws(() => new pubrio.Client(), (e) => e instanceof pubrio.NoApiKeyError && e.code === 'PUBRIO_E_NO_API_KEY');
+  } finally {
+    if (saved !== undefined) process.env.PUBRIO_API_KEY = saved;
+  }
+  assert.throws(() => new pubrio.Client({ apiKey: 'secret\nkey' }), (e) => {
+    assert.ok(e instanceof pubrio.InvalidArgumentError);
+    assert.doesNotMatch(e.message, /secret/);
+    return true;
+  });
+});
+
 test('the library version', () => {
   assert.match(pubrio.libraryVersion(), /^\d+\.\d+\.\d+$/);
 });
