@@ -9,7 +9,7 @@ const convert = require('./convert');
 const { check, waitOptions } = require('./client');
 
 const NEXT_TIMEOUT_MS = 200; // how long one worker call may wait for an event
-const ADD_CHUNK = 1000; // ids per pubrio_bulk_add_people() call
+const ADD_CHUNK = 10000; // ids per pubrio_bulk_add_people() call
 const KIND = { NONE: 0, BATCH_ACCEPTED: 1, PERSON: 2, BATCH_DONE: 3, STRANGERS: 4, FINISHED: 5 };
 
 class BulkRun {
@@ -95,7 +95,8 @@ class BulkRun {
       try {
         for (let at = 0; at < this.#people.length; at += ADD_CHUNK) {
           const chunk = this.#people.slice(at, at + ADD_CHUNK);
-          const status = c.bulkAddPeople(bulk, chunk, chunk.length, err);
+          // On a worker too: validating many ids takes a while.
+          const status = await callAsync(c.bulkAddPeople, bulk, chunk, chunk.length, err);
           if (status !== 0) {
             const e = takeError(err);
             e.message = e.message.replace(/index (\d+)/, (_, i) => `index ${at + Number(i)}`);

@@ -127,10 +127,10 @@ test('bad input is rejected before anything is sent', () =>
     await assert.rejects(client.submit([], ['phone']), pubrio.InvalidArgumentError);
     await assert.rejects(client.query('1234'), pubrio.InvalidArgumentError);
     await assert.rejects(client.wait(PERSON, { timeoutMs: 0 }), pubrio.InvalidArgumentError);
-    const run = client.redeem([...makeIds(150), 'nope'], ['phone']);
+    const run = client.redeem([...makeIds(10050), 'nope'], ['phone']); // two chunks
     await assert.rejects(async () => {
       for await (const person of run) assert.fail(`got ${person.peopleSearchId}`);
-    }, /index 150 "nope"/);
+    }, /index 10050 "nope"/);
     assert.throws(() => client.redeem(makeIds(1), []), pubrio.InvalidArgumentError);
     assert.throws(() => new pubrio.Client({ apiKey: 'k', baseUrl: 'ftp://example.com' }), pubrio.InvalidArgumentError);
     const stats = await server.stats();
