@@ -203,3 +203,11 @@ test('no key anywhere is a NoApiKeyError; a key with a line break is refused', (
 test('the library version', () => {
   assert.match(pubrio.libraryVersion(), /^\d+\.\d+\.\d+$/);
 });
+
+test('index.d.ts declares every runtime export, and nothing else', () => {
+  const fs = require('node:fs');
+  const path = require('node:path');
+  const dts = fs.readFileSync(path.join(__dirname, '..', 'index.d.ts'), 'utf8');
+  const declared = [...dts.matchAll(/^export (?:declare )?(?:class|function|const) (\w+)/gm)].map((m) => m[1]);
+  assert.deepStrictEqual(declared.sort(), Object.keys(pubrio).sort());
+});
