@@ -25,6 +25,7 @@ class BulkRun {
   #uncollected = null;
   #finalStats = null;
   #release = null; // lets the client be freed once the run is
+  #opening = null; // the one #open() of the run
 
   constructor(client, people, contactTypes, options) {
     // Checked now, so bad input fails before anything is sent.
@@ -47,7 +48,8 @@ class BulkRun {
   /** The run's counts (before the first event: a dry run, nothing sent). */
   async stats() {
     if (this.#finalStats) return this.#finalStats;
-    if (!this.#bulk) await this.#open();
+    await this.#ensureOpen();
+    if (this.#finalStats) return this.#finalStats;
     return this.#client._exclusive(async () => this.#readStats());
   }
 
@@ -60,6 +62,12 @@ class BulkRun {
     } finally {
       koffi.free(buf);
     }
+  }
+
+  // Opened once, whoever asks first (stats() may run beside the loop).
+  #ensureOpen() {
+    this.#opening ??= this.#open();
+    return this.#opening;
   }
 
   async #open() {
@@ -131,7 +139,7 @@ class BulkRun {
     const signal = this.#options.signal;
     let ended = false; // finished or failed: nothing left to drain
     try {
-      if (!this.#bulk) await this.#open();
+      await this.#ensureOpen();
       for (;;) {
         const batch = await this.#next(signal);
         if (batch === null) {

@@ -89,8 +89,13 @@ test('an AbortSignal stops a run with the paid batches named', () =>
   withServer(['--estimated-time', '0', '--complete-after-ms', '600000'], async (client) => {
     const controller = new AbortController();
     const run = client.redeem(makeIds(250), ['phone'], { signal: controller.signal });
-    setTimeout(() => controller.abort(), 300);
-    const started = Date.now();
+    let started;
+    // Abort once every batch was accepted (stats() runs beside the loop).
+    const aborter = (async () => {
+      while ((await run.stats()).batchesAccepted < 3) await new Promise((resolve) => setTimeout(resolve, 20));
+      started = Date.now();
+      controller.abort();
+    })();
     await assert.rejects(async () => {
       for await (const person of run) assert.fail(`nobody completes, got ${person.peopleSearchId}`);
     }, (e) => {
@@ -100,7 +105,8 @@ test('an AbortSignal stops a run with the paid batches named', () =>
       assert.deepStrictEqual(run.uncollected, e.uncollected);
       return true;
     });
-    assert.ok(Date.now() - started < 2000);
+    await aborter;
+    assert.ok(Date.now() - started < 2000, 'the run stopped soon after the abort');
     // The client is usable again.
     const result = await client.query(run.uncollected[0].redeemQueryId);
     assert.strictEqual(result.query.isCompleted, false);
