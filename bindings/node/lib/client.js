@@ -145,7 +145,7 @@ class Client {
       throw e;
     } finally {
       signal?.removeEventListener('abort', onAbort);
-      if (cancelled && this.#ptr) c.clientResetCancel(this.#ptr);
+      if (cancelled && this.#ptr && !this.#closing) c.clientResetCancel(this.#ptr); // close() cancels for good
       this.#pending--;
       release();
       if (this.#closing && this.#pending === 0) this.#free();
