@@ -1,0 +1,267 @@
+// Type declarations of the `pubrio` package (hand-written; checked by
+// `npm test` with `tsc` against test/types.ts).
+
+/** A contact type that can be redeemed; each one returned is charged. */
+export type ContactType = 'email-personal' | 'email-work' | 'phone';
+
+/** One email or phone of a person. */
+export interface Contact {
+  /** The email or phone number; null if absent. */
+  value: string | null;
+  /** The type as sent ("email-work", ...), or null if absent. */
+  type: string | null;
+  /** E.g. "Verified"; null when null or absent. */
+  status: string | null;
+}
+
+/** A redeemed person and their contacts. */
+export interface Person {
+  peopleSearchId: string;
+  emails: Contact[];
+  phones: Contact[];
+}
+
+/** A batch's state, as the submit and query answers give it. */
+export interface Batch {
+  redeemQueryId: string;
+  isCompleted: boolean;
+  /** The raw estimate, or null when absent. */
+  estimatedTime: number | null;
+  /** The raw unit ("second", ...), or null. */
+  estimatedTimeType: string | null;
+  /** The estimate in milliseconds (unknown units count as seconds), or null. */
+  estimatedTimeMs: number | null;
+}
+
+/** The profile's credits in a query answer (null: not sent). */
+export interface Credits {
+  credit: number | null;
+  topupCredit: number | null;
+  totalChargedCredit: number | null;
+}
+
+/** A query answer: the batch's state, the credits, the people. */
+export interface QueryResult {
+  query: Batch;
+  credits: Credits;
+  people: Person[];
+}
+
+/** How to create a client. */
+export interface ClientOptions {
+  /** The key; default: the environment's PUBRIO_API_KEY. */
+  apiKey?: string;
+  /** Default: PUBRIO_BASE_URL, else https://api.pubrio.com. */
+  baseUrl?: string;
+  /** One attempt's total time (default 60000). */
+  timeoutMs?: number;
+  /** Time to connect (default 10000). */
+  connectTimeoutMs?: number;
+  /** Attempts per call, retries included (default 3). */
+  maxAttempts?: number;
+  /** Pace this client's requests (default: off). */
+  requestsPerMinute?: number;
+  userAgent?: string;
+  /** A PEM bundle to trust instead of the system store. */
+  caFile?: string;
+  /** A directory of certificates to trust instead of the system store. */
+  caPath?: string;
+  /** Extra headers sent with every request. */
+  headers?: Record<string, string>;
+}
+
+/** Any call that can wait on the network. */
+export interface CallOptions {
+  /** Aborting cancels the call (pubrio_client_cancel()): it rejects with a
+   * CancelledError whose `cause` is the signal's reason. */
+  signal?: AbortSignal;
+}
+
+/** How to wait for a batch (the library's defaults when left out). */
+export interface WaitOptions extends CallOptions {
+  /** Give up after this long in all (default 600000): WaitTimeoutError. */
+  timeoutMs?: number;
+  /** Shortest delay between polls (default 1000). */
+  minDelayMs?: number;
+  /** Longest delay between polls (default 30000). */
+  maxDelayMs?: number;
+  /** Delay before the first poll (default: the batch's estimate when known). */
+  firstDelayMs?: number;
+}
+
+export interface SubmitOptions extends CallOptions {
+  /** Sent as `profile_id` when given. */
+  profileId?: number;
+}
+
+export interface SubmitAndWaitOptions extends WaitOptions {
+  profileId?: number;
+}
+
+/** How a bulk run goes; the wait options apply to each batch, their
+ * `timeoutMs` being the deadline of the whole run. */
+export interface RedeemOptions extends WaitOptions {
+  profileId?: number;
+  /** People per batch, 1..100 (default 100). */
+  batchSize?: number;
+  /** Requests in flight at once, 1..64 (default 8). */
+  parallel?: number;
+  /** The run's rate budget (default 300, Pubrio's published limit). */
+  requestsPerMinute?: number;
+  /** Journal file: a rerun resumes and submits nobody twice. */
+  journal?: string;
+  /** Resend people whose earlier submit got no answer (may charge twice). */
+  resubmitUncertain?: boolean;
+  /** Stop submitting before the charges could pass this many credits. */
+  maxCredits?: number;
+}
+
+/** A batch paid for whose people were not all handed out. */
+export interface UncollectedBatch {
+  /** Collect it with client.wait(redeemQueryId); never submit it again. */
+  redeemQueryId: string;
+  /** The batch's number in the run (from 1), or null when not seen. */
+  batch: number | null;
+  peopleCount: number;
+  /** The batch's people, when the run saw them; else null. */
+  people: string[] | null;
+}
+
+/** Counts of a bulk run. */
+export interface BulkStats {
+  people: number;
+  duplicates: number;
+  peopleJournaled: number;
+  peopleUncertain: number;
+  peopleToSubmit: number;
+  peopleSubmitted: number;
+  peopleCollected: number;
+  batches: number;
+  batchesAccepted: number;
+  batchesCollected: number;
+  inFlight: number;
+  requests: number;
+  plannedRequests: number;
+  minDurationMs: number;
+  nextRequestInMs: number;
+  creditsCharged: number;
+  /** Credit left, as last answered; null when never answered. */
+  credit: number | null;
+}
+
+/** What became of a submit, as far as credits go (null: no submit). */
+export type SubmitState = 'not_spent' | 'uncertain' | 'accepted';
+
+/** The pubrio_status names, as `PubrioError.code`. */
+export type PubrioErrorCode =
+  | 'PUBRIO_E_INVALID_ARGUMENT'
+  | 'PUBRIO_E_OUT_OF_MEMORY'
+  | 'PUBRIO_E_NO_API_KEY'
+  | 'PUBRIO_E_TRANSPORT'
+  | 'PUBRIO_E_TIMEOUT'
+  | 'PUBRIO_E_TLS'
+  | 'PUBRIO_E_BAD_REQUEST'
+  | 'PUBRIO_E_UNAUTHORIZED'
+  | 'PUBRIO_E_PAYMENT_REQUIRED'
+  | 'PUBRIO_E_RATE_LIMITED'
+  | 'PUBRIO_E_SERVER'
+  | 'PUBRIO_E_HTTP'
+  | 'PUBRIO_E_PROTOCOL'
+  | 'PUBRIO_E_RESPONSE_TOO_LARGE'
+  | 'PUBRIO_E_WAIT_TIMEOUT'
+  | 'PUBRIO_E_CANCELLED'
+  | 'PUBRIO_E_CREDIT_BUDGET'
+  | 'PUBRIO_E_JOURNAL';
+
+/** A failed call; one subclass per status. */
+export class PubrioError extends Error {
+  /** The status's C name, e.g. "PUBRIO_E_BAD_REQUEST" (a newer library's
+   * unknown status: "PUBRIO_STATUS_<n>"). */
+  readonly code: PubrioErrorCode | `PUBRIO_STATUS_${number}`;
+  /** The status's name from pubrio_status_str(), e.g. "bad request". */
+  readonly status: string;
+  /** The pubrio_status value. */
+  readonly statusValue: number;
+  /** The last HTTP status, or null when none. */
+  readonly httpStatus: number | null;
+  /** A 400 body's `code`, or null. */
+  readonly apiCode: number | null;
+  /** The server's `message` or `error` text, or null. */
+  readonly apiMessage: string | null;
+  /** A 400 body's `details` (parsed JSON), or null. */
+  readonly details: unknown;
+  /** The x-request-id / request-id header, or null. */
+  readonly requestId: string | null;
+  /** The Retry-After the server asked for, or null. */
+  readonly retryAfterMs: number | null;
+  /** HTTP attempts made (0: nothing was sent). */
+  readonly attempts: number;
+  /** For a submit: whether credits may have been spent. */
+  readonly submitState: SubmitState | null;
+  /** The paid batch's id when a submit was accepted and a later step failed. */
+  readonly redeemQueryId: string | null;
+  /** Bulk runs: the batches paid for and not handed out. */
+  uncollected: UncollectedBatch[];
+  /** A wait cut short (timeout, cancel): the last state seen, or null. */
+  lastResult: QueryResult | null;
+}
+export class InvalidArgumentError extends PubrioError {}
+export class OutOfMemoryError extends PubrioError {}
+export class NoApiKeyError extends PubrioError {}
+export class TransportError extends PubrioError {}
+export class TimeoutError extends PubrioError {}
+export class TlsError extends PubrioError {}
+export class BadRequestError extends PubrioError {}
+export class UnauthorizedError extends PubrioError {}
+export class PaymentRequiredError extends PubrioError {}
+export class RateLimitedError extends PubrioError {}
+export class ServerError extends PubrioError {}
+export class HttpError extends PubrioError {}
+export class ProtocolError extends PubrioError {}
+export class ResponseTooLargeError extends PubrioError {}
+export class WaitTimeoutError extends PubrioError {}
+export class CancelledError extends PubrioError {}
+export class CreditBudgetError extends PubrioError {}
+export class JournalError extends PubrioError {}
+
+/** A bulk run: iterate it once with `for await`; leaving the loop early
+ * (break, return, a throw) cancels what is in flight and keeps every batch
+ * paid for and not handed out in `uncollected`. */
+export class BulkRun implements AsyncIterable<Person> {
+  private constructor();
+  [Symbol.asyncIterator](): AsyncIterator<Person>;
+  /** The batches paid for whose people were not all handed out; complete
+   * once the loop has ended. */
+  readonly uncollected: UncollectedBatch[];
+  /** The run's counts; before the loop, a dry run (nothing sent). */
+  stats(): Promise<BulkStats>;
+  /** Free a run that was never iterated (after stats()). */
+  close(): void;
+}
+
+/** A connection to the API. Calls on one client run one at a time, each on
+ * a worker thread; use several clients for parallel calls. */
+export class Client {
+  constructor(options?: ClientOptions);
+  /** The base URL in use. */
+  readonly baseUrl: string;
+  /** Send a header with every request (null removes it). */
+  setHeader(name: string, value: string | null): void;
+  /** Submit one batch (spends credits, sent once). */
+  submit(people: Iterable<string>, contactTypes: ContactType | ContactType[], options?: SubmitOptions): Promise<Batch>;
+  /** Ask once for a batch's state (free, read-only). */
+  query(redeemQueryId: string, options?: CallOptions): Promise<QueryResult>;
+  /** Poll a batch until it is complete. */
+  wait(redeemQueryId: string, options?: WaitOptions): Promise<QueryResult>;
+  /** Submit a batch and wait for its contacts (spends credits once). On a
+   * failed wait the error's submitState is "accepted" and redeemQueryId
+   * names the paid batch. */
+  submitAndWait(people: Iterable<string>, contactTypes: ContactType | ContactType[], options?: SubmitAndWaitOptions): Promise<QueryResult>;
+  /** Any number of people through the bulk engine, as an async iterable. */
+  redeem(people: Iterable<string>, contactTypes: ContactType | ContactType[], options?: RedeemOptions): BulkRun;
+  /** Free the client (a call in flight is cancelled first). */
+  close(): void;
+}
+
+/** The version of the libpubrio actually loaded, e.g. "0.2.0". */
+export function libraryVersion(): string;

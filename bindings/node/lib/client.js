@@ -1,0 +1,302 @@
+// The client: every call that can wait on the network runs on a koffi
+// worker thread (fn.async), one at a time per client (a pubrio_client is not
+// thread-safe), so the event loop never blocks. An AbortSignal cancels the
+// call in flight through pubrio_client_cancel(), which is thread-safe.
+'use strict';
+const { c, koffi, callAsync, allocError } = require('./ffi');
+const { takeError, invalidArgument, errorFrom } = require('./errors');
+const convert = require('./convert');
+
+const CANCELLED = 16;
+const WAIT_TIMEOUT = 15;
+
+// The safety net for clients never closed: free the C side once the JS
+// object is garbage. close() unregisters, so nothing is freed twice.
+const finalizer = new FinalizationRegistry(({ ptr, err }) => {
+  c.clientFree(ptr);
+  koffi.free(err);
+});
+
+function check(status, err) {
+  if (status !== 0) throw takeError(err);
+}
+
+function isInt(value) {
+  return Number.isSafeInteger(value);
+}
+
+// Wait options from { timeoutMs, minDelayMs, maxDelayMs, firstDelayMs };
+// null (the library's defaults) when none is given. The caller frees.
+function waitOptions(opts, err) {
+  const { timeoutMs, minDelayMs, maxDelayMs, firstDelayMs } = opts;
+  if ([timeoutMs, minDelayMs, maxDelayMs, firstDelayMs].every((v) => v === undefined)) return null;
+  for (const [name, v] of Object.entries({ timeoutMs, minDelayMs, maxDelayMs, firstDelayMs })) {
+    if (v !== undefined && !isInt(v)) throw invalidArgument(`${name} must be an integer number of milliseconds`);
+  }
+  const out = [null];
+  check(c.waitOptionsNew(out, err), err);
+  const w = out[0];
+  try {
+    if (timeoutMs !== undefined) check(c.waitSetTimeout(w, timeoutMs, err), err);
+    if (minDelayMs !== undefined || maxDelayMs !== undefined) {
+      check(c.waitSetDelays(w, minDelayMs ?? 1000, maxDelayMs ?? 30000, err), err);
+    }
+    if (firstDelayMs !== undefined) check(c.waitSetFirstDelay(w, firstDelayMs, err), err);
+  } catch (e) {
+    c.waitOptionsFree(w);
+    throw e;
+  }
+  return w;
+}
+
+class Client {
+  #ptr = null;
+  #err = null; // this client's pubrio_error, in C memory
+  #tail = Promise.resolve(); // the queue: calls run one after another
+  #pending = 0;
+  #closing = false;
+
+  /**
+   * @param {object} [options] apiKey (else PUBRIO_API_KEY), baseUrl (else
+   *   PUBRIO_BASE_URL, else https://api.pubrio.com), timeoutMs,
+   *   connectTimeoutMs, maxAttempts, requestsPerMinute, userAgent, caFile,
+   *   caPath, headers.
+   */
+  constructor(options = {}) {
+    const err = allocError();
+    const out = [null];
+    const status = c.clientNew(out, options.apiKey ?? null, err);
+    if (status !== 0) {
+      const e = takeError(err);
+      koffi.free(err);
+      throw e;
+    }
+    this.#ptr = out[0];
+    this.#err = err;
+    finalizer.register(this, { ptr: this.#ptr, err }, this);
+    try {
+      this.#configure(options);
+    } catch (e) {
+      this.close();
+      throw e;
+    }
+  }
+
+  #configure(o) {
+    const err = this.#err;
+    const p = this.#ptr;
+    if (o.baseUrl !== undefined) check(c.setBaseUrl(p, String(o.baseUrl), err), err);
+    if (o.timeoutMs !== undefined || o.connectTimeoutMs !== undefined) {
+      check(c.setTimeouts(p, o.connectTimeoutMs ?? 10000, o.timeoutMs ?? 60000, err), err);
+    }
+    if (o.maxAttempts !== undefined) check(c.setRetry(p, o.maxAttempts, 500, 8000, err), err);
+    if (o.requestsPerMinute !== undefined) check(c.setRateLimit(p, o.requestsPerMinute, err), err);
+    if (o.userAgent !== undefined) check(c.setUserAgent(p, o.userAgent, err), err);
+    if (o.caFile !== undefined || o.caPath !== undefined) {
+      check(c.setCa(p, o.caFile ?? null, o.caPath ?? null, err), err);
+    }
+    for (const [name, value] of Object.entries(o.headers ?? {})) this.setHeader(name, value);
+  }
+
+  /** The base URL in use. */
+  get baseUrl() {
+    return c.baseUrl(this.#live());
+  }
+
+  /** Send a header with every request (null removes it). */
+  setHeader(name, value) {
+    check(c.setHeader(this.#live(), name, value ?? null, this.#err), this.#err);
+  }
+
+  #live() {
+    if (!this.#ptr || this.#closing) throw invalidArgument('the client is closed');
+    return this.#ptr;
+  }
+
+  /**
+   * Run `work(ptr, err)` alone on this client (after every call queued
+   * before it). `signal`, when given, cancels it: an abort calls
+   * pubrio_client_cancel() while the work runs, and the cancel is reset
+   * before the next call starts.
+   */
+  async _exclusive(work, signal) {
+    this.#live();
+    this.#pending++;
+    const previous = this.#tail;
+    let release;
+    this.#tail = new Promise((resolve) => (release = resolve));
+    await previous;
+    let cancelled = false;
+    const onAbort = () => {
+      cancelled = true;
+      c.clientCancel(this.#ptr);
+    };
+    try {
+      if (!this.#ptr) throw invalidArgument('the client is closed');
+      if (signal?.aborted) {
+        throw errorFrom({ status: CANCELLED, message: 'the signal was aborted before the call started', retry_after_ms: -1 });
+      }
+      signal?.addEventListener('abort', onAbort, { once: true });
+      return await work(this.#ptr, this.#err);
+    } catch (e) {
+      if (cancelled && e instanceof Error && e.cause === undefined && signal.reason !== undefined) {
+        e.cause = signal.reason;
+      }
+      throw e;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      if (cancelled && this.#ptr && !this.#closing) c.clientResetCancel(this.#ptr); // close() cancels for good
+      this.#pending--;
+      release();
+      if (this.#closing && this.#pending === 0) this.#free();
+    }
+  }
+
+  /** Keep the C client alive (a bulk run uses it) until the returned
+   * function is called; close() meanwhile cancels and frees it after. */
+  _retain() {
+    this.#live();
+    this.#pending++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.#pending--;
+      if (this.#closing && this.#pending === 0) this.#free();
+    };
+  }
+
+  #request(people, contactTypes, profileId) {
+    const ids = convert.idList(people, 'people');
+    const mask = convert.typesMask(contactTypes);
+    if (profileId !== undefined && profileId !== null && !isInt(profileId)) {
+      throw invalidArgument('profileId must be an integer');
+    }
+    const err = allocError();
+    const out = [null];
+    try {
+      check(c.requestNew(out, err), err);
+      const req = out[0];
+      try {
+        check(c.requestAddPeople(req, ids, ids.length, err), err);
+        check(c.requestAddTypes(req, mask, err), err);
+        if (profileId !== undefined && profileId !== null) check(c.requestSetProfile(req, profileId, err), err);
+      } catch (e) {
+        c.requestFree(req);
+        throw e;
+      }
+      return req;
+    } finally {
+      koffi.free(err);
+    }
+  }
+
+  /** Submit one batch (spends credits; sent once). Resolves to its Batch. */
+  async submit(people, contactTypes, options = {}) {
+    const req = this.#request(people, contactTypes, options.profileId);
+    try {
+      return await this._exclusive(async (ptr, err) => {
+        const out = [null];
+        check(await callAsync(c.submit, ptr, req, out, err), err);
+        try {
+          return convert.batch(koffi.decode(out[0], 'pubrio_batch_job'));
+        } finally {
+          c.jobFree(out[0]);
+        }
+      }, options.signal);
+    } finally {
+      c.requestFree(req);
+    }
+  }
+
+  /** Ask once for a batch's state (free, read-only). */
+  async query(redeemQueryId, options = {}) {
+    if (typeof redeemQueryId !== 'string') throw invalidArgument('redeemQueryId must be a string');
+    return this._exclusive(async (ptr, err) => {
+      const out = [null];
+      const status = await callAsync(c.query, ptr, redeemQueryId, out, err);
+      return this.#result(status, out[0], err);
+    }, options.signal);
+  }
+
+  /** Poll a batch until complete; WaitTimeoutError past timeoutMs. */
+  async wait(redeemQueryId, options = {}) {
+    if (typeof redeemQueryId !== 'string') throw invalidArgument('redeemQueryId must be a string');
+    return this.#withWaitOptions(options, (ptr, err, w) => {
+      const out = [null];
+      return callAsync(c.wait, ptr, redeemQueryId, w, out, err).then((status) => this.#result(status, out[0], err));
+    });
+  }
+
+  /** Submit a batch and wait for its contacts (spends credits once). */
+  async submitAndWait(people, contactTypes, options = {}) {
+    const req = this.#request(people, contactTypes, options.profileId);
+    try {
+      return await this.#withWaitOptions(options, (ptr, err, w) => {
+        const out = [null];
+        return callAsync(c.submitAndWait, ptr, req, w, out, err).then((status) => this.#result(status, out[0], err));
+      });
+    } finally {
+      c.requestFree(req);
+    }
+  }
+
+  async #withWaitOptions(options, work) {
+    const err = allocError();
+    let w;
+    try {
+      w = waitOptions(options, err);
+    } finally {
+      koffi.free(err);
+    }
+    try {
+      return await this._exclusive((ptr, cerr) => work(ptr, cerr, w), options.signal);
+    } finally {
+      c.waitOptionsFree(w);
+    }
+  }
+
+  // A query result, or the typed error; a wait cut short keeps its last
+  // state in error.lastResult.
+  #result(status, resultPtr, err) {
+    try {
+      if (status === 0) return convert.queryResult(resultPtr);
+      const e = takeError(err);
+      if (resultPtr && (status === WAIT_TIMEOUT || status === CANCELLED)) {
+        e.lastResult = convert.queryResult(resultPtr);
+      }
+      throw e;
+    } finally {
+      c.resultFree(resultPtr);
+    }
+  }
+
+  /**
+   * Redeem any number of people with the bulk engine: an async iterable of
+   * Person, as batches are collected. See BulkRun.
+   */
+  redeem(people, contactTypes, options = {}) {
+    // Required lazily: bulk.js needs this module's helpers.
+    const { BulkRun } = require('./bulk');
+    return new BulkRun(this, people, contactTypes, options);
+  }
+
+  /** Free the C client. A call in flight is cancelled and the client is
+   * freed when it returns. Calling it again does nothing. */
+  close() {
+    if (!this.#ptr || this.#closing) return;
+    this.#closing = true;
+    finalizer.unregister(this);
+    if (this.#pending > 0) c.clientCancel(this.#ptr);
+    else this.#free();
+  }
+
+  #free() {
+    c.clientFree(this.#ptr);
+    koffi.free(this.#err);
+    this.#ptr = null;
+    this.#err = null;
+  }
+}
+
+module.exports = { Client, check, waitOptions };

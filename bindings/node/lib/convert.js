@@ -1,0 +1,110 @@
+// JS values in and out: contact types to a bit mask, ids to a checked list,
+// library results to plain objects (copied: the C memory is freed after).
+'use strict';
+const { c, koffi, types } = require('./ffi');
+const { invalidArgument } = require('./errors');
+
+/** Contact type names to pubrio_contact_type bits; refuses unknown names. */
+function typesMask(contactTypes) {
+  if (typeof contactTypes === 'string') contactTypes = [contactTypes];
+  if (!Array.isArray(contactTypes) || contactTypes.length === 0) {
+    throw invalidArgument('contact types must be a non-empty array of "email-personal", "email-work" or "phone"');
+  }
+  let mask = 0;
+  for (const name of contactTypes) {
+    const bit = typeof name === 'string' ? c.contactTypeFromStr(name) : 0;
+    if (!bit) {
+      throw invalidArgument(`unknown contact type ${JSON.stringify(name)} (expected "email-personal", "email-work" or "phone")`);
+    }
+    mask |= bit;
+  }
+  return mask;
+}
+
+/** An array of id strings; the library validates each one. */
+function idList(ids, what) {
+  if (typeof ids === 'string' || ids == null || typeof ids[Symbol.iterator] !== 'function') {
+    throw invalidArgument(`${what} must be an array of strings, not ${typeof ids === 'string' ? 'one string' : String(ids)}`);
+  }
+  const list = Array.from(ids);
+  list.forEach((id, index) => {
+    if (typeof id !== 'string') {
+      throw invalidArgument(`${what}[${index}] is ${typeof id}, not a string`);
+    }
+  });
+  return list;
+}
+
+function orNull(value) {
+  return value >= 0 ? value : null;
+}
+
+function batch(job) {
+  return {
+    redeemQueryId: job.redeem_query_id,
+    isCompleted: job.is_completed !== 0,
+    estimatedTime: orNull(job.estimated_time),
+    estimatedTimeType: job.estimated_time_type,
+    estimatedTimeMs: orNull(job.estimated_time_ms),
+  };
+}
+
+function contacts(personPtr, count, getter) {
+  const list = [];
+  for (let i = 0; i < count; i++) {
+    const contact = koffi.decode(getter(personPtr, i), types.Contact);
+    list.push({ value: contact.value, type: contact.type_raw, status: contact.status });
+  }
+  return list;
+}
+
+/** A pubrio_person pointer to a plain object. */
+function person(personPtr) {
+  const p = koffi.decode(personPtr, types.Person);
+  return {
+    peopleSearchId: p.people_search_id,
+    emails: contacts(personPtr, p.email_count, c.personEmail),
+    phones: contacts(personPtr, p.phone_count, c.personPhone),
+  };
+}
+
+/** A pubrio_query_result pointer to a plain object. */
+function queryResult(resultPtr) {
+  const r = koffi.decode(resultPtr, types.QueryResult);
+  const people = [];
+  for (let i = 0; i < r.people_count; i++) people.push(person(c.resultPerson(resultPtr, i)));
+  return {
+    query: batch(koffi.decode(r.query, types.Job)),
+    credits: {
+      credit: r.has_credit ? r.credit : null,
+      topupCredit: r.has_topup_credit ? r.topup_credit : null,
+      totalChargedCredit: r.has_total_charged_credit ? r.total_charged_credit : null,
+    },
+    people,
+  };
+}
+
+/** pubrio_bulk_stats, decoded, with camelCase names. */
+function bulkStats(s) {
+  return {
+    people: s.people,
+    duplicates: s.duplicates,
+    peopleJournaled: s.people_journaled,
+    peopleUncertain: s.people_uncertain,
+    peopleToSubmit: s.people_to_submit,
+    peopleSubmitted: s.people_submitted,
+    peopleCollected: s.people_collected,
+    batches: s.batches,
+    batchesAccepted: s.batches_accepted,
+    batchesCollected: s.batches_collected,
+    inFlight: s.in_flight,
+    requests: s.requests,
+    plannedRequests: s.planned_requests,
+    minDurationMs: s.min_duration_ms,
+    nextRequestInMs: s.next_request_in_ms,
+    creditsCharged: s.credits_charged,
+    credit: s.has_credit ? s.credit : null,
+  };
+}
+
+module.exports = { typesMask, idList, batch, person, queryResult, bulkStats };

@@ -1,0 +1,186 @@
+// The C side: the library, its structs and its functions, declared once.
+// Structs only grow at the end (pubrio.h): a new C field is one new line at
+// the end of its struct here. Nothing else in the package spells a layout.
+'use strict';
+const koffi = require('koffi');
+
+// PUBRIO_LIBRARY names the file (a build tree, a custom prefix); else the
+// system's loader finds the Debian package's libpubrio.so.0.
+const lib = koffi.load(process.env.PUBRIO_LIBRARY || 'libpubrio.so.0');
+
+koffi.opaque('pubrio_client');
+koffi.opaque('pubrio_batch_request');
+koffi.opaque('pubrio_wait_options');
+koffi.opaque('pubrio_bulk_options');
+koffi.opaque('pubrio_bulk');
+
+const ErrorStruct = koffi.struct('pubrio_error', {
+  status: 'int',
+  attempts: 'int',
+  http_status: 'long',
+  api_code: 'int64_t',
+  retry_after_ms: 'int64_t',
+  message: 'const char *',
+  api_message: 'const char *',
+  details_json: 'const char *',
+  request_id: 'const char *',
+  redeem_query_id: 'const char *',
+  submit_state: 'int',
+  reserved: koffi.array('void *', 6),
+});
+
+const Job = koffi.struct('pubrio_batch_job', {
+  redeem_query_id: 'const char *',
+  is_completed: 'int',
+  estimated_time: 'int64_t',
+  estimated_time_type: 'const char *',
+  estimated_time_ms: 'int64_t',
+});
+
+const Contact = koffi.struct('pubrio_contact', {
+  value: 'const char *',
+  type: 'int',
+  type_raw: 'const char *',
+  status: 'const char *',
+});
+
+const Person = koffi.struct('pubrio_person', {
+  people_search_id: 'const char *',
+  email_count: 'size_t',
+  phone_count: 'size_t',
+});
+
+const QueryResult = koffi.struct('pubrio_query_result', {
+  query: 'pubrio_batch_job *',
+  has_credit: 'int',
+  credit: 'int64_t',
+  has_topup_credit: 'int',
+  topup_credit: 'int64_t',
+  has_total_charged_credit: 'int',
+  total_charged_credit: 'int64_t',
+  people_count: 'size_t',
+});
+
+const BulkStats = koffi.struct('pubrio_bulk_stats', {
+  people: 'size_t',
+  duplicates: 'size_t',
+  people_journaled: 'size_t',
+  people_uncertain: 'size_t',
+  people_to_submit: 'size_t',
+  people_submitted: 'size_t',
+  people_collected: 'size_t',
+  batches: 'size_t',
+  batches_accepted: 'size_t',
+  batches_collected: 'size_t',
+  in_flight: 'size_t',
+  requests: 'long',
+  planned_requests: 'long',
+  min_duration_ms: 'int64_t',
+  next_request_in_ms: 'int64_t',
+  credits_charged: 'int64_t',
+  has_credit: 'int',
+  credit: 'int64_t',
+  journal_torn_line_dropped: 'int',
+});
+
+const BulkEvent = koffi.struct('pubrio_bulk_event', {
+  kind: 'int',
+  batch: 'int',
+  redeem_query_id: 'const char *',
+  job: 'pubrio_batch_job *',
+  person: 'pubrio_person *',
+  people_count: 'size_t',
+  people: 'const char **',
+  stats: 'pubrio_bulk_stats *',
+});
+
+// pubrio_bulk_next() and every call taking `pubrio_error *` write the
+// library's idea of the struct, which may be newer and larger than the one
+// above: the memory handed to them has this much room to spare.
+const SPARE_BYTES = 512;
+
+const f = (signature) => lib.func(signature);
+const c = {
+  version: f('const char *pubrio_version(void)'),
+  statusStr: f('const char *pubrio_status_str(int status)'),
+  errorClear: f('void pubrio_error_clear(void *err)'),
+  contactTypeFromStr: f('int pubrio_contact_type_from_str(const char *name)'),
+
+  clientNew: f('int pubrio_client_new(_Out_ pubrio_client **out, const char *key, void *err)'),
+  clientFree: f('void pubrio_client_free(pubrio_client *client)'),
+  clientCancel: f('void pubrio_client_cancel(pubrio_client *client)'),
+  clientResetCancel: f('void pubrio_client_reset_cancel(pubrio_client *client)'),
+  setBaseUrl: f('int pubrio_client_set_base_url(pubrio_client *client, const char *url, void *err)'),
+  baseUrl: f('const char *pubrio_client_base_url(pubrio_client *client)'),
+  setTimeouts: f('int pubrio_client_set_timeouts(pubrio_client *client, int64_t connect_ms, int64_t total_ms, void *err)'),
+  setUserAgent: f('int pubrio_client_set_user_agent(pubrio_client *client, const char *ua, void *err)'),
+  setRetry: f('int pubrio_client_set_retry(pubrio_client *client, int max_attempts, int64_t base_ms, int64_t max_ms, void *err)'),
+  setRateLimit: f('int pubrio_client_set_rate_limit(pubrio_client *client, int per_minute, void *err)'),
+  setCa: f('int pubrio_client_set_ca(pubrio_client *client, const char *ca_file, const char *ca_path, void *err)'),
+  setHeader: f('int pubrio_client_set_header(pubrio_client *client, const char *name, const char *value, void *err)'),
+  requestsSent: f('long pubrio_client_requests_sent(pubrio_client *client)'),
+
+  requestNew: f('int pubrio_batch_request_new(_Out_ pubrio_batch_request **out, void *err)'),
+  requestFree: f('void pubrio_batch_request_free(pubrio_batch_request *request)'),
+  requestAddPeople: f('int pubrio_batch_request_add_people(pubrio_batch_request *request, const char **ids, size_t count, void *err)'),
+  requestAddTypes: f('int pubrio_batch_request_add_contact_types(pubrio_batch_request *request, unsigned int types, void *err)'),
+  requestSetProfile: f('int pubrio_batch_request_set_profile_id(pubrio_batch_request *request, int64_t profile_id, void *err)'),
+
+  jobFree: f('void pubrio_batch_job_free(pubrio_batch_job *job)'),
+  submit: f('int pubrio_redeem_people_batch(pubrio_client *client, pubrio_batch_request *request, _Out_ pubrio_batch_job **out, void *err)'),
+  query: f('int pubrio_redeem_people_batch_query(pubrio_client *client, const char *id, _Out_ pubrio_query_result **out, void *err)'),
+  wait: f('int pubrio_redeem_people_batch_wait(pubrio_client *client, const char *id, pubrio_wait_options *options, _Out_ pubrio_query_result **out, void *err)'),
+  submitAndWait: f('int pubrio_redeem_people_batch_and_wait(pubrio_client *client, pubrio_batch_request *request, pubrio_wait_options *options, _Out_ pubrio_query_result **out, void *err)'),
+  resultPerson: f('pubrio_person *pubrio_query_result_person(pubrio_query_result *result, size_t index)'),
+  resultFree: f('void pubrio_query_result_free(pubrio_query_result *result)'),
+  personEmail: f('pubrio_contact *pubrio_person_email(pubrio_person *person, size_t index)'),
+  personPhone: f('pubrio_contact *pubrio_person_phone(pubrio_person *person, size_t index)'),
+
+  waitOptionsNew: f('int pubrio_wait_options_new(_Out_ pubrio_wait_options **out, void *err)'),
+  waitOptionsFree: f('void pubrio_wait_options_free(pubrio_wait_options *options)'),
+  waitSetTimeout: f('int pubrio_wait_options_set_timeout(pubrio_wait_options *options, int64_t ms, void *err)'),
+  waitSetDelays: f('int pubrio_wait_options_set_delays(pubrio_wait_options *options, int64_t min_ms, int64_t max_ms, void *err)'),
+  waitSetFirstDelay: f('int pubrio_wait_options_set_first_delay(pubrio_wait_options *options, int64_t ms, void *err)'),
+
+  bulkOptionsNew: f('int pubrio_bulk_options_new(_Out_ pubrio_bulk_options **out, void *err)'),
+  bulkOptionsFree: f('void pubrio_bulk_options_free(pubrio_bulk_options *options)'),
+  bulkSetBatchSize: f('int pubrio_bulk_options_set_batch_size(pubrio_bulk_options *options, int n, void *err)'),
+  bulkSetMaxInFlight: f('int pubrio_bulk_options_set_max_in_flight(pubrio_bulk_options *options, int n, void *err)'),
+  bulkSetRateLimit: f('int pubrio_bulk_options_set_rate_limit(pubrio_bulk_options *options, int per_minute, void *err)'),
+  bulkSetWait: f('int pubrio_bulk_options_set_wait(pubrio_bulk_options *options, pubrio_wait_options *wait, void *err)'),
+  bulkSetJournal: f('int pubrio_bulk_options_set_journal(pubrio_bulk_options *options, const char *path, int resubmit_uncertain, void *err)'),
+  bulkSetMaxCredits: f('int pubrio_bulk_options_set_max_credits(pubrio_bulk_options *options, int64_t max_credits, void *err)'),
+  bulkSetProfile: f('int pubrio_bulk_options_set_profile_id(pubrio_bulk_options *options, int64_t profile_id, void *err)'),
+  bulkNew: f('int pubrio_bulk_new(_Out_ pubrio_bulk **out, pubrio_client *client, unsigned int types, pubrio_bulk_options *options, void *err)'),
+  bulkFree: f('void pubrio_bulk_free(pubrio_bulk *bulk)'),
+  bulkAddPeople: f('int pubrio_bulk_add_people(pubrio_bulk *bulk, const char **ids, size_t count, void *err)'),
+  bulkNext: f('int pubrio_bulk_next(pubrio_bulk *bulk, int64_t timeout_ms, void *event, void *err)'),
+  bulkStatsGet: f('void pubrio_bulk_stats_get(pubrio_bulk *bulk, void *out, size_t out_size)'),
+  bulkUncollected: f('const char *pubrio_bulk_uncollected(pubrio_bulk *bulk, size_t index, _Out_ size_t *people_count)'),
+};
+
+// Memory the C side writes into, zeroed; the caller frees it with
+// koffi.free() (or keeps it as long as its owner lives).
+function allocZeroed(size) {
+  const ptr = koffi.alloc('uint8_t', size);
+  koffi.encode(ptr, koffi.array('uint8_t', size), new Uint8Array(size));
+  return ptr;
+}
+
+// A pubrio_error in C memory, zeroed, with room for a newer library's.
+function allocError() {
+  return allocZeroed(koffi.sizeof(ErrorStruct) + SPARE_BYTES);
+}
+
+// koffi's async call as a promise: the C call runs on a worker thread and
+// the event loop stays free.
+function callAsync(fn, ...args) {
+  return new Promise((resolve, reject) => {
+    fn.async(...args, (e, result) => (e ? reject(e) : resolve(result)));
+  });
+}
+
+module.exports = {
+  koffi, lib, c, callAsync, allocZeroed, allocError, SPARE_BYTES,
+  types: { ErrorStruct, Job, Contact, Person, QueryResult, BulkStats, BulkEvent },
+};

@@ -1,0 +1,34 @@
+// Compiled by `tsc` (npm test), never run: the declarations in index.d.ts
+// must describe how the package is used.
+import * as pubrio from '..';
+import { Client, PubrioError, BadRequestError, type Person, type QueryResult } from '..';
+
+async function typed(): Promise<void> {
+  const client = new Client({ apiKey: 'k', baseUrl: 'http://127.0.0.1:1', timeoutMs: 1000, headers: { 'x-a': 'b' } });
+  const controller = new AbortController();
+  const batch = await client.submit(['540574d1-5a4b-4c8e-9b0a-8f3e2f1d7c11'], ['phone'], { profileId: 1 });
+  const id: string = batch.redeemQueryId;
+  const ms: number | null = batch.estimatedTimeMs;
+  const result: QueryResult = await client.wait(id, { timeoutMs: 5000, signal: controller.signal });
+  const again = await client.submitAndWait(['540574d1-5a4b-4c8e-9b0a-8f3e2f1d7c11'], 'email-work');
+  const person: Person = again.people[0];
+  const email: string | null = person.emails[0].value;
+  const run = client.redeem(['540574d1-5a4b-4c8e-9b0a-8f3e2f1d7c11'], ['email-work', 'phone'], { journal: 'run.journal', maxCredits: 100 });
+  const plan = await run.stats();
+  const batches: number = plan.batches;
+  try {
+    for await (const p of run) console.log(p.peopleSearchId, p.phones.map((c) => c.value));
+  } catch (e) {
+    if (e instanceof PubrioError) {
+      const code: string = e.code;
+      const left: string[] = e.uncollected.map((b) => b.redeemQueryId);
+      console.log(code, left, e.httpStatus, e.apiMessage, e.requestId, e.submitState, e.redeemQueryId);
+    }
+    if (e instanceof BadRequestError) console.log(e.details);
+  }
+  console.log(run.uncollected[0]?.people, result.credits.credit, ms, email, batches, pubrio.libraryVersion());
+  // @ts-expect-error: an unknown contact type is a compile error
+  await client.submit(['x'], ['fax']);
+  client.close();
+}
+void typed;
