@@ -147,6 +147,22 @@ export interface BulkStats {
   creditsCharged: number;
   /** Credit left, as last answered; null when never answered. */
   credit: number | null;
+  /** People the journal already bought: handed out from it, 0 credits. */
+  peopleKnown: number;
+  /** Batches that failed while the run went on. */
+  batchesFailed: number;
+  /** People whose submit got no conclusive answer (maybe charged). */
+  peopleLeftUncertain: number;
+  /** The most the people to submit can cost, at the prices. */
+  creditsWorstCase: number;
+  /** Credits earlier runs on the journal were charged. */
+  creditsBefore: number;
+  /** What the credit budget holds against. */
+  creditsCommitted: number;
+  priceEmail: number;
+  pricePhone: number;
+  /** false when no price was given (1 a contact is counted). */
+  pricesKnown: boolean;
 }
 
 /** What became of a submit, as far as credits go (null: no submit). */

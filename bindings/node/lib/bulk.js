@@ -3,7 +3,7 @@
 // and during the waits; each event is copied out before the next call (its
 // memory lives only until then).
 'use strict';
-const { c, koffi, types, callAsync, allocZeroed, allocError, SPARE_BYTES } = require('./ffi');
+const { c, koffi, types, callAsync, allocZeroed, allocError } = require('./ffi');
 const { takeError, invalidArgument } = require('./errors');
 const convert = require('./convert');
 const { check, waitOptions } = require('./client');
@@ -117,7 +117,7 @@ class BulkRun {
       }
       this.#bulk = bulk;
       this.#err = allocError();
-      this.#event = allocZeroed(koffi.sizeof(types.BulkEvent) + SPARE_BYTES);
+      this.#event = allocZeroed(koffi.sizeof(types.BulkEvent)); // filled up to its size
     } finally {
       c.waitOptionsFree(wait);
       c.bulkOptionsFree(opts);
@@ -172,7 +172,7 @@ class BulkRun {
       try {
         if (signal?.aborted) onAbort();
         else signal?.addEventListener('abort', onAbort, { once: true });
-        status = await callAsync(c.bulkNext, this.#bulk, NEXT_TIMEOUT_MS, this.#event, this.#err);
+        status = await callAsync(c.bulkNext, this.#bulk, NEXT_TIMEOUT_MS, this.#event, koffi.sizeof(types.BulkEvent), this.#err);
       } finally {
         signal?.removeEventListener('abort', onAbort);
         if (signal?.aborted) c.clientResetCancel(ptr);
@@ -211,7 +211,7 @@ class BulkRun {
       c.clientCancel(ptr);
       try {
         for (;;) {
-          const status = await callAsync(c.bulkNext, this.#bulk, NEXT_TIMEOUT_MS, this.#event, this.#err);
+          const status = await callAsync(c.bulkNext, this.#bulk, NEXT_TIMEOUT_MS, this.#event, koffi.sizeof(types.BulkEvent), this.#err);
           if (status !== 0) {
             c.errorClear(this.#err);
             break;

@@ -104,6 +104,15 @@ function bulkStats(s) {
     nextRequestInMs: s.next_request_in_ms,
     creditsCharged: s.credits_charged,
     credit: s.has_credit ? s.credit : null,
+    peopleKnown: s.people_known,
+    batchesFailed: s.batches_failed,
+    peopleLeftUncertain: s.people_left_uncertain,
+    creditsWorstCase: s.credits_worst_case,
+    creditsBefore: s.credits_before,
+    creditsCommitted: s.credits_committed,
+    priceEmail: s.price_email,
+    pricePhone: s.price_phone,
+    pricesKnown: s.prices_known !== 0,
   };
 }
 

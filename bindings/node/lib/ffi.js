@@ -81,6 +81,15 @@ const BulkStats = koffi.struct('pubrio_bulk_stats', {
   has_credit: 'int',
   credit: 'int64_t',
   journal_torn_line_dropped: 'int',
+  people_known: 'size_t',
+  batches_failed: 'size_t',
+  people_left_uncertain: 'size_t',
+  credits_worst_case: 'int64_t',
+  credits_before: 'int64_t',
+  credits_committed: 'int64_t',
+  price_email: 'int64_t',
+  price_phone: 'int64_t',
+  prices_known: 'int',
 });
 
 const BulkEvent = koffi.struct('pubrio_bulk_event', {
@@ -92,6 +101,9 @@ const BulkEvent = koffi.struct('pubrio_bulk_event', {
   people_count: 'size_t',
   people: 'const char **',
   stats: 'pubrio_bulk_stats *',
+  status: 'int',
+  message: 'const char *',
+  from_store: 'int',
 });
 
 // pubrio_bulk_next() and every call taking `pubrio_error *` write the
@@ -154,7 +166,7 @@ const c = {
   bulkNew: f('int pubrio_bulk_new(_Out_ pubrio_bulk **out, pubrio_client *client, unsigned int types, pubrio_bulk_options *options, void *err)'),
   bulkFree: f('void pubrio_bulk_free(pubrio_bulk *bulk)'),
   bulkAddPeople: f('int pubrio_bulk_add_people(pubrio_bulk *bulk, const char **ids, size_t count, void *err)'),
-  bulkNext: f('int pubrio_bulk_next(pubrio_bulk *bulk, int64_t timeout_ms, void *event, void *err)'),
+  bulkNext: f('int pubrio_bulk_next_event(pubrio_bulk *bulk, int64_t timeout_ms, void *event, size_t event_size, void *err)'),
   bulkStatsGet: f('void pubrio_bulk_stats_get(pubrio_bulk *bulk, void *out, size_t out_size)'),
   bulkUncollected: f('const char *pubrio_bulk_uncollected(pubrio_bulk *bulk, size_t index, _Out_ size_t *people_count)'),
 };
