@@ -21,6 +21,20 @@
 //! A [`Client`] is `Send`, not `Sync` (the C client serves one thread at a
 //! time); a [`CancelHandle`] stops its calls from any thread. Any number of
 //! people go through [`Client::bulk`], an `Iterator` over [`Event`]s.
+//!
+//! ```compile_fail
+//! // A Client is not Sync: two threads cannot share one.
+//! fn shared<T: Sync>() {}
+//! shared::<pubrio::Client>();
+//! ```
+//!
+//! ```
+//! // A Client is Send, a CancelHandle Send and Sync.
+//! fn sent<T: Send>() {}
+//! fn shared<T: Send + Sync>() {}
+//! sent::<pubrio::Client>();
+//! shared::<pubrio::CancelHandle>();
+//! ```
 mod bulk;
 mod client;
 mod error;
