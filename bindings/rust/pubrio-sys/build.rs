@@ -41,8 +41,7 @@ fn main() {
     let includedir = pkg_config(&["--variable=includedir"]);
     let header = Path::new(includedir.trim()).join("pubrio/pubrio.h");
     println!("cargo:rerun-if-changed={}", header.display());
-    let text = fs::read_to_string(&header)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", header.display()));
+    let text = fs::read_to_string(&header).unwrap_or_else(|e| panic!("cannot read {}: {e}", header.display()));
     let out_dir = PathBuf::from(env::var("OUT_DIR").unwrap());
     let probe_c = out_dir.join("layout_probe.c");
     fs::write(&probe_c, probe_source(&parse_header(&text))).unwrap();
@@ -141,7 +140,7 @@ fn parse_header(text: &str) -> Header {
         }
         rest = &rest[close + 1..];
     }
-    for decl in code.split(|c| c == ';' || c == '{' || c == '}') {
+    for decl in code.split([';', '{', '}']) {
         let decl = decl.trim();
         let words = identifiers(decl);
         if let Some(fun) = decl.strip_prefix("PUBRIO_API") {
@@ -179,9 +178,7 @@ fn probe_source(header: &Header) -> String {
         }
     }
     for (name, values) in &header.enums {
-        c += &format!(
-            "  printf(\"enum {name} %zu %d\\n\", sizeof(enum {name}), (int)((enum {name})-1 < 0));\n"
-        );
+        c += &format!("  printf(\"enum {name} %zu %d\\n\", sizeof(enum {name}), (int)((enum {name})-1 < 0));\n");
         for v in values {
             c += &format!("  printf(\"value {name} {v} %lld\\n\", (long long){v});\n");
         }

@@ -52,11 +52,8 @@ fn every_struct_matches_in_size_and_fields() {
             .filter(|f| f[0] == name)
             .map(|f| (f[1].to_string(), num(f[2]), num(f[3])))
             .collect();
-        let rust_fields: Vec<(String, usize, usize)> = mirror
-            .fields
-            .iter()
-            .map(|f| (c_name(f.name).to_string(), f.offset, f.size))
-            .collect();
+        let rust_fields: Vec<(String, usize, usize)> =
+            mirror.fields.iter().map(|f| (c_name(f.name).to_string(), f.offset, f.size)).collect();
         for (i, c) in c_fields.iter().enumerate() {
             assert_eq!(
                 rust_fields.get(i),
@@ -79,11 +76,8 @@ fn every_enum_constant_matches() {
         let mirror = rust.get(e[0]).unwrap_or_else(|| panic!("enum {} not mirrored", e[0]));
         assert_eq!(mirror.size, num(e[1]), "{}: size", e[0]);
         assert_eq!(mirror.signed, e[2] == "1", "{}: signedness", e[0]);
-        let c_values: Vec<(&str, i64)> = facts("value")
-            .into_iter()
-            .filter(|v| v[0] == e[0])
-            .map(|v| (v[1], v[2].parse().unwrap()))
-            .collect();
+        let c_values: Vec<(&str, i64)> =
+            facts("value").into_iter().filter(|v| v[0] == e[0]).map(|v| (v[1], v[2].parse().unwrap())).collect();
         assert_eq!(mirror.values, c_values.as_slice(), "{}: constants", e[0]);
     }
 }

@@ -201,7 +201,12 @@ pub struct Bulk<'c> {
 unsafe impl Send for Bulk<'_> {}
 
 impl<'c> Bulk<'c> {
-    pub(crate) fn new<I, S>(client: &'c mut Client, people: I, types: ContactTypes, options: &BulkOptions) -> Result<Bulk<'c>>
+    pub(crate) fn new<I, S>(
+        client: &'c mut Client,
+        people: I,
+        types: ContactTypes,
+        options: &BulkOptions,
+    ) -> Result<Bulk<'c>>
     where
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
@@ -209,7 +214,9 @@ impl<'c> Bulk<'c> {
         let raw_options = options.to_raw()?;
         let err = ErrorSlot::new();
         let mut raw = ptr::null_mut();
-        err.check(unsafe { sys::pubrio_bulk_new(&mut raw, client.as_ptr(), types.bits(), raw_options.0.as_ptr(), err.ptr()) })?;
+        err.check(unsafe {
+            sys::pubrio_bulk_new(&mut raw, client.as_ptr(), types.bits(), raw_options.0.as_ptr(), err.ptr())
+        })?;
         let bulk = Bulk { raw: NonNull::new(raw).expect("NULL run with OK"), ended: false, _client: PhantomData };
         let ids = people
             .into_iter()
@@ -252,7 +259,9 @@ impl<'c> Bulk<'c> {
                 job: BatchJob::from_raw(e.job),
                 people: (0..e.people_count).map(|i| opt_string(*e.people.add(i)).unwrap_or_default()).collect(),
             },
-            sys::PUBRIO_BULK_PERSON => Event::Person { batch, redeem_query_id: id(), person: Person::from_raw(e.person) },
+            sys::PUBRIO_BULK_PERSON => {
+                Event::Person { batch, redeem_query_id: id(), person: Person::from_raw(e.person) }
+            }
             sys::PUBRIO_BULK_BATCH_DONE => Event::BatchDone { batch, redeem_query_id: id() },
             sys::PUBRIO_BULK_STRANGERS => Event::Strangers { batch, redeem_query_id: id(), count: e.people_count },
             sys::PUBRIO_BULK_PROGRESS if !e.stats.is_null() => Event::Progress(*e.stats),

@@ -87,10 +87,7 @@ impl Client {
         let mut raw = ptr::null_mut();
         let key = key.map_or(ptr::null(), |k| k.as_ptr());
         err.check(unsafe { sys::pubrio_client_new(&mut raw, key, err.ptr()) })?;
-        Ok(Client {
-            raw: Arc::new(RawClient(NonNull::new(raw).expect("NULL client with OK"))),
-            _not_sync: PhantomData,
-        })
+        Ok(Client { raw: Arc::new(RawClient(NonNull::new(raw).expect("NULL client with OK"))), _not_sync: PhantomData })
     }
 
     pub(crate) fn as_ptr(&self) -> *mut sys::pubrio_client {
@@ -160,9 +157,7 @@ impl Client {
 
     /// Trust these CA certificates instead of the system store.
     pub fn set_ca(&mut self, ca_file: Option<&Path>, ca_path: Option<&Path>) -> Result<()> {
-        let path = |p: Option<&Path>, what| {
-            p.map(|p| c_string(&p.to_string_lossy(), what)).transpose()
-        };
+        let path = |p: Option<&Path>, what| p.map(|p| c_string(&p.to_string_lossy(), what)).transpose();
         let (file, dir) = (path(ca_file, "CA file")?, path(ca_path, "CA path")?);
         let ptr = |s: &Option<std::ffi::CString>| s.as_ref().map_or(ptr::null(), |s| s.as_ptr());
         self.set(|c, e| unsafe { sys::pubrio_client_set_ca(c, ptr(&file), ptr(&dir), e) })
@@ -182,11 +177,13 @@ impl Client {
     }
 
     /// Connections opened so far (1 for many calls: keep-alive worked).
+    #[allow(clippy::useless_conversion)] // c_long is 32 bits on some targets
     pub fn connections_opened(&self) -> i64 {
         unsafe { sys::pubrio_client_connections_opened(self.as_ptr()) }.into()
     }
 
     /// HTTP requests sent so far, retries included.
+    #[allow(clippy::useless_conversion)] // c_long is 32 bits on some targets
     pub fn requests_sent(&self) -> i64 {
         unsafe { sys::pubrio_client_requests_sent(self.as_ptr()) }.into()
     }
@@ -285,7 +282,7 @@ fn finish(err: ErrorSlot, status: u32, out: *mut sys::pubrio_query_result) -> Re
     match err.check(status) {
         Ok(()) => Ok(result.expect("a NULL result with OK")),
         Err(mut e) => {
-            e.last_result = result.map(Box::new);
+            e.set_last_result(result);
             Err::<QueryResult, Error>(e)
         }
     }

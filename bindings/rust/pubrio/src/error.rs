@@ -112,9 +112,7 @@ impl Status {
     /// The library's name for it (`pubrio_status_str`), e.g. "bad request".
     pub fn name(self) -> &'static str {
         // Static strings of the library, valid for the life of the process.
-        unsafe { CStr::from_ptr(sys::pubrio_status_str(self.raw())) }
-            .to_str()
-            .unwrap_or("unknown status")
+        unsafe { CStr::from_ptr(sys::pubrio_status_str(self.raw())) }.to_str().unwrap_or("unknown status")
     }
 }
 
@@ -155,11 +153,35 @@ impl SubmitState {
     }
 }
 
-/// A failed call. Fields are only added, never changed (`non_exhaustive`).
-/// The API key never appears in it.
+/// A failed call: its [`ErrorDetails`] (read them as fields, `err.status`),
+/// boxed so a `Result` stays one pointer wide. The API key never appears
+/// in it.
+#[derive(Clone)]
+pub struct Error(Box<ErrorDetails>);
+
+impl std::ops::Deref for Error {
+    type Target = ErrorDetails;
+    fn deref(&self) -> &ErrorDetails {
+        &self.0
+    }
+}
+
+impl Error {
+    /// The details, owned (to move a field out, e.g. `last_result`).
+    pub fn into_details(self) -> ErrorDetails {
+        *self.0
+    }
+
+    pub(crate) fn set_last_result(&mut self, result: Option<QueryResult>) {
+        self.0.last_result = result.map(Box::new);
+    }
+}
+
+/// What is known of a failed call. Fields are only added, never changed
+/// (`non_exhaustive`).
 #[non_exhaustive]
 #[derive(Debug, Clone)]
-pub struct Error {
+pub struct ErrorDetails {
     /// Why it failed.
     pub status: Status,
     /// One sentence from the library (the status is not repeated in it).
@@ -191,7 +213,7 @@ pub struct Error {
 impl Error {
     /// An error found on the Rust side, before any call (e.g. a NUL byte).
     pub(crate) fn invalid(message: String) -> Error {
-        Error {
+        Error(Box::new(ErrorDetails {
             status: Status::InvalidArgument,
             message,
             http_status: None,
@@ -204,11 +226,11 @@ impl Error {
             submit_state: SubmitState::None,
             retry_after: None,
             last_result: None,
-        }
+        }))
     }
 
     fn from_raw(raw: &sys::pubrio_error, status: sys::pubrio_status) -> Error {
-        Error {
+        Error(Box::new(ErrorDetails {
             status: Status::from_raw(status),
             message: opt_string(raw.message).unwrap_or_default(),
             http_status: u16::try_from(raw.http_status).ok().filter(|&s| s != 0),
@@ -221,7 +243,30 @@ impl Error {
             submit_state: SubmitState::from_raw(raw.submit_state),
             retry_after: u64::try_from(raw.retry_after_ms).ok().map(Duration::from_millis),
             last_result: None,
+        }))
+    }
+}
+
+/// Only the fields that are set (this is what `main` prints on an `Err`).
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("Error");
+        d.field("status", &self.status).field("message", &self.message);
+        if self.submit_state != SubmitState::None {
+            d.field("submit_state", &self.submit_state);
         }
+        macro_rules! some {
+            ($($field:ident),*) => {$(
+                if let Some(value) = &self.$field {
+                    d.field(stringify!($field), value);
+                }
+            )*};
+        }
+        some!(http_status, api_code, api_message, details_json, request_id, redeem_query_id, retry_after, last_result);
+        if self.attempts > 0 {
+            d.field("attempts", &self.attempts);
+        }
+        d.finish()
     }
 }
 

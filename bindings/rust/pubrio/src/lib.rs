@@ -44,7 +44,7 @@ mod wait;
 
 pub use bulk::{Bulk, BulkOptions, BulkStats, Event, Uncollected};
 pub use client::{CancelHandle, Client};
-pub use error::{Error, Result, Status, SubmitState};
+pub use error::{Error, ErrorDetails, Result, Status, SubmitState};
 pub use request::{BatchRequest, RequestBuilder};
 pub use types::{BatchJob, Contact, ContactType, ContactTypes, Person, QueryResult};
 pub use wait::WaitOptions;

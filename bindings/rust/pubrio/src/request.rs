@@ -109,9 +109,7 @@ impl RequestBuilder {
         let err = ErrorSlot::new();
         let mut raw = ptr::null_mut();
         err.check(unsafe { sys::pubrio_batch_request_new(&mut raw, err.ptr()) })?;
-        let request = BatchRequest {
-            raw: NonNull::new(raw).expect("pubrio_batch_request_new gave NULL with OK"),
-        };
+        let request = BatchRequest { raw: NonNull::new(raw).expect("pubrio_batch_request_new gave NULL with OK") };
         let ids = self
             .people
             .iter()

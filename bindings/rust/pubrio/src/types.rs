@@ -104,9 +104,7 @@ impl Person {
     pub(crate) unsafe fn from_raw(raw: *const sys::pubrio_person) -> Person {
         let p = &*raw;
         type Get = unsafe extern "C" fn(*const sys::pubrio_person, usize) -> *const sys::pubrio_contact;
-        let list = |count: usize, get: Get| {
-            (0..count).map(|i| Contact::from_raw(&*get(raw, i))).collect()
-        };
+        let list = |count: usize, get: Get| (0..count).map(|i| Contact::from_raw(&*get(raw, i))).collect();
         Person {
             people_search_id: opt_string(p.people_search_id).unwrap_or_default(),
             emails: list(p.email_count, sys::pubrio_person_email),
@@ -149,8 +147,7 @@ impl BatchJob {
         BatchJob {
             redeem_query_id: opt_string(j.redeem_query_id).unwrap_or_default(),
             is_completed: j.is_completed != 0,
-            estimated_time: (j.estimated_time >= 0)
-                .then(|| (j.estimated_time, opt_string(j.estimated_time_type))),
+            estimated_time: (j.estimated_time >= 0).then(|| (j.estimated_time, opt_string(j.estimated_time_type))),
             estimated: u64::try_from(j.estimated_time_ms).ok().map(Duration::from_millis),
         }
     }
@@ -189,9 +186,7 @@ impl QueryResult {
             credit: opt(r.has_credit, r.credit),
             topup_credit: opt(r.has_topup_credit, r.topup_credit),
             total_charged_credit: opt(r.has_total_charged_credit, r.total_charged_credit),
-            people: (0..r.people_count)
-                .map(|i| Person::from_raw(sys::pubrio_query_result_person(raw, i)))
-                .collect(),
+            people: (0..r.people_count).map(|i| Person::from_raw(sys::pubrio_query_result_person(raw, i))).collect(),
         };
         sys::pubrio_query_result_free(raw);
         Some(result)

@@ -47,7 +47,8 @@ fn submit_and_wait_returns_the_fake_contacts_for_each_person() {
 fn submit_then_query_and_wait_are_separate_steps() {
     let fake = FakeServer::start(&["--estimated-time", "0", "--complete-after-polls", "1"]);
     let mut client = fake.client();
-    let request = BatchRequest::builder().person(&ids(1)[0]).types(ContactTypes::EMAIL_WORK).profile_id(7).build().unwrap();
+    let request =
+        BatchRequest::builder().person(&ids(1)[0]).types(ContactTypes::EMAIL_WORK).profile_id(7).build().unwrap();
     let job = client.submit(&request).unwrap();
     assert!(!job.is_completed);
     assert_eq!(job.estimated, Some(Duration::ZERO));
@@ -104,7 +105,7 @@ fn an_invalid_id_is_rejected_before_anything_is_sent() {
     assert_eq!(err.status, Status::InvalidArgument);
     assert!(err.message.contains("540574d1-not-a-uuid") && err.message.contains('1'), "{err}");
 
-    let err = BatchRequest::new(["540574d1-0000-4000-8000-00000000\0001"], ContactTypes::PHONE).unwrap_err();
+    let err = BatchRequest::new(["540574d1-0000-4000-8000-00000000\x0001"], ContactTypes::PHONE).unwrap_err();
     assert_eq!(err.status, Status::InvalidArgument, "a NUL byte: {err}");
     let err = BatchRequest::new(ids(1), ContactTypes::default()).unwrap_err();
     assert_eq!(err.status, Status::InvalidArgument, "no contact type: {err}");
@@ -133,7 +134,7 @@ fn a_failed_wait_after_the_submit_names_the_paid_batch() {
     assert_eq!(err.submit_state, SubmitState::Accepted);
     let id = err.redeem_query_id.clone().expect("the paid batch's id");
     assert_eq!(err.last_result.as_ref().unwrap().query.redeem_query_id, id);
-    assert!(!err.last_result.unwrap().query.is_completed);
+    assert!(!err.into_details().last_result.unwrap().query.is_completed);
     assert_eq!(fake.stat("/redeem/people/batch"), 1, "never submitted again");
 }
 

@@ -15,9 +15,9 @@ pub struct FakeServer {
 }
 
 fn program() -> PathBuf {
-    std::env::var_os("PUBRIO_FAKE_SERVER").map(PathBuf::from).unwrap_or_else(|| {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../build/tests/pubrio-fake-server")
-    })
+    std::env::var_os("PUBRIO_FAKE_SERVER")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../build/tests/pubrio-fake-server"))
 }
 
 impl FakeServer {
@@ -97,8 +97,8 @@ pub fn ids(n: usize) -> Vec<String> {
 /// for (its rule, from tests/fake_server/fake_api.c: an FNV-1a hash of the
 /// lower-cased id; a multiple of 7 has nothing).
 pub fn fake_phone(id: &str) -> Option<String> {
-    let h = id.bytes().fold(1469598103934665603u64, |h, b| {
-        (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(1099511628211)
-    });
+    let h = id
+        .bytes()
+        .fold(1469598103934665603u64, |h, b| (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(1099511628211));
     (h % 7 != 0).then(|| format!("+1555{:07}", h % 10_000_000))
 }
