@@ -36,8 +36,12 @@ python3 -m venv "$scratch/venv"
   python3 -m unittest discover -s tests -q)
 
 stages=$((stages + 1))
-echo "== Rust and Go against an installed libpubrio"
+echo "== Go against an installed libpubrio"
 scripts/languages_test.sh
+
+stages=$((stages + 1))
+echo "== Rust crates on an installed libpubrio (pkg-config): layout probe, cargo test against the fake server, the README example"
+scripts/rust_test.sh
 
 stages=$((stages + 1))
 echo "== contract: Stoplight Prism on the OpenAPI spec"
