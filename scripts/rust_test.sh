@@ -2,11 +2,14 @@
 # The Rust crates (bindings/rust: pubrio-sys, pubrio) as a user builds them:
 # libpubrio installed into a temporary prefix from a configured ./build and
 # found through pkg-config; rustfmt, clippy, `cargo test` against the fake
-# server, then the README's Rust example (examples/rust/src/main.rs, a
-# project of its own with a path dependency, as a user writes it), checked
-# to be that file, run as written. Needs a configured and built ./build.
+# server, the tests again under valgrind, then the README's Rust example
+# (examples/rust/src/main.rs, a project of its own with a path dependency),
+# checked to be that file and run as written. Needs a built ./build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# offset_of! (the layout test) is Rust 1.77; Debian 12's rustc is 1.63.
+minor=$(rustc --version | sed -n 's/^rustc 1\.\([0-9]*\).*/\1/p')
+[ "${minor:-0}" -ge 77 ] || { echo "the Rust crates need Rust 1.77 or newer (rustup), not $(rustc --version)"; exit 1; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 prefix=$work/prefix
@@ -21,6 +24,19 @@ example=examples/rust/src/main.rs
 (cd bindings/rust && cargo fmt --check && \
   cargo clippy --offline --locked --all-targets -q -- -D warnings && \
   cargo test --offline --locked -q)
+
+# Drop frees everything: the tests again under valgrind (a leak or a bad
+# access fails), one at a time.
+(cd bindings/rust && cargo test --offline --locked --no-run 2>&1) |
+  sed -n 's/^ *Executable tests.* (\(.*\))$/\1/p' >"$work/tests.txt"
+[ -s "$work/tests.txt" ] || { echo "no test executables found"; exit 1; }
+while read -r t; do
+  valgrind -q --error-exitcode=99 --leak-check=full \
+    --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect \
+    "$t" --test-threads=1 -q >"$work/memcheck.log" 2>&1 ||
+    { cat "$work/memcheck.log"; echo "memcheck FAILED: $t"; exit 1; }
+  echo "memcheck clean: $(basename "$t")"
+done <"$work/tests.txt"
 
 # The README's block under "## Rust" must be the example file, byte for byte.
 awk '/^## Rust/ {r=1} r && /^```rust/ {c=1; next} c && /^```/ {exit} c' README.md >"$work/readme.rs"

@@ -27,6 +27,8 @@ fn pkg_config(args: &[&str]) -> String {
 
 fn main() {
     println!("cargo:rerun-if-env-changed=PKG_CONFIG_PATH");
+    println!("cargo:rerun-if-env-changed=PKG_CONFIG_LIBDIR");
+    println!("cargo:rerun-if-env-changed=CC");
     println!("cargo:rerun-if-changed=build.rs");
     let libs = pkg_config(&["--libs"]);
     let cflags = pkg_config(&["--cflags"]);
