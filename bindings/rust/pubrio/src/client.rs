@@ -1,6 +1,7 @@
 //! `Client`: a connection to the API (one thread at a time, as the C client)
 //! and `CancelHandle`, which stops its calls from any thread.
 use std::cell::Cell;
+use std::ffi::c_void;
 use std::marker::PhantomData;
 use std::path::Path;
 use std::ptr::{self, NonNull};
@@ -11,6 +12,7 @@ use pubrio_sys as sys;
 
 use crate::bulk::{Bulk, BulkOptions};
 use crate::error::{c_string, opt_string, Error, ErrorSlot, Result};
+use crate::hooks::{self, Clock, LogFn, LogLevel};
 use crate::request::BatchRequest;
 use crate::types::{BatchJob, ContactTypes, QueryResult};
 use crate::wait::WaitOptions;
@@ -37,7 +39,26 @@ impl Drop for RawClient {
 /// any thread with a [`CancelHandle`].
 pub struct Client {
     raw: Arc<RawClient>,
+    // What the C client calls back, owned here; unset in C before freed.
+    clock: Option<Box<Box<dyn Clock>>>,
+    log: Option<Box<LogFn>>,
     _not_sync: PhantomData<Cell<()>>,
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        // A CancelHandle may keep the C client alive: it must not keep
+        // pointers to the hooks freed with this Client.
+        let raw = self.as_ptr();
+        unsafe {
+            if self.clock.is_some() {
+                sys::pubrio_client_set_clock(raw, None, None, None, ptr::null_mut(), ptr::null_mut());
+            }
+            if self.log.is_some() {
+                sys::pubrio_client_set_log(raw, sys::PUBRIO_LOG_ERROR, None, ptr::null_mut(), ptr::null_mut());
+            }
+        }
+    }
 }
 
 impl std::fmt::Debug for Client {
@@ -87,7 +108,12 @@ impl Client {
         let mut raw = ptr::null_mut();
         let key = key.map_or(ptr::null(), |k| k.as_ptr());
         err.check(unsafe { sys::pubrio_client_new(&mut raw, key, err.ptr()) })?;
-        Ok(Client { raw: Arc::new(RawClient(NonNull::new(raw).expect("NULL client with OK"))), _not_sync: PhantomData })
+        Ok(Client {
+            raw: Arc::new(RawClient(NonNull::new(raw).expect("NULL client with OK"))),
+            clock: None,
+            log: None,
+            _not_sync: PhantomData,
+        })
     }
 
     pub(crate) fn as_ptr(&self) -> *mut sys::pubrio_client {
@@ -174,6 +200,34 @@ impl Client {
         let value = value.map(|v| c_string(v, "header value")).transpose()?;
         let value_ptr = value.as_ref().map_or(ptr::null(), |v| v.as_ptr());
         self.set(|c, e| unsafe { sys::pubrio_client_set_header(c, name.as_ptr(), value_ptr, e) })
+    }
+
+    /// Read time through `clock` for retries, pacing and waits (a test
+    /// runs a ten-minute wait in milliseconds).
+    pub fn set_clock(&mut self, clock: impl Clock + 'static) -> Result<()> {
+        let mut clock: Box<Box<dyn Clock>> = Box::new(Box::new(clock));
+        let userdata = (&mut *clock as *mut Box<dyn Clock>).cast::<c_void>();
+        self.set(|c, e| unsafe {
+            let (now, sleep, random) = (hooks::clock_now, hooks::clock_sleep, hooks::clock_random);
+            sys::pubrio_client_set_clock(c, Some(now), Some(sleep), Some(random), userdata, e)
+        })?;
+        self.clock = Some(clock); // the C client holds the new one: the old may go
+        Ok(())
+    }
+
+    /// Send log lines up to `max_level` to `receiver` (the key is masked in
+    /// them). Called on the thread making the call.
+    pub fn set_log(
+        &mut self,
+        max_level: LogLevel,
+        receiver: impl FnMut(LogLevel, &str) + Send + 'static,
+    ) -> Result<()> {
+        let mut log: Box<LogFn> = Box::new(Box::new(receiver));
+        let userdata = (&mut *log as *mut LogFn).cast::<c_void>();
+        let level = max_level.raw();
+        self.set(|c, e| unsafe { sys::pubrio_client_set_log(c, level, Some(hooks::log_line), userdata, e) })?;
+        self.log = Some(log);
+        Ok(())
     }
 
     /// Connections opened so far (1 for many calls: keep-alive worked).

@@ -38,6 +38,7 @@
 mod bulk;
 mod client;
 mod error;
+mod hooks;
 mod request;
 mod types;
 mod wait;
@@ -45,6 +46,7 @@ mod wait;
 pub use bulk::{Bulk, BulkOptions, BulkStats, Event, Uncollected};
 pub use client::{CancelHandle, Client};
 pub use error::{Error, ErrorDetails, Result, Status, SubmitState};
+pub use hooks::{Clock, LogLevel};
 pub use request::{BatchRequest, RequestBuilder};
 pub use types::{BatchJob, Contact, ContactType, ContactTypes, Person, QueryResult};
 pub use wait::WaitOptions;

@@ -3,10 +3,12 @@
 mod common;
 
 use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use common::{fake_phone, ids, FakeServer};
-use pubrio::{BatchRequest, ContactType, ContactTypes, Status, SubmitState, WaitOptions};
+use pubrio::{BatchRequest, Clock, ContactType, ContactTypes, LogLevel, Status, SubmitState, WaitOptions};
 
 #[test]
 fn submit_and_wait_returns_the_fake_contacts_for_each_person() {
@@ -121,21 +123,56 @@ fn an_invalid_id_is_rejected_before_anything_is_sent() {
     assert_eq!(fake.stat("total"), 0, "the fake saw nothing: {}", fake.stats());
 }
 
+/// A clock whose sleeps only move its time forward: time injected, not slept.
+struct SteppedClock(Arc<AtomicU64>);
+
+impl Clock for SteppedClock {
+    fn now(&mut self) -> Duration {
+        Duration::from_millis(self.0.load(Ordering::Relaxed))
+    }
+    fn sleep(&mut self, duration: Duration) {
+        self.0.fetch_add(duration.as_millis() as u64, Ordering::Relaxed);
+    }
+}
+
 #[test]
 fn a_failed_wait_after_the_submit_names_the_paid_batch() {
     let fake = FakeServer::start(&["--estimated-time", "0", "--complete-after-polls", "1000000"]);
     let mut client = fake.client();
+    let elapsed = Arc::new(AtomicU64::new(0));
+    client.set_clock(SteppedClock(Arc::clone(&elapsed))).unwrap();
+    let started = Instant::now();
     let request = BatchRequest::new(ids(1), ContactTypes::PHONE).unwrap();
-    let options = WaitOptions::default()
-        .timeout(Duration::from_millis(300))
-        .delays(Duration::from_millis(20), Duration::from_millis(20));
-    let err = client.submit_and_wait_with(&request, &options).unwrap_err();
+    let err = client.submit_and_wait(&request).unwrap_err(); // the default 10-minute deadline
     assert_eq!(err.status, Status::WaitTimeout, "{err}");
     assert_eq!(err.submit_state, SubmitState::Accepted);
     let id = err.redeem_query_id.clone().expect("the paid batch's id");
+    assert!(err.message.contains(&id), "the message names it: {err}");
     assert_eq!(err.last_result.as_ref().unwrap().query.redeem_query_id, id);
     assert!(!err.into_details().last_result.unwrap().query.is_completed);
+    let waited = Duration::from_millis(elapsed.load(Ordering::Relaxed));
+    assert!(waited >= Duration::from_secs(540) && waited <= Duration::from_secs(600), "{waited:?}");
+    assert!(started.elapsed() < Duration::from_secs(10), "ten minutes injected, not slept");
+    // Delays grow from 1 s to 30 s: at least 600 / 30 polls.
+    assert!(fake.stat("/redeem/people/batch/query") >= 20, "{}", fake.stats());
     assert_eq!(fake.stat("/redeem/people/batch"), 1, "never submitted again");
+}
+
+#[test]
+fn log_lines_reach_the_receiver_without_the_key() {
+    let fake = FakeServer::start(&["--estimated-time", "0"]);
+    let mut client = fake.client();
+    let lines = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&lines);
+    client.set_log(LogLevel::Debug, move |level, line| sink.lock().unwrap().push((level, line.to_string()))).unwrap();
+    client.submit_and_wait(&BatchRequest::new(ids(1), ContactTypes::PHONE).unwrap()).unwrap();
+    let cancel = client.cancel_handle();
+    drop(client); // unsets the hooks it owned: the handle keeps the C client alive
+    cancel.cancel();
+    let lines = lines.lock().unwrap();
+    assert!(lines.iter().any(|(level, l)| *level == LogLevel::Info && l.contains("/redeem/people/batch")), "{lines:?}");
+    assert!(lines.iter().any(|(level, _)| *level == LogLevel::Debug), "bodies at Debug: {lines:?}");
+    assert!(lines.iter().all(|(_, l)| !l.contains("test-key")), "the key is masked: {lines:?}");
 }
 
 #[test]
@@ -144,7 +181,12 @@ fn cancel_from_another_thread_ends_a_wait_early() {
     let mut client = fake.client();
     let job = client.submit(&BatchRequest::new(ids(1), ContactTypes::PHONE).unwrap()).unwrap();
     let cancel = client.cancel_handle();
-    let deadline = Duration::from_secs(60);
+    // The first poll at once, then 20 s to the next and a 60 s deadline:
+    // only a cancel that cuts the request or the sleep ends it within 5 s.
+    let options = WaitOptions::default()
+        .first_delay(Duration::ZERO)
+        .delays(Duration::from_secs(20), Duration::from_secs(30))
+        .timeout(Duration::from_secs(60));
     let started = Instant::now();
     let err = std::thread::scope(|s| {
         s.spawn(|| {
@@ -154,11 +196,13 @@ fn cancel_from_another_thread_ends_a_wait_early() {
             }
             cancel.cancel();
         });
-        client.wait_with(&job.redeem_query_id, &WaitOptions::default().timeout(deadline)).unwrap_err()
+        client.wait_with(&job.redeem_query_id, &options).unwrap_err()
     });
     assert_eq!(err.status, Status::Cancelled, "{err}");
-    assert!(started.elapsed() < Duration::from_secs(10), "took {:?}", started.elapsed());
-    assert!(err.last_result.is_some(), "the first poll's state is kept");
+    assert!(started.elapsed() < Duration::from_secs(5), "took {:?}", started.elapsed());
+    // Cut in the sleep, the first poll's state is kept; cut in flight, none came.
+    assert!(err.last_result.as_ref().map_or(true, |r| !r.query.is_completed));
+    assert_eq!(fake.stat("/redeem/people/batch/query"), 1);
 
     assert_eq!(client.query(&job.redeem_query_id).unwrap_err().status, Status::Cancelled, "stays cancelled");
     client.reset_cancel();
