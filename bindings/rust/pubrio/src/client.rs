@@ -120,6 +120,13 @@ impl Client {
         self.raw.0.as_ptr()
     }
 
+    /// The C client, for calls this crate does not wrap (through
+    /// `pubrio-sys`). It stays owned by this `Client`: never free it, and
+    /// use it only on the thread holding the `Client`.
+    pub fn as_raw(&self) -> *mut sys::pubrio_client {
+        self.as_ptr()
+    }
+
     /// Runs one setter with a fresh error slot.
     fn set(&mut self, f: impl FnOnce(*mut sys::pubrio_client, *mut sys::pubrio_error) -> u32) -> Result<()> {
         let err = ErrorSlot::new();
