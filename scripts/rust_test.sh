@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The Rust crates (bindings/rust: pubrio-sys, pubrio) as a user builds them:
 # libpubrio installed into a temporary prefix from a configured ./build and
-# found through pkg-config; rustfmt, clippy, `cargo test` against the fake
+# found through pkg-config; rustfmt, clippy, rustdoc, `cargo test` against the fake
 # server, the tests again under valgrind, then the README's Rust example
 # (examples/rust/src/main.rs, a project of its own with a path dependency),
 # checked to be that file and run as written. Needs a built ./build.
@@ -23,6 +23,7 @@ example=examples/rust/src/main.rs
 
 (cd bindings/rust && cargo fmt --check && \
   cargo clippy --offline --locked --all-targets -q -- -D warnings && \
+  RUSTDOCFLAGS="-D warnings" cargo doc --offline --locked --no-deps -q && \
   cargo test --offline --locked -q)
 
 # Drop frees everything: the tests again under valgrind (a leak or a bad

@@ -68,8 +68,8 @@ impl std::fmt::Debug for Client {
 }
 
 /// Stops whatever its client is doing, and every call on it until
-/// [`Client::reset_cancel`]: the call returns [`Status::Cancelled`]
-/// (`crate::Status`) within milliseconds. Clone it and send it anywhere.
+/// [`Client::reset_cancel`]: the call returns
+/// [`Status::Cancelled`](crate::Status::Cancelled) within milliseconds. Clone it and send it anywhere.
 #[derive(Clone)]
 pub struct CancelHandle(Arc<RawClient>);
 
@@ -256,7 +256,7 @@ impl Client {
     }
 
     /// Submit a batch (POST /redeem/people/batch). This SPENDS CREDITS and
-    /// is sent once; on failure [`Error::submit_state`] says whether credits
+    /// is sent once; on failure [`ErrorDetails::submit_state`](crate::ErrorDetails::submit_state) says whether credits
     /// may have been spent.
     pub fn submit(&mut self, request: &BatchRequest) -> Result<BatchJob> {
         let err = ErrorSlot::new();
@@ -281,9 +281,10 @@ impl Client {
         self.wait_with(redeem_query_id, &WaitOptions::default())
     }
 
-    /// Poll a batch until it is complete. On [`Status::WaitTimeout`]
-    /// (`crate::Status`) and `Cancelled`, [`Error::last_result`] holds the
-    /// last state seen.
+    /// Poll a batch until it is complete. On
+    /// [`Status::WaitTimeout`](crate::Status::WaitTimeout) and `Cancelled`,
+    /// [`ErrorDetails::last_result`](crate::ErrorDetails::last_result) holds
+    /// the last state seen.
     pub fn wait_with(&mut self, redeem_query_id: &str, options: &WaitOptions) -> Result<QueryResult> {
         let id = c_string(redeem_query_id, "redeem_query_id")?;
         let raw_options = raw_wait_options(options)?;

@@ -135,7 +135,7 @@ pub enum SubmitState {
     /// charged. Never resent unless asked.
     Uncertain,
     /// Accepted (credits spent) and a later step failed: collect
-    /// [`Error::redeem_query_id`] with `Client::wait`, never submit again.
+    /// [`ErrorDetails::redeem_query_id`] with `Client::wait`, never submit again.
     Accepted,
     /// A state this crate does not know yet.
     Other(u32),
