@@ -42,8 +42,12 @@ cmake --build build-pyasan -j"$jobs" --target pubrio >/dev/null
   python3 -m unittest discover -s tests -p 'test_r*.py')
 
 stages=$((stages + 1))
-echo "== Rust and Go against an installed libpubrio"
+echo "== Go against an installed libpubrio"
 scripts/languages_test.sh
+
+stages=$((stages + 1))
+echo "== Rust crates on an installed libpubrio (pkg-config): layout probe, cargo test against the fake server, the README example"
+scripts/rust_test.sh
 
 stages=$((stages + 1))
 echo "== contract: Stoplight Prism on the OpenAPI spec"

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The Rust crates (bindings/rust: pubrio-sys, pubrio) as a user builds them:
+# libpubrio installed into a temporary prefix from a configured ./build and
+# found through pkg-config; rustfmt, clippy, rustdoc, `cargo test` against the fake
+# server, the tests again under valgrind, then the README's Rust example
+# (examples/rust/src/main.rs, a project of its own with a path dependency),
+# checked to be that file and run as written. Needs a built ./build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# offset_of! (the layout test) is Rust 1.77; Debian 12's rustc is 1.63.
+minor=$(rustc --version | sed -n 's/^rustc 1\.\([0-9]*\).*/\1/p')
+[ "${minor:-0}" -ge 77 ] || { echo "the Rust crates need Rust 1.77 or newer (rustup), not $(rustc --version)"; exit 1; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+prefix=$work/prefix
+cmake --install build --prefix "$prefix" >/dev/null
+pc=$(dirname "$(find "$prefix" -name libpubrio.pc | head -1)")
+export PKG_CONFIG_PATH=$pc
+export LD_LIBRARY_PATH=$(dirname "$pc") # the prefix is not on the loader's path
+export CARGO_TARGET_DIR=$work/target
+export PUBRIO_FAKE_SERVER=$PWD/build/tests/pubrio-fake-server
+example=examples/rust/src/main.rs
+
+(cd bindings/rust && cargo fmt --check && \
+  cargo clippy --offline --locked --all-targets -q -- -D warnings && \
+  RUSTDOCFLAGS="-D warnings" cargo doc --offline --locked --no-deps -q && \
+  cargo test --offline --locked -q)
+
+# Drop frees everything: the tests again under valgrind (a leak or a bad
+# access fails), one at a time.
+(cd bindings/rust && cargo test --offline --locked --no-run 2>&1) |
+  sed -n 's/^ *Executable tests.* (\(.*\))$/\1/p' >"$work/tests.txt"
+[ -s "$work/tests.txt" ] || { echo "no test executables found"; exit 1; }
+while read -r t; do
+  valgrind -q --error-exitcode=99 --leak-check=full \
+    --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect \
+    "$t" --test-threads=1 -q >"$work/memcheck.log" 2>&1 ||
+    { cat "$work/memcheck.log"; echo "memcheck FAILED: $t"; exit 1; }
+  echo "memcheck clean: $(basename "$t")"
+done <"$work/tests.txt"
+
+# The README's block under "## Rust" must be the example file, byte for byte.
+awk '/^## Rust/ {r=1} r && /^```rust/ {c=1; next} c && /^```/ {exit} c' README.md >"$work/readme.rs"
+diff -u "$example" "$work/readme.rs" || { echo "README's Rust example differs from $example"; exit 1; }
+lines=$(grep -cv '^[[:space:]]*$' "$example")
+[ "$lines" -le 10 ] || { echo "the Rust example is $lines lines (more than 10)"; exit 1; }
+id=540574d1-5a4b-4c8e-9b0a-8f3e2f1d7c11
+(cd examples/rust && cargo fmt --check)
+out=$(cd examples/rust && ../../scripts/with_fake_server.sh ../../build --estimated-time 0 -- \
+  cargo run -q --offline --locked -- "$id")
+grep -q "^$id +1555" <<<"$out" || { echo "unexpected output: $out"; exit 1; }
+echo "rust: README example ($lines lines) ok: $out"
