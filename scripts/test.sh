@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every test: the suite in a normal build, the install/consumer check, the
-# Debian packages, the Python package, the contract test against Prism, the
-# Node check, then the suite under AddressSanitizer +
+# Debian packages, the Python package, Rust, the Go module, the contract
+# test against Prism, the Node check, then the suite under AddressSanitizer +
 # UndefinedBehaviorSanitizer, the threaded test under ThreadSanitizer, each
 # parser under libFuzzer (about 60 s in all), then the suite under valgrind memcheck (leaks fail).
 set -euo pipefail
@@ -36,8 +36,12 @@ python3 -m venv "$scratch/venv"
   python3 -m unittest discover -s tests -q)
 
 stages=$((stages + 1))
-echo "== Rust and Go against an installed libpubrio"
+echo "== Rust against an installed libpubrio"
 scripts/languages_test.sh
+
+stages=$((stages + 1))
+echo "== Go module (cgo, pkg-config): gofmt, go vet, go test and -race against the fake server, the README example"
+scripts/go_test.sh
 
 stages=$((stages + 1))
 echo "== contract: Stoplight Prism on the OpenAPI spec"
