@@ -7,7 +7,6 @@ import "C"
 
 import (
 	"fmt"
-	"strconv"
 	"time"
 )
 
@@ -38,32 +37,19 @@ type Error struct {
 	cause error // the context's error when a context cancelled the call
 }
 
-// Error reads "pubrio: bad request: <message> (HTTP 400, request id req-1)".
+// Error reads "pubrio: <status>: <message>", the message naming the HTTP
+// status and request id when there was one, then what became of a submit
+// and the context's error when they apply.
 func (e *Error) Error() string {
 	s := "pubrio: " + e.Status.String()
 	if e.Message != "" {
 		s += ": " + e.Message
 	}
-	var extra []string
-	if e.HTTPStatus != 0 {
-		extra = append(extra, "HTTP "+strconv.Itoa(e.HTTPStatus))
-	}
-	if e.RequestID != "" {
-		extra = append(extra, "request id "+e.RequestID)
-	}
 	if e.SubmitState != SubmitNone {
-		extra = append(extra, "submit "+e.SubmitState.String())
+		s += " (submit " + e.SubmitState.String() + ")"
 	}
-	for i, x := range extra {
-		if i == 0 {
-			s += " ("
-		} else {
-			s += ", "
-		}
-		s += x
-		if i == len(extra)-1 {
-			s += ")"
-		}
+	if e.cause != nil {
+		s += " (" + e.cause.Error() + ")"
 	}
 	return s
 }

@@ -142,6 +142,7 @@ func TestBadRequestIsTypedAndCarriesTheDetails(t *testing.T) {
 	}
 	msg := err.Error()
 	if !strings.HasPrefix(msg, "pubrio: bad request: ") || !strings.Contains(msg, "HTTP 400") ||
+		!strings.HasSuffix(msg, "(submit not spent)") ||
 		strings.Contains(msg, "test-key") {
 		t.Fatalf("message %q", msg)
 	}
@@ -306,6 +307,9 @@ func TestContextDeadlineCutsAHungRequest(t *testing.T) {
 	_, err := c.Query(ctx, ids[0])
 	if !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, pubrio.ErrCancelled) {
 		t.Fatalf("err %v, want DeadlineExceeded", err)
+	}
+	if !strings.HasSuffix(err.Error(), "(context deadline exceeded)") {
+		t.Fatalf("message %q does not say the context ended the call", err.Error())
 	}
 	if elapsed := time.Since(start); elapsed > 1300*time.Millisecond {
 		t.Fatalf("the call took %v against a 300 ms deadline", elapsed)
