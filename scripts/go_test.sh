@@ -27,13 +27,23 @@ go vet ./...
 go test -count=1 ./...
 go test -race -count=1 ./...
 
-# The README's Go program is the example file, line for line.
-awk '/^## Go$/ {in_go = 1} /^## / && !/^## Go$/ {in_go = 0}
-     in_go && /^```go$/ && !done {block = 1; next}
-     block && /^```$/ {block = 0; done = 1}
-     block' "$root/README.md" >"$work/readme_example.go"
-diff -u example/main.go "$work/readme_example.go" ||
+# The README's Go code is the code that runs: its first block is the
+# example program, its second the body of ExampleClient_StartBulk.
+readme_block() { # N: the Nth ```go block of the README's Go section
+  awk -v want="$1" '/^## / {in_go = ($0 == "## Go")}
+    in_go && /^```go$/ {n++; if (n == want) {block = 1; next}}
+    block && /^```$/ {block = 0}
+    block' "$root/README.md"
+}
+readme_block 1 >"$work/readme_1.go"
+diff -u example/main.go "$work/readme_1.go" ||
   { echo "README's Go example differs from bindings/go/example/main.go"; exit 1; }
+readme_block 2 >"$work/readme_2.go"
+sed -n '/^func ExampleClient_StartBulk/,/^}/p' pubrio/example_test.go |
+  sed -n '/run, err := client.StartBulk/,/^\t\/\/ Unordered output:/p' |
+  sed '$d; s/^\t//' >"$work/example_bulk.go"
+[ -s "$work/readme_2.go" ] && diff -u "$work/example_bulk.go" "$work/readme_2.go" ||
+  { echo "README's bulk run differs from ExampleClient_StartBulk"; exit 1; }
 lines=$(wc -l <example/main.go)
 echo "go example: $lines lines in all, $(sed -n '/^func main/,/^}/p' example/main.go | wc -l) in main"
 

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
@@ -26,47 +28,59 @@ const (
 	queryPath  = "/redeem/people/batch/query"
 )
 
-// startFake runs $PUBRIO_FAKE_SERVER (default: the build tree's) with args;
-// it prints its URL first thing and stops when the test ends.
+// startFake runs the fake server with args for one test; it stops when the
+// test ends.
 func startFake(t testing.TB, args ...string) *fakeServer {
 	t.Helper()
+	url, stop, err := launchFake(args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	return &fakeServer{URL: url, t: t}
+}
+
+// launchFake runs $PUBRIO_FAKE_SERVER (default: the build tree's) with args
+// on a free port; it prints its URL first thing.
+func launchFake(args ...string) (url string, stop func(), err error) {
 	binary := os.Getenv("PUBRIO_FAKE_SERVER")
 	if binary == "" {
 		binary = filepath.Join("..", "..", "..", "build", "tests", "pubrio-fake-server")
 	}
 	if _, err := os.Stat(binary); err != nil {
-		t.Fatalf("no fake server at %s (build the C tree, or set PUBRIO_FAKE_SERVER): %v", binary, err)
+		return "", nil, fmt.Errorf("no fake server at %s (build the C tree, or set PUBRIO_FAKE_SERVER): %w", binary, err)
 	}
 	cmd := exec.Command(binary, append([]string{"--port", "0"}, args...)...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
-		t.Fatal(err)
+		return "", nil, err
 	}
 	// Its stderr is not the test's: a server outliving a killed test would
 	// hold `go test`'s pipe open. And it dies with the test process.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
 	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
+		return "", nil, err
 	}
-	t.Cleanup(func() {
+	stop = func() {
 		_ = cmd.Process.Signal(syscall.SIGTERM)
 		_ = cmd.Wait()
-	})
+	}
 	line := make(chan string, 1)
 	go func() {
 		s, _ := bufio.NewReader(stdout).ReadString('\n')
 		line <- strings.TrimSpace(s)
 	}()
 	select {
-	case url := <-line:
+	case url = <-line:
 		if !strings.HasPrefix(url, "http://127.0.0.1:") {
-			t.Fatalf("fake server printed %q, not its URL", url)
+			stop()
+			return "", nil, fmt.Errorf("fake server printed %q, not its URL", url)
 		}
-		return &fakeServer{URL: url, t: t}
+		return url, stop, nil
 	case <-time.After(10 * time.Second):
-		t.Fatal("fake server did not print its URL within 10 s")
+		stop()
+		return "", nil, errors.New("fake server did not print its URL within 10 s")
 	}
-	return nil
 }
 
 type fakeStats struct {
