@@ -9,6 +9,7 @@ import "C"
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 	"unsafe"
 )
@@ -301,8 +302,8 @@ func cStrings(ss []string) (cStringArray, error) {
 		return cStringArray{}, nil
 	}
 	for i, s := range ss {
-		if err := checkNUL(fmt.Sprintf("people_search_id %s at index %d", quote(s), i), s); err != nil {
-			return cStringArray{}, err
+		if strings.IndexByte(s, 0) >= 0 {
+			return cStringArray{}, checkNUL(fmt.Sprintf("people_search_id %s at index %d", quote(s), i), s)
 		}
 	}
 	size := C.size_t(len(ss)) * C.size_t(unsafe.Sizeof((*C.char)(nil)))
