@@ -42,8 +42,9 @@ readme_block 2 >"$work/readme_2.go"
 sed -n '/^func ExampleClient_StartBulk/,/^}/p' pubrio/example_test.go |
   sed -n '/run, err := client.StartBulk/,/^\t\/\/ Unordered output:/p' |
   sed '$d; s/^\t//' >"$work/example_bulk.go"
-[ -s "$work/readme_2.go" ] && diff -u "$work/example_bulk.go" "$work/readme_2.go" ||
-  { echo "README's bulk run differs from ExampleClient_StartBulk"; exit 1; }
+if [ ! -s "$work/readme_2.go" ] || ! diff -u "$work/example_bulk.go" "$work/readme_2.go"; then
+  echo "README's bulk run differs from ExampleClient_StartBulk"; exit 1
+fi
 lines=$(wc -l <example/main.go)
 echo "go example: $lines lines in all, $(sed -n '/^func main/,/^}/p' example/main.go | wc -l) in main"
 
