@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every test: the suite in a normal build, the install/consumer check, the
-# Debian packages, the Python package, the contract test against Prism, the
-# Node check, then the suite under AddressSanitizer +
+# Debian packages, the Python package, Rust, the Go module, the contract
+# test against Prism, the Node check, then the suite under AddressSanitizer +
 # UndefinedBehaviorSanitizer, the threaded test under ThreadSanitizer, each
 # parser under libFuzzer (about 80 s in all), then the suite under valgrind memcheck (leaks fail).
 set -euo pipefail
@@ -42,12 +42,12 @@ cmake --build build-pyasan -j"$jobs" --target pubrio >/dev/null
   python3 -m unittest discover -s tests -p 'test_r*.py')
 
 stages=$((stages + 1))
-echo "== Go against an installed libpubrio"
-scripts/languages_test.sh
-
-stages=$((stages + 1))
 echo "== Rust crates on an installed libpubrio (pkg-config): layout probe, cargo test against the fake server, the README example"
 scripts/rust_test.sh
+
+stages=$((stages + 1))
+echo "== Go module (cgo, pkg-config): gofmt, go vet, go test and -race against the fake server, the README example"
+scripts/go_test.sh
 
 stages=$((stages + 1))
 echo "== contract: Stoplight Prism on the OpenAPI spec"

@@ -1,0 +1,3 @@
+module github.com/libpubrio/libpubrio/bindings/go
+
+go 1.19

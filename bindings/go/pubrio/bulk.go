@@ -1,0 +1,411 @@
+package pubrio
+
+/*
+#include <pubrio/pubrio.h>
+#include <stdlib.h>
+*/
+import "C"
+
+import (
+	"context"
+	"time"
+	"unsafe"
+)
+
+// BulkOptions says how a bulk run goes; the zero value (or nil) means the
+// library's defaults: batches of 100, 8 requests in flight, 300 requests a
+// minute, the default wait (a 10-minute deadline for the whole run), no
+// journal, no credit budget, collect the contacts.
+type BulkOptions struct {
+	BatchSize   int          // people per batch, 1..100
+	MaxInFlight int          // requests in flight at once, 1..64
+	RateLimit   int          // request starts in any 60 seconds
+	Wait        *WaitOptions // how to wait for each batch; its Timeout is the run's deadline
+	SubmitOnly  bool         // submit only: collect later with Client.Wait
+	// Journal is a file recording the run, so that a rerun on it collects
+	// what was paid for and submits nobody twice ("" for none).
+	Journal string
+	// ResubmitUncertain sends again, on a rerun, the people whose submit got
+	// no answer: they may be charged twice.
+	ResubmitUncertain bool
+	MaxCredits        *int64 // a credit budget, never exceeded; nil for none
+	ProfileID         *int64 // sent with every request when set
+}
+
+// Int64 returns a pointer to v, for BulkOptions.MaxCredits and the
+// ProfileID fields.
+func Int64(v int64) *int64 { return &v }
+
+// BulkEventKind says what a bulk event is about.
+type BulkEventKind int
+
+const (
+	// EventBatchAccepted: a batch was submitted and accepted (credits spent):
+	// Batch, RedeemQueryID, Job, PeopleCount and People are set.
+	EventBatchAccepted BulkEventKind = C.PUBRIO_BULK_BATCH_ACCEPTED
+	// EventPerson: a person's contacts, in Person, with Batch and
+	// RedeemQueryID.
+	EventPerson BulkEventKind = C.PUBRIO_BULK_PERSON
+	// EventBatchDone: a batch was collected.
+	EventBatchDone BulkEventKind = C.PUBRIO_BULK_BATCH_DONE
+	// EventStrangers: a batch's answer named PeopleCount people it does not
+	// hold; they are not handed out.
+	EventStrangers BulkEventKind = C.PUBRIO_BULK_STRANGERS
+)
+
+// BulkEvent is one event of a bulk run, copied into Go memory.
+type BulkEvent struct {
+	Kind          BulkEventKind
+	Batch         int    // the batch's number, from 1
+	RedeemQueryID string // the batch's id
+	Job           *Job   // EventBatchAccepted: the submit's answer
+	Person        *Person
+	PeopleCount   int      // people in the batch, or strangers
+	People        []string // EventBatchAccepted: the batch's ids
+}
+
+// BulkStats are the counts of a bulk run.
+type BulkStats struct {
+	People                 int // distinct people added
+	Duplicates             int // ids added more than once
+	PeopleJournaled        int // already submitted by an earlier run
+	PeopleUncertain        int // an earlier submit got no answer: not sent again
+	PeopleToSubmit         int // people this run submits in all
+	PeopleSubmitted        int // ...of which accepted so far
+	PeopleCollected        int // people handed out
+	Batches                int // batches to submit plus journaled ones to collect
+	BatchesAccepted        int
+	BatchesCollected       int
+	InFlight               int
+	Requests               int64         // requests sent by this run
+	PlannedRequests        int64         // the fewest the run needs
+	MinDuration            time.Duration // the shortest the rate budget allows
+	NextRequestIn          time.Duration // until the rate budget lets the next request start
+	CreditsCharged         int64
+	HasCredit              bool
+	Credit                 int64 // credit left, as last answered
+	JournalTornLineDropped bool
+}
+
+// UncollectedBatch is a batch accepted (paid for) and not collected when a
+// run stopped early: collect it with Client.Wait or `pubrio query ID --wait`.
+type UncollectedBatch struct {
+	RedeemQueryID string
+	People        int
+}
+
+// Bulk is a bulk run: any number of people cut into batches, submitted and
+// collected with several requests in flight within a rate budget. Iterate
+// it like sql.Rows:
+//
+//	run, err := client.StartBulk(ctx, pubrio.Phone, ids, nil)
+//	if err != nil { ... }
+//	defer run.Close()
+//	for run.Next() {
+//		if ev := run.Event(); ev.Kind == pubrio.EventPerson { ... }
+//	}
+//	if err := run.Err(); err != nil {
+//		paid := run.Uncollected() // batches paid for and not collected
+//	}
+//
+// The context given to StartBulk governs the whole run: when it is done, the
+// run stops within milliseconds (Err matches context.Canceled and
+// ErrCancelled), and the client's calls stop too until the run ends.
+type Bulk struct {
+	client      *Client
+	ptr         *C.pubrio_bulk
+	ctx         context.Context
+	stopWatch   func()
+	event       BulkEvent
+	err         error
+	ended       bool
+	stats       BulkStats          // the last counts, kept after Close
+	uncollected []UncollectedBatch // kept after Close
+}
+
+// StartBulk creates a bulk run for the contact types and people (each id is
+// validated and de-duplicated; a bad one fails with ErrInvalidArgument, its
+// index named, before anything is sent). Nothing is sent before Next.
+func (c *Client) StartBulk(ctx context.Context, types ContactType, people []string, opts *BulkOptions) (*Bulk, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	ids, err := cStrings(people)
+	if err != nil {
+		return nil, err
+	}
+	defer ids.free()
+	var journal *C.char
+	if opts != nil && opts.Journal != "" {
+		if err := checkNUL("the journal path", opts.Journal); err != nil {
+			return nil, err
+		}
+		journal = C.CString(opts.Journal)
+		defer C.free(unsafe.Pointer(journal))
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ptr == nil {
+		return nil, ErrClosed
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, doneBefore(err, false)
+	}
+	var cerr C.pubrio_error
+	options, status := opts.toC(journal, &cerr)
+	if status != C.PUBRIO_OK {
+		return nil, errorFromC(status, &cerr)
+	}
+	var ptr *C.pubrio_bulk
+	status = C.pubrio_bulk_new(&ptr, c.ptr, C.uint(types), options, &cerr)
+	C.pubrio_bulk_options_free(options)
+	if status == C.PUBRIO_OK && ids.len() > 0 {
+		status = C.pubrio_bulk_add_people(ptr, ids.ptr(), ids.len(), &cerr)
+	}
+	if status != C.PUBRIO_OK {
+		C.pubrio_bulk_free(ptr)
+		return nil, errorFromC(status, &cerr)
+	}
+	b := &Bulk{client: c, ptr: ptr, ctx: ctx, stopWatch: cancelOnDone(ctx, c.ptr)}
+	c.bulks[b] = struct{}{}
+	return b, nil
+}
+
+// Next moves to the next event, waiting for it; false when the run has
+// ended: finished (Err is nil) or stopped by a failure (Err says which, and
+// Uncollected names the batches paid for and not collected).
+func (b *Bulk) Next() bool {
+	c := b.client
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if b.ended {
+		return false
+	}
+	if b.ptr == nil {
+		b.err, b.ended = ErrClosed, true
+		return false
+	}
+	if b.ctx.Err() != nil {
+		// The watcher's cancel may have been cleared by a call made between
+		// two events with a context of its own: cancel again.
+		C.pubrio_client_cancel(c.ptr)
+	}
+	for {
+		var ev C.pubrio_bulk_event
+		var cerr C.pubrio_error
+		status := C.pubrio_bulk_next(b.ptr, -1, &ev, &cerr)
+		if status != C.PUBRIO_OK {
+			e := errorFromC(status, &cerr)
+			if e.Status == ErrCancelled {
+				e.cause = b.ctx.Err()
+			}
+			b.err = e
+			b.end()
+			return false
+		}
+		switch ev.kind {
+		case C.PUBRIO_BULK_FINISHED:
+			b.end()
+			return false
+		case C.PUBRIO_BULK_BATCH_ACCEPTED, C.PUBRIO_BULK_PERSON,
+			C.PUBRIO_BULK_BATCH_DONE, C.PUBRIO_BULK_STRANGERS:
+			b.event = eventFromC(&ev)
+			return true
+		}
+		// PUBRIO_BULK_NONE, PROGRESS and kinds this version does not know.
+	}
+}
+
+// Event is the event Next moved to.
+func (b *Bulk) Event() BulkEvent { return b.event }
+
+// Err is what stopped the run, nil when it finished (or is running).
+func (b *Bulk) Err() error {
+	b.client.mu.Lock()
+	defer b.client.mu.Unlock()
+	return b.err
+}
+
+// Stats are the run's counts; before the first Next, a dry run (people,
+// batches, the fewest requests and the shortest time the rate budget
+// allows; nothing sent).
+func (b *Bulk) Stats() BulkStats {
+	b.client.mu.Lock()
+	defer b.client.mu.Unlock()
+	if b.ptr != nil {
+		b.stats = b.readStats()
+	}
+	return b.stats
+}
+
+// Uncollected are the batches accepted (paid for) and not collected, after
+// a run stopped early.
+func (b *Bulk) Uncollected() []UncollectedBatch {
+	b.client.mu.Lock()
+	defer b.client.mu.Unlock()
+	if b.ptr != nil {
+		b.uncollected = b.readUncollected()
+	}
+	return append([]UncollectedBatch(nil), b.uncollected...)
+}
+
+// Close frees the run (cutting what is in flight) and releases its journal;
+// Stats and Uncollected still answer from the last state. Always nil.
+func (b *Bulk) Close() error {
+	b.client.mu.Lock()
+	defer b.client.mu.Unlock()
+	b.freeLocked()
+	return nil
+}
+
+// end stops watching the context, so the client's calls run again.
+func (b *Bulk) end() {
+	b.ended = true
+	if b.stopWatch != nil {
+		b.stopWatch()
+		b.stopWatch = nil
+	}
+}
+
+// freeLocked frees the run; the client's lock is held.
+func (b *Bulk) freeLocked() {
+	if b.ptr == nil {
+		return
+	}
+	b.end()
+	b.stats = b.readStats()
+	b.uncollected = b.readUncollected()
+	C.pubrio_bulk_free(b.ptr)
+	b.ptr = nil
+	delete(b.client.bulks, b)
+}
+
+func (b *Bulk) readStats() BulkStats {
+	// The Go struct comes from the header, so a field added at its end
+	// changes nothing here: the size passed is the one compiled against.
+	var s C.pubrio_bulk_stats
+	C.pubrio_bulk_stats_get(b.ptr, &s, C.size_t(unsafe.Sizeof(s)))
+	return BulkStats{
+		People:                 int(s.people),
+		Duplicates:             int(s.duplicates),
+		PeopleJournaled:        int(s.people_journaled),
+		PeopleUncertain:        int(s.people_uncertain),
+		PeopleToSubmit:         int(s.people_to_submit),
+		PeopleSubmitted:        int(s.people_submitted),
+		PeopleCollected:        int(s.people_collected),
+		Batches:                int(s.batches),
+		BatchesAccepted:        int(s.batches_accepted),
+		BatchesCollected:       int(s.batches_collected),
+		InFlight:               int(s.in_flight),
+		Requests:               int64(s.requests),
+		PlannedRequests:        int64(s.planned_requests),
+		MinDuration:            time.Duration(s.min_duration_ms) * time.Millisecond,
+		NextRequestIn:          time.Duration(s.next_request_in_ms) * time.Millisecond,
+		CreditsCharged:         int64(s.credits_charged),
+		HasCredit:              s.has_credit != 0,
+		Credit:                 int64(s.credit),
+		JournalTornLineDropped: s.journal_torn_line_dropped != 0,
+	}
+}
+
+func (b *Bulk) readUncollected() []UncollectedBatch {
+	var out []UncollectedBatch
+	for i := C.size_t(0); ; i++ {
+		var n C.size_t
+		id := C.pubrio_bulk_uncollected(b.ptr, i, &n)
+		if id == nil {
+			return out
+		}
+		out = append(out, UncollectedBatch{RedeemQueryID: C.GoString(id), People: int(n)})
+	}
+}
+
+func eventFromC(ev *C.pubrio_bulk_event) BulkEvent {
+	out := BulkEvent{
+		Kind:          BulkEventKind(ev.kind),
+		Batch:         int(ev.batch),
+		RedeemQueryID: goString(ev.redeem_query_id),
+		PeopleCount:   int(ev.people_count),
+	}
+	if ev.job != nil {
+		out.Job = jobFromC(ev.job)
+	}
+	if ev.person != nil {
+		p := personFromC(ev.person)
+		out.Person = &p
+	}
+	if ev.people != nil {
+		for _, id := range unsafe.Slice(ev.people, int(ev.people_count)) {
+			out.People = append(out.People, C.GoString(id))
+		}
+	}
+	return out
+}
+
+// toC makes the C options; the caller frees them.
+func (o *BulkOptions) toC(journal *C.char, e *C.pubrio_error) (*C.pubrio_bulk_options, C.pubrio_status) {
+	var opts *C.pubrio_bulk_options
+	status := C.pubrio_bulk_options_new(&opts, e)
+	if status != C.PUBRIO_OK || o == nil {
+		return opts, status
+	}
+	steps := []func() C.pubrio_status{
+		func() C.pubrio_status {
+			if o.BatchSize == 0 {
+				return C.PUBRIO_OK
+			}
+			return C.pubrio_bulk_options_set_batch_size(opts, C.int(o.BatchSize), e)
+		},
+		func() C.pubrio_status {
+			if o.MaxInFlight == 0 {
+				return C.PUBRIO_OK
+			}
+			return C.pubrio_bulk_options_set_max_in_flight(opts, C.int(o.MaxInFlight), e)
+		},
+		func() C.pubrio_status {
+			if o.RateLimit == 0 {
+				return C.PUBRIO_OK
+			}
+			return C.pubrio_bulk_options_set_rate_limit(opts, C.int(o.RateLimit), e)
+		},
+		func() C.pubrio_status {
+			if o.Wait == nil {
+				return C.PUBRIO_OK
+			}
+			wait, status := o.Wait.toC(e)
+			if status != C.PUBRIO_OK {
+				return status
+			}
+			defer C.pubrio_wait_options_free(wait)
+			return C.pubrio_bulk_options_set_wait(opts, wait, e)
+		},
+		func() C.pubrio_status {
+			return C.pubrio_bulk_options_set_submit_only(opts, cbool(o.SubmitOnly), e)
+		},
+		func() C.pubrio_status {
+			if journal == nil {
+				return C.PUBRIO_OK
+			}
+			return C.pubrio_bulk_options_set_journal(opts, journal, cbool(o.ResubmitUncertain), e)
+		},
+		func() C.pubrio_status {
+			if o.MaxCredits == nil {
+				return C.PUBRIO_OK
+			}
+			return C.pubrio_bulk_options_set_max_credits(opts, C.int64_t(*o.MaxCredits), e)
+		},
+		func() C.pubrio_status {
+			if o.ProfileID == nil {
+				return C.PUBRIO_OK
+			}
+			return C.pubrio_bulk_options_set_profile_id(opts, C.int64_t(*o.ProfileID), e)
+		},
+	}
+	for _, step := range steps {
+		if status = step(); status != C.PUBRIO_OK {
+			C.pubrio_bulk_options_free(opts)
+			return nil, status
+		}
+	}
+	return opts, status
+}

@@ -1,3 +1,0 @@
-module example.com/pubrio-example
-
-go 1.19
