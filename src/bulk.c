@@ -5,6 +5,7 @@
 #include "alloc.h"
 
 #include "error.h"
+#include "rate.h"
 #include "uuid.h"
 
 #include <stdio.h>
@@ -16,7 +17,8 @@ static const pubrio_bulk_options default_bulk_options = {
     .max_in_flight = 8, /* 5 requests/s x 1.5 s latency: see pubrio.h */
     .requests_per_minute = 300,
     .max_credits = -1,
-    .prices = {1, 1, 1}};
+    .prices = {1, 1, 1},
+    .read_account = 1};
 
 static pubrio_status range_error(pubrio_error *err, const char *what,
                                  long long got, long long lo, long long hi) {
@@ -80,6 +82,35 @@ pubrio_status pubrio_bulk_options_set_rate_limit(pubrio_bulk_options *o,
     return range_error(err, "requests per minute", requests_per_minute, 1,
                        1000000);
   o->requests_per_minute = requests_per_minute;
+  return PUBRIO_OK;
+}
+
+pubrio_status pubrio_bulk_options_add_rate(pubrio_bulk_options *o,
+                                           int64_t requests, int64_t window_ms,
+                                           pubrio_error *err) {
+  if (check_options(o, err))
+    return PUBRIO_E_INVALID_ARGUMENT;
+  if (requests < 1 || requests > PRI_PACER_LIMIT_MAX)
+    return range_error(err, "requests a window", requests, 1,
+                       PRI_PACER_LIMIT_MAX);
+  if (window_ms < 1000 || window_ms > PRI_PACER_WINDOW_MAX_MS)
+    return range_error(err, "a rate window in ms", window_ms, 1000,
+                       PRI_PACER_WINDOW_MAX_MS);
+  size_t most = sizeof o->rates / sizeof *o->rates;
+  if (o->rate_count == most)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
+                         "at most %zu rate windows", most);
+  o->rates[o->rate_count][0] = requests;
+  o->rates[o->rate_count++][1] = window_ms;
+  return PUBRIO_OK;
+}
+
+pubrio_status pubrio_bulk_options_set_read_account(pubrio_bulk_options *o,
+                                                   int read_account,
+                                                   pubrio_error *err) {
+  if (check_options(o, err))
+    return PUBRIO_E_INVALID_ARGUMENT;
+  o->read_account = read_account != 0;
   return PUBRIO_OK;
 }
 
@@ -261,6 +292,35 @@ static int load_prior_batch(const pri_store_batch *sb, void *userdata) {
   return 0;
 }
 
+/* A window's arrival can lag its start (connect, send): a margin of 2 %,
+ * at most a second, keeps a server's fixed window from seeing more. */
+static int64_t with_margin(int64_t window_ms) {
+  int64_t margin = window_ms / 50;
+  return window_ms + (margin < 1000 ? margin : 1000);
+}
+
+/* The rate budget: the minute limit and every window given, each a sliding
+ * window (safe whatever the server's window phase); the account's quotas
+ * join it in pri_bulk_read_account(). 0 or -1. */
+static int build_pacer(pubrio_bulk *b) {
+  char name[64];
+  if (pri_pacer_set_limit(&b->pacer, 0) != 0)
+    return -1;
+  snprintf(name, sizeof name, "%d a minute", b->o.requests_per_minute);
+  if (pri_pacer_add_window(&b->pacer, b->o.requests_per_minute,
+                           with_margin(60000), name) < 0)
+    return -1;
+  for (size_t i = 0; i < b->o.rate_count; i++) {
+    char text[48];
+    pri_rate_format(b->o.rates[i][0], b->o.rates[i][1], text, sizeof text);
+    snprintf(name, sizeof name, "--rate %s", text);
+    if (pri_pacer_add_window(&b->pacer, b->o.rates[i][0],
+                             with_margin(b->o.rates[i][1]), name) < 0)
+      return -1;
+  }
+  return 0;
+}
+
 static pubrio_status open_store(pubrio_bulk *b, int read_only,
                                 pubrio_error *err) {
   pubrio_status st =
@@ -318,8 +378,7 @@ pubrio_status pri_bulk_new(pubrio_bulk **out, pubrio_client *client,
   b->fatal_err.retry_after_ms = -1;
   pubrio_status st = PUBRIO_OK;
   b->slots = pri_calloc((size_t)b->o.max_in_flight, sizeof *b->slots);
-  if (!b->slots ||
-      pri_pacer_set_limit(&b->pacer, b->o.requests_per_minute) != 0 ||
+  if (!b->slots || build_pacer(b) != 0 ||
       (o && o->journal_path &&
        !(b->o.journal_path = pri_strdup(o->journal_path))))
     st = pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
@@ -487,9 +546,6 @@ void pubrio_bulk_stats_get(const pubrio_bulk *b, pubrio_bulk_stats *out,
                            : 0;
     int64_t now = pri_clock_now(&b->client->clock);
     s.next_request_in_ms = pri_pacer_wait_ms(&b->pacer, now);
-    if (b->rate_wait_until > now &&
-        b->rate_wait_until - now > s.next_request_in_ms)
-      s.next_request_in_ms = b->rate_wait_until - now;
     s.credits_charged = b->credits_charged;
     s.has_credit = b->has_credit;
     s.credit = b->credit;
@@ -502,9 +558,23 @@ void pubrio_bulk_stats_get(const pubrio_bulk *b, pubrio_bulk_stats *out,
     s.price_email = b->o.prices[1];
     s.price_phone = b->o.prices[2];
     s.prices_known = b->o.has_prices;
+    s.has_balance = b->has_balance;
+    s.balance = b->balance;
   }
   if (out)
     memcpy(out, &s, out_size < sizeof s ? out_size : sizeof s);
+}
+
+size_t pubrio_bulk_rate_hold(const pubrio_bulk *b, char *out, size_t size) {
+  if (!b || !out || !size)
+    return 0;
+  int64_t now = pri_clock_now(&b->client->clock);
+  if (pri_pacer_wait_ms(&b->pacer, now) == 0) {
+    out[0] = '\0';
+    return 0;
+  }
+  pri_pacer_describe(&b->pacer, now, out, size);
+  return strlen(out);
 }
 
 const char *pubrio_bulk_uncollected(const pubrio_bulk *b, size_t index,

@@ -27,6 +27,9 @@ struct pubrio_bulk_options {
   int has_prices;
   int64_t prices[3]; /* credits a contact, by type bit: email-personal,
                         email-work, phone */
+  int read_account;  /* read quotas, prices and balance before starting */
+  size_t rate_count;
+  int64_t rates[8][2]; /* extra windows: requests, window_ms */
 };
 
 /* A person's flags (need: the type bits this run still has to submit). */
@@ -116,7 +119,7 @@ struct pubrio_bulk {
   bulk_slot *slots;
   pri_pacer pacer;
   int started, prefer_submit;
-  int64_t deadline, left_at, rate_wait_until, rate_backoff_ms;
+  int64_t deadline, left_at;
   int stop_level;     /* 1: drain (nothing new starts), 2: cut all */
   int no_more_submits;
   pubrio_status fatal; /* what stops the run (returned once drained) */
@@ -137,6 +140,9 @@ struct pubrio_bulk {
   int64_t credits_charged, open_worst; /* this run; every open batch */
   int has_credit;
   int64_t credit;
+  int account_read;
+  int has_balance; /* read from the account before the run */
+  int64_t balance;
 };
 
 /* pubrio_bulk_new(), or with @p read_only a plan that only reads the
@@ -144,6 +150,9 @@ struct pubrio_bulk {
 pubrio_status pri_bulk_new(pubrio_bulk **out, pubrio_client *client,
                            unsigned types, const pubrio_bulk_options *options,
                            int read_only, pubrio_error *err);
+/* Read the account's quotas (into the pacer), prices and balance, unless
+ * turned off (bulk_account.c). */
+void pri_bulk_read_account(pubrio_bulk *bulk);
 /* The charges of earlier runs and this one, plus the worst case of every
  * batch that may still be charged: what the credit budget holds against. */
 int64_t pri_bulk_committed_credits(const pubrio_bulk *bulk);

@@ -300,7 +300,7 @@ static size_t earliest_due_poll(pubrio_bulk *b, int64_t now) {
 }
 
 static int may_send(pubrio_bulk *b, int64_t now) {
-  return now >= b->rate_wait_until && pri_pacer_wait_ms(&b->pacer, now) == 0;
+  return pri_pacer_wait_ms(&b->pacer, now) == 0;
 }
 
 /* Start what is due, within the in-flight limit and the rate budget:
@@ -335,25 +335,6 @@ static void start_due(pubrio_bulk *b, int64_t now) {
 
 /* ---- answers ----------------------------------------------------------- */
 
-/* After a 429 the whole run waits, longer each time, until an answer
- * comes through. */
-static void rate_limited(pubrio_bulk *b, int64_t now, int64_t asked_ms) {
-  b->rate_backoff_ms =
-      b->rate_backoff_ms ? b->rate_backoff_ms * 2 : b->o.wait.min_delay_ms;
-  if (b->rate_backoff_ms < 1000)
-    b->rate_backoff_ms = 1000;
-  if (b->rate_backoff_ms > 60000)
-    b->rate_backoff_ms = 60000;
-  int64_t wait = asked_ms > b->rate_backoff_ms ? asked_ms : b->rate_backoff_ms;
-  if (wait > 3600000)
-    wait = 3600000;
-  if (now + wait > b->rate_wait_until)
-    b->rate_wait_until = now + wait;
-  pri_log(b->client, PUBRIO_LOG_WARN,
-          "rate limited: the run waits %lld ms before its next request",
-          (long long)wait);
-}
-
 /* An event that names the batch's people as text (none when out of
  * memory). */
 static bulk_item *push_with_people(pubrio_bulk *b, pubrio_bulk_event_kind kind,
@@ -387,7 +368,6 @@ static void accepted(pubrio_bulk *b, bulk_slot *s, int64_t now) {
                                           b->deadline);
   b->submitted_people += bb->count;
   b->accepted_batches++;
-  b->rate_backoff_ms = 0;
   if (pri_store_accepted(b->store, bb->number, bb->redeem_query_id) != 0)
     stop_with(b, PUBRIO_E_JOURNAL, /* the batch is named as uncollected */
               "the journal could not record an accepted batch");
@@ -509,15 +489,14 @@ static void collected(pubrio_bulk *b, bulk_slot *s, int64_t now) {
   b->credits_charged = pri_bulk_add_credits(b->credits_charged, charge);
   bb->state = BATCH_COLLECTED;
   b->collected_batches++;
-  b->rate_backoff_ms = 0;
   pri_bulk_push_item(b, PUBRIO_BULK_BATCH_DONE, s->batch);
 }
 
 /* A submit that failed: refused (its people go back to the queue after a
  * 429 or a start that never left; otherwise submitting stops) or
  * uncertain (maybe charged: never resent, submitting stops). */
-static void submit_failed(pubrio_bulk *b, bulk_slot *s, pubrio_status status,
-                          int64_t now) {
+static void submit_failed(pubrio_bulk *b, bulk_slot *s,
+                          pubrio_status status) {
   bulk_batch *bb = &b->batches[s->batch];
   if (s->err.submit_state == PUBRIO_SUBMIT_NOT_SPENT) {
     bb->state = BATCH_REFUSED;
@@ -527,10 +506,8 @@ static void submit_failed(pubrio_bulk *b, bulk_slot *s, pubrio_status status,
     int again = status == PUBRIO_E_RATE_LIMITED ||
                 ((status == PUBRIO_E_CANCELLED || status == PUBRIO_E_TIMEOUT) &&
                  s->err.attempts == 0);
-    if (again) {
+    if (again) { /* the pacer has slowed down after the 429 */
       requeue_people(b, bb);
-      if (status == PUBRIO_E_RATE_LIMITED)
-        rate_limited(b, now, s->err.retry_after_ms);
       return;
     }
     b->no_more_submits = 1;
@@ -566,8 +543,6 @@ static void poll_failed(pubrio_bulk *b, bulk_slot *s, pubrio_status status,
            s->err.message ? s->err.message : "the poll was refused");
     return;
   }
-  if (status == PUBRIO_E_RATE_LIMITED)
-    rate_limited(b, now, s->err.retry_after_ms);
   bb->failed_polls++;
   int64_t delay = b->o.wait.min_delay_ms << (bb->failed_polls < 6 ? bb->failed_polls : 6);
   if (delay > b->o.wait.max_delay_ms)
@@ -597,7 +572,7 @@ static void settle(pubrio_bulk *b, bulk_slot *s, pubrio_status status) {
   else if (status == PUBRIO_OK)
     collected(b, s, now);
   else if (s->submit)
-    submit_failed(b, s, status, now);
+    submit_failed(b, s, status);
   else
     poll_failed(b, s, status, now);
   release(s);
@@ -607,6 +582,15 @@ static void answered(pubrio_bulk *b, bulk_slot *s) {
   int64_t now = pri_clock_now(&b->client->clock);
   int64_t delay = 0;
   s->running = 0;
+  /* Every 429 slows the whole run down (a quota or the minute limit is
+   * shared by every request); answers bring the pace back up. */
+  const pri_http_response *resp = &s->st.resp;
+  if (resp->kind == PRI_NET_OK && resp->status == 429)
+    pri_pacer_on_rate_limited(&b->pacer, s->st.started, resp->retry_after_ms,
+                              now);
+  else if (resp->kind == PRI_NET_OK && resp->status >= 200 &&
+           resp->status < 300)
+    pri_pacer_on_success(&b->pacer, s->st.started, now);
   switch (pri_call_judge(b->client, &s->call, &s->st, &delay, &s->err)) {
   case PRI_VERDICT_DONE: settle(b, s, PUBRIO_OK); return;
   case PRI_VERDICT_RETRY:
@@ -691,8 +675,6 @@ static int64_t next_wake(pubrio_bulk *b, int64_t now) {
       wake = now;
   }
   int64_t ready = now + pri_pacer_wait_ms(&b->pacer, now);
-  if (b->rate_wait_until > ready)
-    ready = b->rate_wait_until;
   if (wake != INT64_MAX && wake < ready)
     wake = ready;
   if (!b->o.submit_only && b->deadline < wake && !b->stop_level)
@@ -740,13 +722,44 @@ static void take_cancels(pubrio_bulk *b) {
   }
 }
 
+/* What can be known before the first request: a balance that cannot pay
+ * the first batch at its worst, a quota used up past the deadline. Either
+ * stops the run with nothing sent. */
+static void check_before_sending(pubrio_bulk *b, int64_t now) {
+  unsigned types;
+  size_t n = peek_batch(b, &types, NULL);
+  int64_t first = n ? pri_bulk_worst_credits(b, types, n) : 0;
+  char why[256];
+  if (n && b->has_balance && first > b->balance) {
+    snprintf(why, sizeof why,
+             "the first batch could cost %lld credits (every asked type "
+             "found) and the balance is %lld: nothing was sent (smaller "
+             "batches, or credits)",
+             (long long)first, (long long)b->balance);
+    stop_with(b, PUBRIO_E_PAYMENT_REQUIRED, why);
+    return;
+  }
+  int64_t wait = pri_pacer_wait_ms(&b->pacer, now);
+  if (!b->o.submit_only && (n || b->prior_batches) && wait > 0 &&
+      wait >= b->deadline - now) {
+    char hold[160] = "";
+    pri_pacer_describe(&b->pacer, now, hold, sizeof hold);
+    snprintf(why, sizeof why,
+             "%s: that is past the run's deadline, so nothing was sent", hold);
+    stop_with(b, PUBRIO_E_RATE_LIMITED, why);
+  }
+}
+
 static void begin_run(pubrio_bulk *b) {
   b->started = 1;
+  if (b->to_submit || b->prior_batches) /* a request is to come */
+    pri_bulk_read_account(b);
   int64_t now = pri_clock_now(&b->client->clock);
   b->deadline = pri_wait_deadline(&b->o.wait, now);
   if (pri_store_begin_run(b->store, b->types, b->o.has_profile_id,
                           b->o.profile_id) != 0)
     stop_with(b, PUBRIO_E_JOURNAL, "the journal cannot record a new run");
+  check_before_sending(b, now);
 }
 
 /* The time the caller held the run does not count against the transfers'
@@ -793,7 +806,7 @@ static pubrio_status next_event(pubrio_bulk *b, int64_t until,
       if ((popped = pri_bulk_pop_event(b, ev)) > 0)
         return PUBRIO_OK;
       if (!any_busy(b) && !polls_left(b) && !b->no_more_submits &&
-          people_left(b) && b->rate_wait_until <= now &&
+          people_left(b) && pri_pacer_wait_ms(&b->pacer, now) == 0 &&
           !submit_allowed(b, now)) {
         int fits = submit_fits(b, now);
         stop_with(b, fits ? PUBRIO_E_CREDIT_BUDGET : PUBRIO_E_WAIT_TIMEOUT,

@@ -55,6 +55,8 @@ static int crosses(int64_t now, int64_t wait, int64_t deadline) {
 /* Wait until the pacer lets a request start; 0, or -1 when that wait would
  * cross the deadline. */
 static int pace(pubrio_client *c, int64_t deadline) {
+  if (c->bulk_reading) /* a bulk run's budget counts its own reads */
+    return 0;
   int64_t now = pri_clock_now(&c->clock);
   int64_t wait = pri_pacer_wait_ms(&c->pacer, now);
   if (wait > 0) {
@@ -223,7 +225,7 @@ pubrio_status pri_call_run(pubrio_client *c, const pri_call *call,
                            int *deadline_reached, pubrio_error *err) {
   /* A bulk run drives the client's transfers: a call beside it would take
    * its answers, or it ours. */
-  if (atomic_load(&c->bulk_runs) != 0) {
+  if (atomic_load(&c->bulk_runs) != 0 && !c->bulk_reading) {
     if (deadline_reached)
       *deadline_reached = 0;
     pubrio_status st = pri_error_set(

@@ -29,6 +29,8 @@ struct pubrio_client {
   pri_cancel cancel;
   atomic_int bulk_runs; /* live bulk runs: at most one, and no plain call
                            beside it (they share the transfers) */
+  int bulk_reading;     /* the run's own account reads, before its first
+                           transfer: allowed */
   pri_transport *transport;
   char **extra_headers; /* "Name: value" lines */
   size_t extra_count;

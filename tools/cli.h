@@ -42,10 +42,15 @@ typedef struct cli_options {
   int wait;
   int64_t max_wait_ms;
   cli_format format;
-  int rate;
+  int rate;                 /* --rate N: requests a minute */
+  int64_t rates[8][2];      /* --rate N/DURATION: requests, window_ms */
+  int rate_count;
+  int has_prices;           /* --price email=N,phone=N */
+  int64_t price_email, price_phone;
   const char *journal;
   int resubmit_uncertain;
   int refresh;
+  int no_account; /* do not read quotas, prices and balance first */
   char *api_key; /* our copy: argv's is blanked */
   int key_from_stdin;
   const char *base_url;
@@ -82,6 +87,8 @@ void cli_print_error(const char *context, pubrio_status status,
 /* A client configured from the options; NULL after printing why. Signals
  * cancel it until cli_free_client(). */
 pubrio_client *cli_make_client(const cli_options *options);
+/* Whether a key was given (option, file or environment). */
+int cli_has_key(const cli_options *options);
 void cli_free_client(pubrio_client *client);
 
 int cli_redeem(const cli_options *options);

@@ -127,15 +127,17 @@ static void log_to_stderr(pubrio_log_level level, const char *message,
   fputc('\n', stderr);
 }
 
+int cli_has_key(const cli_options *o) {
+  const char *env_key = getenv("PUBRIO_API_KEY");
+  return o->api_key || (env_key && *env_key);
+}
+
 pubrio_client *cli_make_client(const cli_options *o) {
   pubrio_error err = {0};
   pubrio_client *c = NULL;
   /* A dry run sends nothing, so it needs no key: a stand-in that never
-   * leaves the process. */
-  const char *env_key = getenv("PUBRIO_API_KEY");
-  const char *key = !o->api_key && o->dry_run && !(env_key && *env_key)
-                        ? "dry-run"
-                        : o->api_key;
+   * leaves the process (the account is only read with a real key). */
+  const char *key = !cli_has_key(o) && o->dry_run ? "dry-run" : o->api_key;
   pubrio_status st = pubrio_client_new(&c, key, &err);
   if (!st && o->base_url)
     st = pubrio_client_set_base_url(c, o->base_url, &err);

@@ -29,6 +29,55 @@ static int parse_number(const char *text, long long min, long long max,
   return 0;
 }
 
+/* --rate N (a minute) or N/DURATION, repeatable: 0, or -1 after saying
+ * why. */
+static int parse_rate(cli_options *o, const char *text) {
+  int64_t requests = 0, window_ms = 0;
+  pubrio_error err = {0};
+  int rc = 0;
+  if (pubrio_rate_parse(text, &requests, &window_ms, &err) != PUBRIO_OK) {
+    fprintf(stderr, "pubrio: --rate: %s\n", err.message);
+    rc = -1;
+  } else if (window_ms == 60000 && requests <= 1000000) {
+    o->rate = (int)requests;
+  } else if (o->rate_count == 8) {
+    fprintf(stderr, "pubrio: --rate: at most 8 windows\n");
+    rc = -1;
+  } else {
+    o->rates[o->rate_count][0] = requests;
+    o->rates[o->rate_count++][1] = window_ms;
+  }
+  pubrio_error_clear(&err);
+  return rc;
+}
+
+/* --price email=N,phone=N (either or both). */
+static int parse_prices(const char *list, cli_options *o) {
+  char *copy = strdup(list), *save = NULL;
+  int rc = copy ? 0 : -1, seen = 0;
+  o->price_email = o->price_phone = 1;
+  for (char *t = copy ? strtok_r(copy, ",", &save) : NULL; t && rc == 0;
+       t = strtok_r(NULL, ",", &save)) {
+    char *eq = strchr(t, '=');
+    long long v;
+    if (!eq || parse_number(eq + 1, 0, INT64_C(1) << 40, &v) != 0) {
+      rc = -1;
+      break;
+    }
+    *eq = '\0';
+    if (strcmp(t, "email") == 0)
+      o->price_email = v;
+    else if (strcmp(t, "phone") == 0)
+      o->price_phone = v;
+    else
+      rc = -1;
+    seen++;
+  }
+  free(copy);
+  o->has_prices = rc == 0 && seen;
+  return o->has_prices ? 0 : -1;
+}
+
 static int parse_types(const char *list, unsigned *types) {
   char *copy = strdup(list);
   int rc = copy ? 0 : -1;
@@ -103,6 +152,8 @@ enum {
   OPT_JOURNAL,
   OPT_RESUBMIT,
   OPT_REFRESH,
+  OPT_NO_ACCOUNT,
+  OPT_PRICE,
   OPT_KEY,
   OPT_KEY_FILE,
   OPT_URL,
@@ -133,6 +184,8 @@ static const struct option long_options[] = {
     {"journal", required_argument, NULL, OPT_JOURNAL},
     {"resubmit-uncertain", no_argument, NULL, OPT_RESUBMIT},
     {"refresh", no_argument, NULL, OPT_REFRESH},
+    {"no-account", no_argument, NULL, OPT_NO_ACCOUNT},
+    {"price", required_argument, NULL, OPT_PRICE},
     {"api-key", required_argument, NULL, OPT_KEY},
     {"api-key-file", required_argument, NULL, OPT_KEY_FILE},
     {"base-url", required_argument, NULL, OPT_URL},
@@ -205,14 +258,19 @@ static int parse_options(int argc, char **argv, cli_options *o,
       o->format = strcmp(optarg, "csv") == 0 ? FORMAT_CSV : FORMAT_JSON;
       break;
     case OPT_RATE:
-      if (parse_number(optarg, 1, 1000000, &v) != 0)
-        return usage_error("--rate \"%s\" must be 1..1000000 per minute",
+      if (parse_rate(o, optarg) != 0)
+        return CLI_USAGE;
+      break;
+    case OPT_PRICE:
+      if (parse_prices(optarg, o) != 0)
+        return usage_error("--price \"%s\": use email=N,phone=N (credits a "
+                           "contact found, N >= 0)",
                            optarg);
-      o->rate = (int)v;
       break;
     case OPT_JOURNAL: o->journal = optarg; break;
     case OPT_RESUBMIT: o->resubmit_uncertain = 1; break;
     case OPT_REFRESH: o->refresh = 1; break;
+    case OPT_NO_ACCOUNT: o->no_account = 1; break;
     case OPT_KEY:
       if (set_api_key(o, strdup(optarg)) != 0)
         return usage_error("%s", "out of memory");

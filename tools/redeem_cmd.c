@@ -56,6 +56,14 @@ static pubrio_status make_options(const cli_options *o,
     st = pubrio_bulk_options_set_profile_id(*out, o->profile_id, err);
   if (!st && o->refresh)
     st = pubrio_bulk_options_set_refresh(*out, 1, err);
+  if (!st && o->no_account)
+    st = pubrio_bulk_options_set_read_account(*out, 0, err);
+  for (int i = 0; !st && i < o->rate_count; i++)
+    st = pubrio_bulk_options_add_rate(*out, o->rates[i][0], o->rates[i][1],
+                                      err);
+  if (!st && o->has_prices)
+    st = pubrio_bulk_options_set_prices(*out, o->price_email, o->price_phone,
+                                        err);
   pubrio_wait_options_free(wait);
   return st;
 }
@@ -85,7 +93,23 @@ static void report_input(const cli_options *o, const pubrio_bulk_stats *s) {
             text_plural(s->people_uncertain, "person was", "people were"));
 }
 
-static void print_plan(const pubrio_bulk_stats *s, int rate) {
+/* The types asked for with their prices: "email-work 15 + phone 30". */
+static void price_text(const cli_options *o, const pubrio_bulk_stats *s,
+                       char *out, size_t size) {
+  out[0] = '\0';
+  for (unsigned bit = 1; bit <= PUBRIO_CONTACT_PHONE; bit <<= 1)
+    if (o->types & bit) {
+      size_t len = strlen(out);
+      snprintf(out + len, size - len, "%s%s %lld", len ? " + " : "",
+               pubrio_contact_type_str((pubrio_contact_type)bit),
+               (long long)(bit == PUBRIO_CONTACT_PHONE ? s->price_phone
+                                                       : s->price_email));
+    }
+}
+
+static void print_plan(const cli_options *o, const pubrio_bulk_stats *s) {
+  char prices[128];
+  price_text(o, s, prices, sizeof prices);
   printf("dry run: nothing sent\n"
          "people to submit:   %zu\n"
          "duplicates dropped: %zu\n"
@@ -94,15 +118,27 @@ static void print_plan(const pubrio_bulk_stats *s, int rate) {
          "left uncertain:     %zu (journal)\n"
          "batches:            %zu\n"
          "requests at least:  %ld\n"
-         "shortest time:      %lld s at %d requests a minute\n"
-         "credits at most:    %lld (every asked type found, at %lld an "
-         "email and %lld a phone%s)\n",
+         "shortest time:      %lld s at %d requests a minute\n",
          s->people_to_submit, s->duplicates, s->people_known,
          s->people_journaled, s->people_uncertain, s->batches,
-         s->planned_requests, (long long)(s->min_duration_ms / 1000), rate,
-         (long long)s->credits_worst_case, (long long)s->price_email,
-         (long long)s->price_phone,
-         s->prices_known ? "" : ": no price given, 1 a contact counted");
+         s->planned_requests, (long long)(s->min_duration_ms / 1000),
+         o->rate);
+  printf("credits:            at most %lld for %zu %s: %s each, charged "
+         "only when found",
+         (long long)s->credits_worst_case, s->people_to_submit,
+         text_plural(s->people_to_submit, "person", "people"), prices);
+  if (s->has_balance)
+    printf("; %lld available", (long long)s->balance);
+  printf("\n");
+  if (!s->prices_known)
+    printf("note: no price known (--price email=N,phone=N, or a key to read "
+           "the account): 1 credit a contact counted\n");
+  if (s->has_balance && s->credits_worst_case > s->balance)
+    fprintf(stderr, "pubrio: warning: the worst case (%lld credits) is more "
+                    "than the balance (%lld); --max-credits %lld keeps the "
+                    "run within it\n",
+            (long long)s->credits_worst_case, (long long)s->balance,
+            (long long)s->balance);
 }
 
 /* Every paid batch not collected, with the command that collects it. */
@@ -257,7 +293,11 @@ int cli_redeem(const cli_options *o) {
     pubrio_bulk_stats_get(run, &stats, sizeof stats);
     report_input(o, &stats);
     if (o->dry_run) {
-      print_plan(&stats, o->rate);
+      if (cli_has_key(o) && !o->no_account) { /* prices and balance: free */
+        pubrio_bulk_read_account(run, NULL);
+        pubrio_bulk_stats_get(run, &stats, sizeof stats);
+      }
+      print_plan(o, &stats);
     } else {
       progress bar;
       progress_init(&bar, o->verbose, o->quiet, o->wait);

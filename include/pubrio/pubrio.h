@@ -1266,6 +1266,40 @@ PUBRIO_API pubrio_status pubrio_bulk_options_set_max_credits(
     pubrio_bulk_options *options, int64_t max_credits, pubrio_error *err);
 
 /**
+ * @brief One more rate window: at most @p requests request starts in any
+ * @p window_ms (kept with a small margin for a request's arrival lagging
+ * its start), beside the minute limit; for a plan's quota the account does
+ * not report, or a limit of your own ("2400/h": 2400, 3600000; see
+ * pubrio_rate_parse()). Up to 8.
+ * @param options the options.
+ * @param requests 1..1000000000.
+ * @param window_ms 1000 ms..366 days.
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT when out of range or
+ *         past 8 windows.
+ */
+PUBRIO_API pubrio_status pubrio_bulk_options_add_rate(
+    pubrio_bulk_options *options, int64_t requests, int64_t window_ms,
+    pubrio_error *err);
+
+/**
+ * @brief Whether a run reads the account before its first request (the
+ * default, 1; pubrio_bulk_read_account() reads it earlier, for a plan):
+ * POST /profile/usage, whose hourly, daily and monthly quotas join the
+ * rate budget with what is left of their current window, and POST /profile,
+ * whose per-type prices price the credit budget (unless set with
+ * pubrio_bulk_options_set_prices()) and whose balance the stats report.
+ * Both calls are free; when one fails, the run goes on without it (a 429
+ * still slows it down).
+ * @param options the options.
+ * @param read_account 1 to read, 0 not to.
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT when @p options is NULL.
+ */
+PUBRIO_API pubrio_status pubrio_bulk_options_set_read_account(
+    pubrio_bulk_options *options, int read_account, pubrio_error *err);
+
+/**
  * @brief The account's price of each contact type, for the credit budget
  * and the counts (Pubrio charges each type found at the plan's price, read
  * from POST /profile). Without it, 1 credit a contact is counted.
@@ -1363,6 +1397,20 @@ PUBRIO_API void pubrio_bulk_stop(pubrio_bulk *bulk);
 PUBRIO_API pubrio_status pubrio_bulk_add_people(
     pubrio_bulk *bulk, const char *const *people_search_ids, size_t count,
     pubrio_error *err);
+
+/**
+ * @brief Read the account now (unless turned off with
+ * pubrio_bulk_options_set_read_account()): its quotas join the rate
+ * budget, its prices and balance the counts. A run does it by itself before
+ * its first request; a plan (pubrio_bulk_plan()) calls it after adding
+ * people to show the cost at the account's prices beside its balance. Two
+ * free requests, once; a failure is logged and the run goes on without.
+ * @param bulk the run or plan.
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT when @p bulk is NULL.
+ */
+PUBRIO_API pubrio_status pubrio_bulk_read_account(pubrio_bulk *bulk,
+                                                  pubrio_error *err);
 
 /** @brief What a bulk event is about. */
 typedef enum pubrio_bulk_event_kind {
@@ -1527,8 +1575,11 @@ struct pubrio_bulk_stats {
                                    may still be charged. */
   int64_t price_email;        /**< Credits an email contact, as counted. */
   int64_t price_phone;        /**< Credits a phone contact, as counted. */
-  int prices_known;           /**< 0 when no price was given: 1 a contact
-                                   is counted. */
+  int prices_known;           /**< 0 when no price was given or read from
+                                   the account: 1 a contact is counted. */
+  int has_balance;            /**< 1 when the balance was read from the
+                                   account (POST /profile) at the start. */
+  int64_t balance;            /**< credit + topup_credit, as read then. */
 };
 
 /**
@@ -1542,6 +1593,17 @@ struct pubrio_bulk_stats {
 PUBRIO_API void pubrio_bulk_stats_get(const pubrio_bulk *bulk,
                                       pubrio_bulk_stats *out,
                                       size_t out_size);
+
+/**
+ * @brief What holds the run's next request, as a sentence ("hourly quota:
+ * 2,400 of 2,400 used; next request in 41 min"), for progress lines.
+ * @param bulk the run.
+ * @param out receives the sentence (empty when nothing holds it).
+ * @param size the size of @p out.
+ * @return the sentence's length; 0 when nothing holds the next request.
+ */
+PUBRIO_API size_t pubrio_bulk_rate_hold(const pubrio_bulk *bulk, char *out,
+                                        size_t size);
 
 /**
  * @brief The batches accepted and not collected (after a run stopped
