@@ -96,10 +96,9 @@ void pri_bulk_read_account(pubrio_bulk *b) {
   read_usage(b, profile, deadline);
   read_profile(b, profile, deadline);
   b->client->bulk_reading = 0;
-  /* The two reads count in the rate budget like any request. */
-  now = pri_clock_now(&b->client->clock);
-  pri_pacer_record(&b->pacer, now);
-  pri_pacer_record(&b->pacer, now);
+  /* The profile read counts in the rate budget (the usage answer already
+   * counted itself in the quotas) and the minute. */
+  pri_pacer_record(&b->pacer, pri_clock_now(&b->client->clock));
   if (!had_prices && b->o.has_prices)
     reprice(b);
 }
