@@ -109,6 +109,10 @@ func TestBulkSubmitOnlyThenWait(t *testing.T) {
 	if run.Err() != nil || len(batches) != 3 {
 		t.Fatalf("err %v, batches %v", run.Err(), batches)
 	}
+	// A client serves one user at a time: the run ends before Wait.
+	if err := run.Close(); err != nil {
+		t.Fatal(err)
+	}
 	people := 0
 	for _, id := range batches {
 		result, err := c.Wait(context.Background(), id, fast)
