@@ -147,6 +147,9 @@ with tempfile.TemporaryDirectory(dir=os.environ.get("TMPDIR", "/tmp")) as tmp:
                 if use_journal:
                     os.remove(j)
         ratios.append(walls[1] / walls[0])
+        print("pair %d: the journal adds %.2f ms a batch (%d batches)" %
+              (i + 1, (walls[1] - walls[0]) * 1000 / ((people + 99) // 100),
+               (people + 99) // 100))
     if ratios:
         print("with/without journal wall ratio per pair: %s; median %.2f" %
               (", ".join("%.2f" % r for r in ratios),

@@ -727,6 +727,39 @@ class CreditSafety(CliTest):
         self.assertIn("already submitted:  1", r.stdout)  # not collected
         self.assertEqual(self.server.requests(SUBMIT), 1)
 
+    def test_a_closed_or_full_stdout_is_a_stop(self):
+        # `| head`: the reader goes away after one line. The run stops as on
+        # Ctrl-C (exit 8, not SIGPIPE's 141), saying so, and names every
+        # batch paid for and not collected.
+        server = FakeServer("--estimated-time", "0", "--latency-ms", "30",
+                            "--complete-after-polls", "2")
+        self.addCleanup(server.stop)
+        env = dict(os.environ, PUBRIO_BASE_URL=server.url,
+                   PUBRIO_API_KEY="test-key")
+        proc = subprocess.Popen([CLI, "redeem", "--types", "phone", "--wait",
+                                 "--batch-size", "10", "--rate", "1000",
+                                 *ids(200)],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                env=env)
+        proc.stdout.readline()
+        proc.stdout.close()
+        err = proc.stderr.read().decode()
+        proc.wait(timeout=60)
+        self.assertEqual(proc.returncode, 8, err)
+        self.assertIn("the output could not be written (Broken pipe)", err)
+        accepted = server.stats()["requests"][SUBMIT]
+        named = err.count("was accepted and is not collected")
+        collected = int(re.search(r"(\d+) batch(es)? collected", err).group(1))
+        self.assertEqual(named + collected, accepted, err)
+        # A full disk behind stdout: the same stop, never "success".
+        with open("/dev/full", "w") as full:
+            r = subprocess.run([CLI, "redeem", "--types", "phone", "--wait",
+                                *ids(20)], stdout=full,
+                               stderr=subprocess.PIPE, text=True, env=env,
+                               timeout=60)
+        self.assertEqual(r.returncode, 8, r.stderr)
+        self.assertIn("No space left on device", r.stderr)
+
     def test_input_lines_are_capped_and_binary_refused(self):
         good = ids(2)
         r = self.run_cli("redeem", "--types", "phone", "-",
@@ -817,7 +850,11 @@ class Bulk(CliTest):
         self.assertIn("batches:            3", r.stdout)
         self.assertIn("requests at least:  6", r.stdout)
         self.assertIn("shortest time:      0 s at 120", r.stdout)
-        self.assertEqual(self.server.requests(), 0)
+        self.assertIn("credits:            at most 250 for 250 people: "
+                      "phone 1 each", r.stdout)
+        # Only the account was read (free): no redeem request.
+        self.assertEqual(self.server.requests(SUBMIT), 0)
+        self.assertEqual(self.server.requests(QUERY), 0)
 
     def test_parallel_requests_and_summary(self):
         server = FakeServer("--estimated-time", "0", "--latency-ms", "200")
