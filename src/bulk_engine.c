@@ -752,10 +752,13 @@ static void check_before_sending(pubrio_bulk *b, int64_t now) {
 
 static void begin_run(pubrio_bulk *b) {
   b->started = 1;
-  if (b->to_submit || b->prior_batches) /* a request is to come */
-    pri_bulk_read_account(b);
   int64_t now = pri_clock_now(&b->client->clock);
   b->deadline = pri_wait_deadline(&b->o.wait, now);
+  if (b->stop_level) /* stopped before it began: nothing to record */
+    return;
+  if (b->to_submit || b->prior_batches) /* a request is to come */
+    pri_bulk_read_account(b);
+  now = pri_clock_now(&b->client->clock);
   if (pri_store_begin_run(b->store, b->types, b->o.has_profile_id,
                           b->o.profile_id) != 0)
     stop_with(b, PUBRIO_E_JOURNAL, "the journal cannot record a new run");
