@@ -35,18 +35,22 @@
 //! sent::<pubrio::Client>();
 //! shared::<pubrio::CancelHandle>();
 //! ```
+mod account;
 mod bulk;
 mod client;
 mod error;
 mod hooks;
+mod journal;
 mod request;
 mod types;
 mod wait;
 
+pub use account::{Profile, Usage};
 pub use bulk::{Bulk, BulkOptions, BulkStats, Event, Uncollected};
 pub use client::{CancelHandle, Client};
 pub use error::{Error, ErrorDetails, Result, Status, SubmitState};
 pub use hooks::{Clock, LogLevel};
+pub use journal::{Journal, JournalPeople, JournalRun};
 pub use request::{BatchRequest, RequestBuilder};
 pub use types::{BatchJob, Contact, ContactType, ContactTypes, Person, QueryResult};
 pub use wait::WaitOptions;

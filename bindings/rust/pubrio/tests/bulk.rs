@@ -25,7 +25,8 @@ fn a_bulk_run_over_250_people_yields_each_once() {
             Event::BatchAccepted { batch, job, people } => {
                 assert!(accepted.insert(batch, (job.redeem_query_id, people)).is_none());
             }
-            Event::Person { batch, redeem_query_id, person } => {
+            Event::Person { batch, redeem_query_id, person, from_store } => {
+                assert!(!from_store, "a run without a journal buys everyone");
                 assert_eq!(accepted[&batch].0, redeem_query_id);
                 let phones: Vec<_> = person.phones.iter().filter_map(|c| c.value.clone()).collect();
                 assert_eq!(phones, Vec::from_iter(fake_phone(&person.people_search_id)));
