@@ -253,6 +253,7 @@ pub struct Uncollected {
 /// it.
 pub struct Bulk<'c> {
     raw: NonNull<sys::pubrio_bulk>,
+    started: bool,
     ended: bool,
     _client: PhantomData<&'c mut Client>,
 }
@@ -271,21 +272,8 @@ impl<'c> Bulk<'c> {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        let raw_options = options.to_raw()?;
-        let err = ErrorSlot::new();
-        let mut raw = ptr::null_mut();
-        err.check(unsafe {
-            sys::pubrio_bulk_new(&mut raw, client.as_ptr(), types.bits(), raw_options.0.as_ptr(), err.ptr())
-        })?;
-        let bulk = Bulk { raw: NonNull::new(raw).expect("NULL run with OK"), ended: false, _client: PhantomData };
-        let ids = people
-            .into_iter()
-            .enumerate()
-            .map(|(i, id)| c_string(id.as_ref(), &format!("people_search_id at index {i}")))
-            .collect::<Result<Vec<_>>>()?;
-        let ptrs: Vec<_> = ids.iter().map(|id| id.as_ptr()).collect();
-        err.check(unsafe { sys::pubrio_bulk_add_people(raw, ptrs.as_ptr(), ptrs.len(), err.ptr()) })?;
-        Ok(bulk)
+        let raw = new_raw(client, people, types, options, sys::pubrio_bulk_new)?;
+        Ok(Bulk { raw: raw.into_raw(), started: false, ended: false, _client: PhantomData })
     }
 
     /// Ask the run to stop: nothing new starts, requests in flight finish
@@ -361,6 +349,100 @@ impl<'c> Bulk<'c> {
     }
 }
 
+/// A run or plan not yet handed out, freed on drop (an error on the way).
+struct OwnedBulk(NonNull<sys::pubrio_bulk>);
+
+impl OwnedBulk {
+    fn into_raw(self) -> NonNull<sys::pubrio_bulk> {
+        let raw = self.0;
+        std::mem::forget(self);
+        raw
+    }
+}
+
+impl Drop for OwnedBulk {
+    fn drop(&mut self) {
+        unsafe { sys::pubrio_bulk_free(self.0.as_ptr()) }
+    }
+}
+
+type NewFn = unsafe extern "C" fn(
+    *mut *mut sys::pubrio_bulk,
+    *mut sys::pubrio_client,
+    u32,
+    *const sys::pubrio_bulk_options,
+    *mut sys::pubrio_error,
+) -> sys::pubrio_status;
+
+/// `pubrio_bulk_new` or `pubrio_bulk_plan`, then the people added.
+fn new_raw<I, S>(
+    client: &mut Client,
+    people: I,
+    types: ContactTypes,
+    options: &BulkOptions,
+    new: NewFn,
+) -> Result<OwnedBulk>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    let raw_options = options.to_raw()?;
+    let err = ErrorSlot::new();
+    let mut raw = ptr::null_mut();
+    err.check(unsafe { new(&mut raw, client.as_ptr(), types.bits(), raw_options.0.as_ptr(), err.ptr()) })?;
+    let bulk = OwnedBulk(NonNull::new(raw).expect("NULL run with OK"));
+    let ids = people
+        .into_iter()
+        .enumerate()
+        .map(|(i, id)| c_string(id.as_ref(), &format!("people_search_id at index {i}")))
+        .collect::<Result<Vec<_>>>()?;
+    let ptrs: Vec<_> = ids.iter().map(|id| id.as_ptr()).collect();
+    err.check(unsafe { sys::pubrio_bulk_add_people(raw, ptrs.as_ptr(), ptrs.len(), err.ptr()) })?;
+    Ok(bulk)
+}
+
+/// A dry run: what a bulk run over these people would do, the journal only
+/// read (never created or written), nothing submitted. See
+/// [`Client::plan`].
+pub struct Plan<'c> {
+    raw: OwnedBulk,
+    _client: PhantomData<&'c mut Client>,
+}
+
+unsafe impl Send for Plan<'_> {}
+
+impl<'c> Plan<'c> {
+    pub(crate) fn new<I, S>(
+        client: &'c mut Client,
+        people: I,
+        types: ContactTypes,
+        options: &BulkOptions,
+    ) -> Result<Plan<'c>>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let raw = new_raw(client, people, types, options, sys::pubrio_bulk_plan)?;
+        Ok(Plan { raw, _client: PhantomData })
+    }
+
+    /// Read the account (two free requests) so that the stats show the
+    /// cost at its prices beside its balance; off with
+    /// [`BulkOptions::read_account`]`(false)`.
+    pub fn read_account(&mut self) -> Result<()> {
+        let err = ErrorSlot::new();
+        err.check(unsafe { sys::pubrio_bulk_read_account(self.raw.0.as_ptr(), err.ptr()) })
+    }
+
+    /// What the run would do: people, known people, batches, worst-case
+    /// credits, balance.
+    pub fn stats(&self) -> BulkStats {
+        let mut stats: BulkStats = unsafe { std::mem::zeroed() };
+        unsafe { sys::pubrio_bulk_stats_get(self.raw.0.as_ptr(), &mut stats, std::mem::size_of::<BulkStats>()) };
+        stats
+    }
+}
+
 /// An event's `people` ids (NULL: none).
 ///
 /// # Safety
@@ -386,6 +468,7 @@ impl Iterator for Bulk<'_> {
     type Item = Result<Event>;
 
     fn next(&mut self) -> Option<Result<Event>> {
+        self.started = true;
         while !self.ended {
             let err = ErrorSlot::new();
             let (status, event) = next_raw(self.raw, &err);
@@ -409,8 +492,8 @@ impl Drop for Bulk<'_> {
     fn drop(&mut self) {
         // Left early: drain rather than cut, so a submit in flight gets its
         // answer (kept and named, by the journal too) instead of being left
-        // maybe-charged and unnamed. A run never driven stops at once.
-        if !self.ended {
+        // maybe-charged and unnamed. A run never driven has nothing to drain.
+        if self.started && !self.ended {
             self.stop();
             loop {
                 let err = ErrorSlot::new();

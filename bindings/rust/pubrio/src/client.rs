@@ -11,7 +11,7 @@ use std::time::Duration;
 use pubrio_sys as sys;
 
 use crate::account::{Profile, Usage};
-use crate::bulk::{Bulk, BulkOptions};
+use crate::bulk::{Bulk, BulkOptions, Plan};
 use crate::error::{c_string, opt_string, Error, ErrorSlot, Result};
 use crate::hooks::{self, Clock, LogFn, LogLevel};
 use crate::request::BatchRequest;
@@ -352,6 +352,16 @@ impl Client {
         let status =
             unsafe { sys::pubrio_redeem_person(self.as_ptr(), id, url, types.bits(), -1, &mut out, err.ptr()) };
         finish(err, status, out)
+    }
+
+    /// A dry run of [`bulk`](Self::bulk): its [`Plan::stats`] tell what a
+    /// run would do (nothing is sent; the journal is only read).
+    pub fn plan<I, S>(&mut self, people: I, types: ContactTypes, options: &BulkOptions) -> Result<Plan<'_>>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        Plan::new(self, people, types, options)
     }
 
     /// A bulk run over `people` (any number: cut into batches, several in
