@@ -21,6 +21,9 @@ pub const PUBRIO_VERSION_MAJOR: c_int = 0;
 pub const PUBRIO_VERSION_MINOR: c_int = 2;
 /// `PUBRIO_ID_LEN`: characters in a canonical id.
 pub const PUBRIO_ID_LEN: usize = 36;
+/// `PUBRIO_LINKEDIN_URL_MAX`: bytes that always hold a canonical LinkedIn
+/// profile URL, its NUL included.
+pub const PUBRIO_LINKEDIN_URL_MAX: usize = 1024;
 
 c_enums! {
     /// Outcome of a call; values are fixed forever.
@@ -75,6 +78,7 @@ c_enums! {
         PUBRIO_BULK_STRANGERS = 4,
         PUBRIO_BULK_FINISHED = 5,
         PUBRIO_BULK_PROGRESS = 6,
+        PUBRIO_BULK_BATCH_FAILED = 7,
     }
 }
 
@@ -89,6 +93,8 @@ c_opaque! {
     pubrio_bulk,
     /// How a bulk run goes.
     pubrio_bulk_options,
+    /// A journal opened for reading.
+    pubrio_journal,
 }
 
 c_structs! {
@@ -149,6 +155,9 @@ c_structs! {
         pub people_count: usize,
         pub people: *const *const c_char,
         pub stats: *const pubrio_bulk_stats,
+        pub status: pubrio_status,
+        pub message: *const c_char,
+        pub from_store: c_int,
     }
     /// Counts of a bulk run.
     pub struct pubrio_bulk_stats {
@@ -171,6 +180,55 @@ c_structs! {
         pub has_credit: c_int,
         pub credit: i64,
         pub journal_torn_line_dropped: c_int,
+        pub people_known: usize,
+        pub batches_failed: usize,
+        pub people_left_uncertain: usize,
+        pub credits_worst_case: i64,
+        pub credits_before: i64,
+        pub credits_committed: i64,
+        pub price_email: i64,
+        pub price_phone: i64,
+        pub prices_known: c_int,
+        pub has_balance: c_int,
+        pub balance: i64,
+    }
+    /// The workspace's balance, prices and plan limits (POST /profile).
+    pub struct pubrio_profile {
+        pub has_profile_id: c_int,
+        pub profile_id: i64,
+        pub has_credit: c_int,
+        pub credit: i64,
+        pub has_topup_credit: c_int,
+        pub topup_credit: i64,
+        pub plan_name: *const c_char,
+        pub email_price: i64,
+        pub phone_price: i64,
+        pub max_hourly_requests: i64,
+        pub max_daily_requests: i64,
+        pub max_monthly_requests: i64,
+        pub api_access: c_int,
+    }
+    /// Request quotas used and allowed (POST /profile/usage).
+    pub struct pubrio_usage {
+        pub hourly_used: i64,
+        pub hourly_allowed: i64,
+        pub daily_used: i64,
+        pub daily_allowed: i64,
+        pub monthly_used: i64,
+        pub monthly_allowed: i64,
+        pub last_refreshed: *const c_char,
+        pub api_access: c_int,
+    }
+    /// One run recorded in a journal.
+    pub struct pubrio_journal_run {
+        pub id: i64,
+        pub started_at: i64,
+        pub types: c_uint,
+        pub batches_uncertain: usize,
+        pub batches_accepted: usize,
+        pub batches_refused: usize,
+        pub batches_collected: usize,
+        pub credits_charged: i64,
     }
 }
 
@@ -209,6 +267,8 @@ c_functions! {
     pub fn pubrio_set_allocator(malloc_fn: pubrio_malloc_fn, realloc_fn: pubrio_realloc_fn, free_fn: pubrio_free_fn) -> pubrio_status;
     pub fn pubrio_contact_type_str(type_: pubrio_contact_type) -> *const c_char;
     pub fn pubrio_contact_type_from_str(name: *const c_char) -> pubrio_contact_type;
+    pub fn pubrio_linkedin_url_normalize(url: *const c_char, out: *mut c_char, out_size: usize, err: *mut pubrio_error) -> pubrio_status;
+    pub fn pubrio_rate_parse(text: *const c_char, out_requests: *mut i64, out_window_ms: *mut i64, err: *mut pubrio_error) -> pubrio_status;
 
     pub fn pubrio_client_new(out: *mut *mut pubrio_client, api_key: *const c_char, err: *mut pubrio_error) -> pubrio_status;
     pub fn pubrio_client_free(client: *mut pubrio_client);
@@ -257,6 +317,11 @@ c_functions! {
     pub fn pubrio_wait_options_set_first_delay(options: *mut pubrio_wait_options, delay_ms: i64, err: *mut pubrio_error) -> pubrio_status;
     pub fn pubrio_wait_options_set_progress(options: *mut pubrio_wait_options, fn_: pubrio_progress_fn, userdata: *mut c_void, err: *mut pubrio_error) -> pubrio_status;
     pub fn pubrio_redeem_people_batch_wait(client: *mut pubrio_client, redeem_query_id: *const c_char, options: *const pubrio_wait_options, out: *mut *mut pubrio_query_result, err: *mut pubrio_error) -> pubrio_status;
+    pub fn pubrio_profile_get(client: *mut pubrio_client, profile_id: i64, out: *mut *mut pubrio_profile, err: *mut pubrio_error) -> pubrio_status;
+    pub fn pubrio_profile_free(profile: *mut pubrio_profile);
+    pub fn pubrio_usage_get(client: *mut pubrio_client, profile_id: i64, out: *mut *mut pubrio_usage, err: *mut pubrio_error) -> pubrio_status;
+    pub fn pubrio_usage_free(usage: *mut pubrio_usage);
+    pub fn pubrio_redeem_person(client: *mut pubrio_client, people_search_id: *const c_char, linkedin_url: *const c_char, contact_types: c_uint, profile_id: i64, out: *mut *mut pubrio_query_result, err: *mut pubrio_error) -> pubrio_status;
     pub fn pubrio_redeem_people_batch_and_wait(client: *mut pubrio_client, request: *const pubrio_batch_request, options: *const pubrio_wait_options, out: *mut *mut pubrio_query_result, err: *mut pubrio_error) -> pubrio_status;
 
     pub fn pubrio_bulk_options_new(out: *mut *mut pubrio_bulk_options, err: *mut pubrio_error) -> pubrio_status;
@@ -269,6 +334,15 @@ c_functions! {
     pub fn pubrio_bulk_options_set_journal(options: *mut pubrio_bulk_options, path: *const c_char, resubmit_uncertain: c_int, err: *mut pubrio_error) -> pubrio_status;
     pub fn pubrio_bulk_options_set_max_credits(options: *mut pubrio_bulk_options, max_credits: i64, err: *mut pubrio_error) -> pubrio_status;
     pub fn pubrio_bulk_options_set_profile_id(options: *mut pubrio_bulk_options, profile_id: i64, err: *mut pubrio_error) -> pubrio_status;
+    pub fn pubrio_bulk_options_add_rate(options: *mut pubrio_bulk_options, requests: i64, window_ms: i64, err: *mut pubrio_error) -> pubrio_status;
+    pub fn pubrio_bulk_options_set_read_account(options: *mut pubrio_bulk_options, read_account: c_int, err: *mut pubrio_error) -> pubrio_status;
+    pub fn pubrio_bulk_options_set_prices(options: *mut pubrio_bulk_options, email_price: i64, phone_price: i64, err: *mut pubrio_error) -> pubrio_status;
+    pub fn pubrio_bulk_options_set_refresh(options: *mut pubrio_bulk_options, refresh: c_int, err: *mut pubrio_error) -> pubrio_status;
+    pub fn pubrio_bulk_plan(out: *mut *mut pubrio_bulk, client: *mut pubrio_client, types: c_uint, options: *const pubrio_bulk_options, err: *mut pubrio_error) -> pubrio_status;
+    pub fn pubrio_bulk_stop(bulk: *mut pubrio_bulk);
+    pub fn pubrio_bulk_read_account(bulk: *mut pubrio_bulk, err: *mut pubrio_error) -> pubrio_status;
+    pub fn pubrio_bulk_next_event(bulk: *mut pubrio_bulk, timeout_ms: i64, event: *mut pubrio_bulk_event, event_size: usize, err: *mut pubrio_error) -> pubrio_status;
+    pub fn pubrio_bulk_rate_hold(bulk: *const pubrio_bulk, out: *mut c_char, size: usize) -> usize;
     pub fn pubrio_bulk_new(out: *mut *mut pubrio_bulk, client: *mut pubrio_client, types: c_uint, options: *const pubrio_bulk_options, err: *mut pubrio_error) -> pubrio_status;
     pub fn pubrio_bulk_free(bulk: *mut pubrio_bulk);
     pub fn pubrio_bulk_add_people(bulk: *mut pubrio_bulk, people_search_ids: *const *const c_char, count: usize, err: *mut pubrio_error) -> pubrio_status;
@@ -276,4 +350,11 @@ c_functions! {
     pub fn pubrio_bulk_run(bulk: *mut pubrio_bulk, fn_: pubrio_bulk_event_fn, userdata: *mut c_void, err: *mut pubrio_error) -> pubrio_status;
     pub fn pubrio_bulk_stats_get(bulk: *const pubrio_bulk, out: *mut pubrio_bulk_stats, out_size: usize);
     pub fn pubrio_bulk_uncollected(bulk: *const pubrio_bulk, index: usize, people_count: *mut usize) -> *const c_char;
+
+    pub fn pubrio_journal_open(out: *mut *mut pubrio_journal, path: *const c_char, err: *mut pubrio_error) -> pubrio_status;
+    pub fn pubrio_journal_free(journal: *mut pubrio_journal);
+    pub fn pubrio_journal_run_get(journal: *const pubrio_journal, index: usize, out: *mut pubrio_journal_run, out_size: usize) -> c_int;
+    pub fn pubrio_journal_counts(journal: *const pubrio_journal, people: *mut usize, contacts: *mut usize);
+    pub fn pubrio_journal_next_person(journal: *mut pubrio_journal, out: *mut *const pubrio_person, err: *mut pubrio_error) -> pubrio_status;
+    pub fn pubrio_journal_uncollected(journal: *const pubrio_journal, index: usize, people_count: *mut usize) -> *const c_char;
 }

@@ -4,11 +4,12 @@
 use std::marker::PhantomData;
 use std::path::PathBuf;
 use std::ptr::{self, NonNull};
+use std::time::Duration;
 
 use pubrio_sys as sys;
 
 use crate::client::Client;
-use crate::error::{c_string, opt_string, ErrorSlot, Result};
+use crate::error::{c_string, opt_string, ErrorSlot, Result, Status};
 use crate::types::{BatchJob, ContactTypes, Person};
 use crate::wait::WaitOptions;
 
@@ -37,6 +38,18 @@ pub struct BulkOptions {
     pub max_credits: Option<i64>,
     /// Send `profile_id` with every request.
     pub profile_id: Option<i64>,
+    /// Credits an email and a phone number, for the credit budget and the
+    /// counts (else read from the account, else 1 a contact).
+    pub prices: Option<(i64, i64)>,
+    /// Buy again what the journal already holds (default: hand it out
+    /// from the journal, at no cost).
+    pub refresh: bool,
+    /// Rate windows of your own beside the minute limit: at most `.0`
+    /// requests in any `.1` (up to 8).
+    pub rates: Vec<(i64, Duration)>,
+    /// Whether the run reads the account (POST /profile and
+    /// /profile/usage, free) before its first request; `None`: yes.
+    pub read_account: Option<bool>,
 }
 
 impl BulkOptions {
@@ -80,6 +93,26 @@ impl BulkOptions {
         self.profile_id = Some(id);
         self
     }
+    /// The account's price of an email and of a phone number.
+    pub fn prices(mut self, email: i64, phone: i64) -> Self {
+        self.prices = Some((email, phone));
+        self
+    }
+    /// Buy again what the journal already holds.
+    pub fn refresh(mut self, refresh: bool) -> Self {
+        self.refresh = refresh;
+        self
+    }
+    /// One more rate window: at most `requests` in any `window`.
+    pub fn add_rate(mut self, requests: i64, window: Duration) -> Self {
+        self.rates.push((requests, window));
+        self
+    }
+    /// Whether to read the account before the first request.
+    pub fn read_account(mut self, read: bool) -> Self {
+        self.read_account = Some(read);
+        self
+    }
 
     fn to_raw(&self) -> Result<RawBulkOptions> {
         let err = ErrorSlot::new();
@@ -112,6 +145,17 @@ impl BulkOptions {
             if let Some(id) = self.profile_id {
                 err.check(sys::pubrio_bulk_options_set_profile_id(raw, id, err.ptr()))?;
             }
+            if let Some((email, phone)) = self.prices {
+                err.check(sys::pubrio_bulk_options_set_prices(raw, email, phone, err.ptr()))?;
+            }
+            err.check(sys::pubrio_bulk_options_set_refresh(raw, self.refresh.into(), err.ptr()))?;
+            for (requests, window) in &self.rates {
+                let ms = i64::try_from(window.as_millis()).unwrap_or(i64::MAX);
+                err.check(sys::pubrio_bulk_options_add_rate(raw, *requests, ms, err.ptr()))?;
+            }
+            if let Some(read) = self.read_account {
+                err.check(sys::pubrio_bulk_options_set_read_account(raw, read.into(), err.ptr()))?;
+            }
         }
         Ok(options)
     }
@@ -141,12 +185,15 @@ pub enum Event {
     },
     /// A person's contacts.
     Person {
-        /// The batch's number.
+        /// The batch's number (0 when handed out from the journal).
         batch: u32,
-        /// The batch's id.
+        /// The batch's id ("" when handed out from the journal).
         redeem_query_id: String,
         /// The person.
         person: Person,
+        /// Every asked type was bought by an earlier run: handed out from
+        /// the journal, no request, no credit.
+        from_store: bool,
     },
     /// A batch was collected.
     BatchDone {
@@ -155,7 +202,25 @@ pub enum Event {
         /// The batch's id.
         redeem_query_id: String,
     },
-    /// A batch's answer named people it does not hold (not handed out).
+    /// A batch failed and the run goes on without it (the run ends with
+    /// its status): a submit without a conclusive answer (its `people` are
+    /// left uncertain: maybe charged, never resent), or an accepted batch
+    /// whose answer broke the contract (paid, not collected: it stays in
+    /// [`Bulk::uncollected`]).
+    BatchFailed {
+        /// The batch's number.
+        batch: u32,
+        /// The batch's id, when it was accepted.
+        redeem_query_id: Option<String>,
+        /// Why.
+        status: Status,
+        /// A sentence.
+        message: String,
+        /// An uncertain submit's people; else empty.
+        people: Vec<String>,
+    },
+    /// Retired (libpubrio 0.2 reports a batch failure instead): a batch's
+    /// answer named people it does not hold (not handed out).
     Strangers {
         /// The batch's number.
         batch: u32,
@@ -178,21 +243,17 @@ pub struct Uncollected {
     pub people_count: usize,
 }
 
-/// The event the library fills, with spare room after it for the fields a
-/// library newer than these mirrors may write (`pubrio_bulk_next` takes no
-/// size, and the struct grows at the end).
-#[repr(C)]
-struct EventSlot {
-    event: sys::pubrio_bulk_event,
-    _room: [u64; 16],
-}
-
 /// A bulk run: iterate it for `Result<Event>` until the run is finished
 /// (`None`) or stopped (one `Err`, then `None`). After a stop,
 /// [`uncollected`](Self::uncollected) names every paid batch not collected.
-/// Dropping it cuts what is in flight and frees the run.
+/// [`stop`](Self::stop) drains: nothing new starts, requests in flight are
+/// answered, then the iterator ends with `Err(Cancelled)`. Dropping a run
+/// left early stops it the same way and drives it to its end (so a submit
+/// in flight is answered and its batch kept by the journal) before freeing
+/// it.
 pub struct Bulk<'c> {
     raw: NonNull<sys::pubrio_bulk>,
+    started: bool,
     ended: bool,
     _client: PhantomData<&'c mut Client>,
 }
@@ -211,21 +272,31 @@ impl<'c> Bulk<'c> {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        let raw_options = options.to_raw()?;
+        let raw = new_raw(client, people, types, options, sys::pubrio_bulk_new)?;
+        Ok(Bulk { raw: raw.into_raw(), started: false, ended: false, _client: PhantomData })
+    }
+
+    /// Ask the run to stop: nothing new starts, requests in flight finish
+    /// (an accepted submit's batch is handed out as `BatchAccepted` and
+    /// named by [`uncollected`](Self::uncollected)); keep iterating to the
+    /// end, which is `Err` with [`Status::Cancelled`].
+    pub fn stop(&mut self) {
+        unsafe { sys::pubrio_bulk_stop(self.raw.as_ptr()) }
+    }
+
+    /// Read the account now (its quotas join the rate budget, its prices
+    /// and balance the counts); the run does it itself before its first
+    /// request unless [`BulkOptions::read_account`] is false.
+    pub fn read_account(&mut self) -> Result<()> {
         let err = ErrorSlot::new();
-        let mut raw = ptr::null_mut();
-        err.check(unsafe {
-            sys::pubrio_bulk_new(&mut raw, client.as_ptr(), types.bits(), raw_options.0.as_ptr(), err.ptr())
-        })?;
-        let bulk = Bulk { raw: NonNull::new(raw).expect("NULL run with OK"), ended: false, _client: PhantomData };
-        let ids = people
-            .into_iter()
-            .enumerate()
-            .map(|(i, id)| c_string(id.as_ref(), &format!("people_search_id at index {i}")))
-            .collect::<Result<Vec<_>>>()?;
-        let ptrs: Vec<_> = ids.iter().map(|id| id.as_ptr()).collect();
-        err.check(unsafe { sys::pubrio_bulk_add_people(raw, ptrs.as_ptr(), ptrs.len(), err.ptr()) })?;
-        Ok(bulk)
+        err.check(unsafe { sys::pubrio_bulk_read_account(self.raw.as_ptr(), err.ptr()) })
+    }
+
+    /// What holds the next request ("hourly quota: ..."), or `None`.
+    pub fn rate_hold(&self) -> Option<String> {
+        let mut buf = [0 as std::os::raw::c_char; 256];
+        let n = unsafe { sys::pubrio_bulk_rate_hold(self.raw.as_ptr(), buf.as_mut_ptr(), buf.len()) };
+        (n > 0).then(|| opt_string(buf.as_ptr()).unwrap_or_default())
     }
 
     /// The run's counts (before the first event: a dry run, nothing sent).
@@ -254,14 +325,22 @@ impl<'c> Bulk<'c> {
         let batch = u32::try_from(e.batch).unwrap_or(0);
         let id = || opt_string(e.redeem_query_id).unwrap_or_default();
         Some(match e.kind {
-            sys::PUBRIO_BULK_BATCH_ACCEPTED => Event::BatchAccepted {
-                batch,
-                job: BatchJob::from_raw(e.job),
-                people: (0..e.people_count).map(|i| opt_string(*e.people.add(i)).unwrap_or_default()).collect(),
-            },
-            sys::PUBRIO_BULK_PERSON => {
-                Event::Person { batch, redeem_query_id: id(), person: Person::from_raw(e.person) }
+            sys::PUBRIO_BULK_BATCH_ACCEPTED => {
+                Event::BatchAccepted { batch, job: BatchJob::from_raw(e.job), people: people(e) }
             }
+            sys::PUBRIO_BULK_PERSON => Event::Person {
+                batch,
+                redeem_query_id: id(),
+                person: Person::from_raw(e.person),
+                from_store: e.from_store != 0,
+            },
+            sys::PUBRIO_BULK_BATCH_FAILED => Event::BatchFailed {
+                batch,
+                redeem_query_id: opt_string(e.redeem_query_id).filter(|s| !s.is_empty()),
+                status: Status::from_raw(e.status),
+                message: opt_string(e.message).unwrap_or_default(),
+                people: people(e),
+            },
             sys::PUBRIO_BULK_BATCH_DONE => Event::BatchDone { batch, redeem_query_id: id() },
             sys::PUBRIO_BULK_STRANGERS => Event::Strangers { batch, redeem_query_id: id(), count: e.people_count },
             sys::PUBRIO_BULK_PROGRESS if !e.stats.is_null() => Event::Progress(*e.stats),
@@ -270,21 +349,136 @@ impl<'c> Bulk<'c> {
     }
 }
 
+/// A run or plan not yet handed out, freed on drop (an error on the way).
+struct OwnedBulk(NonNull<sys::pubrio_bulk>);
+
+impl OwnedBulk {
+    fn into_raw(self) -> NonNull<sys::pubrio_bulk> {
+        let raw = self.0;
+        std::mem::forget(self);
+        raw
+    }
+}
+
+impl Drop for OwnedBulk {
+    fn drop(&mut self) {
+        unsafe { sys::pubrio_bulk_free(self.0.as_ptr()) }
+    }
+}
+
+type NewFn = unsafe extern "C" fn(
+    *mut *mut sys::pubrio_bulk,
+    *mut sys::pubrio_client,
+    u32,
+    *const sys::pubrio_bulk_options,
+    *mut sys::pubrio_error,
+) -> sys::pubrio_status;
+
+/// `pubrio_bulk_new` or `pubrio_bulk_plan`, then the people added.
+fn new_raw<I, S>(
+    client: &mut Client,
+    people: I,
+    types: ContactTypes,
+    options: &BulkOptions,
+    new: NewFn,
+) -> Result<OwnedBulk>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    let raw_options = options.to_raw()?;
+    let err = ErrorSlot::new();
+    let mut raw = ptr::null_mut();
+    err.check(unsafe { new(&mut raw, client.as_ptr(), types.bits(), raw_options.0.as_ptr(), err.ptr()) })?;
+    let bulk = OwnedBulk(NonNull::new(raw).expect("NULL run with OK"));
+    let ids = people
+        .into_iter()
+        .enumerate()
+        .map(|(i, id)| c_string(id.as_ref(), &format!("people_search_id at index {i}")))
+        .collect::<Result<Vec<_>>>()?;
+    let ptrs: Vec<_> = ids.iter().map(|id| id.as_ptr()).collect();
+    err.check(unsafe { sys::pubrio_bulk_add_people(raw, ptrs.as_ptr(), ptrs.len(), err.ptr()) })?;
+    Ok(bulk)
+}
+
+/// A dry run: what a bulk run over these people would do, the journal only
+/// read (never created or written), nothing submitted. See
+/// [`Client::plan`].
+pub struct Plan<'c> {
+    raw: OwnedBulk,
+    _client: PhantomData<&'c mut Client>,
+}
+
+unsafe impl Send for Plan<'_> {}
+
+impl<'c> Plan<'c> {
+    pub(crate) fn new<I, S>(
+        client: &'c mut Client,
+        people: I,
+        types: ContactTypes,
+        options: &BulkOptions,
+    ) -> Result<Plan<'c>>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let raw = new_raw(client, people, types, options, sys::pubrio_bulk_plan)?;
+        Ok(Plan { raw, _client: PhantomData })
+    }
+
+    /// Read the account (two free requests) so that the stats show the
+    /// cost at its prices beside its balance; off with
+    /// [`BulkOptions::read_account`]`(false)`.
+    pub fn read_account(&mut self) -> Result<()> {
+        let err = ErrorSlot::new();
+        err.check(unsafe { sys::pubrio_bulk_read_account(self.raw.0.as_ptr(), err.ptr()) })
+    }
+
+    /// What the run would do: people, known people, batches, worst-case
+    /// credits, balance.
+    pub fn stats(&self) -> BulkStats {
+        let mut stats: BulkStats = unsafe { std::mem::zeroed() };
+        unsafe { sys::pubrio_bulk_stats_get(self.raw.0.as_ptr(), &mut stats, std::mem::size_of::<BulkStats>()) };
+        stats
+    }
+}
+
+/// An event's `people` ids (NULL: none).
+///
+/// # Safety
+/// `e` is an event the library just filled.
+unsafe fn people(e: &sys::pubrio_bulk_event) -> Vec<String> {
+    if e.people.is_null() {
+        return Vec::new();
+    }
+    (0..e.people_count).map(|i| opt_string(*e.people.add(i)).unwrap_or_default()).collect()
+}
+
+/// One `pubrio_bulk_next_event` with the mirror's size (the library fills
+/// what it has up to there, so a newer library's larger event is fine).
+fn next_raw(raw: NonNull<sys::pubrio_bulk>, err: &ErrorSlot) -> (sys::pubrio_status, sys::pubrio_bulk_event) {
+    // All-zero is a valid event (NULL pointers, kind NONE).
+    let mut event: sys::pubrio_bulk_event = unsafe { std::mem::zeroed() };
+    let size = std::mem::size_of::<sys::pubrio_bulk_event>();
+    let status = unsafe { sys::pubrio_bulk_next_event(raw.as_ptr(), -1, &mut event, size, err.ptr()) };
+    (status, event)
+}
+
 impl Iterator for Bulk<'_> {
     type Item = Result<Event>;
 
     fn next(&mut self) -> Option<Result<Event>> {
+        self.started = true;
         while !self.ended {
-            let mut slot: EventSlot = unsafe { std::mem::zeroed() };
             let err = ErrorSlot::new();
-            let status = unsafe { sys::pubrio_bulk_next(self.raw.as_ptr(), -1, &mut slot.event, err.ptr()) };
+            let (status, event) = next_raw(self.raw, &err);
             if let Err(e) = err.check(status) {
                 self.ended = true;
                 return Some(Err(e));
             }
-            if slot.event.kind == sys::PUBRIO_BULK_FINISHED {
+            if event.kind == sys::PUBRIO_BULK_FINISHED {
                 self.ended = true;
-            } else if let Some(event) = unsafe { Self::event(&slot.event) } {
+            } else if let Some(event) = unsafe { Self::event(&event) } {
                 return Some(Ok(event));
             }
         }
@@ -296,6 +490,19 @@ impl std::iter::FusedIterator for Bulk<'_> {}
 
 impl Drop for Bulk<'_> {
     fn drop(&mut self) {
+        // Left early: drain rather than cut, so a submit in flight gets its
+        // answer (kept and named, by the journal too) instead of being left
+        // maybe-charged and unnamed. A run never driven has nothing to drain.
+        if self.started && !self.ended {
+            self.stop();
+            loop {
+                let err = ErrorSlot::new();
+                let (status, event) = next_raw(self.raw, &err);
+                if status != sys::PUBRIO_OK || event.kind == sys::PUBRIO_BULK_FINISHED {
+                    break;
+                }
+            }
+        }
         unsafe { sys::pubrio_bulk_free(self.raw.as_ptr()) }
     }
 }

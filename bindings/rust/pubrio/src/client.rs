@@ -10,7 +10,8 @@ use std::time::Duration;
 
 use pubrio_sys as sys;
 
-use crate::bulk::{Bulk, BulkOptions};
+use crate::account::{Profile, Usage};
+use crate::bulk::{Bulk, BulkOptions, Plan};
 use crate::error::{c_string, opt_string, Error, ErrorSlot, Result};
 use crate::hooks::{self, Clock, LogFn, LogLevel};
 use crate::request::BatchRequest;
@@ -315,6 +316,52 @@ impl Client {
             sys::pubrio_redeem_people_batch_and_wait(self.as_ptr(), request.as_ptr(), options_ptr, &mut out, err.ptr())
         };
         finish(err, status, out)
+    }
+
+    /// The workspace's balance, prices and plan (POST /profile: free,
+    /// read-only, retried).
+    pub fn profile(&mut self) -> Result<Profile> {
+        let err = ErrorSlot::new();
+        let mut out = ptr::null_mut();
+        err.check(unsafe { sys::pubrio_profile_get(self.as_ptr(), -1, &mut out, err.ptr()) })?;
+        Ok(unsafe { Profile::take(out) })
+    }
+
+    /// The request quotas used and allowed (POST /profile/usage: free,
+    /// read-only, retried).
+    pub fn usage(&mut self) -> Result<Usage> {
+        let err = ErrorSlot::new();
+        let mut out = ptr::null_mut();
+        err.check(unsafe { sys::pubrio_usage_get(self.as_ptr(), -1, &mut out, err.ptr()) })?;
+        Ok(unsafe { Usage::take(out) })
+    }
+
+    /// Redeem one person, synchronously (POST /redeem/people), named by a
+    /// `people_search_id` or, when `id_or_url` holds a `/`, a LinkedIn
+    /// profile URL. This SPENDS CREDITS and is sent once, like
+    /// [`submit`](Self::submit): on failure
+    /// [`ErrorDetails::submit_state`](crate::ErrorDetails::submit_state)
+    /// says whether credits may have been spent. The answer reads like a
+    /// batch's (no one in `people` when the API found nobody).
+    pub fn redeem_person(&mut self, id_or_url: &str, types: ContactTypes) -> Result<QueryResult> {
+        let value = c_string(id_or_url, "person")?;
+        let (id, url) =
+            if id_or_url.contains('/') { (ptr::null(), value.as_ptr()) } else { (value.as_ptr(), ptr::null()) };
+        let err = ErrorSlot::new();
+        let mut out = ptr::null_mut();
+        let status =
+            unsafe { sys::pubrio_redeem_person(self.as_ptr(), id, url, types.bits(), -1, &mut out, err.ptr()) };
+        finish(err, status, out)
+    }
+
+    /// A dry run of [`bulk`](Self::bulk): its [`Plan::stats`] tell what a
+    /// run would do (nothing is sent; the journal is only read).
+    pub fn plan<I, S>(&mut self, people: I, types: ContactTypes, options: &BulkOptions) -> Result<Plan<'_>>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        Plan::new(self, people, types, options)
     }
 
     /// A bulk run over `people` (any number: cut into batches, several in

@@ -35,21 +35,48 @@
 //! sent::<pubrio::Client>();
 //! shared::<pubrio::CancelHandle>();
 //! ```
+mod account;
 mod bulk;
 mod client;
 mod error;
 mod hooks;
+mod journal;
 mod request;
 mod types;
 mod wait;
 
-pub use bulk::{Bulk, BulkOptions, BulkStats, Event, Uncollected};
+pub use account::{Profile, Usage};
+pub use bulk::{Bulk, BulkOptions, BulkStats, Event, Plan, Uncollected};
 pub use client::{CancelHandle, Client};
 pub use error::{Error, ErrorDetails, Result, Status, SubmitState};
 pub use hooks::{Clock, LogLevel};
+pub use journal::{Journal, JournalPeople, JournalRun};
 pub use request::{BatchRequest, RequestBuilder};
 pub use types::{BatchJob, Contact, ContactType, ContactTypes, Person, QueryResult};
 pub use wait::WaitOptions;
+
+/// Read a rate as a person writes it (`300`, `300/min`, `2400/h`,
+/// `15/10s`): the requests and the window.
+pub fn parse_rate(text: &str) -> Result<(i64, std::time::Duration)> {
+    let text = error::c_string(text, "rate")?;
+    let err = error::ErrorSlot::new();
+    let (mut requests, mut window_ms) = (0, 0);
+    err.check(unsafe { pubrio_sys::pubrio_rate_parse(text.as_ptr(), &mut requests, &mut window_ms, err.ptr()) })?;
+    Ok((requests, std::time::Duration::from_millis(window_ms.unsigned_abs())))
+}
+
+/// The canonical form of a LinkedIn profile URL
+/// (`https://www.linkedin.com/in/SLUG`), or `InvalidArgument` for anything
+/// that is not one.
+pub fn normalize_linkedin_url(url: &str) -> Result<String> {
+    let url = error::c_string(url, "LinkedIn URL")?;
+    let err = error::ErrorSlot::new();
+    let mut out = vec![0 as std::os::raw::c_char; pubrio_sys::PUBRIO_LINKEDIN_URL_MAX];
+    err.check(unsafe {
+        pubrio_sys::pubrio_linkedin_url_normalize(url.as_ptr(), out.as_mut_ptr(), out.len(), err.ptr())
+    })?;
+    Ok(error::opt_string(out.as_ptr()).unwrap_or_default())
+}
 
 /// The version of the libpubrio loaded at run time.
 pub fn library_version() -> String {

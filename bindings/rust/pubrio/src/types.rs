@@ -27,6 +27,16 @@ impl ContactTypes {
         self.0
     }
 
+    /// From C bits (`pubrio_contact_type` values or-ed).
+    pub fn from_bits(bits: u32) -> ContactTypes {
+        ContactTypes(bits)
+    }
+
+    /// Whether every type of `other` is in this set.
+    pub fn contains(self, other: ContactTypes) -> bool {
+        self.0 & other.0 == other.0
+    }
+
     /// Parse a wire name ("email-personal", "email-work", "phone").
     pub fn from_wire(name: &str) -> Option<ContactTypes> {
         let name = std::ffi::CString::new(name).ok()?;

@@ -102,3 +102,24 @@ pub fn fake_phone(id: &str) -> Option<String> {
         .fold(1469598103934665603u64, |h, b| (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(1099511628211));
     (h % 7 != 0).then(|| format!("+1555{:07}", h % 10_000_000))
 }
+
+/// A fresh path in the temporary directory for one test's journal
+/// (removed first, with its SQLite side files; no crates for tempdirs).
+pub fn temp_path(name: &str) -> PathBuf {
+    let path = std::env::temp_dir().join(format!("pubrio-rust-{}-{name}", std::process::id()));
+    for suffix in ["", "-journal", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    path
+}
+
+/// Removes the files of [`temp_path`] on drop.
+pub struct TempFile(pub PathBuf);
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        for suffix in ["", "-journal", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", self.0.display()));
+        }
+    }
+}
