@@ -722,6 +722,17 @@ static void take_cancels(pubrio_bulk *b) {
   }
 }
 
+/* The rate budget holds the next request past the deadline: stop now,
+ * saying which window, instead of waiting for the deadline. */
+static void quota_past_deadline(pubrio_bulk *b, int64_t now) {
+  char hold[160] = "", why[256];
+  pri_pacer_describe(&b->pacer, now, hold, sizeof hold);
+  snprintf(why, sizeof why,
+           "%s: that is past the run's deadline; what was paid for is named",
+           hold[0] ? hold : "the rate budget holds the next request");
+  stop_with(b, PUBRIO_E_WAIT_TIMEOUT, why);
+}
+
 /* What can be known before the first request: a balance that cannot pay
  * the first batch at its worst, a quota used up past the deadline. Either
  * stops the run with nothing sent. */
@@ -821,6 +832,12 @@ static pubrio_status next_event(pubrio_bulk *b, int64_t until,
       }
     }
     int64_t wake = next_wake(b, now);
+    if (!b->stop_level && !b->o.submit_only && !any_busy(b) &&
+        (polls_left(b) || people_left(b)) &&
+        now + pri_pacer_wait_ms(&b->pacer, now) >= b->deadline) {
+      quota_past_deadline(b, now); /* waiting could only reach it */
+      continue;
+    }
     int64_t wait = (wake < until ? wake : until) - now;
     int64_t expiry = expire_overdue(b);
     if (any_running(b)) { /* with no time left, one pass that never blocks */

@@ -21,6 +21,8 @@ enum cli_exit {
                            full disk): the run stopped as on Ctrl-C */
   CLI_UNCERTAIN = 9,    /* finished, but people are left uncertain (their
                            submit got no answer: maybe charged, not resent) */
+  CLI_QUOTA = 10,       /* a quota holds the next request past --max-wait:
+                           said at once, nothing (more) sent */
   CLI_INTERRUPTED = 130
 };
 

@@ -67,7 +67,7 @@ void progress_show(progress *p, const pubrio_bulk_stats *s, int force) {
   size_t done = p->collecting ? s->people_collected : s->people_submitted;
   size_t batches = p->collecting ? s->batches_collected : s->batches_accepted;
   size_t total = s->people_to_submit + s->people_journaled;
-  char spent[48], eta[48] = "--:--", wait[48] = "";
+  char spent[48], eta[48] = "--:--", wait[176] = "";
   clock_text(spent, sizeof spent, elapsed);
   if (done && done < total)
     clock_text(eta, sizeof eta,
@@ -75,10 +75,12 @@ void progress_show(progress *p, const pubrio_bulk_stats *s, int force) {
                          (double)done));
   else if (done >= total)
     clock_text(eta, sizeof eta, 0);
-  if (s->next_request_in_ms >= 1000)
+  if (s->next_request_in_ms >= 1000 && p->hold[0])
+    snprintf(wait, sizeof wait, "  %s", p->hold);
+  else if (s->next_request_in_ms >= 1000)
     snprintf(wait, sizeof wait, "  next request in %lld s",
              (long long)((s->next_request_in_ms + 999) / 1000));
-  char line[256];
+  char line[400];
   int len = snprintf(line, sizeof line,
                      "batches %zu/%zu  people %zu/%zu  requests %ld  "
                      "credits %lld  elapsed %s  ETA %s%s",

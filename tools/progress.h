@@ -15,6 +15,7 @@ typedef struct progress {
   int collecting; /* --wait: progress is people collected, else submitted */
   int64_t start_ms;
   int64_t last_print_ms;
+  char hold[160]; /* what holds the next request (pubrio_bulk_rate_hold) */
 } progress;
 
 /* On a terminal unless quiet; elsewhere only with -v. */

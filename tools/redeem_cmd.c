@@ -197,6 +197,9 @@ static pubrio_status drive(const cli_options *o, pubrio_bulk *run,
       fprintf(stderr, "\npubrio: stopping: %zu %s in flight may finish "
                       "(Ctrl-C again cuts them)\n",
               stats.in_flight, text_plural(stats.in_flight, "request", "requests"));
+    bar->hold[0] = '\0';
+    if (stats.next_request_in_ms >= 1000) /* name the window that holds it */
+      pubrio_bulk_rate_hold(run, bar->hold, sizeof bar->hold);
     progress_show(bar, &stats, 0);
     if (st != PUBRIO_OK || ev.kind == PUBRIO_BULK_FINISHED)
       return st;
@@ -267,7 +270,10 @@ static int stopped(const cli_options *o, const pubrio_bulk *run,
   else if (!failed_batches) /* else each failed batch was named already */
     cli_print_error("redeem", st, err);
   report_unfinished(o, run);
-  return out_errno ? CLI_OUTPUT : cli_exit_code(st);
+  if (out_errno)
+    return CLI_OUTPUT;
+  /* In a run a 429 is a wait: rate limited means a quota outlasts it. */
+  return st == PUBRIO_E_RATE_LIMITED ? CLI_QUOTA : cli_exit_code(st);
 }
 
 int cli_redeem(const cli_options *o) {
