@@ -190,6 +190,32 @@ bulk_add = _fn("pubrio_bulk_add_people", _int, P, ctypes.POINTER(c_str),
 bulk_next = _fn("pubrio_bulk_next_event", _int, P, i64,
                 ctypes.POINTER(BulkEvent), size_t, ERR)
 bulk_stop = _fn("pubrio_bulk_stop", None, P)
+bopt_prices = _fn("pubrio_bulk_options_set_prices", _int, P, i64, i64, ERR)
+
+
+class Profile(ctypes.Structure):
+    _fields_ = [("has_profile_id", ctypes.c_int), ("profile_id", i64),
+                ("has_credit", ctypes.c_int), ("credit", i64),
+                ("has_topup_credit", ctypes.c_int), ("topup_credit", i64),
+                ("plan_name", c_str), ("email_price", i64),
+                ("phone_price", i64), ("max_hourly_requests", i64),
+                ("max_daily_requests", i64), ("max_monthly_requests", i64),
+                ("api_access", ctypes.c_int)]
+
+
+class Usage(ctypes.Structure):
+    _fields_ = [(name, i64) for name in (
+        "hourly_used", "hourly_allowed", "daily_used", "daily_allowed",
+        "monthly_used", "monthly_allowed")] + [
+        ("last_refreshed", c_str), ("api_access", ctypes.c_int)]
+
+
+profile_get = _fn("pubrio_profile_get", _int, P, i64,
+                  ctypes.POINTER(ctypes.POINTER(Profile)), ERR)
+profile_free = _fn("pubrio_profile_free", None, ctypes.POINTER(Profile))
+usage_get = _fn("pubrio_usage_get", _int, P, i64,
+                ctypes.POINTER(ctypes.POINTER(Usage)), ERR)
+usage_free = _fn("pubrio_usage_free", None, ctypes.POINTER(Usage))
 bulk_stats = _fn("pubrio_bulk_stats_get", None, P, ctypes.POINTER(BulkStats),
                  size_t)
 bulk_uncollected = _fn("pubrio_bulk_uncollected", c_str, P, size_t,

@@ -258,6 +258,51 @@ class Client:
         finally:
             _lib.result_free(res)
 
+    def profile(self) -> Dict[str, Any]:
+        """The account (POST /profile, free): balance, the price of each
+        contact type and the plan's quotas; None where the API did not say.
+
+        >>> with pubrio.Client() as client:
+        ...     client.profile()["phone_price"]
+        1
+        """
+        out = ctypes.POINTER(_lib.Profile)()
+        try:
+            self._blocking(_lib.profile_get, -1, ctypes.byref(out))
+            p = out.contents
+            return {
+                "credit": int(p.credit) if p.has_credit else None,
+                "topup_credit":
+                    int(p.topup_credit) if p.has_topup_credit else None,
+                "plan": p.plan_name.decode() if p.plan_name else None,
+                "email_price": _known(p.email_price),
+                "phone_price": _known(p.phone_price),
+                "max_hourly_requests": _known(p.max_hourly_requests),
+                "max_daily_requests": _known(p.max_daily_requests),
+                "max_monthly_requests": _known(p.max_monthly_requests)}
+        finally:
+            _lib.profile_free(out)
+
+    def usage(self) -> Dict[str, Optional[int]]:
+        """Requests used and allowed in the current hour, day and month
+        (POST /profile/usage, free); allowed 0 means no quota, None unknown.
+
+        >>> with pubrio.Client() as client:
+        ...     client.usage()["hourly_allowed"]
+        0
+        """
+        out = ctypes.POINTER(_lib.Usage)()
+        try:
+            self._blocking(_lib.usage_get, -1, ctypes.byref(out))
+            u = out.contents
+            return {name: (None if getattr(u, name) < 0
+                           else int(getattr(u, name)))
+                    for name in ("hourly_used", "hourly_allowed",
+                                 "daily_used", "daily_allowed",
+                                 "monthly_used", "monthly_allowed")}
+        finally:
+            _lib.usage_free(out)
+
     def wait(self, redeem_query_id: str, timeout: float = 600.0,
              min_delay: float = 1.0, max_delay: float = 30.0,
              first_delay: Optional[float] = None) -> QueryResult:
@@ -333,6 +378,11 @@ class Client:
                 "planned_requests", "min_duration_ms")}
         finally:
             run.close()
+
+
+def _known(value: int) -> Optional[int]:
+    """The library's -1 for a value the API did not say, as None."""
+    return None if value < 0 else int(value)
 
 
 def _serve(jobs: "_Jobs") -> None:

@@ -290,5 +290,30 @@ class TypedResultsTest(ServerTest):
         self.assertEqual(self.server.requests(), 0)
 
 
+
+class AccountTest(unittest.TestCase):
+    """profile() and usage() read the plan's prices and quotas (free), and a
+    run prices its budget with them."""
+
+    def test_prices_and_quotas_are_read(self):
+        server = FakeServer("--estimated-time", "0", "--email-price", "15",
+                            "--phone-price", "30", "--quota", "60/1h")
+        self.addCleanup(server.stop)
+        with pubrio.Client("test-key", base_url=server.url) as client:
+            profile = client.profile()
+            self.assertEqual((profile["email_price"], profile["phone_price"]),
+                             (15, 30))
+            self.assertEqual(profile["max_hourly_requests"], 60)
+            usage = client.usage()
+            self.assertEqual(usage["hourly_allowed"], 60)
+            self.assertGreaterEqual(usage["hourly_used"], 2)
+            self.assertEqual(usage["daily_allowed"], 0)  # no such quota
+            self.assertEqual(server.requests(SUBMIT), 0)
+            # 30 a phone: a budget of 45 allows one person at a time.
+            with self.assertRaises(pubrio.CreditBudget):
+                list(client.redeem(IDS[:5], ["phone"], batch_size=1,
+                                   max_credits=45))
+            self.assertLessEqual(server.stats()["people_submitted"], 2)
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
