@@ -70,9 +70,9 @@ echo "== ThreadSanitizer (clang): the threaded tests (parallel clients, cancel f
 cmake -S . -B build-tsan -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug \
   -DPUBRIO_SANITIZE=thread >/dev/null
 cmake --build build-tsan -j"$jobs" --target test_threads test_credit_safety \
-  test_bulk >/dev/null
+  test_bulk test_bulk_safety >/dev/null
 (cd build-tsan && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure \
-  -R "test_threads|test_credit_safety|test_bulk")
+  -R "^(test_threads|test_credit_safety|test_bulk|test_bulk_safety)$")
 
 stages=$((stages + 1))
 echo "== libFuzzer: each response parser for ${PUBRIO_FUZZ_SECONDS:=20} s"

@@ -247,6 +247,51 @@ static void a_cancel_drains_submits_in_flight(void **state) {
   pubrio_bulk_options_free(o);
 }
 
+/* A consumer that holds an event longer than a request's timeout: the
+ * answers that came meanwhile are not judged timeouts (the engine keeps
+ * attempt timeouts in time it drives). */
+static void a_slow_consumer_loses_no_answer(void **state) {
+  fixture *f = *state;
+  assert_int_equal(pubrio_client_set_timeouts(f->client, 500, 1000, NULL),
+                   PUBRIO_OK);
+  /* The first submit is answered after 600 ms (within its 1 s timeout),
+   * the second at once: its event reaches a caller who then holds it for
+   * 1.5 s, while the first answer comes in. */
+  fake_reply late = {
+      .path = SUBMIT_PATH,
+      .status = 200,
+      .body = "{\"data\":{\"redeem_query_id\":"
+              "\"00000000-0000-4000-8000-0000000000ff\",\"is_completed\":"
+              "false,\"estimated_time\":0}}",
+      .delay_ms = 600};
+  fake_server_push_reply(f->server, &late);
+  pubrio_bulk_options *o = options(10);
+  pubrio_bulk_options_set_read_account(o, 0, NULL);
+  pubrio_bulk_options_set_max_in_flight(o, 2, NULL);
+  pubrio_bulk_options_set_submit_only(o, 1, NULL);
+  pubrio_bulk *b = make_run(f, PUBRIO_CONTACT_PHONE, o, 20);
+  pubrio_bulk_event ev;
+  pubrio_status st;
+  int accepted = 0, failed = 0;
+  while ((st = pubrio_bulk_next_event(b, -1, &ev, sizeof ev, &f->err)) ==
+             PUBRIO_OK &&
+         ev.kind != PUBRIO_BULK_FINISHED) {
+    if (ev.kind == PUBRIO_BULK_BATCH_ACCEPTED && !accepted++) {
+      struct timespec ts = {1, 500 * 1000000L}; /* a paused reader */
+      nanosleep(&ts, NULL);
+    }
+    failed += ev.kind == PUBRIO_BULK_BATCH_FAILED;
+  }
+  assert_int_equal(st, PUBRIO_OK);
+  assert_int_equal(accepted, 2); /* the late answer was kept */
+  assert_int_equal(failed, 0);
+  pubrio_bulk_stats stats;
+  pubrio_bulk_stats_get(b, &stats, sizeof stats);
+  assert_int_equal(stats.people_left_uncertain, 0);
+  pubrio_bulk_free(b);
+  pubrio_bulk_options_free(o);
+}
+
 /* A submit-only pubrio_bulk_run() with no callback names every batch it
  * paid for. */
 static void submit_only_run_names_its_batches(void **state) {
@@ -487,6 +532,7 @@ int main(void) {
       T(uncertain_people_of_an_earlier_run_count, &ready),
       T(a_cancel_drains_submits_in_flight, &slow),
       T(submit_only_run_names_its_batches, &ready),
+      T(a_slow_consumer_loses_no_answer, &ready),
       T(a_client_has_one_user, &ready),
       T(twice_named_once_and_missing_people_fail, &ready),
       T(a_refusal_stops_submits_polls_go_on, &ready),
