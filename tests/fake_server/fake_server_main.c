@@ -184,8 +184,19 @@ int main(int argc, char **argv) {
   }
   opts.tls_cert_pem = cert;
   opts.tls_key_pem = key;
-  signal(SIGINT, on_signal);
-  signal(SIGTERM, on_signal);
+  /* The stop signals stay blocked but in sigsuspend(): one that came
+   * between a check of the flag and a pause() would be lost, and the
+   * server would never stop (a test stopping it at once hung). */
+  sigset_t stops, others;
+  sigemptyset(&stops);
+  sigaddset(&stops, SIGINT);
+  sigaddset(&stops, SIGTERM);
+  sigprocmask(SIG_BLOCK, &stops, &others);
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
   fake_server *server = fake_server_start(&opts);
   if (!server)
     return 1;
@@ -198,8 +209,10 @@ int main(int argc, char **argv) {
       fclose(f);
     }
   }
+  sigdelset(&others, SIGINT);
+  sigdelset(&others, SIGTERM);
   while (!stop_requested)
-    pause();
+    sigsuspend(&others);
   fake_server_stop(server);
   free(cert);
   free(key);
