@@ -163,6 +163,8 @@ export interface BulkStats {
   pricePhone: number;
   /** false when no price was given (1 a contact is counted). */
   pricesKnown: boolean;
+  /** credit + topup_credit read from the account; null when not read. */
+  balance: number | null;
 }
 
 /** What became of a submit, as far as credits go (null: no submit). */

@@ -113,6 +113,7 @@ function bulkStats(s) {
     priceEmail: s.price_email,
     pricePhone: s.price_phone,
     pricesKnown: s.prices_known !== 0,
+    balance: s.has_balance ? s.balance : null,
   };
 }
 

@@ -90,6 +90,8 @@ const BulkStats = koffi.struct('pubrio_bulk_stats', {
   price_email: 'int64_t',
   price_phone: 'int64_t',
   prices_known: 'int',
+  has_balance: 'int',
+  balance: 'int64_t',
 });
 
 const BulkEvent = koffi.struct('pubrio_bulk_event', {
