@@ -54,7 +54,7 @@ echo "== contract: Stoplight Prism on the OpenAPI spec"
 scripts/contract_test.sh
 
 stages=$((stages + 1))
-echo "== Node (koffi): the error struct copied in and out of each call"
+echo "== Node package: npm ci, tsc, node:test against the fake server, the README example"
 scripts/node_test.sh
 
 stages=$((stages + 1))
