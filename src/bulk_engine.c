@@ -368,7 +368,8 @@ static void accepted(pubrio_bulk *b, bulk_slot *s, int64_t now) {
                                           b->deadline);
   b->submitted_people += bb->count;
   b->accepted_batches++;
-  if (pri_store_accepted(b->store, bb->number, bb->redeem_query_id) != 0)
+  if (pri_store_accepted(b->store, bb->number, bb->types,
+                         bb->redeem_query_id) != 0)
     stop_with(b, PUBRIO_E_JOURNAL, /* the batch is named as uncollected */
               "the journal could not record an accepted batch");
   bulk_item *item = push_with_people(b, PUBRIO_BULK_BATCH_ACCEPTED, s->batch);
@@ -501,7 +502,7 @@ static void submit_failed(pubrio_bulk *b, bulk_slot *s,
   if (s->err.submit_state == PUBRIO_SUBMIT_NOT_SPENT) {
     bb->state = BATCH_REFUSED;
     close_worst(b, bb);
-    if (pri_store_refused(b->store, bb->number) != 0)
+    if (pri_store_refused(b->store, bb->number, bb->types) != 0)
       stop_with(b, PUBRIO_E_JOURNAL, "the journal could not record a refusal");
     int again = status == PUBRIO_E_RATE_LIMITED ||
                 ((status == PUBRIO_E_CANCELLED || status == PUBRIO_E_TIMEOUT) &&

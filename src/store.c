@@ -470,14 +470,8 @@ static int batch_people_update(pri_store *s, int which, int number,
   return step_done(s->stmt[which]);
 }
 
-static unsigned batch_types(pri_store *s, int number) {
-  char sql[96];
-  snprintf(sql, sizeof sql, "SELECT types FROM batches WHERE number = %d",
-           number);
-  return (unsigned)query_int(s, sql, 0, NULL);
-}
-
-int pri_store_accepted(pri_store *s, int number, const char *id) {
+int pri_store_accepted(pri_store *s, int number, unsigned types,
+                       const char *id) {
   if (begin(s) != 0)
     return -1;
   sqlite3_stmt *st = s->stmt[ST_ACCEPTED];
@@ -485,20 +479,18 @@ int pri_store_accepted(pri_store *s, int number, const char *id) {
   sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
   sqlite3_bind_int64(st, 3, epoch_now());
   int ok = step_done(st) == 0 &&
-           batch_people_update(s, ST_UNCERTAIN_TO_PENDING, number,
-                               batch_types(s, number)) == 0;
+           batch_people_update(s, ST_UNCERTAIN_TO_PENDING, number, types) == 0;
   return end(s, ok);
 }
 
-int pri_store_refused(pri_store *s, int number) {
+int pri_store_refused(pri_store *s, int number, unsigned types) {
   if (begin(s) != 0)
     return -1;
   sqlite3_stmt *st = s->stmt[ST_REFUSED];
   sqlite3_bind_int(st, 1, number);
   sqlite3_bind_int64(st, 2, epoch_now());
   int ok = step_done(st) == 0 &&
-           batch_people_update(s, ST_UNCERTAIN_OFF, number,
-                               batch_types(s, number)) == 0;
+           batch_people_update(s, ST_UNCERTAIN_OFF, number, types) == 0;
   return end(s, ok);
 }
 

@@ -76,9 +76,9 @@ int64_t pri_store_uncertain_worst(pri_store *store, const int64_t prices[3]);
 int pri_store_intent(pri_store *store, int number, unsigned types,
                      int has_profile_id, int64_t profile_id,
                      const uint8_t (*people)[16], size_t count);
-int pri_store_accepted(pri_store *store, int number,
+int pri_store_accepted(pri_store *store, int number, unsigned types,
                        const char *redeem_query_id);
-int pri_store_refused(pri_store *store, int number);
+int pri_store_refused(pri_store *store, int number, unsigned types);
 /* Store the contacts of @p result for the batch's people (each once) and
  * mark it collected with @p charged credits, in one transaction. */
 int pri_store_collected(pri_store *store, int number, unsigned types,
