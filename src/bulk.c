@@ -231,8 +231,7 @@ uint8_t (*pri_bulk_batch_ids(const pubrio_bulk *b,
   return ids;
 }
 
-/* Add @p uuid unless present; its position + 1, or 0 when out of memory. */
-static size_t add_person(pubrio_bulk *b, const uint8_t uuid[16]) {
+size_t pri_bulk_add_person(pubrio_bulk *b, const uint8_t uuid[16]) {
   size_t at = pri_uuid_set_index(&b->people, uuid);
   if (at)
     return at;
@@ -265,6 +264,7 @@ size_t pri_bulk_new_batch(pubrio_bulk *b, int number, size_t count) {
   bulk_batch *batch = &b->batches[b->batch_count];
   memset(batch, 0, sizeof *batch);
   batch->number = number;
+  batch->url = SIZE_MAX;
   batch->people = people;
   return b->batch_count++;
 }
@@ -282,7 +282,7 @@ static int load_prior_batch(const pri_store_batch *sb, void *userdata) {
   bb->profile_id = sb->profile_id;
   bb->state = BATCH_ACCEPTED;
   for (size_t k = 0; k < sb->count; k++) {
-    size_t pos = add_person(b, sb->people[k]);
+    size_t pos = pri_bulk_add_person(b, sb->people[k]);
     if (!pos)
       return -1;
     bb->people[bb->count++] = (uint32_t)(pos - 1);
@@ -463,7 +463,7 @@ pubrio_status pubrio_bulk_add_people(pubrio_bulk *b, const char *const *ids,
   if (st == PUBRIO_OK && pri_uuid_set_reserve(&b->people, count) != 0)
     st = pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
   for (size_t i = 0; i < count && st == PUBRIO_OK; i++) {
-    size_t pos = add_person(b, parsed[i]);
+    size_t pos = pri_bulk_add_person(b, parsed[i]);
     if (!pos) {
       st = pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
     } else if (b->person_state[pos - 1] & PERSON_IN_INPUT) {
@@ -498,6 +498,7 @@ void pubrio_bulk_free(pubrio_bulk *b) {
   pri_free(b->batches);
   pri_uuid_set_free(&b->people);
   pri_free(b->person_state);
+  pri_bulk_urls_free(b);
   pri_pacer_free(&b->pacer);
   pri_store_close(b->store);
   pubrio_error_clear(&b->fatal_err);
@@ -525,7 +526,8 @@ void pubrio_bulk_stats_get(const pubrio_bulk *b, pubrio_bulk_stats *out,
     size_t in_flight = 0;
     for (int i = 0; i < b->o.max_in_flight; i++)
       in_flight += b->slots[i].running;
-    s.people = b->to_submit + b->prior_pending + b->prior_uncertain + b->known;
+    s.people = b->to_submit + b->prior_pending + b->prior_uncertain +
+               b->known + b->urls_to_send + b->urls_sending + b->urls_answered;
     s.duplicates = b->duplicates;
     s.people_journaled = b->prior_pending;
     s.people_uncertain = b->prior_uncertain;
@@ -539,7 +541,8 @@ void pubrio_bulk_stats_get(const pubrio_bulk *b, pubrio_bulk_stats *out,
     s.requests = b->requests;
     s.planned_requests =
         (long)(new_batches * (b->o.submit_only ? 1 : 2) +
-               (b->o.submit_only ? 0 : b->prior_batches));
+               (b->o.submit_only ? 0 : b->prior_batches) + b->urls_to_send +
+               b->urls_sending);
     long rate = b->o.requests_per_minute;
     s.min_duration_ms =
         s.planned_requests ? (int64_t)((s.planned_requests - 1) / rate) * 60000
@@ -560,6 +563,10 @@ void pubrio_bulk_stats_get(const pubrio_bulk *b, pubrio_bulk_stats *out,
     s.prices_known = b->o.has_prices;
     s.has_balance = b->has_balance;
     s.balance = b->balance;
+    s.linkedin_urls = b->url_count;
+    s.linkedin_urls_to_redeem = b->urls_to_send + b->urls_sending;
+    s.linkedin_urls_redeemed = b->urls_answered;
+    s.linkedin_urls_not_found = b->urls_not_found;
   }
   if (out)
     memcpy(out, &s, out_size < sizeof s ? out_size : sizeof s);

@@ -54,8 +54,30 @@ typedef enum batch_state {
   BATCH_BROKEN      /* paid, but its answer broke the contract */
 } batch_state;
 
+/* A LinkedIn URL of the input, redeemed alone (POST /redeem/people):
+ * what it is, and whom its answer named. */
+typedef enum url_state {
+  URL_TO_SEND,   /* its single redeem is to be sent */
+  URL_SENDING,   /* in flight, or waiting to retry */
+  URL_NAMED,     /* answered (now or by an earlier run): `person` */
+  URL_NOT_FOUND, /* answered: nobody (no credit) */
+  URL_UNCERTAIN, /* asked without an answer: maybe charged, not resent */
+  URL_FAILED,    /* refused (nothing spent) and not sent again */
+  URL_LEFT       /* named a person an earlier run's batch still holds */
+} url_state;
+
+typedef struct bulk_url {
+  char *url;       /* canonical */
+  unsigned need;   /* the types this run redeems it for */
+  uint8_t state;   /* url_state */
+  uint8_t known;   /* answered by an earlier run: handed out from the store */
+  uint8_t handed;  /* its event went out */
+  uint32_t person; /* URL_NAMED: whom, a position in bulk->people */
+} bulk_url;
+
 typedef struct bulk_batch {
   int number;
+  size_t url; /* a single redeem: its index in bulk->urls; else SIZE_MAX */
   uint32_t *people; /* positions in bulk->people */
   size_t count;
   unsigned types;
@@ -110,6 +132,16 @@ struct pubrio_bulk {
   size_t state_cap;
   size_t duplicates, prior_pending, prior_uncertain, known, to_submit;
   size_t cursor[8]; /* per need mask: the next person a batch may take */
+  /* LinkedIn URLs, in the order added, with an index by text; every one is
+   * answered before a batch is submitted, since it may name one of the
+   * batches' people. */
+  bulk_url *urls;
+  size_t url_count, url_cap;
+  uint32_t *url_index; /* open addressing: position + 1, 0 = empty */
+  size_t url_index_cap;
+  size_t url_cursor;       /* no URL before it is to be sent */
+  size_t url_known_cursor; /* the next URL answered earlier to hand out */
+  size_t urls_to_send, urls_sending, urls_answered, urls_not_found;
   bulk_batch *batches;
   size_t batch_count, batch_cap;
   size_t prior_batches; /* the first batches, left by earlier runs */
@@ -170,6 +202,20 @@ const uint8_t *pri_bulk_person_id(const pubrio_bulk *bulk, size_t pos);
  * memory. */
 uint8_t (*pri_bulk_batch_ids(const pubrio_bulk *bulk,
                              const bulk_batch *batch))[16];
+
+/* Add @p uuid to the roster unless present: its position + 1, or 0 when
+ * out of memory. */
+size_t pri_bulk_add_person(pubrio_bulk *bulk, const uint8_t uuid[16]);
+
+/* LinkedIn URLs (bulk_urls.c). The next URL to send, or SIZE_MAX. */
+size_t pri_bulk_next_url(pubrio_bulk *bulk);
+/* A URL whose single redeem was refused with nothing spent: sent again. */
+void pri_bulk_requeue_url(pubrio_bulk *bulk, size_t url);
+/* A URL's answer named the person at @p pos, bought for @p types: a
+ * person of the input waiting for those types needs them no more. */
+void pri_bulk_url_named(pubrio_bulk *bulk, size_t url, size_t pos,
+                        unsigned types);
+void pri_bulk_urls_free(pubrio_bulk *bulk);
 
 /* Events (bulk_events.c). */
 bulk_item *pri_bulk_push_item(pubrio_bulk *bulk, pubrio_bulk_event_kind kind,

@@ -213,11 +213,26 @@ static int submit_fits(const pubrio_bulk *b, int64_t now) {
 
 /* Whether the next batch may be submitted now: people left, no stop, room
  * before the deadline, the credit budget. */
+/* What the next submit is: a URL's single redeem (*url set), else a batch
+ * of *n people needing *types; 0 when nothing is to be submitted now. Every
+ * URL is answered before a batch leaves: its answer may name one of the
+ * batch's people. */
+static int next_submit(pubrio_bulk *b, size_t *url, unsigned *types,
+                       size_t *n) {
+  *url = pri_bulk_next_url(b);
+  if (*url != SIZE_MAX) {
+    *types = b->urls[*url].need;
+    *n = 1;
+    return 1;
+  }
+  return !b->urls_sending && (*n = peek_batch(b, types, NULL)) > 0;
+}
+
 static int submit_allowed(pubrio_bulk *b, int64_t now) {
   unsigned types;
-  size_t n;
+  size_t n, url;
   if (b->stop_level || b->no_more_submits ||
-      !(n = peek_batch(b, &types, NULL)) || !submit_fits(b, now))
+      !next_submit(b, &url, &types, &n) || !submit_fits(b, now))
     return 0;
   return b->o.max_credits < 0 ||
          pri_bulk_add_credits(pri_bulk_committed_credits(b),
@@ -237,6 +252,26 @@ static char *submit_body(pubrio_bulk *b, const bulk_batch *bb) {
   char *body = ok ? pri_json_submit_body(&req) : NULL;
   pri_uuid_set_free(&req.people);
   return body;
+}
+
+/* A submit leaves only once its intent is stored; else nothing more is
+ * sent. */
+static void send_if_stored(pubrio_bulk *b, bulk_slot *s, size_t batch,
+                           int stored) {
+  if (stored) {
+    begin(b, s, batch, 1);
+    return;
+  }
+  pubrio_status st =
+      s->body ? pri_error_set(&s->err, PUBRIO_E_JOURNAL,
+                              "the journal could not record the next "
+                              "submit's intent (%s); nothing more is sent",
+                              pri_store_error(b->store))
+              : pri_error_set(&s->err, PUBRIO_E_OUT_OF_MEMORY,
+                              "out of memory");
+  s->err.submit_state = PUBRIO_SUBMIT_NOT_SPENT;
+  stop(b, st, &s->err);
+  settle(b, s, st);
 }
 
 /* Start the next submit (submit_allowed() said it may). Its intent is
@@ -263,7 +298,7 @@ static void start_submit(pubrio_bulk *b, bulk_slot *s) {
   int stored = ids && pri_store_intent(b->store, bb->number, bb->types,
                                        bb->has_profile_id, bb->profile_id,
                                        (const uint8_t(*)[16])ids,
-                                       bb->count) == 0;
+                                       bb->count, NULL) == 0;
   pri_free(ids);
   s->batch = at;
   s->submit = 1;
@@ -272,20 +307,52 @@ static void start_submit(pubrio_bulk *b, bulk_slot *s) {
                        .idempotent = 0,
                        .parse = pri_parse_submit_answer,
                        .out = &s->job};
-  if (!stored) {
-    pubrio_status st =
-        s->body ? pri_error_set(&s->err, PUBRIO_E_JOURNAL,
-                                "the journal could not record the next "
-                                "batch's intent (%s); nothing more is sent",
-                                pri_store_error(b->store))
-                : pri_error_set(&s->err, PUBRIO_E_OUT_OF_MEMORY,
-                                "out of memory");
-    s->err.submit_state = PUBRIO_SUBMIT_NOT_SPENT;
-    stop(b, st, &s->err);
-    settle(b, s, st);
+  send_if_stored(b, s, at, stored);
+}
+
+/* Start the next URL's single redeem (submit_allowed() said it may): a
+ * batch of one whose person its answer names. Its intent is committed
+ * right before it can leave. */
+static void start_single(pubrio_bulk *b, bulk_slot *s, size_t url) {
+  size_t at = pri_bulk_new_batch(b, b->next_number, 1);
+  if (at == SIZE_MAX) {
+    stop_with(b, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
     return;
   }
-  begin(b, s, at, 1);
+  bulk_url *u = &b->urls[url];
+  bulk_batch *bb = &b->batches[at];
+  bb->url = url;
+  bb->types = u->need;
+  bb->has_profile_id = b->o.has_profile_id;
+  bb->profile_id = b->o.profile_id;
+  bb->state = BATCH_SUBMITTING;
+  b->next_number++;
+  u->state = URL_SENDING;
+  b->urls_to_send--;
+  b->urls_sending++;
+  bb->worst = pri_bulk_worst_credits(b, bb->types, 1);
+  b->open_worst = pri_bulk_add_credits(b->open_worst, bb->worst);
+  s->body = pri_json_redeem_person_body(
+      NULL, u->url, bb->types, bb->has_profile_id ? bb->profile_id : -1);
+  int stored = s->body && pri_store_intent(b->store, bb->number, bb->types,
+                                           bb->has_profile_id, bb->profile_id,
+                                           NULL, 0, u->url) == 0;
+  s->batch = at;
+  s->submit = 1;
+  s->call = (pri_call){.path = "/redeem/people",
+                       .body = s->body ? s->body : "",
+                       .idempotent = 0,
+                       .parse = pri_parse_person_answer,
+                       .out = &s->result};
+  send_if_stored(b, s, at, stored);
+}
+
+static void start_next_submit(pubrio_bulk *b, bulk_slot *s) {
+  size_t url = pri_bulk_next_url(b);
+  if (url != SIZE_MAX)
+    start_single(b, s, url);
+  else
+    start_submit(b, s);
 }
 
 static size_t earliest_due_poll(pubrio_bulk *b, int64_t now) {
@@ -324,7 +391,7 @@ static void start_due(pubrio_bulk *b, int64_t now) {
       start_poll(b, s, due);
       b->prefer_submit = 1;
     } else if (submit) {
-      start_submit(b, s);
+      start_next_submit(b, s);
       b->prefer_submit = 0;
       return;
     } else {
@@ -527,6 +594,116 @@ static void submit_failed(pubrio_bulk *b, bulk_slot *s,
   }
 }
 
+/* A URL's single redeem failed as uncertain, or its answer cannot be
+ * stored under a person: maybe charged, its intent is left as it is (a
+ * rerun sees it uncertain), never resent; submitting stops. */
+static void single_uncertain(pubrio_bulk *b, bulk_slot *s,
+                             pubrio_status status, const pubrio_error *why) {
+  bulk_batch *bb = &b->batches[s->batch];
+  b->urls[bb->url].state = URL_UNCERTAIN;
+  bb->state = BATCH_UNCERTAIN;
+  b->uncertain_people++;
+  b->failed_batches++;
+  b->no_more_submits = 1;
+  problem(b, status, why);
+  bulk_item *item = pri_bulk_push_item(b, PUBRIO_BULK_BATCH_FAILED, s->batch);
+  if (item) {
+    item->status = status;
+    item->message = pri_strdup(why->message ? why->message : "");
+  }
+}
+
+/* A URL's answer: the person it names (untrusted: one person with a valid
+ * id, or nobody) stored with its contacts and charge, then handed out. */
+static void single_answered(pubrio_bulk *b, bulk_slot *s) {
+  bulk_batch *bb = &b->batches[s->batch];
+  b->urls_sending--;
+  bulk_url *u = &b->urls[bb->url];
+  const pubrio_query_result *res = s->result;
+  const pubrio_person *p =
+      res->people_count ? pubrio_query_result_person(res, 0) : NULL;
+  uint8_t uuid[16];
+  if (res->people_count > 1 ||
+      (p && pri_uuid_parse(p->people_search_id, uuid) != 0)) {
+    pubrio_error e = {0};
+    pri_error_set(&e, PUBRIO_E_PROTOCOL,
+                  "the single redeem of %s answered %s; it may have been "
+                  "charged and is not sent again",
+                  u->url,
+                  p ? "an invalid people_search_id" : "several people");
+    single_uncertain(b, s, PUBRIO_E_PROTOCOL, &e);
+    pubrio_error_clear(&e);
+    return;
+  }
+  if (res->has_credit) {
+    b->has_credit = 1;
+    b->credit = res->credit;
+  }
+  int64_t charge = p ? person_charge(b, bb, p) : 0;
+  if (res->has_total_charged_credit && res->total_charged_credit > charge)
+    charge = res->total_charged_credit;
+  size_t pos = p ? pri_bulk_add_person(b, uuid) : 1;
+  if (!pos || pri_store_single_answered(b->store, bb->number, bb->types,
+                                        p ? uuid : NULL, res, charge) != 0) {
+    pubrio_error e = {0};
+    pri_error_set(&e, PUBRIO_E_JOURNAL,
+                  "the journal could not store the answer for %s", u->url);
+    single_uncertain(b, s, PUBRIO_E_JOURNAL, &e);
+    stop(b, PUBRIO_E_JOURNAL, &e);
+    pubrio_error_clear(&e);
+    return;
+  }
+  close_worst(b, bb);
+  b->credits_charged = pri_bulk_add_credits(b->credits_charged, charge);
+  bb->state = BATCH_COLLECTED;
+  b->urls_answered++;
+  if (p) {
+    bb->people[0] = (uint32_t)(pos - 1);
+    bb->count = 1;
+    u->state = URL_NAMED;
+    pri_bulk_url_named(b, bb->url, pos - 1, bb->types);
+  } else {
+    u->state = URL_NOT_FOUND;
+    b->urls_not_found++;
+  }
+  pri_bulk_push_item(b, p ? PUBRIO_BULK_PERSON : PUBRIO_BULK_NOT_FOUND,
+                     s->batch);
+}
+
+/* A URL's single redeem that failed: refused with nothing spent (a 429 or
+ * a start that never left: sent again; a refused key or account stops the
+ * run; the API refusing the URL fails that URL alone), or uncertain. */
+static void single_failed(pubrio_bulk *b, bulk_slot *s, pubrio_status status) {
+  bulk_batch *bb = &b->batches[s->batch];
+  b->urls_sending--;
+  if (s->err.submit_state != PUBRIO_SUBMIT_NOT_SPENT) {
+    single_uncertain(b, s, status, &s->err);
+    return;
+  }
+  bb->state = BATCH_REFUSED;
+  close_worst(b, bb);
+  if (pri_store_refused(b->store, bb->number, bb->types) != 0)
+    stop_with(b, PUBRIO_E_JOURNAL, "the journal could not record a refusal");
+  if (status == PUBRIO_E_RATE_LIMITED ||
+      ((status == PUBRIO_E_CANCELLED || status == PUBRIO_E_TIMEOUT) &&
+       s->err.attempts == 0)) {
+    pri_bulk_requeue_url(b, bb->url);
+    return;
+  }
+  b->urls[bb->url].state = URL_FAILED;
+  problem(b, status, &s->err); /* the run goes on, and ends with it */
+  if (status != PUBRIO_E_BAD_REQUEST && status != PUBRIO_E_HTTP)
+    b->no_more_submits = 1; /* not about this URL: nothing more is sent */
+  if (status == PUBRIO_E_UNAUTHORIZED || status == PUBRIO_E_PAYMENT_REQUIRED)
+    stop(b, status, &s->err);
+  b->failed_batches++;
+  bulk_item *item = pri_bulk_push_item(b, PUBRIO_BULK_BATCH_FAILED, s->batch);
+  if (item) {
+    item->status = status;
+    item->message = pri_strdup(s->err.message ? s->err.message : "");
+  }
+}
+
 /* A poll that failed: asked again later within the deadline; a poll the
  * API refuses (400, another 4xx) fails its batch alone; a refused key or
  * account stops the run. */
@@ -568,10 +745,15 @@ static void settle(pubrio_bulk *b, bulk_slot *s, pubrio_status status) {
     pri_call_end(b->client, &s->call, &s->st, PUBRIO_OK, NULL);
   }
   memset(&s->st, 0, sizeof s->st);
-  if (status == PUBRIO_OK && s->submit)
+  int single = b->batches[s->batch].url != SIZE_MAX;
+  if (status == PUBRIO_OK && single)
+    single_answered(b, s);
+  else if (status == PUBRIO_OK && s->submit)
     accepted(b, s, now);
   else if (status == PUBRIO_OK)
     collected(b, s, now);
+  else if (single)
+    single_failed(b, s, status);
   else if (s->submit)
     submit_failed(b, s, status);
   else
@@ -639,7 +821,9 @@ static int polls_left(pubrio_bulk *b) {
 
 static int people_left(pubrio_bulk *b) {
   unsigned types;
-  return !b->no_more_submits && peek_batch(b, &types, NULL) > 0;
+  size_t n, url;
+  return !b->no_more_submits &&
+         (next_submit(b, &url, &types, &n) || b->urls_sending);
 }
 
 /* Give up what waits to be retried (a stop): a submit that waits after a
@@ -739,12 +923,14 @@ static void quota_past_deadline(pubrio_bulk *b, int64_t now) {
  * stops the run with nothing sent. */
 static void check_before_sending(pubrio_bulk *b, int64_t now) {
   unsigned types;
-  size_t n = peek_batch(b, &types, NULL);
+  size_t url, n = 0;
+  if (!next_submit(b, &url, &types, &n))
+    n = 0;
   int64_t first = n ? pri_bulk_worst_credits(b, types, n) : 0;
   char why[256];
   if (n && b->has_balance && first > b->balance) {
     snprintf(why, sizeof why,
-             "the first batch could cost %lld credits (every asked type "
+             "the first submit could cost %lld credits (every asked type "
              "found) and the balance is %lld: nothing was sent (smaller "
              "batches, or credits)",
              (long long)first, (long long)b->balance);
@@ -768,7 +954,7 @@ static void begin_run(pubrio_bulk *b) {
   b->deadline = pri_wait_deadline(&b->o.wait, now);
   if (b->stop_level) /* stopped before it began: nothing to record */
     return;
-  if (b->to_submit || b->prior_batches) /* a request is to come */
+  if (b->to_submit || b->prior_batches || b->urls_to_send) /* a request */
     pri_bulk_read_account(b);
   now = pri_clock_now(&b->client->clock);
   if (pri_store_begin_run(b->store, b->types, b->o.has_profile_id,

@@ -52,14 +52,22 @@ void pri_bulk_events_free(pubrio_bulk *b) {
 }
 
 /* A PERSON event for the person at @p pos, from the store; 0 when it
- * cannot be read (out of memory or a store failure: the run stops). */
-static int person_event(pubrio_bulk *b, size_t pos, pubrio_bulk_event *ev) {
+ * cannot be read (out of memory or a store failure: the run stops). A
+ * person asked by @p url is handed out for that URL (and again for an id
+ * of the input naming it). */
+static int person_event(pubrio_bulk *b, size_t pos, bulk_url *url,
+                        pubrio_bulk_event *ev) {
   pubrio_query_result_free(b->person_out);
   b->person_out =
       pri_store_read_person(b->store, pri_bulk_person_id(b, pos), b->types);
   if (!b->person_out)
     return 0;
-  b->person_state[pos] |= PERSON_HANDED;
+  if (url) {
+    url->handed = 1;
+    ev->linkedin_url = url->url;
+  } else {
+    b->person_state[pos] |= PERSON_HANDED;
+  }
   b->collected_people++;
   ev->kind = PUBRIO_BULK_PERSON;
   ev->person = pubrio_query_result_person(b->person_out, 0);
@@ -75,6 +83,29 @@ static int hands_out(const pubrio_bulk *b, size_t batch, size_t pos) {
          (batch >= b->prior_batches || !(state & PERSON_SUBMITS));
 }
 
+/* The next URL an earlier run answered; 1 when found. */
+static int next_known_url(pubrio_bulk *b, pubrio_bulk_event *ev) {
+  while (b->url_known_cursor < b->url_count) {
+    bulk_url *u = &b->urls[b->url_known_cursor++];
+    if (!u->known || u->handed)
+      continue;
+    memset(ev, 0, sizeof *ev);
+    ev->from_store = 1;
+    if (u->state == URL_NOT_FOUND) {
+      u->handed = 1;
+      b->collected_people++;
+      ev->kind = PUBRIO_BULK_NOT_FOUND;
+      ev->linkedin_url = u->url;
+      return 1;
+    }
+    if (person_event(b, u->person, u, ev))
+      return 1;
+    b->url_known_cursor--; /* try again next time */
+    return -1;
+  }
+  return 0;
+}
+
 /* The next person the store already held for this run; 1 when found. */
 static int next_known(pubrio_bulk *b, pubrio_bulk_event *ev) {
   while (b->known_cursor < b->people.count) {
@@ -84,13 +115,13 @@ static int next_known(pubrio_bulk *b, pubrio_bulk_event *ev) {
         !(state & PERSON_HANDED)) {
       memset(ev, 0, sizeof *ev);
       ev->from_store = 1;
-      if (person_event(b, pos, ev))
+      if (person_event(b, pos, NULL, ev))
         return 1;
       b->known_cursor--; /* try again next time */
       return -1;
     }
   }
-  return 0;
+  return next_known_url(b, ev);
 }
 
 int pri_bulk_pop_event(pubrio_bulk *b, pubrio_bulk_event *ev) {
@@ -106,16 +137,28 @@ int pri_bulk_pop_event(pubrio_bulk *b, pubrio_bulk_event *ev) {
     ev->redeem_query_id =
         batch->redeem_query_id[0] ? batch->redeem_query_id : NULL;
     ev->people_count = batch->count;
+    bulk_url *url = batch->url != SIZE_MAX ? &b->urls[batch->url] : NULL;
+    ev->linkedin_url = url ? url->url : NULL;
     if (item->kind == PUBRIO_BULK_BATCH_DONE) {
       while (item->next_person < batch->count) {
         size_t pos = batch->people[item->next_person++];
         if (!hands_out(b, item->batch, pos))
           continue;
-        if (person_event(b, pos, ev))
+        if (person_event(b, pos, NULL, ev))
           return 1;
         item->next_person--; /* the store failed: try again next time */
         return -1;
       }
+    }
+    if (item->kind == PUBRIO_BULK_PERSON) { /* a URL's answer */
+      if (!person_event(b, batch->people[0], url, ev))
+        return -1; /* the store failed: try again next time */
+      b->retire_head = 1;
+      return 1;
+    }
+    if (url && item->kind == PUBRIO_BULK_NOT_FOUND) {
+      url->handed = 1;
+      b->collected_people++;
     }
     ev->kind = item->kind;
     ev->job = item->job;

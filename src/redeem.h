@@ -25,5 +25,8 @@ pubrio_status pri_parse_submit_answer(char *body, size_t len, void *out,
                                       pubrio_error *err);
 pubrio_status pri_parse_query_answer(char *body, size_t len, void *out,
                                      pubrio_error *err);
+/* The single redeem's answer into a pubrio_query_result ** (redeem_person.c). */
+pubrio_status pri_parse_person_answer(char *body, size_t len, void *out,
+                                      pubrio_error *err);
 
 #endif

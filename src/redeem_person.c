@@ -7,6 +7,7 @@
 #include "call.h"
 #include "error.h"
 #include "json.h"
+#include "redeem.h"
 #include "request.h"
 #include "untrusted.h"
 #include "uuid.h"
@@ -66,8 +67,8 @@ static pubrio_status checked_body(pubrio_client *client,
                : pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
 }
 
-static pubrio_status parse_answer(char *body, size_t len, void *out,
-                                  pubrio_error *err) {
+pubrio_status pri_parse_person_answer(char *body, size_t len, void *out,
+                                      pubrio_error *err) {
   return pri_json_parse_person_answer(body, len, out, err);
 }
 
@@ -92,7 +93,7 @@ pubrio_status pubrio_redeem_person(pubrio_client *client,
                    .idempotent = 0,
                    .compressed = 0, /* one person */
                    .deadline = INT64_MAX,
-                   .parse = parse_answer,
+                   .parse = pri_parse_person_answer,
                    .out = out};
   st = pri_call_run(client, &call, NULL, err);
   pri_free(body);

@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #define STORE_APPLICATION_ID 0x50425249 /* "PBRI" */
-#define STORE_VERSION 1
+#define STORE_VERSION 2 /* 2: batches.linkedin_url (a single redeem) */
 
 enum {
   ST_INTENT,
@@ -36,12 +36,15 @@ enum {
   ST_ADD_CONTACT,
   ST_PERSON,
   ST_READ_CONTACTS,
+  ST_BOUGHT,
+  ST_URL,
   ST_COUNT
 };
 
 static const char *const statement_sql[ST_COUNT] = {
     [ST_INTENT] = "INSERT INTO batches(number, run, types, profile_id, people,"
-                  " state, updated_at) VALUES(?1, ?2, ?3, ?4, ?5, 'intent', ?6)",
+                  " state, updated_at, linkedin_url) VALUES(?1, ?2, ?3, ?4,"
+                  " ?5, 'intent', ?6, ?7)",
     [ST_ACCEPTED] = "UPDATE batches SET state = 'accepted', redeem_query_id ="
                     " ?2, updated_at = ?3 WHERE number = ?1",
     [ST_REFUSED] = "UPDATE batches SET state = 'refused', updated_at = ?2"
@@ -70,7 +73,22 @@ static const char *const statement_sql[ST_COUNT] = {
                   " person = ?1",
     [ST_READ_CONTACTS] = "SELECT kind, type, value, status FROM contacts"
                          " WHERE person = ?1 ORDER BY rowid",
+    [ST_BOUGHT] = "INSERT INTO people(person, bought) VALUES(?1, ?2) ON"
+                  " CONFLICT(person) DO UPDATE SET bought = bought | ?2",
+    /* The URL's latest single redeem that was not refused, and whom it
+     * named. */
+    [ST_URL] = "SELECT b.state, p.person FROM batches b LEFT JOIN"
+               " batch_people p ON p.batch = b.number WHERE b.linkedin_url ="
+               " ?1 AND b.state != 'refused' ORDER BY b.number DESC LIMIT 1",
 };
+
+/* Version 2's addition, also how a version 1 store is brought up to it: a
+ * single redeem by LinkedIn URL is a batch of one whose person is learned
+ * from its answer. */
+#define URL_COLUMN_SQL                                                         \
+  "ALTER TABLE batches ADD COLUMN linkedin_url TEXT;"                         \
+  "CREATE INDEX batches_by_url ON batches(linkedin_url) WHERE linkedin_url"   \
+  " IS NOT NULL;"
 
 static const char schema_sql[] =
     "CREATE TABLE runs(id INTEGER PRIMARY KEY, started_at INTEGER NOT NULL,"
@@ -81,6 +99,7 @@ static const char schema_sql[] =
     " 'accepted', 'refused', 'collected')), redeem_query_id TEXT,"
     " charged INTEGER, updated_at INTEGER NOT NULL);"
     "CREATE INDEX batches_by_state ON batches(state);"
+    URL_COLUMN_SQL
     "CREATE TABLE batch_people(batch INTEGER NOT NULL, person BLOB NOT NULL,"
     " PRIMARY KEY(batch, person)) WITHOUT ROWID;"
     "CREATE INDEX batch_people_by_person ON batch_people(person);"
@@ -95,6 +114,7 @@ static const char schema_sql[] =
 struct pri_store {
   sqlite3 *db;
   sqlite3_stmt *stmt[ST_COUNT];
+  int has_urls; /* the schema has batches.linkedin_url */
   int64_t run;
   char message[256];
 };
@@ -185,7 +205,7 @@ static int sync_directory(const char *path) {
 
 /* Ours, another schema, or new: decided by reading only. */
 static pubrio_status check_schema(pri_store *s, const char *path, int *fresh,
-                                  pubrio_error *err) {
+                                  int64_t *version_out, pubrio_error *err) {
   int failed = 0;
   int64_t app = query_int(s, "PRAGMA application_id", 0, &failed);
   int64_t version = query_int(s, "PRAGMA user_version", 0, &failed);
@@ -200,6 +220,7 @@ static pubrio_status check_schema(pri_store *s, const char *path, int *fresh,
                          "untouched",
                          path, sqlite3_errmsg(s->db));
   *fresh = app == 0 && version == 0 && tables == 0;
+  *version_out = version;
   if (*fresh)
     return PUBRIO_OK;
   if (app != STORE_APPLICATION_ID)
@@ -207,7 +228,7 @@ static pubrio_status check_schema(pri_store *s, const char *path, int *fresh,
                          "%s is an SQLite database of another program; it "
                          "was left untouched",
                          path);
-  if (version != STORE_VERSION)
+  if (version != STORE_VERSION && version != 1) /* 1 is brought up to 2 */
     return pri_error_set(err, PUBRIO_E_JOURNAL,
                          "the journal %s has version %lld of the store, this "
                          "library reads version %d; it was left untouched",
@@ -228,7 +249,8 @@ static pubrio_status store_failure(pri_store *s, const char *path,
 static pubrio_status prepare_all(pri_store *s, const char *path,
                                  pubrio_error *err) {
   for (int i = 0; i < ST_COUNT; i++)
-    if (sqlite3_prepare_v3(s->db, statement_sql[i], -1,
+    if ((s->has_urls || (i != ST_INTENT && i != ST_URL)) &&
+        sqlite3_prepare_v3(s->db, statement_sql[i], -1,
                            SQLITE_PREPARE_PERSISTENT, &s->stmt[i],
                            NULL) != SQLITE_OK)
       return store_failure(s, path, "preparing", err);
@@ -252,12 +274,13 @@ pubrio_status pri_store_open(pri_store **out, const char *path, int read_only,
               (exists && read_only ? SQLITE_OPEN_READONLY
                                    : SQLITE_OPEN_READWRITE);
   int fresh = 0;
+  int64_t version = STORE_VERSION;
   if (sqlite3_open_v2(name, &s->db, flags, NULL) != SQLITE_OK)
     st = store_failure(s, path ? path : "(temporary)", "opening", err);
   if (st == PUBRIO_OK)
     sqlite3_extended_result_codes(s->db, 0);
   if (st == PUBRIO_OK && exists)
-    st = check_schema(s, path, &fresh, err);
+    st = check_schema(s, path, &fresh, &version, err);
   else
     fresh = 1;
   /* Only now, knowing the file is ours, is anything written. */
@@ -271,8 +294,11 @@ pubrio_status pri_store_open(pri_store **out, const char *path, int read_only,
     if (st == PUBRIO_OK && fresh &&
         (exec(s, schema_sql) != 0 ||
          exec(s, "PRAGMA application_id = 1346523721;"
-                 "PRAGMA user_version = 1") != 0))
+                 "PRAGMA user_version = 2") != 0))
       st = store_failure(s, path ? path : "(temporary)", "creating", err);
+    if (st == PUBRIO_OK && !fresh && version == 1 &&
+        exec(s, URL_COLUMN_SQL "PRAGMA user_version = 2") != 0)
+      st = store_failure(s, path, "bringing version 1 up to 2", err);
     if (st == PUBRIO_OK && exec(s, "COMMIT") != 0)
       st = store_failure(s, path ? path : "(temporary)", "creating", err);
     if (st == PUBRIO_OK && exists && sync_directory(path) != 0)
@@ -280,6 +306,9 @@ pubrio_status pri_store_open(pri_store **out, const char *path, int read_only,
                          "the journal's directory cannot be synced: %s",
                          strerror(errno));
   }
+  /* A version 1 store only read has no URL column: no single redeem to
+   * write or look up. */
+  s->has_urls = !(exists && read_only && version == 1);
   if (st == PUBRIO_OK)
     st = prepare_all(s, path ? path : "(temporary)", err);
   if (st != PUBRIO_OK) {
@@ -438,7 +467,8 @@ int64_t pri_store_uncertain_worst(pri_store *s, const int64_t prices[3]) {
 
 int pri_store_intent(pri_store *s, int number, unsigned types,
                      int has_profile_id, int64_t profile_id,
-                     const uint8_t (*people)[16], size_t count) {
+                     const uint8_t (*people)[16], size_t count,
+                     const char *linkedin_url) {
   if (begin(s) != 0)
     return -1;
   sqlite3_stmt *st = s->stmt[ST_INTENT];
@@ -447,8 +477,11 @@ int pri_store_intent(pri_store *s, int number, unsigned types,
   sqlite3_bind_int(st, 3, (int)types);
   if (has_profile_id)
     sqlite3_bind_int64(st, 4, profile_id);
-  sqlite3_bind_int64(st, 5, (sqlite3_int64)count);
+  /* A single redeem names one person, not known yet. */
+  sqlite3_bind_int64(st, 5, linkedin_url ? 1 : (sqlite3_int64)count);
   sqlite3_bind_int64(st, 6, epoch_now());
+  if (linkedin_url)
+    sqlite3_bind_text(st, 7, linkedin_url, -1, SQLITE_STATIC);
   int ok = step_done(st) == 0;
   for (size_t i = 0; ok && i < count; i++) {
     sqlite3_bind_int(s->stmt[ST_ADD_PEOPLE], 1, number);
@@ -560,6 +593,60 @@ int pri_store_collected(pri_store *s, int number, unsigned types,
   ok = ok && step_done(st) == 0 &&
        batch_people_update(s, ST_PENDING_TO_BOUGHT, number, types) == 0;
   return end(s, ok);
+}
+
+int pri_store_single_answered(pri_store *s, int number, unsigned types,
+                              const uint8_t *person,
+                              const pubrio_query_result *res,
+                              int64_t charged) {
+  char names[64];
+  type_list(types, names, sizeof names);
+  if (begin(s) != 0)
+    return -1;
+  int ok = 1;
+  if (person) {
+    const pubrio_person *p = pubrio_query_result_person(res, 0);
+    sqlite3_bind_int(s->stmt[ST_ADD_PEOPLE], 1, number);
+    sqlite3_bind_blob(s->stmt[ST_ADD_PEOPLE], 2, person, 16, SQLITE_STATIC);
+    ok = step_done(s->stmt[ST_ADD_PEOPLE]) == 0;
+    sqlite3_stmt *forget = s->stmt[ST_FORGET_CONTACTS];
+    sqlite3_bind_blob(forget, 1, person, 16, SQLITE_STATIC);
+    sqlite3_bind_text(forget, 2, names, -1, SQLITE_STATIC);
+    ok = ok && step_done(forget) == 0 &&
+         add_contacts(s, person, 0, p, number) == 0 &&
+         add_contacts(s, person, 1, p, number) == 0;
+    sqlite3_bind_blob(s->stmt[ST_BOUGHT], 1, person, 16, SQLITE_STATIC);
+    sqlite3_bind_int(s->stmt[ST_BOUGHT], 2, (int)types);
+    ok = ok && step_done(s->stmt[ST_BOUGHT]) == 0;
+  }
+  sqlite3_stmt *st = s->stmt[ST_COLLECTED];
+  sqlite3_bind_int(st, 1, number);
+  sqlite3_bind_int64(st, 2, charged);
+  sqlite3_bind_int64(st, 3, epoch_now());
+  ok = ok && step_done(st) == 0;
+  return end(s, ok);
+}
+
+int pri_store_url_state(pri_store *s, const char *linkedin_url,
+                        uint8_t person[16]) {
+  if (!s->has_urls)
+    return PRI_URL_NEW;
+  sqlite3_stmt *st = s->stmt[ST_URL];
+  sqlite3_bind_text(st, 1, linkedin_url, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(st), state = PRI_URL_NEW;
+  if (rc == SQLITE_ROW) {
+    const char *batch_state = (const char *)sqlite3_column_text(st, 0);
+    int named = sqlite3_column_bytes(st, 1) == 16;
+    if (named)
+      memcpy(person, sqlite3_column_blob(st, 1), 16);
+    if (batch_state && strcmp(batch_state, "intent") == 0)
+      state = PRI_URL_UNCERTAIN;
+    else
+      state = named ? PRI_URL_NAMED : PRI_URL_NOT_FOUND;
+  }
+  sqlite3_reset(st);
+  sqlite3_clear_bindings(st);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? state : -1;
 }
 
 /* Whether a stored contact of @p kind and wire type @p type answers one of

@@ -7,10 +7,13 @@
  * refused and left untouched. Without a path the store is a private
  * temporary database, so a run without a journal takes the same path.
  *
- * Schema (PRAGMA application_id 'PBRI', user_version 1):
+ * Schema (PRAGMA application_id 'PBRI', user_version 2; a version 1 store
+ * is brought up to 2 when opened to write):
  *   runs(id, started_at, types, profile_id, library)
  *   batches(number, run, types, profile_id, people, state, redeem_query_id,
- *           charged, updated_at)   state: intent | accepted | refused |
+ *           charged, updated_at, linkedin_url)  linkedin_url: a single
+ *                                  redeem by URL, its person in
+ *                                  batch_people once answered   state: intent | accepted | refused |
  *                                  collected; an intent left as it is was
  *                                  in flight when its run stopped: uncertain
  *   batch_people(batch, person)    16-byte ids
@@ -73,9 +76,12 @@ int64_t pri_store_charged(pri_store *store);
 int64_t pri_store_uncertain_worst(pri_store *store, const int64_t prices[3]);
 
 /* Durable transitions: 0, or -1 (nothing changed). */
+/* A batch's @p people, or with @p linkedin_url a single redeem of the
+ * person that URL names (@p people unused). */
 int pri_store_intent(pri_store *store, int number, unsigned types,
                      int has_profile_id, int64_t profile_id,
-                     const uint8_t (*people)[16], size_t count);
+                     const uint8_t (*people)[16], size_t count,
+                     const char *linkedin_url);
 int pri_store_accepted(pri_store *store, int number, unsigned types,
                        const char *redeem_query_id);
 int pri_store_refused(pri_store *store, int number, unsigned types);
@@ -84,6 +90,25 @@ int pri_store_refused(pri_store *store, int number, unsigned types);
 int pri_store_collected(pri_store *store, int number, unsigned types,
                         const uint8_t (*people)[16], size_t count,
                         const pubrio_query_result *result, int64_t charged);
+
+/* A single redeem's answer: the @p person it named (NULL: nobody, not
+ * found) bought for @p types with the contacts of @p result's one person,
+ * and the batch collected with @p charged credits, in one transaction. */
+int pri_store_single_answered(pri_store *store, int number, unsigned types,
+                              const uint8_t *person,
+                              const pubrio_query_result *result,
+                              int64_t charged);
+/* What the store knows of a LinkedIn URL (canonical): the latest single
+ * redeem that was not refused. */
+enum {
+  PRI_URL_NEW,       /* never asked, or only refused */
+  PRI_URL_NAMED,     /* answered: the person is in @p person */
+  PRI_URL_NOT_FOUND, /* answered: nobody */
+  PRI_URL_UNCERTAIN  /* asked without an answer: maybe charged */
+};
+/* One of PRI_URL_*, or -1 when the store fails. */
+int pri_store_url_state(pri_store *store, const char *linkedin_url,
+                        uint8_t person[16]);
 
 /* A result holding one person: the stored contacts of the @p types asked
  * for. NULL when out of memory or the store fails. */

@@ -26,6 +26,7 @@ typedef struct person_entry {
   int collected;        /* the run handed the person out */
   char *values[VALUES]; /* the appended contact columns, as answered */
   const char *fixed;    /* a result known before the run (static text) */
+  char *failure;        /* why the run could not redeem it */
   struct person_entry *next; /* every entry, for freeing (tdestroy is GNU) */
 } person_entry;
 
@@ -52,22 +53,21 @@ static struct csv_rows {
   int second_pass;
   int active;
   int out_of_memory;
+  int take_failed; /* the run refused to take a person: reading stops */
   pubrio_status run_status;
   /* First-pass counts */
-  size_t rows, by_id, by_url, url_only, invalid, ragged;
+  size_t rows, by_id, by_url, url_refused, invalid, ragged;
 } rows = {.id_column = -1, .url_column = -1};
 
-/* ==== LinkedIn URL rows: THE ONE PLACE TO REPLACE when the bulk engine
- * redeems people by URL. ====
- * Called in the first pass, before anything is sent, once for each
- * distinct canonical URL of a row that has no valid people_search_id.
- * Returns NULL when the URL was handed to the run @p run (its result must
- * then come as a PERSON event that csv_rows_event() files under this URL),
- * else the row's pubrio_result text (static). */
-static const char *redeem_by_url(void *run, const char *canonical_url) {
-  (void)run;
-  (void)canonical_url;
-  return "error: LinkedIn URLs are not redeemed yet";
+/* A URL row's person into the run (first pass, once per distinct
+ * canonical URL): NULL when handed over (its result comes as an event
+ * filed under the URL), else the row's pubrio_result text (static). */
+static const char *redeem_by_url(const char *canonical_url) {
+  char why[256];
+  int rc = rows.take(rows.run, canonical_url, why, sizeof why);
+  if (rc < -1)
+    rows.take_failed = 1;
+  return rc == 0 ? NULL : "invalid: not a LinkedIn profile URL";
 }
 
 static int compare_keys(const void *a, const void *b) {
@@ -107,6 +107,7 @@ static person_entry *person(const char *key, int *is_new) {
 static void free_person(person_entry *e) {
   tdelete(e, &rows.people, compare_keys);
   free(e->key);
+  free(e->failure);
   for (int i = 0; i < VALUES; i++)
     free(e->values[i]);
   free(e);
@@ -219,7 +220,8 @@ static int classify(const csv_record *rec, verdict *v) {
     for (char *c = id; *c; c++)
       *c = (char)tolower((unsigned char)*c);
     if (!rows.second_pass) {
-      int rc = rows.take(rows.run, id);
+      char why[256];
+      int rc = rows.take(rows.run, id, why, sizeof why);
       if (rc < -1)
         return -1;
       id_bad = rc == -1;
@@ -267,8 +269,8 @@ static int classify(const csv_record *rec, verdict *v) {
     return -1;
   }
   if (is_new && !rows.second_pass)
-    v->entry->fixed = redeem_by_url(rows.run, canonical);
-  return 0;
+    v->entry->fixed = redeem_by_url(canonical);
+  return rows.take_failed ? -1 : 0;
 }
 
 static void name_row(const csv_record *rec, const char *what) {
@@ -301,7 +303,7 @@ static int read_record(void *ctx, const csv_record *rec) {
     rows.invalid++;
   } else if (v.by_url) {
     rows.by_url++;
-    rows.url_only += v.entry->fixed != NULL;
+    rows.url_refused += v.entry->fixed != NULL;
   } else {
     rows.by_id++;
   }
@@ -371,16 +373,10 @@ int csv_rows_read(const cli_options *o, ids_take_fn take, void *run) {
     fprintf(stderr, "pubrio: %zu %s cannot be redeemed: %s\n", rows.invalid,
             text_plural(rows.invalid, "row", "rows"),
             rows.active ? "kept in the output with the reason" : "skipped");
-  if (rows.url_only && !o->quiet)
+  if (rows.by_id + rows.by_url - rows.url_refused == 0) {
     fprintf(stderr,
-            "pubrio: %zu %s a person by LinkedIn URL only: LinkedIn "
-            "URLs are not redeemed yet\n",
-            rows.url_only,
-            text_plural(rows.url_only, "row names", "rows name"));
-  if (rows.by_id == 0) {
-    fprintf(stderr,
-            "pubrio: no row of %s has a valid people_search_id: "
-            "nothing was sent\n",
+            "pubrio: no row of %s has a valid people_search_id or LinkedIn "
+            "URL: nothing was sent\n",
             rows.name);
     return CLI_USAGE;
   }
@@ -441,15 +437,23 @@ static char *joined(const pubrio_person *p, pubrio_contact_type type,
   return text;
 }
 
-static void keep_person(const pubrio_bulk_event *ev) {
+/* The entry an event is about: by the URL it was asked by, else by its
+ * person's id; NULL when none (the run hands out no such person). */
+static person_entry *entry_of(const pubrio_bulk_event *ev) {
+  if (ev->linkedin_url)
+    return find_person(ev->linkedin_url);
   char key[PUBRIO_ID_LEN + 1];
-  if (trimmed(ev->person->people_search_id, key, sizeof key) != 0)
-    return;
+  if (!ev->person || trimmed(ev->person->people_search_id, key, sizeof key))
+    return NULL;
   for (char *c = key; *c; c++)
     *c = (char)tolower((unsigned char)*c);
-  person_entry *e = find_person(key);
+  return find_person(key);
+}
+
+static void keep_person(const pubrio_bulk_event *ev) {
+  person_entry *e = entry_of(ev);
   if (!e)
-    return; /* not a person of the rows (the run hands out none such) */
+    return;
   static const pubrio_contact_type types[] = {PUBRIO_CONTACT_EMAIL_WORK,
                                               PUBRIO_CONTACT_EMAIL_PERSONAL,
                                               PUBRIO_CONTACT_PHONE};
@@ -481,6 +485,19 @@ int csv_rows_event(const pubrio_bulk_event *ev) {
     }
     return 1;
   case PUBRIO_BULK_PERSON: keep_person(ev); return 1;
+  case PUBRIO_BULK_NOT_FOUND: {
+    person_entry *e = entry_of(ev);
+    if (e)
+      e->collected = 1; /* no contact: "not found" */
+    return 1;
+  }
+  case PUBRIO_BULK_BATCH_FAILED: {
+    person_entry *e = ev->linkedin_url ? entry_of(ev) : NULL;
+    if (e && !e->failure && !(e->failure = strdup(ev->message ? ev->message
+                                                             : "failed")))
+      rows.out_of_memory = 1;
+    return 0; /* named on stderr too */
+  }
   case PUBRIO_BULK_BATCH_DONE: {
     remember_batch(ev);
     batch_state *b = batch(ev->batch);
@@ -538,6 +555,8 @@ static void result_text(const person_entry *e, char *buf, size_t size) {
       rows.o->journal ? "; rerun with the same --journal to collect it" : "";
   if (e->fixed) {
     snprintf(buf, size, "%s", e->fixed);
+  } else if (e->failure) {
+    snprintf(buf, size, "error: %s", e->failure);
   } else if (e->collected) {
     int found = 0;
     for (int i = 0; i < VALUES; i += 2)

@@ -40,9 +40,10 @@ static void bad_line(collector *c, const char *where, size_t n,
 /* One id to the taker: a bad one is named (all of them are, before
  * anything is sent). */
 static int take(collector *c, const char *id, const char *where, size_t n) {
-  int rc = c->take(c->ctx, id);
+  char why[256] = "";
+  int rc = c->take(c->ctx, id, why, sizeof why);
   if (rc == -1)
-    bad_line(c, where, n, id, "is not a canonical UUID (8-4-4-4-12 hex)");
+    bad_line(c, where, n, id, why);
   else if (rc == 0)
     c->added++;
   return rc < -1 ? -1 : 0;

@@ -32,7 +32,7 @@ int cli_export(const cli_options *o) {
     output_csv_header(stdout);
   while ((st = pubrio_journal_next_person(j, &p, &err)) == PUBRIO_OK && p &&
          !ferror(stdout))
-    output_person(stdout, o->format, p);
+    output_person(stdout, o->format, p, NULL);
   int rc = CLI_OK;
   if (st != PUBRIO_OK) {
     cli_print_error("export", st, &err);

@@ -81,7 +81,8 @@ void output_csv_header(FILE *out) {
   fputs("people_search_id,type,value,status\n", out);
 }
 
-void output_person(FILE *out, cli_format format, const pubrio_person *p) {
+void output_person(FILE *out, cli_format format, const pubrio_person *p,
+                   const char *linkedin_url) {
   progress_clear_line();
   if (format == FORMAT_CSV) {
     csv_rows(out, p, 0);
@@ -89,16 +90,30 @@ void output_person(FILE *out, cli_format format, const pubrio_person *p) {
     return;
   }
   cJSON *obj = cJSON_CreateObject();
+  if (linkedin_url)
+    cJSON_AddStringToObject(obj, "linkedin_url", linkedin_url);
   cJSON_AddStringToObject(obj, "people_search_id", p->people_search_id);
   cJSON_AddItemToObject(obj, "emails", contacts_json(p, 0));
   cJSON_AddItemToObject(obj, "phones", contacts_json(p, 1));
   print_line(out, obj);
 }
 
+void output_not_found(FILE *out, cli_format format, const char *linkedin_url) {
+  if (format == FORMAT_CSV)
+    return; /* no contact, no row */
+  progress_clear_line();
+  cJSON *obj = cJSON_CreateObject();
+  cJSON_AddStringToObject(obj, "linkedin_url", linkedin_url);
+  cJSON_AddNullToObject(obj, "people_search_id");
+  cJSON_AddItemToObject(obj, "emails", cJSON_CreateArray());
+  cJSON_AddItemToObject(obj, "phones", cJSON_CreateArray());
+  print_line(out, obj);
+}
+
 void output_people(FILE *out, cli_format format,
                    const pubrio_query_result *result) {
   for (size_t i = 0; i < result->people_count; i++)
-    output_person(out, format, pubrio_query_result_person(result, i));
+    output_person(out, format, pubrio_query_result_person(result, i), NULL);
   fflush(out); /* results survive a later crash */
 }
 

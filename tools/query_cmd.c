@@ -63,12 +63,14 @@ typedef struct id_collection {
   size_t count, cap;
 } id_collection;
 
-static int keep_id(void *ctx, const char *id) {
+static int keep_id(void *ctx, const char *id, char *why, size_t why_size) {
   id_collection *c = ctx;
   size_t before = pubrio_batch_request_people_count(c->checker);
   pubrio_status st = pubrio_batch_request_add_person(c->checker, id, NULL);
-  if (st == PUBRIO_E_INVALID_ARGUMENT)
+  if (st == PUBRIO_E_INVALID_ARGUMENT) {
+    snprintf(why, why_size, "is not a canonical UUID (8-4-4-4-12 hex)");
     return -1;
+  }
   if (st != PUBRIO_OK) {
     fprintf(stderr, "pubrio: out of memory\n");
     return -2;

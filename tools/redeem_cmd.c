@@ -17,13 +17,27 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* An id into the run, which validates and de-duplicates it. */
-static int add_to_run(void *run, const char *id) {
+/* A LinkedIn URL, not an id: a UUID holds neither '/' nor '.'. */
+static int is_url(const char *text) { return strpbrk(text, "/.") != NULL; }
+
+/* An id or a LinkedIn URL into the run, which validates and de-duplicates
+ * it. */
+static int add_to_run(void *run, const char *text, char *why,
+                      size_t why_size) {
   pubrio_error err = {0};
-  pubrio_status st = pubrio_bulk_add_people(run, &id, 1, &err);
+  int url = is_url(text);
+  pubrio_status st = url ? pubrio_bulk_add_linkedin_urls(run, &text, 1, &err)
+                         : pubrio_bulk_add_people(run, &text, 1, &err);
   int rc = st == PUBRIO_OK ? 0 : st == PUBRIO_E_INVALID_ARGUMENT ? -1 : -2;
-  if (rc == -2)
+  if (rc == -1 && url) { /* "linkedin_url at index 0: why" */
+    const char *colon = err.message ? strstr(err.message, ": ") : NULL;
+    snprintf(why, why_size, "is not a LinkedIn profile URL (%s)",
+             colon ? colon + 2 : "refused");
+  } else if (rc == -1) {
+    snprintf(why, why_size, "is not a canonical UUID (8-4-4-4-12 hex)");
+  } else if (rc == -2) {
     cli_print_error("reading ids", st, &err);
+  }
   pubrio_error_clear(&err);
   return rc;
 }
@@ -72,7 +86,8 @@ static pubrio_status make_options(const cli_options *o,
 static void report_input(const cli_options *o, const pubrio_bulk_stats *s) {
   if (s->duplicates && !o->quiet)
     fprintf(stderr, "pubrio: %zu duplicate %s dropped\n", s->duplicates,
-            text_plural(s->duplicates, "id", "ids"));
+            s->linkedin_urls ? text_plural(s->duplicates, "person", "people")
+                             : text_plural(s->duplicates, "id", "ids"));
   if (s->people_known && !o->quiet)
     fprintf(stderr,
             "pubrio: %zu %s already bought (journal): handed out from it, 0 "
@@ -123,10 +138,16 @@ static void print_plan(const cli_options *o, const pubrio_bulk_stats *s) {
          s->people_journaled, s->people_uncertain, s->batches,
          s->planned_requests, (long long)(s->min_duration_ms / 1000),
          o->rate);
+  if (s->linkedin_urls)
+    printf("linkedin urls:      %zu (%zu to redeem one by one, %zu already "
+           "answered)\n",
+           s->linkedin_urls, s->linkedin_urls_to_redeem,
+           s->linkedin_urls - s->linkedin_urls_to_redeem);
+  size_t paying = s->people_to_submit + s->linkedin_urls_to_redeem;
   printf("credits:            at most %lld for %zu %s: %s each, charged "
          "only when found",
-         (long long)s->credits_worst_case, s->people_to_submit,
-         text_plural(s->people_to_submit, "person", "people"), prices);
+         (long long)s->credits_worst_case, paying,
+         text_plural(paying, "person", "people"), prices);
   if (s->has_balance)
     printf("; %lld available", (long long)s->balance);
   printf("\n");
@@ -157,6 +178,12 @@ static void report_unfinished(const cli_options *o, const pubrio_bulk *run) {
 /* A batch that failed while the run went on. An uncertain submit names
  * its people: the API may have charged for them. */
 static void report_failed_batch(const pubrio_bulk_event *ev) {
+  if (ev->linkedin_url) {
+    fprintf(stderr, "pubrio: %s failed: ", ev->linkedin_url);
+    text_put(stderr, ev->message ? ev->message : "", 4096);
+    fputc('\n', stderr);
+    return;
+  }
   fprintf(stderr, "pubrio: batch %d failed: ", ev->batch);
   text_put(stderr, ev->message ? ev->message : "", 4096);
   if (ev->people) {
@@ -209,7 +236,9 @@ static pubrio_status drive(const cli_options *o, pubrio_bulk *run,
     if (ev.kind == PUBRIO_BULK_BATCH_ACCEPTED && !o->wait && !quiet_out)
       output_batch(stdout, ev.batch, ev.people_count, ev.job);
     else if (ev.kind == PUBRIO_BULK_PERSON && !quiet_out)
-      output_person(stdout, o->format, ev.person);
+      output_person(stdout, o->format, ev.person, ev.linkedin_url);
+    else if (ev.kind == PUBRIO_BULK_NOT_FOUND && !quiet_out)
+      output_not_found(stdout, o->format, ev.linkedin_url);
     else if (ev.kind == PUBRIO_BULK_BATCH_DONE && !quiet_out)
       fflush(stdout); /* results survive a later crash */
     else if (ev.kind == PUBRIO_BULK_BATCH_FAILED) {

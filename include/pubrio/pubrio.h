@@ -1399,6 +1399,33 @@ PUBRIO_API pubrio_status pubrio_bulk_add_people(
     pubrio_error *err);
 
 /**
+ * @brief Add people by LinkedIn profile URL, before the run starts. Each
+ * URL is normalized (pubrio_linkedin_url_normalize()) and de-duplicated in
+ * that form; all or nothing, like pubrio_bulk_add_people().
+ *
+ * Each URL is redeemed alone (POST /redeem/people) inside the run's rate
+ * budget, in-flight limit and credit budget, under the submit's rules: its
+ * intent is stored before the request leaves, an answer-less one is left
+ * uncertain and never resent unless asked, a 429 is sent again. Every URL
+ * is answered before the first batch is submitted, and the person it names
+ * is stored under the `people_search_id` of the answer: an id of the input
+ * that names the same person is not bought again, and a rerun on the same
+ * journal knows the URL. Its result comes as a ::PUBRIO_BULK_PERSON event
+ * with `linkedin_url` set (one per URL, beside the one of an id naming the
+ * same person), or ::PUBRIO_BULK_NOT_FOUND.
+ * @param bulk the run.
+ * @param linkedin_urls @p count URLs.
+ * @param count how many.
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT (not a LinkedIn profile
+ *         URL, named with its index, or the run has started);
+ *         ::PUBRIO_E_OUT_OF_MEMORY; ::PUBRIO_E_JOURNAL.
+ */
+PUBRIO_API pubrio_status pubrio_bulk_add_linkedin_urls(
+    pubrio_bulk *bulk, const char *const *linkedin_urls, size_t count,
+    pubrio_error *err);
+
+/**
  * @brief Read the account now (unless turned off with
  * pubrio_bulk_options_set_read_account()): its quotas join the rate
  * budget, its prices and balance the counts. A run does it by itself before
@@ -1430,7 +1457,7 @@ typedef enum pubrio_bulk_event_kind {
                                        second while nothing else happens:
                                        `stats` holds the counts, credits and
                                        the next rate-budget wait. */
-  PUBRIO_BULK_BATCH_FAILED = 7    /**< A batch failed and the run goes on
+  PUBRIO_BULK_BATCH_FAILED = 7,   /**< A batch failed and the run goes on
                                        without it: `status` and `message`
                                        say why. A submit without a
                                        conclusive answer (its people are
@@ -1438,7 +1465,11 @@ typedef enum pubrio_bulk_event_kind {
                                        resent), or an accepted batch whose
                                        answer broke the contract (paid, not
                                        collected: its id stays in
-                                       pubrio_bulk_uncollected()). */
+                                       pubrio_bulk_uncollected()). Also a
+                                       LinkedIn URL's single redeem
+                                       (`linkedin_url` set). */
+  PUBRIO_BULK_NOT_FOUND = 8       /**< A LinkedIn URL names nobody Pubrio
+                                       knows: `linkedin_url`; no credit. */
 } pubrio_bulk_event_kind;
 
 /** @brief One event of a bulk run. Its pointers live until the next call on
@@ -1458,7 +1489,12 @@ typedef struct pubrio_bulk_event {
   pubrio_status status; /**< BATCH_FAILED: why. */
   const char *message;  /**< BATCH_FAILED: a sentence; else NULL. */
   int from_store;       /**< PERSON: 1 when every asked type was bought by
-                             an earlier run (no request, no credit). */
+                             an earlier run, or in this one by a LinkedIn
+                             URL naming the same person (no request, no
+                             credit for this event). */
+  const char *linkedin_url; /**< PERSON, NOT_FOUND and BATCH_FAILED of a
+                                 person asked by LinkedIn URL: the URL,
+                                 normalized; else NULL. */
 } pubrio_bulk_event;
 
 /**
@@ -1580,6 +1616,13 @@ struct pubrio_bulk_stats {
   int has_balance;            /**< 1 when the balance was read from the
                                    account (POST /profile) at the start. */
   int64_t balance;            /**< credit + topup_credit, as read then. */
+  size_t linkedin_urls;       /**< Distinct LinkedIn URLs added (also
+                                   counted in `people`). */
+  size_t linkedin_urls_to_redeem; /**< ...of which this run redeems one by
+                                       one and has not had answered yet. */
+  size_t linkedin_urls_redeemed;  /**< ...answered by this run. */
+  size_t linkedin_urls_not_found; /**< ...naming nobody (this run or an
+                                       earlier one). */
 };
 
 /**

@@ -969,6 +969,22 @@ def fake_contacts(pid, types):
     return work + personal + phone + ["found" if found else "not found"]
 
 
+def fake_linkedin_id(slug):
+    """The people_search_id the fake server resolves a LinkedIn profile
+    slug to (tests/fake_server/fake_api.c: fake_api_resolve_linkedin)."""
+    def fnv(text):
+        h = 1469598103934665603
+        for ch in text.lower().encode():
+            h = ((h ^ ch) * 1099511628211) & 0xFFFFFFFFFFFFFFFF
+        return h
+    m = 0xFFFFFFFFFFFFFFFF
+    h1 = fnv(slug.lower())
+    h2 = (h1 ^ fnv("salt") ^ ((h1 >> 29) * 0x9e3779b97f4a7c15 & m)) & m
+    return "%08x-%04x-4%03x-%04x-%012x" % (
+        h1 >> 32, (h1 >> 16) & 0xffff, h1 & 0xfff,
+        0x8000 | ((h2 >> 48) & 0x3fff), h2 & 0xffffffffffff)
+
+
 def csv_bytes(rows, delimiter=",", crlf=True, bom=False):
     import csv
     import io
@@ -1071,7 +1087,9 @@ class Csv(CsvRun):
         self.assertEqual(out[4][5:], fake_contacts(good[1], self.types))
         self.assertEqual(out[5][:5], [good[2], "", "long", "x", "y"])
         self.assertEqual(out[5][5:], fake_contacts(good[2], self.types))
-        self.assertEqual(result[5], "error: LinkedIn URLs are not redeemed yet")
+        self.assertEqual(out[6][5:],
+                         fake_contacts(fake_linkedin_id("jane-doe"),
+                                       self.types))
         self.assertTrue(result[6].startswith("invalid: the URL is not a "
                                              "LinkedIn profile"), result[6])
         self.assertEqual(result[7], "invalid: people_search_id is not a "
@@ -1086,9 +1104,57 @@ class Csv(CsvRun):
         self.assertIn("line 6: 1 field where the header has 3", err)
         self.assertIn("line 7: 5 fields where the header has 3", err)
         self.assertIn("4 rows cannot be redeemed", err)
-        self.assertIn("1 row names a person by LinkedIn URL only", err)
         body = json.loads(self.server.stats()["last_submit_body"])
         self.assertEqual(sorted(body["peoples"]), sorted(good))
+        self.assertEqual(self.server.requests("/redeem/people"), 1)
+
+    def test_linkedin_urls_are_redeemed_once_and_known_to_a_rerun(self):
+        jane = fake_linkedin_id("jane-doe")
+        other = ids(1, seed=21)[0]
+        data = csv_bytes([["name", "people_search_id", "linkedin_url"],
+                          ["by url", "", "https://www.linkedin.com/in/jane-doe"],
+                          ["same, other spelling", "",
+                           "http://uk.linkedin.com/in/Jane-Doe/?trk=1"],
+                          ["same by id", jane, ""],
+                          ["nobody", "", "linkedin.com/in/nobody-x"],
+                          ["an id", other, ""]])
+        journal = self.path("urls.db")
+        r, err, out = self.redeem_rows(data, "--journal", journal)
+        self.assertEqual(r.returncode, 0, err)
+        expected = fake_contacts(jane, self.types)
+        self.assertEqual([row[3:] for row in out[1:4]], [expected] * 3)
+        self.assertEqual(out[4][-1], "not found")
+        self.assertEqual(out[5][3:], fake_contacts(other, self.types))
+        stats = self.server.stats()
+        # Two single redeems (jane, nobody); the id of jane is not
+        # submitted again: nobody is charged twice.
+        self.assertEqual(self.server.requests("/redeem/people"), 2)
+        self.assertEqual(json.loads(stats["last_submit_body"])["peoples"],
+                         [other])
+        self.assertEqual(stats["max_submits_per_person"], 1)
+        # A rerun on the journal: the same rows, no request.
+        before = self.server.requests()
+        r2, err2, out2 = self.redeem_rows(data, "--journal", journal)
+        self.assertEqual(r2.returncode, 0, err2)
+        self.assertEqual(out2, out)
+        self.assertEqual(self.server.requests(), before)
+
+    def test_id_files_take_linkedin_urls(self):
+        f = self.write_bytes("people.txt",
+                             b"linkedin.com/in/ann-lee\n"
+                             b"https://www.linkedin.com/company/acme\n")
+        r = self.run_raw("redeem", "--types", "phone", "--wait", "--input", f)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn(b"line 2: \"https://www.linkedin.com/company/acme\" is "
+                      b"not a LinkedIn profile URL", r.stderr)
+        self.assertEqual(self.server.requests(), 0)
+        self.write_bytes("people.txt", b"linkedin.com/in/ann-lee\n")
+        r = self.run_raw("redeem", "--types", "phone", "--wait", "--input", f)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        line = json.loads(r.stdout)
+        self.assertEqual(line["linkedin_url"],
+                         "https://www.linkedin.com/in/ann-lee")
+        self.assertEqual(line["people_search_id"], fake_linkedin_id("ann-lee"))
 
     def test_strict_refuses_the_file_before_sending(self):
         data = csv_bytes([["people_search_id"], [ids(1)[0]], ["bad"]])
@@ -1126,7 +1192,8 @@ class Csv(CsvRun):
         self.assertEqual(r.returncode, 0, err)
         self.assertEqual([row[-1] for row in out[1:]],
                          [fake_contacts(people[0], self.types)[-1],
-                          "error: LinkedIn URLs are not redeemed yet",
+                          fake_contacts(fake_linkedin_id("someone"),
+                                        self.types)[-1],
                           fake_contacts(people[1], self.types)[-1]])
         # An unknown name, or no known column: exit 2, the headers listed.
         before = self.server.requests()
