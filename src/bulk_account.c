@@ -71,7 +71,9 @@ static void read_profile(pubrio_bulk *b, int64_t profile, int64_t deadline) {
   pubrio_error_clear(&err);
 }
 
-/* The worst case of the people to submit, at the prices now known. */
+/* Every worst case the credit budget holds, at the prices now known: the
+ * people and URLs to submit, what earlier runs left uncertain and the
+ * batches they left to collect (all priced at 1 a contact until now). */
 static void reprice(pubrio_bulk *b) {
   b->worst_to_submit = 0;
   for (size_t pos = 0; pos < b->people.count; pos++) {
@@ -81,6 +83,21 @@ static void reprice(pubrio_bulk *b) {
       b->worst_to_submit = pri_bulk_add_credits(
           b->worst_to_submit, pri_bulk_worst_credits(b, need, 1));
   }
+  for (size_t i = 0; i < b->url_count; i++)
+    if (b->urls[i].state == URL_TO_SEND)
+      b->worst_to_submit = pri_bulk_add_credits(
+          b->worst_to_submit, pri_bulk_worst_credits(b, b->urls[i].need, 1));
+  b->open_worst = 0;
+  for (size_t i = 0; i < b->batch_count; i++) {
+    bulk_batch *bb = &b->batches[i];
+    if (bb->worst) {
+      bb->worst = pri_bulk_worst_credits(b, bb->types, bb->count);
+      b->open_worst = pri_bulk_add_credits(b->open_worst, bb->worst);
+    }
+  }
+  int64_t uncertain = pri_store_uncertain_worst(b->store, b->o.prices);
+  if (uncertain >= 0)
+    b->prior_uncertain_worst = uncertain;
 }
 
 void pri_bulk_read_account(pubrio_bulk *b) {

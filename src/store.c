@@ -20,7 +20,9 @@
 #include <unistd.h>
 
 #define STORE_APPLICATION_ID 0x50425249 /* "PBRI" */
-#define STORE_VERSION 2 /* 2: batches.linkedin_url (a single redeem) */
+/* 2: batches.linkedin_url (a single redeem). Written as text in SQL. */
+#define STORE_VERSION 2
+#define STORE_VERSION_SQL "PRAGMA user_version = 2;"
 
 enum {
   ST_INTENT,
@@ -294,10 +296,10 @@ pubrio_status pri_store_open(pri_store **out, const char *path, int read_only,
     if (st == PUBRIO_OK && fresh &&
         (exec(s, schema_sql) != 0 ||
          exec(s, "PRAGMA application_id = 1346523721;"
-                 "PRAGMA user_version = 2") != 0))
+                 STORE_VERSION_SQL) != 0))
       st = store_failure(s, path ? path : "(temporary)", "creating", err);
     if (st == PUBRIO_OK && !fresh && version == 1 &&
-        exec(s, URL_COLUMN_SQL "PRAGMA user_version = 2") != 0)
+        exec(s, URL_COLUMN_SQL STORE_VERSION_SQL) != 0)
       st = store_failure(s, path, "bringing version 1 up to 2", err);
     if (st == PUBRIO_OK && exec(s, "COMMIT") != 0)
       st = store_failure(s, path ? path : "(temporary)", "creating", err);
@@ -437,8 +439,9 @@ int pri_store_next_number(pri_store *s) {
 
 int64_t pri_store_charged(pri_store *s) {
   int failed = 0;
-  /* Stored charges are already clamped to 0..INT64_MAX/2 a batch; total()
-   * is a float sum and never overflows. */
+  /* Charges are stored as counted: never negative, but an untrusted answer
+   * can make one huge; total() is a float sum that never overflows, and
+   * the cap keeps it in range. */
   int64_t v = query_int(
       s, "SELECT min(total(charged), 4.6e18) FROM batches", 0, &failed);
   return failed ? -1 : v;

@@ -212,6 +212,33 @@ static void uncertain_people_of_an_earlier_run_count(void **state) {
   pubrio_bulk_options_free(o);
 }
 
+/* What earlier runs left (uncertain submits, accepted batches to collect)
+ * counts at the account's prices once they are read, not at 1 a contact:
+ * 10 uncertain phones at 30 are 300, past a budget of 100, so the next
+ * person is not sent. */
+static void earlier_runs_count_at_the_account_prices(void **state) {
+  fixture *f = *state;
+  pubrio_bulk_options *o = options(10);
+  pubrio_bulk_options_set_journal(o, journal_path, 0, NULL);
+  fake_reply cut = {.path = SUBMIT_PATH,
+                    .fault = FAKE_FAULT_PROCESS_THEN_CLOSE};
+  fake_server_push_reply(f->server, &cut);
+  pubrio_bulk *b = make_run(f, PUBRIO_CONTACT_PHONE, o, 10);
+  seen s = {0};
+  assert_int_equal(drain_all(b, &s, &f->err), PUBRIO_E_TRANSPORT);
+  pubrio_bulk_free(b);
+  pubrio_bulk_options_set_max_credits(o, 100, NULL);
+  b = make_run(f, PUBRIO_CONTACT_PHONE, o, 11);
+  memset(&s, 0, sizeof s);
+  assert_int_equal(drain_all(b, &s, &f->err), PUBRIO_E_CREDIT_BUDGET);
+  pubrio_bulk_stats st;
+  pubrio_bulk_stats_get(b, &st, sizeof st);
+  assert_int_equal(st.credits_committed, 300);
+  assert_int_equal(fake_server_request_count(f->server, SUBMIT_PATH), 1);
+  pubrio_bulk_free(b);
+  pubrio_bulk_options_free(o);
+}
+
 /* ---- stops keep what was paid for -------------------------------------- */
 
 static void *stop_soon(void *arg) {
@@ -560,6 +587,7 @@ int main(void) {
       T(budget_holds_at_real_prices, &priced),
       T(hostile_charges_do_not_defeat_the_budget, &ready),
       T(uncertain_people_of_an_earlier_run_count, &ready),
+      T(earlier_runs_count_at_the_account_prices, &priced),
       T(a_cancel_drains_submits_in_flight, &slow),
       T(submit_only_run_names_its_batches, &ready),
       T(a_slow_consumer_loses_no_answer, &ready),
