@@ -75,8 +75,10 @@ static const char redeem_help[] =
 static const char redeem_csv_help[] =
     "A CSV input (RFC 4180, with a header row) names each person by a\n"
     "people_search_id or a LinkedIn profile URL; a row is redeemed by its id\n"
-    "when it is valid, else by its URL (LinkedIn URLs are checked and\n"
-    "normalized, not redeemed yet). With --wait --format csv, every input row\n"
+    "when it is valid, else by its URL (normalized, then redeemed one by one,\n"
+    "before any batch, under the same limits, budget and journal; an id naming\n"
+    "the same person is not bought again). An id file may hold URL lines too.\n"
+    "With --wait --format csv, every input row\n"
     "is written in input order, its fields untouched, with email_work,\n"
     "email_work_status, email_personal, email_personal_status, phone,\n"
     "phone_status and pubrio_result (found, not found, error: REASON,\n"
