@@ -329,14 +329,12 @@ static void strangers_are_not_handed_out(void **state) {
 static char journal_path[64];
 
 static int journal_setup(void **state) {
-  snprintf(journal_path, sizeof journal_path, "/tmp/pubrio-bulk-%d.journal",
-           (int)getpid());
-  unlink(journal_path);
+  journal_path_new(journal_path, "bulk");
   return setup(state);
 }
 
 static int journal_teardown(void **state) {
-  unlink(journal_path);
+  journal_remove(journal_path);
   return teardown(state);
 }
 

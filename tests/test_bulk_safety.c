@@ -30,19 +30,14 @@ static void make_ids(void) {
 }
 
 static int setup(void **state) {
-  snprintf(journal_path, sizeof journal_path, "/tmp/pubrio-safety-%d.db",
-           (int)getpid());
-  unlink(journal_path);
+  journal_path_new(journal_path, "safety");
   *state = fixture_new(*state);
   return 0;
 }
 
 static int teardown(void **state) {
   fixture_free(*state);
-  unlink(journal_path);
-  char wal[80];
-  snprintf(wal, sizeof wal, "%s-wal", journal_path);
-  unlink(wal);
+  journal_remove(journal_path);
   return 0;
 }
 
@@ -558,6 +553,26 @@ static void a_429_is_a_wait(void **state) {
   pubrio_bulk_free(b);
 }
 
+/* Both account reads count in the minute window, as a server's does: at
+ * 3 requests a minute, the two reads and the submit fill the first
+ * minute, so the poll waits for the next (it went at once when the usage
+ * read was not counted, and a server's window answered 429). */
+static void account_reads_count_in_the_minute(void **state) {
+  fixture *f = *state;
+  pubrio_bulk_options *o = options(10);
+  assert_int_equal(pubrio_bulk_options_set_rate_limit(o, 3, NULL), PUBRIO_OK);
+  pubrio_bulk *b = make_run(f, PUBRIO_CONTACT_PHONE, o, 1);
+  int64_t start = f->clock.now;
+  seen s = {0};
+  assert_int_equal(drain_all(b, &s, &f->err), PUBRIO_OK);
+  assert_int_equal(s.people, 1);
+  assert_int_equal(fake_server_request_count(f->server, "/profile/usage"), 1);
+  assert_int_equal(fake_server_request_count(f->server, "/profile"), 1);
+  assert_true(f->clock.now - start >= 60000);
+  pubrio_bulk_free(b);
+  pubrio_bulk_options_free(o);
+}
+
 /* A balance that cannot pay the first batch at its worst: said before
  * anything is sent. */
 static void a_short_balance_sends_nothing(void **state) {
@@ -598,6 +613,7 @@ int main(void) {
       T(quota_from_the_account_holds_the_run, &hour_quota),
       T(a_spent_quota_sends_nothing, &spent_quota),
       T(a_429_is_a_wait, &ready),
+      T(account_reads_count_in_the_minute, &ready),
       T(a_short_balance_sends_nothing, &poor),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

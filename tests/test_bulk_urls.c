@@ -18,19 +18,14 @@
 static char journal_path[64];
 
 static int setup(void **state) {
-  snprintf(journal_path, sizeof journal_path, "/tmp/pubrio-urls-%d.db",
-           (int)getpid());
-  unlink(journal_path);
+  journal_path_new(journal_path, "urls");
   *state = fixture_new(*state);
   return 0;
 }
 
 static int teardown(void **state) {
   fixture_free(*state);
-  unlink(journal_path);
-  char wal[80];
-  snprintf(wal, sizeof wal, "%s-wal", journal_path);
-  unlink(wal);
+  journal_remove(journal_path);
   return 0;
 }
 

@@ -1,7 +1,9 @@
 #include "test_support.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const char *const TEST_IDS[] = {
     "540574d1-5a4b-4c8e-9b0a-8f3e2f1d7c11",
@@ -85,4 +87,18 @@ void script(fixture *f, const char *path, int status, const char *body,
   r.header_name = header_name;
   r.header_value = header_value;
   fake_server_push_reply(f->server, &r);
+}
+
+void journal_path_new(char out[64], const char *tag) {
+  snprintf(out, 64, "/tmp/pubrio-%s-%d.db", tag, (int)getpid());
+  journal_remove(out);
+}
+
+void journal_remove(const char *path) {
+  char side[80];
+  unlink(path);
+  snprintf(side, sizeof side, "%s-wal", path);
+  unlink(side);
+  snprintf(side, sizeof side, "%s-shm", path);
+  unlink(side);
 }

@@ -43,6 +43,11 @@ pubrio_batch_request *make_request(size_t count, unsigned types);
 extern const char *const TEST_IDS[];
 extern const size_t TEST_ID_COUNT;
 
+/* A journal path of this process under /tmp (@p tag names the test), with
+ * nothing at it yet; journal_remove() removes it and its WAL. */
+void journal_path_new(char out[64], const char *tag);
+void journal_remove(const char *path);
+
 /* Push one scripted reply. */
 void script(fixture *f, const char *path, int status, const char *body,
             const char *header_name, const char *header_value);

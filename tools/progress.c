@@ -66,7 +66,10 @@ void progress_show(progress *p, const pubrio_bulk_stats *s, int force) {
   int64_t elapsed = now - p->start_ms;
   size_t done = p->collecting ? s->people_collected : s->people_submitted;
   size_t batches = p->collecting ? s->batches_collected : s->batches_accepted;
-  size_t total = s->people_to_submit + s->people_journaled;
+  /* Collecting, everyone is handed out but people left uncertain by an
+   * earlier run (those bought before and URLs included). */
+  size_t total = p->collecting ? s->people - s->people_uncertain
+                               : s->people_to_submit + s->people_journaled;
   char spent[48], eta[48] = "--:--", wait[176] = "";
   clock_text(spent, sizeof spent, elapsed);
   if (done && done < total)
