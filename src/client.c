@@ -4,6 +4,7 @@
 
 #include "buf.h"
 #include "error.h"
+#include "growth.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -330,15 +331,13 @@ pubrio_status pubrio_client_set_header(pubrio_client *client, const char *name,
                          "header %s: the value holds a line break", name);
   size_t at = find_header(client, name);
   pri_buf line = {0};
-  char **lines =
-      pri_realloc(client->extra_headers, (client->extra_count + 1) * sizeof *lines);
-  if (!lines || (value && pri_buf_appendf(&line, "%s: %s", name, value) != 0)) {
-    if (lines)
-      client->extra_headers = lines;
+  if (pri_grow(&client->extra_headers, &client->extra_cap,
+               client->extra_count + 1, sizeof *client->extra_headers) != 0 ||
+      (value && pri_buf_appendf(&line, "%s: %s", name, value) != 0)) {
     pri_buf_free(&line);
     return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
   }
-  client->extra_headers = lines;
+  char **lines = client->extra_headers;
   if (at < client->extra_count) { /* replace or remove */
     pri_free(lines[at]);
     lines[at] = lines[--client->extra_count];
