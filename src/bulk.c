@@ -5,6 +5,7 @@
 #include "alloc.h"
 
 #include "error.h"
+#include "growth.h"
 #include "rate.h"
 #include "uuid.h"
 
@@ -236,14 +237,9 @@ static size_t add_person(pubrio_bulk *b, const uint8_t uuid[16]) {
   size_t at = pri_uuid_set_index(&b->people, uuid);
   if (at)
     return at;
-  if (b->people.count == b->state_cap) {
-    size_t cap = b->state_cap ? b->state_cap * 2 : 1024;
-    uint16_t *grown = pri_realloc(b->person_state, cap * sizeof *grown);
-    if (!grown)
-      return 0;
-    b->person_state = grown;
-    b->state_cap = cap;
-  }
+  if (pri_grow(&b->person_state, &b->state_cap, b->people.count + 1,
+               sizeof *b->person_state) != 0)
+    return 0;
   if (pri_uuid_set_add(&b->people, uuid) < 0)
     return 0;
   b->person_state[b->people.count - 1] = 0;
@@ -251,14 +247,9 @@ static size_t add_person(pubrio_bulk *b, const uint8_t uuid[16]) {
 }
 
 size_t pri_bulk_new_batch(pubrio_bulk *b, int number, size_t count) {
-  if (b->batch_count == b->batch_cap) {
-    size_t cap = b->batch_cap ? b->batch_cap * 2 : 64;
-    bulk_batch *grown = pri_realloc(b->batches, cap * sizeof *grown);
-    if (!grown)
-      return SIZE_MAX;
-    b->batches = grown;
-    b->batch_cap = cap;
-  }
+  if (pri_grow(&b->batches, &b->batch_cap, b->batch_count + 1,
+               sizeof *b->batches) != 0)
+    return SIZE_MAX;
   uint32_t *people = pri_malloc((count ? count : 1) * sizeof *people);
   if (!people)
     return SIZE_MAX;
