@@ -179,10 +179,8 @@ static void begin(pubrio_bulk *b, bulk_slot *s, size_t batch, int submit) {
 
 static void start_poll(pubrio_bulk *b, bulk_slot *s, size_t batch) {
   bulk_batch *bb = &b->batches[batch];
-  uint8_t uuid[16];
-  if (pri_uuid_parse(bb->redeem_query_id, uuid) == 0)
-    pri_uuid_format(uuid, s->asked); /* the canonical form answers name */
-  else
+  /* the canonical form answers name */
+  if (pri_uuid_canonical(bb->redeem_query_id, s->asked) != 0)
     memcpy(s->asked, bb->redeem_query_id, PUBRIO_ID_LEN + 1);
   s->target = (pri_query_target){.asked = s->asked, .out = &s->result};
   s->body = pri_json_query_body(s->asked, bb->has_profile_id, bb->profile_id);

@@ -73,11 +73,9 @@ pubrio_status pri_query(pubrio_client *client, const char *redeem_query_id,
     return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
                          "client or out is NULL");
   *out = NULL;
-  uint8_t uuid[16];
-  if (pri_uuid_parse(redeem_query_id, uuid) != 0)
-    return pri_error_invalid_id(err, "redeem_query_id", redeem_query_id);
   char id[PRI_UUID_STR_LEN + 1];
-  pri_uuid_format(uuid, id);
+  if (pri_uuid_canonical(redeem_query_id, id) != 0)
+    return pri_error_invalid_id(err, "redeem_query_id", redeem_query_id);
   char *body = pri_json_query_body(id, 0, 0);
   if (!body)
     return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");

@@ -30,12 +30,8 @@ static pubrio_status checked_body(pubrio_client *client,
         err, PUBRIO_E_INVALID_ARGUMENT,
         "give exactly one of people_search_id and linkedin_url");
   char id[PRI_UUID_STR_LEN + 1];
-  if (people_search_id) {
-    uint8_t uuid[16];
-    if (pri_uuid_parse(people_search_id, uuid) != 0)
-      return pri_error_invalid_id(err, "people_search_id", people_search_id);
-    pri_uuid_format(uuid, id);
-  }
+  if (people_search_id && pri_uuid_canonical(people_search_id, id) != 0)
+    return pri_error_invalid_id(err, "people_search_id", people_search_id);
   /* The canonical form goes out: one person, one URL, whatever the
    * spelling. */
   char url[PUBRIO_LINKEDIN_URL_MAX];

@@ -36,6 +36,15 @@ static void uuid_accepts_canonical_forms(void **state) {
                    0);
   pri_uuid_format(u, text);
   assert_string_equal(text, "540574d1-5a4b-4c8e-9b0a-8f3e2f1d7c11");
+  /* the one canonical form of a given id: lower case; nothing else taken */
+  assert_int_equal(
+      pri_uuid_canonical("540574D1-5a4B-4C8E-9B0A-8F3E2F1D7C11", text), 0);
+  assert_string_equal(text, "540574d1-5a4b-4c8e-9b0a-8f3e2f1d7c11");
+  strcpy(text, "untouched");
+  assert_int_equal(pri_uuid_canonical("540574d1-5a4b-4c8e-9b0a-8f3e2f1d7c1", text),
+                   -1);
+  assert_int_equal(pri_uuid_canonical(NULL, text), -1);
+  assert_string_equal(text, "untouched");
 }
 
 static void uuid_rejects_everything_else(void **state) {
