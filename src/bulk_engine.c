@@ -184,12 +184,7 @@ static void start_poll(pubrio_bulk *b, bulk_slot *s, size_t batch) {
     memcpy(s->asked, bb->redeem_query_id, PUBRIO_ID_LEN + 1);
   s->target = (pri_query_target){.asked = s->asked, .out = &s->result};
   s->body = pri_json_query_body(s->asked, bb->has_profile_id, bb->profile_id);
-  s->call = (pri_call){.path = "/redeem/people/batch/query",
-                       .body = s->body ? s->body : "",
-                       .idempotent = 1,
-                       .compressed = 1,
-                       .parse = pri_parse_query_answer,
-                       .out = &s->target};
+  s->call = pri_redeem_query_call(s->body ? s->body : "", &s->target);
   bb->state = BATCH_POLLING;
   if (!s->body) {
     s->batch = batch;
@@ -265,11 +260,7 @@ static void start_submit(pubrio_bulk *b, bulk_slot *s) {
   pri_free(ids);
   s->batch = at;
   s->submit = 1;
-  s->call = (pri_call){.path = "/redeem/people/batch",
-                       .body = s->body ? s->body : "",
-                       .idempotent = 0,
-                       .parse = pri_parse_submit_answer,
-                       .out = &s->job};
+  s->call = pri_redeem_submit_call(s->body ? s->body : "", &s->job);
   if (!stored) {
     pubrio_status st =
         s->body ? pri_error_set(&s->err, PUBRIO_E_JOURNAL,
