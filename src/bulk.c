@@ -14,7 +14,7 @@
 #include <string.h>
 
 static const pubrio_bulk_options default_bulk_options = {
-    .batch_size = 100,
+    .batch_size = PUBRIO_BATCH_SIZE_MAX,
     .max_in_flight = 8, /* 5 requests/s x 1.5 s latency: see pubrio.h */
     .requests_per_minute = 300,
     .max_credits = -1,
@@ -57,8 +57,9 @@ pubrio_status pubrio_bulk_options_set_batch_size(pubrio_bulk_options *o,
                                                  pubrio_error *err) {
   if (check_options(o, err))
     return PUBRIO_E_INVALID_ARGUMENT;
-  if (batch_size < 1 || batch_size > 100)
-    return range_error(err, "batch size", batch_size, 1, 100);
+  if (batch_size < 1 || batch_size > PUBRIO_BATCH_SIZE_MAX)
+    return range_error(err, "batch size", batch_size, 1,
+                       PUBRIO_BATCH_SIZE_MAX);
   o->batch_size = batch_size;
   return PUBRIO_OK;
 }

@@ -473,6 +473,29 @@ static void grow_ring_keeps_order(void **state) {
   }
 }
 
+static void bulk_batch_size_is_bounded(void **state) {
+  (void)state;
+  pubrio_bulk_options *o = NULL;
+  pubrio_error err = {0};
+  assert_int_equal(pubrio_bulk_options_new(&o, &err), PUBRIO_OK);
+  assert_int_equal(
+      pubrio_bulk_options_set_batch_size(o, PUBRIO_BATCH_SIZE_MAX, &err),
+      PUBRIO_OK);
+  assert_int_equal(
+      pubrio_bulk_options_set_batch_size(o, PUBRIO_BATCH_SIZE_MAX + 1, &err),
+      PUBRIO_E_INVALID_ARGUMENT);
+  char range[32];
+  snprintf(range, sizeof range, "1..%d", PUBRIO_BATCH_SIZE_MAX);
+  assert_non_null(strstr(err.message, range));
+  assert_int_equal(pubrio_bulk_options_set_batch_size(o, 0, &err),
+                   PUBRIO_E_INVALID_ARGUMENT);
+  assert_int_equal(pubrio_bulk_options_set_batch_size(NULL, 10, &err),
+                   PUBRIO_E_INVALID_ARGUMENT);
+  assert_string_equal(err.message, "options is NULL");
+  pubrio_error_clear(&err);
+  pubrio_bulk_options_free(o);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(uuid_accepts_canonical_forms),
@@ -496,6 +519,7 @@ int main(void) {
       cmocka_unit_test(grow_never_overflows),
       cmocka_unit_test(grow_ring_keeps_order),
       cmocka_unit_test(client_config_is_validated),
+      cmocka_unit_test(bulk_batch_size_is_bounded),
   };
   return cmocka_run_group_tests_name("unit", tests, NULL, NULL);
 }
