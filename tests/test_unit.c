@@ -473,6 +473,29 @@ static void grow_ring_keeps_order(void **state) {
   }
 }
 
+static void *refusing_malloc(size_t size) {
+  (void)size;
+  return NULL;
+}
+
+/* Setting a rate limit allocates the pacer's window: a refusal is reported,
+ * and the client is left unpaced, not half-built. */
+static void rate_limit_reports_out_of_memory(void **state) {
+  (void)state;
+  pubrio_client *c = NULL;
+  pubrio_error err = {0};
+  assert_int_equal(pubrio_client_new(&c, "key", &err), PUBRIO_OK);
+  assert_int_equal(
+      pubrio_set_allocator(refusing_malloc, refusing_realloc, free),
+      PUBRIO_OK);
+  pubrio_status st = pubrio_client_set_rate_limit(c, 300, NULL);
+  assert_int_equal(pubrio_set_allocator(NULL, NULL, NULL), PUBRIO_OK);
+  assert_int_equal(st, PUBRIO_E_OUT_OF_MEMORY);
+  assert_int_equal(pubrio_client_pacing_delay_ms(c), 0);
+  assert_int_equal(pubrio_client_set_rate_limit(c, 300, &err), PUBRIO_OK);
+  pubrio_client_free(c);
+}
+
 static void bulk_batch_size_is_bounded(void **state) {
   (void)state;
   pubrio_bulk_options *o = NULL;
@@ -520,6 +543,7 @@ int main(void) {
       cmocka_unit_test(grow_ring_keeps_order),
       cmocka_unit_test(client_config_is_validated),
       cmocka_unit_test(bulk_batch_size_is_bounded),
+      cmocka_unit_test(rate_limit_reports_out_of_memory),
   };
   return cmocka_run_group_tests_name("unit", tests, NULL, NULL);
 }
