@@ -25,7 +25,7 @@ static void add_quota(pubrio_bulk *b, int64_t allowed, int64_t used,
 static void read_usage(pubrio_bulk *b, int64_t profile, int64_t deadline) {
   pubrio_usage *u = NULL;
   pubrio_error err = {0};
-  if (pri_usage_fetch(b->client, profile, deadline, NULL, &u, &err) ==
+  if (pri_account_usage_fetch(b->client, profile, deadline, NULL, &u, &err) ==
       PUBRIO_OK) {
     int64_t now = pri_clock_now(&b->client->clock);
     add_quota(b, u->hourly_allowed, u->hourly_used, INT64_C(3600000),
@@ -47,7 +47,7 @@ static void read_usage(pubrio_bulk *b, int64_t profile, int64_t deadline) {
 static void read_profile(pubrio_bulk *b, int64_t profile, int64_t deadline) {
   pubrio_profile *p = NULL;
   pubrio_error err = {0};
-  if (pri_profile_fetch(b->client, profile, deadline, NULL, &p, &err) ==
+  if (pri_account_profile_fetch(b->client, profile, deadline, NULL, &p, &err) ==
       PUBRIO_OK) {
     if (!b->o.has_prices && p->email_price >= 0 && p->phone_price >= 0) {
       b->o.prices[0] = b->o.prices[1] = p->email_price;
