@@ -9,8 +9,10 @@
 
 #include <stdlib.h>
 
-const pubrio_wait_options pri_wait_defaults = {600000, 1000, 30000,
-                                                    -1,     NULL, NULL};
+const pubrio_wait_options pri_wait_defaults = {.timeout_ms = 600000,
+                                               .min_delay_ms = 1000,
+                                               .max_delay_ms = 30000,
+                                               .first_delay_ms = -1};
 
 pubrio_status pubrio_wait_options_new(pubrio_wait_options **out,
                                       pubrio_error *err) {
