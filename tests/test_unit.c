@@ -496,6 +496,42 @@ static void rate_limit_reports_out_of_memory(void **state) {
   pubrio_client_free(c);
 }
 
+/* Every setter checks its handle first, and says which one was NULL (a
+ * NULL wait options was once told its timeout must be > 0). */
+static void null_handles_are_named(void **state) {
+  (void)state;
+  pubrio_error err = {0};
+  assert_int_equal(pubrio_client_set_user_agent(NULL, "x", &err),
+                   PUBRIO_E_INVALID_ARGUMENT);
+  assert_string_equal(err.message, "client is NULL");
+  assert_int_equal(pubrio_client_set_ca(NULL, NULL, NULL, &err),
+                   PUBRIO_E_INVALID_ARGUMENT);
+  assert_string_equal(err.message, "client is NULL");
+  assert_int_equal(pubrio_client_set_retry_unsafe_submit(NULL, 1, &err),
+                   PUBRIO_E_INVALID_ARGUMENT);
+  assert_string_equal(err.message, "client is NULL");
+  assert_int_equal(pubrio_wait_options_set_timeout(NULL, 1000, &err),
+                   PUBRIO_E_INVALID_ARGUMENT);
+  assert_string_equal(err.message, "options is NULL");
+  assert_int_equal(pubrio_wait_options_set_delays(NULL, 1, 2, &err),
+                   PUBRIO_E_INVALID_ARGUMENT);
+  assert_string_equal(err.message, "options is NULL");
+  assert_int_equal(pubrio_wait_options_set_first_delay(NULL, 0, &err),
+                   PUBRIO_E_INVALID_ARGUMENT);
+  assert_string_equal(err.message, "options is NULL");
+  assert_int_equal(pubrio_bulk_options_set_refresh(NULL, 1, &err),
+                   PUBRIO_E_INVALID_ARGUMENT);
+  assert_string_equal(err.message, "options is NULL");
+  /* a value check keeps its own message */
+  pubrio_wait_options *w = NULL;
+  assert_int_equal(pubrio_wait_options_new(&w, &err), PUBRIO_OK);
+  assert_int_equal(pubrio_wait_options_set_timeout(w, 0, &err),
+                   PUBRIO_E_INVALID_ARGUMENT);
+  assert_string_equal(err.message, "wait timeout must be > 0 ms");
+  pubrio_wait_options_free(w);
+  pubrio_error_clear(&err);
+}
+
 static void bulk_batch_size_is_bounded(void **state) {
   (void)state;
   pubrio_bulk_options *o = NULL;
@@ -542,6 +578,7 @@ int main(void) {
       cmocka_unit_test(grow_never_overflows),
       cmocka_unit_test(grow_ring_keeps_order),
       cmocka_unit_test(client_config_is_validated),
+      cmocka_unit_test(null_handles_are_named),
       cmocka_unit_test(bulk_batch_size_is_bounded),
       cmocka_unit_test(rate_limit_reports_out_of_memory),
   };
