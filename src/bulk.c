@@ -45,18 +45,11 @@ void pubrio_bulk_options_free(pubrio_bulk_options *o) {
   pri_free(o);
 }
 
-/* Every setter starts here. */
-static pubrio_status check_options(const pubrio_bulk_options *o,
-                                   pubrio_error *err) {
-  return o ? PUBRIO_OK
-           : pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "options is NULL");
-}
-
 pubrio_status pubrio_bulk_options_set_batch_size(pubrio_bulk_options *o,
                                                  int batch_size,
                                                  pubrio_error *err) {
-  if (check_options(o, err))
-    return PUBRIO_E_INVALID_ARGUMENT;
+  if (!o)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "options is NULL");
   if (batch_size < 1 || batch_size > PUBRIO_BATCH_SIZE_MAX)
     return range_error(err, "batch size", batch_size, 1,
                        PUBRIO_BATCH_SIZE_MAX);
@@ -67,8 +60,8 @@ pubrio_status pubrio_bulk_options_set_batch_size(pubrio_bulk_options *o,
 pubrio_status pubrio_bulk_options_set_max_in_flight(pubrio_bulk_options *o,
                                                     int max_in_flight,
                                                     pubrio_error *err) {
-  if (check_options(o, err))
-    return PUBRIO_E_INVALID_ARGUMENT;
+  if (!o)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "options is NULL");
   if (max_in_flight < 1 || max_in_flight > 64)
     return range_error(err, "requests in flight", max_in_flight, 1, 64);
   o->max_in_flight = max_in_flight;
@@ -78,8 +71,8 @@ pubrio_status pubrio_bulk_options_set_max_in_flight(pubrio_bulk_options *o,
 pubrio_status pubrio_bulk_options_set_rate_limit(pubrio_bulk_options *o,
                                                  int requests_per_minute,
                                                  pubrio_error *err) {
-  if (check_options(o, err))
-    return PUBRIO_E_INVALID_ARGUMENT;
+  if (!o)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "options is NULL");
   if (requests_per_minute < 1 || requests_per_minute > 1000000)
     return range_error(err, "requests per minute", requests_per_minute, 1,
                        1000000);
@@ -90,8 +83,8 @@ pubrio_status pubrio_bulk_options_set_rate_limit(pubrio_bulk_options *o,
 pubrio_status pubrio_bulk_options_add_rate(pubrio_bulk_options *o,
                                            int64_t requests, int64_t window_ms,
                                            pubrio_error *err) {
-  if (check_options(o, err))
-    return PUBRIO_E_INVALID_ARGUMENT;
+  if (!o)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "options is NULL");
   if (requests < 1 || requests > PRI_PACER_LIMIT_MAX)
     return range_error(err, "requests a window", requests, 1,
                        PRI_PACER_LIMIT_MAX);
@@ -110,8 +103,8 @@ pubrio_status pubrio_bulk_options_add_rate(pubrio_bulk_options *o,
 pubrio_status pubrio_bulk_options_set_read_account(pubrio_bulk_options *o,
                                                    int read_account,
                                                    pubrio_error *err) {
-  if (check_options(o, err))
-    return PUBRIO_E_INVALID_ARGUMENT;
+  if (!o)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "options is NULL");
   o->read_account = read_account != 0;
   return PUBRIO_OK;
 }
@@ -119,8 +112,8 @@ pubrio_status pubrio_bulk_options_set_read_account(pubrio_bulk_options *o,
 pubrio_status pubrio_bulk_options_set_wait(pubrio_bulk_options *o,
                                            const pubrio_wait_options *wait,
                                            pubrio_error *err) {
-  if (check_options(o, err))
-    return PUBRIO_E_INVALID_ARGUMENT;
+  if (!o)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "options is NULL");
   o->wait = wait ? *wait : pri_wait_defaults;
   o->wait.progress = NULL;
   return PUBRIO_OK;
@@ -129,8 +122,8 @@ pubrio_status pubrio_bulk_options_set_wait(pubrio_bulk_options *o,
 pubrio_status pubrio_bulk_options_set_submit_only(pubrio_bulk_options *o,
                                                   int submit_only,
                                                   pubrio_error *err) {
-  if (check_options(o, err))
-    return PUBRIO_E_INVALID_ARGUMENT;
+  if (!o)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "options is NULL");
   o->submit_only = submit_only != 0;
   return PUBRIO_OK;
 }
@@ -139,8 +132,8 @@ pubrio_status pubrio_bulk_options_set_journal(pubrio_bulk_options *o,
                                               const char *path,
                                               int resubmit_uncertain,
                                               pubrio_error *err) {
-  if (check_options(o, err))
-    return PUBRIO_E_INVALID_ARGUMENT;
+  if (!o)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "options is NULL");
   if (path && !*path)
     return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
                          "the journal path is empty");
@@ -155,8 +148,8 @@ pubrio_status pubrio_bulk_options_set_journal(pubrio_bulk_options *o,
 
 pubrio_status pubrio_bulk_options_set_refresh(pubrio_bulk_options *o,
                                               int refresh, pubrio_error *err) {
-  if (check_options(o, err))
-    return PUBRIO_E_INVALID_ARGUMENT;
+  if (!o)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "options is NULL");
   o->refresh = refresh != 0;
   return PUBRIO_OK;
 }
@@ -164,8 +157,8 @@ pubrio_status pubrio_bulk_options_set_refresh(pubrio_bulk_options *o,
 pubrio_status pubrio_bulk_options_set_max_credits(pubrio_bulk_options *o,
                                                   int64_t max_credits,
                                                   pubrio_error *err) {
-  if (check_options(o, err))
-    return PUBRIO_E_INVALID_ARGUMENT;
+  if (!o)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "options is NULL");
   if (max_credits < -1)
     return range_error(err, "the credit budget", max_credits, -1, INT64_MAX);
   o->max_credits = max_credits;
@@ -176,8 +169,8 @@ pubrio_status pubrio_bulk_options_set_prices(pubrio_bulk_options *o,
                                              int64_t email_price,
                                              int64_t phone_price,
                                              pubrio_error *err) {
-  if (check_options(o, err))
-    return PUBRIO_E_INVALID_ARGUMENT;
+  if (!o)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "options is NULL");
   /* A bound that keeps every product of a price and a count in range. */
   const int64_t most = INT64_C(1) << 40;
   if (email_price < 0 || email_price > most)
@@ -193,8 +186,8 @@ pubrio_status pubrio_bulk_options_set_prices(pubrio_bulk_options *o,
 pubrio_status pubrio_bulk_options_set_profile_id(pubrio_bulk_options *o,
                                                  int64_t profile_id,
                                                  pubrio_error *err) {
-  if (check_options(o, err))
-    return PUBRIO_E_INVALID_ARGUMENT;
+  if (!o)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "options is NULL");
   if (profile_id < 0)
     return range_error(err, "profile_id", profile_id, 0, INT64_MAX);
   o->profile_id = profile_id;
