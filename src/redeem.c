@@ -33,12 +33,13 @@ pubrio_status pubrio_redeem_people_batch(pubrio_client *client,
                                          const pubrio_batch_request *request,
                                          pubrio_batch_job **out,
                                          pubrio_error *err) {
-  pubrio_status st =
-      client && out ? pri_request_check_ready(request, err)
-                    : pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
-                                    "client or out is NULL");
   if (out)
     *out = NULL;
+  pubrio_status st = PUBRIO_OK;
+  if (!client || !out)
+    st = pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "client or out is NULL");
+  if (st == PUBRIO_OK)
+    st = pri_request_check_ready(request, err);
   char *body = NULL;
   if (st == PUBRIO_OK && !(body = pri_json_submit_body(request)))
     st = pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
