@@ -51,8 +51,7 @@ pubrio_status pubrio_bulk_options_set_batch_size(pubrio_bulk_options *o,
   if (!o)
     return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "options is NULL");
   if (batch_size < 1 || batch_size > PUBRIO_BATCH_SIZE_MAX)
-    return range_error(err, "batch size", batch_size, 1,
-                       PUBRIO_BATCH_SIZE_MAX);
+    return range_error(err, "batch size", batch_size, 1, PUBRIO_BATCH_SIZE_MAX);
   o->batch_size = batch_size;
   return PUBRIO_OK;
 }

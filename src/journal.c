@@ -28,22 +28,21 @@ static int keep_run(const pri_store_run *r, void *userdata) {
   pubrio_journal *j = userdata;
   if (pri_grow(&j->runs, &j->run_cap, j->run_count + 1, sizeof *j->runs) != 0)
     return -1;
-  j->runs[j->run_count++] = (pubrio_journal_run){
-      .id = r->id,
-      .started_at = r->started_at,
-      .types = r->types,
-      .batches_uncertain = r->batches[0],
-      .batches_accepted = r->batches[1],
-      .batches_refused = r->batches[2],
-      .batches_collected = r->batches[3],
-      .credits_charged = r->charged};
+  j->runs[j->run_count++] =
+      (pubrio_journal_run){.id = r->id,
+                           .started_at = r->started_at,
+                           .types = r->types,
+                           .batches_uncertain = r->batches[0],
+                           .batches_accepted = r->batches[1],
+                           .batches_refused = r->batches[2],
+                           .batches_collected = r->batches[3],
+                           .credits_charged = r->charged};
   return 0;
 }
 
 static int keep_open(const pri_store_batch *b, void *userdata) {
   pubrio_journal *j = userdata;
-  if (pri_grow(&j->open, &j->open_cap, j->open_count + 1, sizeof *j->open) !=
-      0)
+  if (pri_grow(&j->open, &j->open_cap, j->open_count + 1, sizeof *j->open) != 0)
     return -1;
   memcpy(j->open[j->open_count].id, b->redeem_query_id, PUBRIO_ID_LEN + 1);
   j->open[j->open_count++].people = b->count;

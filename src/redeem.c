@@ -85,8 +85,8 @@ pri_call pri_redeem_query_call(const char *body, pri_query_target *target) {
 
 pubrio_status pri_redeem_query(pubrio_client *client,
                                const char *redeem_query_id, int64_t deadline,
-                               int *deadline_reached,
-                               pubrio_query_result **out, pubrio_error *err) {
+                               int *deadline_reached, pubrio_query_result **out,
+                               pubrio_error *err) {
   if (!client || !out)
     return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
                          "client or out is NULL");

@@ -29,7 +29,7 @@ pri_call pri_redeem_query_call(const char *body, pri_query_target *target);
  * time); *deadline_reached (may be NULL) tells when that stopped it. */
 pubrio_status pri_redeem_query(pubrio_client *client,
                                const char *redeem_query_id, int64_t deadline,
-                               int *deadline_reached,
-                               pubrio_query_result **out, pubrio_error *err);
+                               int *deadline_reached, pubrio_query_result **out,
+                               pubrio_error *err);
 
 #endif

@@ -41,8 +41,8 @@ static void uuid_accepts_canonical_forms(void **state) {
       pri_uuid_canonical("540574D1-5a4B-4C8E-9B0A-8F3E2F1D7C11", text), 0);
   assert_string_equal(text, "540574d1-5a4b-4c8e-9b0a-8f3e2f1d7c11");
   strcpy(text, "untouched");
-  assert_int_equal(pri_uuid_canonical("540574d1-5a4b-4c8e-9b0a-8f3e2f1d7c1", text),
-                   -1);
+  assert_int_equal(
+      pri_uuid_canonical("540574d1-5a4b-4c8e-9b0a-8f3e2f1d7c1", text), -1);
   assert_int_equal(pri_uuid_canonical(NULL, text), -1);
   assert_string_equal(text, "untouched");
 }
@@ -486,8 +486,7 @@ static void rate_limit_reports_out_of_memory(void **state) {
   pubrio_error err = {0};
   assert_int_equal(pubrio_client_new(&c, "key", &err), PUBRIO_OK);
   assert_int_equal(
-      pubrio_set_allocator(refusing_malloc, refusing_realloc, free),
-      PUBRIO_OK);
+      pubrio_set_allocator(refusing_malloc, refusing_realloc, free), PUBRIO_OK);
   pubrio_status st = pubrio_client_set_rate_limit(c, 300, NULL);
   assert_int_equal(pubrio_set_allocator(NULL, NULL, NULL), PUBRIO_OK);
   assert_int_equal(st, PUBRIO_E_OUT_OF_MEMORY);
