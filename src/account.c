@@ -38,18 +38,20 @@ static pubrio_status fetch(pubrio_client *client, const char *path,
   return st;
 }
 
-pubrio_status pri_profile_fetch(pubrio_client *client, int64_t profile_id,
-                                int64_t deadline, int *deadline_reached,
-                                pubrio_profile **out, pubrio_error *err) {
+pubrio_status pri_account_profile_fetch(pubrio_client *client,
+                                        int64_t profile_id, int64_t deadline,
+                                        int *deadline_reached,
+                                        pubrio_profile **out,
+                                        pubrio_error *err) {
   if (out)
     *out = NULL;
   return fetch(client, "/profile", profile_id, deadline, deadline_reached,
                pri_json_parse_profile, out, err);
 }
 
-pubrio_status pri_usage_fetch(pubrio_client *client, int64_t profile_id,
-                              int64_t deadline, int *deadline_reached,
-                              pubrio_usage **out, pubrio_error *err) {
+pubrio_status pri_account_usage_fetch(pubrio_client *client, int64_t profile_id,
+                                      int64_t deadline, int *deadline_reached,
+                                      pubrio_usage **out, pubrio_error *err) {
   if (out)
     *out = NULL;
   return fetch(client, "/profile/usage", profile_id, deadline, deadline_reached,
@@ -58,12 +60,13 @@ pubrio_status pri_usage_fetch(pubrio_client *client, int64_t profile_id,
 
 pubrio_status pubrio_profile_get(pubrio_client *client, int64_t profile_id,
                                  pubrio_profile **out, pubrio_error *err) {
-  return pri_profile_fetch(client, profile_id, INT64_MAX, NULL, out, err);
+  return pri_account_profile_fetch(client, profile_id, INT64_MAX, NULL, out,
+                                   err);
 }
 
 pubrio_status pubrio_usage_get(pubrio_client *client, int64_t profile_id,
                                pubrio_usage **out, pubrio_error *err) {
-  return pri_usage_fetch(client, profile_id, INT64_MAX, NULL, out, err);
+  return pri_account_usage_fetch(client, profile_id, INT64_MAX, NULL, out, err);
 }
 
 void pubrio_profile_free(pubrio_profile *profile) {

@@ -22,11 +22,13 @@ typedef struct pri_usage {
 /* pubrio_profile_get and pubrio_usage_get whose retries and requests never
  * pass @p deadline (clock time; INT64_MAX: none); *deadline_reached (may
  * be NULL) tells when that stopped them. */
-pubrio_status pri_profile_fetch(pubrio_client *client, int64_t profile_id,
-                                int64_t deadline, int *deadline_reached,
-                                pubrio_profile **out, pubrio_error *err);
-pubrio_status pri_usage_fetch(pubrio_client *client, int64_t profile_id,
-                              int64_t deadline, int *deadline_reached,
-                              pubrio_usage **out, pubrio_error *err);
+pubrio_status pri_account_profile_fetch(pubrio_client *client,
+                                        int64_t profile_id, int64_t deadline,
+                                        int *deadline_reached,
+                                        pubrio_profile **out,
+                                        pubrio_error *err);
+pubrio_status pri_account_usage_fetch(pubrio_client *client, int64_t profile_id,
+                                      int64_t deadline, int *deadline_reached,
+                                      pubrio_usage **out, pubrio_error *err);
 
 #endif

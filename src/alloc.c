@@ -50,3 +50,29 @@ void pri_free(void *ptr) {
   if (ptr)
     free_fn(ptr);
 }
+
+char *pri_strndup(const char *str, size_t len) {
+  char *copy = pri_malloc(len + 1);
+  if (!copy)
+    return NULL;
+  memcpy(copy, str, len);
+  copy[len] = '\0';
+  return copy;
+}
+
+char *pri_strdup(const char *str) {
+  return str ? pri_strndup(str, strlen(str)) : NULL;
+}
+
+void pri_wipe(void *ptr, size_t len) {
+  /* A volatile pointer keeps the stores from being optimised away. */
+  volatile unsigned char *p = ptr;
+  while (len--)
+    *p++ = 0;
+}
+
+void pri_free_secret(char *str) {
+  if (str)
+    pri_wipe(str, strlen(str));
+  pri_free(str);
+}

@@ -11,5 +11,12 @@ void *pri_malloc(size_t size);
 void *pri_calloc(size_t count, size_t size);
 void *pri_realloc(void *ptr, size_t size);
 void pri_free(void *ptr);
+/* Copies, NULL when out of memory (pri_strdup(NULL) is NULL). */
+char *pri_strdup(const char *str);
+char *pri_strndup(const char *str, size_t len);
+/* Overwrite memory in a way the compiler cannot drop (for secrets). */
+void pri_wipe(void *ptr, size_t len);
+/* Free a secret string after wiping it. */
+void pri_free_secret(char *str);
 
 #endif

@@ -1,5 +1,6 @@
 #include "buf.h"
 #include "alloc.h"
+#include "growth.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,15 +12,8 @@ int pri_buf_reserve(pri_buf *buf, size_t extra) {
   size_t need = buf->len + extra + 1;
   if (need <= buf->cap)
     return 0;
-  size_t cap = buf->cap ? buf->cap : 64;
-  while (cap < need)
-    cap = cap > (size_t)-1 / 2 ? need : cap * 2;
-  char *data = pri_realloc(buf->data, cap);
-  if (!data)
-    return -1;
-  buf->data = data;
-  buf->cap = cap;
-  return 0;
+  /* A first block of 64 bytes: most texts fit it at once. */
+  return pri_grow(&buf->data, &buf->cap, need < 64 ? 64 : need, 1);
 }
 
 int pri_buf_append(pri_buf *buf, const void *bytes, size_t len) {
@@ -75,30 +69,4 @@ char *pri_buf_steal(pri_buf *buf) {
   buf->data = NULL;
   buf->len = buf->cap = 0;
   return data;
-}
-
-char *pri_strndup(const char *str, size_t len) {
-  char *copy = pri_malloc(len + 1);
-  if (!copy)
-    return NULL;
-  memcpy(copy, str, len);
-  copy[len] = '\0';
-  return copy;
-}
-
-char *pri_strdup(const char *str) {
-  return str ? pri_strndup(str, strlen(str)) : NULL;
-}
-
-void pri_wipe(void *ptr, size_t len) {
-  /* A volatile pointer keeps the stores from being optimised away. */
-  volatile unsigned char *p = ptr;
-  while (len--)
-    *p++ = 0;
-}
-
-void pri_free_secret(char *str) {
-  if (str)
-    pri_wipe(str, strlen(str));
-  pri_free(str);
 }

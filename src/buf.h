@@ -1,4 +1,4 @@
-/* Growable byte buffers and small string helpers shared by every layer. */
+/* Growable byte buffers shared by every layer. */
 #ifndef PUBRIO_BUF_H
 #define PUBRIO_BUF_H
 
@@ -25,12 +25,5 @@ void pri_buf_reset(pri_buf *buf);
 void pri_buf_free(pri_buf *buf);
 /* Hand the data to the caller (never NULL on success) and empty the buffer. */
 char *pri_buf_steal(pri_buf *buf);
-
-char *pri_strdup(const char *str);
-char *pri_strndup(const char *str, size_t len);
-/* Overwrite memory in a way the compiler cannot drop (for secrets). */
-void pri_wipe(void *ptr, size_t len);
-/* Free a secret string after wiping it. */
-void pri_free_secret(char *str);
 
 #endif

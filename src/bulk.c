@@ -5,6 +5,7 @@
 #include "alloc.h"
 
 #include "error.h"
+#include "growth.h"
 #include "rate.h"
 #include "uuid.h"
 
@@ -13,7 +14,7 @@
 #include <string.h>
 
 static const pubrio_bulk_options default_bulk_options = {
-    .batch_size = 100,
+    .batch_size = PUBRIO_BATCH_SIZE_MAX,
     .max_in_flight = 8, /* 5 requests/s x 1.5 s latency: see pubrio.h */
     .requests_per_minute = 300,
     .max_credits = -1,
@@ -44,20 +45,13 @@ void pubrio_bulk_options_free(pubrio_bulk_options *o) {
   pri_free(o);
 }
 
-/* Every setter starts here. */
-static pubrio_status check_options(const pubrio_bulk_options *o,
-                                   pubrio_error *err) {
-  return o ? PUBRIO_OK
-           : pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "options is NULL");
-}
-
 pubrio_status pubrio_bulk_options_set_batch_size(pubrio_bulk_options *o,
                                                  int batch_size,
                                                  pubrio_error *err) {
-  if (check_options(o, err))
-    return PUBRIO_E_INVALID_ARGUMENT;
-  if (batch_size < 1 || batch_size > 100)
-    return range_error(err, "batch size", batch_size, 1, 100);
+  if (!o)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "options is NULL");
+  if (batch_size < 1 || batch_size > PUBRIO_BATCH_SIZE_MAX)
+    return range_error(err, "batch size", batch_size, 1, PUBRIO_BATCH_SIZE_MAX);
   o->batch_size = batch_size;
   return PUBRIO_OK;
 }
@@ -65,8 +59,8 @@ pubrio_status pubrio_bulk_options_set_batch_size(pubrio_bulk_options *o,
 pubrio_status pubrio_bulk_options_set_max_in_flight(pubrio_bulk_options *o,
                                                     int max_in_flight,
                                                     pubrio_error *err) {
-  if (check_options(o, err))
-    return PUBRIO_E_INVALID_ARGUMENT;
+  if (!o)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "options is NULL");
   if (max_in_flight < 1 || max_in_flight > 64)
     return range_error(err, "requests in flight", max_in_flight, 1, 64);
   o->max_in_flight = max_in_flight;
@@ -76,8 +70,8 @@ pubrio_status pubrio_bulk_options_set_max_in_flight(pubrio_bulk_options *o,
 pubrio_status pubrio_bulk_options_set_rate_limit(pubrio_bulk_options *o,
                                                  int requests_per_minute,
                                                  pubrio_error *err) {
-  if (check_options(o, err))
-    return PUBRIO_E_INVALID_ARGUMENT;
+  if (!o)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "options is NULL");
   if (requests_per_minute < 1 || requests_per_minute > 1000000)
     return range_error(err, "requests per minute", requests_per_minute, 1,
                        1000000);
@@ -88,8 +82,8 @@ pubrio_status pubrio_bulk_options_set_rate_limit(pubrio_bulk_options *o,
 pubrio_status pubrio_bulk_options_add_rate(pubrio_bulk_options *o,
                                            int64_t requests, int64_t window_ms,
                                            pubrio_error *err) {
-  if (check_options(o, err))
-    return PUBRIO_E_INVALID_ARGUMENT;
+  if (!o)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "options is NULL");
   if (requests < 1 || requests > PRI_PACER_LIMIT_MAX)
     return range_error(err, "requests a window", requests, 1,
                        PRI_PACER_LIMIT_MAX);
@@ -108,8 +102,8 @@ pubrio_status pubrio_bulk_options_add_rate(pubrio_bulk_options *o,
 pubrio_status pubrio_bulk_options_set_read_account(pubrio_bulk_options *o,
                                                    int read_account,
                                                    pubrio_error *err) {
-  if (check_options(o, err))
-    return PUBRIO_E_INVALID_ARGUMENT;
+  if (!o)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "options is NULL");
   o->read_account = read_account != 0;
   return PUBRIO_OK;
 }
@@ -117,8 +111,8 @@ pubrio_status pubrio_bulk_options_set_read_account(pubrio_bulk_options *o,
 pubrio_status pubrio_bulk_options_set_wait(pubrio_bulk_options *o,
                                            const pubrio_wait_options *wait,
                                            pubrio_error *err) {
-  if (check_options(o, err))
-    return PUBRIO_E_INVALID_ARGUMENT;
+  if (!o)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "options is NULL");
   o->wait = wait ? *wait : pri_wait_defaults;
   o->wait.progress = NULL;
   return PUBRIO_OK;
@@ -127,8 +121,8 @@ pubrio_status pubrio_bulk_options_set_wait(pubrio_bulk_options *o,
 pubrio_status pubrio_bulk_options_set_submit_only(pubrio_bulk_options *o,
                                                   int submit_only,
                                                   pubrio_error *err) {
-  if (check_options(o, err))
-    return PUBRIO_E_INVALID_ARGUMENT;
+  if (!o)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "options is NULL");
   o->submit_only = submit_only != 0;
   return PUBRIO_OK;
 }
@@ -137,8 +131,8 @@ pubrio_status pubrio_bulk_options_set_journal(pubrio_bulk_options *o,
                                               const char *path,
                                               int resubmit_uncertain,
                                               pubrio_error *err) {
-  if (check_options(o, err))
-    return PUBRIO_E_INVALID_ARGUMENT;
+  if (!o)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "options is NULL");
   if (path && !*path)
     return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
                          "the journal path is empty");
@@ -153,8 +147,8 @@ pubrio_status pubrio_bulk_options_set_journal(pubrio_bulk_options *o,
 
 pubrio_status pubrio_bulk_options_set_refresh(pubrio_bulk_options *o,
                                               int refresh, pubrio_error *err) {
-  if (check_options(o, err))
-    return PUBRIO_E_INVALID_ARGUMENT;
+  if (!o)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "options is NULL");
   o->refresh = refresh != 0;
   return PUBRIO_OK;
 }
@@ -162,8 +156,8 @@ pubrio_status pubrio_bulk_options_set_refresh(pubrio_bulk_options *o,
 pubrio_status pubrio_bulk_options_set_max_credits(pubrio_bulk_options *o,
                                                   int64_t max_credits,
                                                   pubrio_error *err) {
-  if (check_options(o, err))
-    return PUBRIO_E_INVALID_ARGUMENT;
+  if (!o)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "options is NULL");
   if (max_credits < -1)
     return range_error(err, "the credit budget", max_credits, -1, INT64_MAX);
   o->max_credits = max_credits;
@@ -174,8 +168,8 @@ pubrio_status pubrio_bulk_options_set_prices(pubrio_bulk_options *o,
                                              int64_t email_price,
                                              int64_t phone_price,
                                              pubrio_error *err) {
-  if (check_options(o, err))
-    return PUBRIO_E_INVALID_ARGUMENT;
+  if (!o)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "options is NULL");
   /* A bound that keeps every product of a price and a count in range. */
   const int64_t most = INT64_C(1) << 40;
   if (email_price < 0 || email_price > most)
@@ -191,8 +185,8 @@ pubrio_status pubrio_bulk_options_set_prices(pubrio_bulk_options *o,
 pubrio_status pubrio_bulk_options_set_profile_id(pubrio_bulk_options *o,
                                                  int64_t profile_id,
                                                  pubrio_error *err) {
-  if (check_options(o, err))
-    return PUBRIO_E_INVALID_ARGUMENT;
+  if (!o)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "options is NULL");
   if (profile_id < 0)
     return range_error(err, "profile_id", profile_id, 0, INT64_MAX);
   o->profile_id = profile_id;
@@ -235,14 +229,9 @@ size_t pri_bulk_add_person(pubrio_bulk *b, const uint8_t uuid[16]) {
   size_t at = pri_uuid_set_index(&b->people, uuid);
   if (at)
     return at;
-  if (b->people.count == b->state_cap) {
-    size_t cap = b->state_cap ? b->state_cap * 2 : 1024;
-    uint16_t *grown = pri_realloc(b->person_state, cap * sizeof *grown);
-    if (!grown)
-      return 0;
-    b->person_state = grown;
-    b->state_cap = cap;
-  }
+  if (pri_grow(&b->person_state, &b->state_cap, b->people.count + 1,
+               sizeof *b->person_state) != 0)
+    return 0;
   if (pri_uuid_set_add(&b->people, uuid) < 0)
     return 0;
   b->person_state[b->people.count - 1] = 0;
@@ -250,14 +239,9 @@ size_t pri_bulk_add_person(pubrio_bulk *b, const uint8_t uuid[16]) {
 }
 
 size_t pri_bulk_new_batch(pubrio_bulk *b, int number, size_t count) {
-  if (b->batch_count == b->batch_cap) {
-    size_t cap = b->batch_cap ? b->batch_cap * 2 : 64;
-    bulk_batch *grown = pri_realloc(b->batches, cap * sizeof *grown);
-    if (!grown)
-      return SIZE_MAX;
-    b->batches = grown;
-    b->batch_cap = cap;
-  }
+  if (pri_grow(&b->batches, &b->batch_cap, b->batch_count + 1,
+               sizeof *b->batches) != 0)
+    return SIZE_MAX;
   uint32_t *people = pri_malloc((count ? count : 1) * sizeof *people);
   if (!people)
     return SIZE_MAX;
@@ -304,8 +288,7 @@ static int64_t with_margin(int64_t window_ms) {
  * join it in pri_bulk_read_account(). 0 or -1. */
 static int build_pacer(pubrio_bulk *b) {
   char name[64];
-  if (pri_pacer_set_limit(&b->pacer, 0) != 0)
-    return -1;
+  pri_pacer_free(&b->pacer); /* an empty budget: the windows follow */
   snprintf(name, sizeof name, "%d a minute", b->o.requests_per_minute);
   if (pri_pacer_add_window(&b->pacer, b->o.requests_per_minute,
                            with_margin(60000), name) < 0)

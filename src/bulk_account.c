@@ -26,7 +26,7 @@ static void read_usage(pubrio_bulk *b, int64_t profile, int64_t deadline) {
   pubrio_usage *u = NULL;
   pubrio_error err = {0};
   pubrio_status st =
-      pri_usage_fetch(b->client, profile, deadline, NULL, &u, &err);
+      pri_account_usage_fetch(b->client, profile, deadline, NULL, &u, &err);
   /* The usage read counts in the windows known before it (the minute, the
    * --rate ones: a server's minute window counts it, and one uncounted
    * read let a 10,000-row run at 600 a minute meet a 429); the quotas it
@@ -53,7 +53,7 @@ static void read_usage(pubrio_bulk *b, int64_t profile, int64_t deadline) {
 static void read_profile(pubrio_bulk *b, int64_t profile, int64_t deadline) {
   pubrio_profile *p = NULL;
   pubrio_error err = {0};
-  if (pri_profile_fetch(b->client, profile, deadline, NULL, &p, &err) ==
+  if (pri_account_profile_fetch(b->client, profile, deadline, NULL, &p, &err) ==
       PUBRIO_OK) {
     if (!b->o.has_prices && p->email_price >= 0 && p->phone_price >= 0) {
       b->o.prices[0] = b->o.prices[1] = p->email_price;

@@ -179,19 +179,12 @@ static void begin(pubrio_bulk *b, bulk_slot *s, size_t batch, int submit) {
 
 static void start_poll(pubrio_bulk *b, bulk_slot *s, size_t batch) {
   bulk_batch *bb = &b->batches[batch];
-  uint8_t uuid[16];
-  if (pri_uuid_parse(bb->redeem_query_id, uuid) == 0)
-    pri_uuid_format(uuid, s->asked); /* the canonical form answers name */
-  else
+  /* the canonical form answers name */
+  if (pri_uuid_canonical(bb->redeem_query_id, s->asked) != 0)
     memcpy(s->asked, bb->redeem_query_id, PUBRIO_ID_LEN + 1);
   s->target = (pri_query_target){.asked = s->asked, .out = &s->result};
   s->body = pri_json_query_body(s->asked, bb->has_profile_id, bb->profile_id);
-  s->call = (pri_call){.path = "/redeem/people/batch/query",
-                       .body = s->body ? s->body : "",
-                       .idempotent = 1,
-                       .compressed = 1,
-                       .parse = pri_parse_query_answer,
-                       .out = &s->target};
+  s->call = pri_redeem_query_call(s->body ? s->body : "", &s->target);
   bb->state = BATCH_POLLING;
   if (!s->body) {
     s->batch = batch;
@@ -302,11 +295,7 @@ static void start_submit(pubrio_bulk *b, bulk_slot *s) {
   pri_free(ids);
   s->batch = at;
   s->submit = 1;
-  s->call = (pri_call){.path = "/redeem/people/batch",
-                       .body = s->body ? s->body : "",
-                       .idempotent = 0,
-                       .parse = pri_parse_submit_answer,
-                       .out = &s->job};
+  s->call = pri_redeem_submit_call(s->body ? s->body : "", &s->job);
   send_if_stored(b, s, at, stored);
 }
 
@@ -339,11 +328,7 @@ static void start_single(pubrio_bulk *b, bulk_slot *s, size_t url) {
                                            NULL, 0, u->url) == 0;
   s->batch = at;
   s->submit = 1;
-  s->call = (pri_call){.path = "/redeem/people",
-                       .body = s->body ? s->body : "",
-                       .idempotent = 0,
-                       .parse = pri_parse_person_answer,
-                       .out = &s->result};
+  s->call = pri_redeem_person_call(s->body ? s->body : "", &s->result);
   send_if_stored(b, s, at, stored);
 }
 

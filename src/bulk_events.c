@@ -5,23 +5,16 @@
  * queue is only dropped then. */
 #include "bulk.h"
 #include "alloc.h"
+#include "growth.h"
 
 #include <string.h>
 
 bulk_item *pri_bulk_push_item(pubrio_bulk *b, pubrio_bulk_event_kind kind,
                               size_t batch) {
-  if (b->item_count == b->item_cap) {
-    size_t cap = b->item_cap ? b->item_cap * 2 : 16;
-    bulk_item *grown = pri_malloc(cap * sizeof *grown);
-    if (!grown)
-      return NULL;
-    for (size_t i = 0; i < b->item_count; i++)
-      grown[i] = b->items[(b->item_head + i) % b->item_cap];
-    pri_free(b->items);
-    b->items = grown;
-    b->item_cap = cap;
-    b->item_head = 0;
-  }
+  if (b->item_count == b->item_cap &&
+      pri_grow_ring(&b->items, &b->item_cap, &b->item_head, sizeof *b->items) !=
+          0)
+    return NULL;
   bulk_item *item = &b->items[(b->item_head + b->item_count++) % b->item_cap];
   memset(item, 0, sizeof *item);
   item->kind = kind;

@@ -8,6 +8,7 @@
 #include "alloc.h"
 
 #include "error.h"
+#include "growth.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -35,14 +36,8 @@ static int reserve(pubrio_bulk *b, size_t extra) {
   if (extra > SIZE_MAX / 4 - b->url_count)
     return -1;
   size_t want = b->url_count + extra;
-  if (want > b->url_cap) {
-    size_t cap = b->url_cap * 2 > want ? b->url_cap * 2 : want;
-    bulk_url *grown = pri_realloc(b->urls, cap * sizeof *grown);
-    if (!grown)
-      return -1;
-    b->urls = grown;
-    b->url_cap = cap;
-  }
+  if (pri_grow(&b->urls, &b->url_cap, want, sizeof *b->urls) != 0)
+    return -1;
   if (want * 2 <= b->url_index_cap)
     return 0;
   size_t cap = 64;

@@ -29,7 +29,9 @@ static int may_have_acted(const pri_http_response *resp) {
 }
 
 static pri_outcome outcome_of(const pri_http_response *resp) {
-  pri_outcome o = {PRI_OUTCOME_HTTP, resp->status, -1};
+  pri_outcome o = {.kind = PRI_OUTCOME_HTTP,
+                   .http_status = resp->status,
+                   .retry_after_ms = -1};
   switch (resp->kind) {
   case PRI_NET_OK: o.retry_after_ms = resp->retry_after_ms; break;
   case PRI_NET_CONNECT:
@@ -169,7 +171,7 @@ pri_verdict pri_call_judge(pubrio_client *c, const pri_call *call,
                                  st->attempts, pri_clock_random(&c->clock));
   if (*delay_ms < 0 ||
       crosses(pri_clock_now(&c->clock), *delay_ms, call->deadline)) {
-    st->status = pri_error_from_response(err, resp, url, o.retry_after_ms);
+    st->status = pri_http_error_from_response(resp, url, o.retry_after_ms, err);
     return PRI_VERDICT_FAILED;
   }
   pri_log(c, PUBRIO_LOG_WARN, "retrying %s in %lld ms (attempt %d of %d)",

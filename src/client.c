@@ -4,6 +4,7 @@
 
 #include "buf.h"
 #include "error.h"
+#include "growth.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -34,13 +35,6 @@ static pubrio_status push_config(pubrio_client *c, pubrio_error *err) {
   if (pri_transport_configure(c->transport, &cfg) != 0)
     return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
   return PUBRIO_OK;
-}
-
-static pubrio_status check_client(const pubrio_client *client,
-                                  pubrio_error *err) {
-  return client
-             ? PUBRIO_OK
-             : pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "client is NULL");
 }
 
 pubrio_status pubrio_client_new(pubrio_client **out, const char *api_key,
@@ -111,9 +105,8 @@ void pubrio_client_free(pubrio_client *client) {
 pubrio_status pubrio_client_set_base_url(pubrio_client *client,
                                          const char *base_url,
                                          pubrio_error *err) {
-  pubrio_status st = check_client(client, err);
-  if (st != PUBRIO_OK)
-    return st;
+  if (!client)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "client is NULL");
   if (!base_url || !*base_url || has_control_chars(base_url))
     return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
                          "base URL is empty or has control characters");
@@ -142,9 +135,8 @@ pubrio_status pubrio_client_set_timeouts(pubrio_client *client,
                                          int64_t connect_timeout_ms,
                                          int64_t total_timeout_ms,
                                          pubrio_error *err) {
-  pubrio_status st = check_client(client, err);
-  if (st != PUBRIO_OK)
-    return st;
+  if (!client)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "client is NULL");
   if (connect_timeout_ms <= 0 || total_timeout_ms <= 0 ||
       connect_timeout_ms > INT32_MAX || total_timeout_ms > INT32_MAX)
     return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
@@ -176,28 +168,28 @@ static pubrio_status set_string(char **slot, const char *value, int nullable,
 pubrio_status pubrio_client_set_user_agent(pubrio_client *client,
                                            const char *user_agent,
                                            pubrio_error *err) {
-  pubrio_status st = check_client(client, err);
-  if (!st)
-    st = set_string(&client->user_agent, user_agent, 0, "user agent", err);
-  return st ? st : push_config(client, err);
+  if (!client)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "client is NULL");
+  pubrio_status st =
+      set_string(&client->user_agent, user_agent, 0, "user agent", err);
+  return st != PUBRIO_OK ? st : push_config(client, err);
 }
 
 pubrio_status pubrio_client_set_ca(pubrio_client *client, const char *ca_file,
                                    const char *ca_path, pubrio_error *err) {
-  pubrio_status st = check_client(client, err);
-  if (!st)
-    st = set_string(&client->ca_file, ca_file, 1, "CA file", err);
-  if (!st)
+  if (!client)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "client is NULL");
+  pubrio_status st = set_string(&client->ca_file, ca_file, 1, "CA file", err);
+  if (st == PUBRIO_OK)
     st = set_string(&client->ca_path, ca_path, 1, "CA path", err);
-  return st ? st : push_config(client, err);
+  return st != PUBRIO_OK ? st : push_config(client, err);
 }
 
 pubrio_status pubrio_client_set_retry(pubrio_client *client, int max_attempts,
                                       int64_t base_delay_ms,
                                       int64_t max_delay_ms, pubrio_error *err) {
-  pubrio_status st = check_client(client, err);
-  if (st != PUBRIO_OK)
-    return st;
+  if (!client)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "client is NULL");
   if (max_attempts < 1 || max_attempts > 100 || base_delay_ms < 0 ||
       max_delay_ms < base_delay_ms)
     return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
@@ -214,9 +206,8 @@ pubrio_status pubrio_client_set_retry(pubrio_client *client, int max_attempts,
 pubrio_status pubrio_client_set_max_retry_after(pubrio_client *client,
                                                 int64_t max_retry_after_ms,
                                                 pubrio_error *err) {
-  pubrio_status st = check_client(client, err);
-  if (st != PUBRIO_OK)
-    return st;
+  if (!client)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "client is NULL");
   if (max_retry_after_ms < 0)
     return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
                          "max Retry-After must be >= 0");
@@ -227,18 +218,17 @@ pubrio_status pubrio_client_set_max_retry_after(pubrio_client *client,
 pubrio_status pubrio_client_set_retry_unsafe_submit(pubrio_client *client,
                                                     int enabled,
                                                     pubrio_error *err) {
-  pubrio_status st = check_client(client, err);
-  if (st == PUBRIO_OK)
-    client->retry.retry_unsafe = enabled != 0;
-  return st;
+  if (!client)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "client is NULL");
+  client->retry.retry_unsafe = enabled != 0;
+  return PUBRIO_OK;
 }
 
 pubrio_status pubrio_client_set_rate_limit(pubrio_client *client,
                                            int requests_per_minute,
                                            pubrio_error *err) {
-  pubrio_status st = check_client(client, err);
-  if (st != PUBRIO_OK)
-    return st;
+  if (!client)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "client is NULL");
   if (requests_per_minute < 0 || requests_per_minute > 1000000)
     return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
                          "rate limit must be 0..1000000 requests per minute");
@@ -250,9 +240,8 @@ pubrio_status pubrio_client_set_rate_limit(pubrio_client *client,
 pubrio_status pubrio_client_set_max_response_bytes(pubrio_client *client,
                                                    size_t max_bytes,
                                                    pubrio_error *err) {
-  pubrio_status st = check_client(client, err);
-  if (st != PUBRIO_OK)
-    return st;
+  if (!client)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "client is NULL");
   if (max_bytes < 1024)
     return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
                          "max response size must be at least 1024 bytes");
@@ -264,9 +253,8 @@ pubrio_status pubrio_client_set_clock(pubrio_client *client, pubrio_now_fn now,
                                       pubrio_sleep_fn sleep,
                                       pubrio_random_fn random, void *userdata,
                                       pubrio_error *err) {
-  pubrio_status st = check_client(client, err);
-  if (st != PUBRIO_OK)
-    return st;
+  if (!client)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "client is NULL");
   pri_clock_init_default(&client->clock, &client->cancel);
   if (now)
     client->clock.now = now;
@@ -281,9 +269,8 @@ pubrio_status pubrio_client_set_log(pubrio_client *client,
                                     pubrio_log_level max_level,
                                     pubrio_log_fn fn, void *userdata,
                                     pubrio_error *err) {
-  pubrio_status st = check_client(client, err);
-  if (st != PUBRIO_OK)
-    return st;
+  if (!client)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "client is NULL");
   client->log = fn;
   client->log_userdata = userdata;
   client->log_level = max_level;
@@ -311,9 +298,8 @@ static size_t find_header(const pubrio_client *c, const char *name) {
 
 pubrio_status pubrio_client_set_header(pubrio_client *client, const char *name,
                                        const char *value, pubrio_error *err) {
-  pubrio_status st = check_client(client, err);
-  if (st != PUBRIO_OK)
-    return st;
+  if (!client)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "client is NULL");
   static const char *const reserved[] = {
       "pubrio-api-key", "content-type", "accept",     "content-length",
       "host",           "expect",       "user-agent", "transfer-encoding"};
@@ -330,15 +316,13 @@ pubrio_status pubrio_client_set_header(pubrio_client *client, const char *name,
                          "header %s: the value holds a line break", name);
   size_t at = find_header(client, name);
   pri_buf line = {0};
-  char **lines =
-      pri_realloc(client->extra_headers, (client->extra_count + 1) * sizeof *lines);
-  if (!lines || (value && pri_buf_appendf(&line, "%s: %s", name, value) != 0)) {
-    if (lines)
-      client->extra_headers = lines;
+  if (pri_grow(&client->extra_headers, &client->extra_cap,
+               client->extra_count + 1, sizeof *client->extra_headers) != 0 ||
+      (value && pri_buf_appendf(&line, "%s: %s", name, value) != 0)) {
     pri_buf_free(&line);
     return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
   }
-  client->extra_headers = lines;
+  char **lines = client->extra_headers;
   if (at < client->extra_count) { /* replace or remove */
     pri_free(lines[at]);
     lines[at] = lines[--client->extra_count];

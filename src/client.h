@@ -33,7 +33,7 @@ struct pubrio_client {
                            transfer: allowed */
   pri_transport *transport;
   char **extra_headers; /* "Name: value" lines */
-  size_t extra_count;
+  size_t extra_count, extra_cap;
 };
 
 /* Whether pubrio_client_cancel() was called (and not reset). */

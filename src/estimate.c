@@ -30,12 +30,3 @@ int64_t pri_estimate_ms_from_double(double value, const char *unit) {
   /* Compared as doubles first: converting a huge one to int64 is undefined. */
   return ms >= (double)PRI_ESTIMATE_MAX_MS ? PRI_ESTIMATE_MAX_MS : (int64_t)ms;
 }
-
-int64_t pri_estimate_ms(int64_t value, const char *unit) {
-  int64_t factor = unit_ms(unit);
-  if (value <= 0)
-    return 0;
-  if (value > INT64_MAX / factor)
-    return INT64_MAX;
-  return value * factor;
-}

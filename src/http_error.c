@@ -24,9 +24,8 @@ static pubrio_status status_for_http(long s) {
   return PUBRIO_E_HTTP;
 }
 
-static pubrio_status network_error(pubrio_error *err,
-                                   const pri_http_response *resp,
-                                   const char *url) {
+static pubrio_status network_error(const pri_http_response *resp,
+                                   const char *url, pubrio_error *err) {
   switch (resp->kind) {
   case PRI_NET_CONNECT:
     return pri_error_set(err, PUBRIO_E_TRANSPORT, "could not connect to %s: %s",
@@ -62,24 +61,26 @@ static char *untrusted(const char *text, size_t max) {
   return text ? pri_untrusted_text(text, strlen(text), max) : NULL;
 }
 
-/* One sentence saying what the server sent when it is not JSON. */
+/* One sentence saying what the server sent: its @p message (made safe),
+ * else what the body is when it is not JSON. */
 static void describe_body(pri_buf *msg, const pri_http_response *resp,
-                          const pri_api_error *api, const char *ctype) {
-  if (api->message) {
-    pri_buf_appendf(msg, ": %s", api->message);
+                          const char *message, int is_json, const char *ctype) {
+  if (message) {
+    pri_buf_appendf(msg, ": %s", message);
   } else if (resp->body.len == 0) {
     pri_buf_append_str(msg, ": empty body");
-  } else if (!api->is_json) {
+  } else if (!is_json) {
     pri_buf_appendf(msg, ": non-JSON body (%s, %zu bytes)",
                     ctype ? ctype : "no type", resp->body.len);
   }
 }
 
-pubrio_status pri_error_from_response(pubrio_error *err,
-                                      const pri_http_response *resp,
-                                      const char *url, int64_t retry_after_ms) {
+pubrio_status pri_http_error_from_response(const pri_http_response *resp,
+                                           const char *url,
+                                           int64_t retry_after_ms,
+                                           pubrio_error *err) {
   if (resp->kind != PRI_NET_OK)
-    return network_error(err, resp, url);
+    return network_error(resp, url, err);
   pubrio_status status = status_for_http(resp->status);
   if (!err)
     return status;
@@ -91,14 +92,10 @@ pubrio_status pri_error_from_response(pubrio_error *err,
   char *request_id = untrusted(resp->request_id, HEADER_TEXT_MAX);
   char *ctype = untrusted(resp->content_type, HEADER_TEXT_MAX);
   char *location = untrusted(resp->location, HEADER_TEXT_MAX);
-  pri_free(api.message);
-  pri_free(api.details_json);
-  api.message = message;
-  api.details_json = NULL;
   pri_buf msg = {0};
   pri_buf_appendf(&msg, "HTTP %ld %s from %s", resp->status,
                   pubrio_status_str(status), url);
-  describe_body(&msg, resp, &api, ctype);
+  describe_body(&msg, resp, message, api.is_json, ctype);
   if (api.has_code)
     pri_buf_appendf(&msg, " (code %lld)", (long long)api.code);
   if (resp->status >= 300 && resp->status < 400 && location)
@@ -116,5 +113,6 @@ pubrio_status pri_error_from_response(pubrio_error *err,
   pri_free(request_id); /* the field itself is set by the call layer */
   pri_free(ctype);
   pri_free(location);
+  pri_api_error_free(&api);
   return status;
 }

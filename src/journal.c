@@ -2,6 +2,7 @@
  * `pubrio export` and `pubrio status`, without a key or a request. */
 #include "alloc.h"
 #include "error.h"
+#include "growth.h"
 #include "store.h"
 
 #include <string.h>
@@ -14,9 +15,9 @@ typedef struct uncollected {
 struct pubrio_journal {
   pri_store *store;
   pubrio_journal_run *runs;
-  size_t run_count;
+  size_t run_count, run_cap;
   uncollected *open;
-  size_t open_count;
+  size_t open_count, open_cap;
   size_t people, contacts;
   uint8_t last[16];
   int started, ended;
@@ -25,32 +26,26 @@ struct pubrio_journal {
 
 static int keep_run(const pri_store_run *r, void *userdata) {
   pubrio_journal *j = userdata;
-  pubrio_journal_run *grown =
-      pri_realloc(j->runs, (j->run_count + 1) * sizeof *grown);
-  if (!grown)
+  if (pri_grow(&j->runs, &j->run_cap, j->run_count + 1, sizeof *j->runs) != 0)
     return -1;
-  j->runs = grown;
-  grown[j->run_count++] = (pubrio_journal_run){
-      .id = r->id,
-      .started_at = r->started_at,
-      .types = r->types,
-      .batches_uncertain = r->batches[0],
-      .batches_accepted = r->batches[1],
-      .batches_refused = r->batches[2],
-      .batches_collected = r->batches[3],
-      .credits_charged = r->charged};
+  j->runs[j->run_count++] =
+      (pubrio_journal_run){.id = r->id,
+                           .started_at = r->started_at,
+                           .types = r->types,
+                           .batches_uncertain = r->batches[0],
+                           .batches_accepted = r->batches[1],
+                           .batches_refused = r->batches[2],
+                           .batches_collected = r->batches[3],
+                           .credits_charged = r->charged};
   return 0;
 }
 
 static int keep_open(const pri_store_batch *b, void *userdata) {
   pubrio_journal *j = userdata;
-  uncollected *grown =
-      pri_realloc(j->open, (j->open_count + 1) * sizeof *grown);
-  if (!grown)
+  if (pri_grow(&j->open, &j->open_cap, j->open_count + 1, sizeof *j->open) != 0)
     return -1;
-  j->open = grown;
-  memcpy(grown[j->open_count].id, b->redeem_query_id, PUBRIO_ID_LEN + 1);
-  grown[j->open_count++].people = b->count;
+  memcpy(j->open[j->open_count].id, b->redeem_query_id, PUBRIO_ID_LEN + 1);
+  j->open[j->open_count++].people = b->count;
   return 0;
 }
 

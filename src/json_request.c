@@ -1,6 +1,7 @@
 /* Request bodies out. */
 #include "json.h"
 
+#include "alloc.h"
 #include "buf.h"
 #include "request.h"
 #include "uuid.h"

@@ -1,5 +1,6 @@
 #include "log.h"
 
+#include "alloc.h"
 #include "buf.h"
 #include "redact.h"
 #include "untrusted.h"

@@ -1,6 +1,7 @@
 #include "pacer.h"
 
 #include "alloc.h"
+#include "growth.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -55,21 +56,6 @@ static void prune(pri_pacer_window *w, int64_t now) {
   }
 }
 
-/* Double the ring, its runs moved to the front in order. */
-static int grow(pri_pacer_window *w) {
-  size_t cap = w->cap * 2;
-  pri_pacer_run *runs = pri_malloc(cap * sizeof *runs);
-  if (!runs)
-    return -1;
-  for (size_t i = 0; i < w->len; i++)
-    runs[i] = *run_at(w, i);
-  pri_free(w->runs);
-  w->runs = runs;
-  w->cap = cap;
-  w->head = 0;
-  return 0;
-}
-
 static void sliding_record(pri_pacer_window *w, int64_t now) {
   pri_pacer_run *back = w->len ? run_at(w, w->len - 1) : NULL;
   if (back && now < back->at)
@@ -81,7 +67,8 @@ static void sliding_record(pri_pacer_window *w, int64_t now) {
                             : now == back->at);
   /* Out of memory, the start joins the latest run instead: timed later than
    * it was, so it is kept longer, never shorter. */
-  if (!same && w->len == w->cap && grow(w) != 0)
+  if (!same && w->len == w->cap &&
+      pri_grow_ring(&w->runs, &w->cap, &w->head, sizeof *w->runs) != 0)
     same = 1;
   if (same) {
     back->at = now;
@@ -122,15 +109,9 @@ int pri_pacer_add_window(pri_pacer *pacer, int64_t limit, int64_t window_ms,
   if (limit < 1 || limit > PRI_PACER_LIMIT_MAX || window_ms < 1 ||
       window_ms > PRI_PACER_WINDOW_MAX_MS || pacer->count >= INT32_MAX)
     return -1;
-  if (pacer->count == pacer->cap) {
-    size_t cap = pacer->cap ? pacer->cap * 2 : 4;
-    pri_pacer_window *windows =
-        pri_realloc(pacer->windows, cap * sizeof *windows);
-    if (!windows)
-      return -1;
-    pacer->windows = windows;
-    pacer->cap = cap;
-  }
+  if (pri_grow(&pacer->windows, &pacer->cap, pacer->count + 1,
+               sizeof *pacer->windows) != 0)
+    return -1;
   pri_pacer_run *runs = pri_malloc(RING_FIRST * sizeof *runs);
   if (!runs)
     return -1;

@@ -31,12 +31,8 @@ static pubrio_status checked_body(pubrio_client *client,
         err, PUBRIO_E_INVALID_ARGUMENT,
         "give exactly one of people_search_id and linkedin_url");
   char id[PRI_UUID_STR_LEN + 1];
-  if (people_search_id) {
-    uint8_t uuid[16];
-    if (pri_uuid_parse(people_search_id, uuid) != 0)
-      return pri_error_invalid_id(err, "people_search_id", people_search_id);
-    pri_uuid_format(uuid, id);
-  }
+  if (people_search_id && pri_uuid_canonical(people_search_id, id) != 0)
+    return pri_error_invalid_id(err, "people_search_id", people_search_id);
   /* The canonical form goes out: one person, one URL, whatever the
    * spelling. */
   char url[PUBRIO_LINKEDIN_URL_MAX];
@@ -67,9 +63,19 @@ static pubrio_status checked_body(pubrio_client *client,
                : pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
 }
 
-pubrio_status pri_parse_person_answer(char *body, size_t len, void *out,
-                                      pubrio_error *err) {
+static pubrio_status parse_person_answer(char *body, size_t len, void *out,
+                                         pubrio_error *err) {
   return pri_json_parse_person_answer(body, len, out, err);
+}
+
+pri_call pri_redeem_person_call(const char *body, pubrio_query_result **out) {
+  return (pri_call){.path = "/redeem/people",
+                    .body = body,
+                    .idempotent = 0,
+                    .compressed = 0, /* one person */
+                    .deadline = INT64_MAX,
+                    .parse = parse_person_answer,
+                    .out = out};
 }
 
 pubrio_status pubrio_redeem_person(pubrio_client *client,
@@ -88,13 +94,7 @@ pubrio_status pubrio_redeem_person(pubrio_client *client,
       err->submit_state = PUBRIO_SUBMIT_NOT_SPENT;
     return st;
   }
-  pri_call call = {.path = "/redeem/people",
-                   .body = body,
-                   .idempotent = 0,
-                   .compressed = 0, /* one person */
-                   .deadline = INT64_MAX,
-                   .parse = pri_parse_person_answer,
-                   .out = out};
+  pri_call call = pri_redeem_person_call(body, out);
   st = pri_call_run(client, &call, NULL, err);
   pri_free(body);
   return st;

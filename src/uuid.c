@@ -46,3 +46,11 @@ void pri_uuid_format(const uint8_t uuid[16], char out[PRI_UUID_STR_LEN + 1]) {
   }
   out[pos] = '\0';
 }
+
+int pri_uuid_canonical(const char *text, char out[PRI_UUID_STR_LEN + 1]) {
+  uint8_t uuid[16];
+  if (pri_uuid_parse(text, uuid) != 0)
+    return -1;
+  pri_uuid_format(uuid, out);
+  return 0;
+}

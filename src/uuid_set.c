@@ -1,5 +1,6 @@
 #include "uuid_set.h"
 #include "alloc.h"
+#include "growth.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -36,16 +37,8 @@ int pri_uuid_set_reserve(pri_uuid_set *set, size_t extra) {
   if (extra > UINT32_MAX - 1 - set->count)
     return -1;
   size_t need = set->count + extra;
-  if (need > set->items_cap) {
-    size_t cap = set->items_cap ? set->items_cap : 16;
-    while (cap < need)
-      cap *= 2;
-    void *items = pri_realloc(set->items, cap * sizeof *set->items);
-    if (!items)
-      return -1;
-    set->items = items;
-    set->items_cap = cap;
-  }
+  if (pri_grow(&set->items, &set->items_cap, need, sizeof *set->items) != 0)
+    return -1;
   /* Keep the table at most half full so probes stay short. */
   if (need * 2 > set->slots_cap) {
     size_t cap = set->slots_cap ? set->slots_cap : 32;

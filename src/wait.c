@@ -39,8 +39,8 @@ static pubrio_status wait_loop(pubrio_client *c, const char *id,
     pri_clock_sleep(&c->clock, delay);
     pubrio_query_result *latest = NULL;
     int deadline_reached = 0;
-    pubrio_status st = pri_query(c, id, deadline, &deadline_reached, &latest,
-                                 err);
+    pubrio_status st =
+        pri_redeem_query(c, id, deadline, &deadline_reached, &latest, err);
     if (deadline_reached || st == PUBRIO_E_CANCELLED) {
       *out = last; /* the deadline or a cancel: the last state seen */
       return deadline_reached ? deadline_passed(err, id, o, polls) : st;

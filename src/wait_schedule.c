@@ -9,8 +9,10 @@
 
 #include <stdlib.h>
 
-const pubrio_wait_options pri_wait_defaults = {600000, 1000, 30000,
-                                                    -1,     NULL, NULL};
+const pubrio_wait_options pri_wait_defaults = {.timeout_ms = 600000,
+                                               .min_delay_ms = 1000,
+                                               .max_delay_ms = 30000,
+                                               .first_delay_ms = -1};
 
 pubrio_status pubrio_wait_options_new(pubrio_wait_options **out,
                                       pubrio_error *err) {
@@ -28,7 +30,9 @@ void pubrio_wait_options_free(pubrio_wait_options *options) { pri_free(options);
 pubrio_status pubrio_wait_options_set_timeout(pubrio_wait_options *o,
                                               int64_t timeout_ms,
                                               pubrio_error *err) {
-  if (!o || timeout_ms <= 0)
+  if (!o)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "options is NULL");
+  if (timeout_ms <= 0)
     return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
                          "wait timeout must be > 0 ms");
   o->timeout_ms = timeout_ms;
@@ -39,7 +43,9 @@ pubrio_status pubrio_wait_options_set_delays(pubrio_wait_options *o,
                                              int64_t min_delay_ms,
                                              int64_t max_delay_ms,
                                              pubrio_error *err) {
-  if (!o || min_delay_ms <= 0 || max_delay_ms < min_delay_ms)
+  if (!o)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "options is NULL");
+  if (min_delay_ms <= 0 || max_delay_ms < min_delay_ms)
     return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
                          "wait delays need 0 < min <= max (got %lld, %lld)",
                          (long long)min_delay_ms, (long long)max_delay_ms);
@@ -51,7 +57,9 @@ pubrio_status pubrio_wait_options_set_delays(pubrio_wait_options *o,
 pubrio_status pubrio_wait_options_set_first_delay(pubrio_wait_options *o,
                                                   int64_t delay_ms,
                                                   pubrio_error *err) {
-  if (!o || delay_ms < -1)
+  if (!o)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "options is NULL");
+  if (delay_ms < -1)
     return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
                          "first delay must be >= 0, or -1 for the estimate");
   o->first_delay_ms = delay_ms;

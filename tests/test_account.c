@@ -260,22 +260,23 @@ static void cancel_and_deadline_as_queries(void **state) {
 
   /* A deadline already passed: nothing sent, and said so. */
   int reached = 0;
-  assert_int_equal(
-      pri_usage_fetch(f->client, -1, f->clock.now - 1, &reached, &u, &f->err),
-      PUBRIO_E_TIMEOUT);
+  assert_int_equal(pri_account_usage_fetch(f->client, -1, f->clock.now - 1,
+                                           &reached, &u, &f->err),
+                   PUBRIO_E_TIMEOUT);
   assert_true(reached);
   assert_int_equal(fake_server_request_count(f->server, NULL), 0);
   /* A retry that would cross the deadline is not waited for. */
   script(f, PROFILE_PATH, 503, "{\"error\":\"x\"}", NULL, NULL);
-  assert_int_equal(pri_profile_fetch(f->client, -1, f->clock.now + 100,
-                                     &reached, &p, &f->err),
+  assert_int_equal(pri_account_profile_fetch(f->client, -1, f->clock.now + 100,
+                                             &reached, &p, &f->err),
                    PUBRIO_E_SERVER);
   assert_int_equal(f->err.attempts, 1);
   assert_int_equal(f->clock.slept_total, 0);
   /* Within the deadline it is retried and succeeds. */
   script(f, PROFILE_PATH, 503, "{\"error\":\"x\"}", NULL, NULL);
-  assert_int_equal(pri_profile_fetch(f->client, -1, f->clock.now + 60000,
-                                     &reached, &p, &f->err),
+  assert_int_equal(pri_account_profile_fetch(f->client, -1,
+                                             f->clock.now + 60000, &reached, &p,
+                                             &f->err),
                    PUBRIO_OK);
   assert_false(reached);
   pubrio_profile_free(p);

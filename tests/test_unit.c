@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "estimate.h"
+#include "growth.h"
 #include "pubrio/pubrio.h"
 #include "redact.h"
 #include "untrusted.h"
@@ -17,6 +18,8 @@
 #include "uuid.h"
 #include "uuid_set.h"
 
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +36,15 @@ static void uuid_accepts_canonical_forms(void **state) {
                    0);
   pri_uuid_format(u, text);
   assert_string_equal(text, "540574d1-5a4b-4c8e-9b0a-8f3e2f1d7c11");
+  /* the one canonical form of a given id: lower case; nothing else taken */
+  assert_int_equal(
+      pri_uuid_canonical("540574D1-5a4B-4C8E-9B0A-8F3E2F1D7C11", text), 0);
+  assert_string_equal(text, "540574d1-5a4b-4c8e-9b0a-8f3e2f1d7c11");
+  strcpy(text, "untouched");
+  assert_int_equal(
+      pri_uuid_canonical("540574d1-5a4b-4c8e-9b0a-8f3e2f1d7c1", text), -1);
+  assert_int_equal(pri_uuid_canonical(NULL, text), -1);
+  assert_string_equal(text, "untouched");
 }
 
 static void uuid_rejects_everything_else(void **state) {
@@ -149,17 +161,28 @@ static void status_names_are_distinct(void **state) {
   assert_string_equal(pubrio_version(), PUBRIO_VERSION);
 }
 
+/* The function the JSON parser calls on data.estimated_time. */
 static void estimate_units(void **state) {
   (void)state;
-  assert_int_equal(pri_estimate_ms(6, "second"), 6000);
-  assert_int_equal(pri_estimate_ms(6, "seconds"), 6000);
-  assert_int_equal(pri_estimate_ms(2, "minute"), 120000);
-  assert_int_equal(pri_estimate_ms(1, "HOUR"), 3600000);
-  assert_int_equal(pri_estimate_ms(250, "ms"), 250);
-  assert_int_equal(pri_estimate_ms(6, "fortnight"), 6000); /* unknown: s */
-  assert_int_equal(pri_estimate_ms(6, NULL), 6000);
-  assert_int_equal(pri_estimate_ms(-5, "second"), 0);
-  assert_int_equal(pri_estimate_ms(INT64_MAX / 10, "hour"), INT64_MAX);
+  assert_int_equal(pri_estimate_ms_from_double(6, "second"), 6000);
+  assert_int_equal(pri_estimate_ms_from_double(6, "seconds"), 6000);
+  assert_int_equal(pri_estimate_ms_from_double(2, "minute"), 120000);
+  assert_int_equal(pri_estimate_ms_from_double(1, "HOUR"), 3600000);
+  assert_int_equal(pri_estimate_ms_from_double(250, "ms"), 250);
+  /* unknown or missing units count as seconds */
+  assert_int_equal(pri_estimate_ms_from_double(6, "fortnight"), 6000);
+  assert_int_equal(pri_estimate_ms_from_double(6, NULL), 6000);
+  assert_int_equal(pri_estimate_ms_from_double(1.0001, "second"), 1001);
+  assert_int_equal(pri_estimate_ms_from_double(-5, "second"), 0);
+  assert_int_equal(pri_estimate_ms_from_double(0, "second"), 0);
+  /* past a day, NaN and infinities: clamped to a day */
+  assert_int_equal(pri_estimate_ms_from_double(25, "hours"),
+                   PRI_ESTIMATE_MAX_MS);
+  assert_int_equal(pri_estimate_ms_from_double(1e300, "hour"),
+                   PRI_ESTIMATE_MAX_MS);
+  assert_int_equal(pri_estimate_ms_from_double(NAN, "second"),
+                   PRI_ESTIMATE_MAX_MS);
+  assert_int_equal(pri_estimate_ms_from_double(-INFINITY, "second"), 0);
 }
 
 static const pri_retry_policy policy = PRI_RETRY_DEFAULTS;
@@ -367,6 +390,170 @@ static void client_config_is_validated(void **state) {
   pubrio_client_free(NULL);
 }
 
+static void grow_doubles_from_the_first_capacity(void **state) {
+  (void)state;
+  int *items = NULL;
+  size_t cap = 0;
+  assert_int_equal(pri_grow(&items, &cap, 1, sizeof *items), 0);
+  assert_non_null(items);
+  assert_int_equal(cap, PRI_GROW_FIRST);
+  for (size_t i = 0; i < cap; i++)
+    items[i] = (int)i;
+  int *before = items;
+  assert_int_equal(pri_grow(&items, &cap, PRI_GROW_FIRST, sizeof *items), 0);
+  assert_ptr_equal(items, before); /* room already: nothing moves */
+  assert_int_equal(cap, PRI_GROW_FIRST);
+  assert_int_equal(pri_grow(&items, &cap, PRI_GROW_FIRST + 1, sizeof *items),
+                   0);
+  assert_int_equal(cap, 2 * PRI_GROW_FIRST); /* doubled, not + 1 */
+  for (int i = 0; i < PRI_GROW_FIRST; i++)
+    assert_int_equal(items[i], i); /* kept */
+  assert_int_equal(pri_grow(&items, &cap, 1000, sizeof *items), 0);
+  assert_int_equal(cap, 1000); /* a need past double is taken as is */
+  items[999] = 7;
+  free(items);
+}
+
+static void grow_with_zero(void **state) {
+  (void)state;
+  int *items = NULL;
+  size_t cap = 0;
+  assert_int_equal(pri_grow(&items, &cap, 0, sizeof *items), 0);
+  assert_null(items); /* nothing needed, nothing allocated */
+  assert_int_equal(cap, 0);
+  assert_int_equal(pri_grow(&items, &cap, 1, 0), -1); /* no item size */
+  assert_null(items);
+  assert_int_equal(cap, 0);
+}
+
+static size_t last_realloc_size;
+static void *refusing_realloc(void *ptr, size_t size) {
+  (void)ptr;
+  last_realloc_size = size;
+  return NULL;
+}
+
+static void grow_never_overflows(void **state) {
+  (void)state;
+  uint64_t *items = NULL;
+  size_t cap = 0;
+  /* need * item_size past SIZE_MAX: refused before any allocation */
+  last_realloc_size = 0;
+  assert_int_equal(pubrio_set_allocator(malloc, refusing_realloc, free),
+                   PUBRIO_OK);
+  assert_int_equal(pri_grow(&items, &cap, SIZE_MAX / 8 + 1, 8), -1);
+  assert_int_equal(last_realloc_size, 0);
+  /* doubling would overflow: exactly the need is asked for, and a refusal
+   * leaves the array and its capacity as they were */
+  uint64_t one = 1;
+  items = &one;
+  cap = SIZE_MAX / 8 / 2 + 1;
+  assert_int_equal(pri_grow(&items, &cap, cap + 1, 8), -1);
+  assert_int_equal(last_realloc_size, (SIZE_MAX / 8 / 2 + 2) * 8);
+  assert_ptr_equal(items, &one);
+  assert_int_equal(cap, SIZE_MAX / 8 / 2 + 1);
+  assert_int_equal(pubrio_set_allocator(NULL, NULL, NULL), PUBRIO_OK);
+}
+
+static void grow_ring_keeps_order(void **state) {
+  (void)state;
+  for (size_t head = 0; head < PRI_GROW_FIRST; head++) {
+    int *ring = NULL;
+    size_t cap = 0, start = 0;
+    assert_int_equal(pri_grow_ring(&ring, &cap, &start, sizeof *ring), 0);
+    assert_int_equal(cap, PRI_GROW_FIRST);
+    start = head; /* a full ring whose first item sits at @p head */
+    for (size_t i = 0; i < cap; i++)
+      ring[(start + i) % cap] = (int)i;
+    assert_int_equal(pri_grow_ring(&ring, &cap, &start, sizeof *ring), 0);
+    assert_int_equal(cap, 2 * PRI_GROW_FIRST);
+    for (size_t i = 0; i < PRI_GROW_FIRST; i++)
+      assert_int_equal(ring[(start + i) % cap], (int)i);
+    free(ring);
+  }
+}
+
+static void *refusing_malloc(size_t size) {
+  (void)size;
+  return NULL;
+}
+
+/* Setting a rate limit allocates the pacer's window: a refusal is reported,
+ * and the client is left unpaced, not half-built. */
+static void rate_limit_reports_out_of_memory(void **state) {
+  (void)state;
+  pubrio_client *c = NULL;
+  pubrio_error err = {0};
+  assert_int_equal(pubrio_client_new(&c, "key", &err), PUBRIO_OK);
+  assert_int_equal(
+      pubrio_set_allocator(refusing_malloc, refusing_realloc, free), PUBRIO_OK);
+  pubrio_status st = pubrio_client_set_rate_limit(c, 300, NULL);
+  assert_int_equal(pubrio_set_allocator(NULL, NULL, NULL), PUBRIO_OK);
+  assert_int_equal(st, PUBRIO_E_OUT_OF_MEMORY);
+  assert_int_equal(pubrio_client_pacing_delay_ms(c), 0);
+  assert_int_equal(pubrio_client_set_rate_limit(c, 300, &err), PUBRIO_OK);
+  pubrio_client_free(c);
+}
+
+/* Every setter checks its handle first, and says which one was NULL (a
+ * NULL wait options was once told its timeout must be > 0). */
+static void null_handles_are_named(void **state) {
+  (void)state;
+  pubrio_error err = {0};
+  assert_int_equal(pubrio_client_set_user_agent(NULL, "x", &err),
+                   PUBRIO_E_INVALID_ARGUMENT);
+  assert_string_equal(err.message, "client is NULL");
+  assert_int_equal(pubrio_client_set_ca(NULL, NULL, NULL, &err),
+                   PUBRIO_E_INVALID_ARGUMENT);
+  assert_string_equal(err.message, "client is NULL");
+  assert_int_equal(pubrio_client_set_retry_unsafe_submit(NULL, 1, &err),
+                   PUBRIO_E_INVALID_ARGUMENT);
+  assert_string_equal(err.message, "client is NULL");
+  assert_int_equal(pubrio_wait_options_set_timeout(NULL, 1000, &err),
+                   PUBRIO_E_INVALID_ARGUMENT);
+  assert_string_equal(err.message, "options is NULL");
+  assert_int_equal(pubrio_wait_options_set_delays(NULL, 1, 2, &err),
+                   PUBRIO_E_INVALID_ARGUMENT);
+  assert_string_equal(err.message, "options is NULL");
+  assert_int_equal(pubrio_wait_options_set_first_delay(NULL, 0, &err),
+                   PUBRIO_E_INVALID_ARGUMENT);
+  assert_string_equal(err.message, "options is NULL");
+  assert_int_equal(pubrio_bulk_options_set_refresh(NULL, 1, &err),
+                   PUBRIO_E_INVALID_ARGUMENT);
+  assert_string_equal(err.message, "options is NULL");
+  /* a value check keeps its own message */
+  pubrio_wait_options *w = NULL;
+  assert_int_equal(pubrio_wait_options_new(&w, &err), PUBRIO_OK);
+  assert_int_equal(pubrio_wait_options_set_timeout(w, 0, &err),
+                   PUBRIO_E_INVALID_ARGUMENT);
+  assert_string_equal(err.message, "wait timeout must be > 0 ms");
+  pubrio_wait_options_free(w);
+  pubrio_error_clear(&err);
+}
+
+static void bulk_batch_size_is_bounded(void **state) {
+  (void)state;
+  pubrio_bulk_options *o = NULL;
+  pubrio_error err = {0};
+  assert_int_equal(pubrio_bulk_options_new(&o, &err), PUBRIO_OK);
+  assert_int_equal(
+      pubrio_bulk_options_set_batch_size(o, PUBRIO_BATCH_SIZE_MAX, &err),
+      PUBRIO_OK);
+  assert_int_equal(
+      pubrio_bulk_options_set_batch_size(o, PUBRIO_BATCH_SIZE_MAX + 1, &err),
+      PUBRIO_E_INVALID_ARGUMENT);
+  char range[32];
+  snprintf(range, sizeof range, "1..%d", PUBRIO_BATCH_SIZE_MAX);
+  assert_non_null(strstr(err.message, range));
+  assert_int_equal(pubrio_bulk_options_set_batch_size(o, 0, &err),
+                   PUBRIO_E_INVALID_ARGUMENT);
+  assert_int_equal(pubrio_bulk_options_set_batch_size(NULL, 10, &err),
+                   PUBRIO_E_INVALID_ARGUMENT);
+  assert_string_equal(err.message, "options is NULL");
+  pubrio_error_clear(&err);
+  pubrio_bulk_options_free(o);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(uuid_accepts_canonical_forms),
@@ -385,7 +572,14 @@ int main(void) {
       cmocka_unit_test(untrusted_text_is_made_safe),
       cmocka_unit_test(utf8_validation_and_repair),
       cmocka_unit_test(buffers_grow),
+      cmocka_unit_test(grow_doubles_from_the_first_capacity),
+      cmocka_unit_test(grow_with_zero),
+      cmocka_unit_test(grow_never_overflows),
+      cmocka_unit_test(grow_ring_keeps_order),
       cmocka_unit_test(client_config_is_validated),
+      cmocka_unit_test(null_handles_are_named),
+      cmocka_unit_test(bulk_batch_size_is_bounded),
+      cmocka_unit_test(rate_limit_reports_out_of_memory),
   };
   return cmocka_run_group_tests_name("unit", tests, NULL, NULL);
 }

@@ -1146,14 +1146,17 @@ PUBRIO_API pubrio_status pubrio_redeem_person(
  * run starts), then either pubrio_bulk_run() with a callback, or
  * pubrio_bulk_next() in a loop (an iterator: each call returns the next
  * event, waiting at most a given time, so an event loop or another
- * language can drive it). pubrio_bulk_stats() before the first event is a
- * dry run: counts and the shortest time the rate limit allows, nothing
+ * language can drive it). pubrio_bulk_stats_get() before the first event is
+ * a dry run: counts and the shortest time the rate limit allows, nothing
  * sent.
  */
 typedef struct pubrio_bulk pubrio_bulk;
 
 /** @brief How a bulk run goes. Opaque; NULL options mean the defaults. */
 typedef struct pubrio_bulk_options pubrio_bulk_options;
+
+/** The most people in one bulk batch, and the default batch size. */
+#define PUBRIO_BATCH_SIZE_MAX 100
 
 /**
  * @brief Create options with the defaults: batches of 100, 8 requests in
@@ -1179,7 +1182,7 @@ PUBRIO_API void pubrio_bulk_options_free(pubrio_bulk_options *options);
 /**
  * @brief People per batch.
  * @param options the options.
- * @param batch_size 1..100 (default 100).
+ * @param batch_size 1..::PUBRIO_BATCH_SIZE_MAX (the default).
  * @param err optional error details (NULL: none).
  * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT when out of range.
  */

@@ -1,0 +1,68 @@
+#!/bin/sh
+# The rules of docs/conventions.md that a grep can check, so the document
+# cannot drift from the code unnoticed. Usage: conventions_check.sh SRCDIR
+set -u
+root=${1:-.}
+cd "$root" || exit 2
+failed=0
+fail() {
+  echo "conventions: $*" >&2
+  failed=1
+}
+
+# Only `file` (a list) may include `header`.
+only_in() {
+  header=$1
+  shift
+  found=$(grep -l "#include <$header>" src/*.c src/*.h | sort)
+  allowed=$(printf '%s\n' "$@" | sort)
+  [ "$found" = "$allowed" ] ||
+    fail "<$header> is included by: $(echo $found) (allowed: $*)"
+}
+only_in curl/curl.h src/transport.c
+only_in sqlite3.h src/store.c
+for f in $(grep -l '#include <cjson/cJSON.h>' src/*.c src/*.h); do
+  case $f in
+  src/json_*) ;;
+  *) fail "$f includes cJSON (only src/json_* may)" ;;
+  esac
+done
+
+# One growth helper: no hand-written realloc outside the allocator and
+# pri_grow() (json_response.c is the one listed exception).
+for f in $(grep -l 'pri_realloc(' src/*.c); do
+  case $f in
+  src/alloc.c | src/growth.c | src/json_response.c) ;;
+  *) fail "$f calls pri_realloc(): grow arrays with pri_grow()" ;;
+  esac
+done
+
+# No macro hides a return.
+grep -n '#define.*return' src/*.c src/*.h include/pubrio/pubrio.h &&
+  fail "a macro hides a return"
+
+# Every pubrio_x() the header or the docs name is a declared function.
+declared=$(tr '\n' ' ' <include/pubrio/pubrio.h |
+  grep -oE 'PUBRIO_API [^;(]*\(' | grep -oE 'pubrio_[a-z0-9_]+ *\($' |
+  tr -d '( ' | sort -u)
+for name in $(grep -ohE '\bpubrio_[a-z0-9_]+\(\)' include/pubrio/pubrio.h \
+  README.md docs/*.md | tr -d '()' | sort -u); do
+  echo "$declared" | grep -qx "$name" ||
+    fail "$name() is named but not declared in pubrio.h"
+done
+
+# The README's layout lists every library source, and nothing else.
+listed=$(awk '/^## Layout/ { on = 1; next }
+  on && /^```/ { if (inside) exit; inside = 1; next }
+  inside' README.md | grep '^src/' | sed 's/  .*//' |
+  grep -oE '[a-z_]+\.c' | sort -u)
+for f in src/*.c; do
+  echo "$listed" | grep -qx "$(basename "$f")" ||
+    fail "README's layout does not list $f"
+done
+for f in $listed; do
+  [ -f "src/$f" ] || fail "README's layout lists src/$f, which does not exist"
+done
+
+[ $failed = 0 ] && echo "conventions: ok"
+exit $failed
