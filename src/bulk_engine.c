@@ -222,7 +222,7 @@ static int next_submit(pubrio_bulk *b, size_t *url, unsigned *types,
 }
 
 static int submit_allowed(pubrio_bulk *b, int64_t now) {
-  unsigned types;
+  unsigned types = 0;
   size_t n, url;
   if (b->stop_level || b->no_more_submits ||
       !next_submit(b, &url, &types, &n) || !submit_fits(b, now))
@@ -270,7 +270,7 @@ static void send_if_stored(pubrio_bulk *b, bulk_slot *s, size_t batch,
 /* Start the next submit (submit_allowed() said it may). Its intent is
  * committed right before it can leave. */
 static void start_submit(pubrio_bulk *b, bulk_slot *s) {
-  unsigned types;
+  unsigned types = 0;
   size_t at = pri_bulk_new_batch(b, b->next_number, (size_t)b->o.batch_size);
   if (at == SIZE_MAX) {
     stop_with(b, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
@@ -805,7 +805,7 @@ static int polls_left(pubrio_bulk *b) {
 }
 
 static int people_left(pubrio_bulk *b) {
-  unsigned types;
+  unsigned types = 0;
   size_t n, url;
   return !b->no_more_submits &&
          (next_submit(b, &url, &types, &n) || b->urls_sending);
@@ -907,7 +907,7 @@ static void quota_past_deadline(pubrio_bulk *b, int64_t now) {
  * the first batch at its worst, a quota used up past the deadline. Either
  * stops the run with nothing sent. */
 static void check_before_sending(pubrio_bulk *b, int64_t now) {
-  unsigned types;
+  unsigned types = 0;
   size_t url, n = 0;
   if (!next_submit(b, &url, &types, &n))
     n = 0;
