@@ -73,9 +73,10 @@ cc -std=c99 -Wall -Wextra -Wpedantic -Werror tests/consumer/consumer.c \
 # Each program loads the unpacked library, not one the machine may have:
 # the consumer through LD_LIBRARY_PATH, the CLI through its run path.
 loads_unpacked() { # PROGRAM [VAR=VALUE...]
-  local program=$1; shift
-  env "$@" ldd "$program" | grep -q " => $libdir/libpubrio.so.0 " ||
-    { env "$@" ldd "$program"; echo "$program does not load $libdir/libpubrio.so.0"; exit 1; }
+  local program=$1 loaded; shift
+  loaded=$(env "$@" ldd "$program" | awk '$1 == "libpubrio.so.0" {print $3}')
+  [ "$loaded" -ef "$libdir/libpubrio.so.0" ] ||
+    { echo "$program loads libpubrio.so.0 from '$loaded', not $libdir"; exit 1; }
 }
 loads_unpacked "$work/consumer" LD_LIBRARY_PATH="$libdir"
 loads_unpacked "$root/usr/bin/pubrio"
