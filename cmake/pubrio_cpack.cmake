@@ -6,3 +6,10 @@ if(CPACK_GENERATOR STREQUAL "DEB" AND NOT CPACK_PUBRIO_LIBDIR MATCHES "^lib/[^/]
     "directory, but this build installs into '${CPACK_PUBRIO_LIBDIR}': "
     "configure it with -DCMAKE_INSTALL_PREFIX=/usr")
 endif()
+# libpubrio-dev ships pubrio-fake-server (and depends on libmicrohttpd for
+# it): refuse a build that did not make it.
+if(CPACK_GENERATOR STREQUAL "DEB" AND NOT CPACK_PUBRIO_FAKE_SERVER)
+  message(FATAL_ERROR "libpubrio-dev ships pubrio-fake-server, which this "
+    "build lacks: install libmicrohttpd-dev and configure without "
+    "-DPUBRIO_BUILD_FAKE_SERVER=OFF")
+endif()

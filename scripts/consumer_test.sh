@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Install into a temporary prefix, check the exported symbols, build an
 # outside program with find_package (shared and static) and with pkg-config,
-# and run each against the fake server. Needs a configured ./build.
+# and run each against the fake server. Installs the build in
+# PUBRIO_BUILD_DIR (default: build-test/default, made by scripts/build.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+build=$(scripts/build.sh --dir default)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 prefix=$work/prefix
-cmake --install build --prefix "$prefix" >/dev/null
+cmake --install "$build" --prefix "$prefix" >/dev/null
 
 exported=$(nm -D --defined-only "$prefix/lib/libpubrio.so" | awk '{print $3}')
 stray=$(grep -v -e '^pubrio_' -e '^PUBRIO_0$' <<<"$exported" || true)
@@ -36,4 +38,4 @@ run_all() {
 }
 export -f run_all
 export work prefix
-scripts/with_fake_server.sh build --estimated-time 0 -- bash -c run_all
+scripts/with_fake_server.sh "$build" --estimated-time 0 -- bash -c run_all

@@ -4,20 +4,22 @@
 # go test and go test -race against the fake server, the README's example
 # (checked to be bindings/go/example/main.go) run with the README's command,
 # and the same program built as a module of its own that requires this one.
-# Needs a configured and built ./build.
+# Installs the build in PUBRIO_BUILD_DIR (default: build-test/default, made
+# by scripts/build.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
+build=$(scripts/build.sh --dir default)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cmake --install build --prefix "$work/prefix" >/dev/null
+cmake --install "$build" --prefix "$work/prefix" >/dev/null
 pc=$(find "$work/prefix" -name libpubrio.pc -print -quit)
 PKG_CONFIG_PATH=$(dirname "$pc")
 export PKG_CONFIG_PATH
 CGO_LDFLAGS="-Wl,-rpath,$(pkg-config --variable=libdir libpubrio)"
 export CGO_LDFLAGS
 export GOCACHE=$work/gocache GOPATH=$work/gopath GOPROXY=off GOFLAGS=-buildvcs=false
-export PUBRIO_FAKE_SERVER=$root/build/tests/pubrio-fake-server
+export PUBRIO_FAKE_SERVER=$build/tests/pubrio-fake-server
 go version
 
 cd bindings/go
@@ -54,7 +56,7 @@ command=$(grep -m1 '^cd bindings/go && go run ./example ' "$root/README.md")
 [ -n "$command" ] || { echo "README shows no 'cd bindings/go && go run ./example' line"; exit 1; }
 cd "$root"
 export command
-scripts/with_fake_server.sh build --estimated-time 0 -- bash -c "$command" >"$work/example.out"
+scripts/with_fake_server.sh "$build" --estimated-time 0 -- bash -c "$command" >"$work/example.out"
 grep -q '^540574d1-5a4b-4c8e-9b0a-8f3e2f1d7c11 \[w.540574d1@work.example\] \[+1555[0-9]*\]$' \
   "$work/example.out" || { cat "$work/example.out"; echo "example: unexpected output"; exit 1; }
 echo "go example (README command): ok"
@@ -67,6 +69,6 @@ cp bindings/go/example/main.go "$work/app/"
   go mod edit -require=github.com/libpubrio/libpubrio/bindings/go@v0.0.0 \
     -replace=github.com/libpubrio/libpubrio/bindings/go="$root/bindings/go" &&
   go build -o app .)
-scripts/with_fake_server.sh build --estimated-time 0 -- "$work/app/app" \
+scripts/with_fake_server.sh "$build" --estimated-time 0 -- "$work/app/app" \
   540574d1-5a4b-4c8e-9b0a-8f3e2f1d7c11 | grep -q '^540574d1'
 echo "go module of one's own: ok"

@@ -1,24 +1,26 @@
 #!/usr/bin/env bash
 # The Rust crates (bindings/rust: pubrio-sys, pubrio) as a user builds them:
-# libpubrio installed into a temporary prefix from a configured ./build and
+# libpubrio installed into a temporary prefix from a build and
 # found through pkg-config; rustfmt, clippy, rustdoc, `cargo test` against the fake
 # server, the tests again under valgrind, then the README's Rust example
 # (examples/rust/src/main.rs, a project of its own with a path dependency),
-# checked to be that file and run as written. Needs a built ./build.
+# checked to be that file and run as written. Installs the build in
+# PUBRIO_BUILD_DIR (default: build-test/default, made by scripts/build.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+build=$(scripts/build.sh --dir default)
 # offset_of! (the layout test) is Rust 1.77; Debian 12's rustc is 1.63.
 minor=$(rustc --version | sed -n 's/^rustc 1\.\([0-9]*\).*/\1/p')
 [ "${minor:-0}" -ge 77 ] || { echo "the Rust crates need Rust 1.77 or newer (rustup), not $(rustc --version)"; exit 1; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 prefix=$work/prefix
-cmake --install build --prefix "$prefix" >/dev/null
+cmake --install "$build" --prefix "$prefix" >/dev/null
 pc=$(dirname "$(find "$prefix" -name libpubrio.pc | head -1)")
 export PKG_CONFIG_PATH=$pc
 export LD_LIBRARY_PATH=$(dirname "$pc") # the prefix is not on the loader's path
 export CARGO_TARGET_DIR=$work/target
-export PUBRIO_FAKE_SERVER=$PWD/build/tests/pubrio-fake-server
+export PUBRIO_FAKE_SERVER=$build/tests/pubrio-fake-server
 example=examples/rust/src/main.rs
 
 (cd bindings/rust && cargo fmt --check && \
@@ -46,7 +48,7 @@ lines=$(grep -cv '^[[:space:]]*$' "$example")
 [ "$lines" -le 10 ] || { echo "the Rust example is $lines lines (more than 10)"; exit 1; }
 id=540574d1-5a4b-4c8e-9b0a-8f3e2f1d7c11
 (cd examples/rust && cargo fmt --check)
-out=$(cd examples/rust && ../../scripts/with_fake_server.sh ../../build --estimated-time 0 -- \
+out=$(cd examples/rust && ../../scripts/with_fake_server.sh "$build" --estimated-time 0 -- \
   cargo run -q --offline --locked -- "$id")
 grep -q "^$id +1555" <<<"$out" || { echo "unexpected output: $out"; exit 1; }
 echo "rust: README example ($lines lines) ok: $out"

@@ -2,14 +2,15 @@
 `python3 -m unittest discover -s tests` in bindings/python works as it is
 after `cmake -S . -B build && cmake --build build` at the top:
 PUBRIO_LIBRARY defaults to build/libpubrio.so.0 and PUBRIO_FAKE_SERVER to
-build/tests/pubrio-fake-server (set either to use another build)."""
+build/tests/pubrio-fake-server (set either to use another build), where
+build is PUBRIO_BUILD_DIR when set (scripts/test.sh sets its own)."""
 import os
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PACKAGE_ROOT = os.path.dirname(HERE)
 REPO = os.path.dirname(os.path.dirname(PACKAGE_ROOT))
-BUILD = os.path.join(REPO, "build")
+BUILD = os.path.join(REPO, os.environ.get("PUBRIO_BUILD_DIR") or "build")
 
 
 def _default(name: str, path: str) -> None:
