@@ -41,7 +41,7 @@
  *   even rate (at most PRI_PACER_UNPACED_PER_MIN) the pace is dropped: the
  *   windows alone hold again, so it never allows more than they do.
  *   Against an unknown 15 per 10 s quota behind 300/min this takes about
- *   88 % of the quota with one 429 every 19 s (tests/test_pacer.c).
+ *   88 % of the quota with one 429 every 19 s (tests/unit/test_pacer.c).
  * - A request that started before the last slowdown says nothing about the
  *   new pace: its 429 or success is ignored, so 8 refusals of requests
  *   already in flight slow down once, not 8 times. */

@@ -1,4 +1,5 @@
 #include "transport.h"
+#include "clock.h"
 #include "alloc.h"
 
 #include <ctype.h>

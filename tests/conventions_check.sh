@@ -14,14 +14,15 @@ fail() {
 only_in() {
   header=$1
   shift
-  found=$(grep -l "#include <$header>" src/*.c src/*.h | sort)
+  found=$(grep -l "#include <$header>" $sources | sort)
   allowed=$(printf '%s\n' "$@" | sort)
   [ "$found" = "$allowed" ] ||
     fail "<$header> is included by: $(echo $found) (allowed: $*)"
 }
+sources=$(ls src/*.c src/*.h src/*/*.c src/*/*.h)
 only_in curl/curl.h src/transport.c
-only_in sqlite3.h src/store.c
-for f in $(grep -l '#include <cjson/cJSON.h>' src/*.c src/*.h); do
+only_in sqlite3.h src/bulk/store.c
+for f in $(grep -l '#include <cjson/cJSON.h>' $sources); do
   case $f in
   src/json_*) ;;
   *) fail "$f includes cJSON (only src/json_* may)" ;;
@@ -30,15 +31,15 @@ done
 
 # One growth helper: no hand-written realloc outside the allocator and
 # pri_grow() (json_response.c is the one listed exception).
-for f in $(grep -l 'pri_realloc(' src/*.c); do
+for f in $(grep -l 'pri_realloc(' $sources); do
   case $f in
-  src/alloc.c | src/growth.c | src/json_response.c) ;;
+  src/util/alloc.[ch] | src/util/growth.c | src/json_response.c) ;;
   *) fail "$f calls pri_realloc(): grow arrays with pri_grow()" ;;
   esac
 done
 
 # No macro hides a return.
-grep -n '#define.*return' src/*.c src/*.h include/pubrio/pubrio.h &&
+grep -n '#define.*return' $sources include/pubrio/pubrio.h &&
   fail "a macro hides a return"
 
 # Every pubrio_x() the header or the docs name is a declared function.
@@ -51,17 +52,27 @@ for name in $(grep -ohE '\bpubrio_[a-z0-9_]+\(\)' include/pubrio/pubrio.h \
     fail "$name() is named but not declared in pubrio.h"
 done
 
-# The README's layout lists every library source, and nothing else.
+# src/util includes nothing of the library above it (its build says so
+# too: its include path is its own folder and the public header).
+for f in src/util/*.c src/util/*.h; do
+  for h in $(sed -n 's/^#include "\(.*\)"/\1/p' "$f"); do
+    [ -f "src/util/$h" ] || [ "$h" = pubrio/pubrio.h ] || fail "$f includes \"$h\", which is not in src/util"
+  done
+done
+
+# The README's layout lists every library source (by name, in the folder
+# its line starts with), and nothing else.
 listed=$(awk '/^## Layout/ { on = 1; next }
   on && /^```/ { if (inside) exit; inside = 1; next }
   inside' README.md | grep '^src/' | sed 's/  .*//' |
-  grep -oE '[a-z_]+\.c' | sort -u)
-for f in src/*.c; do
-  echo "$listed" | grep -qx "$(basename "$f")" ||
-    fail "README's layout does not list $f"
+  awk '{ dir = $1; sub(/[^/]*$/, "", dir)
+         for (i = 1; i <= NF; i++) { f = $i; sub(/.*\//, "", f); print dir f } }' |
+  grep -E '\.c$' | sort -u)
+for f in src/*.c src/*/*.c; do
+  echo "$listed" | grep -qx "$f" || fail "README's layout does not list $f"
 done
 for f in $listed; do
-  [ -f "src/$f" ] || fail "README's layout lists src/$f, which does not exist"
+  [ -f "$f" ] || fail "README's layout lists $f, which does not exist"
 done
 
 [ $failed = 0 ] && echo "conventions: ok"

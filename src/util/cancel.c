@@ -1,4 +1,5 @@
 #include "cancel.h"
+#include "clock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -57,12 +58,6 @@ int pri_cancel_requested(pri_cancel *c) {
 }
 
 int pri_cancel_fd(const pri_cancel *c) { return c->fds[0]; }
-
-int64_t pri_monotonic_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 void pri_cancel_sleep(pri_cancel *c, int64_t ms) {
   int64_t start = pri_monotonic_ms();

@@ -25,8 +25,6 @@ int pri_cancel_requested(pri_cancel *cancel);
 int pri_cancel_take(pri_cancel *cancel);
 /* The descriptor that becomes readable on cancel. */
 int pri_cancel_fd(const pri_cancel *cancel);
-/* The monotonic clock in milliseconds: what real waits are measured in. */
-int64_t pri_monotonic_ms(void);
 /* Sleep @p ms, or less when cancelled. */
 void pri_cancel_sleep(pri_cancel *cancel, int64_t ms);
 

@@ -2,6 +2,12 @@
 
 #include <time.h>
 
+int64_t pri_monotonic_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static int64_t real_now(void *userdata) {
   (void)userdata;
   return pri_monotonic_ms();
