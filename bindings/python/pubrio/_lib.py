@@ -3,9 +3,11 @@ mirrors of its public structs and the prototypes of the calls used.
 
 Structs the library hands out by pointer (jobs, results, people) are read
 as a prefix, so fields added at their end are harmless. Structs the library
-writes into memory we own (pubrio_bulk_event, pubrio_bulk_stats) must be at
-least as large as the C ones: pubrio_bulk_stats_get takes our size, and the
-event mirror carries spare room at its end for fields a newer library adds.
+writes into memory we own (pubrio_error, pubrio_bulk_event,
+pubrio_bulk_stats) mirror the header field for field: the calls filling
+the event and the stats take our size, so a newer library fills only what
+we know, and tests/test_layout.py fails until a field the header grew is
+declared here.
 """
 import ctypes
 import ctypes.util
