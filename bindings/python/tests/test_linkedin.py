@@ -116,5 +116,23 @@ class RedeemPersonTest(unittest.TestCase):
         self.assertEqual(self.server.requests(), 0)
 
 
+class AsyncLinkedInTest(unittest.IsolatedAsyncioTestCase):
+    async def test_async_run_and_single_redeem_take_urls(self) -> None:
+        server = FakeServer("--estimated-time", "0")
+        self.addCleanup(server.stop)
+        async with pubrio.AsyncClient("test-key",
+                                      base_url=server.url) as client:
+            one = await client.redeem_person(["phone"],
+                                             linkedin_url=JANE_URL)
+            run = client.redeem([], ["phone"], linkedin_urls=iter(
+                [JANE_URL, NOBODY_URL]), **FAST)
+            got = [person async for person in run]
+        self.assertEqual([(p.people_search_id, p.linkedin_url) for p in got],
+                         [(one.people[0].people_search_id, JANE_URL)])
+        self.assertEqual(run.not_found, [NOBODY_URL])
+        self.assertEqual(server.requests(SINGLE), 3)
+        self.assertEqual(server.requests(SUBMIT), 0)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
