@@ -19,6 +19,9 @@ export interface Person {
   peopleSearchId: string;
   emails: Contact[];
   phones: Contact[];
+  /** In a bulk run, the LinkedIn URL (normalized) this person was asked
+   * by; absent otherwise. */
+  linkedinUrl?: string;
 }
 
 /** A batch's state, as the submit and query answers give it. */
@@ -114,6 +117,19 @@ export interface RedeemOptions extends WaitOptions {
   resubmitUncertain?: boolean;
   /** Stop submitting before the charges could pass this many credits. */
   maxCredits?: number;
+  /** People named by LinkedIn profile URL: normalized and de-duplicated
+   * (a bad one rejects with InvalidArgumentError before anything is sent),
+   * each redeemed alone before any batch; its person comes with
+   * `linkedinUrl`, an id naming the same person is bought once, and URLs
+   * naming nobody end up in `run.notFound`. */
+  linkedinUrls?: Iterable<string>;
+}
+
+/** Redeem one person: exactly one of `peopleSearchId` and `linkedinUrl`. */
+export interface RedeemPersonOptions extends CallOptions {
+  peopleSearchId?: string;
+  linkedinUrl?: string;
+  profileId?: number;
 }
 
 /** A batch paid for whose people were not all handed out. */
@@ -165,6 +181,14 @@ export interface BulkStats {
   pricesKnown: boolean;
   /** credit + topup_credit read from the account; null when not read. */
   balance: number | null;
+  /** Distinct LinkedIn URLs added (also counted in `people`). */
+  linkedinUrls: number;
+  /** ...of which this run redeems and has not had answered yet. */
+  linkedinUrlsToRedeem: number;
+  /** ...answered by this run. */
+  linkedinUrlsRedeemed: number;
+  /** ...naming nobody (this run or an earlier one). */
+  linkedinUrlsNotFound: number;
 }
 
 /** What became of a submit, as far as credits go (null: no submit). */
@@ -251,6 +275,8 @@ export class BulkRun implements AsyncIterable<Person> {
   /** The batches paid for whose people were not all handed out; complete
    * once the loop has ended. */
   readonly uncollected: UncollectedBatch[];
+  /** The LinkedIn URLs (normalized) that name nobody, as the run finds them. */
+  readonly notFound: string[];
   /** The run's counts; before the loop, a dry run (nothing sent). */
   stats(): Promise<BulkStats>;
   /** Free a run that was never iterated (after stats()). */
@@ -275,6 +301,9 @@ export class Client {
    * failed wait the error's submitState is "accepted" and redeemQueryId
    * names the paid batch. */
   submitAndWait(people: Iterable<string>, contactTypes: ContactType | ContactType[], options?: SubmitAndWaitOptions): Promise<QueryResult>;
+  /** Redeem one person now (POST /redeem/people; spends credits, sent
+   * once), by id or LinkedIn URL; no people when the URL names nobody. */
+  redeemPerson(contactTypes: ContactType | ContactType[], options: RedeemPersonOptions): Promise<QueryResult>;
   /** Any number of people through the bulk engine, as an async iterable. */
   redeem(people: Iterable<string>, contactTypes: ContactType | ContactType[], options?: RedeemOptions): BulkRun;
   /** Free the client (a call in flight is cancelled first). */

@@ -51,6 +51,14 @@ const (
 	// EventStrangers: a batch's answer named PeopleCount people it does not
 	// hold; they are not handed out.
 	EventStrangers BulkEventKind = C.PUBRIO_BULK_STRANGERS
+	// EventBatchFailed: a batch (or a LinkedIn URL's single redeem, with
+	// LinkedInURL set) failed and the run goes on without it: Status and
+	// Message say why; People names an uncertain submit's people (maybe
+	// charged, never resent). The run ends with that status.
+	EventBatchFailed BulkEventKind = C.PUBRIO_BULK_BATCH_FAILED
+	// EventNotFound: the LinkedIn URL in LinkedInURL names nobody Pubrio
+	// knows (no credit).
+	EventNotFound BulkEventKind = C.PUBRIO_BULK_NOT_FOUND
 )
 
 // BulkEvent is one event of a bulk run, copied into Go memory.
@@ -62,6 +70,15 @@ type BulkEvent struct {
 	Person        *Person
 	PeopleCount   int      // people in the batch, or strangers
 	People        []string // EventBatchAccepted: the batch's ids
+	// FromStore (EventPerson): every asked type was bought by an earlier run
+	// on the journal, or in this one by a LinkedIn URL naming the same
+	// person; no request, no credit.
+	FromStore bool
+	// LinkedInURL (EventPerson, EventNotFound, EventBatchFailed): the
+	// LinkedIn URL, normalized, the person was asked by; else "".
+	LinkedInURL string
+	Status      Status // EventBatchFailed: why
+	Message     string // EventBatchFailed: a sentence
 }
 
 // BulkStats are the counts of a bulk run.
@@ -85,6 +102,10 @@ type BulkStats struct {
 	HasCredit              bool
 	Credit                 int64 // credit left, as last answered
 	JournalTornLineDropped bool
+	LinkedInURLs           int // distinct LinkedIn URLs added (also counted in People)
+	LinkedInURLsToRedeem   int // ...of which this run redeems and has not had answered yet
+	LinkedInURLsRedeemed   int // ...answered by this run
+	LinkedInURLsNotFound   int // ...naming nobody (this run or an earlier one)
 }
 
 // UncollectedBatch is a batch accepted (paid for) and not collected when a
@@ -171,6 +192,35 @@ func (c *Client) StartBulk(ctx context.Context, types ContactType, people []stri
 	return b, nil
 }
 
+// AddLinkedInURLs adds people by LinkedIn profile URL, before the first
+// Next. Each URL is normalized and de-duplicated; all or nothing (a URL
+// that is not a LinkedIn profile fails with ErrInvalidArgument naming its
+// index, and none is added). Each is redeemed alone (POST /redeem/people:
+// spends credits, sent once, within the run's rate and credit budgets)
+// before any batch: its person is an EventPerson with LinkedInURL set, or
+// an EventNotFound. An id of the run naming the same person is handed out
+// from what the URL bought (FromStore), not bought again.
+func (b *Bulk) AddLinkedInURLs(urls []string) error {
+	list, err := cStringsOf("LinkedIn URL", urls)
+	if err != nil {
+		return err
+	}
+	defer list.free()
+	b.client.mu.Lock()
+	defer b.client.mu.Unlock()
+	if b.ptr == nil {
+		return ErrClosed
+	}
+	if len(urls) == 0 {
+		return nil
+	}
+	var cerr C.pubrio_error
+	if status := C.pubrio_bulk_add_linkedin_urls(b.ptr, list.ptr(), list.len(), &cerr); status != C.PUBRIO_OK {
+		return errorFromC(status, &cerr)
+	}
+	return nil
+}
+
 // Next moves to the next event, waiting for it; false when the run has
 // ended: finished (Err is nil) or stopped by a failure (Err says which, and
 // Uncollected names the batches paid for and not collected).
@@ -193,7 +243,9 @@ func (b *Bulk) Next() bool {
 	for {
 		var ev C.pubrio_bulk_event
 		var cerr C.pubrio_error
-		status := C.pubrio_bulk_next(b.ptr, -1, &ev, &cerr)
+		// With the size compiled against, so the later fields (status,
+		// message, from_store, linkedin_url) are filled.
+		status := C.pubrio_bulk_next_event(b.ptr, -1, &ev, C.size_t(unsafe.Sizeof(ev)), &cerr)
 		if status != C.PUBRIO_OK {
 			e := errorFromC(status, &cerr)
 			if e.Status == ErrCancelled {
@@ -208,7 +260,8 @@ func (b *Bulk) Next() bool {
 			b.end()
 			return false
 		case C.PUBRIO_BULK_BATCH_ACCEPTED, C.PUBRIO_BULK_PERSON,
-			C.PUBRIO_BULK_BATCH_DONE, C.PUBRIO_BULK_STRANGERS:
+			C.PUBRIO_BULK_BATCH_DONE, C.PUBRIO_BULK_STRANGERS,
+			C.PUBRIO_BULK_BATCH_FAILED, C.PUBRIO_BULK_NOT_FOUND:
 			b.event = eventFromC(&ev)
 			return true
 		}
@@ -305,6 +358,10 @@ func (b *Bulk) readStats() BulkStats {
 		HasCredit:              s.has_credit != 0,
 		Credit:                 int64(s.credit),
 		JournalTornLineDropped: s.journal_torn_line_dropped != 0,
+		LinkedInURLs:           int(s.linkedin_urls),
+		LinkedInURLsToRedeem:   int(s.linkedin_urls_to_redeem),
+		LinkedInURLsRedeemed:   int(s.linkedin_urls_redeemed),
+		LinkedInURLsNotFound:   int(s.linkedin_urls_not_found),
 	}
 }
 
@@ -326,6 +383,12 @@ func eventFromC(ev *C.pubrio_bulk_event) BulkEvent {
 		Batch:         int(ev.batch),
 		RedeemQueryID: goString(ev.redeem_query_id),
 		PeopleCount:   int(ev.people_count),
+		FromStore:     ev.from_store != 0,
+		LinkedInURL:   goString(ev.linkedin_url),
+	}
+	if ev.kind == C.PUBRIO_BULK_BATCH_FAILED {
+		out.Status = Status(ev.status)
+		out.Message = goString(ev.message)
 	}
 	if ev.job != nil {
 		out.Job = jobFromC(ev.job)

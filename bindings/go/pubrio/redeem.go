@@ -159,6 +159,48 @@ func (c *Client) SubmitAndWait(ctx context.Context, req Request, opts *WaitOptio
 	return result, err
 }
 
+// PersonRequest names one person for RedeemPerson: by PeopleSearchID or by
+// LinkedInURL (exactly one of them).
+type PersonRequest struct {
+	PeopleSearchID string
+	LinkedInURL    string // http(s), on linkedin.com or a subdomain, /in/SLUG
+	Types          ContactType
+	ProfileID      *int64 // sent only when set
+}
+
+// RedeemPerson redeems one person, synchronously (POST /redeem/people).
+// This SPENDS CREDITS, once, under Submit's rules: never repeated unless the
+// server provably did not process it, and Error.SubmitState says whether
+// credits may have been spent. Bad input (neither or both of the id and
+// the URL, a bad id or URL, no contact type) fails with ErrInvalidArgument
+// before anything is sent. The Result reads like a batch's: its People
+// (the id the API resolved a URL to; none when it names nobody), Query
+// complete, the credits charged.
+func (c *Client) RedeemPerson(ctx context.Context, req PersonRequest) (*Result, error) {
+	if err := checkNUL("the people_search_id", req.PeopleSearchID); err != nil {
+		return nil, err
+	}
+	if err := checkNUL("the LinkedIn URL", req.LinkedInURL); err != nil {
+		return nil, err
+	}
+	id := cStringOrNil(req.PeopleSearchID)
+	defer C.free(unsafe.Pointer(id))
+	url := cStringOrNil(req.LinkedInURL)
+	defer C.free(unsafe.Pointer(url))
+	profile := C.int64_t(-1)
+	if req.ProfileID != nil {
+		profile = C.int64_t(*req.ProfileID)
+	}
+	var result *Result
+	err := c.do(ctx, true, func(p *C.pubrio_client, e *C.pubrio_error) C.pubrio_status {
+		var out *C.pubrio_query_result
+		status := C.pubrio_redeem_person(p, id, url, C.uint(req.Types), profile, &out, e)
+		result = takeResult(out)
+		return status
+	})
+	return result, err
+}
+
 // Redeem is the shortest way to redeem one batch and wait: a client from
 // the environment (PUBRIO_API_KEY, PUBRIO_BASE_URL), SubmitAndWait with the
 // default wait, then Close.
@@ -298,12 +340,17 @@ type cStringArray struct {
 }
 
 func cStrings(ss []string) (cStringArray, error) {
+	return cStringsOf("people_search_id", ss)
+}
+
+// cStringsOf is cStrings for items called what in a NUL's error.
+func cStringsOf(what string, ss []string) (cStringArray, error) {
 	if len(ss) == 0 {
 		return cStringArray{}, nil
 	}
 	for i, s := range ss {
 		if strings.IndexByte(s, 0) >= 0 {
-			return cStringArray{}, checkNUL(fmt.Sprintf("people_search_id %s at index %d", quote(s), i), s)
+			return cStringArray{}, checkNUL(fmt.Sprintf("%s %s at index %d", what, quote(s), i), s)
 		}
 	}
 	size := C.size_t(len(ss)) * C.size_t(unsafe.Sizeof((*C.char)(nil)))

@@ -10,11 +10,13 @@ const { check, waitOptions } = require('./client');
 
 const NEXT_TIMEOUT_MS = 200; // how long one worker call may wait for an event
 const ADD_CHUNK = 10000; // ids per pubrio_bulk_add_people() call
-const KIND = { NONE: 0, BATCH_ACCEPTED: 1, PERSON: 2, BATCH_DONE: 3, STRANGERS: 4, FINISHED: 5 };
+const KIND = { NONE: 0, BATCH_ACCEPTED: 1, PERSON: 2, BATCH_DONE: 3, STRANGERS: 4, FINISHED: 5, NOT_FOUND: 8 };
 
 class BulkRun {
   #client;
   #people;
+  #linkedinUrls;
+  #notFound = [];
   #mask;
   #options;
   #started = false;
@@ -30,6 +32,7 @@ class BulkRun {
   constructor(client, people, contactTypes, options) {
     // Checked now, so bad input fails before anything is sent.
     this.#people = convert.idList(people, 'people');
+    this.#linkedinUrls = options.linkedinUrls == null ? [] : convert.idList(options.linkedinUrls, 'linkedinUrls');
     this.#mask = convert.typesMask(contactTypes);
     this.#client = client;
     this.#options = options;
@@ -43,6 +46,12 @@ class BulkRun {
    */
   get uncollected() {
     return this.#uncollected ?? this.#uncollectedNow();
+  }
+
+  /** The LinkedIn URLs (normalized) that name nobody, as the run finds
+   * them. */
+  get notFound() {
+    return [...this.#notFound];
   }
 
   /** The run's counts (before the first event: a dry run, nothing sent). */
@@ -110,6 +119,11 @@ class BulkRun {
             e.message = e.message.replace(/index (\d+)/, (_, i) => `index ${at + Number(i)}`);
             throw e;
           }
+        }
+        if (this.#linkedinUrls.length) {
+          // All at once: all or nothing, a bad one named by its index.
+          const urls = this.#linkedinUrls;
+          check(await callAsync(c.bulkAddLinkedinUrls, bulk, urls, urls.length, err), err);
         }
       } catch (e) {
         c.bulkFree(bulk);
@@ -188,7 +202,10 @@ class BulkRun {
           this.#recordAccepted(ev);
           return [];
         case KIND.PERSON:
-          return [convert.person(ev.person)];
+          return [convert.person(ev.person, ev.linkedin_url)];
+        case KIND.NOT_FOUND:
+          this.#notFound.push(ev.linkedin_url);
+          return [];
         case KIND.BATCH_DONE: {
           const seen = this.#accepted.get(ev.redeem_query_id);
           if (seen) seen.handedOut = true;

@@ -272,6 +272,25 @@ class Client {
   }
 
   /**
+   * Redeem one person, synchronously (POST /redeem/people; spends credits,
+   * sent once): by `peopleSearchId` or by `linkedinUrl`, exactly one.
+   * Resolves to a QueryResult (no people when the URL names nobody).
+   */
+  async redeemPerson(contactTypes, options = {}) {
+    const mask = convert.typesMask(contactTypes);
+    const { peopleSearchId = null, linkedinUrl = null, profileId = null } = options;
+    for (const [name, value] of [['peopleSearchId', peopleSearchId], ['linkedinUrl', linkedinUrl]]) {
+      if (value !== null && typeof value !== 'string') throw invalidArgument(`${name} must be a string`);
+    }
+    if (profileId !== null && !isInt(profileId)) throw invalidArgument('profileId must be an integer');
+    return this._exclusive(async (ptr, err) => {
+      const out = [null];
+      const status = await callAsync(c.redeemPerson, ptr, peopleSearchId, linkedinUrl, mask, profileId ?? -1, out, err);
+      return this.#result(status, out[0], err);
+    }, options.signal);
+  }
+
+  /**
    * Redeem any number of people with the bulk engine: an async iterable of
    * Person, as batches are collected. See BulkRun.
    */

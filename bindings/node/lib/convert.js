@@ -58,14 +58,17 @@ function contacts(personPtr, count, getter) {
   return list;
 }
 
-/** A pubrio_person pointer to a plain object. */
-function person(personPtr) {
+/** A pubrio_person pointer to a plain object; `linkedinUrl`: the URL a
+ * bulk run asked it by (the key is left out when there is none). */
+function person(personPtr, linkedinUrl = null) {
   const p = koffi.decode(personPtr, types.Person);
-  return {
+  const out = {
     peopleSearchId: p.people_search_id,
     emails: contacts(personPtr, p.email_count, c.personEmail),
     phones: contacts(personPtr, p.phone_count, c.personPhone),
   };
+  if (linkedinUrl !== null) out.linkedinUrl = linkedinUrl;
+  return out;
 }
 
 /** A pubrio_query_result pointer to a plain object. */
@@ -114,6 +117,10 @@ function bulkStats(s) {
     pricePhone: s.price_phone,
     pricesKnown: s.prices_known !== 0,
     balance: s.has_balance ? s.balance : null,
+    linkedinUrls: s.linkedin_urls,
+    linkedinUrlsToRedeem: s.linkedin_urls_to_redeem,
+    linkedinUrlsRedeemed: s.linkedin_urls_redeemed,
+    linkedinUrlsNotFound: s.linkedin_urls_not_found,
   };
 }
 

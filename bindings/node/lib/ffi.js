@@ -92,6 +92,10 @@ const BulkStats = koffi.struct('pubrio_bulk_stats', {
   prices_known: 'int',
   has_balance: 'int',
   balance: 'int64_t',
+  linkedin_urls: 'size_t',
+  linkedin_urls_to_redeem: 'size_t',
+  linkedin_urls_redeemed: 'size_t',
+  linkedin_urls_not_found: 'size_t',
 });
 
 const BulkEvent = koffi.struct('pubrio_bulk_event', {
@@ -106,6 +110,7 @@ const BulkEvent = koffi.struct('pubrio_bulk_event', {
   status: 'int',
   message: 'const char *',
   from_store: 'int',
+  linkedin_url: 'const char *',
 });
 
 // pubrio_bulk_next() and every call taking `pubrio_error *` write the
@@ -145,6 +150,7 @@ const c = {
   query: f('int pubrio_redeem_people_batch_query(pubrio_client *client, const char *id, _Out_ pubrio_query_result **out, void *err)'),
   wait: f('int pubrio_redeem_people_batch_wait(pubrio_client *client, const char *id, pubrio_wait_options *options, _Out_ pubrio_query_result **out, void *err)'),
   submitAndWait: f('int pubrio_redeem_people_batch_and_wait(pubrio_client *client, pubrio_batch_request *request, pubrio_wait_options *options, _Out_ pubrio_query_result **out, void *err)'),
+  redeemPerson: f('int pubrio_redeem_person(pubrio_client *client, const char *people_search_id, const char *linkedin_url, unsigned int types, int64_t profile_id, _Out_ pubrio_query_result **out, void *err)'),
   resultPerson: f('pubrio_person *pubrio_query_result_person(pubrio_query_result *result, size_t index)'),
   resultFree: f('void pubrio_query_result_free(pubrio_query_result *result)'),
   personEmail: f('pubrio_contact *pubrio_person_email(pubrio_person *person, size_t index)'),
@@ -168,6 +174,7 @@ const c = {
   bulkNew: f('int pubrio_bulk_new(_Out_ pubrio_bulk **out, pubrio_client *client, unsigned int types, pubrio_bulk_options *options, void *err)'),
   bulkFree: f('void pubrio_bulk_free(pubrio_bulk *bulk)'),
   bulkAddPeople: f('int pubrio_bulk_add_people(pubrio_bulk *bulk, const char **ids, size_t count, void *err)'),
+  bulkAddLinkedinUrls: f('int pubrio_bulk_add_linkedin_urls(pubrio_bulk *bulk, const char **urls, size_t count, void *err)'),
   bulkNext: f('int pubrio_bulk_next_event(pubrio_bulk *bulk, int64_t timeout_ms, void *event, size_t event_size, void *err)'),
   bulkStatsGet: f('void pubrio_bulk_stats_get(pubrio_bulk *bulk, void *out, size_t out_size)'),
   bulkUncollected: f('const char *pubrio_bulk_uncollected(pubrio_bulk *bulk, size_t index, _Out_ size_t *people_count)'),

@@ -27,6 +27,15 @@ async function typed(): Promise<void> {
     if (e instanceof BadRequestError) console.log(e.details);
   }
   console.log(run.uncollected[0]?.people, result.credits.credit, ms, email, batches, pubrio.libraryVersion());
+  const byUrl = client.redeem([], 'phone', { linkedinUrls: ['https://www.linkedin.com/in/jane-doe'] });
+  for await (const p of byUrl) {
+    const url: string | undefined = p.linkedinUrl;
+    console.log(url);
+  }
+  const missing: string[] = byUrl.notFound;
+  const urls: number = (await byUrl.stats()).linkedinUrlsNotFound;
+  const one = await client.redeemPerson('phone', { linkedinUrl: 'https://www.linkedin.com/in/jane-doe' });
+  console.log(missing, urls, one.people.length);
   // @ts-expect-error: an unknown contact type is a compile error
   await client.submit(['x'], ['fax']);
   client.close();

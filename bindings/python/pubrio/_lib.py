@@ -3,9 +3,11 @@ mirrors of its public structs and the prototypes of the calls used.
 
 Structs the library hands out by pointer (jobs, results, people) are read
 as a prefix, so fields added at their end are harmless. Structs the library
-writes into memory we own (pubrio_bulk_event, pubrio_bulk_stats) must be at
-least as large as the C ones: pubrio_bulk_stats_get takes our size, and the
-event mirror carries spare room at its end for fields a newer library adds.
+writes into memory we own (pubrio_error, pubrio_bulk_event,
+pubrio_bulk_stats) mirror the header field for field: the calls filling
+the event and the stats take our size, so a newer library fills only what
+we know, and tests/test_layout.py fails until a field the header grew is
+declared here.
 """
 import ctypes
 import ctypes.util
@@ -88,7 +90,7 @@ class BulkEvent(ctypes.Structure):
                 ("people", ctypes.POINTER(c_str)),
                 ("stats", ctypes.c_void_p),
                 ("status", ctypes.c_int), ("message", c_str),
-                ("from_store", ctypes.c_int)]
+                ("from_store", ctypes.c_int), ("linkedin_url", c_str)]
 
 
 class BulkStats(ctypes.Structure):
@@ -107,7 +109,11 @@ class BulkStats(ctypes.Structure):
         (name, i64) for name in (
             "credits_worst_case", "credits_before", "credits_committed",
             "price_email", "price_phone")] + [
-        ("prices_known", ctypes.c_int)]
+        ("prices_known", ctypes.c_int), ("has_balance", ctypes.c_int),
+        ("balance", i64)] + [
+        (name, size_t) for name in (
+            "linkedin_urls", "linkedin_urls_to_redeem",
+            "linkedin_urls_redeemed", "linkedin_urls_not_found")]
 
 
 ERR = ctypes.POINTER(Error)
@@ -162,6 +168,8 @@ query = _fn("pubrio_redeem_people_batch_query", _int, P, c_str,
             ctypes.POINTER(RESULT_P), ERR)
 wait = _fn("pubrio_redeem_people_batch_wait", _int, P, c_str, P,
            ctypes.POINTER(RESULT_P), ERR)
+redeem_person = _fn("pubrio_redeem_person", _int, P, c_str, c_str,
+                    ctypes.c_uint, i64, ctypes.POINTER(RESULT_P), ERR)
 result_free = _fn("pubrio_query_result_free", None, RESULT_P)
 result_person = _fn("pubrio_query_result_person", PERSON_P, RESULT_P, size_t)
 person_email = _fn("pubrio_person_email", CONTACT_P, PERSON_P, size_t)
@@ -187,6 +195,8 @@ bulk_new = _fn("pubrio_bulk_new", _int, ctypes.POINTER(P), P, ctypes.c_uint,
 bulk_free = _fn("pubrio_bulk_free", None, P)
 bulk_add = _fn("pubrio_bulk_add_people", _int, P, ctypes.POINTER(c_str),
                size_t, ERR)
+bulk_add_urls = _fn("pubrio_bulk_add_linkedin_urls", _int, P,
+                    ctypes.POINTER(c_str), size_t, ERR)
 bulk_next = _fn("pubrio_bulk_next_event", _int, P, i64,
                 ctypes.POINTER(BulkEvent), size_t, ERR)
 bulk_stop = _fn("pubrio_bulk_stop", None, P)
@@ -222,7 +232,7 @@ bulk_uncollected = _fn("pubrio_bulk_uncollected", c_str, P, size_t,
                        ctypes.POINTER(size_t))
 
 # pubrio_bulk_event_kind values used here.
-BULK_PERSON, BULK_FINISHED = 2, 5
+BULK_PERSON, BULK_FINISHED, BULK_NOT_FOUND = 2, 5, 8
 
 # pubrio_log_level -> logging's levels.
 LOG_LEVELS: Dict[int, int] = {1: logging.ERROR, 2: logging.WARNING,

@@ -114,6 +114,16 @@ class AsyncClient:
         """Client.query, off the loop."""
         return await self._run(self._client.query, redeem_query_id)
 
+    async def redeem_person(self, types: Iterable[str], *,
+                            people_search_id: Optional[str] = None,
+                            linkedin_url: Optional[str] = None,
+                            profile_id: Optional[int] = None) -> QueryResult:
+        """Client.redeem_person, off the loop."""
+        return await self._run(functools.partial(
+            self._client.redeem_person, _listed(types),
+            people_search_id=people_search_id, linkedin_url=linkedin_url,
+            profile_id=profile_id))
+
     async def wait(self, redeem_query_id: str, timeout: float = 600.0,
                    min_delay: float = 1.0, max_delay: float = 30.0,
                    first_delay: Optional[float] = None) -> QueryResult:
@@ -133,7 +143,9 @@ class AsyncClient:
                resubmit_uncertain: bool = False, batch_size: int = 100,
                parallel: int = 8, requests_per_minute: int = 300,
                max_credits: Optional[int] = None, min_delay: float = 1.0,
-               max_delay: float = 30.0) -> "AsyncRedemption":
+               max_delay: float = 30.0,
+               linkedin_urls: Optional[Iterable[str]] = None
+               ) -> "AsyncRedemption":
         """Client.redeem as an async iterator: `async for person in
         client.redeem(...)`. The run opens at the first step (bad input
         raises there) and is driven on the worker thread in short slices.
@@ -146,7 +158,9 @@ class AsyncClient:
                        batch_size=batch_size, parallel=parallel,
                        requests_per_minute=requests_per_minute,
                        max_credits=max_credits, min_delay=min_delay,
-                       max_delay=max_delay)
+                       max_delay=max_delay,
+                       linkedin_urls=(None if linkedin_urls is None
+                                      else _listed(linkedin_urls)))
         return AsyncRedemption(self, _listed(people), _listed(types),
                                options)
 
@@ -166,7 +180,7 @@ def _listed(items: Any) -> Any:
 class AsyncRedemption:
     """An async iterator over a bulk run (see AsyncClient.redeem): the
     attributes of Redemption (`uncollected`, `people_uncertain`,
-    `finished`), aclose(), and `async with`."""
+    `not_found`, `finished`), aclose(), and `async with`."""
 
     def __init__(self, owner: AsyncClient, people: Any, types: Any,
                  options: Dict[str, Any]) -> None:
@@ -182,6 +196,11 @@ class AsyncRedemption:
     def uncollected(self) -> List[Uncollected]:
         """The batches paid for and not collected."""
         return self._run.uncollected if self._run is not None else []
+
+    @property
+    def not_found(self) -> List[str]:
+        """The LinkedIn URLs that name nobody, as the run finds them."""
+        return list(self._run.not_found) if self._run is not None else []
 
     @property
     def finished(self) -> bool:

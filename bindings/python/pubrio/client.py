@@ -303,6 +303,35 @@ class Client:
         finally:
             _lib.usage_free(out)
 
+    def redeem_person(self, types: Iterable[str], *,
+                      people_search_id: Optional[str] = None,
+                      linkedin_url: Optional[str] = None,
+                      profile_id: Optional[int] = None) -> QueryResult:
+        """Redeem one person, synchronously (POST /redeem/people; spends
+        credits, sent once): by `people_search_id` or by `linkedin_url`,
+        exactly one of them. The answer reads like a batch's: its people
+        (the id the API resolved a URL to; none when it names nobody) and
+        the credits charged.
+
+        >>> with pubrio.Client() as client:
+        ...     one = client.redeem_person(["phone"], people_search_id=JANE)
+        >>> one.people[0].people_search_id == JANE
+        True
+        """
+        pid = _args.optional_text(people_search_id, "people_search_id")
+        url = _args.optional_text(linkedin_url, "linkedin_url")
+        mask = _args.contact_types(types)
+        profile = (-1 if profile_id is None
+                   else _args.integer(profile_id, "profile_id", minimum=0,
+                                      maximum=2 ** 63 - 1))
+        res = _lib.RESULT_P()
+        try:
+            self._blocking(_lib.redeem_person, pid, url, mask, profile,
+                           ctypes.byref(res))
+            return result_from_c(res)
+        finally:
+            _lib.result_free(res)
+
     def wait(self, redeem_query_id: str, timeout: float = 600.0,
              min_delay: float = 1.0, max_delay: float = 30.0,
              first_delay: Optional[float] = None) -> QueryResult:
@@ -323,7 +352,9 @@ class Client:
                resubmit_uncertain: bool = False, batch_size: int = 100,
                parallel: int = 8, requests_per_minute: int = 300,
                max_credits: Optional[int] = None, min_delay: float = 1.0,
-               max_delay: float = 30.0) -> "Redemption":
+               max_delay: float = 30.0,
+               linkedin_urls: Optional[Iterable[str]] = None
+               ) -> "Redemption":
         """Redeem any number of people: an iterator of their contacts (one
         Person each) as batches are collected. Batches are submitted
         concurrently within the rate budget, journaled in `journal` when
@@ -332,6 +363,14 @@ class Client:
         announced, then every `min_delay` seconds growing to `max_delay`;
         `timeout` bounds the run. Ctrl-C stops it within a fraction of a
         second.
+
+        `linkedin_urls` names people by LinkedIn profile URL too: each is
+        normalized and de-duplicated (a URL that is not a LinkedIn profile
+        raises InvalidArgument before anything is sent), then redeemed
+        alone (POST /redeem/people, spends credits, sent once) before any
+        batch. Its person comes out with `linkedin_url` set; an id of
+        `people` naming the same person is handed out too, bought once. A
+        URL naming nobody is listed in `run.not_found`.
 
         Leaving early (break, an exception, Ctrl-C, a failure of the run)
         names the batches paid for and not collected: `run.uncollected`,
@@ -350,17 +389,21 @@ class Client:
         run = Redemption(self, people, types, profile_id, timeout, journal,
                          resubmit_uncertain, batch_size, parallel,
                          requests_per_minute, max_credits,
-                         (min_delay, max_delay))
+                         (min_delay, max_delay), linkedin_urls)
         run.warn_uncertain(stacklevel=2)
         return run
 
     def plan(self, people: Iterable[str], types: Iterable[str],
              journal: Optional[PathArg] = None,
              resubmit_uncertain: bool = False, batch_size: int = 100,
-             requests_per_minute: int = 300) -> Dict[str, int]:
+             requests_per_minute: int = 300,
+             linkedin_urls: Optional[Iterable[str]] = None
+             ) -> Dict[str, int]:
         """A dry run of redeem(): people, duplicates, journaled and
         uncertain people, batches, the fewest requests and the shortest time
-        the rate budget allows (min_duration_ms). Nothing is sent.
+        the rate budget allows (min_duration_ms), and the LinkedIn URLs
+        (linkedin_urls: distinct ones; linkedin_urls_to_redeem: those not
+        known from the journal). Nothing is sent.
 
         >>> with pubrio.Client() as client:
         ...     client.plan(PEOPLE + PEOPLE[:1], ["phone"])["duplicates"]
@@ -369,13 +412,15 @@ class Client:
         self._handle()
         run = Redemption(self, people, types, None, 600.0, journal,
                          resubmit_uncertain, batch_size, 8,
-                         requests_per_minute, None, (1.0, 30.0))
+                         requests_per_minute, None, (1.0, 30.0),
+                         linkedin_urls)
         try:
             stats = run.stats()
             return {name: stats[name] for name in (
                 "people", "duplicates", "people_journaled",
                 "people_uncertain", "people_to_submit", "batches",
-                "planned_requests", "min_duration_ms")}
+                "planned_requests", "min_duration_ms", "linkedin_urls",
+                "linkedin_urls_to_redeem")}
         finally:
             run.close()
 
@@ -426,6 +471,8 @@ class Redemption(Iterator[Person]):
     (Uncollected(redeem_query_id, people_count) tuples: live while the run
     is open, final once it is closed); `people_uncertain`, the people an
     earlier run left uncertain (not sent again, not handed out);
+    `not_found`, the LinkedIn URLs (normalized) that name nobody, as the
+    run finds them;
     `finished`, True once everything was collected. close() (or leaving a
     `with` block, or dropping the iterator) ends the run, cutting what is
     in flight, and logs every uncollected batch at WARNING.
@@ -436,15 +483,20 @@ class Redemption(Iterator[Person]):
                  timeout: float, journal: Optional[PathArg],
                  resubmit_uncertain: bool, batch_size: int, parallel: int,
                  requests_per_minute: int, max_credits: Optional[int],
-                 delays: Tuple[float, float]) -> None:
+                 delays: Tuple[float, float],
+                 linkedin_urls: Optional[Iterable[str]] = None) -> None:
         self._bulk: Any = None
         self._client: Optional[Client] = None
         self._journal = journal
         self.finished = False
         self._uncollected: List[Uncollected] = []
+        self.not_found: List[str] = []
+        self._final_stats: Optional[Dict[str, int]] = None
         self._err = _lib.Error()
         self._event = _lib.BulkEvent()
         ids = _args.strings(people, "people")
+        urls = ([] if linkedin_urls is None
+                else _args.strings(linkedin_urls, "linkedin_urls"))
         mask = _args.contact_types(types)
         numbers = (_args.integer(batch_size, "batch_size"),
                    _args.integer(parallel, "parallel"),
@@ -482,6 +534,9 @@ class Redemption(Iterator[Person]):
                 chunk = ids[at:at + 1000]
                 check(_lib.bulk_add(bulk, _lib.array_of(chunk), len(chunk),
                                     ref), err)
+            if urls:  # all or nothing: one call names a bad one's index
+                check(_lib.bulk_add_urls(bulk, _lib.array_of(urls),
+                                         len(urls), ref), err)
         except BaseException:
             self._free()
             raise
@@ -500,8 +555,11 @@ class Redemption(Iterator[Person]):
                 % self.people_uncertain), stacklevel=stacklevel + 1)
 
     def stats(self) -> Dict[str, int]:
-        """The run's counts (pubrio_bulk_stats), while it is open."""
+        """The run's counts (pubrio_bulk_stats); once the run has ended,
+        its last counts."""
         if self._bulk is None:
+            if self._final_stats is not None:
+                return dict(self._final_stats)
             raise ClientClosed("the run is closed")
         stats = _lib.BulkStats()
         _lib.bulk_stats(self._bulk, ctypes.byref(stats), ctypes.sizeof(stats))
@@ -563,8 +621,12 @@ class Redemption(Iterator[Person]):
                 self._end(None)
                 raise StopIteration
             if kind == _lib.BULK_PERSON:
-                out.append(person_from_c(self._event.person))
+                out.append(person_from_c(self._event.person,
+                                         self._event.linkedin_url))
                 wait_ms = 0  # take what is ready, then hand it out
+            elif kind == _lib.BULK_NOT_FOUND:
+                self.not_found.append(
+                    _lib.text(self._event.linkedin_url) or "")
             elif kind == 0:  # the wait ran out
                 if out or not until_one:
                     return out
@@ -602,8 +664,9 @@ class Redemption(Iterator[Person]):
             return
         self._drain()
         self._uncollected = _uncollected_of(self._bulk)
+        self._final_stats = self.stats()
         uncertain = 0 if self.finished else \
-            self.stats()["people_left_uncertain"]
+            self._final_stats["people_left_uncertain"]
         if exc is not None:
             _attach(exc, self._uncollected)
         _log_stop(self._uncollected, uncertain, self._journal, self.finished)

@@ -2,7 +2,7 @@
 dataclass that also reads as the dict of earlier versions (record.field or
 record["field"], and equal to such a dict)."""
 import dataclasses
-from typing import Any, Callable, List, Optional
+from typing import Any, Callable, ClassVar, FrozenSet, List, Optional
 
 from . import _lib
 
@@ -15,13 +15,20 @@ class _Record:
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, dict):
-            return dataclasses.asdict(self) == other
+            # A field added later (default None) that is unset equals a
+            # dict of an earlier version, which lacks it.
+            mine = {name: value
+                    for name, value in dataclasses.asdict(self).items()
+                    if value is not None or name in other
+                    or name not in self._added_later}
+            return mine == other
         if type(other) is type(self):
             return bool(dataclasses.astuple(self)
                         == dataclasses.astuple(other))
         return NotImplemented
 
     __hash__ = None  # type: ignore[assignment]
+    _added_later: ClassVar[FrozenSet[str]] = frozenset()
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -34,10 +41,14 @@ class Contact(_Record):
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class Person(_Record):
-    """A redeemed person and their contacts."""
+    """A redeemed person and their contacts. `linkedin_url`: in a bulk run,
+    the LinkedIn URL (normalized) this person was asked by; else None."""
     people_search_id: str
     emails: List[Contact]
     phones: List[Contact]
+    linkedin_url: Optional[str] = None
+
+    _added_later: ClassVar[FrozenSet[str]] = frozenset({"linkedin_url"})
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -86,12 +97,14 @@ def _contacts(person: Any, count: int,
     return out
 
 
-def person_from_c(pp: Any) -> Person:
-    """@pp: a pointer to a pubrio_person."""
+def person_from_c(pp: Any, linkedin_url: Optional[bytes] = None) -> Person:
+    """@pp: a pointer to a pubrio_person; @linkedin_url: the URL a bulk
+    run's event names it by, or None."""
     p = pp.contents
     return Person(_lib.text(p.people_search_id) or "",
                   _contacts(pp, p.email_count, _lib.person_email),
-                  _contacts(pp, p.phone_count, _lib.person_phone))
+                  _contacts(pp, p.phone_count, _lib.person_phone),
+                  _lib.text(linkedin_url))
 
 
 def result_from_c(res: Any) -> QueryResult:

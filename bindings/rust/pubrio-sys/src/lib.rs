@@ -79,6 +79,7 @@ c_enums! {
         PUBRIO_BULK_FINISHED = 5,
         PUBRIO_BULK_PROGRESS = 6,
         PUBRIO_BULK_BATCH_FAILED = 7,
+        PUBRIO_BULK_NOT_FOUND = 8,
     }
 }
 
@@ -158,6 +159,7 @@ c_structs! {
         pub status: pubrio_status,
         pub message: *const c_char,
         pub from_store: c_int,
+        pub linkedin_url: *const c_char,
     }
     /// Counts of a bulk run.
     pub struct pubrio_bulk_stats {
@@ -191,6 +193,10 @@ c_structs! {
         pub prices_known: c_int,
         pub has_balance: c_int,
         pub balance: i64,
+        pub linkedin_urls: usize,
+        pub linkedin_urls_to_redeem: usize,
+        pub linkedin_urls_redeemed: usize,
+        pub linkedin_urls_not_found: usize,
     }
     /// The workspace's balance, prices and plan limits (POST /profile).
     pub struct pubrio_profile {
@@ -346,6 +352,7 @@ c_functions! {
     pub fn pubrio_bulk_new(out: *mut *mut pubrio_bulk, client: *mut pubrio_client, types: c_uint, options: *const pubrio_bulk_options, err: *mut pubrio_error) -> pubrio_status;
     pub fn pubrio_bulk_free(bulk: *mut pubrio_bulk);
     pub fn pubrio_bulk_add_people(bulk: *mut pubrio_bulk, people_search_ids: *const *const c_char, count: usize, err: *mut pubrio_error) -> pubrio_status;
+    pub fn pubrio_bulk_add_linkedin_urls(bulk: *mut pubrio_bulk, linkedin_urls: *const *const c_char, count: usize, err: *mut pubrio_error) -> pubrio_status;
     pub fn pubrio_bulk_next(bulk: *mut pubrio_bulk, timeout_ms: i64, event: *mut pubrio_bulk_event, err: *mut pubrio_error) -> pubrio_status;
     pub fn pubrio_bulk_run(bulk: *mut pubrio_bulk, fn_: pubrio_bulk_event_fn, userdata: *mut c_void, err: *mut pubrio_error) -> pubrio_status;
     pub fn pubrio_bulk_stats_get(bulk: *const pubrio_bulk, out: *mut pubrio_bulk_stats, out_size: usize);

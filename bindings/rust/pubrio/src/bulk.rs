@@ -185,14 +185,27 @@ pub enum Event {
     },
     /// A person's contacts.
     Person {
-        /// The batch's number (0 when handed out from the journal).
+        /// The batch's number (0 when handed out from the journal or
+        /// redeemed alone by LinkedIn URL).
         batch: u32,
-        /// The batch's id ("" when handed out from the journal).
+        /// The batch's id ("" when handed out from the journal or
+        /// redeemed alone by LinkedIn URL).
         redeem_query_id: String,
         /// The person.
         person: Person,
-        /// Every asked type was bought by an earlier run: handed out from
-        /// the journal, no request, no credit.
+        /// Every asked type was bought by an earlier run, or in this one by
+        /// a LinkedIn URL naming the same person: handed out from the
+        /// journal, no request, no credit.
+        from_store: bool,
+        /// The LinkedIn URL (normalized) this person was asked by, when it
+        /// was one ([`Bulk::add_linkedin_urls`]).
+        linkedin_url: Option<String>,
+    },
+    /// A LinkedIn URL names nobody Pubrio knows (no credit).
+    NotFound {
+        /// The URL, normalized.
+        linkedin_url: String,
+        /// Known from an earlier run on the journal: nothing was asked.
         from_store: bool,
     },
     /// A batch was collected.
@@ -218,6 +231,8 @@ pub enum Event {
         message: String,
         /// An uncertain submit's people; else empty.
         people: Vec<String>,
+        /// The LinkedIn URL whose single redeem failed; else `None`.
+        linkedin_url: Option<String>,
     },
     /// Retired (libpubrio 0.2 reports a batch failure instead): a batch's
     /// answer named people it does not hold (not handed out).
@@ -274,6 +289,23 @@ impl<'c> Bulk<'c> {
     {
         let raw = new_raw(client, people, types, options, sys::pubrio_bulk_new)?;
         Ok(Bulk { raw: raw.into_raw(), started: false, ended: false, _client: PhantomData })
+    }
+
+    /// Add people by LinkedIn profile URL, before the first event. Each URL
+    /// is normalized and de-duplicated; all or nothing (a URL that is not
+    /// a LinkedIn profile is `InvalidArgument` naming its index, and none
+    /// is added). Each is redeemed alone (POST /redeem/people: spends
+    /// credits, sent once, within the run's rate and credit budgets) before
+    /// any batch; its person comes as [`Event::Person`] with
+    /// `linkedin_url` set, or [`Event::NotFound`]. An id of the run naming
+    /// the same person is handed out from what the URL bought
+    /// (`from_store`), not bought again.
+    pub fn add_linkedin_urls<I, S>(&mut self, linkedin_urls: I) -> Result<()>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        add_linkedin_urls(self.raw, linkedin_urls)
     }
 
     /// Ask the run to stop: nothing new starts, requests in flight finish
@@ -333,6 +365,11 @@ impl<'c> Bulk<'c> {
                 redeem_query_id: id(),
                 person: Person::from_raw(e.person),
                 from_store: e.from_store != 0,
+                linkedin_url: opt_string(e.linkedin_url),
+            },
+            sys::PUBRIO_BULK_NOT_FOUND => Event::NotFound {
+                linkedin_url: opt_string(e.linkedin_url).unwrap_or_default(),
+                from_store: e.from_store != 0,
             },
             sys::PUBRIO_BULK_BATCH_FAILED => Event::BatchFailed {
                 batch,
@@ -340,6 +377,7 @@ impl<'c> Bulk<'c> {
                 status: Status::from_raw(e.status),
                 message: opt_string(e.message).unwrap_or_default(),
                 people: people(e),
+                linkedin_url: opt_string(e.linkedin_url),
             },
             sys::PUBRIO_BULK_BATCH_DONE => Event::BatchDone { batch, redeem_query_id: id() },
             sys::PUBRIO_BULK_STRANGERS => Event::Strangers { batch, redeem_query_id: id(), count: e.people_count },
@@ -401,6 +439,22 @@ where
     Ok(bulk)
 }
 
+/// `pubrio_bulk_add_linkedin_urls` on a run or plan.
+fn add_linkedin_urls<I, S>(raw: NonNull<sys::pubrio_bulk>, linkedin_urls: I) -> Result<()>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    let urls = linkedin_urls
+        .into_iter()
+        .enumerate()
+        .map(|(i, url)| c_string(url.as_ref(), &format!("LinkedIn URL at index {i}")))
+        .collect::<Result<Vec<_>>>()?;
+    let ptrs: Vec<_> = urls.iter().map(|url| url.as_ptr()).collect();
+    let err = ErrorSlot::new();
+    err.check(unsafe { sys::pubrio_bulk_add_linkedin_urls(raw.as_ptr(), ptrs.as_ptr(), ptrs.len(), err.ptr()) })
+}
+
 /// A dry run: what a bulk run over these people would do, the journal only
 /// read (never created or written), nothing submitted. See
 /// [`Client::plan`].
@@ -424,6 +478,17 @@ impl<'c> Plan<'c> {
     {
         let raw = new_raw(client, people, types, options, sys::pubrio_bulk_plan)?;
         Ok(Plan { raw, _client: PhantomData })
+    }
+
+    /// Add LinkedIn URLs, as [`Bulk::add_linkedin_urls`]: the stats count
+    /// them (`linkedin_urls`, and `linkedin_urls_to_redeem` for those the
+    /// journal does not know).
+    pub fn add_linkedin_urls<I, S>(&mut self, linkedin_urls: I) -> Result<()>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        add_linkedin_urls(self.raw.0, linkedin_urls)
     }
 
     /// Read the account (two free requests) so that the stats show the
