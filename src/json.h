@@ -19,6 +19,12 @@ char *pri_json_query_body(const char *redeem_query_id, int has_profile_id,
  * string is made valid UTF-8: one bad value never costs a batch.
  * The submit answer needs only `data.redeem_query_id`: the rest is read
  * leniently (a paid batch's id is never thrown away over an odd estimate). */
+/* Both read an answer of the expected shape straight from the text (each
+ * string once, no cJSON tree) and hand anything else to the cJSON reader,
+ * which gives the same result and names what is wrong. For tests only:
+ * 0 reads with cJSON alone, 2 with the fast path alone (PUBRIO_E_PROTOCOL
+ * where it gives up); 1, the default, is both. */
+extern int pri_json_fast_path;
 pubrio_status pri_json_parse_job(char *body, size_t len,
                                  pubrio_batch_job **out, pubrio_error *err);
 pubrio_status pri_json_parse_query(char *body, size_t len,
