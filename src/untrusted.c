@@ -16,6 +16,18 @@ static uint64_t load8(const unsigned char *p) {
   return v;
 }
 static uint64_t zero_bytes(uint64_t v) { return (v - ONES) & ~v & HIGHS; }
+/* How many bytes come before the first flagged one, the flags made by
+ * the tests above: the lowest is exact, a false one only ever follows a
+ * true one in the word's order, which is memory order when little-endian.
+ * Big-endian: 0, and the bytes are then looked at one by one. */
+static unsigned plain_before(uint64_t flags) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  (void)flags;
+  return 0;
+#else
+  return (unsigned)__builtin_ctzll(flags) / 8;
+#endif
+}
 
 /* How many bytes at @p s are plain ASCII without NUL (no check needed). */
 static size_t ascii_run(const unsigned char *s, size_t len) {
@@ -278,14 +290,18 @@ int pri_json_read_string(const char **p, const char *end, pri_buf *out) {
       uint64_t v = load8(s);
       uint64_t quote = zero_bytes(v ^ (ONES * '"'));
       uint64_t slash = zero_bytes(v ^ (ONES * '\\'));
-      if ((v | zero_bytes(v) | quote | slash) & HIGHS)
+      /* A flag on each byte >= 0x80, NUL, '"' or '\\'. */
+      uint64_t stop = (v | zero_bytes(v) | quote | slash) & HIGHS;
+      size_t plain = stop ? (size_t)plain_before(stop) : 8;
+      memcpy(o + done, s, 8); /* the bytes past `plain` are written over */
+      done += plain, s += plain;
+      if (stop)
         break;
-      memcpy(o + done, s, 8);
-      done += 8, s += 8;
     }
     out->len += done;
-    if (done)
+    if (done && (size_t)(out->cap - out->len) < 16)
       continue; /* room is checked again before a byte that needs work */
+    o += done;
     if (s >= e)
       return 0; /* no closing quote */
     unsigned char c = *s;
