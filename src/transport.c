@@ -462,7 +462,7 @@ static void finish_transfer(pri_transfer *x, CURLcode code, int cancelled) {
   curl_easy_getinfo(c, CURLINFO_REQUEST_SIZE, &request_size);
   curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &resp->new_connections);
   resp->kind = cancelled ? PRI_NET_CANCELLED : classify(code, cap);
-  if (resp->kind == PRI_NET_OK)
+  if (resp->kind == PRI_NET_OK && (cap->retry_after || cap->retry_after_ms))
     resp->retry_after_ms = pri_http_retry_after_ms(
         cap->retry_after, cap->retry_after_ms, time(NULL));
   /* A second request refused by on_prerequest: the first one went out. */
