@@ -120,6 +120,17 @@ static void forget_headers(capture *cap) {
   }
 }
 
+/* Whether the @p n bytes at @p data are @p name (lower case) in any case:
+ * HTTP names are ASCII, whatever the locale says of strncasecmp. */
+static int is_name(const char *data, const char *name, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)data[i];
+    if ((c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c) != (unsigned char)name[i])
+      return 0;
+  }
+  return 1;
+}
+
 /* The headers the library uses, from the final response only: a new status
  * line (after an interim 1xx) starts over. */
 static size_t on_header(char *data, size_t size, size_t nitems,
@@ -135,20 +146,28 @@ static size_t on_header(char *data, size_t size, size_t nitems,
     return len;
   size_t name_len = (size_t)(colon - data);
   pri_http_response *r = cap->resp;
-  const struct {
-    const char *name;
-    size_t len;
-    char **slot;
-  } wanted[] = {{"content-type", 12, &r->content_type},
-                {"x-request-id", 12, &r->request_id},
-                {"request-id", 10, &r->request_id},
-                {"location", 8, &r->location},
-                {"retry-after", 11, &cap->retry_after},
-                {"retry-after-ms", 14, &cap->retry_after_ms}};
-  for (size_t i = 0; i < sizeof wanted / sizeof *wanted; i++)
-    if (wanted[i].len == name_len &&
-        strncasecmp(data, wanted[i].name, name_len) == 0)
-      keep_header(wanted[i].slot, colon + 1, len - name_len - 1);
+  char **slot = NULL; /* chosen by the name's length first: most lines
+                         (Date, Content-Length, ...) end there */
+  switch (name_len) {
+  case 8: slot = is_name(data, "location", 8) ? &r->location : NULL; break;
+  case 10:
+    slot = is_name(data, "request-id", 10) ? &r->request_id : NULL;
+    break;
+  case 11:
+    slot = is_name(data, "retry-after", 11) ? &cap->retry_after : NULL;
+    break;
+  case 12:
+    slot = is_name(data, "content-type", 12)   ? &r->content_type
+           : is_name(data, "x-request-id", 12) ? &r->request_id
+                                               : NULL;
+    break;
+  case 14:
+    slot = is_name(data, "retry-after-ms", 14) ? &cap->retry_after_ms : NULL;
+    break;
+  default: break;
+  }
+  if (slot)
+    keep_header(slot, colon + 1, len - name_len - 1);
   return len;
 }
 
@@ -459,9 +478,10 @@ static void finish_transfer(pri_transfer *x, CURLcode code, int cancelled) {
   x->finished = 1;
   long request_size = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status);
-  curl_easy_getinfo(c, CURLINFO_REQUEST_SIZE, &request_size);
   curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &resp->new_connections);
   resp->kind = cancelled ? PRI_NET_CANCELLED : classify(code, cap);
+  if (resp->kind != PRI_NET_OK) /* an answer says by itself it was sent */
+    curl_easy_getinfo(c, CURLINFO_REQUEST_SIZE, &request_size);
   if (resp->kind == PRI_NET_OK && (cap->retry_after || cap->retry_after_ms))
     resp->retry_after_ms = pri_http_retry_after_ms(
         cap->retry_after, cap->retry_after_ms, time(NULL));
