@@ -186,12 +186,12 @@ static int submit_batch(pubrio_client *c, int people, unsigned types,
   const char *list[100];
   for (int i = 0; i < people; i++)
     list[i] = ids[i];
-  int ok = pubrio_batch_request_new(&req, NULL) == PUBRIO_OK &&
-           pubrio_batch_request_add_people(req, list, (size_t)people, NULL) ==
-               PUBRIO_OK &&
-           pubrio_batch_request_add_contact_types(req, types, NULL) ==
-               PUBRIO_OK &&
-           pubrio_redeem_people_batch(c, req, job, NULL) == PUBRIO_OK;
+  int ok =
+      pubrio_batch_request_new(&req, NULL) == PUBRIO_OK &&
+      pubrio_batch_request_add_people(req, list, (size_t)people, NULL) ==
+          PUBRIO_OK &&
+      pubrio_batch_request_add_contact_types(req, types, NULL) == PUBRIO_OK &&
+      pubrio_redeem_people_batch(c, req, job, NULL) == PUBRIO_OK;
   pubrio_batch_request_free(req);
   return ok;
 }
@@ -205,9 +205,9 @@ static NOINLINE int pubrio_submit(pubrio_client *c, int people) {
 
 static NOINLINE int pubrio_query(pubrio_client *c, int people) {
   pubrio_query_result *res = NULL;
-  int ok = pubrio_redeem_people_batch_query(c, batch_id, &res, NULL) ==
-               PUBRIO_OK &&
-           res->people_count == (size_t)people;
+  int ok =
+      pubrio_redeem_people_batch_query(c, batch_id, &res, NULL) == PUBRIO_OK &&
+      res->people_count == (size_t)people;
   pubrio_query_result_free(res);
   return ok;
 }
@@ -236,8 +236,8 @@ static int call(endpoint e, int lib, pubrio_client *client, baseline *base,
 
 /* @p calls calls a side, alternating call by call (AB, BA, ...) so both
  * sides see the same moments of a noisy machine; prints the figures. */
-static int measure(endpoint e, pubrio_client *client, baseline *base,
-                   int calls, int people) {
+static int measure(endpoint e, pubrio_client *client, baseline *base, int calls,
+                   int people) {
   double *t_lib = malloc(sizeof(double) * (size_t)calls);
   double *t_raw = malloc(sizeof(double) * (size_t)calls);
   double *pair_ratio = malloc(sizeof(double) * (size_t)calls);
@@ -305,11 +305,11 @@ int main(int argc, char **argv) {
 
   /* The batch both sides query: the server's first, so it finds it first. */
   pubrio_batch_job *job = NULL;
-  int failures = !submit_batch(client, people,
-                               PUBRIO_CONTACT_EMAIL_PERSONAL |
-                                   PUBRIO_CONTACT_EMAIL_WORK |
-                                   PUBRIO_CONTACT_PHONE,
-                               &job);
+  int failures =
+      !submit_batch(client, people,
+                    PUBRIO_CONTACT_EMAIL_PERSONAL | PUBRIO_CONTACT_EMAIL_WORK |
+                        PUBRIO_CONTACT_PHONE,
+                    &job);
   if (job)
     snprintf(batch_id, sizeof batch_id, "%s", job->redeem_query_id);
   pubrio_batch_job_free(job);
@@ -321,9 +321,10 @@ int main(int argc, char **argv) {
       snprintf(body, sizeof body, "{\"redeem_query_id\":\"%s\"}", batch_id);
       cJSON *answer = baseline_post(
           &base, e == SUBMIT ? base.submit_url : base.query_url,
-          e == SUBMIT ? "{\"peoples\":[\"00000000-0000-4000-8000-000000000001\"],"
-                        "\"people_contact_types\":[\"email-work\"]}"
-                      : body,
+          e == SUBMIT
+              ? "{\"peoples\":[\"00000000-0000-4000-8000-000000000001\"],"
+                "\"people_contact_types\":[\"email-work\"]}"
+              : body,
           0);
       json[e] = answer ? strndup(base.body, base.len) : NULL;
       cJSON_Delete(answer);

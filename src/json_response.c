@@ -463,8 +463,7 @@ static int fast_integer(fast *f, double *out) {
   fast_peek(f);
   const char *s = f->p, *digits = s + (s < f->end && *s == '-');
   double v = 0;
-  for (s = digits; s < f->end && *s >= '0' && *s <= '9' && s - digits < 16;
-       s++)
+  for (s = digits; s < f->end && *s >= '0' && *s <= '9' && s - digits < 16; s++)
     v = v * 10 + (*s - '0');
   if (s == digits || s - digits > 15 ||
       (s < f->end && (*s == '.' || *s == 'e' || *s == 'E' || *s == '+' ||
@@ -604,7 +603,7 @@ static int fast_contact(fast *f, pubrio_contact *c) {
   size_t count = 0;
   int more;
   while ((bit = fast_next(f, keys, &seen, &count, &more)) && more) {
-    const char **slot = bit == 1 ? &c->value
+    const char **slot = bit == 1   ? &c->value
                         : bit == 2 ? &c->type_raw
                                    : &c->status;
     if (!fast_opt_string(f, slot))
@@ -807,8 +806,8 @@ static pri_job *fast_submit(const char *body, size_t len) {
   if (!job)
     return NULL;
   fast f = {.p = body, .end = body + len, .arena = &job->arena};
-  int ok = fast_root_to_data(&f) && fast_job(&f, 0, &job->pub) &&
-           fast_root_rest(&f);
+  int ok =
+      fast_root_to_data(&f) && fast_job(&f, 0, &job->pub) && fast_root_rest(&f);
   fast_end(&f);
   if (!ok) {
     pubrio_batch_job_free(&job->pub);

@@ -31,11 +31,11 @@ struct pri_transfer {
   CURL *curl;
   capture cap;
   char errbuf[CURL_ERROR_SIZE];
-  long timeout_set; /* the per-call options as last set, -1: unset, so */
-  long connect_set; /* a call sets only what changed (about 100 */
+  long timeout_set;   /* the per-call options as last set, -1: unset, so */
+  long connect_set;   /* a call sets only what changed (about 100 */
   int compressed_set; /* instructions an option) */
-  int running;  /* added to the multi handle */
-  int finished; /* ended, not yet handed back by pri_transport_run */
+  int running;        /* added to the multi handle */
+  int finished;       /* ended, not yet handed back by pri_transport_run */
   pri_transfer *next_of_owner;
 };
 

@@ -247,8 +247,14 @@ static int check_cut_tail(const char *q, const char *end, const char **p) {
       continue;
     }
     switch (t[i + 1]) {
-    case 'b': case 'f': case 'n': case 'r': case 't':
-    case '"': case '\\': case '/': i += 2; break;
+    case 'b':
+    case 'f':
+    case 'n':
+    case 'r':
+    case 't':
+    case '"':
+    case '\\':
+    case '/': i += 2; break;
     case 'u': {
       unsigned first = n - i >= 6 ? cjson_hex4(t + i + 2) : 0xDC00;
       if (first >= 0xDC00 && first <= 0xDFFF) {
@@ -328,11 +334,11 @@ int pri_json_read_string(const char **p, const char *end, pri_buf *out) {
     }
     if (e - s < 2)
       return 0;
-    char simple = s[1] == 'b'   ? '\b'
-                  : s[1] == 'f' ? '\f'
-                  : s[1] == 'n' ? '\n'
-                  : s[1] == 'r' ? '\r'
-                  : s[1] == 't' ? '\t'
+    char simple = s[1] == 'b'                                  ? '\b'
+                  : s[1] == 'f'                                ? '\f'
+                  : s[1] == 'n'                                ? '\n'
+                  : s[1] == 'r'                                ? '\r'
+                  : s[1] == 't'                                ? '\t'
                   : s[1] == '"' || s[1] == '\\' || s[1] == '/' ? (char)s[1]
                                                                : 0;
     if (simple) {

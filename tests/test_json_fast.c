@@ -54,8 +54,7 @@ static void describe_contact(pri_buf *out, const pubrio_contact *c) {
 static void describe_job(pri_buf *out, const pubrio_batch_job *j) {
   pri_buf_appendf(out, "job %s done %d time %lld ms %lld type %s\n",
                   j->redeem_query_id, j->is_completed,
-                  (long long)j->estimated_time,
-                  (long long)j->estimated_time_ms,
+                  (long long)j->estimated_time, (long long)j->estimated_time_ms,
                   j->estimated_time_type ? j->estimated_time_type : "(null)");
 }
 
@@ -175,16 +174,55 @@ static unsigned next_random(unsigned n) {
 }
 
 static const char *const tokens[] = {
-    "null", "true", "false", "0", "-0", "1.5", "1e3", "-", "12345678901234567",
-    "\"\"", "\"x\"", "\\u0000", "\\ud800", "\\udc00", "\\ud83d\\ude00",
-    "\\uzzzz", "\\\"", "\\\\", "\\x", "\xc3\xa9", "\xff", "\xc0\x80", "\xed\xa0\x80",
-    "\xe2\x82", "{", "}", "[", "]", ",", ":", "\"", " ", "\0",
-    "\"peoples\":[]", "\"peoples\":null", "\"query\":{}", "\"profile\":null",
-    "\"profile\":{\"credit\":null}", "\"emails\":null", "\"phones\":[{}]",
-    "\"status\":1", "\"value\":null", "\"people_search_id\":\"" QID "\"",
-    "\"is_completed\":0", "\"estimated_time\":\"5\"",
-    "\"estimated_time_type\":7", ",\"x\":{\"a\":[1,{\"b\":null}]}",
-    "\"data\":{}", "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
+    "null",
+    "true",
+    "false",
+    "0",
+    "-0",
+    "1.5",
+    "1e3",
+    "-",
+    "12345678901234567",
+    "\"\"",
+    "\"x\"",
+    "\\u0000",
+    "\\ud800",
+    "\\udc00",
+    "\\ud83d\\ude00",
+    "\\uzzzz",
+    "\\\"",
+    "\\\\",
+    "\\x",
+    "\xc3\xa9",
+    "\xff",
+    "\xc0\x80",
+    "\xed\xa0\x80",
+    "\xe2\x82",
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    ":",
+    "\"",
+    " ",
+    "\0",
+    "\"peoples\":[]",
+    "\"peoples\":null",
+    "\"query\":{}",
+    "\"profile\":null",
+    "\"profile\":{\"credit\":null}",
+    "\"emails\":null",
+    "\"phones\":[{}]",
+    "\"status\":1",
+    "\"value\":null",
+    "\"people_search_id\":\"" QID "\"",
+    "\"is_completed\":0",
+    "\"estimated_time\":\"5\"",
+    "\"estimated_time_type\":7",
+    ",\"x\":{\"a\":[1,{\"b\":null}]}",
+    "\"data\":{}",
+    "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
 };
 
 /* @p seed with 1 to 3 random changes, into @p out; its length. */
@@ -219,8 +257,7 @@ static size_t mutate(const char *seed, char *out, size_t cap) {
       len += n;
       break;
     }
-    default: /* cut short */
-      len = at;
+    default: /* cut short */ len = at;
     }
   }
   return len;
@@ -238,9 +275,10 @@ static void mutated_answers_read_as_the_cjson_reader_reads_them(void **s) {
     char *fast_only = parse_with(2, body, len, query);
     int fast_read = strncmp(fast_only, "status 0", 8) == 0;
     if (strcmp(both, cjson) != 0 || (fast_read && strcmp(fast_only, cjson))) {
-      fprintf(stderr, "round %d, %zu bytes: %.*s\n--- with the fast path:\n%s"
-                      "--- cJSON alone:\n%s--- fast path alone:\n%s", round,
-              len, (int)len, body, both, cjson, fast_only);
+      fprintf(stderr,
+              "round %d, %zu bytes: %.*s\n--- with the fast path:\n%s"
+              "--- cJSON alone:\n%s--- fast path alone:\n%s",
+              round, len, (int)len, body, both, cjson, fast_only);
       fail();
     }
     fast_ok[query] += fast_read;

@@ -119,8 +119,7 @@ static void ref_repair_escapes(char *text, size_t len) {
 
 /* The two passes on a literal: 1 with the value in @p out and the length
  * cJSON read, or 0 when cJSON refuses it. */
-static int ref_read(const char *text, size_t len, pri_buf *out,
-                    size_t *used) {
+static int ref_read(const char *text, size_t len, pri_buf *out, size_t *used) {
   if (len == 0 || text[0] != '"')
     return 0; /* the reader starts at the quote; cJSON would skip spaces */
   char *copy = malloc(len + 1);
@@ -150,17 +149,72 @@ static unsigned next_random(unsigned n) {
 
 /* Pieces that make the cases, most of them more than once. */
 static const char *const pieces[] = {
-    "a", "plain ascii text ", "0123456789abcdef", "\"", "\\", "u", "0",
-    "d8", "dc", "ff", "Z", "\\\\", "\\\"", "\\/", "\\n", "\\t", "\\b",
-    "\\f", "\\r", "\\x", "\\u", "\\u0000", "\\u0041", "\\u00e9", "\\u20AC",
-    "\\ud83d", "\\uD83D", "\\ude00", "\\uDE00", "\\ud800", "\\udc00",
-    "\\uffff", "\\ufffd", "\\u00", "\\uzzzz", "\\u12G4", "\\u0080",
-    "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\xf4\x8f\xbf\xbf",
-    "\xc0\x80", "\xc1\xbf", "\xe0\x80\x80", "\xe0\x9f\xbf",
-    "\xf0\x80\x80\x80", "\xed\xa0\x80", "\xed\xbf\xbf", "\xf4\x90\x80\x80",
-    "\xf5\x80\x80\x80", "\xf8\x88\x80\x80\x80", "\xff", "\xfe", "\x80",
-    "\xbf", "\xc3", "\xe2\x82", "\xf0\x9f\x98", "\x01", "\x1f", "\x7f",
-    "\t", " ", ",", ":", "}",
+    "a",
+    "plain ascii text ",
+    "0123456789abcdef",
+    "\"",
+    "\\",
+    "u",
+    "0",
+    "d8",
+    "dc",
+    "ff",
+    "Z",
+    "\\\\",
+    "\\\"",
+    "\\/",
+    "\\n",
+    "\\t",
+    "\\b",
+    "\\f",
+    "\\r",
+    "\\x",
+    "\\u",
+    "\\u0000",
+    "\\u0041",
+    "\\u00e9",
+    "\\u20AC",
+    "\\ud83d",
+    "\\uD83D",
+    "\\ude00",
+    "\\uDE00",
+    "\\ud800",
+    "\\udc00",
+    "\\uffff",
+    "\\ufffd",
+    "\\u00",
+    "\\uzzzz",
+    "\\u12G4",
+    "\\u0080",
+    "\xc3\xa9",
+    "\xe2\x82\xac",
+    "\xf0\x9f\x98\x80",
+    "\xf4\x8f\xbf\xbf",
+    "\xc0\x80",
+    "\xc1\xbf",
+    "\xe0\x80\x80",
+    "\xe0\x9f\xbf",
+    "\xf0\x80\x80\x80",
+    "\xed\xa0\x80",
+    "\xed\xbf\xbf",
+    "\xf4\x90\x80\x80",
+    "\xf5\x80\x80\x80",
+    "\xf8\x88\x80\x80\x80",
+    "\xff",
+    "\xfe",
+    "\x80",
+    "\xbf",
+    "\xc3",
+    "\xe2\x82",
+    "\xf0\x9f\x98",
+    "\x01",
+    "\x1f",
+    "\x7f",
+    "\t",
+    " ",
+    ",",
+    ":",
+    "}",
 };
 
 static size_t random_literal(char *buf, size_t cap) {
@@ -169,10 +223,10 @@ static size_t random_literal(char *buf, size_t cap) {
     buf[len++] = '"';
   unsigned count = next_random(12);
   for (unsigned i = 0; i < count; i++) {
-    const char *piece = next_random(30) == 0
-                            ? "\0"
-                            : pieces[next_random(sizeof pieces /
-                                                 sizeof *pieces)];
+    const char *piece =
+        next_random(30) == 0
+            ? "\0"
+            : pieces[next_random(sizeof pieces / sizeof *pieces)];
     size_t n = *piece ? strlen(piece) : 1;
     if (len + n + 2 > cap)
       break;
@@ -187,8 +241,7 @@ static size_t random_literal(char *buf, size_t cap) {
 }
 
 /* pri_json_read_string on @p text as the parser calls it. */
-static int read_one(const char *text, size_t len, pri_buf *out,
-                    size_t *used) {
+static int read_one(const char *text, size_t len, pri_buf *out, size_t *used) {
   const char *p = text;
   int rc = pri_json_read_string(&p, text + len, out);
   if (rc == 1)
@@ -281,7 +334,8 @@ static void expect_read(const char *literal, size_t len, const char *value) {
 }
 
 /* Literals given whole: some hold a NUL byte. */
-#define EXPECT_READ(literal, value) expect_read(literal, sizeof literal - 1, value)
+#define EXPECT_READ(literal, value)                                            \
+  expect_read(literal, sizeof literal - 1, value)
 #define EXPECT_REFUSED(literal) expect_refused(literal, sizeof literal - 1)
 
 static void expect_refused(const char *literal, size_t len) {
@@ -307,8 +361,12 @@ static void one_pass_reads_each_kind_of_input(void **state) {
   EXPECT_READ("\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \xf4\x8f\xbf\xbf\"",
               "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \xf4\x8f\xbf\xbf");
   /* invalid bytes: one U+FFFD each */
-  EXPECT_READ("\"a\xff" "b\x80\xbf" "c\"",
-              "a\xEF\xBF\xBD" "b\xEF\xBF\xBD\xEF\xBF\xBD" "c");
+  EXPECT_READ("\"a\xff"
+              "b\x80\xbf"
+              "c\"",
+              "a\xEF\xBF\xBD"
+              "b\xEF\xBF\xBD\xEF\xBF\xBD"
+              "c");
   /* overlongs (a 2-byte NUL, a 3-byte '/', a 4-byte one) */
   EXPECT_READ("\"\xc0\x80|\xe0\x80\xaf|\xf0\x80\x80\x80\"",
               "\xEF\xBF\xBD\xEF\xBF\xBD|\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD|"
@@ -320,27 +378,32 @@ static void one_pass_reads_each_kind_of_input(void **state) {
   /* a sequence cut short by the end of the value, by an escape, by ASCII */
   EXPECT_READ("\"x\xe2\x82\"", "x\xEF\xBF\xBD\xEF\xBF\xBD");
   EXPECT_READ("\"\xf0\x9f\x98\\n\"", "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\n");
-  EXPECT_READ("\"\xc3" "a\"", "\xEF\xBF\xBD" "a");
+  EXPECT_READ("\"\xc3"
+              "a\"",
+              "\xEF\xBF\xBD"
+              "a");
   /* escapes, mixed in with text */
   EXPECT_READ("\"a\\\"b\\\\c\\/d\\be\\ff\\ng\\rh\\ti\"",
               "a\"b\\c/d\be\ff\ng\rh\ti");
   EXPECT_READ("\"\\u0041\\u00e9\\u20AC\\ud83d\\ude00!\"",
               "A\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80!");
   /* escapes cJSON would refuse or cut at: U+FFFD */
-  EXPECT_READ("\"a\\u0000b\"", "a\xEF\xBF\xBD" "b");
+  EXPECT_READ("\"a\\u0000b\"", "a\xEF\xBF\xBD"
+                               "b");
   EXPECT_READ("\"\\udc00|\\ud800|\\ud800x|\\ud800\\u0041\"",
-              "\xEF\xBF\xBD|\xEF\xBF\xBD|\xEF\xBF\xBDx|\xEF\xBF\xBD" "A");
+              "\xEF\xBF\xBD|\xEF\xBF\xBD|\xEF\xBF\xBDx|\xEF\xBF\xBD"
+              "A");
   /* a raw NUL, or a \u with a bad hex digit, ends the value as before */
   EXPECT_READ("\"ab\0cd\"", "ab");
   EXPECT_READ("\"ab\\u00zzcd\"", "ab");
   EXPECT_READ("\"ab\\uzzzz\\\\x\"", "ab"); /* the rest still checked... */
-  EXPECT_REFUSED("\"ab\\uzzz\\\\x\""); /* ...as cJSON decodes it */
+  EXPECT_REFUSED("\"ab\\uzzz\\\\x\"");     /* ...as cJSON decodes it */
   /* what cJSON refuses */
-  EXPECT_REFUSED("\"abc");              /* no closing quote */
-  EXPECT_REFUSED("\"abc\\");            /* ends in a backslash */
-  EXPECT_REFUSED("\"a\\x\"");           /* unknown escape */
-  EXPECT_REFUSED("\"\\u12\"");          /* \u cut by the quote */
-  EXPECT_REFUSED("abc\"");              /* not a string */
+  EXPECT_REFUSED("\"abc");     /* no closing quote */
+  EXPECT_REFUSED("\"abc\\");   /* ends in a backslash */
+  EXPECT_REFUSED("\"a\\x\"");  /* unknown escape */
+  EXPECT_REFUSED("\"\\u12\""); /* \u cut by the quote */
+  EXPECT_REFUSED("abc\"");     /* not a string */
   EXPECT_REFUSED("");
   EXPECT_REFUSED("\"ab\0\\q\""); /* after a NUL, still checked */
 }
