@@ -117,7 +117,8 @@ static pubrio_status deadline_error(pubrio_error *err, int *reached,
 int pri_call_begin(pubrio_client *c, const pri_call *call,
                    pri_call_state *st) {
   memset(st, 0, sizeof *st);
-  if (pri_buf_appendf(&st->url, "%s%s", c->base_url, call->path) != 0)
+  if (pri_buf_append_str(&st->url, c->base_url) != 0 ||
+      pri_buf_append_str(&st->url, call->path) != 0)
     return -1;
   size_t body_len = strlen(call->body);
   pri_log_body(c, "request body", call->body, body_len);

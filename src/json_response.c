@@ -18,6 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+static pri_job *fast_submit(const char *body, size_t len);
+
+int pri_json_fast_path = 1;
+
 /* ---- typed readers: every failure names the field --------------------- */
 
 typedef struct reader {
@@ -152,19 +156,23 @@ static cJSON *parse_root(reader *r, const char *body, size_t len) {
 
 /* The estimate, leniently: any JSON number counts (1.5, 1e400, -5), rounded
  * up and clamped; anything else counts as absent. */
-static void read_estimate(reader *r, const cJSON *obj, pubrio_batch_job *job) {
-  const cJSON *time = field(obj, "estimated_time");
-  job->estimated_time_type = read_lenient_str(r, obj, "estimated_time_type");
+static void set_estimate(pubrio_batch_job *job, int is_number, double v) {
   job->estimated_time = job->estimated_time_ms = -1;
-  if (!cJSON_IsNumber(time))
+  if (!is_number)
     return;
-  double v = time->valuedouble;
   job->estimated_time = !(v > 0) ? 0
                         : v >= (double)PRI_ESTIMATE_MAX_MS
                             ? PRI_ESTIMATE_MAX_MS
                             : (int64_t)ceil(v);
   job->estimated_time_ms =
       pri_estimate_ms_from_double(v, job->estimated_time_type);
+}
+
+static void read_estimate(reader *r, const cJSON *obj, pubrio_batch_job *job) {
+  const cJSON *time = field(obj, "estimated_time");
+  job->estimated_time_type = read_lenient_str(r, obj, "estimated_time_type");
+  set_estimate(job, cJSON_IsNumber(time),
+               cJSON_IsNumber(time) ? time->valuedouble : 0);
 }
 
 /* Fill a job from the status object (`data` on submit, `data.query` on
@@ -183,9 +191,16 @@ static void read_job(reader *r, const cJSON *obj, const char *path,
 pubrio_status pri_json_parse_job(char *body, size_t len,
                                  pubrio_batch_job **out, pubrio_error *err) {
   *out = NULL;
+  pri_job *job = body && pri_json_fast_path ? fast_submit(body, len) : NULL;
+  if (job) {
+    *out = &job->pub;
+    return PUBRIO_OK;
+  }
+  if (pri_json_fast_path == 2)
+    return pri_error_set(err, PUBRIO_E_PROTOCOL, "the fast path gave up");
   if (body)
     pri_json_repair_escapes(body, len);
-  pri_job *job = pri_job_new();
+  job = pri_job_new();
   if (!job)
     return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
   reader r = {err, PUBRIO_OK, &job->arena};
@@ -237,26 +252,34 @@ static pubrio_contact *read_contacts(reader *r, const cJSON *person,
   return contacts;
 }
 
-/* One element of data.peoples, appended to the result. */
-static void read_person(reader *r, const cJSON *item, pri_query_result *res) {
-  if (!cJSON_IsObject(item)) {
-    contract(r, "data.peoples[]", NULL, "an object", item);
-    return;
-  }
+/* A zeroed person appended to @p res; NULL when out of memory. */
+static pri_person *new_person(pri_query_result *res) {
   size_t n = res->pub.people_count;
   if (n == res->people_cap) {
     size_t cap = n ? n * 2 : 16;
     pri_person *grown = pri_realloc(res->people, cap * sizeof *grown);
-    if (!grown) {
-      out_of_memory(r);
-      return;
-    }
+    if (!grown)
+      return NULL;
     res->people = grown;
     res->people_cap = cap;
   }
   pri_person *p = &res->people[n];
   memset(p, 0, sizeof *p);
   res->pub.people_count++;
+  return p;
+}
+
+/* One element of data.peoples, appended to the result. */
+static void read_person(reader *r, const cJSON *item, pri_query_result *res) {
+  if (!cJSON_IsObject(item)) {
+    contract(r, "data.peoples[]", NULL, "an object", item);
+    return;
+  }
+  pri_person *p = new_person(res);
+  if (!p) {
+    out_of_memory(r);
+    return;
+  }
   p->pub.people_search_id =
       read_uuid(r, item, "data.peoples[]", "people_search_id");
   p->emails = read_contacts(r, item, "emails", &p->pub.email_count);
@@ -378,13 +401,436 @@ static cJSON *walk_answer(reader *r, char *body, size_t len,
   return data;
 }
 
+/* ---- the fast path: answers as the API sends them --------------------- */
+
+/* An answer of the expected shape is read straight from the text: each
+ * string once, decoded, checked and repaired in one pass into the result
+ * (pri_json_read_string), and no cJSON tree built and freed for it. At the
+ * first surprise (a type the contract does not allow, a duplicate key, a
+ * number with a fraction or exponent, deep nesting, anything malformed)
+ * it gives up and the cJSON reader above reads the whole answer again,
+ * with its messages: the fast path only ever produces the same result,
+ * never an error of its own. */
+typedef struct fast {
+  const char *p;
+  const char *end;
+  pri_arena *arena;
+  pri_buf text;             /* the last string read, decoded */
+  pubrio_contact *contacts; /* the contact list being read */
+  size_t contacts_cap;
+} fast;
+
+enum { FAST_DEPTH_MAX = 32 }; /* deeper (and unknown) values: cJSON's */
+
+/* The next byte that is not white space as cJSON skips it, or '\0'. */
+static char fast_peek(fast *f) {
+  while (f->p < f->end && (unsigned char)*f->p <= ' ')
+    f->p++;
+  return f->p < f->end ? *f->p : '\0';
+}
+
+static int fast_eat(fast *f, char c) {
+  if (fast_peek(f) != c)
+    return 0;
+  f->p++;
+  return 1;
+}
+
+static int fast_word(fast *f, const char *word, size_t n) {
+  if (fast_peek(f) != word[0] || (size_t)(f->end - f->p) < n ||
+      memcmp(f->p, word, n) != 0)
+    return 0;
+  f->p += n;
+  return 1;
+}
+
+static int fast_string(fast *f) {
+  return fast_peek(f) == '"' &&
+         pri_json_read_string(&f->p, f->end, &f->text) == 1;
+}
+
+/* The string just read, copied into the result. */
+static const char *fast_copy(fast *f) {
+  char *copy = pri_arena_alloc(f->arena, f->text.len + 1);
+  if (copy)
+    memcpy(copy, f->text.data, f->text.len + 1);
+  return copy;
+}
+
+/* A plain integer, -?[0-9]{1,15}: exactly the double cJSON's strtod makes
+ * of it. Anything else cJSON counts as part of a number gives up. */
+static int fast_integer(fast *f, double *out) {
+  fast_peek(f);
+  const char *s = f->p, *digits = s + (s < f->end && *s == '-');
+  double v = 0;
+  for (s = digits; s < f->end && *s >= '0' && *s <= '9' && s - digits < 16; s++)
+    v = v * 10 + (*s - '0');
+  if (s == digits || s - digits > 15 ||
+      (s < f->end && (*s == '.' || *s == 'e' || *s == 'E' || *s == '+' ||
+                      *s == '-' || (*s >= '0' && *s <= '9'))))
+    return 0;
+  *out = digits > f->p ? -v : v;
+  f->p = s;
+  return 1;
+}
+
+static const char *digits_end(const char *s, const char *end) {
+  while (s < end && *s >= '0' && *s <= '9')
+    s++;
+  return s;
+}
+
+/* A number skipped: JSON's grammar, which cJSON's strtod reads whole; any
+ * other run of the bytes cJSON takes for a number gives up. */
+static int fast_skip_number(fast *f) {
+  const char *s = f->p, *end = f->end, *d;
+  s += s < end && *s == '-';
+  if ((d = digits_end(s, end)) == s || (*s == '0' && d - s > 1))
+    return 0;
+  s = d;
+  if (s < end && *s == '.') {
+    if ((d = digits_end(s + 1, end)) == s + 1)
+      return 0;
+    s = d;
+  }
+  if (s < end && (*s == 'e' || *s == 'E')) {
+    s += 1 + (s + 1 < end && (s[1] == '+' || s[1] == '-'));
+    if ((d = digits_end(s, end)) == s)
+      return 0;
+    s = d;
+  }
+  if (s - f->p > 63 || (s < end && (*s == '.' || *s == 'e' || *s == 'E' ||
+                                    *s == '+' || *s == '-')))
+    return 0;
+  f->p = s;
+  return 1;
+}
+
+/* Any value, checked and skipped (a member the library does not read). */
+static int fast_skip(fast *f, int depth) {
+  char c = fast_peek(f);
+  if (c == '"')
+    return fast_string(f);
+  if (c == '-' || (c >= '0' && c <= '9'))
+    return fast_skip_number(f);
+  if (c == 'n' || c == 't' || c == 'f')
+    return fast_word(f, "null", 4) || fast_word(f, "true", 4) ||
+           fast_word(f, "false", 5);
+  if ((c != '[' && c != '{') || depth >= FAST_DEPTH_MAX)
+    return 0;
+  char close = c == '[' ? ']' : '}';
+  f->p++;
+  if (fast_eat(f, close))
+    return 1;
+  do {
+    if (c == '{' && !(fast_string(f) && fast_eat(f, ':')))
+      return 0;
+    if (!fast_skip(f, depth + 1))
+      return 0;
+  } while (fast_eat(f, ','));
+  return fast_eat(f, close);
+}
+
+/* Before each member of an object whose '{' was read: 1 with its key in
+ * f->text and the ':' read, 0 after the closing '}', -1 on anything else. */
+static int fast_member(fast *f, size_t *count) {
+  if (fast_eat(f, '}'))
+    return 0;
+  if ((*count)++ && !fast_eat(f, ','))
+    return -1;
+  return fast_string(f) && fast_eat(f, ':') ? 1 : -1;
+}
+
+/* Before each element of an array whose '[' was read: 1, 0 after ']'. */
+static int fast_element(fast *f, size_t *count) {
+  if (fast_eat(f, ']'))
+    return 0;
+  return (*count)++ && !fast_eat(f, ',') ? -1 : 1;
+}
+
+/* Which of @p keys (a NULL-ended list) the member's key is: its bit, or
+ * 0 for any other key (then skipped). A second one gives up: cJSON's
+ * lookups would take the first, the cJSON reader handles that. */
+static unsigned fast_key(fast *f, const char *const *keys, unsigned *seen) {
+  for (unsigned i = 0; keys[i]; i++)
+    if (strcmp(f->text.data, keys[i]) == 0) {
+      unsigned bit = 1u << i;
+      if (*seen & bit)
+        return ~0u;
+      *seen |= bit;
+      return bit;
+    }
+  return 0;
+}
+
+/* A string copied into the result, or null (NULL). */
+static int fast_opt_string(fast *f, const char **out) {
+  *out = NULL;
+  if (fast_word(f, "null", 4))
+    return 1;
+  return fast_string(f) && (*out = fast_copy(f)) != NULL;
+}
+
+static int fast_uuid(fast *f, const char **out) {
+  uint8_t uuid[16];
+  return fast_string(f) && pri_uuid_parse(f->text.data, uuid) == 0 &&
+         (*out = fast_copy(f)) != NULL;
+}
+
+/* A member whose value is skipped, or a known one: the bit, or 0 to give
+ * up. */
+static unsigned fast_next(fast *f, const char *const *keys, unsigned *seen,
+                          size_t *count, int *more) {
+  for (;;) {
+    int m = fast_member(f, count);
+    *more = m == 1;
+    if (m != 1)
+      return m == 0; /* 1: the object ended well */
+    unsigned bit = fast_key(f, keys, seen);
+    if (bit)
+      return bit == ~0u ? 0 : bit;
+    if (!fast_skip(f, 0))
+      return 0;
+  }
+}
+
+static int fast_contact(fast *f, pubrio_contact *c) {
+  static const char *const keys[] = {"value", "type", "status", NULL};
+  memset(c, 0, sizeof *c);
+  if (!fast_eat(f, '{'))
+    return 0;
+  unsigned seen = 0, bit;
+  size_t count = 0;
+  int more;
+  while ((bit = fast_next(f, keys, &seen, &count, &more)) && more) {
+    const char **slot = bit == 1   ? &c->value
+                        : bit == 2 ? &c->type_raw
+                                   : &c->status;
+    if (!fast_opt_string(f, slot))
+      return 0;
+  }
+  c->type = pubrio_contact_type_from_str(c->type_raw);
+  return bit != 0;
+}
+
+static int fast_contacts(fast *f, pubrio_contact **out, size_t *count) {
+  *out = NULL;
+  *count = 0;
+  if (fast_word(f, "null", 4))
+    return 1;
+  if (!fast_eat(f, '['))
+    return 0;
+  size_t n = 0, elements = 0;
+  int m;
+  while ((m = fast_element(f, &elements)) == 1) {
+    if (n == f->contacts_cap) {
+      size_t cap = n ? n * 2 : 8;
+      pubrio_contact *grown = pri_realloc(f->contacts, cap * sizeof *grown);
+      if (!grown)
+        return 0;
+      f->contacts = grown;
+      f->contacts_cap = cap;
+    }
+    if (!fast_contact(f, &f->contacts[n++]))
+      return 0;
+  }
+  pubrio_contact *list = pri_arena_calloc(f->arena, n, sizeof *list);
+  if (m != 0 || !list)
+    return 0;
+  if (n)
+    memcpy(list, f->contacts, n * sizeof *list);
+  *out = list;
+  *count = n;
+  return 1;
+}
+
+static int fast_person(fast *f, pri_query_result *res) {
+  static const char *const keys[] = {"people_search_id", "emails", "phones",
+                                     NULL};
+  pri_person *p = new_person(res);
+  if (!p || !fast_eat(f, '{'))
+    return 0;
+  unsigned seen = 0, bit;
+  size_t count = 0;
+  int more;
+  while ((bit = fast_next(f, keys, &seen, &count, &more)) && more) {
+    int ok = bit == 1   ? fast_uuid(f, &p->pub.people_search_id)
+             : bit == 2 ? fast_contacts(f, &p->emails, &p->pub.email_count)
+                        : fast_contacts(f, &p->phones, &p->pub.phone_count);
+    if (!ok)
+      return 0;
+  }
+  return bit != 0 && (seen & 1);
+}
+
+/* The batch state: `data` of a submit answer, `data.query` of a query
+ * answer (which must say whether it is complete); see read_job. */
+static int fast_job(fast *f, int need_completion, pubrio_batch_job *job) {
+  static const char *const keys[] = {"redeem_query_id", "is_completed",
+                                     "estimated_time", "estimated_time_type",
+                                     NULL};
+  if (!fast_eat(f, '{'))
+    return 0;
+  unsigned seen = 0, bit;
+  size_t count = 0;
+  int more, has_time = 0, told = 0;
+  double time = 0;
+  while ((bit = fast_next(f, keys, &seen, &count, &more)) && more) {
+    char c = fast_peek(f);
+    int ok;
+    if (bit == 1)
+      ok = fast_uuid(f, &job->redeem_query_id);
+    else if (bit == 2 && (c == 't' || c == 'f'))
+      ok = told = (job->is_completed = fast_word(f, "true", 4)) ||
+                  fast_word(f, "false", 5);
+    else if (bit == 4 && (c == '-' || (c >= '0' && c <= '9')))
+      ok = has_time = fast_integer(f, &time);
+    else if (bit == 8 && c == '"')
+      ok = fast_string(f) && (job->estimated_time_type = fast_copy(f));
+    else /* read leniently: anything else counts as absent */
+      ok = !(bit == 2 && need_completion) && fast_skip(f, 0);
+    if (!ok)
+      return 0;
+  }
+  if (!bit || !(seen & 1) || (need_completion && !told))
+    return 0;
+  set_estimate(job, has_time, time);
+  return 1;
+}
+
+static int fast_profile(fast *f, pubrio_query_result *res) {
+  static const char *const keys[] = {"credit", "topup_credit",
+                                     "total_charged_credit", NULL};
+  if (fast_word(f, "null", 4))
+    return 1;
+  if (!fast_eat(f, '{'))
+    return 0;
+  int *has[] = {&res->has_credit, &res->has_topup_credit,
+                &res->has_total_charged_credit};
+  int64_t *value[] = {&res->credit, &res->topup_credit,
+                      &res->total_charged_credit};
+  unsigned seen = 0, bit;
+  size_t count = 0;
+  int more;
+  double v;
+  while ((bit = fast_next(f, keys, &seen, &count, &more)) && more) {
+    unsigned i = bit == 1 ? 0 : bit == 2 ? 1 : 2;
+    if (fast_word(f, "null", 4))
+      continue;
+    if (!fast_integer(f, &v))
+      return 0;
+    *has[i] = 1;
+    *value[i] = (int64_t)v;
+  }
+  return bit != 0;
+}
+
+/* `data` of a query answer: the people, the batch state, the credits. */
+static int fast_query_data(fast *f, pri_query_result *res,
+                           pubrio_batch_job *job) {
+  static const char *const keys[] = {"peoples", "query", "profile", NULL};
+  if (!fast_eat(f, '{'))
+    return 0;
+  unsigned seen = 0, bit;
+  size_t count = 0;
+  int more;
+  while ((bit = fast_next(f, keys, &seen, &count, &more)) && more) {
+    int ok = 1;
+    if (bit == 1 && !fast_word(f, "null", 4)) {
+      size_t people = 0;
+      int m;
+      ok = fast_eat(f, '[');
+      while (ok && (m = fast_element(f, &people)) == 1)
+        ok = fast_person(f, res);
+      ok = ok && m == 0;
+    } else if (bit == 2) {
+      ok = fast_job(f, 1, job);
+    } else if (bit == 4) {
+      ok = fast_profile(f, &res->pub);
+    }
+    if (!ok)
+      return 0;
+  }
+  return bit != 0 && (seen & 2);
+}
+
+/* The body's top level: `data` read by the caller, the rest skipped. Returns
+ * 1 with f->p at `data`'s value, as long as it comes once. */
+static int fast_root_to_data(fast *f) {
+  static const char *const keys[] = {"data", NULL};
+  unsigned seen = 0;
+  size_t count = 0;
+  int more;
+  if (!fast_eat(f, '{'))
+    return 0;
+  return fast_next(f, keys, &seen, &count, &more) == 1 && more;
+}
+
+/* After `data`: the rest of the top level, skipped. */
+static int fast_root_rest(fast *f) {
+  static const char *const keys[] = {"data", NULL};
+  unsigned seen = 1, bit;
+  size_t count = 1;
+  int more;
+  bit = fast_next(f, keys, &seen, &count, &more);
+  return bit == 1 && !more;
+}
+
+static void fast_end(fast *f) {
+  pri_buf_free(&f->text);
+  pri_free(f->contacts);
+}
+
+/* A query answer read by the fast path into a new result; NULL when it
+ * gave up (or ran out of memory): the cJSON reader then reads it. */
+static pri_query_result *fast_query(const char *body, size_t len) {
+  pri_query_result *res = pri_query_result_new();
+  if (!res)
+    return NULL;
+  fast f = {.p = body, .end = body + len, .arena = &res->arena};
+  pubrio_batch_job *job = pri_arena_alloc(&res->arena, sizeof *job);
+  res->pub.query = job;
+  int ok = job && fast_root_to_data(&f) && fast_query_data(&f, res, job) &&
+           fast_root_rest(&f);
+  fast_end(&f);
+  if (!ok) {
+    pubrio_query_result_free(&res->pub);
+    return NULL;
+  }
+  return res;
+}
+
+/* The same for a submit answer. */
+static pri_job *fast_submit(const char *body, size_t len) {
+  pri_job *job = pri_job_new();
+  if (!job)
+    return NULL;
+  fast f = {.p = body, .end = body + len, .arena = &job->arena};
+  int ok =
+      fast_root_to_data(&f) && fast_job(&f, 0, &job->pub) && fast_root_rest(&f);
+  fast_end(&f);
+  if (!ok) {
+    pubrio_batch_job_free(&job->pub);
+    return NULL;
+  }
+  return job;
+}
+
 pubrio_status pri_json_parse_query(char *body, size_t len,
                                    pubrio_query_result **out,
                                    pubrio_error *err) {
   *out = NULL;
+  pri_query_result *res =
+      body && pri_json_fast_path ? fast_query(body, len) : NULL;
+  if (res) {
+    *out = &res->pub;
+    return PUBRIO_OK;
+  }
+  if (pri_json_fast_path == 2)
+    return pri_error_set(err, PUBRIO_E_PROTOCOL, "the fast path gave up");
   if (body)
     pri_json_repair_escapes(body, len);
-  pri_query_result *res = pri_query_result_new();
+  res = pri_query_result_new();
   if (!res)
     return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
   reader r = {err, PUBRIO_OK, &res->arena};
@@ -420,9 +866,17 @@ pubrio_status pri_json_parse_person_answer(char *body, size_t len,
                                            pubrio_query_result **out,
                                            pubrio_error *err) {
   *out = NULL;
+  pri_query_result *res =
+      body && pri_json_fast_path ? fast_query(body, len) : NULL;
+  if (res) {
+    *out = &res->pub;
+    return PUBRIO_OK;
+  }
+  if (pri_json_fast_path == 2)
+    return pri_error_set(err, PUBRIO_E_PROTOCOL, "the fast path gave up");
   if (body)
     pri_json_repair_escapes(body, len);
-  pri_query_result *res = pri_query_result_new();
+  res = pri_query_result_new();
   if (!res)
     return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
   reader r = {err, PUBRIO_OK, &res->arena};

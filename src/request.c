@@ -84,8 +84,11 @@ pubrio_status pubrio_batch_request_add_people(pubrio_batch_request *request,
   if (!request || (!ids && count))
     return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
                          "request or ids is NULL");
-  /* Parse everything first so a bad id leaves the request untouched. */
-  uint8_t(*parsed)[16] = pri_malloc((count ? count : 1) * sizeof *parsed);
+  /* Parse everything first so a bad id leaves the request untouched; a
+   * batch's worth on the stack, more on the heap. */
+  uint8_t on_stack[128][16];
+  uint8_t(*parsed)[16] =
+      count <= 128 ? on_stack : pri_malloc(count * sizeof *parsed);
   if (!parsed)
     return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
   pubrio_status st = PUBRIO_OK;
@@ -100,7 +103,8 @@ pubrio_status pubrio_batch_request_add_people(pubrio_batch_request *request,
     st = pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
   for (size_t i = 0; i < count && st == PUBRIO_OK; i++)
     st = add_parsed(request, parsed[i], err);
-  pri_free(parsed);
+  if (parsed != on_stack)
+    pri_free(parsed);
   return st;
 }
 

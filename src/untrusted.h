@@ -25,4 +25,15 @@ char *pri_untrusted_text(const char *s, size_t len, size_t max);
  * at: \u0000 and lone UTF-16 surrogates become \ufffd (same length). */
 void pri_json_repair_escapes(char *text, size_t len);
 
+/* Read the JSON string literal at *@p p (its opening quote; the text ends
+ * at @p end) into @p out in one pass over its bytes, plain ASCII 8 bytes at
+ * a time: escapes decoded, \u0000 and lone surrogates as U+FFFD, each
+ * invalid UTF-8 sequence as U+FFFD, the value cut at the first NUL left (a
+ * raw NUL byte, or a \u with a bad hex digit). That is exactly what
+ * pri_json_repair_escapes, cJSON's string parser and pri_utf8_repair make
+ * of it one after the other, without the tree. @p out is reset first and
+ * ends NUL-terminated. Returns 1 (*p then past the closing quote), 0 when
+ * cJSON would refuse the literal, -1 when out of memory. */
+int pri_json_read_string(const char **p, const char *end, pri_buf *out);
+
 #endif
