@@ -40,7 +40,7 @@ with open(src, "w", newline="") as f:
     w = csv.writer(f)
     w.writerow(["name", "company", "people_search_id", "linkedin_url"])
     for i in range(rows):
-        if i % round(1 / share) == 0 and url_rows:
+        if share and i % round(1 / share) == 0 and url_rows:
             url_rows -= 1
             # 1 URL row in 10 repeats an earlier person in another spelling.
             step = round(1 / share)
