@@ -2,6 +2,7 @@
  * and what an error body says. Every contract break names the field. */
 #include "json.h"
 #include "alloc.h"
+#include "growth.h"
 
 #include "buf.h"
 #include "error.h"
@@ -203,7 +204,7 @@ pubrio_status pri_json_parse_job(char *body, size_t len,
   job = pri_job_new();
   if (!job)
     return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
-  reader r = {err, PUBRIO_OK, &job->arena};
+  reader r = {.err = err, .status = PUBRIO_OK, .arena = &job->arena};
   cJSON *root = parse_root(&r, body, len);
   const cJSON *data = r.status ? NULL : read_object(&r, root, "body", "data");
   if (data)
@@ -255,14 +256,8 @@ static pubrio_contact *read_contacts(reader *r, const cJSON *person,
 /* A zeroed person appended to @p res; NULL when out of memory. */
 static pri_person *new_person(pri_query_result *res) {
   size_t n = res->pub.people_count;
-  if (n == res->people_cap) {
-    size_t cap = n ? n * 2 : 16;
-    pri_person *grown = pri_realloc(res->people, cap * sizeof *grown);
-    if (!grown)
-      return NULL;
-    res->people = grown;
-    res->people_cap = cap;
-  }
+  if (pri_grow(&res->people, &res->people_cap, n + 1, sizeof *res->people))
+    return NULL;
   pri_person *p = &res->people[n];
   memset(p, 0, sizeof *p);
   res->pub.people_count++;
@@ -623,14 +618,8 @@ static int fast_contacts(fast *f, pubrio_contact **out, size_t *count) {
   size_t n = 0, elements = 0;
   int m;
   while ((m = fast_element(f, &elements)) == 1) {
-    if (n == f->contacts_cap) {
-      size_t cap = n ? n * 2 : 8;
-      pubrio_contact *grown = pri_realloc(f->contacts, cap * sizeof *grown);
-      if (!grown)
-        return 0;
-      f->contacts = grown;
-      f->contacts_cap = cap;
-    }
+    if (pri_grow(&f->contacts, &f->contacts_cap, n + 1, sizeof *f->contacts))
+      return 0;
     if (!fast_contact(f, &f->contacts[n++]))
       return 0;
   }
@@ -833,7 +822,7 @@ pubrio_status pri_json_parse_query(char *body, size_t len,
   res = pri_query_result_new();
   if (!res)
     return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
-  reader r = {err, PUBRIO_OK, &res->arena};
+  reader r = {.err = err, .status = PUBRIO_OK, .arena = &res->arena};
   pubrio_batch_job *job = pri_arena_alloc(&res->arena, sizeof *job);
   if (!job)
     out_of_memory(&r);
@@ -879,7 +868,7 @@ pubrio_status pri_json_parse_person_answer(char *body, size_t len,
   res = pri_query_result_new();
   if (!res)
     return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
-  reader r = {err, PUBRIO_OK, &res->arena};
+  reader r = {.err = err, .status = PUBRIO_OK, .arena = &res->arena};
   pubrio_batch_job *job = pri_arena_alloc(&res->arena, sizeof *job);
   if (job) { /* no batch: done at once, nothing to estimate */
     job->redeem_query_id = pri_arena_strdup(&res->arena, "");

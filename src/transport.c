@@ -188,7 +188,7 @@ static int parse_nonnegative(const char *s, int64_t *out) {
   return 1;
 }
 
-int64_t pri_http_retry_after_ms(const char *retry_after,
+int64_t pri_transport_retry_after_ms(const char *retry_after,
                                 const char *retry_after_ms, time_t now_epoch) {
   int64_t v;
   if (retry_after_ms && parse_nonnegative(retry_after_ms, &v))
@@ -484,7 +484,7 @@ static void finish_transfer(pri_transfer *x, CURLcode code, int cancelled) {
   if (resp->kind != PRI_NET_OK) /* an answer says by itself it was sent */
     curl_easy_getinfo(c, CURLINFO_REQUEST_SIZE, &request_size);
   if (resp->kind == PRI_NET_OK && (cap->retry_after || cap->retry_after_ms))
-    resp->retry_after_ms = pri_http_retry_after_ms(
+    resp->retry_after_ms = pri_transport_retry_after_ms(
         cap->retry_after, cap->retry_after_ms, time(NULL));
   /* A second request refused by on_prerequest: the first one went out. */
   int resend_refused = cap->requests_started > 1;
@@ -533,8 +533,9 @@ int pri_transport_cut(pri_transport *t) {
 
 pri_transfer *pri_transport_run(pri_transport *t, int64_t timeout_ms,
                                 int cut_on_cancel) {
-  int64_t start = pri_monotonic_ms();
-  struct curl_waitfd wake = {pri_cancel_fd(t->cancel), CURL_WAIT_POLLIN, 0};
+  int64_t start = pri_clock_monotonic_ms();
+  struct curl_waitfd wake = {.fd = pri_cancel_fd(t->cancel),
+                             .events = CURL_WAIT_POLLIN};
   for (;;) {
     pri_transfer *done = take_finished(t);
     if (done)
@@ -574,7 +575,7 @@ pri_transfer *pri_transport_run(pri_transport *t, int64_t timeout_ms,
     if ((done = take_finished(t)))
       return done;
     int64_t left_ms =
-        timeout_ms < 0 ? 1000 : timeout_ms - (pri_monotonic_ms() - start);
+        timeout_ms < 0 ? 1000 : timeout_ms - (pri_clock_monotonic_ms() - start);
     if (left_ms <= 0)
       return NULL;
     curl_multi_poll(t->multi, &wake, 1, left_ms < 1000 ? (int)left_ms : 1000,

@@ -119,7 +119,7 @@ int pri_transport_url_ok(const char *url);
 /* The wait a 429 or 503 asks for: retry-after-ms (preferred) or Retry-After
  * (delta-seconds, or an HTTP date against @p now_epoch). -1 when absent or
  * unreadable. */
-int64_t pri_http_retry_after_ms(const char *retry_after,
+int64_t pri_transport_retry_after_ms(const char *retry_after,
                                 const char *retry_after_ms, time_t now_epoch);
 
 #endif

@@ -1,112 +1,12 @@
 #include "untrusted.h"
 #include "alloc.h"
+#include "utf8.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
-
-/* Word-at-a-time tests on 8 bytes: whether any byte is 0, or >= 0x80. */
-#define ONES UINT64_C(0x0101010101010101)
-#define HIGHS UINT64_C(0x8080808080808080)
-static uint64_t load8(const unsigned char *p) {
-  uint64_t v;
-  memcpy(&v, p, sizeof v); /* one unaligned load on x86 and arm64 */
-  return v;
-}
-static uint64_t zero_bytes(uint64_t v) { return (v - ONES) & ~v & HIGHS; }
-/* How many bytes come before the first flagged one, the flags made by
- * the tests above: the lowest is exact, a false one only ever follows a
- * true one in the word's order, which is memory order when little-endian.
- * Big-endian: 0, and the bytes are then looked at one by one. */
-static unsigned plain_before(uint64_t flags) {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-  (void)flags;
-  return 0;
-#else
-  return (unsigned)__builtin_ctzll(flags) / 8;
-#endif
-}
-
-/* How many bytes at @p s are plain ASCII without NUL (no check needed). */
-static size_t ascii_run(const unsigned char *s, size_t len) {
-  size_t i = 0;
-  while (i + 8 <= len) {
-    uint64_t v = load8(s + i);
-    if ((v | zero_bytes(v)) & HIGHS)
-      break;
-    i += 8;
-  }
-  while (i < len && s[i] && s[i] < 0x80)
-    i++;
-  return i;
-}
-
-/* Length of the valid UTF-8 sequence at @p s (at most @p len bytes), or 0
- * when it is not one (overlong, surrogate, past U+10FFFF, cut short). */
-static size_t utf8_sequence(const unsigned char *s, size_t len) {
-  if (len == 0)
-    return 0;
-  if (s[0] < 0x80)
-    return 1;
-  size_t n;
-  uint32_t cp, min;
-  if ((s[0] & 0xE0) == 0xC0) {
-    n = 2, cp = s[0] & 0x1F, min = 0x80;
-  } else if ((s[0] & 0xF0) == 0xE0) {
-    n = 3, cp = s[0] & 0x0F, min = 0x800;
-  } else if ((s[0] & 0xF8) == 0xF0) {
-    n = 4, cp = s[0] & 0x07, min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (len < n)
-    return 0;
-  for (size_t i = 1; i < n; i++) {
-    if ((s[i] & 0xC0) != 0x80)
-      return 0;
-    cp = cp << 6 | (s[i] & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-    return 0;
-  return n;
-}
-
-int pri_utf8_valid(const char *s, size_t len) {
-  const unsigned char *p = (const unsigned char *)s;
-  for (size_t i = 0; i < len;) {
-    i += ascii_run(p + i, len - i);
-    if (i == len)
-      break;
-    size_t n = p[i] ? utf8_sequence(p + i, len - i) : 0;
-    if (!n)
-      return 0;
-    i += n;
-  }
-  return 1;
-}
-
-int pri_utf8_repair(pri_buf *out, const char *s, size_t len) {
-  const unsigned char *p = (const unsigned char *)s;
-  size_t i = 0;
-  while (i < len) {
-    size_t plain = ascii_run(p + i, len - i);
-    if (plain) {
-      if (pri_buf_append(out, s + i, plain) != 0)
-        return -1;
-      i += plain;
-      continue;
-    }
-    size_t n = p[i] ? utf8_sequence(p + i, len - i) : 0;
-    int rc = n ? pri_buf_append(out, s + i, n)
-               : pri_buf_append(out, replacement, 3);
-    if (rc != 0)
-      return -1;
-    i += n ? n : 1;
-  }
-  return pri_buf_append(out, "", 0);
-}
 
 /* C0, DEL and the C1 range (U+0080..U+009F) steer terminals. */
 static int is_control(const unsigned char *s, size_t n) {
@@ -122,7 +22,7 @@ char *pri_untrusted_text(const char *s, size_t len, size_t max) {
   int ok = pri_buf_append(&out, "", 0) == 0;
   size_t i = 0;
   while (ok && i < len && i < max) {
-    size_t n = p[i] ? utf8_sequence(p + i, len - i) : 0;
+    size_t n = p[i] ? pri_utf8_sequence(p + i, len - i) : 0;
     if (n && i + n > max)
       break; /* never cut a character in two */
     if (!n || is_control(p + i, n)) {
@@ -187,30 +87,6 @@ void pri_json_repair_escapes(char *text, size_t len) {
 }
 
 /* ---- one pass over a JSON string literal ------------------------------ */
-
-/* The bytes of @p cp in UTF-8 (cp <= 0x10FFFF, not a surrogate). */
-static size_t utf8_encode(uint32_t cp, char *out) {
-  if (cp < 0x80) {
-    out[0] = (char)cp;
-    return 1;
-  }
-  if (cp < 0x800) {
-    out[0] = (char)(0xC0 | cp >> 6);
-    out[1] = (char)(0x80 | (cp & 0x3F));
-    return 2;
-  }
-  if (cp < 0x10000) {
-    out[0] = (char)(0xE0 | cp >> 12);
-    out[1] = (char)(0x80 | (cp >> 6 & 0x3F));
-    out[2] = (char)(0x80 | (cp & 0x3F));
-    return 3;
-  }
-  out[0] = (char)(0xF0 | cp >> 18);
-  out[1] = (char)(0x80 | (cp >> 12 & 0x3F));
-  out[2] = (char)(0x80 | (cp >> 6 & 0x3F));
-  out[3] = (char)(0x80 | (cp & 0x3F));
-  return 4;
-}
 
 /* cJSON's reading of 4 hex digits: 0 when one is not a hex digit. */
 static unsigned cjson_hex4(const char *p) {
@@ -293,12 +169,12 @@ int pri_json_read_string(const char **p, const char *end, pri_buf *out) {
     size_t room = (out->cap - out->len - 1) & ~(size_t)7;
     size_t done = 0;
     while (done < room && e - s >= 8) {
-      uint64_t v = load8(s);
-      uint64_t quote = zero_bytes(v ^ (ONES * '"'));
-      uint64_t slash = zero_bytes(v ^ (ONES * '\\'));
+      uint64_t v = pri_utf8_load8(s);
+      uint64_t quote = pri_utf8_zero_bytes(v ^ (PRI_UTF8_ONES * '"'));
+      uint64_t slash = pri_utf8_zero_bytes(v ^ (PRI_UTF8_ONES * '\\'));
       /* A flag on each byte >= 0x80, NUL, '"' or '\\'. */
-      uint64_t stop = (v | zero_bytes(v) | quote | slash) & HIGHS;
-      size_t plain = stop ? (size_t)plain_before(stop) : 8;
+      uint64_t stop = (v | pri_utf8_zero_bytes(v) | quote | slash) & PRI_UTF8_HIGHS;
+      size_t plain = stop ? (size_t)pri_utf8_plain_before(stop) : 8;
       memcpy(o + done, s, 8); /* the bytes past `plain` are written over */
       done += plain, s += plain;
       if (stop)
@@ -326,7 +202,7 @@ int pri_json_read_string(const char **p, const char *end, pri_buf *out) {
       continue;
     }
     if (c != '\\') {
-      size_t n = utf8_sequence(s, (size_t)(e - s));
+      size_t n = pri_utf8_sequence(s, (size_t)(e - s));
       memcpy(o, n ? (const char *)s : replacement, n ? n : 3);
       out->len += n ? n : 3;
       s += n ? n : 1;
@@ -365,7 +241,7 @@ int pri_json_read_string(const char **p, const char *end, pri_buf *out) {
     } else if (unit == 0 || (unit >= 0xD800 && unit <= 0xDFFF)) {
       cp = 0xFFFD; /* what pri_json_repair_escapes makes of it */
     }
-    out->len += utf8_encode(cp, o);
+    out->len += pri_utf8_encode(cp, o);
     s += used;
   }
 }

@@ -6,15 +6,10 @@
 #define PUBRIO_UNTRUSTED_H
 
 #include "buf.h"
+#include "utf8.h"
 
 #include <stddef.h>
 
-
-/* Whether @p len bytes at @p s are valid UTF-8 without NUL. */
-int pri_utf8_valid(const char *s, size_t len);
-
-/* Append @p s with each invalid sequence (and NUL) as U+FFFD; 0 or -1. */
-int pri_utf8_repair(pri_buf *out, const char *s, size_t len);
 
 /* A malloc'd copy of untrusted text for messages: valid UTF-8, C0/DEL/C1
  * control characters written as \u00XX, at most @p max bytes of the input

@@ -76,7 +76,7 @@ static int commit(atomic_file *f) {
   return 0;
 }
 
-int atomic_output_run(const cli_options *o,
+int atomic_file_run(const cli_options *o,
                       int (*command)(const cli_options *o)) {
   if (!o->output_file || strcmp(o->output_file, "-") == 0)
     return command(o);

@@ -168,6 +168,6 @@ int csv_input_read(FILE *in, const char *name, char delimiter, csv_record_fn fn,
   return rc;
 }
 
-const char *csv_field(const csv_record *record, size_t column) {
+const char *csv_record_field(const csv_record *record, size_t column) {
   return column < record->count ? record->fields[column] : "";
 }

@@ -33,6 +33,6 @@ int csv_input_read(FILE *in, const char *name, char delimiter, csv_record_fn fn,
                    void *ctx, csv_input_info *info);
 
 /* The field of @p record at @p column, "" when the record is shorter. */
-const char *csv_field(const csv_record *record, size_t column);
+const char *csv_record_field(const csv_record *record, size_t column);
 
 #endif

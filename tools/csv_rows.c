@@ -208,13 +208,13 @@ static int classify(const csv_record *rec, verdict *v) {
   char id[64] = "";
   int has_id =
       rows.id_column >= 0 &&
-      trimmed(csv_field(rec, (size_t)rows.id_column), id, sizeof id) == 0 &&
+      trimmed(csv_record_field(rec, (size_t)rows.id_column), id, sizeof id) == 0 &&
       *id;
   int long_id =
       rows.id_column >= 0 && !has_id &&
-      trimmed(csv_field(rec, (size_t)rows.id_column), id, sizeof id) != 0;
+      trimmed(csv_record_field(rec, (size_t)rows.id_column), id, sizeof id) != 0;
   int has_url =
-      rows.url_column >= 0 && *csv_field(rec, (size_t)rows.url_column) != '\0';
+      rows.url_column >= 0 && *csv_record_field(rec, (size_t)rows.url_column) != '\0';
   int id_bad = long_id || (has_id && has_nul(rec, rows.id_column));
   if (has_id && !id_bad) {
     for (char *c = id; *c; c++)
@@ -249,7 +249,7 @@ static int classify(const csv_record *rec, verdict *v) {
   }
   char canonical[PUBRIO_LINKEDIN_URL_MAX];
   pubrio_error err = {0};
-  const char *raw = csv_field(rec, (size_t)rows.url_column);
+  const char *raw = csv_record_field(rec, (size_t)rows.url_column);
   pubrio_status st = has_nul(rec, rows.url_column)
                          ? PUBRIO_E_INVALID_ARGUMENT
                          : pubrio_linkedin_url_normalize(

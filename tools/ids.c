@@ -100,7 +100,7 @@ static int read_stream(collector *c, FILE *in, const char *name) {
 }
 
 int ids_read(const cli_options *o, ids_take_fn fn, void *ctx) {
-  collector c = {fn, ctx, 0, 0};
+  collector c = {.take = fn, .ctx = ctx};
   int rc = 0;
   for (int i = 0; rc == 0 && i < o->id_count; i++)
     rc = take(&c, o->ids[i], "argument", (size_t)i + 1);

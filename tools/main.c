@@ -11,6 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A number's digits as a string literal, for messages. */
+#define TEXT_OF_(x) #x
+#define TEXT_OF(x) TEXT_OF_(x)
+
 static int usage_error(const char *fmt, const char *arg) {
   fprintf(stderr, "pubrio: ");
   fprintf(stderr, fmt, arg);
@@ -227,8 +231,10 @@ static int parse_options(int argc, char **argv, cli_options *o,
       break;
     case OPT_INPUT: o->input_file = optarg; break;
     case OPT_BATCH:
-      if (parse_number(optarg, 1, 100, &v) != 0)
-        return usage_error("--batch-size \"%s\" must be 1..100", optarg);
+      if (parse_number(optarg, 1, PUBRIO_BATCH_SIZE_MAX, &v) != 0)
+        return usage_error("--batch-size \"%s\" must be 1.." TEXT_OF(
+                               PUBRIO_BATCH_SIZE_MAX),
+                           optarg);
       o->batch_size = (int)v;
       break;
     case OPT_PARALLEL:
@@ -334,7 +340,7 @@ int main(int argc, char **argv) {
 
 static int run(int argc, char **argv, cli_options *op) {
   cli_options o = *op;
-  o.batch_size = 100;
+  o.batch_size = PUBRIO_BATCH_SIZE_MAX;
   o.parallel = 8;
   o.max_wait_ms = 600000;
   o.rate = 300;
@@ -385,12 +391,12 @@ static int run(int argc, char **argv, cli_options *op) {
   if ((rc = input_check_options(&o, is_redeem)) >= 0)
     return rc;
   if (!is_redeem)
-    return atomic_output_run(&o, cli_query);
+    return atomic_file_run(&o, cli_query);
   if (!o.types)
     return usage_error("%s", "--types is required (credits are spent per "
                              "contact type)");
   if (o.format == FORMAT_CSV && !o.wait)
     return usage_error("%s", "--format csv needs --wait (without it, batches "
                              "are printed as JSON)");
-  return atomic_output_run(&o, cli_redeem);
+  return atomic_file_run(&o, cli_redeem);
 }

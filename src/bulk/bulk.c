@@ -324,7 +324,9 @@ static pubrio_status open_store(pubrio_bulk *b, int read_only,
   return PUBRIO_OK;
 }
 
-pubrio_status pri_bulk_new(pubrio_bulk **out, pubrio_client *client,
+/* pubrio_bulk_new(), or with @p read_only a plan that only reads the
+ * store (pubrio_bulk_plan()). */
+static pubrio_status bulk_new(pubrio_bulk **out, pubrio_client *client,
                            unsigned types, const pubrio_bulk_options *o,
                            int read_only, pubrio_error *err) {
   if (!out || !client)
@@ -383,13 +385,13 @@ pubrio_status pri_bulk_new(pubrio_bulk **out, pubrio_client *client,
 pubrio_status pubrio_bulk_new(pubrio_bulk **out, pubrio_client *client,
                               unsigned types, const pubrio_bulk_options *o,
                               pubrio_error *err) {
-  return pri_bulk_new(out, client, types, o, 0, err);
+  return bulk_new(out, client, types, o, 0, err);
 }
 
 pubrio_status pubrio_bulk_plan(pubrio_bulk **out, pubrio_client *client,
                                unsigned types, const pubrio_bulk_options *o,
                                pubrio_error *err) {
-  return pri_bulk_new(out, client, types, o, 1, err);
+  return bulk_new(out, client, types, o, 1, err);
 }
 
 /* Decide what this run does with a person of the input, from what the

@@ -177,11 +177,6 @@ struct pubrio_bulk {
   int64_t balance;
 };
 
-/* pubrio_bulk_new(), or with @p read_only a plan that only reads the
- * store (pubrio_bulk_plan()). */
-pubrio_status pri_bulk_new(pubrio_bulk **out, pubrio_client *client,
-                           unsigned types, const pubrio_bulk_options *options,
-                           int read_only, pubrio_error *err);
 /* Read the account's quotas (into the pacer), prices and balance, unless
  * turned off (bulk_account.c). */
 void pri_bulk_read_account(pubrio_bulk *bulk);

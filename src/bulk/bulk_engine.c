@@ -149,7 +149,7 @@ static void attempt(pubrio_bulk *b, bulk_slot *s) {
   pubrio_status st =
       pri_call_prepare_attempt(b->client, &s->call, &s->st, &s->err);
   if (st == PUBRIO_OK) {
-    s->expires_at = pri_monotonic_ms() + s->st.request.timeout_ms;
+    s->expires_at = pri_clock_monotonic_ms() + s->st.request.timeout_ms;
     s->st.request.timeout_ms = 0;
     if (pri_transfer_start(s->transfer, &s->st.request, &s->st.resp) != 0)
       st = pri_error_set(&s->err, PUBRIO_E_OUT_OF_MEMORY,
@@ -855,7 +855,7 @@ static int64_t next_wake(pubrio_bulk *b, int64_t now) {
 /* Transfers past their own timeout end as timeouts; the real time left
  * until the next one does. */
 static int64_t expire_overdue(pubrio_bulk *b) {
-  int64_t real = pri_monotonic_ms(), next = INT64_MAX;
+  int64_t real = pri_clock_monotonic_ms(), next = INT64_MAX;
   for (int i = 0; i < b->o.max_in_flight; i++) {
     bulk_slot *s = &b->slots[i];
     if (!s->running)
@@ -953,7 +953,7 @@ static void begin_run(pubrio_bulk *b) {
 static void resume_timeouts(pubrio_bulk *b) {
   if (!b->left_at)
     return;
-  int64_t held = pri_monotonic_ms() - b->left_at;
+  int64_t held = pri_clock_monotonic_ms() - b->left_at;
   for (int i = 0; held > 0 && i < b->o.max_in_flight; i++)
     if (b->slots[i].running)
       b->slots[i].expires_at += held;
@@ -1048,7 +1048,7 @@ pubrio_status pubrio_bulk_next_event(pubrio_bulk *b, int64_t timeout_ms,
                       : now + timeout_ms;
   pubrio_bulk_event ev;
   pubrio_status st = next_event(b, until, &ev, err);
-  b->left_at = pri_monotonic_ms();
+  b->left_at = pri_clock_monotonic_ms();
   /* A caller built against an older, smaller event gets its part only. */
   memcpy(out, &ev, out_size < sizeof ev ? out_size : sizeof ev);
   return st;

@@ -60,10 +60,10 @@ int pri_cancel_requested(pri_cancel *c) {
 int pri_cancel_fd(const pri_cancel *c) { return c->fds[0]; }
 
 void pri_cancel_sleep(pri_cancel *c, int64_t ms) {
-  int64_t start = pri_monotonic_ms();
+  int64_t start = pri_clock_monotonic_ms();
   int64_t until = ms > INT64_MAX - start ? INT64_MAX : start + ms;
   for (int64_t left = ms; left > 0 && !pri_cancel_requested(c);
-       left = until - pri_monotonic_ms()) {
+       left = until - pri_clock_monotonic_ms()) {
     struct pollfd p = {.fd = c->fds[0], .events = POLLIN};
     /* EINTR just loops: the time left is measured again. */
     poll(&p, 1, left > 60000 ? 60000 : (int)left);

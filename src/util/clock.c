@@ -2,7 +2,7 @@
 
 #include <time.h>
 
-int64_t pri_monotonic_ms(void) {
+int64_t pri_clock_monotonic_ms(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
@@ -10,7 +10,7 @@ int64_t pri_monotonic_ms(void) {
 
 static int64_t real_now(void *userdata) {
   (void)userdata;
-  return pri_monotonic_ms();
+  return pri_clock_monotonic_ms();
 }
 
 void pri_clock_init_default(pri_clock *clock, pri_cancel *cancel) {

@@ -15,7 +15,7 @@ typedef struct pri_clock {
 } pri_clock;
 
 /* The monotonic clock in milliseconds: what real waits are measured in. */
-int64_t pri_monotonic_ms(void);
+int64_t pri_clock_monotonic_ms(void);
 
 /* The real monotonic clock, a cancellable sleep and a seeded xorshift. */
 void pri_clock_init_default(pri_clock *clock, pri_cancel *cancel);

@@ -240,18 +240,18 @@ static void retry_backoff_and_budget(void **state) {
 static void retry_after_parsing(void **state) {
   (void)state;
   time_t now = 1700000000; /* Tue, 14 Nov 2023 22:13:20 GMT */
-  assert_int_equal(pri_http_retry_after_ms("3", NULL, now), 3000);
-  assert_int_equal(pri_http_retry_after_ms(" 0 ", NULL, now), 0);
-  assert_int_equal(pri_http_retry_after_ms("3", "1500", now), 1500);
-  assert_int_equal(pri_http_retry_after_ms(NULL, "250", now), 250);
+  assert_int_equal(pri_transport_retry_after_ms("3", NULL, now), 3000);
+  assert_int_equal(pri_transport_retry_after_ms(" 0 ", NULL, now), 0);
+  assert_int_equal(pri_transport_retry_after_ms("3", "1500", now), 1500);
+  assert_int_equal(pri_transport_retry_after_ms(NULL, "250", now), 250);
   assert_int_equal(
-      pri_http_retry_after_ms("Tue, 14 Nov 2023 22:13:50 GMT", NULL, now), 30000);
+      pri_transport_retry_after_ms("Tue, 14 Nov 2023 22:13:50 GMT", NULL, now), 30000);
   assert_int_equal(
-      pri_http_retry_after_ms("Tue, 14 Nov 2023 22:00:00 GMT", NULL, now), 0);
-  assert_int_equal(pri_http_retry_after_ms("soon", NULL, now), -1);
-  assert_int_equal(pri_http_retry_after_ms("-5", NULL, now), -1);
-  assert_int_equal(pri_http_retry_after_ms(NULL, NULL, now), -1);
-  assert_int_equal(pri_http_retry_after_ms("99999999999999999999", NULL, now),
+      pri_transport_retry_after_ms("Tue, 14 Nov 2023 22:00:00 GMT", NULL, now), 0);
+  assert_int_equal(pri_transport_retry_after_ms("soon", NULL, now), -1);
+  assert_int_equal(pri_transport_retry_after_ms("-5", NULL, now), -1);
+  assert_int_equal(pri_transport_retry_after_ms(NULL, NULL, now), -1);
+  assert_int_equal(pri_transport_retry_after_ms("99999999999999999999", NULL, now),
                    -1);
 }
 
