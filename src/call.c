@@ -12,8 +12,8 @@
 
 /* Whether an HTTP status proves the API did not process a request. */
 static int proves_unprocessed(long s) {
-  return s == 400 || s == 401 || s == 402 || s == 403 || s == 404 ||
-         s == 422 || s == 429;
+  return s == 400 || s == 401 || s == 402 || s == 403 || s == 404 || s == 422 ||
+         s == 429;
 }
 
 /* Whether an attempt that ended this way may have made the API act. */
@@ -110,12 +110,11 @@ static int64_t attempt_timeout(pubrio_client *c, int64_t deadline,
 static pubrio_status deadline_error(pubrio_error *err, int *reached,
                                     const char *url, const char *why) {
   *reached = 1;
-  return pri_error_set(err, PUBRIO_E_TIMEOUT, "the deadline passed %s %s",
-                       why, url);
+  return pri_error_set(err, PUBRIO_E_TIMEOUT, "the deadline passed %s %s", why,
+                       url);
 }
 
-int pri_call_begin(pubrio_client *c, const pri_call *call,
-                   pri_call_state *st) {
+int pri_call_begin(pubrio_client *c, const pri_call *call, pri_call_state *st) {
   memset(st, 0, sizeof *st);
   if (pri_buf_append_str(&st->url, c->base_url) != 0 ||
       pri_buf_append_str(&st->url, call->path) != 0)
@@ -131,8 +130,7 @@ int pri_call_begin(pubrio_client *c, const pri_call *call,
 }
 
 pubrio_status pri_call_prepare_attempt(pubrio_client *c, const pri_call *call,
-                                       pri_call_state *st,
-                                       pubrio_error *err) {
+                                       pri_call_state *st, pubrio_error *err) {
   const char *url = st->url.data;
   if (pri_client_cancelled(c))
     return pri_error_set(err, PUBRIO_E_CANCELLED, "cancelled before %s", url);
@@ -159,24 +157,23 @@ pri_verdict pri_call_judge(pubrio_client *c, const pri_call *call,
     return st->status == PUBRIO_OK ? PRI_VERDICT_DONE : PRI_VERDICT_FAILED;
   }
   if (resp->kind == PRI_NET_CANCELLED)
-    st->status = pri_error_set(err, PUBRIO_E_CANCELLED,
-                               "cancelled during %s%s", url,
-                               resp->request_sent ? " (the request had left)"
-                                                  : "");
+    st->status =
+        pri_error_set(err, PUBRIO_E_CANCELLED, "cancelled during %s%s", url,
+                      resp->request_sent ? " (the request had left)" : "");
   else if (resp->kind == PRI_NET_TIMEOUT && st->trimmed)
     st->status = deadline_error(err, &st->deadline_reached, url, "during");
   if (st->status != PUBRIO_OK)
     return PRI_VERDICT_FAILED;
   pri_outcome o = outcome_of(resp);
-  *delay_ms = pri_retry_delay_ms(&c->retry, call->idempotent, &o,
-                                 st->attempts, pri_clock_random(&c->clock));
+  *delay_ms = pri_retry_delay_ms(&c->retry, call->idempotent, &o, st->attempts,
+                                 pri_clock_random(&c->clock));
   if (*delay_ms < 0 ||
       crosses(pri_clock_now(&c->clock), *delay_ms, call->deadline)) {
     st->status = pri_http_error_from_response(resp, url, o.retry_after_ms, err);
     return PRI_VERDICT_FAILED;
   }
-  pri_log(c, PUBRIO_LOG_WARN, "retrying %s in %lld ms (attempt %d of %d)",
-          url, (long long)*delay_ms, st->attempts + 1, c->retry.max_attempts);
+  pri_log(c, PUBRIO_LOG_WARN, "retrying %s in %lld ms (attempt %d of %d)", url,
+          (long long)*delay_ms, st->attempts + 1, c->retry.max_attempts);
   return PRI_VERDICT_RETRY;
 }
 

@@ -29,7 +29,6 @@ typedef struct pri_call {
 pubrio_status pri_call_run(pubrio_client *client, const pri_call *call,
                            int *deadline_reached, pubrio_error *err);
 
-
 /* A call in progress, for callers that run attempts themselves (the bulk
  * engine runs many at once): pri_call_begin, then per attempt
  * pri_call_prepare_attempt, the transfer of st->request into st->resp, and
@@ -47,9 +46,9 @@ typedef struct pri_call_state {
 } pri_call_state;
 
 typedef enum pri_verdict {
-  PRI_VERDICT_DONE,   /* a 2xx, parsed into call->out */
-  PRI_VERDICT_RETRY,  /* try again after the delay */
-  PRI_VERDICT_FAILED  /* st->status, with err filled */
+  PRI_VERDICT_DONE,  /* a 2xx, parsed into call->out */
+  PRI_VERDICT_RETRY, /* try again after the delay */
+  PRI_VERDICT_FAILED /* st->status, with err filled */
 } pri_verdict;
 
 /* 0, or -1 when out of memory (pri_call_end still applies). */
@@ -58,8 +57,8 @@ int pri_call_begin(pubrio_client *client, const pri_call *call,
 /* Before each attempt (after pacing): PUBRIO_OK with st->request ready, or
  * a failure (cancelled, deadline passed) with err filled. */
 pubrio_status pri_call_prepare_attempt(pubrio_client *client,
-                                       const pri_call *call,
-                                       pri_call_state *st, pubrio_error *err);
+                                       const pri_call *call, pri_call_state *st,
+                                       pubrio_error *err);
 /* After an attempt ended in st->resp: what comes next. */
 pri_verdict pri_call_judge(pubrio_client *client, const pri_call *call,
                            pri_call_state *st, int64_t *delay_ms,

@@ -36,9 +36,11 @@ const char *pubrio_status_str(pubrio_status status) {
 
 /* The block behind reserved[OWNER_SLOT]: the only strings the library
  * frees. */
-enum { OWNER_SLOT = sizeof ((pubrio_error *)0)->reserved /
-                        sizeof ((pubrio_error *)0)->reserved[0] -
-                    1 };
+enum {
+  OWNER_SLOT = sizeof((pubrio_error *)0)->reserved /
+                   sizeof((pubrio_error *)0)->reserved[0] -
+               1
+};
 typedef struct error_strings {
   char *text[PRI_ERR_FIELD_COUNT];
   /* A paid batch's id is kept without an allocation of its own, so
@@ -79,7 +81,9 @@ static error_strings *owner(pubrio_error *err) {
 }
 
 void pri_error_take(pubrio_error *err, pri_error_field field, char *value) {
-  error_strings *owned = err && value ? owner(err) : err ? err->reserved[OWNER_SLOT] : NULL;
+  error_strings *owned = err && value ? owner(err)
+                         : err        ? err->reserved[OWNER_SLOT]
+                                      : NULL;
   if (!err || (value && !owned)) {
     pri_free(value);
     return;

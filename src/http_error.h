@@ -5,7 +5,6 @@
 #include "pubrio/pubrio.h"
 #include "transport.h"
 
-
 /* Fill @p err from @p resp (a network failure or a non-2xx response) and
  * return its status. @p url names the endpoint in messages. */
 pubrio_status pri_http_error_from_response(const pri_http_response *resp,

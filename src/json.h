@@ -25,8 +25,8 @@ char *pri_json_query_body(const char *redeem_query_id, int has_profile_id,
 /* For tests only: 0 reads with the cJSON reader alone, 2 with the fast path
  * alone (PUBRIO_E_PROTOCOL where it gives up); 1, the default, both. */
 extern int pri_json_fast_path;
-pubrio_status pri_json_parse_job(char *body, size_t len,
-                                 pubrio_batch_job **out, pubrio_error *err);
+pubrio_status pri_json_parse_job(char *body, size_t len, pubrio_batch_job **out,
+                                 pubrio_error *err);
 pubrio_status pri_json_parse_query(char *body, size_t len,
                                    pubrio_query_result **out,
                                    pubrio_error *err);

@@ -33,8 +33,8 @@ char *pri_json_submit_body(const pubrio_batch_request *request) {
     if (!(request->contact_types & bit))
       continue;
     ok = pri_buf_append_str(&out, sep) == 0 &&
-         pri_buf_append_str(&out, pubrio_contact_type_str(
-                                      (pubrio_contact_type)bit)) == 0 &&
+         pri_buf_append_str(
+             &out, pubrio_contact_type_str((pubrio_contact_type)bit)) == 0 &&
          pri_buf_append_str(&out, "\"") == 0;
     sep = ",\"";
   }

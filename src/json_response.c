@@ -1,8 +1,8 @@
 /* Answers in: typed results from 2xx bodies (the query's people streamed),
  * and what an error body says. Every contract break names the field. */
-#include "json.h"
 #include "alloc.h"
 #include "growth.h"
+#include "json.h"
 
 #include "buf.h"
 #include "error.h"
@@ -43,8 +43,7 @@ static void contract(reader *r, const char *path, const char *key,
                      : cJSON_IsArray(got)  ? "an array"
                                            : "an object";
   r->status =
-      pri_error_set(r->err, PUBRIO_E_PROTOCOL,
-                    "%s%s%s: expected %s, got %s",
+      pri_error_set(r->err, PUBRIO_E_PROTOCOL, "%s%s%s: expected %s, got %s",
                     path, key ? "." : "", key ? key : "", expected, kind);
 }
 
@@ -148,8 +147,7 @@ static cJSON *parse_root(reader *r, const char *body, size_t len) {
     out_of_memory(r);
   else if (!root)
     r->status = pri_error_set(r->err, PUBRIO_E_PROTOCOL,
-                              "the body is not valid JSON (%zu bytes)",
-                              len);
+                              "the body is not valid JSON (%zu bytes)", len);
   else if (!cJSON_IsObject(root))
     contract(r, "body", NULL, "an object", root);
   return root;
@@ -161,10 +159,9 @@ static void set_estimate(pubrio_batch_job *job, int is_number, double v) {
   job->estimated_time = job->estimated_time_ms = -1;
   if (!is_number)
     return;
-  job->estimated_time = !(v > 0) ? 0
-                        : v >= (double)PRI_ESTIMATE_MAX_MS
-                            ? PRI_ESTIMATE_MAX_MS
-                            : (int64_t)ceil(v);
+  job->estimated_time = !(v > 0)                           ? 0
+                        : v >= (double)PRI_ESTIMATE_MAX_MS ? PRI_ESTIMATE_MAX_MS
+                                                           : (int64_t)ceil(v);
   job->estimated_time_ms =
       pri_estimate_ms_from_double(v, job->estimated_time_type);
 }
@@ -189,8 +186,8 @@ static void read_job(reader *r, const cJSON *obj, const char *path,
   read_estimate(r, obj, job);
 }
 
-pubrio_status pri_json_parse_job(char *body, size_t len,
-                                 pubrio_batch_job **out, pubrio_error *err) {
+pubrio_status pri_json_parse_job(char *body, size_t len, pubrio_batch_job **out,
+                                 pubrio_error *err) {
   *out = NULL;
   pri_job *job = body && pri_json_fast_path ? fast_submit(body, len) : NULL;
   if (job) {

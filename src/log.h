@@ -7,7 +7,6 @@
 
 #include <stddef.h>
 
-
 /* Log a line when the level is enabled; the key is masked first. */
 void pri_log(pubrio_client *client, pubrio_log_level level, const char *fmt,
              ...) __attribute__((format(printf, 3, 4)));

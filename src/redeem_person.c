@@ -56,9 +56,9 @@ static pubrio_status checked_body(pubrio_client *client,
     return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
                          "profile_id %lld is negative (-1 sends none)",
                          (long long)profile_id);
-  *body = pri_json_redeem_person_body(people_search_id ? id : NULL,
-                                      linkedin_url ? url : NULL, types,
-                                      profile_id);
+  *body =
+      pri_json_redeem_person_body(people_search_id ? id : NULL,
+                                  linkedin_url ? url : NULL, types, profile_id);
   return *body ? PUBRIO_OK
                : pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
 }

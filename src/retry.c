@@ -5,7 +5,7 @@
 /* Whether an outcome is worth retrying at all (ignoring the attempt budget
  * and the Retry-After cap). */
 static int is_retryable(const pri_retry_policy *p, int idempotent,
-                           const pri_outcome *o) {
+                        const pri_outcome *o) {
   int may_repeat = idempotent || p->retry_unsafe;
   switch (o->kind) {
   case PRI_OUTCOME_NOT_SENT: return 1; /* the server never saw it */
@@ -25,8 +25,7 @@ static int is_retryable(const pri_retry_policy *p, int idempotent,
 int64_t pri_retry_delay_ms(const pri_retry_policy *p, int idempotent,
                            const pri_outcome *o, int attempts_made,
                            double random01) {
-  if (attempts_made >= p->max_attempts ||
-      !is_retryable(p, idempotent, o))
+  if (attempts_made >= p->max_attempts || !is_retryable(p, idempotent, o))
     return -1;
   if (o->retry_after_ms >= 0)
     return o->retry_after_ms > p->max_retry_after_ms ? -1 : o->retry_after_ms;

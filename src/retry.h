@@ -39,5 +39,4 @@ int64_t pri_retry_delay_ms(const pri_retry_policy *policy, int idempotent,
                            const pri_outcome *outcome, int attempts_made,
                            double random01);
 
-
 #endif

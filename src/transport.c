@@ -1,6 +1,6 @@
 #include "transport.h"
-#include "clock.h"
 #include "alloc.h"
+#include "clock.h"
 
 #include <ctype.h>
 #include <curl/curl.h>
@@ -189,7 +189,8 @@ static int parse_nonnegative(const char *s, int64_t *out) {
 }
 
 int64_t pri_transport_retry_after_ms(const char *retry_after,
-                                const char *retry_after_ms, time_t now_epoch) {
+                                     const char *retry_after_ms,
+                                     time_t now_epoch) {
   int64_t v;
   if (retry_after_ms && parse_nonnegative(retry_after_ms, &v))
     return v;
@@ -264,9 +265,8 @@ static int on_prerequest(void *userdata, char *primary_ip, char *local_ip,
                          int primary_port, int local_port) {
   (void)primary_ip, (void)local_ip, (void)primary_port, (void)local_port;
   capture *cap = userdata;
-  return cap->send_once && cap->requests_started++ > 0
-             ? CURL_PREREQFUNC_ABORT
-             : CURL_PREREQFUNC_OK;
+  return cap->send_once && cap->requests_started++ > 0 ? CURL_PREREQFUNC_ABORT
+                                                       : CURL_PREREQFUNC_OK;
 }
 
 /* Rebuild the header lines behind the library's fixed ones: the user
@@ -322,8 +322,7 @@ static void apply_options(pri_transport *t, pri_transfer *x) {
     curl_easy_setopt(c, CURLOPT_CAINFO, t->ca_file);
   if (t->ca_path)
     curl_easy_setopt(c, CURLOPT_CAPATH, t->ca_path);
-  curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
-                   (curl_off_t)t->max_body_bytes);
+  curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)t->max_body_bytes);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(c, CURLOPT_PREREQFUNCTION, on_prerequest);
@@ -440,9 +439,8 @@ int pri_transfer_start(pri_transfer *x, const pri_http_request *req,
   response_reset(resp);
   pri_free(x->cap.retry_after);
   pri_free(x->cap.retry_after_ms);
-  x->cap = (capture){.resp = resp,
-                     .max_body = t->max_body_bytes,
-                     .send_once = req->send_once};
+  x->cap = (capture){
+      .resp = resp, .max_body = t->max_body_bytes, .send_once = req->send_once};
   x->errbuf[0] = '\0';
   x->finished = 0;
   CURL *c = x->curl;

@@ -34,8 +34,8 @@ typedef struct pri_http_response {
   long status;          /* HTTP status, 0 when none */
   long new_connections; /* connections opened for this attempt */
   pri_buf body;
-  char *content_type;     /* the final response's headers, raw */
-  char *request_id;       /* x-request-id or request-id */
+  char *content_type; /* the final response's headers, raw */
+  char *request_id;   /* x-request-id or request-id */
   char *location;
   int64_t retry_after_ms; /* retry-after-ms or Retry-After; -1 when none */
   char error_text[256];   /* curl's words on failure */
@@ -94,8 +94,7 @@ void pri_transfer_free(pri_transfer *transfer);
 /* Start @p request; @p resp (emptied) is complete when pri_transport_run()
  * hands the transfer back. The request's body must live until then.
  * 0, or -1 when libcurl refuses it. */
-int pri_transfer_start(pri_transfer *transfer,
-                       const pri_http_request *request,
+int pri_transfer_start(pri_transfer *transfer, const pri_http_request *request,
                        pri_http_response *resp);
 
 /* Drive every started transfer for up to @p timeout_ms (-1: until one
@@ -120,6 +119,7 @@ int pri_transport_url_ok(const char *url);
  * (delta-seconds, or an HTTP date against @p now_epoch). -1 when absent or
  * unreadable. */
 int64_t pri_transport_retry_after_ms(const char *retry_after,
-                                const char *retry_after_ms, time_t now_epoch);
+                                     const char *retry_after_ms,
+                                     time_t now_epoch);
 
 #endif

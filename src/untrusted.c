@@ -26,7 +26,9 @@ char *pri_untrusted_text(const char *s, size_t len, size_t max) {
     if (n && i + n > max)
       break; /* never cut a character in two */
     if (!n || is_control(p + i, n)) {
-      unsigned cp = !n ? 0xFFFD : n == 1 ? p[i] : (unsigned)(p[i + 1] & 0x3F) | 0x80;
+      unsigned cp = !n       ? 0xFFFD
+                    : n == 1 ? p[i]
+                             : (unsigned)(p[i + 1] & 0x3F) | 0x80;
       ok = !n ? pri_buf_append(&out, replacement, 3) == 0
               : pri_buf_appendf(&out, "\\u%04x", cp) == 0;
       i += n ? n : 1;
@@ -173,7 +175,8 @@ int pri_json_read_string(const char **p, const char *end, pri_buf *out) {
       uint64_t quote = pri_utf8_zero_bytes(v ^ (PRI_UTF8_ONES * '"'));
       uint64_t slash = pri_utf8_zero_bytes(v ^ (PRI_UTF8_ONES * '\\'));
       /* A flag on each byte >= 0x80, NUL, '"' or '\\'. */
-      uint64_t stop = (v | pri_utf8_zero_bytes(v) | quote | slash) & PRI_UTF8_HIGHS;
+      uint64_t stop =
+          (v | pri_utf8_zero_bytes(v) | quote | slash) & PRI_UTF8_HIGHS;
       size_t plain = stop ? (size_t)pri_utf8_plain_before(stop) : 8;
       memcpy(o + done, s, 8); /* the bytes past `plain` are written over */
       done += plain, s += plain;

@@ -10,7 +10,6 @@
 
 #include <stddef.h>
 
-
 /* A malloc'd copy of untrusted text for messages: valid UTF-8, C0/DEL/C1
  * control characters written as \u00XX, at most @p max bytes of the input
  * kept ("..." marks a cut). NULL when @p s is NULL or out of memory. */

@@ -1,7 +1,7 @@
 /* Polling a batch until it completes, within a deadline, on the client's
  * injectable clock, on the schedule of wait_schedule.c. */
-#include "buf.h"
 #include "alloc.h"
+#include "buf.h"
 #include "client.h"
 #include "error.h"
 #include "log.h"

@@ -25,7 +25,9 @@ pubrio_status pubrio_wait_options_new(pubrio_wait_options **out,
   return PUBRIO_OK;
 }
 
-void pubrio_wait_options_free(pubrio_wait_options *options) { pri_free(options); }
+void pubrio_wait_options_free(pubrio_wait_options *options) {
+  pri_free(options);
+}
 
 pubrio_status pubrio_wait_options_set_timeout(pubrio_wait_options *o,
                                               int64_t timeout_ms,
@@ -110,11 +112,11 @@ int64_t pri_wait_first_delay(const pubrio_wait_options *o, int64_t estimate_ms,
                              int64_t now, int64_t deadline) {
   /* An estimate longer than the longest delay is not slept on in one go:
    * the batch may well be ready sooner. */
-  int64_t first = o->first_delay_ms >= 0 ? o->first_delay_ms
-                  : estimate_ms > 0
-                      ? (estimate_ms < o->max_delay_ms ? estimate_ms
-                                                       : o->max_delay_ms)
-                      : 0;
+  int64_t first =
+      o->first_delay_ms >= 0 ? o->first_delay_ms
+      : estimate_ms > 0
+          ? (estimate_ms < o->max_delay_ms ? estimate_ms : o->max_delay_ms)
+          : 0;
   int64_t delay = first > 0 ? trimmed_delay_ms(o, first, now, deadline) : 0;
   return delay < 0 ? 0 : delay; /* no room to wait for the estimate: ask now */
 }

@@ -77,7 +77,7 @@ static int commit(atomic_file *f) {
 }
 
 int atomic_file_run(const cli_options *o,
-                      int (*command)(const cli_options *o)) {
+                    int (*command)(const cli_options *o)) {
   if (!o->output_file || strcmp(o->output_file, "-") == 0)
     return command(o);
   atomic_file f = {.fd = -1};

@@ -13,7 +13,6 @@
  * anything but a usage error: a run that stopped early has written every
  * result it paid for. A usage error or a failed write leaves FILE as it
  * was and removes the temporary. */
-int atomic_file_run(const cli_options *o,
-                      int (*command)(const cli_options *o));
+int atomic_file_run(const cli_options *o, int (*command)(const cli_options *o));
 
 #endif

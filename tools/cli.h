@@ -44,16 +44,16 @@ typedef struct cli_options {
   int wait;
   int64_t max_wait_ms;
   cli_format format;
-  int rate;                 /* --rate N: requests a minute */
-  int64_t rates[8][2];      /* --rate N/DURATION: requests, window_ms */
+  int rate;            /* --rate N: requests a minute */
+  int64_t rates[8][2]; /* --rate N/DURATION: requests, window_ms */
   int rate_count;
-  int has_prices;           /* --price email=N,phone=N */
+  int has_prices; /* --price email=N,phone=N */
   int64_t price_email, price_phone;
   const char *journal;
   int resubmit_uncertain;
   int refresh;
   int no_account; /* do not read quotas, prices and balance first */
-  char *api_key; /* our copy: argv's is blanked */
+  char *api_key;  /* our copy: argv's is blanked */
   int key_from_stdin;
   const char *base_url;
   int64_t timeout_ms;

@@ -5,10 +5,10 @@
 
 #include <errno.h>
 #include <stdatomic.h>
-#include <string.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 volatile sig_atomic_t cli_interrupted;

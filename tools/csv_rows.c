@@ -206,15 +206,15 @@ typedef struct verdict {
 static int classify(const csv_record *rec, verdict *v) {
   memset(v, 0, sizeof *v);
   char id[64] = "";
-  int has_id =
-      rows.id_column >= 0 &&
-      trimmed(csv_record_field(rec, (size_t)rows.id_column), id, sizeof id) == 0 &&
-      *id;
-  int long_id =
-      rows.id_column >= 0 && !has_id &&
-      trimmed(csv_record_field(rec, (size_t)rows.id_column), id, sizeof id) != 0;
-  int has_url =
-      rows.url_column >= 0 && *csv_record_field(rec, (size_t)rows.url_column) != '\0';
+  int has_id = rows.id_column >= 0 &&
+               trimmed(csv_record_field(rec, (size_t)rows.id_column), id,
+                       sizeof id) == 0 &&
+               *id;
+  int long_id = rows.id_column >= 0 && !has_id &&
+                trimmed(csv_record_field(rec, (size_t)rows.id_column), id,
+                        sizeof id) != 0;
+  int has_url = rows.url_column >= 0 &&
+                *csv_record_field(rec, (size_t)rows.url_column) != '\0';
   int id_bad = long_id || (has_id && has_nul(rec, rows.id_column));
   if (has_id && !id_bad) {
     for (char *c = id; *c; c++)
@@ -493,8 +493,8 @@ int csv_rows_event(const pubrio_bulk_event *ev) {
   }
   case PUBRIO_BULK_BATCH_FAILED: {
     person_entry *e = ev->linkedin_url ? entry_of(ev) : NULL;
-    if (e && !e->failure && !(e->failure = strdup(ev->message ? ev->message
-                                                             : "failed")))
+    if (e && !e->failure &&
+        !(e->failure = strdup(ev->message ? ev->message : "failed")))
       rows.out_of_memory = 1;
     return 0; /* named on stderr too */
   }

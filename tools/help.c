@@ -76,7 +76,8 @@ static const char redeem_csv_help[] =
     "A CSV input (RFC 4180, with a header row) names each person by a\n"
     "people_search_id or a LinkedIn profile URL; a row is redeemed by its id\n"
     "when it is valid, else by its URL (normalized, then redeemed one by one,\n"
-    "before any batch, under the same limits, budget and journal; an id naming\n"
+    "before any batch, under the same limits, budget and journal; an id "
+    "naming\n"
     "the same person is not bought again). An id file may hold URL lines too.\n"
     "With --wait --format csv, every input row\n"
     "is written in input order, its fields untouched, with email_work,\n"
@@ -146,9 +147,11 @@ static const char common_help[] =
 static const char exit_help[] =
     "exit codes: 0 success; 2 usage or invalid input (nothing sent);\n"
     "  3 rejected by the API (400/401/402/403); 4 still rate limited after\n"
-    "  retries; 5 server, transport, contract or journal failure; 6 --max-wait\n"
+    "  retries; 5 server, transport, contract or journal failure; 6 "
+    "--max-wait\n"
     "  reached; 7 --max-credits reached; 8 the output could not be written\n"
-    "  (a closed pipe, a full disk: the run stopped as on Ctrl-C); 9 finished,\n"
+    "  (a closed pipe, a full disk: the run stopped as on Ctrl-C); 9 "
+    "finished,\n"
     "  but people are left uncertain (maybe charged, not resent); 10 a quota\n"
     "  holds the next request past --max-wait (said at once, nothing sent);\n"
     "  130 interrupted (the journal stays valid).\n"
@@ -174,8 +177,7 @@ void help_print(const char *command) {
 }
 
 int help_command(int argc, char **argv) {
-  static const char *const commands[] = {"redeem", "query", "export",
-                                         "status"};
+  static const char *const commands[] = {"redeem", "query", "export", "status"};
   int known = 0;
   for (size_t i = 0; argc == 1 && i < sizeof commands / sizeof *commands; i++)
     known |= strcmp(argv[0], commands[i]) == 0;

@@ -1,5 +1,5 @@
-/* Ids (or URLs) read from arguments, a file or stdin (one per line, blank lines and
- * # comments skipped, a UTF-8 BOM accepted, lines capped at 1 KiB, NUL
+/* Ids (or URLs) read from arguments, a file or stdin (one per line, blank lines
+ * and # comments skipped, a UTF-8 BOM accepted, lines capped at 1 KiB, NUL
  * refused); every bad one is named before anything is sent. */
 #ifndef PUBRIO_CLI_IDS_H
 #define PUBRIO_CLI_IDS_H

@@ -73,9 +73,9 @@ int cli_status(const cli_options *o) {
     if (gmtime_r(&t, &tm))
       strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
     types_text(run.types, types, sizeof types);
-    printf("%-4lld %-20s %-27s %9zu %8zu %9zu %7zu %8lld\n",
-           (long long)run.id, when, types, run.batches_collected,
-           run.batches_accepted, run.batches_uncertain, run.batches_refused,
+    printf("%-4lld %-20s %-27s %9zu %8zu %9zu %7zu %8lld\n", (long long)run.id,
+           when, types, run.batches_collected, run.batches_accepted,
+           run.batches_uncertain, run.batches_refused,
            (long long)run.credits_charged);
     uncertain += run.batches_uncertain;
     open += run.batches_accepted;

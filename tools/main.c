@@ -1,7 +1,7 @@
 /* pubrio: redeem a file of people_search_ids against Pubrio's batch redeem
  * API, safely: everything is validated before a credit is spent. */
-#include "cli.h"
 #include "atomic_file.h"
+#include "cli.h"
 #include "help.h"
 #include "input.h"
 
@@ -232,9 +232,9 @@ static int parse_options(int argc, char **argv, cli_options *o,
     case OPT_INPUT: o->input_file = optarg; break;
     case OPT_BATCH:
       if (parse_number(optarg, 1, PUBRIO_BATCH_SIZE_MAX, &v) != 0)
-        return usage_error("--batch-size \"%s\" must be 1.." TEXT_OF(
-                               PUBRIO_BATCH_SIZE_MAX),
-                           optarg);
+        return usage_error(
+            "--batch-size \"%s\" must be 1.." TEXT_OF(PUBRIO_BATCH_SIZE_MAX),
+            optarg);
       o->batch_size = (int)v;
       break;
     case OPT_PARALLEL:

@@ -73,9 +73,9 @@ void progress_show(progress *p, const pubrio_bulk_stats *s, int force) {
   char spent[48], eta[48] = "--:--", wait[176] = "";
   clock_text(spent, sizeof spent, elapsed);
   if (done && done < total)
-    clock_text(eta, sizeof eta,
-               (int64_t)((double)elapsed * (double)(total - done) /
-                         (double)done));
+    clock_text(
+        eta, sizeof eta,
+        (int64_t)((double)elapsed * (double)(total - done) / (double)done));
   else if (done >= total)
     clock_text(eta, sizeof eta, 0);
   if (s->next_request_in_ms >= 1000 && p->hold[0])

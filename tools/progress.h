@@ -10,7 +10,7 @@
 
 typedef struct progress {
   int enabled;
-  int tty; /* rewrite one line; otherwise print a line now and then */
+  int tty;        /* rewrite one line; otherwise print a line now and then */
   int ansi;       /* a terminal without NO_COLOR: escape sequences allowed */
   int collecting; /* --wait: progress is people collected, else submitted */
   int64_t start_ms;

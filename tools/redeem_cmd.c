@@ -22,8 +22,7 @@ static int is_url(const char *text) { return strpbrk(text, "/.") != NULL; }
 
 /* An id or a LinkedIn URL into the run, which validates and de-duplicates
  * it. */
-static int add_to_run(void *run, const char *text, char *why,
-                      size_t why_size) {
+static int add_to_run(void *run, const char *text, char *why, size_t why_size) {
   pubrio_error err = {0};
   int url = is_url(text);
   pubrio_status st = url ? pubrio_bulk_add_linkedin_urls(run, &text, 1, &err)
@@ -73,8 +72,8 @@ static pubrio_status make_options(const cli_options *o,
   if (!st && o->no_account)
     st = pubrio_bulk_options_set_read_account(*out, 0, err);
   for (int i = 0; !st && i < o->rate_count; i++)
-    st = pubrio_bulk_options_add_rate(*out, o->rates[i][0], o->rates[i][1],
-                                      err);
+    st =
+        pubrio_bulk_options_add_rate(*out, o->rates[i][0], o->rates[i][1], err);
   if (!st && o->has_prices)
     st = pubrio_bulk_options_set_prices(*out, o->price_email, o->price_phone,
                                         err);
@@ -136,8 +135,7 @@ static void print_plan(const cli_options *o, const pubrio_bulk_stats *s) {
          "shortest time:      %lld s at %d requests a minute\n",
          s->people_to_submit, s->duplicates, s->people_known,
          s->people_journaled, s->people_uncertain, s->batches,
-         s->planned_requests, (long long)(s->min_duration_ms / 1000),
-         o->rate);
+         s->planned_requests, (long long)(s->min_duration_ms / 1000), o->rate);
   if (s->linkedin_urls)
     printf("linkedin urls:      %zu (%zu to redeem one by one, %zu already "
            "answered)\n",
@@ -155,9 +153,10 @@ static void print_plan(const cli_options *o, const pubrio_bulk_stats *s) {
     printf("note: no price known (--price email=N,phone=N, or a key to read "
            "the account): 1 credit a contact counted\n");
   if (s->has_balance && s->credits_worst_case > s->balance)
-    fprintf(stderr, "pubrio: warning: the worst case (%lld credits) is more "
-                    "than the balance (%lld); --max-credits %lld keeps the "
-                    "run within it\n",
+    fprintf(stderr,
+            "pubrio: warning: the worst case (%lld credits) is more "
+            "than the balance (%lld); --max-credits %lld keeps the "
+            "run within it\n",
             (long long)s->credits_worst_case, (long long)s->balance,
             (long long)s->balance);
 }
@@ -187,8 +186,9 @@ static void report_failed_batch(const pubrio_bulk_event *ev) {
   fprintf(stderr, "pubrio: batch %d failed: ", ev->batch);
   text_put(stderr, ev->message ? ev->message : "", 4096);
   if (ev->people) {
-    fprintf(stderr, "; the API may have charged for its %zu %s, so %s not "
-                    "sent again:",
+    fprintf(stderr,
+            "; the API may have charged for its %zu %s, so %s not "
+            "sent again:",
             ev->people_count, text_plural(ev->people_count, "person", "people"),
             text_plural(ev->people_count, "it is", "they are"));
     for (size_t i = 0; i < ev->people_count; i++)
@@ -221,9 +221,11 @@ static pubrio_status drive(const cli_options *o, pubrio_bulk *run,
     pubrio_status st = pubrio_bulk_next_event(run, 200, &ev, sizeof ev, err);
     pubrio_bulk_stats_get(run, &stats, sizeof stats);
     if (cli_interrupted == 1 && !signals_seen++ && stats.in_flight)
-      fprintf(stderr, "\npubrio: stopping: %zu %s in flight may finish "
-                      "(Ctrl-C again cuts them)\n",
-              stats.in_flight, text_plural(stats.in_flight, "request", "requests"));
+      fprintf(stderr,
+              "\npubrio: stopping: %zu %s in flight may finish "
+              "(Ctrl-C again cuts them)\n",
+              stats.in_flight,
+              text_plural(stats.in_flight, "request", "requests"));
     bar->hold[0] = '\0';
     if (stats.next_request_in_ms >= 1000) /* name the window that holds it */
       pubrio_bulk_rate_hold(run, bar->hold, sizeof bar->hold);
@@ -260,8 +262,8 @@ static void summary(const cli_options *o, const pubrio_bulk_stats *s,
           o->wait ? "handed out" : "submitted");
   if (o->wait && s->people_known)
     fprintf(stderr, " (%zu from the journal)", s->people_known);
-  fprintf(stderr, ", %zu %s %s, %ld %s, %lld %s charged by this run",
-          batches, text_plural(batches, "batch", "batches"),
+  fprintf(stderr, ", %zu %s %s, %ld %s, %lld %s charged by this run", batches,
+          text_plural(batches, "batch", "batches"),
           o->wait ? "collected" : "accepted", s->requests,
           text_plural((size_t)s->requests, "request", "requests"),
           (long long)s->credits_charged,
@@ -286,8 +288,9 @@ static int stopped(const cli_options *o, const pubrio_bulk *run,
                    pubrio_status st, const pubrio_error *err, int out_errno,
                    int failed_batches) {
   if (out_errno)
-    fprintf(stderr, "pubrio: the output could not be written (%s): the run "
-                    "stopped; what was collected is %s\n",
+    fprintf(stderr,
+            "pubrio: the output could not be written (%s): the run "
+            "stopped; what was collected is %s\n",
             strerror(out_errno),
             o->journal ? "in the journal (pubrio export)" : "lost");
   else if (st == PUBRIO_E_WAIT_TIMEOUT)
@@ -345,9 +348,9 @@ int cli_redeem(const cli_options *o) {
         out_errno = errno ? errno : EIO;
       pubrio_bulk_stats_get(run, &stats, sizeof stats);
       progress_finish(&bar, &stats);
-      rc = st == PUBRIO_OK && !out_errno ? CLI_OK
-                                         : stopped(o, run, st, &err, out_errno,
-                                                   failed_batches);
+      rc = st == PUBRIO_OK && !out_errno
+               ? CLI_OK
+               : stopped(o, run, st, &err, out_errno, failed_batches);
       if (rc == CLI_OK && stats.people_left_uncertain)
         rc = CLI_UNCERTAIN;
       if (st == PUBRIO_OK || stats.batches_accepted) /* else the error says

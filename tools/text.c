@@ -45,8 +45,8 @@ char *text_json_escape_controls(const char *json) {
   size_t len = strlen(json), extra = 0;
   const unsigned char *p = (const unsigned char *)json;
   for (size_t i = 0; i < len; i++)
-    extra += p[i] == 0x7F || (p[i] == 0xC2 && p[i + 1] >= 0x80 &&
-                              p[i + 1] < 0xA0);
+    extra +=
+        p[i] == 0x7F || (p[i] == 0xC2 && p[i + 1] >= 0x80 && p[i + 1] < 0xA0);
   char *out = malloc(len + extra * 5 + 1);
   if (!out)
     return NULL;

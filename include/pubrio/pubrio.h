@@ -262,7 +262,8 @@ PUBRIO_API pubrio_status pubrio_linkedin_url_normalize(const char *url,
 
 /**
  * @defgroup client Client
- * @brief A connection to the API: key, base URL, timeouts, retries, pacing, TLS, logging, cancel.
+ * @brief A connection to the API: key, base URL, timeouts, retries, pacing,
+ * TLS, logging, cancel.
  * @{
  */
 
@@ -973,7 +974,6 @@ PUBRIO_API pubrio_status pubrio_redeem_people_batch_and_wait(
     const pubrio_wait_options *options, pubrio_query_result **out,
     pubrio_error *err);
 
-
 /** @} */
 
 /**
@@ -1130,7 +1130,8 @@ PUBRIO_API pubrio_status pubrio_redeem_person(
 
 /**
  * @defgroup bulk Bulk runs
- * @brief Any number of people: batches, concurrency, the rate budget, the journal, credits.
+ * @brief Any number of people: batches, concurrency, the rate budget, the
+ * journal, credits.
  * @{
  */
 
@@ -1250,9 +1251,9 @@ PUBRIO_API pubrio_status pubrio_bulk_options_set_submit_only(
  * @param err optional error details (NULL: none).
  * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT; ::PUBRIO_E_OUT_OF_MEMORY.
  */
-PUBRIO_API pubrio_status pubrio_bulk_options_set_journal(
-    pubrio_bulk_options *options, const char *path, int resubmit_uncertain,
-    pubrio_error *err);
+PUBRIO_API pubrio_status
+pubrio_bulk_options_set_journal(pubrio_bulk_options *options, const char *path,
+                                int resubmit_uncertain, pubrio_error *err);
 
 /**
  * @brief A credit budget: a batch is submitted only when the charges seen so
@@ -1281,9 +1282,9 @@ PUBRIO_API pubrio_status pubrio_bulk_options_set_max_credits(
  * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT when out of range or
  *         past 8 windows.
  */
-PUBRIO_API pubrio_status pubrio_bulk_options_add_rate(
-    pubrio_bulk_options *options, int64_t requests, int64_t window_ms,
-    pubrio_error *err);
+PUBRIO_API pubrio_status
+pubrio_bulk_options_add_rate(pubrio_bulk_options *options, int64_t requests,
+                             int64_t window_ms, pubrio_error *err);
 
 /**
  * @brief Whether a run reads the account before its first request (the
@@ -1367,8 +1368,7 @@ PUBRIO_API pubrio_status pubrio_bulk_new(pubrio_bulk **out,
  * @return as pubrio_bulk_new().
  */
 PUBRIO_API pubrio_status pubrio_bulk_plan(pubrio_bulk **out,
-                                          pubrio_client *client,
-                                          unsigned types,
+                                          pubrio_client *client, unsigned types,
                                           const pubrio_bulk_options *options,
                                           pubrio_error *err);
 
@@ -1397,9 +1397,9 @@ PUBRIO_API void pubrio_bulk_stop(pubrio_bulk *bulk);
  * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT (a bad id, or the run has
  *         started); ::PUBRIO_E_OUT_OF_MEMORY.
  */
-PUBRIO_API pubrio_status pubrio_bulk_add_people(
-    pubrio_bulk *bulk, const char *const *people_search_ids, size_t count,
-    pubrio_error *err);
+PUBRIO_API pubrio_status
+pubrio_bulk_add_people(pubrio_bulk *bulk, const char *const *people_search_ids,
+                       size_t count, pubrio_error *err);
 
 /**
  * @brief Add people by LinkedIn profile URL, before the run starts. Each
@@ -1489,12 +1489,12 @@ typedef struct pubrio_bulk_event {
                                     `people_count` ids; else NULL. */
   const struct pubrio_bulk_stats *stats; /**< PROGRESS: the run's counts;
                                               else NULL. */
-  pubrio_status status; /**< BATCH_FAILED: why. */
-  const char *message;  /**< BATCH_FAILED: a sentence; else NULL. */
-  int from_store;       /**< PERSON: 1 when every asked type was bought by
-                             an earlier run, or in this one by a LinkedIn
-                             URL naming the same person (no request, no
-                             credit for this event). */
+  pubrio_status status;                  /**< BATCH_FAILED: why. */
+  const char *message;      /**< BATCH_FAILED: a sentence; else NULL. */
+  int from_store;           /**< PERSON: 1 when every asked type was bought by
+                                 an earlier run, or in this one by a LinkedIn
+                                 URL naming the same person (no request, no
+                                 credit for this event). */
   const char *linkedin_url; /**< PERSON, NOT_FOUND and BATCH_FAILED of a
                                  person asked by LinkedIn URL: the URL,
                                  normalized; else NULL. */
@@ -1519,8 +1519,7 @@ typedef struct pubrio_bulk_event {
  * @param err optional error details (NULL: none).
  * @return ::PUBRIO_OK with an event; the failure that stopped the run.
  */
-PUBRIO_API pubrio_status pubrio_bulk_next(pubrio_bulk *bulk,
-                                          int64_t timeout_ms,
+PUBRIO_API pubrio_status pubrio_bulk_next(pubrio_bulk *bulk, int64_t timeout_ms,
                                           pubrio_bulk_event *event,
                                           pubrio_error *err);
 
@@ -1569,58 +1568,58 @@ PUBRIO_API pubrio_status pubrio_bulk_run(pubrio_bulk *bulk,
 typedef struct pubrio_bulk_stats pubrio_bulk_stats;
 /** @brief Counts of a bulk run (see ::pubrio_bulk_stats). */
 struct pubrio_bulk_stats {
-  size_t people;           /**< Distinct people added. */
-  size_t duplicates;       /**< Ids added more than once. */
-  size_t people_journaled; /**< Added people already submitted by an
-                                earlier run (not sent again). */
-  size_t people_uncertain; /**< Added people whose earlier submit got no
-                                answer (not sent again). */
-  size_t people_to_submit; /**< People this run submits in all. */
-  size_t people_submitted; /**< ...of which accepted so far. */
-  size_t people_collected; /**< People handed out. */
-  size_t batches;          /**< Batches to submit plus journaled ones to
-                                collect. */
-  size_t batches_accepted; /**< Batches accepted (this run or journaled). */
-  size_t batches_collected; /**< Batches collected. */
-  size_t in_flight;         /**< Requests in flight now. */
-  long requests;            /**< Requests sent by this run. */
-  long planned_requests;    /**< The fewest the run needs: a submit and a
-                                 poll a batch, a poll a journaled batch. */
-  int64_t min_duration_ms;  /**< The shortest the rate budget allows for
-                                 planned_requests. */
+  size_t people;              /**< Distinct people added. */
+  size_t duplicates;          /**< Ids added more than once. */
+  size_t people_journaled;    /**< Added people already submitted by an
+                                   earlier run (not sent again). */
+  size_t people_uncertain;    /**< Added people whose earlier submit got no
+                                   answer (not sent again). */
+  size_t people_to_submit;    /**< People this run submits in all. */
+  size_t people_submitted;    /**< ...of which accepted so far. */
+  size_t people_collected;    /**< People handed out. */
+  size_t batches;             /**< Batches to submit plus journaled ones to
+                                   collect. */
+  size_t batches_accepted;    /**< Batches accepted (this run or journaled). */
+  size_t batches_collected;   /**< Batches collected. */
+  size_t in_flight;           /**< Requests in flight now. */
+  long requests;              /**< Requests sent by this run. */
+  long planned_requests;      /**< The fewest the run needs: a submit and a
+                                   poll a batch, a poll a journaled batch. */
+  int64_t min_duration_ms;    /**< The shortest the rate budget allows for
+                                   planned_requests. */
   int64_t next_request_in_ms; /**< When the rate budget lets the next
                                    request start (0: now). */
   int64_t credits_charged;    /**< Sum of total_charged_credit answered. */
   int has_credit;             /**< 1 when `credit` was answered. */
   int64_t credit;             /**< Credit left, as last answered. */
-  int journal_torn_line_dropped; /**< Retired: always 0 (the journal is
-                                      an SQLite database). */
-  size_t people_known;        /**< Added people whose every asked type an
-                                   earlier run bought: handed out from the
-                                   journal, never submitted. */
-  size_t batches_failed;      /**< Batches that failed while the run went
-                                   on (::PUBRIO_BULK_BATCH_FAILED). */
-  size_t people_left_uncertain; /**< People whose submit got no
-                                     conclusive answer, in this run or an
-                                     earlier one, and not sent again: maybe
-                                     charged. */
-  int64_t credits_worst_case; /**< The most the people to submit can cost:
-                                   every asked type found, at the prices. */
-  int64_t credits_before;     /**< Credits earlier runs on the journal were
-                                   charged. */
-  int64_t credits_committed;  /**< What the credit budget holds against:
-                                   charges so far (earlier runs included)
-                                   plus the worst case of every batch that
-                                   may still be charged. */
-  int64_t price_email;        /**< Credits an email contact, as counted. */
-  int64_t price_phone;        /**< Credits a phone contact, as counted. */
-  int prices_known;           /**< 0 when no price was given or read from
-                                   the account: 1 a contact is counted. */
-  int has_balance;            /**< 1 when the balance was read from the
-                                   account (POST /profile) at the start. */
-  int64_t balance;            /**< credit + topup_credit, as read then. */
-  size_t linkedin_urls;       /**< Distinct LinkedIn URLs added (also
-                                   counted in `people`). */
+  int journal_torn_line_dropped;  /**< Retired: always 0 (the journal is
+                                       an SQLite database). */
+  size_t people_known;            /**< Added people whose every asked type an
+                                       earlier run bought: handed out from the
+                                       journal, never submitted. */
+  size_t batches_failed;          /**< Batches that failed while the run went
+                                       on (::PUBRIO_BULK_BATCH_FAILED). */
+  size_t people_left_uncertain;   /**< People whose submit got no
+                                       conclusive answer, in this run or an
+                                       earlier one, and not sent again: maybe
+                                       charged. */
+  int64_t credits_worst_case;     /**< The most the people to submit can cost:
+                                       every asked type found, at the prices. */
+  int64_t credits_before;         /**< Credits earlier runs on the journal were
+                                       charged. */
+  int64_t credits_committed;      /**< What the credit budget holds against:
+                                       charges so far (earlier runs included)
+                                       plus the worst case of every batch that
+                                       may still be charged. */
+  int64_t price_email;            /**< Credits an email contact, as counted. */
+  int64_t price_phone;            /**< Credits a phone contact, as counted. */
+  int prices_known;               /**< 0 when no price was given or read from
+                                       the account: 1 a contact is counted. */
+  int has_balance;                /**< 1 when the balance was read from the
+                                       account (POST /profile) at the start. */
+  int64_t balance;                /**< credit + topup_credit, as read then. */
+  size_t linkedin_urls;           /**< Distinct LinkedIn URLs added (also
+                                       counted in `people`). */
   size_t linkedin_urls_to_redeem; /**< ...of which this run redeems one by
                                        one and has not had answered yet. */
   size_t linkedin_urls_redeemed;  /**< ...answered by this run. */
@@ -1637,8 +1636,7 @@ struct pubrio_bulk_stats {
  *        grows.
  */
 PUBRIO_API void pubrio_bulk_stats_get(const pubrio_bulk *bulk,
-                                      pubrio_bulk_stats *out,
-                                      size_t out_size);
+                                      pubrio_bulk_stats *out, size_t out_size);
 
 /**
  * @brief What holds the run's next request, as a sentence ("hourly quota:
@@ -1676,13 +1674,14 @@ PUBRIO_API const char *pubrio_bulk_uncollected(const pubrio_bulk *bulk,
 typedef struct pubrio_journal pubrio_journal;
 
 /**
- * @brief Open a journal (the SQLite database of pubrio_bulk_options_set_journal())
- * for reading: nothing is written, no key or request is needed.
+ * @brief Open a journal (the SQLite database of
+ * pubrio_bulk_options_set_journal()) for reading: nothing is written, no key or
+ * request is needed.
  * @param out receives the journal; free it with pubrio_journal_free().
  * @param path the file.
  * @param err optional error details (NULL: none).
- * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT; ::PUBRIO_E_JOURNAL (missing,
- *         not ours, in use by a run); ::PUBRIO_E_OUT_OF_MEMORY.
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT; ::PUBRIO_E_JOURNAL
+ * (missing, not ours, in use by a run); ::PUBRIO_E_OUT_OF_MEMORY.
  */
 PUBRIO_API pubrio_status pubrio_journal_open(pubrio_journal **out,
                                              const char *path,
@@ -1747,8 +1746,9 @@ PUBRIO_API pubrio_status pubrio_journal_next_person(pubrio_journal *journal,
  * @param people_count receives how many people it holds (may be NULL).
  * @return the id (owned by the journal), or NULL past the last one.
  */
-PUBRIO_API const char *pubrio_journal_uncollected(
-    const pubrio_journal *journal, size_t index, size_t *people_count);
+PUBRIO_API const char *pubrio_journal_uncollected(const pubrio_journal *journal,
+                                                  size_t index,
+                                                  size_t *people_count);
 
 /** @} */
 

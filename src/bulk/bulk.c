@@ -217,8 +217,7 @@ const uint8_t *pri_bulk_person_id(const pubrio_bulk *b, size_t pos) {
   return b->people.items[pos];
 }
 
-uint8_t (*pri_bulk_batch_ids(const pubrio_bulk *b,
-                             const bulk_batch *bb))[16] {
+uint8_t (*pri_bulk_batch_ids(const pubrio_bulk *b, const bulk_batch *bb))[16] {
   uint8_t(*ids)[16] = pri_malloc((bb->count ? bb->count : 1) * sizeof *ids);
   for (size_t i = 0; ids && i < bb->count; i++)
     memcpy(ids[i], b->people.items[bb->people[i]], 16);
@@ -312,8 +311,7 @@ static pubrio_status open_store(pubrio_bulk *b, int read_only,
     return st;
   b->next_number = pri_store_next_number(b->store);
   b->store_charged_before = pri_store_charged(b->store);
-  b->prior_uncertain_worst =
-      pri_store_uncertain_worst(b->store, b->o.prices);
+  b->prior_uncertain_worst = pri_store_uncertain_worst(b->store, b->o.prices);
   if (b->next_number < 0 || b->store_charged_before < 0 ||
       b->prior_uncertain_worst < 0 ||
       pri_store_each_accepted(b->store, load_prior_batch, b) != 0)
@@ -327,15 +325,15 @@ static pubrio_status open_store(pubrio_bulk *b, int read_only,
 /* pubrio_bulk_new(), or with @p read_only a plan that only reads the
  * store (pubrio_bulk_plan()). */
 static pubrio_status bulk_new(pubrio_bulk **out, pubrio_client *client,
-                           unsigned types, const pubrio_bulk_options *o,
-                           int read_only, pubrio_error *err) {
+                              unsigned types, const pubrio_bulk_options *o,
+                              int read_only, pubrio_error *err) {
   if (!out || !client)
     return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
                          "out or client is NULL");
   *out = NULL;
-  if (types == 0 || (types & ~(unsigned)(PUBRIO_CONTACT_EMAIL_PERSONAL |
-                                         PUBRIO_CONTACT_EMAIL_WORK |
-                                         PUBRIO_CONTACT_PHONE)))
+  if (types == 0 ||
+      (types & ~(unsigned)(PUBRIO_CONTACT_EMAIL_PERSONAL |
+                           PUBRIO_CONTACT_EMAIL_WORK | PUBRIO_CONTACT_PHONE)))
     return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
                          "contact types 0x%x are not a combination of "
                          "PUBRIO_CONTACT_EMAIL_PERSONAL, "
@@ -398,8 +396,8 @@ pubrio_status pubrio_bulk_plan(pubrio_bulk **out, pubrio_client *client,
  * store holds of it. */
 static int place_person(pubrio_bulk *b, size_t pos) {
   unsigned bought, pending, uncertain;
-  if (pri_store_person_state(b->store, b->people.items[pos], &bought,
-                             &pending, &uncertain) != 0)
+  if (pri_store_person_state(b->store, b->people.items[pos], &bought, &pending,
+                             &uncertain) != 0)
     return -1;
   if (b->o.refresh)
     bought = 0;
@@ -429,8 +427,7 @@ static int place_person(pubrio_bulk *b, size_t pos) {
 pubrio_status pubrio_bulk_add_people(pubrio_bulk *b, const char *const *ids,
                                      size_t count, pubrio_error *err) {
   if (!b || (!ids && count))
-    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
-                         "bulk or ids is NULL");
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "bulk or ids is NULL");
   if (b->started)
     return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
                          "people are added before the run starts");
@@ -454,9 +451,9 @@ pubrio_status pubrio_bulk_add_people(pubrio_bulk *b, const char *const *ids,
     } else if (b->person_state[pos - 1] & PERSON_IN_INPUT) {
       b->duplicates++;
     } else if (place_person(b, pos - 1) != 0) {
-      st = pri_error_set(err, PUBRIO_E_JOURNAL,
-                         "the journal cannot be read: %s",
-                         pri_store_error(b->store));
+      st =
+          pri_error_set(err, PUBRIO_E_JOURNAL, "the journal cannot be read: %s",
+                        pri_store_error(b->store));
     }
   }
   pri_free(parsed);
@@ -496,8 +493,8 @@ void pubrio_bulk_free(pubrio_bulk *b) {
 /* The charges of earlier runs, this run's, and the worst case of every
  * batch that may still be charged. */
 int64_t pri_bulk_committed_credits(const pubrio_bulk *b) {
-  int64_t c = pri_bulk_add_credits(b->store_charged_before,
-                                   b->prior_uncertain_worst);
+  int64_t c =
+      pri_bulk_add_credits(b->store_charged_before, b->prior_uncertain_worst);
   c = pri_bulk_add_credits(c, b->credits_charged);
   return pri_bulk_add_credits(c, b->open_worst);
 }
@@ -511,8 +508,8 @@ void pubrio_bulk_stats_get(const pubrio_bulk *b, pubrio_bulk_stats *out,
     size_t in_flight = 0;
     for (int i = 0; i < b->o.max_in_flight; i++)
       in_flight += b->slots[i].running;
-    s.people = b->to_submit + b->prior_pending + b->prior_uncertain +
-               b->known + b->urls_to_send + b->urls_sending + b->urls_answered;
+    s.people = b->to_submit + b->prior_pending + b->prior_uncertain + b->known +
+               b->urls_to_send + b->urls_sending + b->urls_answered;
     s.duplicates = b->duplicates;
     s.people_journaled = b->prior_pending;
     s.people_uncertain = b->prior_uncertain;
@@ -524,14 +521,13 @@ void pubrio_bulk_stats_get(const pubrio_bulk *b, pubrio_bulk_stats *out,
     s.batches_collected = b->collected_batches;
     s.in_flight = in_flight;
     s.requests = b->requests;
-    s.planned_requests =
-        (long)(new_batches * (b->o.submit_only ? 1 : 2) +
-               (b->o.submit_only ? 0 : b->prior_batches) + b->urls_to_send +
-               b->urls_sending);
+    s.planned_requests = (long)(new_batches * (b->o.submit_only ? 1 : 2) +
+                                (b->o.submit_only ? 0 : b->prior_batches) +
+                                b->urls_to_send + b->urls_sending);
     long rate = b->o.requests_per_minute;
-    s.min_duration_ms =
-        s.planned_requests ? (int64_t)((s.planned_requests - 1) / rate) * 60000
-                           : 0;
+    s.min_duration_ms = s.planned_requests
+                            ? (int64_t)((s.planned_requests - 1) / rate) * 60000
+                            : 0;
     int64_t now = pri_clock_now(&b->client->clock);
     s.next_request_in_ms = pri_pacer_wait_ms(&b->pacer, now);
     s.credits_charged = b->credits_charged;

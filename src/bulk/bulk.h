@@ -152,7 +152,7 @@ struct pubrio_bulk {
   pri_pacer pacer;
   int started, prefer_submit;
   int64_t deadline, left_at;
-  int stop_level;     /* 1: drain (nothing new starts), 2: cut all */
+  int stop_level; /* 1: drain (nothing new starts), 2: cut all */
   int no_more_submits;
   pubrio_status fatal; /* what stops the run (returned once drained) */
   pubrio_error fatal_err;
@@ -161,8 +161,8 @@ struct pubrio_bulk {
   /* What is handed out. */
   bulk_item *items; /* a queue */
   size_t item_head, item_count, item_cap;
-  int retire_head;                /* the head item's last event went out */
-  size_t known_cursor;            /* the next known person to hand out */
+  int retire_head;                 /* the head item's last event went out */
+  size_t known_cursor;             /* the next known person to hand out */
   pubrio_query_result *person_out; /* the last PERSON event's */
   /* Counts. */
   size_t submitted_people, collected_people, accepted_batches,

@@ -62,9 +62,8 @@ static void read_profile(pubrio_bulk *b, int64_t profile, int64_t deadline) {
     }
     if (p->has_credit) {
       b->has_balance = 1;
-      b->balance = pri_bulk_add_credits(p->credit, p->has_topup_credit
-                                                       ? p->topup_credit
-                                                       : 0);
+      b->balance = pri_bulk_add_credits(
+          p->credit, p->has_topup_credit ? p->topup_credit : 0);
     }
   } else {
     pri_log(b->client, PUBRIO_LOG_WARN,

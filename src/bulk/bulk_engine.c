@@ -12,8 +12,8 @@
  * answer has room before the run's deadline (its own timeout, or half the
  * run's wait when that is shorter), and its timeout ends at the deadline at
  * the latest. */
-#include "bulk.h"
 #include "alloc.h"
+#include "bulk.h"
 
 #include "error.h"
 #include "json.h"
@@ -29,7 +29,8 @@
 
 /* The first reason to stop: nothing new starts, what is in flight
  * finishes, then the status is returned on every call. */
-static void stop(pubrio_bulk *b, pubrio_status status, const pubrio_error *src) {
+static void stop(pubrio_bulk *b, pubrio_status status,
+                 const pubrio_error *src) {
   if (b->stop_level < 1)
     b->stop_level = 1;
   if (b->fatal != PUBRIO_OK)
@@ -59,8 +60,8 @@ static void problem(pubrio_bulk *b, pubrio_status status,
   pri_error_copy_all(&b->problem_err, src, status);
 }
 
-static pubrio_status report(pubrio_status status,
-                            const pubrio_error *src, pubrio_error *err) {
+static pubrio_status report(pubrio_status status, const pubrio_error *src,
+                            pubrio_error *err) {
   if (err)
     pri_error_copy_all(err, src, status);
   return status;
@@ -170,8 +171,8 @@ static void begin(pubrio_bulk *b, bulk_slot *s, size_t batch, int submit) {
   s->submit = submit;
   s->call.deadline = b->o.submit_only ? INT64_MAX : b->deadline;
   if (pri_call_begin(b->client, &s->call, &s->st) != 0) {
-    settle(b, s, pri_error_set(&s->err, PUBRIO_E_OUT_OF_MEMORY,
-                               "out of memory"));
+    settle(b, s,
+           pri_error_set(&s->err, PUBRIO_E_OUT_OF_MEMORY, "out of memory"));
     return;
   }
   attempt(b, s);
@@ -189,8 +190,8 @@ static void start_poll(pubrio_bulk *b, bulk_slot *s, size_t batch) {
   if (!s->body) {
     s->batch = batch;
     s->submit = 0;
-    settle(b, s, pri_error_set(&s->err, PUBRIO_E_OUT_OF_MEMORY,
-                               "out of memory"));
+    settle(b, s,
+           pri_error_set(&s->err, PUBRIO_E_OUT_OF_MEMORY, "out of memory"));
     return;
   }
   begin(b, s, batch, 0);
@@ -260,8 +261,7 @@ static void send_if_stored(pubrio_bulk *b, bulk_slot *s, size_t batch,
                               "the journal could not record the next "
                               "submit's intent (%s); nothing more is sent",
                               pri_store_error(b->store))
-              : pri_error_set(&s->err, PUBRIO_E_OUT_OF_MEMORY,
-                              "out of memory");
+              : pri_error_set(&s->err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
   s->err.submit_state = PUBRIO_SUBMIT_NOT_SPENT;
   stop(b, st, &s->err);
   settle(b, s, st);
@@ -288,10 +288,10 @@ static void start_submit(pubrio_bulk *b, bulk_slot *s) {
   b->open_worst = pri_bulk_add_credits(b->open_worst, bb->worst);
   s->body = submit_body(b, bb);
   uint8_t(*ids)[16] = s->body ? pri_bulk_batch_ids(b, bb) : NULL;
-  int stored = ids && pri_store_intent(b->store, bb->number, bb->types,
-                                       bb->has_profile_id, bb->profile_id,
-                                       (const uint8_t(*)[16])ids,
-                                       bb->count, NULL) == 0;
+  int stored =
+      ids && pri_store_intent(b->store, bb->number, bb->types,
+                              bb->has_profile_id, bb->profile_id,
+                              (const uint8_t(*)[16])ids, bb->count, NULL) == 0;
   pri_free(ids);
   s->batch = at;
   s->submit = 1;
@@ -415,9 +415,8 @@ static void accepted(pubrio_bulk *b, bulk_slot *s, int64_t now) {
   bulk_batch *bb = &b->batches[s->batch];
   memcpy(bb->redeem_query_id, s->job->redeem_query_id, PUBRIO_ID_LEN + 1);
   bb->state = BATCH_ACCEPTED;
-  bb->due_ms = now + pri_wait_first_delay(&b->o.wait,
-                                          s->job->estimated_time_ms, now,
-                                          b->deadline);
+  bb->due_ms = now + pri_wait_first_delay(&b->o.wait, s->job->estimated_time_ms,
+                                          now, b->deadline);
   b->submitted_people += bb->count;
   b->accepted_batches++;
   if (pri_store_accepted(b->store, bb->number, bb->types,
@@ -464,8 +463,10 @@ static void broken(pubrio_bulk *b, size_t batch, pubrio_status status,
                    const char *why) {
   bulk_batch *bb = &b->batches[batch];
   pubrio_error e = {0};
-  pri_error_set(&e, status, "batch %d (%s): %s; its %zu people are not "
-                "collected", bb->number, bb->redeem_query_id, why, bb->count);
+  pri_error_set(&e, status,
+                "batch %d (%s): %s; its %zu people are not "
+                "collected",
+                bb->number, bb->redeem_query_id, why, bb->count);
   bb->state = BATCH_BROKEN;
   b->failed_batches++;
   problem(b, status, &e);
@@ -548,8 +549,7 @@ static void collected(pubrio_bulk *b, bulk_slot *s, int64_t now) {
 /* A submit that failed: refused (its people go back to the queue after a
  * 429 or a start that never left; otherwise submitting stops) or
  * uncertain (maybe charged: never resent, submitting stops). */
-static void submit_failed(pubrio_bulk *b, bulk_slot *s,
-                          pubrio_status status) {
+static void submit_failed(pubrio_bulk *b, bulk_slot *s, pubrio_status status) {
   bulk_batch *bb = &b->batches[s->batch];
   if (s->err.submit_state == PUBRIO_SUBMIT_NOT_SPENT) {
     bb->state = BATCH_REFUSED;
@@ -582,8 +582,8 @@ static void submit_failed(pubrio_bulk *b, bulk_slot *s,
 /* A URL's single redeem failed as uncertain, or its answer cannot be
  * stored under a person: maybe charged, its intent is left as it is (a
  * rerun sees it uncertain), never resent; submitting stops. */
-static void single_uncertain(pubrio_bulk *b, bulk_slot *s,
-                             pubrio_status status, const pubrio_error *why) {
+static void single_uncertain(pubrio_bulk *b, bulk_slot *s, pubrio_status status,
+                             const pubrio_error *why) {
   bulk_batch *bb = &b->batches[s->batch];
   b->urls[bb->url].state = URL_UNCERTAIN;
   bb->state = BATCH_UNCERTAIN;
@@ -614,8 +614,7 @@ static void single_answered(pubrio_bulk *b, bulk_slot *s) {
     pri_error_set(&e, PUBRIO_E_PROTOCOL,
                   "the single redeem of %s answered %s; it may have been "
                   "charged and is not sent again",
-                  u->url,
-                  p ? "an invalid people_search_id" : "several people");
+                  u->url, p ? "an invalid people_search_id" : "several people");
     single_uncertain(b, s, PUBRIO_E_PROTOCOL, &e);
     pubrio_error_clear(&e);
     return;
@@ -707,7 +706,8 @@ static void poll_failed(pubrio_bulk *b, bulk_slot *s, pubrio_status status,
     return;
   }
   bb->failed_polls++;
-  int64_t delay = b->o.wait.min_delay_ms << (bb->failed_polls < 6 ? bb->failed_polls : 6);
+  int64_t delay = b->o.wait.min_delay_ms
+                  << (bb->failed_polls < 6 ? bb->failed_polls : 6);
   if (delay > b->o.wait.max_delay_ms)
     delay = b->o.wait.max_delay_ms;
   bb->due_ms = now + delay;
@@ -761,9 +761,7 @@ static void answered(pubrio_bulk *b, bulk_slot *s) {
     pri_pacer_on_success(&b->pacer, s->st.started, now);
   switch (pri_call_judge(b->client, &s->call, &s->st, &delay, &s->err)) {
   case PRI_VERDICT_DONE: settle(b, s, PUBRIO_OK); return;
-  case PRI_VERDICT_RETRY:
-    s->retry_at = now + (delay > 0 ? delay : 0);
-    return;
+  case PRI_VERDICT_RETRY: s->retry_at = now + (delay > 0 ? delay : 0); return;
   case PRI_VERDICT_FAILED: settle(b, s, s->st.status); return;
   }
 }
@@ -788,8 +786,7 @@ static int any_busy(const pubrio_bulk *b) {
 static void advance_first_open(pubrio_bulk *b) {
   while (b->first_open < b->batch_count) {
     batch_state st = b->batches[b->first_open].state;
-    if (st == BATCH_ACCEPTED || st == BATCH_POLLING ||
-        st == BATCH_SUBMITTING)
+    if (st == BATCH_ACCEPTED || st == BATCH_POLLING || st == BATCH_SUBMITTING)
       break;
     b->first_open++;
   }
@@ -820,9 +817,9 @@ static void abandon_waiting(pubrio_bulk *b) {
     if (s->batch == SIZE_MAX || s->running)
       continue;
     pubrio_error_clear(&s->err);
-    settle(b, s, pri_error_set(&s->err, b->fatal ? b->fatal
-                                                 : PUBRIO_E_CANCELLED,
-                               "the run stopped before a retry"));
+    settle(b, s,
+           pri_error_set(&s->err, b->fatal ? b->fatal : PUBRIO_E_CANCELLED,
+                         "the run stopped before a retry"));
   }
 }
 
@@ -836,10 +833,8 @@ static int64_t next_wake(pubrio_bulk *b, int64_t now) {
         b->slots[i].retry_at < wake)
       wake = b->slots[i].retry_at;
   if (free_slot(b) && !b->stop_level) {
-    for (size_t i = b->first_open; !b->o.submit_only && i < b->batch_count;
-         i++)
-      if (b->batches[i].state == BATCH_ACCEPTED &&
-          b->batches[i].due_ms < wake)
+    for (size_t i = b->first_open; !b->o.submit_only && i < b->batch_count; i++)
+      if (b->batches[i].state == BATCH_ACCEPTED && b->batches[i].due_ms < wake)
         wake = b->batches[i].due_ms;
     if (submit_allowed(b, now))
       wake = now;
@@ -1015,8 +1010,8 @@ static pubrio_status next_event(pubrio_bulk *b, int64_t until,
     if (any_running(b)) { /* with no time left, one pass that never blocks */
       if (expiry < wait)
         wait = expiry;
-      pri_transfer *x = pri_transport_run(b->client->transport,
-                                          wait > 0 ? wait : 0, 0);
+      pri_transfer *x =
+          pri_transport_run(b->client->transport, wait > 0 ? wait : 0, 0);
       bulk_slot *s = x ? slot_of(b, x) : NULL;
       if (s)
         answered(b, s);

@@ -3,8 +3,8 @@
  * person once, only people of the input), and the people the store already
  * held. An event's memory lives until the next call, so the head of the
  * queue is only dropped then. */
-#include "bulk.h"
 #include "alloc.h"
+#include "bulk.h"
 #include "growth.h"
 
 #include <string.h>

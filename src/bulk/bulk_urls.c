@@ -4,8 +4,8 @@
  * in the roster for the types a URL bought for the same person is not
  * submitted for them. The single redeems themselves are started and ended
  * in bulk_engine.c. */
-#include "bulk.h"
 #include "alloc.h"
+#include "bulk.h"
 
 #include "error.h"
 #include "growth.h"
@@ -25,8 +25,7 @@ static uint64_t text_hash(const char *text) {
 static size_t index_slot(const pubrio_bulk *b, const char *url) {
   size_t mask = b->url_index_cap - 1;
   size_t i = (size_t)text_hash(url) & mask;
-  while (b->url_index[i] &&
-         strcmp(b->urls[b->url_index[i] - 1].url, url) != 0)
+  while (b->url_index[i] && strcmp(b->urls[b->url_index[i] - 1].url, url) != 0)
     i = (i + 1) & mask;
   return i;
 }
@@ -77,9 +76,8 @@ static int place_url(pubrio_bulk *b, bulk_url *u) {
   if (known == PRI_URL_NAMED && !b->o.refresh) {
     unsigned bought, pending, uncertain;
     size_t pos = pri_bulk_add_person(b, person);
-    if (!pos ||
-        pri_store_person_state(b->store, person, &bought, &pending,
-                               &uncertain) != 0)
+    if (!pos || pri_store_person_state(b->store, person, &bought, &pending,
+                                       &uncertain) != 0)
       return -1;
     u->person = (uint32_t)(pos - 1);
     /* Types another batch holds are not bought again by the URL. */
@@ -125,9 +123,8 @@ pubrio_status pubrio_bulk_add_linkedin_urls(pubrio_bulk *b,
     if (!urls[i])
       st = pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
                          "linkedin_url at index %zu is NULL", i);
-    else if (pubrio_linkedin_url_normalize(urls[i], canonical[i],
-                                           sizeof canonical[i],
-                                           &why) != PUBRIO_OK)
+    else if (pubrio_linkedin_url_normalize(
+                 urls[i], canonical[i], sizeof canonical[i], &why) != PUBRIO_OK)
       st = pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
                          "linkedin_url at index %zu: %s", i,
                          why.message ? why.message : "refused");
@@ -147,9 +144,9 @@ pubrio_status pubrio_bulk_add_linkedin_urls(pubrio_bulk *b,
       st = pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
     } else if (place_url(b, u) != 0) {
       pri_free(u->url);
-      st = pri_error_set(err, PUBRIO_E_JOURNAL,
-                         "the journal cannot be read: %s",
-                         pri_store_error(b->store));
+      st =
+          pri_error_set(err, PUBRIO_E_JOURNAL, "the journal cannot be read: %s",
+                        pri_store_error(b->store));
     } else {
       b->url_index[slot] = (uint32_t)++b->url_count;
     }
@@ -176,15 +173,14 @@ void pri_bulk_url_named(pubrio_bulk *b, size_t url, size_t pos,
                         unsigned types) {
   b->urls[url].person = (uint32_t)pos;
   uint16_t *state = &b->person_state[pos];
-  unsigned need =
-      (unsigned)(*state & PERSON_NEED_MASK) >> PERSON_NEED_SHIFT;
+  unsigned need = (unsigned)(*state & PERSON_NEED_MASK) >> PERSON_NEED_SHIFT;
   /* Only a person still waiting for a batch: one in a batch already is
    * past saving. */
   if (!(*state & PERSON_IN_INPUT) || !(*state & PERSON_SUBMITS) || !need)
     return;
   need &= ~types;
-  *state = (uint16_t)((*state & ~PERSON_NEED_MASK) |
-                      (need << PERSON_NEED_SHIFT));
+  *state =
+      (uint16_t)((*state & ~PERSON_NEED_MASK) | (need << PERSON_NEED_SHIFT));
   if (need)
     return;
   *state &= (uint16_t)~PERSON_SUBMITS;

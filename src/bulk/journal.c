@@ -63,12 +63,14 @@ pubrio_status pubrio_journal_open(pubrio_journal **out, const char *path,
       (pri_store_each_run(j->store, keep_run, j) != 0 ||
        pri_store_each_accepted(j->store, keep_open, j) != 0 ||
        pri_store_counts(j->store, &j->people, &j->contacts) != 0))
-    st = pri_error_set(err, PUBRIO_E_JOURNAL, "the journal %s cannot be "
-                       "read: %s", path, pri_store_error(j->store));
+    st = pri_error_set(err, PUBRIO_E_JOURNAL,
+                       "the journal %s cannot be "
+                       "read: %s",
+                       path, pri_store_error(j->store));
   /* A missing file opens as an empty temporary store: say so instead. */
   if (st == PUBRIO_OK && !j->run_count && !j->people)
-    st = pri_error_set(err, PUBRIO_E_JOURNAL,
-                       "the journal %s holds no run", path);
+    st = pri_error_set(err, PUBRIO_E_JOURNAL, "the journal %s holds no run",
+                       path);
   if (st != PUBRIO_OK) {
     pubrio_journal_free(j);
     return st;
@@ -91,8 +93,7 @@ int pubrio_journal_run_get(const pubrio_journal *j, size_t index,
                            pubrio_journal_run *out, size_t out_size) {
   if (!j || !out || index >= j->run_count)
     return 0;
-  memcpy(out, &j->runs[index],
-         out_size < sizeof *out ? out_size : sizeof *out);
+  memcpy(out, &j->runs[index], out_size < sizeof *out ? out_size : sizeof *out);
   return 1;
 }
 
@@ -117,10 +118,11 @@ pubrio_status pubrio_journal_next_person(pubrio_journal *j,
     return PUBRIO_OK;
   uint8_t next[16];
   unsigned types = 0;
-  int found =
-      pri_store_next_bought(j->store, j->started ? j->last : NULL, next, &types);
+  int found = pri_store_next_bought(j->store, j->started ? j->last : NULL, next,
+                                    &types);
   if (found < 0)
-    return pri_error_set(err, PUBRIO_E_JOURNAL, "the journal cannot be read: %s",
+    return pri_error_set(err, PUBRIO_E_JOURNAL,
+                         "the journal cannot be read: %s",
                          pri_store_error(j->store));
   if (!found) {
     j->ended = 1;

@@ -88,8 +88,8 @@ static const char *const statement_sql[ST_COUNT] = {
  * single redeem by LinkedIn URL is a batch of one whose person is learned
  * from its answer. */
 #define URL_COLUMN_SQL                                                         \
-  "ALTER TABLE batches ADD COLUMN linkedin_url TEXT;"                         \
-  "CREATE INDEX batches_by_url ON batches(linkedin_url) WHERE linkedin_url"   \
+  "ALTER TABLE batches ADD COLUMN linkedin_url TEXT;"                          \
+  "CREATE INDEX batches_by_url ON batches(linkedin_url) WHERE linkedin_url"    \
   " IS NOT NULL;"
 
 static const char schema_sql[] =
@@ -100,8 +100,7 @@ static const char schema_sql[] =
     " people INTEGER NOT NULL, state TEXT NOT NULL CHECK(state IN ('intent',"
     " 'accepted', 'refused', 'collected')), redeem_query_id TEXT,"
     " charged INTEGER, updated_at INTEGER NOT NULL);"
-    "CREATE INDEX batches_by_state ON batches(state);"
-    URL_COLUMN_SQL
+    "CREATE INDEX batches_by_state ON batches(state);" URL_COLUMN_SQL
     "CREATE TABLE batch_people(batch INTEGER NOT NULL, person BLOB NOT NULL,"
     " PRIMARY KEY(batch, person)) WITHOUT ROWID;"
     "CREATE INDEX batch_people_by_person ON batch_people(person);"
@@ -162,8 +161,10 @@ static pubrio_status check_file(const char *path, int read_only, int *created,
   if (fd < 0 && read_only && errno == ENOENT)
     return PUBRIO_OK; /* nothing stored yet */
   if (fd < 0)
-    return pri_error_set(err, PUBRIO_E_JOURNAL, "the journal %s cannot be "
-                         "opened: %s%s", path, strerror(errno),
+    return pri_error_set(err, PUBRIO_E_JOURNAL,
+                         "the journal %s cannot be "
+                         "opened: %s%s",
+                         path, strerror(errno),
                          errno == ELOOP ? " (a symbolic link is not followed)"
                                         : "");
   struct stat st;
@@ -211,8 +212,8 @@ static pubrio_status check_schema(pri_store *s, const char *path, int *fresh,
   int failed = 0;
   int64_t app = query_int(s, "PRAGMA application_id", 0, &failed);
   int64_t version = query_int(s, "PRAGMA user_version", 0, &failed);
-  int64_t tables = query_int(
-      s, "SELECT count(*) FROM sqlite_master", 0, &failed);
+  int64_t tables =
+      query_int(s, "SELECT count(*) FROM sqlite_master", 0, &failed);
   if (failed && sqlite3_errcode(s->db) == SQLITE_BUSY)
     return pri_error_set(err, PUBRIO_E_JOURNAL,
                          "the journal %s is in use by another run", path);
@@ -263,8 +264,8 @@ pubrio_status pri_store_open(pri_store **out, const char *path, int read_only,
                              pubrio_error *err) {
   *out = NULL;
   int created = 0;
-  pubrio_status st = path ? check_file(path, read_only, &created, err)
-                          : PUBRIO_OK;
+  pubrio_status st =
+      path ? check_file(path, read_only, &created, err) : PUBRIO_OK;
   if (st != PUBRIO_OK)
     return st;
   pri_store *s = pri_calloc(1, sizeof *s);
@@ -272,9 +273,9 @@ pubrio_status pri_store_open(pri_store **out, const char *path, int read_only,
     return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
   int exists = path && access(path, F_OK) == 0;
   const char *name = exists ? path : "";
-  int flags = SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_PRIVATECACHE |
-              (exists && read_only ? SQLITE_OPEN_READONLY
-                                   : SQLITE_OPEN_READWRITE);
+  int flags =
+      SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_PRIVATECACHE |
+      (exists && read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE);
   int fresh = 0;
   int64_t version = STORE_VERSION;
   if (sqlite3_open_v2(name, &s->db, flags, NULL) != SQLITE_OK)
@@ -295,8 +296,7 @@ pubrio_status pri_store_open(pri_store **out, const char *path, int read_only,
       st = store_failure(s, path ? path : "(temporary)", "locking", err);
     if (st == PUBRIO_OK && fresh &&
         (exec(s, schema_sql) != 0 ||
-         exec(s, "PRAGMA application_id = 1346523721;"
-                 STORE_VERSION_SQL) != 0))
+         exec(s, "PRAGMA application_id = 1346523721;" STORE_VERSION_SQL) != 0))
       st = store_failure(s, path ? path : "(temporary)", "creating", err);
     if (st == PUBRIO_OK && !fresh && version == 1 &&
         exec(s, URL_COLUMN_SQL STORE_VERSION_SQL) != 0)
@@ -383,8 +383,8 @@ int pri_store_each_accepted(pri_store *s,
                          " ORDER BY number",
                          -1, &batches, NULL) != SQLITE_OK ||
       sqlite3_prepare_v2(s->db,
-                         "SELECT person FROM batch_people WHERE batch = ?1",
-                         -1, &people, NULL) != SQLITE_OK)
+                         "SELECT person FROM batch_people WHERE batch = ?1", -1,
+                         &people, NULL) != SQLITE_OK)
     rc = -1;
   pri_store_batch b = {0};
   while (rc == 0 && sqlite3_step(batches) == SQLITE_ROW) {
@@ -442,8 +442,8 @@ int64_t pri_store_charged(pri_store *s) {
   /* Charges are stored as counted: never negative, but an untrusted answer
    * can make one huge; total() is a float sum that never overflows, and
    * the cap keeps it in range. */
-  int64_t v = query_int(
-      s, "SELECT min(total(charged), 4.6e18) FROM batches", 0, &failed);
+  int64_t v = query_int(s, "SELECT min(total(charged), 4.6e18) FROM batches", 0,
+                        &failed);
   return failed ? -1 : v;
 }
 
@@ -488,8 +488,7 @@ int pri_store_intent(pri_store *s, int number, unsigned types,
   int ok = step_done(st) == 0;
   for (size_t i = 0; ok && i < count; i++) {
     sqlite3_bind_int(s->stmt[ST_ADD_PEOPLE], 1, number);
-    sqlite3_bind_blob(s->stmt[ST_ADD_PEOPLE], 2, people[i], 16,
-                      SQLITE_STATIC);
+    sqlite3_bind_blob(s->stmt[ST_ADD_PEOPLE], 2, people[i], 16, SQLITE_STATIC);
     ok = step_done(s->stmt[ST_ADD_PEOPLE]) == 0;
     sqlite3_bind_blob(s->stmt[ST_UNCERTAIN_ON], 1, people[i], 16,
                       SQLITE_STATIC);
@@ -600,8 +599,7 @@ int pri_store_collected(pri_store *s, int number, unsigned types,
 
 int pri_store_single_answered(pri_store *s, int number, unsigned types,
                               const uint8_t *person,
-                              const pubrio_query_result *res,
-                              int64_t charged) {
+                              const pubrio_query_result *res, int64_t charged) {
   char names[64];
   type_list(types, names, sizeof names);
   if (begin(s) != 0)
@@ -669,9 +667,8 @@ static char *column_copy(pri_arena *arena, sqlite3_stmt *st, int col) {
   return text ? pri_arena_strdup(arena, (const char *)text) : NULL;
 }
 
-pubrio_query_result *pri_store_read_person(pri_store *s,
-                                           const uint8_t person[16],
-                                           unsigned types) {
+pubrio_query_result *
+pri_store_read_person(pri_store *s, const uint8_t person[16], unsigned types) {
   pri_query_result *res = pri_query_result_new();
   pri_person *p = res ? pri_calloc(1, sizeof *p) : NULL;
   pubrio_batch_job *job =
@@ -761,13 +758,12 @@ int pri_store_counts(pri_store *s, size_t *people, size_t *contacts) {
   int failed = 0;
   *people = (size_t)query_int(
       s, "SELECT count(*) FROM people WHERE bought != 0", 0, &failed);
-  *contacts =
-      (size_t)query_int(s, "SELECT count(*) FROM contacts", 0, &failed);
+  *contacts = (size_t)query_int(s, "SELECT count(*) FROM contacts", 0, &failed);
   return failed ? -1 : 0;
 }
 
-int pri_store_next_bought(pri_store *s, const uint8_t *after,
-                          uint8_t next[16], unsigned *types) {
+int pri_store_next_bought(pri_store *s, const uint8_t *after, uint8_t next[16],
+                          unsigned *types) {
   sqlite3_stmt *st = NULL;
   const char *sql = after ? "SELECT person, bought FROM people WHERE bought"
                             " != 0 AND person > ?1 ORDER BY person LIMIT 1"

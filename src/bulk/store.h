@@ -13,10 +13,9 @@
  *   batches(number, run, types, profile_id, people, state, redeem_query_id,
  *           charged, updated_at, linkedin_url)  linkedin_url: a single
  *                                  redeem by URL, its person in
- *                                  batch_people once answered   state: intent | accepted | refused |
- *                                  collected; an intent left as it is was
- *                                  in flight when its run stopped: uncertain
- *   batch_people(batch, person)    16-byte ids
+ *                                  batch_people once answered   state: intent |
+ * accepted | refused | collected; an intent left as it is was in flight when
+ * its run stopped: uncertain batch_people(batch, person)    16-byte ids
  *   people(person, bought, pending, uncertain)  contact-type bits: asked in
  *                                  a collected batch, in an accepted one, in
  *                                  an intent without an answer

@@ -75,8 +75,8 @@ int pri_utf8_repair(pri_buf *out, const char *s, size_t len) {
       continue;
     }
     size_t n = p[i] ? pri_utf8_sequence(p + i, len - i) : 0;
-    int rc = n ? pri_buf_append(out, s + i, n)
-               : pri_buf_append(out, replacement, 3);
+    int rc =
+        n ? pri_buf_append(out, s + i, n) : pri_buf_append(out, replacement, 3);
     if (rc != 0)
       return -1;
     i += n ? n : 1;

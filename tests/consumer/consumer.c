@@ -23,7 +23,8 @@ int main(void) {
   if (!st)
     st = pubrio_batch_request_add_people(req, ids, 2, &err);
   if (!st)
-    st = pubrio_batch_request_add_contact_types(req, PUBRIO_CONTACT_PHONE, &err);
+    st =
+        pubrio_batch_request_add_contact_types(req, PUBRIO_CONTACT_PHONE, &err);
   if (!st)
     st = pubrio_redeem_people_batch_and_wait(client, req, NULL, &res, &err);
   if (st == PUBRIO_OK)

@@ -36,11 +36,11 @@ static pubrio_status submit(pubrio_client *c, pubrio_batch_job **job,
   pubrio_batch_request *req = NULL;
   pubrio_batch_request_new(&req, NULL);
   pubrio_batch_request_add_person(req, ID, NULL);
-  pubrio_batch_request_add_contact_types(
-      req,
-      PUBRIO_CONTACT_EMAIL_PERSONAL | PUBRIO_CONTACT_EMAIL_WORK |
-          PUBRIO_CONTACT_PHONE,
-      NULL);
+  pubrio_batch_request_add_contact_types(req,
+                                         PUBRIO_CONTACT_EMAIL_PERSONAL |
+                                             PUBRIO_CONTACT_EMAIL_WORK |
+                                             PUBRIO_CONTACT_PHONE,
+                                         NULL);
   if (with_profile)
     pubrio_batch_request_set_profile_id(req, 12345, NULL);
   pubrio_status st = pubrio_redeem_people_batch(c, req, job, err);

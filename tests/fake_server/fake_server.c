@@ -41,7 +41,7 @@ struct fake_server {
   int64_t quota_window[FAKE_MAX_QUOTAS]; /* index of the current window */
   int64_t quota_used[FAKE_MAX_QUOTAS];   /* requests counted in it */
   size_t quota_refused;
-  int in_flight;       /* API requests being answered now */
+  int in_flight; /* API requests being answered now */
   int max_in_flight;
   unsigned long next_request_id;
 };
@@ -286,8 +286,7 @@ static void record(fake_server *s, struct MHD_Connection *conn,
   r.accept = copy(MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept"));
   r.user_agent =
       copy(MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "User-Agent"));
-  r.prefer =
-      copy(MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Prefer"));
+  r.prefer = copy(MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Prefer"));
   r.body = up->data ? strndup(up->data, up->len) : strdup("");
   pthread_mutex_lock(&s->lock);
   fake_request *grown =

@@ -58,8 +58,8 @@ uint16_t fake_server_port(const fake_server *server);
 
 typedef enum fake_fault {
   FAKE_FAULT_NONE = 0,
-  FAKE_FAULT_CLOSE_MID_BODY, /* announce a length, send half, close */
-  FAKE_FAULT_HUGE_BODY,      /* stream huge_bytes of JSON-ish filler */
+  FAKE_FAULT_CLOSE_MID_BODY,    /* announce a length, send half, close */
+  FAKE_FAULT_HUGE_BODY,         /* stream huge_bytes of JSON-ish filler */
   FAKE_FAULT_PROCESS_THEN_CLOSE /* act on the request as the API would (a
                                    submit is charged), then close the
                                    connection without answering */

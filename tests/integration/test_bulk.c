@@ -26,7 +26,7 @@ static void make_ids(void) {
 
 typedef struct tally {
   int accepted, done, strangers, people, progress;
-  int seen[MAX_PEOPLE]; /* times each person was handed out */
+  int seen[MAX_PEOPLE];    /* times each person was handed out */
   int stop_after_accepted; /* > 0: stop the run after so many */
 } tally;
 
@@ -62,9 +62,9 @@ static int count_event(const pubrio_bulk_event *ev, void *userdata) {
 static pubrio_bulk *make_bulk(fixture *f, pubrio_bulk_options *o,
                               size_t people) {
   pubrio_bulk *b = NULL;
-  assert_int_equal(pubrio_bulk_new(&b, f->client, PUBRIO_CONTACT_PHONE, o,
-                                   &f->err),
-                   PUBRIO_OK);
+  assert_int_equal(
+      pubrio_bulk_new(&b, f->client, PUBRIO_CONTACT_PHONE, o, &f->err),
+      PUBRIO_OK);
   if (people)
     assert_int_equal(pubrio_bulk_add_people(b, id_ptrs, people, &f->err),
                      PUBRIO_OK);
@@ -88,8 +88,8 @@ static int teardown(void **state) {
 }
 
 static fake_server_options ready_at_once = {.estimated_time = 0};
-static fake_server_options never_ready = {
-    .estimated_time = 0, .complete_after_polls = 1000000};
+static fake_server_options never_ready = {.estimated_time = 0,
+                                          .complete_after_polls = 1000000};
 static fake_server_options slow_answers = {.estimated_time = 0,
                                            .latency_ms = 200};
 
@@ -97,8 +97,7 @@ static void everyone_submitted_and_collected_once(void **state) {
   fixture *f = *state;
   pubrio_bulk *b = make_bulk(f, NULL, 250);
   /* Duplicates across calls are dropped and counted. */
-  assert_int_equal(pubrio_bulk_add_people(b, id_ptrs, 10, &f->err),
-                   PUBRIO_OK);
+  assert_int_equal(pubrio_bulk_add_people(b, id_ptrs, 10, &f->err), PUBRIO_OK);
   tally t = {0};
   assert_int_equal(pubrio_bulk_run(b, count_event, &t, &f->err), PUBRIO_OK);
   assert_int_equal(t.accepted, 3);
@@ -198,9 +197,8 @@ static void bad_ids_are_all_or_nothing(void **state) {
   pubrio_bulk_stats_get(b, &s, sizeof s);
   assert_int_equal(s.people, 0);
   pubrio_bulk *unknown_type = NULL;
-  assert_int_equal(
-      pubrio_bulk_new(&unknown_type, f->client, 8, NULL, &f->err),
-      PUBRIO_E_INVALID_ARGUMENT);
+  assert_int_equal(pubrio_bulk_new(&unknown_type, f->client, 8, NULL, &f->err),
+                   PUBRIO_E_INVALID_ARGUMENT);
   assert_null(unknown_type);
   pubrio_bulk_free(b);
 }
@@ -389,8 +387,7 @@ static void uncertain_people_are_not_resent(void **state) {
   fake_reply cut = {.path = SUBMIT_PATH,
                     .fault = FAKE_FAULT_PROCESS_THEN_CLOSE};
   fake_server_push_reply(f->server, &cut);
-  assert_int_equal(pubrio_bulk_run(b, NULL, NULL, &f->err),
-                   PUBRIO_E_TRANSPORT);
+  assert_int_equal(pubrio_bulk_run(b, NULL, NULL, &f->err), PUBRIO_E_TRANSPORT);
   assert_int_equal(f->err.submit_state, PUBRIO_SUBMIT_UNCERTAIN);
   pubrio_bulk_free(b);
   b = make_bulk(f, o, 5);
@@ -408,8 +405,7 @@ static void uncertain_people_are_not_resent(void **state) {
   pubrio_bulk_stats_get(b, &s, sizeof s);
   assert_int_equal(s.people_to_submit, 2); /* resubmit asked for */
   tally again = {0};
-  assert_int_equal(pubrio_bulk_run(b, count_event, &again, &f->err),
-                   PUBRIO_OK);
+  assert_int_equal(pubrio_bulk_run(b, count_event, &again, &f->err), PUBRIO_OK);
   assert_int_equal(again.seen[0], 1); /* sent this time, and collected */
   assert_int_equal(again.seen[1], 1);
   size_t submitted;
@@ -500,7 +496,7 @@ static void next_with_timeout_returns_none_while_waiting(void **state) {
 #define T(name, opts)                                                          \
   cmocka_unit_test_prestate_setup_teardown(name, setup, teardown, opts)
 #define J(name, opts)                                                          \
-  cmocka_unit_test_prestate_setup_teardown(name, journal_setup,               \
+  cmocka_unit_test_prestate_setup_teardown(name, journal_setup,                \
                                            journal_teardown, opts)
 
 int main(void) {

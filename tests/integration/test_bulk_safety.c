@@ -155,8 +155,7 @@ static void hostile_charges_do_not_defeat_the_budget(void **state) {
              "\"00000000-0000-4000-8000-%012d\",\"is_completed\":true},"
              "\"peoples\":[{\"people_search_id\":\"%s\",\"phones\":[%s]}]}}",
              totals[k], k + 1, id,
-             n ? "{\"value\":\"+1\",\"type\":\"phone\",\"status\":null}"
-               : "");
+             n ? "{\"value\":\"+1\",\"type\":\"phone\",\"status\":null}" : "");
     script(f, QUERY_PATH, 200, body, NULL, NULL);
   }
   pubrio_bulk_options *o = options(1);
@@ -406,10 +405,10 @@ static void a_client_has_one_user(void **state) {
   pubrio_bulk_free(b);
   /* Once the run is freed the client is free again. */
   pubrio_query_result *r = NULL;
-  assert_int_equal(pubrio_redeem_people_batch_query(
-                       f->client, "00000000-0000-4000-8000-000000000001", &r,
-                       &f->err),
-                   PUBRIO_OK);
+  assert_int_equal(
+      pubrio_redeem_people_batch_query(
+          f->client, "00000000-0000-4000-8000-000000000001", &r, &f->err),
+      PUBRIO_OK);
   pubrio_query_result_free(r);
 }
 
@@ -475,10 +474,10 @@ static void a_refusal_stops_submits_polls_go_on(void **state) {
 
 /* ---- the account: quotas, 429s ----------------------------------------- */
 
-static fake_server_options hour_quota = {
-    .estimated_time = 0, .quotas = {{6, 3600000}}};
-static fake_server_options spent_quota = {
-    .estimated_time = 0, .quotas = {{2, 3600000}}};
+static fake_server_options hour_quota = {.estimated_time = 0,
+                                         .quotas = {{6, 3600000}}};
+static fake_server_options spent_quota = {.estimated_time = 0,
+                                          .quotas = {{2, 3600000}}};
 static fake_server_options priced = {
     .estimated_time = 0, .email_price = 15, .phone_price = 30};
 static fake_server_options ready = {.estimated_time = 0};

@@ -96,8 +96,7 @@ static void an_id_and_a_url_of_one_person_are_bought_once(void **state) {
   fixture *f = *state;
   char id[37];
   assert_int_equal(
-      fake_api_resolve_linkedin("https://www.linkedin.com/in/jane-doe", id),
-      0);
+      fake_api_resolve_linkedin("https://www.linkedin.com/in/jane-doe", id), 0);
   const char *urls[] = {"http://uk.linkedin.com/in/Jane-Doe/?trk=x",
                         "https://www.linkedin.com/in/jane-doe",
                         "https://www.linkedin.com/in/john-roe"};
@@ -185,8 +184,7 @@ static void an_unanswered_single_is_never_resent(void **state) {
                    PUBRIO_OK);
   pubrio_bulk *b = make_run(f, o);
   add_urls(f, b, urls, 2);
-  assert_int_equal(pubrio_bulk_add_people(b, TEST_IDS, 3, &f->err),
-                   PUBRIO_OK);
+  assert_int_equal(pubrio_bulk_add_people(b, TEST_IDS, 3, &f->err), PUBRIO_OK);
   seen s = {0};
   assert_int_not_equal(drain_all(b, &s, &f->err), PUBRIO_OK);
   assert_int_equal(f->err.submit_state, PUBRIO_SUBMIT_UNCERTAIN);
@@ -203,8 +201,7 @@ static void an_unanswered_single_is_never_resent(void **state) {
   /* A rerun: the uncertain URL is not sent, the rest is. */
   b = make_run(f, o);
   add_urls(f, b, urls, 2);
-  assert_int_equal(pubrio_bulk_add_people(b, TEST_IDS, 3, &f->err),
-                   PUBRIO_OK);
+  assert_int_equal(pubrio_bulk_add_people(b, TEST_IDS, 3, &f->err), PUBRIO_OK);
   memset(&s, 0, sizeof s);
   assert_int_equal(drain_all(b, &s, &f->err), PUBRIO_OK);
   assert_int_equal(s.people, 4);
@@ -302,14 +299,13 @@ static void singles_keep_the_budget(void **state) {
 static void a_refused_url_fails_alone(void **state) {
   fixture *f = *state;
   script(f, PERSON_PATH, 400,
-         "{\"code\":40001,\"message\":\"linkedin_url is not a profile\"}",
-         NULL, NULL);
+         "{\"code\":40001,\"message\":\"linkedin_url is not a profile\"}", NULL,
+         NULL);
   const char *urls[] = {"https://www.linkedin.com/in/d-1",
                         "https://www.linkedin.com/in/d-2"};
   pubrio_bulk *b = make_run(f, NULL);
   add_urls(f, b, urls, 2);
-  assert_int_equal(pubrio_bulk_add_people(b, TEST_IDS, 2, &f->err),
-                   PUBRIO_OK);
+  assert_int_equal(pubrio_bulk_add_people(b, TEST_IDS, 2, &f->err), PUBRIO_OK);
   seen s = {0};
   assert_int_equal(drain_all(b, &s, &f->err), PUBRIO_E_BAD_REQUEST);
   assert_int_equal(s.failed, 1);

@@ -124,8 +124,7 @@ static void submit_state_follows_the_answer(void **state) {
                f->err.submit_state, cases[i].want);
   }
   /* 429 three times: refused each time, nothing spent. */
-  fake_reply r = {
-      .path = SUBMIT_PATH, .status = 429, .body = "{}", .times = 3};
+  fake_reply r = {.path = SUBMIT_PATH, .status = 429, .body = "{}", .times = 3};
   fake_server_push_reply(f->server, &r);
   pubrio_batch_job *job = NULL;
   assert_int_equal(submit_people(f, 0, 1, &job), PUBRIO_E_RATE_LIMITED);
@@ -138,9 +137,9 @@ static void submit_state_follows_the_answer(void **state) {
   assert_int_equal(f->err.submit_state, PUBRIO_SUBMIT_NOT_SPENT);
   pubrio_batch_request_free(empty);
   pubrio_query_result *res = NULL;
-  assert_int_equal(pubrio_redeem_people_batch_query(f->client, ID_OK, &res,
-                                                    &f->err),
-                   PUBRIO_E_BAD_REQUEST);
+  assert_int_equal(
+      pubrio_redeem_people_batch_query(f->client, ID_OK, &res, &f->err),
+      PUBRIO_E_BAD_REQUEST);
   assert_int_equal(f->err.submit_state, PUBRIO_SUBMIT_NONE);
 }
 
@@ -151,8 +150,7 @@ static void uncertain_sticks_across_attempts(void **state) {
   assert_int_equal(pubrio_client_set_retry_unsafe_submit(f->client, 1, NULL),
                    PUBRIO_OK);
   script(f, SUBMIT_PATH, 503, "", NULL, NULL);
-  fake_reply r = {
-      .path = SUBMIT_PATH, .status = 429, .body = "{}", .times = 2};
+  fake_reply r = {.path = SUBMIT_PATH, .status = 429, .body = "{}", .times = 2};
   fake_server_push_reply(f->server, &r);
   pubrio_batch_job *job = NULL;
   assert_int_equal(submit_people(f, 0, 1, &job), PUBRIO_E_RATE_LIMITED);
@@ -187,8 +185,7 @@ static void odd_optional_fields_keep_the_id(void **state) {
     assert_string_equal(job->redeem_query_id, ID_OK);
     if (job->estimated_time_ms != cases[i].want_ms)
       fail_msg("case %zu: %lld ms, want %lld", i,
-               (long long)job->estimated_time_ms,
-               (long long)cases[i].want_ms);
+               (long long)job->estimated_time_ms, (long long)cases[i].want_ms);
     assert_int_equal(job->is_completed, 0);
     pubrio_batch_job_free(job);
   }
@@ -297,8 +294,10 @@ static void bad_text_becomes_replacement_characters(void **state) {
       PUBRIO_OK);
   const pubrio_person *p = pubrio_query_result_person(res, 0);
   assert_int_equal(p->email_count, 4);
-  assert_string_equal(pubrio_person_email(p, 0)->value, "a\xEF\xBF\xBD" "b");
-  assert_string_equal(pubrio_person_email(p, 1)->value, "c\xEF\xBF\xBD" "d");
+  assert_string_equal(pubrio_person_email(p, 0)->value, "a\xEF\xBF\xBD"
+                                                        "b");
+  assert_string_equal(pubrio_person_email(p, 1)->value, "c\xEF\xBF\xBD"
+                                                        "d");
   assert_string_equal(pubrio_person_email(p, 2)->value,
                       "e\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBDz");
   /* A proper pair and an escaped backslash are left alone. */
@@ -312,8 +311,7 @@ static void bad_text_becomes_replacement_characters(void **state) {
 static void huge_retry_after_does_not_overflow(void **state) {
   fixture *f = *state;
   assert_int_equal(
-      pubrio_client_set_max_retry_after(f->client, INT64_MAX, NULL),
-      PUBRIO_OK);
+      pubrio_client_set_max_retry_after(f->client, INT64_MAX, NULL), PUBRIO_OK);
   pubrio_batch_job *job = NULL;
   assert_int_equal(submit_people(f, 0, 1, &job), PUBRIO_OK);
   script(f, QUERY_PATH, 429, "{}", "retry-after-ms", "9223372036854775807");
@@ -352,8 +350,8 @@ static void *raw_serve(void *arg) {
     ssize_t n = recv(c, buf, sizeof buf, 0); /* the request, roughly */
     if (n > 0) {
       for (size_t sent = 0; sent < s->response_len;) {
-        ssize_t w = send(c, s->response + sent, s->response_len - sent,
-                         MSG_NOSIGNAL);
+        ssize_t w =
+            send(c, s->response + sent, s->response_len - sent, MSG_NOSIGNAL);
         if (w <= 0)
           break;
         sent += (size_t)w;
@@ -364,8 +362,7 @@ static void *raw_serve(void *arg) {
   }
 }
 
-static void raw_server_start(raw_server *s, const char *response,
-                             size_t len) {
+static void raw_server_start(raw_server *s, const char *response, size_t len) {
   s->response = response;
   s->response_len = len;
   s->answered = 0;
@@ -476,9 +473,9 @@ static void cancel_ends_a_sleep(void **state) {
   pthread_create(&t, NULL, cancel_later, &k);
   pubrio_query_result *res = NULL;
   int64_t start = real_ms();
-  assert_int_equal(pubrio_redeem_people_batch_wait(c, ID_OK, NULL, &res,
-                                                   &f->err),
-                   PUBRIO_E_CANCELLED);
+  assert_int_equal(
+      pubrio_redeem_people_batch_wait(c, ID_OK, NULL, &res, &f->err),
+      PUBRIO_E_CANCELLED);
   assert_true(real_ms() - start < 150 + 850);
   pthread_join(t, NULL);
   pubrio_client_free(c);
@@ -545,8 +542,7 @@ static void debug_logs_never_hold_a_piece_of_the_key(void **state) {
   static char straddling[8192];
   int n = snprintf(straddling, sizeof straddling, "{\"error\":\"");
   memset(straddling + n, 'x', 4096 - 30);
-  snprintf(straddling + 4096 - 30 + n, sizeof straddling - 4096, "%s\"}",
-           key);
+  snprintf(straddling + 4096 - 30 + n, sizeof straddling - 4096, "%s\"}", key);
   script(f, SUBMIT_PATH, 500, straddling, NULL, NULL);
   char escaped[512] = "{\"error\":\"";
   for (const char *k = key; *k; k++)
@@ -567,8 +563,7 @@ static void debug_logs_never_hold_a_piece_of_the_key(void **state) {
       memcpy(piece, key + k, 8);
       piece[8] = '\0';
       if (strstr(logs.lines[i], piece))
-        fail_msg("log line %d holds \"%s\": %.200s", i, piece,
-                 logs.lines[i]);
+        fail_msg("log line %d holds \"%s\": %.200s", i, piece, logs.lines[i]);
     }
   pubrio_batch_request_free(req);
   pubrio_client_free(c);

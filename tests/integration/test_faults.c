@@ -150,17 +150,17 @@ static void slow_query_times_out_each_attempt(void **state) {
   assert_int_equal(pubrio_client_set_retry(f->client, 2, 10, 10, NULL),
                    PUBRIO_OK);
   pubrio_query_result *res = NULL;
-  assert_int_equal(pubrio_redeem_people_batch_query(f->client, id, &res,
-                                                    &f->err),
-                   PUBRIO_E_TIMEOUT);
+  assert_int_equal(
+      pubrio_redeem_people_batch_query(f->client, id, &res, &f->err),
+      PUBRIO_E_TIMEOUT);
   assert_int_equal(f->err.attempts, 2);
 }
 
 static void oversize_body_is_refused(void **state) {
   fixture *f = *state;
-  assert_int_equal(pubrio_client_set_max_response_bytes(f->client, 1 << 20,
-                                                        NULL),
-                   PUBRIO_OK);
+  assert_int_equal(
+      pubrio_client_set_max_response_bytes(f->client, 1 << 20, NULL),
+      PUBRIO_OK);
   fake_reply r = {0};
   r.path = SUBMIT_PATH;
   r.status = 200;
@@ -300,13 +300,13 @@ static void on_log(pubrio_log_level level, const char *message,
 static void logs_show_requests_never_the_key(void **state) {
   fixture *f = *state;
   log_capture cap = {0};
-  assert_int_equal(pubrio_client_set_log(f->client, PUBRIO_LOG_DEBUG, on_log,
-                                         &cap, NULL),
-                   PUBRIO_OK);
+  assert_int_equal(
+      pubrio_client_set_log(f->client, PUBRIO_LOG_DEBUG, on_log, &cap, NULL),
+      PUBRIO_OK);
   script(f, SUBMIT_PATH, 429, "{\"error\":\"echo test-key\"}", NULL, NULL);
   assert_int_equal(submit(f), PUBRIO_OK);
-  script(f, SUBMIT_PATH, 400, "{\"code\":1,\"message\":\"bad test-key\"}",
-         NULL, NULL);
+  script(f, SUBMIT_PATH, 400, "{\"code\":1,\"message\":\"bad test-key\"}", NULL,
+         NULL);
   assert_int_equal(submit(f), PUBRIO_E_BAD_REQUEST);
   assert_true(cap.saw_request_line);
   assert_true(cap.saw_body);
@@ -323,21 +323,30 @@ static void logs_show_requests_never_the_key(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(retry_after_over_cap_is_not_waited, setup, teardown),
-      cmocka_unit_test_setup_teardown(retry_after_ms_and_http_date, setup, teardown),
+      cmocka_unit_test_setup_teardown(retry_after_over_cap_is_not_waited, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(retry_after_ms_and_http_date, setup,
+                                      teardown),
       cmocka_unit_test_setup_teardown(submit_500_is_sent_once, setup, teardown),
-      cmocka_unit_test_setup_teardown(submit_500_retried_only_when_opted_in, setup, teardown),
-      cmocka_unit_test_setup_teardown(query_500_and_resets_are_retried, setup, teardown),
-      cmocka_unit_test_setup_teardown(slow_query_times_out_each_attempt, setup, teardown),
-      cmocka_unit_test_setup_teardown(oversize_body_is_refused, setup, teardown),
-      cmocka_unit_test_setup_teardown(redirect_is_not_followed, setup, teardown),
-      cmocka_unit_test_setup_teardown(https_verifies_certificates,
-                                      https_setup, https_teardown),
-      cmocka_unit_test_setup_teardown(pacing_spreads_requests_over_the_minute, setup, teardown),
+      cmocka_unit_test_setup_teardown(submit_500_retried_only_when_opted_in,
+                                      setup, teardown),
+      cmocka_unit_test_setup_teardown(query_500_and_resets_are_retried, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(slow_query_times_out_each_attempt, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(oversize_body_is_refused, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(redirect_is_not_followed, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(https_verifies_certificates, https_setup,
+                                      https_teardown),
+      cmocka_unit_test_setup_teardown(pacing_spreads_requests_over_the_minute,
+                                      setup, teardown),
       cmocka_unit_test_prestate_setup_teardown(
           fake_server_rate_limit_is_survived, setup, teardown,
           &rate_limited_server),
-      cmocka_unit_test_setup_teardown(logs_show_requests_never_the_key, setup, teardown),
+      cmocka_unit_test_setup_teardown(logs_show_requests_never_the_key, setup,
+                                      teardown),
   };
   return cmocka_run_group_tests_name("faults", tests, NULL, NULL);
 }

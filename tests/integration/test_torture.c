@@ -21,9 +21,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static long counted;   /* allocations seen while counting */
-static long fail_at;   /* this one fails; 0: none */
-static int counting;   /* only during the call under test */
+static long counted; /* allocations seen while counting */
+static long fail_at; /* this one fails; 0: none */
+static int counting; /* only during the call under test */
 
 static void *torture_malloc(size_t size) {
   if (counting && ++counted == fail_at) {
@@ -101,8 +101,7 @@ static long server_stat(const char *name) {
 static pubrio_client *new_client(void) {
   pubrio_client *c = NULL;
   assert_int_equal(pubrio_client_new(&c, TEST_KEY, NULL), PUBRIO_OK);
-  assert_int_equal(pubrio_client_set_base_url(c, server_url, NULL),
-                   PUBRIO_OK);
+  assert_int_equal(pubrio_client_set_base_url(c, server_url, NULL), PUBRIO_OK);
   return c;
 }
 
@@ -114,10 +113,8 @@ static pubrio_batch_request *fresh_request(void) {
   pubrio_batch_request_new(&req, NULL);
   for (int i = 0; i < 3; i++) {
     char id[PUBRIO_ID_LEN + 1];
-    snprintf(id, sizeof id, "40000000-0000-4000-8000-%06d%06d", run_number,
-             i);
-    assert_int_equal(pubrio_batch_request_add_person(req, id, NULL),
-                     PUBRIO_OK);
+    snprintf(id, sizeof id, "40000000-0000-4000-8000-%06d%06d", run_number, i);
+    assert_int_equal(pubrio_batch_request_add_person(req, id, NULL), PUBRIO_OK);
   }
   pubrio_batch_request_add_contact_types(
       req, PUBRIO_CONTACT_EMAIL_WORK | PUBRIO_CONTACT_PHONE, NULL);
@@ -173,9 +170,7 @@ static long run(scenario s, long fail) {
   counting = 1;
   switch (s) {
   case SUBMIT: st = pubrio_redeem_people_batch(c, req, &job, &err); break;
-  case QUERY:
-    st = pubrio_redeem_people_batch_query(c, id, &res, &err);
-    break;
+  case QUERY: st = pubrio_redeem_people_batch_query(c, id, &res, &err); break;
   case WAIT: st = pubrio_redeem_people_batch_wait(c, id, o, &res, &err); break;
   case SUBMIT_AND_WAIT:
     st = pubrio_redeem_people_batch_and_wait(c, req, o, &res, &err);
@@ -233,9 +228,9 @@ static void every_allocation_fails_cleanly(void **state) {
 }
 
 int main(void) {
-  assert_int_equal(pubrio_set_allocator(torture_malloc, torture_realloc,
-                                        torture_free),
-                   PUBRIO_OK);
+  assert_int_equal(
+      pubrio_set_allocator(torture_malloc, torture_realloc, torture_free),
+      PUBRIO_OK);
   cJSON_Hooks hooks = {torture_malloc, torture_free};
   cJSON_InitHooks(&hooks);
   start_server();

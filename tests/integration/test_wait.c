@@ -360,30 +360,34 @@ static void pacing_past_the_deadline_is_a_wait_timeout(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_prestate_setup_teardown(query_once_pending_then_complete, setup, teardown,
-                                               &polls_1),
-      cmocka_unit_test_prestate_setup_teardown(submit_and_wait_completes_at_once, setup, teardown,
-                                               &polls_0),
-      cmocka_unit_test_prestate_setup_teardown(wait_completes_after_n_polls, setup, teardown,
-                                               &polls_4),
-      cmocka_unit_test_prestate_setup_teardown(wait_stops_at_deadline_with_last_state, setup, teardown,
-                                               &polls_never),
-      cmocka_unit_test_prestate_setup_teardown(wait_never_polls_faster_than_min_delay, setup, teardown,
-                                               &polls_never),
-      cmocka_unit_test_prestate_setup_teardown(cancel_from_callback, setup, teardown,
-                                               &polls_never),
-      cmocka_unit_test_prestate_setup_teardown(unknown_unit_counts_as_seconds, setup, teardown,
-                                               &polls_0),
-      cmocka_unit_test_prestate_setup_teardown(query_errors_mid_wait_are_retried, setup, teardown,
-                                               &polls_1),
-      cmocka_unit_test_prestate_setup_teardown(unknown_id_is_bad_request, setup, teardown,
-                                               &polls_0),
-      cmocka_unit_test_prestate_setup_teardown(invalid_query_id_sends_nothing, setup, teardown,
-                                               &polls_0),
-      cmocka_unit_test_prestate_setup_teardown(wait_failure_after_submit_names_the_batch, setup, teardown,
-                                               &polls_never),
-      cmocka_unit_test_prestate_setup_teardown(pacing_past_the_deadline_is_a_wait_timeout, setup, teardown,
-                                               &polls_never),
+      cmocka_unit_test_prestate_setup_teardown(query_once_pending_then_complete,
+                                               setup, teardown, &polls_1),
+      cmocka_unit_test_prestate_setup_teardown(
+          submit_and_wait_completes_at_once, setup, teardown, &polls_0),
+      cmocka_unit_test_prestate_setup_teardown(wait_completes_after_n_polls,
+                                               setup, teardown, &polls_4),
+      cmocka_unit_test_prestate_setup_teardown(
+          wait_stops_at_deadline_with_last_state, setup, teardown,
+          &polls_never),
+      cmocka_unit_test_prestate_setup_teardown(
+          wait_never_polls_faster_than_min_delay, setup, teardown,
+          &polls_never),
+      cmocka_unit_test_prestate_setup_teardown(cancel_from_callback, setup,
+                                               teardown, &polls_never),
+      cmocka_unit_test_prestate_setup_teardown(unknown_unit_counts_as_seconds,
+                                               setup, teardown, &polls_0),
+      cmocka_unit_test_prestate_setup_teardown(
+          query_errors_mid_wait_are_retried, setup, teardown, &polls_1),
+      cmocka_unit_test_prestate_setup_teardown(unknown_id_is_bad_request, setup,
+                                               teardown, &polls_0),
+      cmocka_unit_test_prestate_setup_teardown(invalid_query_id_sends_nothing,
+                                               setup, teardown, &polls_0),
+      cmocka_unit_test_prestate_setup_teardown(
+          wait_failure_after_submit_names_the_batch, setup, teardown,
+          &polls_never),
+      cmocka_unit_test_prestate_setup_teardown(
+          pacing_past_the_deadline_is_a_wait_timeout, setup, teardown,
+          &polls_never),
   };
   return cmocka_run_group_tests_name("wait", tests, NULL, NULL);
 }

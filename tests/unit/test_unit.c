@@ -12,9 +12,9 @@
 #include "growth.h"
 #include "pubrio/pubrio.h"
 #include "redact.h"
-#include "untrusted.h"
 #include "retry.h"
 #include "transport.h"
+#include "untrusted.h"
 #include "uuid.h"
 #include "uuid_set.h"
 
@@ -245,14 +245,16 @@ static void retry_after_parsing(void **state) {
   assert_int_equal(pri_transport_retry_after_ms("3", "1500", now), 1500);
   assert_int_equal(pri_transport_retry_after_ms(NULL, "250", now), 250);
   assert_int_equal(
-      pri_transport_retry_after_ms("Tue, 14 Nov 2023 22:13:50 GMT", NULL, now), 30000);
+      pri_transport_retry_after_ms("Tue, 14 Nov 2023 22:13:50 GMT", NULL, now),
+      30000);
   assert_int_equal(
-      pri_transport_retry_after_ms("Tue, 14 Nov 2023 22:00:00 GMT", NULL, now), 0);
+      pri_transport_retry_after_ms("Tue, 14 Nov 2023 22:00:00 GMT", NULL, now),
+      0);
   assert_int_equal(pri_transport_retry_after_ms("soon", NULL, now), -1);
   assert_int_equal(pri_transport_retry_after_ms("-5", NULL, now), -1);
   assert_int_equal(pri_transport_retry_after_ms(NULL, NULL, now), -1);
-  assert_int_equal(pri_transport_retry_after_ms("99999999999999999999", NULL, now),
-                   -1);
+  assert_int_equal(
+      pri_transport_retry_after_ms("99999999999999999999", NULL, now), -1);
 }
 
 static void redaction_masks_every_copy(void **state) {
@@ -293,12 +295,14 @@ static void redaction_masks_pieces_and_escapes(void **state) {
 /* Server text in messages: valid UTF-8, no control characters, bounded. */
 static void untrusted_text_is_made_safe(void **state) {
   (void)state;
-  const char forged[] = "ok\x1b[2K\r\x07" "all good\n\xc2\x9b!\x7f";
+  const char forged[] = "ok\x1b[2K\r\x07"
+                        "all good\n\xc2\x9b!\x7f";
   char *t = pri_untrusted_text(forged, sizeof forged - 1, 100);
   assert_string_equal(t, "ok\\u001b[2K\\u000d\\u0007all good\\u000a"
                          "\\u009b!\\u007f");
   free(t);
-  const char bad[] = "a\xff\xc0\xaf" "b\xe2\x82";
+  const char bad[] = "a\xff\xc0\xaf"
+                     "b\xe2\x82";
   t = pri_untrusted_text(bad, sizeof bad - 1, 100);
   assert_string_equal(t, "a\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"
                          "b\xEF\xBF\xBD\xEF\xBF\xBD");
@@ -313,13 +317,14 @@ static void untrusted_text_is_made_safe(void **state) {
 static void utf8_validation_and_repair(void **state) {
   (void)state;
   assert_true(pri_utf8_valid("plain \xc3\xa9 \xf0\x9f\x98\x80", 13));
-  assert_false(pri_utf8_valid("\xed\xa0\x80", 3)); /* a surrogate */
-  assert_false(pri_utf8_valid("\xc0\x80", 2));      /* overlong NUL */
+  assert_false(pri_utf8_valid("\xed\xa0\x80", 3));     /* a surrogate */
+  assert_false(pri_utf8_valid("\xc0\x80", 2));         /* overlong NUL */
   assert_false(pri_utf8_valid("\xf4\x90\x80\x80", 4)); /* past U+10FFFF */
   assert_false(pri_utf8_valid("a\0b", 3));
   pri_buf b = {0};
   assert_int_equal(pri_utf8_repair(&b, "a\0b\xed\xa0\x80", 6), 0);
-  assert_string_equal(b.data, "a\xEF\xBF\xBD" "b\xEF\xBF\xBD\xEF\xBF\xBD"
+  assert_string_equal(b.data, "a\xEF\xBF\xBD"
+                              "b\xEF\xBF\xBD\xEF\xBF\xBD"
                               "\xEF\xBF\xBD");
   pri_buf_free(&b);
   char json[] = "[\"\\u0000\",\"\\ud800x\",\"\\udc00\",\"\\ud83d\\ude00\","
