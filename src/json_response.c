@@ -802,28 +802,46 @@ static pri_job *fast_submit(const char *body, size_t len) {
   return job;
 }
 
-pubrio_status pri_json_parse_query(char *body, size_t len,
-                                   pubrio_query_result **out,
-                                   pubrio_error *err) {
+/* A query-shaped answer's start: the fast path, and when it gives up the
+ * cJSON reader's (escapes repaired, a result with its *job, NULL when out
+ * of memory). PUBRIO_OK with *res NULL when the fast path answered (*out
+ * set); with *res set to go on reading; or a failure. */
+static pubrio_status start_answer(char *body, size_t len,
+                                  pubrio_query_result **out,
+                                  pri_query_result **res,
+                                  pubrio_batch_job **job, pubrio_error *err) {
   *out = NULL;
-  pri_query_result *res =
+  *res = NULL;
+  *job = NULL;
+  pri_query_result *quick =
       body && pri_json_fast_path ? fast_query(body, len) : NULL;
-  if (res) {
-    *out = &res->pub;
+  if (quick) {
+    *out = &quick->pub;
     return PUBRIO_OK;
   }
   if (pri_json_fast_path == 2)
     return pri_error_set(err, PUBRIO_E_PROTOCOL, "the fast path gave up");
   if (body)
     pri_json_repair_escapes(body, len);
-  res = pri_query_result_new();
-  if (!res)
+  *res = pri_query_result_new();
+  if (!*res)
     return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
+  *job = pri_arena_calloc(&(*res)->arena, 1, sizeof **job);
+  (*res)->pub.query = *job;
+  return PUBRIO_OK;
+}
+
+pubrio_status pri_json_parse_query(char *body, size_t len,
+                                   pubrio_query_result **out,
+                                   pubrio_error *err) {
+  pri_query_result *res;
+  pubrio_batch_job *job;
+  pubrio_status st = start_answer(body, len, out, &res, &job, err);
+  if (st != PUBRIO_OK || !res)
+    return st;
   reader r = {.err = err, .status = PUBRIO_OK, .arena = &res->arena};
-  pubrio_batch_job *job = pri_arena_alloc(&res->arena, sizeof *job);
   if (!job)
     out_of_memory(&r);
-  res->pub.query = job;
   cJSON *data = walk_answer(&r, body, len, res);
   const cJSON *query = data ? read_object(&r, data, "data", "query") : NULL;
   if (query)
@@ -851,22 +869,12 @@ static void read_lenient_int(const cJSON *obj, const char *key, int *has,
 pubrio_status pri_json_parse_person_answer(char *body, size_t len,
                                            pubrio_query_result **out,
                                            pubrio_error *err) {
-  *out = NULL;
-  pri_query_result *res =
-      body && pri_json_fast_path ? fast_query(body, len) : NULL;
-  if (res) {
-    *out = &res->pub;
-    return PUBRIO_OK;
-  }
-  if (pri_json_fast_path == 2)
-    return pri_error_set(err, PUBRIO_E_PROTOCOL, "the fast path gave up");
-  if (body)
-    pri_json_repair_escapes(body, len);
-  res = pri_query_result_new();
-  if (!res)
-    return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
+  pri_query_result *res;
+  pubrio_batch_job *job;
+  pubrio_status st = start_answer(body, len, out, &res, &job, err);
+  if (st != PUBRIO_OK || !res)
+    return st;
   reader r = {.err = err, .status = PUBRIO_OK, .arena = &res->arena};
-  pubrio_batch_job *job = pri_arena_alloc(&res->arena, sizeof *job);
   if (job) { /* no batch: done at once, nothing to estimate */
     job->redeem_query_id = pri_arena_strdup(&res->arena, "");
     job->is_completed = 1;
