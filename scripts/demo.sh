@@ -14,6 +14,15 @@ demo() {
     0a9b7c6d-1e2f-4a5b-8c7d-6e5f4a3b2c1d 540574D1-5A4B-4C8E-9B0A-8F3E2F1D7C11 \
     11111111-2222-4333-8444-555555555555 > "$build/demo-ids.txt"
   "$build/tools/pubrio" redeem --types email-work,phone --wait --input "$build/demo-ids.txt"
+  echo "== pubrio redeem --wait --format csv: a spreadsheet naming people by id or LinkedIn URL"
+  printf '%s\r\n' 'name,company,people_search_id,linkedin_url' \
+    '"Doe, Jane",Acme,540574d1-5a4b-4c8e-9b0a-8f3e2f1d7c11,' \
+    'Ada,Analytical,,https://uk.linkedin.com/in/Ada-Lovelace/?trk=x' \
+    'Ada again,Analytical,,linkedin.com/in/ada-lovelace' \
+    'Bob,Nowhere,not-an-id,' > "$build/demo-leads.csv"
+  "$build/tools/pubrio" redeem --types email-work,phone --wait --format csv \
+    --input "$build/demo-leads.csv" --output "$build/demo-enriched.csv"
+  cat "$build/demo-enriched.csv"
   echo "== examples/redeem_batch: submit one batch"
   "$build/examples/redeem_batch"
   echo "== examples/redeem_and_wait: submit, wait, print the contacts"
