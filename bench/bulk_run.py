@@ -21,14 +21,13 @@ import sys
 import tempfile
 import time
 
+import benchenv
+
 build, people, latency, parallel = sys.argv[1], int(sys.argv[2]), \
     int(sys.argv[3]), int(sys.argv[4])
 window = int(sys.argv[5]) if len(sys.argv) > 5 else 300
 rate = int(sys.argv[6]) if len(sys.argv) > 6 else window
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests",
-                                "fake_server"))
-os.environ.setdefault("PUBRIO_FAKE_SERVER",
-                      os.path.join(build, "tests", "pubrio-fake-server"))
+benchenv.use_build(build)
 from fake_server import QUERY, SUBMIT, FakeServer  # noqa: E402
 
 with tempfile.TemporaryDirectory() as tmp:

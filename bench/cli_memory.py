@@ -12,11 +12,10 @@ import tempfile
 import time
 import uuid
 
+import benchenv
+
 build = sys.argv[1] if len(sys.argv) > 1 else "build"
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests",
-                                "fake_server"))
-os.environ.setdefault("PUBRIO_FAKE_SERVER",
-                      os.path.join(build, "tests", "pubrio-fake-server"))
+benchenv.use_build(build)
 from fake_server import FakeServer  # noqa: E402
 
 cli = os.path.join(build, "tools", "pubrio")

@@ -18,15 +18,14 @@ import tempfile
 import time
 import uuid
 
+import benchenv
+
 build = sys.argv[1] if len(sys.argv) > 1 else "build"
 rows = int(sys.argv[2]) if len(sys.argv) > 2 else 10000
 share = float(sys.argv[3]) if len(sys.argv) > 3 else 0.2
 rate = int(sys.argv[4]) if len(sys.argv) > 4 else 6000
 latency = int(sys.argv[5]) if len(sys.argv) > 5 else 20
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests",
-                                "fake_server"))
-os.environ.setdefault("PUBRIO_FAKE_SERVER",
-                      os.path.join(build, "tests", "pubrio-fake-server"))
+benchenv.use_build(build)
 from fake_server import FakeServer  # noqa: E402
 
 cli = os.path.join(build, "tools", "pubrio")

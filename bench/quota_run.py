@@ -25,12 +25,11 @@ import sys
 import tempfile
 import time
 
+import benchenv
+
 build = sys.argv[1]
 people = int(sys.argv[2]) if len(sys.argv) > 2 else 2000
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests",
-                                "fake_server"))
-os.environ.setdefault("PUBRIO_FAKE_SERVER",
-                      os.path.join(build, "tests", "pubrio-fake-server"))
+benchenv.use_build(build)
 from fake_server import QUERY, SUBMIT, FakeServer  # noqa: E402
 
 # name: (server quota, CLI options, what the case shows)

@@ -14,14 +14,13 @@ import tempfile
 import time
 import uuid
 
+import benchenv
+
 build = sys.argv[1] if len(sys.argv) > 1 else "build"
 people = int(sys.argv[2]) if len(sys.argv) > 2 else 10000
 rate = int(sys.argv[3]) if len(sys.argv) > 3 else 120
 estimate = int(sys.argv[4]) if len(sys.argv) > 4 else 2
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests",
-                                "fake_server"))
-os.environ.setdefault("PUBRIO_FAKE_SERVER",
-                      os.path.join(build, "tests", "pubrio-fake-server"))
+benchenv.use_build(build)
 from fake_server import QUERY, SUBMIT, FakeServer  # noqa: E402
 
 with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:

@@ -23,13 +23,12 @@ import sys
 import tempfile
 import time
 
+import benchenv
+
 build, people = sys.argv[1], int(sys.argv[2])
 parallel = int(sys.argv[3]) if len(sys.argv) > 3 else 8
 pairs = int(sys.argv[4]) if len(sys.argv) > 4 else 3
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests",
-                                "fake_server"))
-os.environ.setdefault("PUBRIO_FAKE_SERVER",
-                      os.path.join(build, "tests", "pubrio-fake-server"))
+benchenv.use_build(build)
 from fake_server import QUERY, SUBMIT, FakeServer  # noqa: E402
 
 PUBRIO = os.path.join(build, "tools", "pubrio")

@@ -62,6 +62,11 @@ build() { # CONFIG: its folder, built
   dir=${built[$1]}
 }
 
+on_build() { # CONFIG SCRIPT: run SCRIPT on that configuration's build
+  build "$1"
+  PUBRIO_BUILD_DIR=$dir "$2"
+}
+
 stage_format() {
   scripts/format.sh --check
 }
@@ -71,15 +76,9 @@ stage_ctest() {
   (cd "$dir" && ctest --output-on-failure -j"$jobs")
 }
 
-stage_consumer() {
-  build default
-  PUBRIO_BUILD_DIR=$dir scripts/consumer_test.sh
-}
+stage_consumer() { on_build default scripts/consumer_test.sh; }
 
-stage_package() {
-  build deb
-  PUBRIO_BUILD_DIR=$dir scripts/package_test.sh
-}
+stage_package() { on_build deb scripts/package_test.sh; }
 
 stage_python() {
   build default
@@ -101,25 +100,13 @@ stage_python() {
     python3 -m unittest discover -s tests -p 'test_r*.py')
 }
 
-stage_rust() {
-  build default
-  PUBRIO_BUILD_DIR=$dir scripts/rust_test.sh
-}
+stage_rust() { on_build default scripts/rust_test.sh; }
 
-stage_go() {
-  build default
-  PUBRIO_BUILD_DIR=$dir scripts/go_test.sh
-}
+stage_go() { on_build default scripts/go_test.sh; }
 
-stage_contract() {
-  build default
-  PUBRIO_BUILD_DIR=$dir scripts/contract_test.sh
-}
+stage_contract() { on_build default scripts/contract_test.sh; }
 
-stage_node() {
-  build default
-  PUBRIO_BUILD_DIR=$dir scripts/node_test.sh
-}
+stage_node() { on_build default scripts/node_test.sh; }
 
 stage_asan() {
   build asan
