@@ -341,7 +341,10 @@ int pri_pacer_describe(const pri_pacer *pacer, int64_t now_ms, char *buf,
   case PRI_PACER_WINDOW: {
     const pri_pacer_window *w = &pacer->windows[hold.window];
     char used[32], limit[32];
-    thousands(pri_pacer_used(pacer, hold.window, now_ms), used, sizeof used);
+    /* Counted on the safe side (an account read the server may not have
+     * counted past its quota), the count can pass the limit: say full. */
+    int64_t counted = pri_pacer_used(pacer, hold.window, now_ms);
+    thousands(counted < w->limit ? counted : w->limit, used, sizeof used);
     thousands(w->limit, limit, sizeof limit);
     return snprintf(buf, size, "%s: %s of %s used; next request in %s",
                     w->name[0] ? w->name : "rate limit", used, limit, in);

@@ -301,6 +301,21 @@ static void hour_and_day_quotas_over_days(void **state) {
   pri_pacer_free(&p);
 }
 
+/* A quota counted past its limit (the client's own reads on top of what
+ * the server reported) is said to be full, not "16 of 15 used". */
+static void an_overcounted_quota_reads_full(void **state) {
+  (void)state;
+  pri_pacer p = {0};
+  assert_int_equal(pri_pacer_add_window(&p, 15, HOUR, "hourly quota"), 0);
+  assert_int_equal(pri_pacer_set_usage(&p, 0, 15, -1, 0), 0);
+  pri_pacer_record(&p, 0);
+  char text[160];
+  pri_pacer_describe(&p, 0, text, sizeof text);
+  assert_string_equal(text,
+                      "hourly quota: 15 of 15 used; next request in 60 min");
+  pri_pacer_free(&p);
+}
+
 static void several_windows_name_the_tighter(void **state) {
   (void)state;
   pri_pacer p = {0};
@@ -970,6 +985,7 @@ int main(void) {
       cmocka_unit_test(fixed_window_resets_exactly_at_its_boundary),
       cmocka_unit_test(hour_and_day_quotas_over_days),
       cmocka_unit_test(several_windows_name_the_tighter),
+      cmocka_unit_test(an_overcounted_quota_reads_full),
       cmocka_unit_test(full_usage_waits_until_the_window_ends),
       cmocka_unit_test(sliding_window_never_overfills_any_fixed_window),
       cmocka_unit_test(quota_of_unknown_phase_is_never_overfilled),
