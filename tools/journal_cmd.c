@@ -62,7 +62,7 @@ int cli_status(const cli_options *o) {
   if (!j)
     return CLI_USAGE;
   pubrio_journal_run run;
-  size_t uncertain = 0, open = 0;
+  size_t uncertain = 0, open = 0, singles = 0, singles_uncertain = 0;
   int64_t credits = 0;
   printf("run  started (UTC)        types                       collected "
          "accepted uncertain refused  credits\n");
@@ -79,23 +79,30 @@ int cli_status(const cli_options *o) {
            (long long)run.credits_charged);
     uncertain += run.batches_uncertain;
     open += run.batches_accepted;
+    singles += run.singles_answered;
+    singles_uncertain += run.singles_uncertain;
     credits += run.credits_charged;
   }
   size_t people = 0, contacts = 0;
   pubrio_journal_counts(j, &people, &contacts);
   printf("people bought: %zu, contacts stored: %zu, credits charged: %lld\n",
          people, contacts, (long long)credits);
+  if (singles || singles_uncertain)
+    printf("linkedin urls redeemed one by one: %zu answered, %zu "
+           "uncertain\n",
+           singles, singles_uncertain);
   size_t count = 0;
   const char *id;
   for (size_t i = 0; (id = pubrio_journal_uncollected(j, i, &count)); i++)
     printf("accepted, not collected: %s (%zu %s): pubrio query %s --wait, "
            "or rerun with --journal\n",
            id, count, count == 1 ? "person" : "people", id);
-  if (uncertain)
-    printf("uncertain: %zu %s got no conclusive answer; the API may have "
-           "charged for them, and they are not sent again unless "
-           "--resubmit-uncertain\n",
-           uncertain, uncertain == 1 ? "batch" : "batches");
+  if (uncertain || singles_uncertain)
+    printf("uncertain: %zu %s and %zu single %s got no conclusive answer; "
+           "the API may have charged for them, and they are not sent again "
+           "unless --resubmit-uncertain\n",
+           uncertain, uncertain == 1 ? "batch" : "batches", singles_uncertain,
+           singles_uncertain == 1 ? "redeem" : "redeems");
   pubrio_journal_free(j);
-  return open || uncertain ? CLI_UNCERTAIN : CLI_OK;
+  return open || uncertain || singles_uncertain ? CLI_UNCERTAIN : CLI_OK;
 }

@@ -1696,12 +1696,17 @@ typedef struct pubrio_journal_run {
   int64_t id;               /**< 1, 2, ... in the order they ran. */
   int64_t started_at;       /**< Seconds since the epoch. */
   unsigned types;           /**< ::pubrio_contact_type bits asked for. */
-  size_t batches_uncertain; /**< Submits without a conclusive answer:
-                                 maybe charged. */
+  size_t batches_uncertain; /**< Batch submits without a conclusive
+                                 answer: maybe charged. */
   size_t batches_accepted;  /**< Accepted, not collected yet. */
   size_t batches_refused;   /**< Refused with proof nothing was charged. */
   size_t batches_collected; /**< Collected: their contacts are stored. */
-  int64_t credits_charged;  /**< Charges of its collected batches. */
+  int64_t credits_charged;  /**< Charges of its collected batches and
+                                 answered single redeems. */
+  size_t singles_uncertain; /**< LinkedIn URLs redeemed one by one without
+                                 a conclusive answer: maybe charged. */
+  size_t singles_answered;  /**< LinkedIn URLs redeemed one by one and
+                                 answered (found or not). */
 } pubrio_journal_run;
 
 /**

@@ -36,7 +36,9 @@ static int keep_run(const pri_store_run *r, void *userdata) {
                            .batches_accepted = r->batches[1],
                            .batches_refused = r->batches[2],
                            .batches_collected = r->batches[3],
-                           .credits_charged = r->charged};
+                           .credits_charged = r->charged,
+                           .singles_uncertain = r->singles[0],
+                           .singles_answered = r->singles[1]};
   return 0;
 }
 

@@ -729,14 +729,29 @@ pri_store_read_person(pri_store *s, const uint8_t person[16], unsigned types) {
 
 int pri_store_each_run(pri_store *s, int (*fn)(const pri_store_run *, void *),
                        void *userdata) {
+  /* Batches and single redeems apart; a version 1 store has no singles. */
   static const char sql[] =
+      "SELECT r.id, r.started_at, r.types,"
+      " total(b.state = 'intent' AND b.linkedin_url IS NULL),"
+      " total(b.state = 'accepted' AND b.linkedin_url IS NULL),"
+      " total(b.state = 'refused' AND b.linkedin_url IS NULL),"
+      " total(b.state = 'collected' AND b.linkedin_url IS NULL),"
+      " min(total(b.charged), 4.6e18),"
+      " total(b.state = 'intent' AND b.linkedin_url IS NOT NULL),"
+      " total(b.state = 'collected' AND b.linkedin_url IS NOT NULL)"
+      " FROM runs r LEFT JOIN batches b ON b.run = r.id GROUP BY r.id"
+      " ORDER BY r.id";
+  static const char sql_v1[] =
       "SELECT r.id, r.started_at, r.types, total(b.state = 'intent'),"
       " total(b.state = 'accepted'), total(b.state = 'refused'),"
-      " total(b.state = 'collected'), min(total(b.charged), 4.6e18)"
+      " total(b.state = 'collected'), min(total(b.charged), 4.6e18), 0, 0"
       " FROM runs r LEFT JOIN batches b ON b.run = r.id GROUP BY r.id"
       " ORDER BY r.id";
   sqlite3_stmt *st = NULL;
-  int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK ? 0 : -1;
+  int rc = sqlite3_prepare_v2(s->db, s->has_urls ? sql : sql_v1, -1, &st,
+                              NULL) == SQLITE_OK
+               ? 0
+               : -1;
   int step;
   while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
     pri_store_run run = {.id = sqlite3_column_int64(st, 0),
@@ -745,6 +760,8 @@ int pri_store_each_run(pri_store *s, int (*fn)(const pri_store_run *, void *),
                          .charged = sqlite3_column_int64(st, 7)};
     for (int k = 0; k < 4; k++)
       run.batches[k] = (size_t)sqlite3_column_int64(st, 3 + k);
+    for (int k = 0; k < 2; k++)
+      run.singles[k] = (size_t)sqlite3_column_int64(st, 8 + k);
     if (fn(&run, userdata) != 0)
       rc = -1;
   }

@@ -121,7 +121,8 @@ typedef struct pri_store_run {
   int64_t id, started_at;
   unsigned types;
   size_t batches[4]; /* intent (uncertain), accepted, refused, collected */
-  int64_t charged;
+  int64_t charged;   /* batches and single redeems */
+  size_t singles[2]; /* single redeems: intent (uncertain), answered */
 } pri_store_run;
 /* Call @p fn for each run, oldest first; 0 or -1. */
 int pri_store_each_run(pri_store *store,

@@ -1138,6 +1138,14 @@ class Csv(CsvRun):
         self.assertEqual(r2.returncode, 0, err2)
         self.assertEqual(out2, out)
         self.assertEqual(self.server.requests(), before)
+        # status tells the single redeems apart from the one batch.
+        st = subprocess.run([CLI, "status", "--journal", journal],
+                            capture_output=True, text=True, timeout=60)
+        self.assertEqual(st.returncode, 0, st.stderr)
+        first_run = st.stdout.splitlines()[1].split()
+        self.assertEqual(first_run[-5:-1], ["1", "0", "0", "0"])
+        self.assertIn("linkedin urls redeemed one by one: 2 answered, "
+                      "0 uncertain", st.stdout)
 
     def test_id_files_take_linkedin_urls(self):
         f = self.write_bytes("people.txt",

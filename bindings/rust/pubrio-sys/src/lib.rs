@@ -235,6 +235,8 @@ c_structs! {
         pub batches_refused: usize,
         pub batches_collected: usize,
         pub credits_charged: i64,
+        pub singles_uncertain: usize,
+        pub singles_answered: usize,
     }
 }
 

@@ -28,8 +28,12 @@ pub struct JournalRun {
     pub batches_refused: usize,
     /// Collected: their contacts are stored.
     pub batches_collected: usize,
-    /// Charges of its collected batches.
+    /// Charges of its collected batches and answered single redeems.
     pub credits_charged: i64,
+    /// LinkedIn URLs redeemed one by one without a conclusive answer.
+    pub singles_uncertain: usize,
+    /// LinkedIn URLs redeemed one by one and answered.
+    pub singles_answered: usize,
 }
 
 /// A journal opened for reading: nothing is written, no key is needed.
@@ -71,6 +75,8 @@ impl Journal {
                 batches_refused: r.batches_refused,
                 batches_collected: r.batches_collected,
                 credits_charged: r.credits_charged,
+                singles_uncertain: r.singles_uncertain,
+                singles_answered: r.singles_answered,
             });
         }
     }
