@@ -102,10 +102,21 @@ type BulkStats struct {
 	HasCredit              bool
 	Credit                 int64 // credit left, as last answered
 	JournalTornLineDropped bool
-	LinkedInURLs           int // distinct LinkedIn URLs added (also counted in People)
-	LinkedInURLsToRedeem   int // ...of which this run redeems and has not had answered yet
-	LinkedInURLsRedeemed   int // ...answered by this run
-	LinkedInURLsNotFound   int // ...naming nobody (this run or an earlier one)
+	PeopleKnown            int   // every asked type bought by an earlier run: handed out from the journal
+	BatchesFailed          int   // batches that failed while the run went on
+	PeopleLeftUncertain    int   // submits without a conclusive answer, not sent again: maybe charged
+	CreditsWorstCase       int64 // the most the people to submit can cost, at the prices
+	CreditsBefore          int64 // credits earlier runs on the journal were charged
+	CreditsCommitted       int64 // what the credit budget holds against
+	PriceEmail             int64 // credits an email contact, as counted
+	PricePhone             int64 // credits a phone contact, as counted
+	PricesKnown            bool  // false: no price given or read, 1 a contact counted
+	HasBalance             bool  // the balance was read from the account
+	Balance                int64 // credit + topup_credit, as read then
+	LinkedInURLs           int   // distinct LinkedIn URLs added (also counted in People)
+	LinkedInURLsToRedeem   int   // ...of which this run redeems and has not had answered yet
+	LinkedInURLsRedeemed   int   // ...answered by this run
+	LinkedInURLsNotFound   int   // ...naming nobody (this run or an earlier one)
 }
 
 // UncollectedBatch is a batch accepted (paid for) and not collected when a
@@ -358,6 +369,17 @@ func (b *Bulk) readStats() BulkStats {
 		HasCredit:              s.has_credit != 0,
 		Credit:                 int64(s.credit),
 		JournalTornLineDropped: s.journal_torn_line_dropped != 0,
+		PeopleKnown:            int(s.people_known),
+		BatchesFailed:          int(s.batches_failed),
+		PeopleLeftUncertain:    int(s.people_left_uncertain),
+		CreditsWorstCase:       int64(s.credits_worst_case),
+		CreditsBefore:          int64(s.credits_before),
+		CreditsCommitted:       int64(s.credits_committed),
+		PriceEmail:             int64(s.price_email),
+		PricePhone:             int64(s.price_phone),
+		PricesKnown:            s.prices_known != 0,
+		HasBalance:             s.has_balance != 0,
+		Balance:                int64(s.balance),
 		LinkedInURLs:           int(s.linkedin_urls),
 		LinkedInURLsToRedeem:   int(s.linkedin_urls_to_redeem),
 		LinkedInURLsRedeemed:   int(s.linkedin_urls_redeemed),

@@ -94,7 +94,10 @@ func TestBulkURLAndIDOfOnePersonAreBoughtOnce(t *testing.T) {
 	if len(notFound) != 1 || notFound[0] != nobodyURL {
 		t.Fatalf("not found %v", notFound)
 	}
-	if s := run.Stats(); s.LinkedInURLsRedeemed != 2 || s.LinkedInURLsNotFound != 1 {
+	// The id the URL bought is known; the account was read (prices,
+	// balance) before the first request.
+	if s := run.Stats(); s.LinkedInURLsRedeemed != 2 || s.LinkedInURLsNotFound != 1 ||
+		s.PeopleKnown != 1 || !s.PricesKnown || !s.HasBalance || s.Balance <= 0 {
 		t.Fatalf("stats %+v", s)
 	}
 	st := f.stats()
