@@ -40,6 +40,8 @@ enum {
   ST_READ_CONTACTS,
   ST_BOUGHT,
   ST_URL,
+  ST_FIRST_BOUGHT,
+  ST_NEXT_BOUGHT,
   ST_COUNT
 };
 
@@ -79,6 +81,10 @@ static const char *const statement_sql[ST_COUNT] = {
                   " CONFLICT(person) DO UPDATE SET bought = bought | ?2",
     /* The URL's latest single redeem that was not refused, and whom it
      * named. */
+    [ST_FIRST_BOUGHT] = "SELECT person, bought FROM people WHERE bought != 0"
+                        " ORDER BY person LIMIT 1",
+    [ST_NEXT_BOUGHT] = "SELECT person, bought FROM people WHERE bought != 0"
+                       " AND person > ?1 ORDER BY person LIMIT 1",
     [ST_URL] = "SELECT b.state, p.person FROM batches b LEFT JOIN"
                " batch_people p ON p.batch = b.number WHERE b.linkedin_url ="
                " ?1 AND b.state != 'refused' ORDER BY b.number DESC LIMIT 1",
@@ -781,15 +787,8 @@ int pri_store_counts(pri_store *s, size_t *people, size_t *contacts) {
 
 int pri_store_next_bought(pri_store *s, const uint8_t *after, uint8_t next[16],
                           unsigned *types) {
-  sqlite3_stmt *st = NULL;
-  const char *sql = after ? "SELECT person, bought FROM people WHERE bought"
-                            " != 0 AND person > ?1 ORDER BY person LIMIT 1"
-                          : "SELECT person, bought FROM people WHERE bought"
-                            " != 0 ORDER BY person LIMIT 1";
-  if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-    sqlite3_finalize(st);
-    return -1;
-  }
+  /* Prepared once: an export asks this once a person. */
+  sqlite3_stmt *st = s->stmt[after ? ST_NEXT_BOUGHT : ST_FIRST_BOUGHT];
   if (after)
     sqlite3_bind_blob(st, 1, after, 16, SQLITE_STATIC);
   int rc = sqlite3_step(st), found = 0;
@@ -798,7 +797,8 @@ int pri_store_next_bought(pri_store *s, const uint8_t *after, uint8_t next[16],
     *types = (unsigned)sqlite3_column_int(st, 1);
     found = 1;
   }
-  sqlite3_finalize(st);
+  sqlite3_reset(st);
+  sqlite3_clear_bindings(st);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     return -1;
   return found;
