@@ -178,6 +178,32 @@ int64_t pri_pacer_used(const pri_pacer *pacer, size_t index, int64_t now_ms) {
   return used;
 }
 
+int64_t pri_pacer_room_in_ms(const pri_pacer *pacer, size_t index, int64_t n,
+                             int64_t now_ms) {
+  if (index >= pacer->count)
+    return -1;
+  const pri_pacer_window *w = &pacer->windows[index];
+  if (n > w->limit)
+    n = w->limit;
+  if (w->fixed) {
+    int64_t used, end;
+    fixed_at(w, now_ms, &used, &end);
+    return w->limit - used >= n ? 0 : end - now_ms;
+  }
+  /* Sliding: the starts that must leave the window, oldest first (pruning
+   * keeps the latest `limit` of them, enough for any n >= 1). */
+  int64_t excess = pri_pacer_used(pacer, index, now_ms) - (w->limit - n);
+  for (size_t i = 0; excess > 0 && i < w->len; i++) {
+    const pri_pacer_run *r = run_at(w, i);
+    if (r->at + w->window_ms <= now_ms)
+      continue;
+    excess -= r->count;
+    if (excess <= 0)
+      return r->at + w->window_ms - now_ms;
+  }
+  return 0;
+}
+
 /* ---- the wait ---- */
 
 pri_pacer_hold pri_pacer_next(const pri_pacer *pacer, int64_t now_ms) {

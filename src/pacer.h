@@ -138,6 +138,10 @@ pri_pacer_hold pri_pacer_next(const pri_pacer *pacer, int64_t now_ms);
 /* Starts window @p index counts at @p now_ms (in its current fixed window,
  * or in the last window_ms): O(its runs), for messages; -1 for a bad index. */
 int64_t pri_pacer_used(const pri_pacer *pacer, size_t index, int64_t now_ms);
+/* How long from @p now_ms until window @p index has room for @p n starts
+ * (1..its limit) at once: 0 when it has now. -1 for a bad index. */
+int64_t pri_pacer_room_in_ms(const pri_pacer *pacer, size_t index, int64_t n,
+                             int64_t now_ms);
 /* Write what holds the next request into @p buf (always terminated), e.g.
  * "hourly quota: 2,400 of 2,400 used; next request in 41 min". Returns the
  * length snprintf would have written. */

@@ -222,11 +222,47 @@ static int next_submit(pubrio_bulk *b, size_t *url, unsigned *types,
   return !b->urls_sending && (*n = peek_batch(b, types, NULL)) > 0;
 }
 
+/* Batches this run still has to collect, submits in flight included. */
+static int64_t polls_owed(const pubrio_bulk *b) {
+  int64_t n = 0;
+  for (size_t i = b->first_open; i < b->batch_count; i++) {
+    const bulk_batch *bb = &b->batches[i];
+    n += bb->url == SIZE_MAX &&
+         (bb->state == BATCH_SUBMITTING || bb->state == BATCH_ACCEPTED ||
+          bb->state == BATCH_POLLING);
+  }
+  return n;
+}
+
+/* How long until every quota (a window longer than the minute limit and
+ * its margin) has room for the next submit and a poll for each batch still
+ * to collect, its own included: the last requests of a quota spent on
+ * submits would leave batches paid and uncollected until it turns. 0: now;
+ * -1: nothing to submit. */
+static int64_t quota_room_wait(pubrio_bulk *b, int64_t now) {
+  unsigned types = 0;
+  size_t n, url;
+  if (!next_submit(b, &url, &types, &n))
+    return -1;
+  if (b->o.submit_only)
+    return 0;
+  int64_t need = 1 + polls_owed(b) + (url == SIZE_MAX), wait = 0;
+  for (size_t i = 0; i < b->pacer.count; i++) {
+    if (b->pacer.windows[i].window_ms <= 61000)
+      continue;
+    int64_t in = pri_pacer_room_in_ms(&b->pacer, i, need, now);
+    if (in > wait)
+      wait = in;
+  }
+  return wait;
+}
+
 static int submit_allowed(pubrio_bulk *b, int64_t now) {
   unsigned types = 0;
   size_t n, url;
   if (b->stop_level || b->no_more_submits ||
-      !next_submit(b, &url, &types, &n) || !submit_fits(b, now))
+      !next_submit(b, &url, &types, &n) || !submit_fits(b, now) ||
+      quota_room_wait(b, now) > 0)
     return 0;
   return b->o.max_credits < 0 ||
          pri_bulk_add_credits(pri_bulk_committed_credits(b),
@@ -836,8 +872,11 @@ static int64_t next_wake(pubrio_bulk *b, int64_t now) {
     for (size_t i = b->first_open; !b->o.submit_only && i < b->batch_count; i++)
       if (b->batches[i].state == BATCH_ACCEPTED && b->batches[i].due_ms < wake)
         wake = b->batches[i].due_ms;
+    int64_t room = b->no_more_submits ? -1 : quota_room_wait(b, now);
     if (submit_allowed(b, now))
       wake = now;
+    else if (room > 0 && now + room < wake)
+      wake = now + room; /* a quota makes room for the next submit */
   }
   int64_t ready = now + pri_pacer_wait_ms(&b->pacer, now);
   if (wake != INT64_MAX && wake < ready)
@@ -891,10 +930,13 @@ static void take_cancels(pubrio_bulk *b) {
  * saying which window, instead of waiting for the deadline. */
 static void quota_past_deadline(pubrio_bulk *b, int64_t now) {
   char hold[160] = "", why[256];
-  pri_pacer_describe(&b->pacer, now, hold, sizeof hold);
+  if (pri_pacer_wait_ms(&b->pacer, now) > 0)
+    pri_pacer_describe(&b->pacer, now, hold, sizeof hold);
   snprintf(why, sizeof why,
            "%s: that is past the run's deadline; what was paid for is named",
-           hold[0] ? hold : "the rate budget holds the next request");
+           hold[0] ? hold
+                   : "a quota has no room for the next submit and the polls "
+                     "it would owe");
   stop_with(b, PUBRIO_E_WAIT_TIMEOUT, why);
 }
 
@@ -988,7 +1030,7 @@ static pubrio_status next_event(pubrio_bulk *b, int64_t until,
         return PUBRIO_OK;
       if (!any_busy(b) && !polls_left(b) && !b->no_more_submits &&
           people_left(b) && pri_pacer_wait_ms(&b->pacer, now) == 0 &&
-          !submit_allowed(b, now)) {
+          quota_room_wait(b, now) <= 0 && !submit_allowed(b, now)) {
         int fits = submit_fits(b, now);
         stop_with(b, fits ? PUBRIO_E_CREDIT_BUDGET : PUBRIO_E_WAIT_TIMEOUT,
                   fits ? "the next batch could push the charges past the "
@@ -999,9 +1041,15 @@ static pubrio_status next_event(pubrio_bulk *b, int64_t until,
       }
     }
     int64_t wake = next_wake(b, now);
+    int64_t held = pri_pacer_wait_ms(&b->pacer, now);
+    if (!b->stop_level && !b->o.submit_only && !any_busy(b) && !polls_left(b) &&
+        people_left(b) && !b->no_more_submits) {
+      int64_t room = quota_room_wait(b, now);
+      if (room > held)
+        held = room; /* only a submit is left, and it waits for room */
+    }
     if (!b->stop_level && !b->o.submit_only && !any_busy(b) &&
-        (polls_left(b) || people_left(b)) &&
-        now + pri_pacer_wait_ms(&b->pacer, now) >= b->deadline) {
+        (polls_left(b) || people_left(b)) && now + held >= b->deadline) {
       quota_past_deadline(b, now); /* waiting could only reach it */
       continue;
     }

@@ -476,6 +476,8 @@ static void a_refusal_stops_submits_polls_go_on(void **state) {
 
 static fake_server_options hour_quota = {.estimated_time = 0,
                                          .quotas = {{6, 3600000}}};
+static fake_server_options slow_hour_quota = {
+    .estimated_time = 0, .latency_ms = 200, .quotas = {{6, 3600000}}};
 static fake_server_options spent_quota = {.estimated_time = 0,
                                           .quotas = {{2, 3600000}}};
 static fake_server_options priced = {
@@ -510,6 +512,27 @@ static void quota_from_the_account_holds_the_run(void **state) {
   assert_int_equal(fake_server_request_count(f->server, SUBMIT_PATH) +
                        fake_server_request_count(f->server, QUERY_PATH),
                    4);
+  pubrio_bulk_free(b);
+  pubrio_bulk_options_free(o);
+}
+
+/* A submit leaves room in the quota for a poll of every batch still to
+ * collect, its own included: with 4 requests left in the hour and answers
+ * slow enough that every pass could start another submit, 2 submits and
+ * their 2 polls go, nothing is left paid and uncollected (all 4 went to
+ * submits before). */
+static void a_quota_keeps_a_poll_for_every_submit(void **state) {
+  fixture *f = *state;
+  pubrio_bulk_options *o = options(10);
+  pubrio_bulk *b = make_run(f, PUBRIO_CONTACT_PHONE, o, 100);
+  seen s = {0};
+  assert_int_equal(drain_all(b, &s, &f->err), PUBRIO_E_WAIT_TIMEOUT);
+  assert_non_null(strstr(f->err.message, "hourly quota"));
+  assert_int_equal(fake_server_request_count(f->server, SUBMIT_PATH), 2);
+  assert_int_equal(fake_server_request_count(f->server, QUERY_PATH), 2);
+  assert_int_equal(s.people, 20);
+  assert_null(pubrio_bulk_uncollected(b, 0, NULL));
+  assert_int_equal(fake_server_quota_refused(f->server), 0);
   pubrio_bulk_free(b);
   pubrio_bulk_options_free(o);
 }
@@ -611,6 +634,7 @@ int main(void) {
       T(a_refusal_stops_submits_polls_go_on, &ready),
       T(quota_from_the_account_holds_the_run, &hour_quota),
       T(a_spent_quota_sends_nothing, &spent_quota),
+      T(a_quota_keeps_a_poll_for_every_submit, &slow_hour_quota),
       T(a_429_is_a_wait, &ready),
       T(account_reads_count_in_the_minute, &ready),
       T(a_short_balance_sends_nothing, &poor),

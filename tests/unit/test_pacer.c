@@ -301,6 +301,27 @@ static void hour_and_day_quotas_over_days(void **state) {
   pri_pacer_free(&p);
 }
 
+/* When a window has room for n starts at once: a sliding window frees its
+ * oldest starts first, a fixed one everything at its end. */
+static void room_for_n_starts(void **state) {
+  (void)state;
+  pri_pacer p = {0};
+  assert_int_equal(pri_pacer_add_window(&p, 4, HOUR, "sliding"), 0);
+  pri_pacer_record(&p, 0);
+  pri_pacer_record(&p, 1000);
+  pri_pacer_record(&p, 2000);
+  assert_int_equal(pri_pacer_room_in_ms(&p, 0, 1, 2000), 0);
+  assert_int_equal(pri_pacer_room_in_ms(&p, 0, 2, 2000), HOUR - 2000);
+  assert_int_equal(pri_pacer_room_in_ms(&p, 0, 3, 2000), HOUR + 1000 - 2000);
+  assert_int_equal(pri_pacer_room_in_ms(&p, 0, 9, 2000), HOUR + 2000 - 2000);
+  assert_int_equal(pri_pacer_add_window(&p, 10, HOUR, "fixed"), 1);
+  assert_int_equal(pri_pacer_set_usage(&p, 1, 8, 5000, 2000), 0);
+  assert_int_equal(pri_pacer_room_in_ms(&p, 1, 2, 2000), 0);
+  assert_int_equal(pri_pacer_room_in_ms(&p, 1, 3, 2000), 5000);
+  assert_int_equal(pri_pacer_room_in_ms(&p, 2, 1, 2000), -1);
+  pri_pacer_free(&p);
+}
+
 /* A quota counted past its limit (the client's own reads on top of what
  * the server reported) is said to be full, not "16 of 15 used". */
 static void an_overcounted_quota_reads_full(void **state) {
@@ -986,6 +1007,7 @@ int main(void) {
       cmocka_unit_test(hour_and_day_quotas_over_days),
       cmocka_unit_test(several_windows_name_the_tighter),
       cmocka_unit_test(an_overcounted_quota_reads_full),
+      cmocka_unit_test(room_for_n_starts),
       cmocka_unit_test(full_usage_waits_until_the_window_ends),
       cmocka_unit_test(sliding_window_never_overfills_any_fixed_window),
       cmocka_unit_test(quota_of_unknown_phase_is_never_overfilled),
