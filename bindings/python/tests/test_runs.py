@@ -38,7 +38,10 @@ class LifetimeTest(unittest.TestCase):
 
     def test_close_then_iterate_is_a_clean_error(self) -> None:
         client = pubrio.Client("test-key", base_url=self.server.url)
-        run = client.redeem(people(30), ["phone"], batch_size=10, **FAST)
+        # 20 batches, 8 in flight at most: at the close some are accepted
+        # and waiting for a poll (with 3 batches, all three could be in
+        # their last poll, collected by the close's drain: no warning).
+        run = client.redeem(people(200), ["phone"], batch_size=10, **FAST)
         first = next(run)
         client.close()
         gc.collect()
