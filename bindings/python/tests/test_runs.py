@@ -76,7 +76,7 @@ class LifetimeTest(unittest.TestCase):
 
     def test_a_cycle_of_client_and_run_is_collected_safely(self) -> None:
         client = pubrio.Client("test-key", base_url=self.server.url)
-        run = client.redeem(people(30), ["phone"], batch_size=10, **FAST)
+        run = client.redeem(people(200), ["phone"], batch_size=10, **FAST)
         next(run)
         client.cycle = run  # type: ignore[attr-defined]
         run.cycle = client  # type: ignore[attr-defined]
@@ -100,7 +100,10 @@ class LifetimeTest(unittest.TestCase):
 class EarlyExitTest(unittest.TestCase):
     """After any early exit the paid, uncollected batches are on the
     iterator, on the exception (if any) and in the log, one WARNING line a
-    batch: with and without a journal."""
+    batch: with and without a journal. Runs of 20 batches, 4 requests in
+    flight: at the exit some are accepted and waiting for a poll (with as
+    many batches as requests in flight, all could be in their last poll and
+    be collected by the exit's drain, leaving nothing to name)."""
 
     def setUp(self) -> None:
         self.server = FakeServer(*SLOW_POLLS)
@@ -111,7 +114,7 @@ class EarlyExitTest(unittest.TestCase):
         self.addCleanup(self.tmp.cleanup)
 
     def run_until_first_person(self, journal: bool) -> tuple:
-        ids = people(40)
+        ids = people(200)
         run = self.client.redeem(
             ids, ["phone"], batch_size=10, parallel=4,
             journal=os.path.join(self.tmp.name, "j") if journal else None)
@@ -153,7 +156,7 @@ class EarlyExitTest(unittest.TestCase):
 
     def test_dropped_iterator_logs_its_batches(self) -> None:
         with self.assertLogs("pubrio", "WARNING") as logs:
-            for _person in self.client.redeem(people(40), ["phone"],
+            for _person in self.client.redeem(people(200), ["phone"],
                                               batch_size=10, parallel=4):
                 break  # the iterator is dropped here
         self.assertTrue(any("was paid for and not collected" in line
@@ -163,7 +166,7 @@ class EarlyExitTest(unittest.TestCase):
     def test_an_exception_in_the_loop_body_carries_them(self) -> None:
         with self.assertLogs("pubrio", "WARNING"), \
                 self.assertRaises(KeyError) as ctx:
-            with self.client.redeem(people(40), ["phone"], batch_size=10,
+            with self.client.redeem(people(200), ["phone"], batch_size=10,
                                     parallel=4) as run:
                 for _person in run:
                     raise KeyError("in the loop body")
@@ -174,7 +177,7 @@ class EarlyExitTest(unittest.TestCase):
             self.assertIn(run.uncollected[0].redeem_query_id, notes[0])
 
     def test_ctrl_c_in_the_loop_carries_them(self) -> None:
-        run = self.client.redeem(people(40), ["phone"], batch_size=10,
+        run = self.client.redeem(people(200), ["phone"], batch_size=10,
                                  parallel=4)
         next(run)
         # Ctrl-C while the iterator waits for a batch still polling.
