@@ -205,8 +205,6 @@ static int submit_fits(const pubrio_bulk *b, int64_t now) {
   return b->o.submit_only || now <= b->deadline - room;
 }
 
-/* Whether the next batch may be submitted now: people left, no stop, room
- * before the deadline, the credit budget. */
 /* What the next submit is: a URL's single redeem (*url set), else a batch
  * of *n people needing *types; 0 when nothing is to be submitted now. Every
  * URL is answered before a batch leaves: its answer may name one of the
@@ -234,22 +232,25 @@ static int64_t polls_owed(const pubrio_bulk *b) {
   return n;
 }
 
-/* How long until every quota (a window longer than the minute limit and
- * its margin) has room for the next submit and a poll for each batch still
- * to collect, its own included: the last requests of a quota spent on
- * submits would leave batches paid and uncollected until it turns. 0: now;
- * -1: nothing to submit. */
+/* The minute limit's window, its 1 s margin included (bulk.c): a longer
+ * window is a quota, which does not turn before a batch's poll. */
+enum { MINUTE_WINDOW_MS = 61000 };
+
+/* How long until every quota has room for the next submit and a poll for
+ * each batch still to collect, its own included: the last requests of a
+ * quota spent on submits would leave batches paid and uncollected until it
+ * turns. 0: now; -1: nothing to submit. */
 static int64_t quota_room_wait(pubrio_bulk *b, int64_t now) {
   unsigned types = 0;
   size_t n, url;
   if (!next_submit(b, &url, &types, &n))
     return -1;
-  if (b->o.submit_only)
-    return 0;
-  int64_t need = 1 + polls_owed(b) + (url == SIZE_MAX), wait = 0;
-  for (size_t i = 0; i < b->pacer.count; i++) {
-    if (b->pacer.windows[i].window_ms <= 61000)
+  int64_t need = -1, wait = 0;
+  for (size_t i = 0; !b->o.submit_only && i < b->pacer.count; i++) {
+    if (b->pacer.windows[i].window_ms <= MINUTE_WINDOW_MS)
       continue;
+    if (need < 0) /* counted only when there is a quota */
+      need = 1 + polls_owed(b) + (url == SIZE_MAX);
     int64_t in = pri_pacer_room_in_ms(&b->pacer, i, need, now);
     if (in > wait)
       wait = in;
@@ -257,6 +258,8 @@ static int64_t quota_room_wait(pubrio_bulk *b, int64_t now) {
   return wait;
 }
 
+/* Whether the next submit may start now: something to submit, no stop,
+ * room before the deadline and in every quota, the credit budget. */
 static int submit_allowed(pubrio_bulk *b, int64_t now) {
   unsigned types = 0;
   size_t n, url;
@@ -872,10 +875,11 @@ static int64_t next_wake(pubrio_bulk *b, int64_t now) {
     for (size_t i = b->first_open; !b->o.submit_only && i < b->batch_count; i++)
       if (b->batches[i].state == BATCH_ACCEPTED && b->batches[i].due_ms < wake)
         wake = b->batches[i].due_ms;
-    int64_t room = b->no_more_submits ? -1 : quota_room_wait(b, now);
+    int64_t room;
     if (submit_allowed(b, now))
       wake = now;
-    else if (room > 0 && now + room < wake)
+    else if (!b->no_more_submits && (room = quota_room_wait(b, now)) > 0 &&
+             now + room < wake)
       wake = now + room; /* a quota makes room for the next submit */
   }
   int64_t ready = now + pri_pacer_wait_ms(&b->pacer, now);
@@ -1041,17 +1045,16 @@ static pubrio_status next_event(pubrio_bulk *b, int64_t until,
       }
     }
     int64_t wake = next_wake(b, now);
-    int64_t held = pri_pacer_wait_ms(&b->pacer, now);
-    if (!b->stop_level && !b->o.submit_only && !any_busy(b) && !polls_left(b) &&
-        people_left(b) && !b->no_more_submits) {
-      int64_t room = quota_room_wait(b, now);
-      if (room > held)
-        held = room; /* only a submit is left, and it waits for room */
-    }
+    /* Waiting could only reach the deadline: the rate budget holds the
+     * next request, or only a submit is left and a quota has no room. */
     if (!b->stop_level && !b->o.submit_only && !any_busy(b) &&
-        (polls_left(b) || people_left(b)) && now + held >= b->deadline) {
-      quota_past_deadline(b, now); /* waiting could only reach it */
-      continue;
+        (polls_left(b) || people_left(b))) {
+      int64_t held = pri_pacer_wait_ms(&b->pacer, now);
+      int64_t room = polls_left(b) ? -1 : quota_room_wait(b, now);
+      if (now + (room > held ? room : held) >= b->deadline) {
+        quota_past_deadline(b, now);
+        continue;
+      }
     }
     int64_t wait = (wake < until ? wake : until) - now;
     int64_t expiry = expire_overdue(b);
