@@ -653,7 +653,9 @@ static void single_answered(pubrio_bulk *b, bulk_slot *s) {
     pri_error_set(&e, PUBRIO_E_PROTOCOL,
                   "the single redeem of %s answered %s; it may have been "
                   "charged and is not sent again",
-                  u->url, p ? "an invalid people_search_id" : "several people");
+                  u->url,
+                  res->people_count > 1 ? "several people"
+                                        : "an invalid people_search_id");
     single_uncertain(b, s, PUBRIO_E_PROTOCOL, &e);
     pubrio_error_clear(&e);
     return;
@@ -665,9 +667,10 @@ static void single_answered(pubrio_bulk *b, bulk_slot *s) {
   int64_t charge = p ? person_charge(b, bb, p) : 0;
   if (res->has_total_charged_credit && res->total_charged_credit > charge)
     charge = res->total_charged_credit;
-  size_t pos = p ? pri_bulk_add_person(b, uuid) : 1;
-  if (!pos || pri_store_single_answered(b->store, bb->number, bb->types,
-                                        p ? uuid : NULL, res, charge) != 0) {
+  size_t pos = 0; /* the person's position + 1 in the roster */
+  if ((p && !(pos = pri_bulk_add_person(b, uuid))) ||
+      pri_store_single_answered(b->store, bb->number, bb->types,
+                                p ? uuid : NULL, res, charge) != 0) {
     pubrio_error e = {0};
     pri_error_set(&e, PUBRIO_E_JOURNAL,
                   "the journal could not store the answer for %s", u->url);

@@ -318,6 +318,49 @@ static void a_refused_url_fails_alone(void **state) {
   pubrio_bulk_free(b);
 }
 
+/* An answer that names several people, or one by an invalid id, cannot be
+ * stored under a person: maybe charged, named as such, not sent again. */
+static void an_answer_naming_the_wrong_people_is_uncertain(void **state) {
+  fixture *f = *state;
+  static const char *const answers[2] = {
+      "{\"data\":{\"profile\":{\"credit\":9},\"peoples\":["
+      "{\"people_search_id\":\"00000000-0000-4000-8000-000000000001\","
+      "\"emails\":[],\"phones\":[]},"
+      "{\"people_search_id\":\"00000000-0000-4000-8000-000000000002\","
+      "\"emails\":[],\"phones\":[]}]}}",
+      "{\"data\":{\"profile\":{\"credit\":9},\"peoples\":["
+      "{\"people_search_id\":\"not-an-id\",\"emails\":[],"
+      "\"phones\":[]}]}}"};
+  /* The parser refuses an invalid id itself, naming the field. */
+  static const char *const said[2] = {"several people", "people_search_id"};
+  for (int k = 0; k < 2; k++) {
+    script(f, PERSON_PATH, 200, answers[k], NULL, NULL);
+    const char *url = k ? "https://www.linkedin.com/in/e-2"
+                        : "https://www.linkedin.com/in/e-1";
+    pubrio_bulk *b = make_run(f, NULL);
+    add_urls(f, b, &url, 1);
+    pubrio_bulk_event ev;
+    int failed = 0;
+    pubrio_status st;
+    while ((st = pubrio_bulk_next_event(b, -1, &ev, sizeof ev, &f->err)) ==
+               PUBRIO_OK &&
+           ev.kind != PUBRIO_BULK_FINISHED)
+      if (ev.kind == PUBRIO_BULK_BATCH_FAILED) {
+        failed++;
+        assert_string_equal(ev.linkedin_url, url);
+        assert_non_null(strstr(ev.message, said[k]));
+      }
+    assert_int_equal(st, PUBRIO_E_PROTOCOL);
+    assert_int_equal(failed, 1);
+    pubrio_bulk_stats stats;
+    pubrio_bulk_stats_get(b, &stats, sizeof stats);
+    assert_int_equal(stats.people_left_uncertain, 1);
+    assert_int_equal(fake_server_request_count(f->server, PERSON_PATH),
+                     (size_t)k + 1);
+    pubrio_bulk_free(b);
+  }
+}
+
 /* Bad input is refused whole, before anything is sent, naming the index. */
 static void bad_urls_are_refused_whole(void **state) {
   fixture *f = *state;
@@ -355,6 +398,7 @@ int main(void) {
       T(a_429_on_a_single_is_a_wait, &ready),
       T(singles_keep_the_budget, &priced),
       T(a_refused_url_fails_alone, &ready),
+      T(an_answer_naming_the_wrong_people_is_uncertain, &ready),
       T(bad_urls_are_refused_whole, &ready),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
