@@ -44,6 +44,11 @@ enum {
   PERSON_SUBMITS = 1 << 8    /* this run submits it (for some types) */
 };
 
+/* The contact-type bits a person's state says this run still submits. */
+static inline unsigned pri_bulk_need(uint16_t person_state) {
+  return (unsigned)(person_state & PERSON_NEED_MASK) >> PERSON_NEED_SHIFT;
+}
+
 typedef enum batch_state {
   BATCH_SUBMITTING, /* its submit is in flight or waiting to retry */
   BATCH_ACCEPTED,   /* to be polled at due_ms (never, submit-only) */

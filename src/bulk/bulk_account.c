@@ -82,8 +82,7 @@ static void read_profile(pubrio_bulk *b, int64_t profile, int64_t deadline) {
 static void reprice(pubrio_bulk *b) {
   b->worst_to_submit = 0;
   for (size_t pos = 0; pos < b->people.count; pos++) {
-    unsigned need = (unsigned)(b->person_state[pos] & PERSON_NEED_MASK) >>
-                    PERSON_NEED_SHIFT;
+    unsigned need = pri_bulk_need(b->person_state[pos]);
     if (need)
       b->worst_to_submit = pri_bulk_add_credits(
           b->worst_to_submit, pri_bulk_worst_credits(b, need, 1));

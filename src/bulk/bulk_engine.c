@@ -69,21 +69,16 @@ static pubrio_status report(pubrio_status status, const pubrio_error *src,
 
 /* ---- the roster: people into batches ----------------------------------- */
 
-static unsigned need_of(const pubrio_bulk *b, size_t pos) {
-  return (unsigned)(b->person_state[pos] & PERSON_NEED_MASK) >>
-         PERSON_NEED_SHIFT;
-}
-
 /* The people of the next batch (all needing the same types), from the
  * cursors, without taking them: how many, into @p out (may be NULL). */
 static size_t peek_batch(pubrio_bulk *b, unsigned *types, uint32_t *out) {
   for (unsigned mask = 1; mask < 8; mask++) {
     size_t n = 0, pos = b->cursor[mask];
-    while (pos < b->people.count && need_of(b, pos) != mask)
+    while (pos < b->people.count && pri_bulk_need(b->person_state[pos]) != mask)
       pos++;
     b->cursor[mask] = pos; /* nobody before it needs these types */
     for (; pos < b->people.count && n < (size_t)b->o.batch_size; pos++)
-      if (need_of(b, pos) == mask) {
+      if (pri_bulk_need(b->person_state[pos]) == mask) {
         if (out)
           out[n] = (uint32_t)pos;
         n++;

@@ -173,7 +173,7 @@ void pri_bulk_url_named(pubrio_bulk *b, size_t url, size_t pos,
                         unsigned types) {
   b->urls[url].person = (uint32_t)pos;
   uint16_t *state = &b->person_state[pos];
-  unsigned need = (unsigned)(*state & PERSON_NEED_MASK) >> PERSON_NEED_SHIFT;
+  unsigned need = pri_bulk_need(*state);
   /* Only a person still waiting for a batch: one in a batch already is
    * past saving. */
   if (!(*state & PERSON_IN_INPUT) || !(*state & PERSON_SUBMITS) || !need)
