@@ -566,6 +566,28 @@ static int add_contacts(pri_store *s, const uint8_t uuid[16], int kind,
   return 0;
 }
 
+/* A person's contacts of the asked types (@p names, type_list()) replaced
+ * by those of @p p; 0 or -1. */
+static int replace_contacts(pri_store *s, const uint8_t uuid[16],
+                            const pubrio_person *p, int number,
+                            const char *names) {
+  sqlite3_stmt *forget = s->stmt[ST_FORGET_CONTACTS];
+  sqlite3_bind_blob(forget, 1, uuid, 16, SQLITE_STATIC);
+  sqlite3_bind_text(forget, 2, names, -1, SQLITE_STATIC);
+  return step_done(forget) == 0 && add_contacts(s, uuid, 0, p, number) == 0 &&
+                 add_contacts(s, uuid, 1, p, number) == 0
+             ? 0
+             : -1;
+}
+
+static int mark_collected(pri_store *s, int number, int64_t charged) {
+  sqlite3_stmt *st = s->stmt[ST_COLLECTED];
+  sqlite3_bind_int(st, 1, number);
+  sqlite3_bind_int64(st, 2, charged);
+  sqlite3_bind_int64(st, 3, epoch_now());
+  return step_done(st);
+}
+
 int pri_store_collected(pri_store *s, int number, unsigned types,
                         const uint8_t (*people)[16], size_t count,
                         const pubrio_query_result *res, int64_t charged) {
@@ -587,18 +609,10 @@ int pri_store_collected(pri_store *s, int number, unsigned types,
       k++;
     if (k == count || seen[k]++) /* a stranger, or named twice */
       continue;
-    sqlite3_stmt *forget = s->stmt[ST_FORGET_CONTACTS];
-    sqlite3_bind_blob(forget, 1, uuid, 16, SQLITE_STATIC);
-    sqlite3_bind_text(forget, 2, names, -1, SQLITE_STATIC);
-    ok = step_done(forget) == 0 && add_contacts(s, uuid, 0, p, number) == 0 &&
-         add_contacts(s, uuid, 1, p, number) == 0;
+    ok = replace_contacts(s, uuid, p, number, names) == 0;
   }
   pri_free(seen);
-  sqlite3_stmt *st = s->stmt[ST_COLLECTED];
-  sqlite3_bind_int(st, 1, number);
-  sqlite3_bind_int64(st, 2, charged);
-  sqlite3_bind_int64(st, 3, epoch_now());
-  ok = ok && step_done(st) == 0 &&
+  ok = ok && mark_collected(s, number, charged) == 0 &&
        batch_people_update(s, ST_PENDING_TO_BOUGHT, number, types) == 0;
   return end(s, ok);
 }
@@ -615,22 +629,13 @@ int pri_store_single_answered(pri_store *s, int number, unsigned types,
     const pubrio_person *p = pubrio_query_result_person(res, 0);
     sqlite3_bind_int(s->stmt[ST_ADD_PEOPLE], 1, number);
     sqlite3_bind_blob(s->stmt[ST_ADD_PEOPLE], 2, person, 16, SQLITE_STATIC);
-    ok = step_done(s->stmt[ST_ADD_PEOPLE]) == 0;
-    sqlite3_stmt *forget = s->stmt[ST_FORGET_CONTACTS];
-    sqlite3_bind_blob(forget, 1, person, 16, SQLITE_STATIC);
-    sqlite3_bind_text(forget, 2, names, -1, SQLITE_STATIC);
-    ok = ok && step_done(forget) == 0 &&
-         add_contacts(s, person, 0, p, number) == 0 &&
-         add_contacts(s, person, 1, p, number) == 0;
+    ok = step_done(s->stmt[ST_ADD_PEOPLE]) == 0 &&
+         replace_contacts(s, person, p, number, names) == 0;
     sqlite3_bind_blob(s->stmt[ST_BOUGHT], 1, person, 16, SQLITE_STATIC);
     sqlite3_bind_int(s->stmt[ST_BOUGHT], 2, (int)types);
     ok = ok && step_done(s->stmt[ST_BOUGHT]) == 0;
   }
-  sqlite3_stmt *st = s->stmt[ST_COLLECTED];
-  sqlite3_bind_int(st, 1, number);
-  sqlite3_bind_int64(st, 2, charged);
-  sqlite3_bind_int64(st, 3, epoch_now());
-  ok = ok && step_done(st) == 0;
+  ok = ok && mark_collected(s, number, charged) == 0;
   return end(s, ok);
 }
 
