@@ -133,18 +133,22 @@ typedef enum pubrio_submit_state {
 /**
  * @brief Details of a failed call.
  *
- * The caller owns the struct (usually on the stack) and must zero it before
- * first use (`pubrio_error err = {0};`). The library fills it on failure and
- * releases what it held before, so one struct can serve many calls.
+ * The caller owns the struct (usually on the stack) and initializes it
+ * before first use (`pubrio_error err = PUBRIO_ERROR_INIT;`, the same as
+ * `{0}`). The library fills it on failure and releases what it held before,
+ * so one struct can serve many calls. One left uninitialized is harmless:
+ * the library frees only the block it sealed into `reserved` itself, so
+ * stack garbage is overwritten, never freed.
  * Release its strings with pubrio_error_clear(). Fields are only ever added
  * in place of `reserved`, so the size never changes. The API key never
  * appears in any field.
  *
- * The strings belong to a block the library keeps in the last `reserved`
- * slot; the library never frees a pointer it reads back from a string field,
- * so runtimes that copy the struct in and out of each call (Node's koffi,
- * JNA, .NET) may map those fields as their own strings. Such a copy must
- * carry `reserved` back unchanged, or the block leaks (it never crashes).
+ * The strings belong to a block the library keeps in the last two
+ * `reserved` slots; the library never frees a pointer it reads back from a
+ * string field, so runtimes that copy the struct in and out of each call
+ * (Node's koffi, JNA, .NET) may map those fields as their own strings. Such a
+ * copy must carry `reserved` back unchanged, or the block leaks (it never
+ * crashes).
  */
 typedef struct pubrio_error {
   pubrio_status status;     /**< Same as the call's return value. */
@@ -161,9 +165,13 @@ typedef struct pubrio_error {
                                     failed (::PUBRIO_SUBMIT_ACCEPTED), or
                                     NULL. */
   pubrio_submit_state submit_state; /**< What became of a submit. */
-  void *reserved[6]; /**< Room to grow; do not touch (the last slot is the
-                          library's). */
+  void *reserved[6]; /**< Room to grow; do not touch (the last two slots
+                          are the library's). */
 } pubrio_error;
+
+/** An empty ::pubrio_error, for `pubrio_error err = PUBRIO_ERROR_INIT;`. */
+#define PUBRIO_ERROR_INIT                                                      \
+  { 0 }
 
 /**
  * @brief Release the strings held by @p err and zero it. The struct itself
