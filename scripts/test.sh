@@ -12,6 +12,7 @@ stages=(
   format "clang-format: src/ include/ tools/ tests/ match .clang-format (scripts/format.sh fixes)"
   ctest "build (gcc, -Werror, RelWithDebInfo) and the whole suite with ctest"
   consumer "install, exported symbols, outside consumers (find_package, pkg-config)"
+  abi "ABI against the last release (abi/*.abi, libabigail's abidiff, members and enumerators in place)"
   package "Debian packages (CPack): contents, unpacked into a throwaway root, a consumer via pkg-config"
   python "Python package: pip install offline into a venv, import, unittest (mypy --strict, the README's examples, asyncio), the bulk iterator under ASan"
   rust "Rust crates on an installed libpubrio (pkg-config): layout probe, cargo test against the fake server, the README example"
@@ -77,6 +78,13 @@ stage_ctest() {
 }
 
 stage_consumer() { on_build default scripts/consumer_test.sh; }
+
+stage_abi() {
+  build default
+  local baseline
+  baseline=$(ls abi/libpubrio.so.*.abi | sort -V | tail -n 1) # the last release
+  python3 scripts/abi_check.py "$baseline" "$dir/libpubrio.so.0" include/pubrio
+}
 
 stage_package() { on_build deb scripts/package_test.sh; }
 
