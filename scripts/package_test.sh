@@ -53,6 +53,10 @@ for f in $functions; do
     { echo "libpubrio-dev: no man page for $f"; missing=1; }
 done
 [ "$missing" -eq 0 ]
+# The entry point to the man 3 pages, and the HTML reference.
+for f in /usr/share/man/man3/libpubrio.3 /usr/share/doc/libpubrio-dev/html/index.html; do
+  grep -qx "$f" "$work/libpubrio-dev.files" || { echo "libpubrio-dev: no $f"; exit 1; }
+done
 echo "contents: library in /usr/lib/$multiarch, $(wc -w <<<"$functions") functions with a man 3 page, the fake server in libpubrio-dev, a copyright file in each of ${#packages[@]} packages"
 
 # apt-get could install them: every dependency resolves (nothing changes).
@@ -98,6 +102,17 @@ if command -v man >/dev/null; then
     { echo "man 3 pubrio_client_new is not found"; exit 1; }
   MANWIDTH=200 man -M "$manpath" 3 pubrio_redeem_people_batch 2>/dev/null | grep -q 'SPENDS CREDITS' ||
     { echo "man 3 pubrio_redeem_people_batch does not show its documentation"; exit 1; }
+  # libpubrio(3) renders without warnings and names every group page there is.
+  overview=$(LC_ALL=C MANWIDTH=200 man --warnings -M "$manpath" 3 libpubrio 2>"$work/man.err")
+  [ ! -s "$work/man.err" ] || { cat "$work/man.err"; echo "libpubrio(3) has warnings"; exit 1; }
+  for page in "$manpath"/man3/libpubrio-*.3; do
+    group=$(basename "$page" .3)
+    grep -q "$group" <<<"$overview" || { echo "libpubrio(3) does not name $group(3)"; exit 1; }
+  done
+  # Every function it names has a page.
+  for f in $(grep -oE 'fB(pubrio_[a-z0-9_]+)\\fP\(3\)' docs/man/libpubrio.3 | grep -oE 'pubrio_[a-z0-9_]+' | sort -u); do
+    [ -e "$manpath/man3/$f.3" ] || { echo "libpubrio(3) names $f(3), which has no page"; exit 1; }
+  done
 fi
 [ "$(installed)" = "$before" ] || { echo "the machine's libpubrio packages changed"; exit 1; }
 echo "packages: consumer built with pkg-config against the unpacked /usr, CLI and fake server ran, man 3 pages read; the machine's packages untouched"
