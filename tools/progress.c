@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -49,6 +50,37 @@ void progress_init(progress *p, int verbose, int quiet, int collecting) {
   p->start_ms = p->last_print_ms = cli_now_ms();
 }
 
+/* The terminal's width in columns: the kernel's, else $COLUMNS, else 80. */
+static size_t terminal_columns(void) {
+  struct winsize ws;
+  if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+    return ws.ws_col;
+  const char *env = getenv("COLUMNS");
+  long n = env ? strtol(env, NULL, 10) : 0;
+  return n > 0 && n < 10000 ? (size_t)n : 80;
+}
+
+/* Bytes of @p text that fit in @p columns, never splitting a UTF-8
+ * sequence (each character counts one column). */
+static size_t fit_columns(const char *text, size_t len, size_t columns) {
+  size_t chars = 0;
+  for (size_t i = 0; i < len; i++) {
+    if (((unsigned char)text[i] & 0xC0) == 0x80)
+      continue; /* a continuation byte */
+    if (chars++ == columns)
+      return i;
+  }
+  return len;
+}
+
+void progress_batch_accepted(progress *p, const pubrio_batch_job *job) {
+  if (!job || job->estimated_time_ms < 0)
+    return;
+  int64_t ready = cli_now_ms() + job->estimated_time_ms;
+  if (ready > p->ready_at_ms)
+    p->ready_at_ms = ready;
+}
+
 static void clock_text(char *buf, size_t size, int64_t ms) {
   int64_t s = ms / 1000;
   snprintf(buf, size, "%02lld:%02lld", (long long)(s / 60),
@@ -78,20 +110,33 @@ void progress_show(progress *p, const pubrio_bulk_stats *s, int force) {
         (int64_t)((double)elapsed * (double)(total - done) / (double)done));
   else if (done >= total)
     clock_text(eta, sizeof eta, 0);
+  else if (p->collecting && p->ready_at_ms > now &&
+           s->batches_accepted >= s->batches)
+    /* Nothing collected yet, every batch accepted: their estimates. */
+    clock_text(eta, sizeof eta, p->ready_at_ms - now);
   if (s->next_request_in_ms >= 1000 && p->hold[0])
     snprintf(wait, sizeof wait, "  %s", p->hold);
   else if (s->next_request_in_ms >= 1000)
     snprintf(wait, sizeof wait, "  next request in %lld s",
              (long long)((s->next_request_in_ms + 999) / 1000));
+  /* Collecting, the batches accepted and waiting show beside those done. */
+  char accepted[48] = "";
+  if (p->collecting && s->batches_accepted > batches)
+    snprintf(accepted, sizeof accepted, " (%zu accepted)", s->batches_accepted);
   char line[400];
   int len = snprintf(line, sizeof line,
-                     "batches %zu/%zu  people %zu/%zu  requests %ld  "
+                     "batches %zu/%zu%s  people %zu/%zu  requests %ld  "
                      "credits %lld  elapsed %s  ETA %s%s",
-                     batches, s->batches, done, total, s->requests,
+                     batches, s->batches, accepted, done, total, s->requests,
                      (long long)s->credits_charged, spent, eta, wait);
   size_t n = len < 0                     ? 0
              : (size_t)len < sizeof line ? (size_t)len
                                          : sizeof line - 1;
+  /* A line wider than the terminal wraps, and \r then rewrites only its
+   * last row: a copy per redraw. One column is left for the cursor. */
+  if (p->tty)
+    n = fit_columns(line, n, terminal_columns() - 1);
+  line[n] = '\0';
   if (!p->tty) {
     fprintf(stderr, "%s\n", line);
   } else if (p->ansi) {

@@ -233,6 +233,8 @@ static pubrio_status drive(const cli_options *o, pubrio_bulk *run,
     if (st != PUBRIO_OK || ev.kind == PUBRIO_BULK_FINISHED)
       return st;
     int quiet_out = output_failed(stdout, out_errno, run);
+    if (ev.kind == PUBRIO_BULK_BATCH_ACCEPTED)
+      progress_batch_accepted(bar, ev.job);
     if (csv_rows_event(&ev)) /* CSV rows are written at the end */
       continue;
     if (ev.kind == PUBRIO_BULK_BATCH_ACCEPTED && !o->wait && !quiet_out)
