@@ -14,6 +14,21 @@
 //	defer client.Close()
 //	result, err := client.SubmitAndWait(ctx, pubrio.Request{People: ids, Types: pubrio.Phone}, nil)
 //
+// A Request is one batch: up to 100 people_search_ids and the contact types
+// to unlock, or-ed (pubrio.EmailWork | pubrio.Phone), with an optional
+// ProfileID. Client.Submit sends it (spending credits, once) and returns
+// the Job, whose RedeemQueryID Client.Wait collects:
+//
+//	req := pubrio.Request{People: ids, Types: pubrio.EmailWork | pubrio.Phone}
+//	job, err := client.Submit(ctx, req)
+//	if err != nil { ... } // perr.SubmitState says whether credits were spent
+//	result, err := client.Wait(ctx, job.RedeemQueryID, nil)
+//
+// Client.Profile reads the balance, the prices and the plan, Client.Usage
+// the request quotas (both free). WithLogger sends the library's log lines
+// to a *slog.Logger (or any Logger): pubrio.WithLogger(slog.Default(),
+// pubrio.LogInfo).
+//
 // Every call takes a context.Context: when it is done, the call in progress
 // is cancelled within milliseconds (pubrio_client_cancel) and its error
 // matches both context.Canceled (or context.DeadlineExceeded) and
