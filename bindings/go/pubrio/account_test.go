@@ -45,17 +45,31 @@ func TestProfileAndUsageReadTheAccount(t *testing.T) {
 type recorder struct {
 	mu    sync.Mutex
 	lines []string
+	args  []any
 }
 
-func (r *recorder) add(level, msg string) {
+func (r *recorder) add(level, msg string, args []any) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.lines = append(r.lines, level+" "+msg)
+	r.args = append(r.args, args...)
 }
-func (r *recorder) Debug(msg string, _ ...any) { r.add("DEBUG", msg) }
-func (r *recorder) Info(msg string, _ ...any)  { r.add("INFO", msg) }
-func (r *recorder) Warn(msg string, _ ...any)  { r.add("WARN", msg) }
-func (r *recorder) Error(msg string, _ ...any) { r.add("ERROR", msg) }
+func (r *recorder) Debug(msg string, args ...any) { r.add("DEBUG", msg, args) }
+func (r *recorder) Info(msg string, args ...any)  { r.add("INFO", msg, args) }
+func (r *recorder) Warn(msg string, args ...any)  { r.add("WARN", msg, args) }
+func (r *recorder) Error(msg string, args ...any) { r.add("ERROR", msg, args) }
+
+// leftover is the *LeftoverError logged as an attribute, if any.
+func (r *recorder) leftover() *pubrio.LeftoverError {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, a := range r.args {
+		if e, ok := a.(*pubrio.LeftoverError); ok {
+			return e
+		}
+	}
+	return nil
+}
 
 func (r *recorder) text() string {
 	r.mu.Lock()

@@ -28,9 +28,9 @@ var ErrClosed = errors.New("pubrio: closed")
 type Client struct {
 	mu        sync.Mutex
 	ptr       *C.pubrio_client
-	bulks     map[*Bulk]struct{} // live runs, closed before the client
-	logger    Logger             // WithLogger's, or nil
-	logHandle cgo.Handle         // the logger as the C callback's userdata
+	bulks     map[*bulkRun]struct{} // live runs, closed before the client
+	logger    Logger                // WithLogger's, or nil
+	logHandle cgo.Handle            // the logger as the C callback's userdata
 }
 
 type config struct {
@@ -193,7 +193,7 @@ func NewClient(options ...Option) (*Client, error) {
 			return nil, errorFromC(status, &cerr)
 		}
 	}
-	c := &Client{ptr: ptr, bulks: map[*Bulk]struct{}{}, logger: cfg.logger}
+	c := &Client{ptr: ptr, bulks: map[*bulkRun]struct{}{}, logger: cfg.logger}
 	if cfg.logger != nil {
 		h, status := setLog(ptr, cfg.logger, cfg.logLevel, &cerr)
 		if status != C.PUBRIO_OK {
@@ -220,7 +220,9 @@ func (c *Client) Close() error {
 	}
 	var first error
 	for b := range c.bulks {
-		b.freeLocked()
+		if err := b.closeLocked(); err != nil && first == nil {
+			first = err
+		}
 	}
 	C.pubrio_client_free(c.ptr)
 	c.ptr = nil

@@ -37,5 +37,21 @@
 // of the credits; errors.Is(err, pubrio.ErrBadRequest) and errors.As work.
 //
 // Any number of people go through a bulk run (Client.StartBulk), an iterator
-// in the style of sql.Rows: for run.Next() { ev := run.Event() }.
+// in the style of sql.Rows: for run.Next() { ev := run.Event() }. However
+// the loop is left (a break, a return, a panic, Client.Close, a done
+// context, a run dropped and garbage collected), Bulk.Close lets the
+// submits in flight finish, hands back in Bulk.Drained the people collected
+// and not handed out, and names what is paid and not delivered
+// (Bulk.Uncollected, Bulk.Uncertain, and an error matching ErrLeftover).
+// Ctrl-C becomes the run's first stop through its context:
+//
+//	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+//	defer stop()
+//	run, err := client.StartBulk(ctx, pubrio.Phone, ids, nil)
+//	if err != nil { ... }
+//	for run.Next() { ... } // Ctrl-C: Next returns false, Err matches context.Canceled
+//	if err := run.Close(); errors.Is(err, pubrio.ErrLeftover) {
+//		log.Print(err) // the batches to collect with Client.Wait, the people maybe charged
+//	}
+//	for _, ev := range run.Drained() { ... } // paid for: handed back here
 package pubrio
