@@ -47,6 +47,13 @@ sed -n '/^func ExampleClient_StartBulk/,/^}/p' pubrio/example_test.go |
 if [ ! -s "$work/readme_2.go" ] || ! diff -u "$work/example_bulk.go" "$work/readme_2.go"; then
   echo "README's bulk run differs from ExampleClient_StartBulk"; exit 1
 fi
+readme_block 3 >"$work/readme_3.go"
+sed -n '/^func ExampleClient_Submit/,/^}/p' pubrio/account_test.go |
+  sed -n '/req := pubrio.Request{/,/^\t\/\/ Output:/p' |
+  sed '$d; s/^\t//' >"$work/example_submit.go"
+if [ ! -s "$work/readme_3.go" ] || ! diff -u "$work/example_submit.go" "$work/readme_3.go"; then
+  echo "README's Submit differs from ExampleClient_Submit"; exit 1
+fi
 lines=$(wc -l <example/main.go)
 echo "go example: $lines lines in all, $(sed -n '/^func main/,/^}/p' example/main.go | wc -l) in main"
 

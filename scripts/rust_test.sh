@@ -18,7 +18,10 @@ prefix=$work/prefix
 cmake --install "$build" --prefix "$prefix" >/dev/null
 pc=$(dirname "$(find "$prefix" -name libpubrio.pc | head -1)")
 export PKG_CONFIG_PATH=$pc
-export LD_LIBRARY_PATH=$(dirname "$pc") # the prefix is not on the loader's path
+# The prefix is not on the loader's path, and nothing below needs it to be:
+# the crates' tests and examples carry the library's directory as their
+# rpath (pubrio-sys/build.rs, pubrio/build.rs).
+unset LD_LIBRARY_PATH
 export CARGO_TARGET_DIR=$work/target
 export PUBRIO_FAKE_SERVER=$build/tests/pubrio-fake-server
 example=examples/rust/src/main.rs
@@ -41,6 +44,30 @@ while read -r t; do
   echo "memcheck clean: $(basename "$t")"
 done <"$work/tests.txt"
 
+# A built example runs without LD_LIBRARY_PATH (issue 31 item 6).
+(cd bindings/rust && cargo build --offline --locked -q --example overhead)
+scripts/with_fake_server.sh "$build" --estimated-time 0 -- "$CARGO_TARGET_DIR/debug/examples/overhead" 1 >"$work/overhead.out" ||
+  { cat "$work/overhead.out"; echo "the overhead example did not run without LD_LIBRARY_PATH"; exit 1; }
+echo "rust: an example runs without LD_LIBRARY_PATH"
+
+# A program of one's own with the crate documentation's three-line build.rs
+# runs without it too.
+mkdir "$work/app"
+cp -r examples/rust/src "$work/app/"
+sed "s|path = \"../../bindings/rust/pubrio\"|path = \"$PWD/bindings/rust/pubrio\"|" examples/rust/Cargo.toml >"$work/app/Cargo.toml"
+cat >"$work/app/build.rs" <<'BUILD'
+fn main() {
+    if let Ok(dir) = std::env::var("DEP_PUBRIO_RS_LIBDIR") {
+        println!("cargo:rustc-link-arg=-Wl,-rpath,{dir}");
+    }
+}
+BUILD
+(cd "$work/app" && cargo build --offline -q)
+scripts/with_fake_server.sh "$build" --estimated-time 0 -- "$CARGO_TARGET_DIR/debug/redeem-and-wait" \
+  540574d1-5a4b-4c8e-9b0a-8f3e2f1d7c11 | grep -q '^540574d1' ||
+  { echo "a program with the documented build.rs did not run without LD_LIBRARY_PATH"; exit 1; }
+echo "rust: a program of one's own with the documented build.rs runs without LD_LIBRARY_PATH"
+
 # The README's block under "## Rust" must be the example file, byte for byte.
 awk '/^## Rust/ {r=1} r && /^```rust/ {c=1; next} c && /^```/ {exit} c' README.md >"$work/readme.rs"
 diff -u "$example" "$work/readme.rs" || { echo "README's Rust example differs from $example"; exit 1; }
@@ -48,7 +75,8 @@ lines=$(grep -cv '^[[:space:]]*$' "$example")
 [ "$lines" -le 10 ] || { echo "the Rust example is $lines lines (more than 10)"; exit 1; }
 id=540574d1-5a4b-4c8e-9b0a-8f3e2f1d7c11
 (cd examples/rust && cargo fmt --check)
-out=$(cd examples/rust && ../../scripts/with_fake_server.sh "$build" --estimated-time 0 -- \
+# This one has no build.rs of its own: the loader is told.
+out=$(cd examples/rust && LD_LIBRARY_PATH=$(dirname "$pc") ../../scripts/with_fake_server.sh "$build" --estimated-time 0 -- \
   cargo run -q --offline --locked -- "$id")
 grep -q "^$id +1555" <<<"$out" || { echo "unexpected output: $out"; exit 1; }
 echo "rust: README example ($lines lines) ok: $out"

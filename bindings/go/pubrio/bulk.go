@@ -8,6 +8,9 @@ import "C"
 
 import (
 	"context"
+	"errors"
+	"log"
+	"runtime"
 	"time"
 	"unsafe"
 )
@@ -30,6 +33,10 @@ type BulkOptions struct {
 	ResubmitUncertain bool
 	MaxCredits        *int64 // a credit budget, never exceeded; nil for none
 	ProfileID         *int64 // sent with every request when set
+	// CloseTimeout bounds how long Close waits for the submits in flight
+	// (past it they are cut, and their people named uncertain); 0 waits
+	// each request's own timeout.
+	CloseTimeout time.Duration
 }
 
 // Int64 returns a pointer to v, for BulkOptions.MaxCredits and the
@@ -48,8 +55,10 @@ const (
 	EventPerson BulkEventKind = C.PUBRIO_BULK_PERSON
 	// EventBatchDone: a batch was collected.
 	EventBatchDone BulkEventKind = C.PUBRIO_BULK_BATCH_DONE
-	// EventStrangers: a batch's answer named PeopleCount people it does not
-	// hold; they are not handed out.
+	// EventStrangers is never sent any more: an answer naming people its
+	// batch does not hold is an EventBatchFailed.
+	//
+	// Deprecated: retired by the C library; kept so code naming it builds.
 	EventStrangers BulkEventKind = C.PUBRIO_BULK_STRANGERS
 	// EventBatchFailed: a batch (or a LinkedIn URL's single redeem, with
 	// LinkedInURL set) failed and the run goes on without it: Status and
@@ -117,14 +126,38 @@ type BulkStats struct {
 	LinkedInURLsToRedeem   int   // ...of which this run redeems and has not had answered yet
 	LinkedInURLsRedeemed   int   // ...answered by this run
 	LinkedInURLsNotFound   int   // ...naming nobody (this run or an earlier one)
+	BatchesUncollected     int   // batches accepted (paid) and not collected now: Uncollected
+	PeopleUncollected      int   // ...the people they hold
+	PeopleKept             int   // collected and not handed out when Close ran: Drained
 }
 
 // UncollectedBatch is a batch accepted (paid for) and not collected when a
-// run stopped early: collect it with Client.Wait or `pubrio query ID --wait`.
+// run stopped early: collect it with Client.Wait (or `pubrio query ID
+// --wait`), never submit its people again.
 type UncollectedBatch struct {
 	RedeemQueryID string
 	People        int
 }
+
+// ErrLeftover is what Bulk.Close's error matches (errors.Is) when the run
+// leaves something paid and not delivered: a *LeftoverError says what.
+var ErrLeftover = errors.New("pubrio: a bulk run left people paid for and not delivered")
+
+// LeftoverError is Bulk.Close's error when the run was left with something
+// paid and not delivered: batches accepted and not collected, people
+// submitted without a conclusive answer (maybe charged, never resent), and
+// the people the close collected and kept for Bulk.Drained.
+type LeftoverError struct {
+	Message     string             // one sentence naming all of it
+	Uncollected []UncollectedBatch // collect each with Client.Wait
+	Uncertain   []string           // people_search_ids (or LinkedIn URLs) maybe charged
+	Drained     int                // people kept: Bulk.Drained hands them back
+}
+
+func (e *LeftoverError) Error() string { return "pubrio: " + e.Message }
+
+// Is makes errors.Is(err, pubrio.ErrLeftover) true.
+func (e *LeftoverError) Is(target error) bool { return target == ErrLeftover }
 
 // Bulk is a bulk run: any number of people cut into batches, submitted and
 // collected with several requests in flight within a rate budget. Iterate
@@ -136,23 +169,48 @@ type UncollectedBatch struct {
 //	for run.Next() {
 //		if ev := run.Event(); ev.Kind == pubrio.EventPerson { ... }
 //	}
-//	if err := run.Err(); err != nil {
-//		paid := run.Uncollected() // batches paid for and not collected
-//	}
+//	if err := run.Err(); err != nil { ... }
+//
+// However the loop is left (the end, a break, a return, a panic, the
+// client's Close, the context done), Close keeps the promise: nothing new
+// starts, the submits in flight finish (a poll is cut: it spends nothing),
+// the people collected and not handed out are kept in Drained, and what is
+// paid and not delivered is named by Uncollected and Uncertain and by
+// Close's error (errors.Is(err, ErrLeftover)). A run nobody closes is
+// closed by a finalizer when it is garbage collected, its leftovers logged.
 //
 // The context given to StartBulk governs the whole run: when it is done, the
-// run stops within milliseconds (Err matches context.Canceled and
-// ErrCancelled), and the client's calls stop too until the run ends.
+// run stops within milliseconds as a first stop (the submits in flight
+// finish, polls are cut; Err matches context.Canceled and ErrCancelled),
+// and the client's calls stop too until the run ends. That is how Ctrl-C
+// stops a run without losing what it paid for:
+//
+//	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+//	defer stop()
+//	run, err := client.StartBulk(ctx, pubrio.Phone, ids, nil)
+//	// ... the loop; then run.Close() hands back and names what is left
 type Bulk struct {
-	client      *Client
-	ptr         *C.pubrio_bulk
-	ctx         context.Context
-	stopWatch   func()
-	event       BulkEvent
-	err         error
-	ended       bool
-	stats       BulkStats          // the last counts, kept after Close
-	uncollected []UncollectedBatch // kept after Close
+	r *bulkRun // the state, which the client also holds: a Bulk can be collected
+}
+
+// bulkRun is a run's state; its fields are guarded by the client's lock.
+type bulkRun struct {
+	client       *Client
+	ptr          *C.pubrio_bulk
+	ctx          context.Context
+	stopWatch    func()
+	closeTimeout time.Duration
+	submitOnly   bool
+	event        BulkEvent
+	err          error
+	ended        bool
+	closed       bool
+	closeErr     error
+	// kept after Close
+	stats       BulkStats
+	uncollected []UncollectedBatch
+	uncertain   []string
+	drained     []BulkEvent
 }
 
 // StartBulk creates a bulk run for the contact types and people (each id is
@@ -198,8 +256,15 @@ func (c *Client) StartBulk(ctx context.Context, types ContactType, people []stri
 		C.pubrio_bulk_free(ptr)
 		return nil, errorFromC(status, &cerr)
 	}
-	b := &Bulk{client: c, ptr: ptr, ctx: ctx, stopWatch: cancelOnDone(ctx, c.ptr)}
-	c.bulks[b] = struct{}{}
+	r := &bulkRun{client: c, ptr: ptr, ctx: ctx, stopWatch: cancelOnDone(ctx, c.ptr)}
+	if opts != nil {
+		r.closeTimeout, r.submitOnly = opts.CloseTimeout, opts.SubmitOnly
+	}
+	c.bulks[r] = struct{}{}
+	b := &Bulk{r: r}
+	// A run dropped without Close: close it anyway (in a goroutine of its
+	// own, since the drain may wait for submits), its leftovers logged.
+	runtime.SetFinalizer(b, func(b *Bulk) { go b.r.finalize() })
 	return b, nil
 }
 
@@ -217,16 +282,17 @@ func (b *Bulk) AddLinkedInURLs(urls []string) error {
 		return err
 	}
 	defer list.free()
-	b.client.mu.Lock()
-	defer b.client.mu.Unlock()
-	if b.ptr == nil {
+	r := b.r
+	r.client.mu.Lock()
+	defer r.client.mu.Unlock()
+	if r.ptr == nil {
 		return ErrClosed
 	}
 	if len(urls) == 0 {
 		return nil
 	}
 	var cerr C.pubrio_error
-	if status := C.pubrio_bulk_add_linkedin_urls(b.ptr, list.ptr(), list.len(), &cerr); status != C.PUBRIO_OK {
+	if status := C.pubrio_bulk_add_linkedin_urls(r.ptr, list.ptr(), list.len(), &cerr); status != C.PUBRIO_OK {
 		return errorFromC(status, &cerr)
 	}
 	return nil
@@ -236,44 +302,48 @@ func (b *Bulk) AddLinkedInURLs(urls []string) error {
 // ended: finished (Err is nil) or stopped by a failure (Err says which, and
 // Uncollected names the batches paid for and not collected).
 func (b *Bulk) Next() bool {
-	c := b.client
+	r := b.r
+	c := r.client
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if b.ended {
+	if r.ended {
 		return false
 	}
-	if b.ptr == nil {
-		b.err, b.ended = ErrClosed, true
+	if r.ptr == nil {
+		r.err, r.ended = ErrClosed, true
 		return false
 	}
-	if b.ctx.Err() != nil {
-		// The watcher's cancel may have been cleared by a call made between
-		// two events with a context of its own: cancel again.
-		C.pubrio_client_cancel(c.ptr)
+	if r.ctx.Err() != nil {
+		// A done context is one stop, whoever sees it first. The watcher's
+		// cancel may still be pending (a second one would count as a second
+		// stop and cut the submits in flight) or may have been taken by a
+		// call made between two events: withdraw it, then stop.
+		r.stopWatching()
+		C.pubrio_bulk_stop(r.ptr)
 	}
 	for {
 		var ev C.pubrio_bulk_event
 		var cerr C.pubrio_error
 		// With the size compiled against, so the later fields (status,
 		// message, from_store, linkedin_url) are filled.
-		status := C.pubrio_bulk_next_event(b.ptr, -1, &ev, C.size_t(unsafe.Sizeof(ev)), &cerr)
+		status := C.pubrio_bulk_next_event(r.ptr, -1, &ev, C.size_t(unsafe.Sizeof(ev)), &cerr)
 		if status != C.PUBRIO_OK {
 			e := errorFromC(status, &cerr)
 			if e.Status == ErrCancelled {
-				e.cause = b.ctx.Err()
+				e.cause = r.ctx.Err()
 			}
-			b.err = e
-			b.end()
+			r.err = e
+			r.end()
 			return false
 		}
 		switch ev.kind {
 		case C.PUBRIO_BULK_FINISHED:
-			b.end()
+			r.end()
 			return false
 		case C.PUBRIO_BULK_BATCH_ACCEPTED, C.PUBRIO_BULK_PERSON,
 			C.PUBRIO_BULK_BATCH_DONE, C.PUBRIO_BULK_STRANGERS,
 			C.PUBRIO_BULK_BATCH_FAILED, C.PUBRIO_BULK_NOT_FOUND:
-			b.event = eventFromC(&ev)
+			r.event = eventFromC(&ev)
 			return true
 		}
 		// PUBRIO_BULK_NONE, PROGRESS and kinds this version does not know.
@@ -281,74 +351,180 @@ func (b *Bulk) Next() bool {
 }
 
 // Event is the event Next moved to.
-func (b *Bulk) Event() BulkEvent { return b.event }
+func (b *Bulk) Event() BulkEvent { return b.r.event }
 
 // Err is what stopped the run, nil when it finished (or is running).
 func (b *Bulk) Err() error {
-	b.client.mu.Lock()
-	defer b.client.mu.Unlock()
-	return b.err
+	b.r.client.mu.Lock()
+	defer b.r.client.mu.Unlock()
+	return b.r.err
 }
 
 // Stats are the run's counts; before the first Next, a dry run (people,
 // batches, the fewest requests and the shortest time the rate budget
-// allows; nothing sent).
+// allows; nothing sent). After Close, the counts as the close left them.
 func (b *Bulk) Stats() BulkStats {
-	b.client.mu.Lock()
-	defer b.client.mu.Unlock()
-	if b.ptr != nil {
-		b.stats = b.readStats()
+	r := b.r
+	r.client.mu.Lock()
+	defer r.client.mu.Unlock()
+	if r.ptr != nil {
+		r.stats = r.readStats()
 	}
-	return b.stats
+	return r.stats
 }
 
 // Uncollected are the batches accepted (paid for) and not collected, after
-// a run stopped early.
+// a run stopped early or was closed: collect each with Client.Wait.
 func (b *Bulk) Uncollected() []UncollectedBatch {
-	b.client.mu.Lock()
-	defer b.client.mu.Unlock()
-	if b.ptr != nil {
-		b.uncollected = b.readUncollected()
+	r := b.r
+	r.client.mu.Lock()
+	defer r.client.mu.Unlock()
+	if r.ptr != nil {
+		r.uncollected = r.readUncollected()
 	}
-	return append([]UncollectedBatch(nil), b.uncollected...)
+	return append([]UncollectedBatch(nil), r.uncollected...)
 }
 
-// Close frees the run (cutting what is in flight) and releases its journal;
-// Stats and Uncollected still answer from the last state. Always nil.
+// Uncertain are the people (people_search_ids, or the LinkedIn URL of a
+// single redeem) this run submitted without a conclusive answer: maybe
+// charged, never sent again unless asked (BulkOptions.ResubmitUncertain on
+// a rerun with the journal).
+func (b *Bulk) Uncertain() []string {
+	r := b.r
+	r.client.mu.Lock()
+	defer r.client.mu.Unlock()
+	if r.ptr != nil {
+		r.uncertain = r.readUncertain()
+	}
+	return append([]string(nil), r.uncertain...)
+}
+
+// Drained are the people Close collected and did not hand out through Next
+// (EventPerson and EventNotFound events, in the order Next would have
+// given them): paid for, handed back here. Empty before Close.
+func (b *Bulk) Drained() []BulkEvent {
+	r := b.r
+	r.client.mu.Lock()
+	defer r.client.mu.Unlock()
+	return append([]BulkEvent(nil), r.drained...)
+}
+
+// Close leaves the run, however the loop was left: nothing new starts, the
+// submits in flight finish (within BulkOptions.CloseTimeout, if set), polls
+// in flight are cut, and the people collected and not handed out are kept
+// for Drained. Then the run is freed and its journal released; Stats,
+// Uncollected, Uncertain and Drained still answer. The error is a
+// *LeftoverError (errors.Is(err, ErrLeftover)) when the run leaves
+// something paid and not delivered through Next, nil otherwise; calling
+// Close again returns the same.
 func (b *Bulk) Close() error {
-	b.client.mu.Lock()
-	defer b.client.mu.Unlock()
-	b.freeLocked()
-	return nil
+	r := b.r
+	r.client.mu.Lock()
+	defer r.client.mu.Unlock()
+	runtime.SetFinalizer(b, nil)
+	return r.closeLocked()
+}
+
+// finalize closes a run nobody closed; its leftovers go to the log.
+func (r *bulkRun) finalize() {
+	r.client.mu.Lock()
+	defer r.client.mu.Unlock()
+	if r.closed {
+		return
+	}
+	if err := r.closeLocked(); err != nil && r.client.logger == nil {
+		log.Print("a pubrio bulk run was garbage collected without Close: ", err)
+	}
 }
 
 // end stops watching the context, so the client's calls run again.
-func (b *Bulk) end() {
-	b.ended = true
-	if b.stopWatch != nil {
-		b.stopWatch()
-		b.stopWatch = nil
+func (r *bulkRun) end() {
+	r.ended = true
+	r.stopWatching()
+}
+
+func (r *bulkRun) stopWatching() {
+	if r.stopWatch != nil {
+		r.stopWatch()
+		r.stopWatch = nil
 	}
 }
 
-// freeLocked frees the run; the client's lock is held.
-func (b *Bulk) freeLocked() {
-	if b.ptr == nil {
-		return
+// closeLocked is Close with the client's lock held: pubrio_bulk_close() once,
+// what it kept and named copied into Go, then pubrio_bulk_free().
+func (r *bulkRun) closeLocked() error {
+	if r.closed {
+		return r.closeErr
 	}
-	b.end()
-	b.stats = b.readStats()
-	b.uncollected = b.readUncollected()
-	C.pubrio_bulk_free(b.ptr)
-	b.ptr = nil
-	delete(b.client.bulks, b)
+	r.closed = true
+	if r.ptr == nil {
+		return nil
+	}
+	// The watcher's cancel (a done context) has stopped the run already, or
+	// it has not: either way the close drains with the client running, so
+	// the submits in flight get their answers.
+	r.stopWatching()
+	timeout := C.int64_t(-1)
+	if r.closeTimeout > 0 {
+		timeout = ms(r.closeTimeout)
+	}
+	var cerr C.pubrio_error
+	status := C.pubrio_bulk_close(r.ptr, timeout, &cerr)
+	if !r.ended && r.err == nil {
+		r.err = ErrClosed // left before its end: Next says so from now on
+	}
+	C.pubrio_error_clear(&cerr)
+	for i := C.size_t(0); ; i++ {
+		ev := C.pubrio_bulk_drained(r.ptr, i)
+		if ev == nil {
+			break
+		}
+		r.drained = append(r.drained, eventFromC(ev))
+	}
+	r.stats = r.readStats()
+	r.uncollected = r.readUncollected()
+	r.uncertain = r.readUncertain()
+	leftover := r.readLeftover()
+	C.pubrio_bulk_free(r.ptr)
+	r.ptr = nil
+	r.ended = true
+	delete(r.client.bulks, r)
+	// A submit-only run that finished handed every batch out as an
+	// EventBatchAccepted: its uncollected batches are what was asked for.
+	delivered := status == C.PUBRIO_OK && r.submitOnly && len(r.drained) == 0 && len(r.uncertain) == 0
+	if leftover == "" || delivered {
+		return nil
+	}
+	r.closeErr = &LeftoverError{Message: leftover, Drained: len(r.drained),
+		Uncollected: append([]UncollectedBatch(nil), r.uncollected...),
+		Uncertain:   append([]string(nil), r.uncertain...)}
+	if r.client.logger != nil {
+		r.client.logger.Warn(r.closeErr.Error(), "err", r.closeErr)
+	}
+	return r.closeErr
 }
 
-func (b *Bulk) readStats() BulkStats {
+// readLeftover is the library's sentence naming what is paid and not
+// delivered, with the Go calls that collect it; "" when nothing is.
+func (r *bulkRun) readLeftover() string {
+	n := C.pubrio_bulk_leftover(r.ptr, nil, 0)
+	if n == 0 {
+		return ""
+	}
+	buf := make([]byte, int(n)+1)
+	C.pubrio_bulk_leftover(r.ptr, (*C.char)(unsafe.Pointer(&buf[0])), C.size_t(len(buf)))
+	return goNames(string(buf[:n])) + leftoverHint
+}
+
+// leftoverHint says, in Go, what to do about a leftover.
+const leftoverHint = " (Bulk.Drained hands back the people kept; collect each of Bulk.Uncollected with Client.Wait; " +
+	"Bulk.Uncertain may have been charged: never submit them again blindly)"
+
+func (r *bulkRun) readStats() BulkStats {
 	// The Go struct comes from the header, so a field added at its end
 	// changes nothing here: the size passed is the one compiled against.
 	var s C.pubrio_bulk_stats
-	C.pubrio_bulk_stats_get(b.ptr, &s, C.size_t(unsafe.Sizeof(s)))
+	C.pubrio_bulk_stats_get(r.ptr, &s, C.size_t(unsafe.Sizeof(s)))
 	return BulkStats{
 		People:                 int(s.people),
 		Duplicates:             int(s.duplicates),
@@ -384,18 +560,32 @@ func (b *Bulk) readStats() BulkStats {
 		LinkedInURLsToRedeem:   int(s.linkedin_urls_to_redeem),
 		LinkedInURLsRedeemed:   int(s.linkedin_urls_redeemed),
 		LinkedInURLsNotFound:   int(s.linkedin_urls_not_found),
+		BatchesUncollected:     int(s.batches_uncollected),
+		PeopleUncollected:      int(s.people_uncollected),
+		PeopleKept:             int(s.people_kept),
 	}
 }
 
-func (b *Bulk) readUncollected() []UncollectedBatch {
+func (r *bulkRun) readUncollected() []UncollectedBatch {
 	var out []UncollectedBatch
 	for i := C.size_t(0); ; i++ {
 		var n C.size_t
-		id := C.pubrio_bulk_uncollected(b.ptr, i, &n)
+		id := C.pubrio_bulk_uncollected(r.ptr, i, &n)
 		if id == nil {
 			return out
 		}
 		out = append(out, UncollectedBatch{RedeemQueryID: C.GoString(id), People: int(n)})
+	}
+}
+
+func (r *bulkRun) readUncertain() []string {
+	var out []string
+	for i := C.size_t(0); ; i++ {
+		id := C.pubrio_bulk_uncertain(r.ptr, i)
+		if id == nil {
+			return out
+		}
+		out = append(out, C.GoString(id))
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"runtime"
+	"runtime/cgo"
 	"strings"
 	"sync"
 	"time"
@@ -25,15 +26,19 @@ var ErrClosed = errors.New("pubrio: closed")
 // one at a time (the C client is not thread-safe); for parallel calls use a
 // Client per goroutine, or a bulk run. Close it when done.
 type Client struct {
-	mu    sync.Mutex
-	ptr   *C.pubrio_client
-	bulks map[*Bulk]struct{} // live runs, freed before the client
+	mu        sync.Mutex
+	ptr       *C.pubrio_client
+	bulks     map[*bulkRun]struct{} // live runs, closed before the client
+	logger    Logger                // WithLogger's, or nil
+	logHandle cgo.Handle            // the logger as the C callback's userdata
 }
 
 type config struct {
-	key     *string
-	setters []func(*C.pubrio_client, *C.pubrio_error) C.pubrio_status
-	err     error // the first option refused before reaching C
+	key      *string
+	setters  []func(*C.pubrio_client, *C.pubrio_error) C.pubrio_status
+	err      error // the first option refused before reaching C
+	logger   Logger
+	logLevel LogLevel
 }
 
 // Option configures NewClient.
@@ -188,26 +193,45 @@ func NewClient(options ...Option) (*Client, error) {
 			return nil, errorFromC(status, &cerr)
 		}
 	}
-	c := &Client{ptr: ptr, bulks: map[*Bulk]struct{}{}}
-	runtime.SetFinalizer(c, (*Client).Close)
+	c := &Client{ptr: ptr, bulks: map[*bulkRun]struct{}{}, logger: cfg.logger}
+	if cfg.logger != nil {
+		h, status := setLog(ptr, cfg.logger, cfg.logLevel, &cerr)
+		if status != C.PUBRIO_OK {
+			C.pubrio_client_free(ptr)
+			return nil, errorFromC(status, &cerr)
+		}
+		c.logHandle = h
+	}
+	runtime.SetFinalizer(c, func(c *Client) { _ = c.Close() })
 	return c, nil
 }
 
-// Close frees the client and any bulk run still open on it, waiting for a
-// call in progress to end. Calls after it return ErrClosed. Always nil.
+// Close closes every bulk run still open on the client (as Bulk.Close
+// does: submits in flight finish, what was collected is kept in the run's
+// Drained, what was paid and not delivered is named), then frees the
+// client, waiting for a call in progress to end. Calls after it return
+// ErrClosed. The error is the first run's that left something paid and not
+// delivered (errors.Is(err, ErrLeftover)), else nil.
 func (c *Client) Close() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.ptr == nil {
 		return nil
 	}
+	var first error
 	for b := range c.bulks {
-		b.freeLocked()
+		if err := b.closeLocked(); err != nil && first == nil {
+			first = err
+		}
 	}
 	C.pubrio_client_free(c.ptr)
 	c.ptr = nil
+	if c.logHandle != 0 {
+		c.logHandle.Delete()
+		c.logHandle = 0
+	}
 	runtime.SetFinalizer(c, nil)
-	return nil
+	return first
 }
 
 // BaseURL is the URL in use.

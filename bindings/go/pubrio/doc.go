@@ -14,6 +14,21 @@
 //	defer client.Close()
 //	result, err := client.SubmitAndWait(ctx, pubrio.Request{People: ids, Types: pubrio.Phone}, nil)
 //
+// A Request is one batch: up to 100 people_search_ids and the contact types
+// to unlock, or-ed (pubrio.EmailWork | pubrio.Phone), with an optional
+// ProfileID. Client.Submit sends it (spending credits, once) and returns
+// the Job, whose RedeemQueryID Client.Wait collects:
+//
+//	req := pubrio.Request{People: ids, Types: pubrio.EmailWork | pubrio.Phone}
+//	job, err := client.Submit(ctx, req)
+//	if err != nil { ... } // perr.SubmitState says whether credits were spent
+//	result, err := client.Wait(ctx, job.RedeemQueryID, nil)
+//
+// Client.Profile reads the balance, the prices and the plan, Client.Usage
+// the request quotas (both free). WithLogger sends the library's log lines
+// to a *slog.Logger (or any Logger): pubrio.WithLogger(slog.Default(),
+// pubrio.LogInfo).
+//
 // Every call takes a context.Context: when it is done, the call in progress
 // is cancelled within milliseconds (pubrio_client_cancel) and its error
 // matches both context.Canceled (or context.DeadlineExceeded) and
@@ -22,5 +37,21 @@
 // of the credits; errors.Is(err, pubrio.ErrBadRequest) and errors.As work.
 //
 // Any number of people go through a bulk run (Client.StartBulk), an iterator
-// in the style of sql.Rows: for run.Next() { ev := run.Event() }.
+// in the style of sql.Rows: for run.Next() { ev := run.Event() }. However
+// the loop is left (a break, a return, a panic, Client.Close, a done
+// context, a run dropped and garbage collected), Bulk.Close lets the
+// submits in flight finish, hands back in Bulk.Drained the people collected
+// and not handed out, and names what is paid and not delivered
+// (Bulk.Uncollected, Bulk.Uncertain, and an error matching ErrLeftover).
+// Ctrl-C becomes the run's first stop through its context:
+//
+//	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+//	defer stop()
+//	run, err := client.StartBulk(ctx, pubrio.Phone, ids, nil)
+//	if err != nil { ... }
+//	for run.Next() { ... } // Ctrl-C: Next returns false, Err matches context.Canceled
+//	if err := run.Close(); errors.Is(err, pubrio.ErrLeftover) {
+//		log.Print(err) // the batches to collect with Client.Wait, the people maybe charged
+//	}
+//	for _, ev := range run.Drained() { ... } // paid for: handed back here
 package pubrio

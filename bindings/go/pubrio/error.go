@@ -7,6 +7,7 @@ import "C"
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -69,7 +70,7 @@ func (e *Error) Unwrap() error { return e.cause }
 func errorFromC(status C.pubrio_status, cerr *C.pubrio_error) *Error {
 	e := &Error{
 		Status:        Status(status),
-		Message:       goString(cerr.message),
+		Message:       goNames(goString(cerr.message)),
 		Attempts:      int(cerr.attempts),
 		HTTPStatus:    int(cerr.http_status),
 		APICode:       int64(cerr.api_code),
@@ -86,6 +87,21 @@ func errorFromC(status C.pubrio_status, cerr *C.pubrio_error) *Error {
 	C.pubrio_error_clear(cerr)
 	return e
 }
+
+// cNames are the C library's calls its messages may tell the reader to
+// make, with the Go method that does the same: a Go user is never told to
+// call a C function.
+var cNames = strings.NewReplacer(
+	"pubrio_redeem_people_batch_wait()", "Client.Wait",
+	"pubrio_redeem_people_batch_query()", "Client.Query",
+	"pubrio_bulk_uncollected()", "Bulk.Uncollected",
+	"pubrio_bulk_uncertain()", "Bulk.Uncertain",
+	"pubrio_bulk_drained()", "Bulk.Drained",
+	"pubrio_bulk_close()", "Bulk.Close",
+)
+
+// goNames rewrites a library message for a Go reader.
+func goNames(msg string) string { return cNames.Replace(msg) }
 
 func goString(s *C.char) string {
 	if s == nil {

@@ -36,6 +36,12 @@ fn main() {
         if let Some(dir) = flag.strip_prefix("-L") {
             println!("cargo:rustc-link-search=native={dir}");
             println!("cargo:libdir={dir}"); // DEP_PUBRIO_LIBDIR for dependents
+                                            // Run where it was found, without LD_LIBRARY_PATH. Cargo passes a
+                                            // link argument only to this package's own tests and examples:
+                                            // the pubrio crate's build.rs does the same for its own from
+                                            // DEP_PUBRIO_LIBDIR, and a program of one's own adds the line
+                                            // its README shows.
+            println!("cargo:rustc-link-arg=-Wl,-rpath,{dir}");
         } else if let Some(lib) = flag.strip_prefix("-l") {
             println!("cargo:rustc-link-lib=dylib={lib}");
         }

@@ -197,6 +197,9 @@ c_structs! {
         pub linkedin_urls_to_redeem: usize,
         pub linkedin_urls_redeemed: usize,
         pub linkedin_urls_not_found: usize,
+        pub batches_uncollected: usize,
+        pub people_uncollected: usize,
+        pub people_kept: usize,
     }
     /// The workspace's balance, prices and plan limits (POST /profile).
     pub struct pubrio_profile {
@@ -359,6 +362,10 @@ c_functions! {
     pub fn pubrio_bulk_run(bulk: *mut pubrio_bulk, fn_: pubrio_bulk_event_fn, userdata: *mut c_void, err: *mut pubrio_error) -> pubrio_status;
     pub fn pubrio_bulk_stats_get(bulk: *const pubrio_bulk, out: *mut pubrio_bulk_stats, out_size: usize);
     pub fn pubrio_bulk_uncollected(bulk: *const pubrio_bulk, index: usize, people_count: *mut usize) -> *const c_char;
+    pub fn pubrio_bulk_close(bulk: *mut pubrio_bulk, timeout_ms: i64, err: *mut pubrio_error) -> pubrio_status;
+    pub fn pubrio_bulk_drained(bulk: *const pubrio_bulk, index: usize) -> *const pubrio_bulk_event;
+    pub fn pubrio_bulk_uncertain(bulk: *const pubrio_bulk, index: usize) -> *const c_char;
+    pub fn pubrio_bulk_leftover(bulk: *const pubrio_bulk, out: *mut c_char, size: usize) -> usize;
 
     pub fn pubrio_journal_open(out: *mut *mut pubrio_journal, path: *const c_char, err: *mut pubrio_error) -> pubrio_status;
     pub fn pubrio_journal_free(journal: *mut pubrio_journal);

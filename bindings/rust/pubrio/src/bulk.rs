@@ -2,7 +2,7 @@
 //! people, collected batches), with its counts and, after a stop, the paid
 //! batches it did not collect.
 use std::marker::PhantomData;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::ptr::{self, NonNull};
 use std::time::Duration;
 
@@ -10,12 +10,65 @@ use pubrio_sys as sys;
 
 use crate::client::Client;
 use crate::error::{c_string, opt_string, ErrorSlot, Result, Status};
+use crate::stats::{self, BulkStats};
 use crate::types::{BatchJob, ContactTypes, Person};
 use crate::wait::WaitOptions;
 
-/// Counts of a bulk run: people, batches, requests, credits (the C struct
-/// `pubrio_bulk_stats`, copied).
-pub type BulkStats = sys::pubrio_bulk_stats;
+/// A bulk run's journal: the file recording it, so that a rerun on it
+/// collects what was paid for and submits nobody twice.
+///
+/// ```
+/// use pubrio::{BulkOptions, JournalOptions};
+/// let options = BulkOptions::default().journal("run.journal");
+/// let resend = BulkOptions::default().journal(JournalOptions::new("run.journal").resubmit_uncertain(true));
+/// # let _ = (options, resend);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JournalOptions {
+    /// The journal's file (created when missing).
+    pub path: PathBuf,
+    /// Send again, on a rerun, the people whose submit got no answer: they
+    /// may be charged twice. Off by default.
+    pub resubmit_uncertain: bool,
+}
+
+impl JournalOptions {
+    /// A journal in `path`; the uncertain people are not sent again.
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        JournalOptions { path: path.into(), resubmit_uncertain: false }
+    }
+    /// Whether to send the people an earlier submit left uncertain again.
+    pub fn resubmit_uncertain(mut self, resubmit: bool) -> Self {
+        self.resubmit_uncertain = resubmit;
+        self
+    }
+}
+
+impl From<PathBuf> for JournalOptions {
+    fn from(path: PathBuf) -> Self {
+        JournalOptions::new(path)
+    }
+}
+impl From<&PathBuf> for JournalOptions {
+    fn from(path: &PathBuf) -> Self {
+        JournalOptions::new(path)
+    }
+}
+impl From<&Path> for JournalOptions {
+    fn from(path: &Path) -> Self {
+        JournalOptions::new(path)
+    }
+}
+impl From<&str> for JournalOptions {
+    fn from(path: &str) -> Self {
+        JournalOptions::new(path)
+    }
+}
+impl From<String> for JournalOptions {
+    fn from(path: String) -> Self {
+        JournalOptions::new(path)
+    }
+}
 
 /// How a bulk run goes; `None` keeps the library's default (batches of 100,
 /// 8 requests in flight, 300 requests a minute, no journal, no budget).
@@ -31,9 +84,8 @@ pub struct BulkOptions {
     pub wait: Option<WaitOptions>,
     /// Only submit; collect later with `Client::wait`.
     pub submit_only: bool,
-    /// Journal the run in this file (a rerun resumes), and whether to send
-    /// people whose earlier submit is uncertain again.
-    pub journal: Option<(PathBuf, bool)>,
+    /// Journal the run (a rerun resumes).
+    pub journal: Option<JournalOptions>,
     /// Stop submitting before the charges could pass this many credits.
     pub max_credits: Option<i64>,
     /// Send `profile_id` with every request.
@@ -78,9 +130,9 @@ impl BulkOptions {
         self.submit_only = submit_only;
         self
     }
-    /// Journal the run.
-    pub fn journal(mut self, path: impl Into<PathBuf>, resubmit_uncertain: bool) -> Self {
-        self.journal = Some((path.into(), resubmit_uncertain));
+    /// Journal the run: a path, or [`JournalOptions`].
+    pub fn journal(mut self, journal: impl Into<JournalOptions>) -> Self {
+        self.journal = Some(journal.into());
         self
     }
     /// A credit budget.
@@ -135,9 +187,10 @@ impl BulkOptions {
                 err.check(sys::pubrio_bulk_options_set_wait(raw, wait.as_ptr(), err.ptr()))?;
             }
             err.check(sys::pubrio_bulk_options_set_submit_only(raw, self.submit_only.into(), err.ptr()))?;
-            if let Some((path, resubmit)) = &self.journal {
-                let path = c_string(&path.to_string_lossy(), "journal path")?;
-                err.check(sys::pubrio_bulk_options_set_journal(raw, path.as_ptr(), (*resubmit).into(), err.ptr()))?;
+            if let Some(journal) = &self.journal {
+                let path = c_string(&journal.path.to_string_lossy(), "journal path")?;
+                let resubmit = journal.resubmit_uncertain.into();
+                err.check(sys::pubrio_bulk_options_set_journal(raw, path.as_ptr(), resubmit, err.ptr()))?;
             }
             if let Some(n) = self.max_credits {
                 err.check(sys::pubrio_bulk_options_set_max_credits(raw, n, err.ptr()))?;
@@ -234,8 +287,9 @@ pub enum Event {
         /// The LinkedIn URL whose single redeem failed; else `None`.
         linkedin_url: Option<String>,
     },
-    /// Retired (libpubrio 0.2 reports a batch failure instead): a batch's
-    /// answer named people it does not hold (not handed out).
+    /// Never sent any more: an answer naming people its batch does not
+    /// hold is a [`Event::BatchFailed`].
+    #[deprecated(note = "retired by libpubrio: such an answer is an Event::BatchFailed")]
     Strangers {
         /// The batch's number.
         batch: u32,
@@ -258,19 +312,52 @@ pub struct Uncollected {
     pub people_count: usize,
 }
 
+/// What [`Bulk::close`] hands back and names: the people the close
+/// collected and did not hand out, and what is paid and not delivered.
+#[non_exhaustive]
+#[derive(Debug, Clone, Default)]
+pub struct Drained {
+    /// [`Event::Person`] and [`Event::NotFound`] events collected and not
+    /// handed out, in the order the iterator would have given them: paid
+    /// for, handed back here.
+    pub people: Vec<Event>,
+    /// Batches accepted (paid) and not collected: collect each with
+    /// [`Client::wait`], never submit them again.
+    pub uncollected: Vec<Uncollected>,
+    /// People (`people_search_id`, or the LinkedIn URL of a single redeem)
+    /// submitted without a conclusive answer: maybe charged, never resent
+    /// unless asked ([`JournalOptions::resubmit_uncertain`] on a rerun).
+    pub uncertain: Vec<String>,
+    /// One sentence naming all that is left (the library's, with this
+    /// crate's calls); `None` when nothing paid is left undelivered.
+    pub leftover: Option<String>,
+    /// What stopped the run; `None` when it had finished.
+    pub stopped_by: Option<Status>,
+    /// The counts as the close left them.
+    pub stats: BulkStats,
+}
+
 /// A bulk run: iterate it for `Result<Event>` until the run is finished
 /// (`None`) or stopped (one `Err`, then `None`). After a stop,
 /// [`uncollected`](Self::uncollected) names every paid batch not collected.
-/// [`stop`](Self::stop) drains: nothing new starts, requests in flight are
-/// answered, then the iterator ends with `Err(Cancelled)`. Dropping a run
-/// left early stops it the same way and drives it to its end (so a submit
-/// in flight is answered and its batch kept by the journal) before freeing
-/// it.
+/// [`stop`](Self::stop) drains: nothing new starts, submits in flight are
+/// answered (polls are cut: they spend nothing), then the iterator ends
+/// with `Err(Cancelled)`.
+///
+/// However the loop is left, the run is closed through the library's one
+/// drain: [`close`](Self::close) (iterate with `run.by_ref()` to keep the
+/// run) returns the people collected and not handed out and names what is
+/// paid and not delivered ([`Drained`]); dropping the run (a `break` of a
+/// `for` over it, a `?` out of the loop, a panic) closes it the same way
+/// and writes the [`Drained::leftover`] sentence to the client's log
+/// receiver at [`LogLevel::Warn`](crate::LogLevel::Warn), or to stderr
+/// when there is none. Ctrl-C: [`CancelHandle::cancel_on_ctrl_c`](crate::CancelHandle::cancel_on_ctrl_c).
 pub struct Bulk<'c> {
     raw: NonNull<sys::pubrio_bulk>,
     started: bool,
     ended: bool,
-    _client: PhantomData<&'c mut Client>,
+    closed: bool,
+    client: &'c mut Client,
 }
 
 // The run has no thread affinity; it borrows its client mutably.
@@ -288,7 +375,7 @@ impl<'c> Bulk<'c> {
         S: AsRef<str>,
     {
         let raw = new_raw(client, people, types, options, sys::pubrio_bulk_new)?;
-        Ok(Bulk { raw: raw.into_raw(), started: false, ended: false, _client: PhantomData })
+        Ok(Bulk { raw: raw.into_raw(), started: false, ended: false, closed: false, client })
     }
 
     /// Add people by LinkedIn profile URL, before the first event. Each URL
@@ -333,10 +420,60 @@ impl<'c> Bulk<'c> {
 
     /// The run's counts (before the first event: a dry run, nothing sent).
     pub fn stats(&self) -> BulkStats {
-        // Zero is a valid BulkStats (plain integers).
-        let mut stats: BulkStats = unsafe { std::mem::zeroed() };
-        unsafe { sys::pubrio_bulk_stats_get(self.raw.as_ptr(), &mut stats, std::mem::size_of::<BulkStats>()) };
-        stats
+        stats::read(self.raw.as_ptr())
+    }
+
+    /// Leave the run: nothing new starts, submits in flight finish (their
+    /// batches are named), polls in flight are cut, and the people
+    /// collected and not handed out are kept. Returns them with what is
+    /// left paid and not delivered; then the run is freed. The same happens
+    /// on drop, the leftover logged.
+    pub fn close(mut self) -> Drained {
+        self.close_raw()
+    }
+
+    /// `pubrio_bulk_close` once (a timeout of each request's own), and
+    /// what it kept and named copied out; the run is freed on drop.
+    fn close_raw(&mut self) -> Drained {
+        self.closed = true;
+        let err = ErrorSlot::new();
+        let status = unsafe { sys::pubrio_bulk_close(self.raw.as_ptr(), -1, err.ptr()) };
+        let stopped_by = err.check(status).err().map(|e| e.status);
+        self.ended = true;
+        let mut people = Vec::new();
+        loop {
+            let event = unsafe { sys::pubrio_bulk_drained(self.raw.as_ptr(), people.len()) };
+            match unsafe { event.as_ref() } {
+                // Kinds this crate does not know are skipped, not lost to the count.
+                Some(event) => people.push(unsafe { Self::event(event) }),
+                None => break,
+            }
+        }
+        let people = people.into_iter().flatten().collect();
+        let n = unsafe { sys::pubrio_bulk_leftover(self.raw.as_ptr(), ptr::null_mut(), 0) };
+        let leftover = (n > 0).then(|| {
+            let mut buf = vec![0 as std::os::raw::c_char; n + 1];
+            unsafe { sys::pubrio_bulk_leftover(self.raw.as_ptr(), buf.as_mut_ptr(), buf.len()) };
+            opt_string(buf.as_ptr()).unwrap_or_default() + LEFTOVER_HINT
+        });
+        Drained {
+            people,
+            uncollected: self.uncollected(),
+            uncertain: self.uncertain(),
+            leftover,
+            stopped_by,
+            stats: self.stats(),
+        }
+    }
+
+    /// The people this run submitted without a conclusive answer (maybe
+    /// charged, never resent).
+    pub fn uncertain(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        while let Some(id) = opt_string(unsafe { sys::pubrio_bulk_uncertain(self.raw.as_ptr(), out.len()) }) {
+            out.push(id);
+        }
+        out
     }
 
     /// The batches accepted and not collected (after a stop).
@@ -380,8 +517,7 @@ impl<'c> Bulk<'c> {
                 linkedin_url: opt_string(e.linkedin_url),
             },
             sys::PUBRIO_BULK_BATCH_DONE => Event::BatchDone { batch, redeem_query_id: id() },
-            sys::PUBRIO_BULK_STRANGERS => Event::Strangers { batch, redeem_query_id: id(), count: e.people_count },
-            sys::PUBRIO_BULK_PROGRESS if !e.stats.is_null() => Event::Progress(*e.stats),
+            sys::PUBRIO_BULK_PROGRESS if !e.stats.is_null() => Event::Progress(BulkStats::from(&*e.stats)),
             _ => return None, // NONE, or a kind newer than this crate: skipped
         })
     }
@@ -502,9 +638,7 @@ impl<'c> Plan<'c> {
     /// What the run would do: people, known people, batches, worst-case
     /// credits, balance.
     pub fn stats(&self) -> BulkStats {
-        let mut stats: BulkStats = unsafe { std::mem::zeroed() };
-        unsafe { sys::pubrio_bulk_stats_get(self.raw.0.as_ptr(), &mut stats, std::mem::size_of::<BulkStats>()) };
-        stats
+        stats::read(self.raw.0.as_ptr())
     }
 }
 
@@ -553,18 +687,22 @@ impl Iterator for Bulk<'_> {
 
 impl std::iter::FusedIterator for Bulk<'_> {}
 
+/// Says, in Rust, what to do about a leftover.
+const LEFTOVER_HINT: &str = " (Drained::people holds the people kept; collect each of Drained::uncollected \
+     with Client::wait; Drained::uncertain may have been charged: never submit them again blindly)";
+
 impl Drop for Bulk<'_> {
     fn drop(&mut self) {
-        // Left early: drain rather than cut, so a submit in flight gets its
-        // answer (kept and named, by the journal too) instead of being left
-        // maybe-charged and unnamed. A run never driven has nothing to drain.
-        if self.started && !self.ended {
-            self.stop();
-            loop {
-                let err = ErrorSlot::new();
-                let (status, event) = next_raw(self.raw, &err);
-                if status != sys::PUBRIO_OK || event.kind == sys::PUBRIO_BULK_FINISHED {
-                    break;
+        // Left without close(): the same drain, so a submit in flight gets
+        // its answer and what was paid is named, here in the log. A run
+        // never driven has nothing in flight, but may hold what the close
+        // names (people uncertain from an earlier run on its journal).
+        if !self.closed {
+            let drained = self.close_raw();
+            if let Some(leftover) = drained.leftover.filter(|_| self.started) {
+                let line = format!("a pubrio bulk run was dropped: {leftover}");
+                if !self.client.log(crate::LogLevel::Warn, &line) {
+                    eprintln!("{line}");
                 }
             }
         }

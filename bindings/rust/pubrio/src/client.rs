@@ -43,6 +43,7 @@ pub struct Client {
     // What the C client calls back, owned here; unset in C before freed.
     clock: Option<Box<Box<dyn Clock>>>,
     log: Option<Box<LogFn>>,
+    log_level: LogLevel,
     _not_sync: PhantomData<Cell<()>>,
 }
 
@@ -79,6 +80,10 @@ impl CancelHandle {
     pub fn cancel(&self) {
         unsafe { sys::pubrio_client_cancel(self.0 .0.as_ptr()) }
     }
+
+    pub(crate) fn raw_ptr(&self) -> *mut sys::pubrio_client {
+        self.0 .0.as_ptr()
+    }
 }
 
 impl std::fmt::Debug for CancelHandle {
@@ -113,6 +118,7 @@ impl Client {
             raw: Arc::new(RawClient(NonNull::new(raw).expect("NULL client with OK"))),
             clock: None,
             log: None,
+            log_level: LogLevel::Error,
             _not_sync: PhantomData,
         })
     }
@@ -235,7 +241,20 @@ impl Client {
         let level = max_level.raw();
         self.set(|c, e| unsafe { sys::pubrio_client_set_log(c, level, Some(hooks::log_line), userdata, e) })?;
         self.log = Some(log);
+        self.log_level = max_level;
         Ok(())
+    }
+
+    /// A line of this crate's own to the log receiver, if one takes
+    /// `level`; false when none does.
+    pub(crate) fn log(&mut self, level: LogLevel, line: &str) -> bool {
+        match &mut self.log {
+            Some(receiver) if level <= self.log_level => {
+                receiver(level, line);
+                true
+            }
+            _ => false,
+        }
     }
 
     /// Connections opened so far (1 for many calls: keep-alive worked).

@@ -57,6 +57,16 @@ pub enum Status {
     Other(u32),
 }
 
+/// The library's messages may tell the reader to call a C function: a Rust
+/// user is told the method that does the same.
+fn rust_names(message: String) -> String {
+    const NAMES: [(&str, &str); 2] = [
+        ("pubrio_redeem_people_batch_wait()", "Client::wait"),
+        ("pubrio_redeem_people_batch_query()", "Client::query"),
+    ];
+    NAMES.iter().fold(message, |m, (c, rust)| if m.contains(c) { m.replace(c, rust) } else { m })
+}
+
 impl Status {
     pub(crate) fn from_raw(raw: sys::pubrio_status) -> Status {
         use Status::*;
@@ -232,7 +242,7 @@ impl Error {
     fn from_raw(raw: &sys::pubrio_error, status: sys::pubrio_status) -> Error {
         Error(Box::new(ErrorDetails {
             status: Status::from_raw(status),
-            message: opt_string(raw.message).unwrap_or_default(),
+            message: rust_names(opt_string(raw.message).unwrap_or_default()),
             http_status: u16::try_from(raw.http_status).ok().filter(|&s| s != 0),
             attempts: u32::try_from(raw.attempts).unwrap_or(0),
             api_code: Some(raw.api_code).filter(|&c| c != 0),

@@ -12,6 +12,21 @@
 //! }
 //! ```
 //!
+//! libpubrio is found with pkg-config. This crate's tests and examples run
+//! without `LD_LIBRARY_PATH` (they carry the library's directory as their
+//! rpath); a program of your own does the same with a `build.rs` of three
+//! lines (or install the library where the loader looks, as the
+//! libpubrio-dev package does):
+//!
+//! ```ignore
+//! // build.rs of a program depending on pubrio (scripts/rust_test.sh builds one)
+//! fn main() {
+//!     if let Ok(dir) = std::env::var("DEP_PUBRIO_RS_LIBDIR") {
+//!         println!("cargo:rustc-link-arg=-Wl,-rpath,{dir}");
+//!     }
+//! }
+//! ```
+//!
 //! Every call returns [`Result`]; an [`Error`] carries the typed [`Status`],
 //! the HTTP status, the server's message, the request id and, for a submit,
 //! the [`SubmitState`] (whether credits may have been spent) and the paid
@@ -40,18 +55,22 @@ mod bulk;
 mod client;
 mod error;
 mod hooks;
+mod interrupt;
 mod journal;
 mod request;
+mod stats;
 mod types;
 mod wait;
 
 pub use account::{Profile, Usage};
-pub use bulk::{Bulk, BulkOptions, BulkStats, Event, Plan, Uncollected};
+pub use bulk::{Bulk, BulkOptions, Drained, Event, JournalOptions, Plan, Uncollected};
 pub use client::{CancelHandle, Client};
 pub use error::{Error, ErrorDetails, Result, Status, SubmitState};
 pub use hooks::{Clock, LogLevel};
+pub use interrupt::CtrlCGuard;
 pub use journal::{Journal, JournalPeople, JournalRun};
 pub use request::{BatchRequest, RequestBuilder};
+pub use stats::BulkStats;
 pub use types::{BatchJob, Contact, ContactType, ContactTypes, Person, QueryResult};
 pub use wait::WaitOptions;
 

@@ -116,8 +116,8 @@ fn a_run_reads_the_account_first_and_counts_at_its_prices() {
     assert_eq!(persons, 120);
     let stats = run.stats();
     assert_eq!((fake.stat("/profile"), fake.stat("/profile/usage")), (1, 1), "read once, before the run");
-    assert_eq!((stats.prices_known, stats.price_phone), (1, 4), "the account's price");
-    assert_eq!((stats.has_balance, stats.balance), (1, 5000 + 235237), "credit + top-up");
+    assert_eq!((stats.prices_known, stats.price_phone), (true, 4), "the account's price");
+    assert_eq!(stats.balance, Some(5000 + 235237), "credit + top-up");
     let with_phone = people.iter().filter(|id| fake_phone(id).is_some()).count() as i64;
     assert_eq!(stats.credits_charged, 4 * with_phone);
     assert_eq!(stats.credits_worst_case, 4 * 120, "every phone found, at 4");
@@ -130,12 +130,12 @@ fn prices_given_price_the_budget_and_read_account_false_sends_no_account_call() 
     let options = BulkOptions::default().batch_size(50).rate_limit(100_000).prices(2, 3).read_account(false);
     let mut run = client.bulk(ids(100), ContactTypes::PHONE, &options).unwrap();
     let dry = run.stats();
-    assert_eq!((dry.prices_known, dry.price_email, dry.price_phone), (1, 2, 3));
+    assert_eq!((dry.prices_known, dry.price_email, dry.price_phone), (true, 2, 3));
     assert_eq!(dry.credits_worst_case, 300);
     assert!(run.all(|e| e.is_ok()));
     assert_eq!(run.stats().people_collected, 100);
     assert_eq!(fake.stat("/profile") + fake.stat("/profile/usage"), 0);
-    assert_eq!(run.stats().has_balance, 0);
+    assert_eq!(run.stats().balance, None);
 
     // A budget below one batch's worst case at these prices: nothing is
     // submitted (50 phones at 3 is 150).
@@ -228,7 +228,7 @@ fn dropping_a_run_left_early_drains_so_its_journal_names_every_submit() {
         .max_in_flight(4)
         .rate_limit(100_000)
         .read_account(false)
-        .journal(&journal.0, false);
+        .journal(&journal.0);
     let mut run = client.bulk(ids(200), ContactTypes::PHONE, &options).unwrap();
     assert!(matches!(run.next(), Some(Ok(Event::BatchAccepted { .. }))));
     drop(run); // with submits still in flight

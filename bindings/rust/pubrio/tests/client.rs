@@ -148,6 +148,7 @@ fn a_failed_wait_after_the_submit_names_the_paid_batch() {
     assert_eq!(err.submit_state, SubmitState::Accepted);
     let id = err.redeem_query_id.clone().expect("the paid batch's id");
     assert!(err.message.contains(&id), "the message names it: {err}");
+    assert!(err.message.contains("resume with Client::wait") && !err.message.contains("pubrio_"), "{err}");
     assert_eq!(err.last_result.as_ref().unwrap().query.redeem_query_id, id);
     assert!(!err.into_details().last_result.unwrap().query.is_completed);
     let waited = Duration::from_millis(elapsed.load(Ordering::Relaxed));
