@@ -152,23 +152,35 @@ size_t pubrio_lookup_request_count(const pubrio_lookup_request *request) {
 
 pubrio_status pubrio_lookup_request_plan(const pubrio_lookup_request *request,
                                          size_t *lookups, size_t *refused,
-                                         pubrio_error *err) {
-  if (lookups)
-    *lookups = 0;
-  if (refused)
-    *refused = 0;
-  if (!request)
-    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "request is NULL");
-  for (size_t i = 0; i < request->count; i++) {
-    pri_lookup_kind kind;
-    pubrio_status st = pri_lookup_entry_kind(request, i, &kind, err);
-    if (st != PUBRIO_OK)
-      return st;
-    size_t *count = kind == PRI_LOOKUP_SEND ? lookups : refused;
-    if (count)
-      ++*count;
+                                         size_t *requests, pubrio_error *err) {
+  size_t counts[3] = {0, 0, 0}; /* lookups, refused, requests */
+  pri_lookup_plan plan;
+  pubrio_status st =
+      request ? pri_lookup_plan_init(&plan, request, err)
+              : pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "request is NULL");
+  size_t *batch = st == PUBRIO_OK
+                      ? pri_malloc(request->batch_size * sizeof *batch)
+                      : NULL;
+  if (st == PUBRIO_OK && !batch)
+    st = pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
+  if (st == PUBRIO_OK) {
+    for (size_t i = 0; i < plan.count; i++)
+      counts[plan.kind[i] == PRI_LOOKUP_SEND ? 0 : 1]++;
+    while (pri_lookup_plan_next(&plan, request->batch_size, batch))
+      counts[2]++;
   }
-  return PUBRIO_OK;
+  if (request) /* a failed init left it empty */
+    pri_lookup_plan_free(&plan);
+  pri_free(batch);
+  if (st != PUBRIO_OK)
+    counts[0] = counts[1] = counts[2] = 0;
+  if (lookups)
+    *lookups = counts[0];
+  if (refused)
+    *refused = counts[1];
+  if (requests)
+    *requests = counts[2];
+  return st;
 }
 
 /* ---- the result ------------------------------------------------------- */

@@ -107,8 +107,9 @@ PUBRIO_API const char *pubrio_status_str(pubrio_status status);
 /**
  * @brief What became of a submit, as far as credits go. Only the submit
  * (pubrio_redeem_people_batch(), pubrio_redeem_people_batch_and_wait() and
- * pubrio_redeem_person()) sets it; every other call leaves
- * ::PUBRIO_SUBMIT_NONE.
+ * pubrio_redeem_person()) and the lookups that spend credits
+ * (pubrio_lookup_person(), pubrio_lookup_batch()) set it; every other call
+ * leaves ::PUBRIO_SUBMIT_NONE.
  */
 typedef enum pubrio_submit_state {
   PUBRIO_SUBMIT_NONE = 0,      /**< The call made no submit. */
@@ -1938,19 +1939,22 @@ pubrio_lookup_request_count(const pubrio_lookup_request *request);
 /**
  * @brief What a lookup of this request would do, without sending anything:
  * the entries it would look up, the worst case in credits (1 per entry
- * looked up) and the entries it would refuse (similarity off).
+ * looked up), the entries it would refuse (similarity off) and the batch
+ * requests the split makes at the batch size (before any 400 naming the
+ * size halves it).
  * @param request the request.
  * @param lookups receives the entries to look up, which is also the worst
  *        case in credits (may be NULL).
  * @param refused receives the entries not looked up (may be NULL).
+ * @param requests receives the batch requests (may be NULL).
  * @param err optional error details (NULL: none).
  * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT naming the first entry
  *         that cannot be looked up at all (empty, a name without its other
- *         half or without a domain or company).
+ *         half or without a domain or company); ::PUBRIO_E_OUT_OF_MEMORY.
  */
 PUBRIO_API pubrio_status pubrio_lookup_request_plan(
     const pubrio_lookup_request *request, size_t *lookups, size_t *refused,
-    pubrio_error *err);
+    size_t *requests, pubrio_error *err);
 
 /**
  * @brief Look up the request's one entry: POST

@@ -292,16 +292,19 @@ static void similarity_is_opt_in(void **state) {
   fixture *f = *state;
   pubrio_lookup_request *req = new_request();
   add_name_at(req, "John", "Smith", PUBRIO_LOOKUP_DOMAIN, "example.com");
-  add_email(req, "bob@acme.io");
+  add(req, (int[]){PUBRIO_LOOKUP_EMAIL, PUBRIO_LOOKUP_COMPANY, -1},
+      (const char *[]){"bob@acme.io", "Acme Inc"});
   add(req,
       (int[]){PUBRIO_LOOKUP_EMAIL, PUBRIO_LOOKUP_FIRST_NAME,
               PUBRIO_LOOKUP_LAST_NAME, PUBRIO_LOOKUP_COMPANY, -1},
       (const char *[]){"ann@acme.io", "Ann", "Lee", "Acme Inc"});
-  size_t lookups, refused;
-  assert_int_equal(pubrio_lookup_request_plan(req, &lookups, &refused, &f->err),
-                   PUBRIO_OK);
+  size_t lookups, refused, requests;
+  assert_int_equal(
+      pubrio_lookup_request_plan(req, &lookups, &refused, &requests, &f->err),
+      PUBRIO_OK);
   assert_int_equal(lookups, 2);
   assert_int_equal(refused, 1);
+  assert_int_equal(requests, 1);
   pubrio_lookup_result *res = NULL;
   assert_int_equal(pubrio_lookup_batch(f->client, req, &res, &f->err),
                    PUBRIO_OK);
@@ -327,7 +330,13 @@ static void similarity_is_opt_in(void **state) {
   assert_found(res, 0, "John", PUBRIO_LOOKUP_SIMILARITY_DOMAIN);
   assert_found(res, 1, "Bob", PUBRIO_LOOKUP_EXACT);
   assert_found(res, 2, "Ann", PUBRIO_LOOKUP_EXACT);
-  assert_int_equal(fake_server_request_count(f->server, BATCH_PATH), 2);
+  assert_int_equal(fake_server_request_count(f->server, BATCH_PATH), 3);
+  assert_int_equal(
+      pubrio_lookup_request_plan(req, &lookups, &refused, &requests, &f->err),
+      PUBRIO_OK);
+  assert_int_equal(lookups, 3);
+  assert_int_equal(refused, 0);
+  assert_int_equal(requests, 2);
   pubrio_lookup_result_free(res);
   pubrio_lookup_request_free(req);
 }
