@@ -33,8 +33,8 @@ static int add_entry(cJSON *obj, const pubrio_lookup_request *request,
     char *domain = i == PUBRIO_LOOKUP_DOMAIN ? pri_lookup_domain(f[i]) : NULL;
     if (i == PUBRIO_LOOKUP_DOMAIN && !domain)
       return 0;
-    int ok = cJSON_AddStringToObject(obj, names[i], domain ? domain : f[i]) !=
-             NULL;
+    int ok =
+        cJSON_AddStringToObject(obj, names[i], domain ? domain : f[i]) != NULL;
     pri_free(domain);
     if (!ok)
       return 0;
@@ -64,11 +64,10 @@ static char *print(cJSON *root, int ok) {
   return copy;
 }
 
-char *pri_json_lookup_body(const pubrio_lookup_request *request,
-                           size_t index) {
+char *pri_json_lookup_body(const pubrio_lookup_request *request, size_t index) {
   cJSON *root = cJSON_CreateObject();
-  int ok = root && add_entry(root, request, index) &&
-           add_options(root, request);
+  int ok =
+      root && add_entry(root, request, index) && add_options(root, request);
   return print(root, ok);
 }
 
@@ -99,10 +98,10 @@ typedef struct reader {
 static void fail(reader *r, pubrio_status status, const char *what,
                  size_t index) {
   if (r->status == PUBRIO_OK)
-    r->status = status == PUBRIO_E_OUT_OF_MEMORY
-                    ? pri_error_set(r->err, status, "out of memory")
-                    : pri_error_set(r->err, status, "data.peoples[%zu]%s",
-                                    index, what);
+    r->status =
+        status == PUBRIO_E_OUT_OF_MEMORY
+            ? pri_error_set(r->err, status, "out of memory")
+            : pri_error_set(r->err, status, "data.peoples[%zu]%s", index, what);
 }
 
 /* A server string made valid UTF-8; NULL when absent, null or not a
@@ -133,23 +132,23 @@ static void read_match(reader *r, const cJSON *person, size_t i,
     fail(r, PUBRIO_E_PROTOCOL, ": expected an object", i);
     return;
   }
-  const cJSON *id = cJSON_GetObjectItemCaseSensitive(person, "people_search_id");
+  const cJSON *id =
+      cJSON_GetObjectItemCaseSensitive(person, "people_search_id");
   uint8_t uuid[16];
   if (!cJSON_IsString(id) || pri_uuid_parse(id->valuestring, uuid) != 0) {
     fail(r, PUBRIO_E_PROTOCOL, ".people_search_id: expected a UUID string", i);
     return;
   }
   const cJSON *match = cJSON_GetObjectItemCaseSensitive(person, "match");
-  const cJSON *input =
-      cJSON_IsObject(match) ? cJSON_GetObjectItemCaseSensitive(match, "input")
-                            : NULL;
+  const cJSON *input = cJSON_IsObject(match)
+                           ? cJSON_GetObjectItemCaseSensitive(match, "input")
+                           : NULL;
   /* Without the input that matched, the match cannot be mapped back. */
   if (!cJSON_IsObject(input) ||
       !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(input, "value")) ||
       !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(input, "type"))) {
     fail(r, PUBRIO_E_PROTOCOL,
-         ".match.input: expected an object with the value and type strings",
-         i);
+         ".match.input: expected an object with the value and type strings", i);
     return;
   }
   m->people_search_id = text(r, person, "people_search_id");
@@ -180,9 +179,9 @@ pubrio_status pri_json_parse_lookup(char *body, size_t len, void *out,
                                "the body is not valid JSON (%zu bytes)", len);
   reader r = {.err = err, .status = PUBRIO_OK};
   const cJSON *data = cJSON_GetObjectItemCaseSensitive(root, "data");
-  const cJSON *people =
-      cJSON_IsObject(data) ? cJSON_GetObjectItemCaseSensitive(data, "peoples")
-                           : NULL;
+  const cJSON *people = cJSON_IsObject(data)
+                            ? cJSON_GetObjectItemCaseSensitive(data, "peoples")
+                            : NULL;
   if (!cJSON_IsArray(people)) {
     cJSON_Delete(root);
     return pri_error_set(err, PUBRIO_E_PROTOCOL,

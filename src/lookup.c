@@ -4,12 +4,12 @@
  * request goes through the send-once path (.idempotent = 0, like a
  * submit): resent only after an answer that proves nothing was processed,
  * and a lost answer is reported as uncertain, never retried unless asked. */
+#include "lookup.h"
 #include "alloc.h"
 #include "call.h"
 #include "client.h"
 #include "error.h"
 #include "json.h"
-#include "lookup.h"
 #include "untrusted.h"
 
 #include <ctype.h>
@@ -122,24 +122,27 @@ pubrio_status pubrio_lookup_request_set(pubrio_lookup_request *request,
   return PUBRIO_OK;
 }
 
-pubrio_status pubrio_lookup_request_set_similarity(
-    pubrio_lookup_request *request, int enabled) {
+pubrio_status
+pubrio_lookup_request_set_similarity(pubrio_lookup_request *request,
+                                     int enabled) {
   if (!request)
     return PUBRIO_E_INVALID_ARGUMENT;
   request->similarity = enabled != 0;
   return PUBRIO_OK;
 }
 
-pubrio_status pubrio_lookup_request_set_profile_id(
-    pubrio_lookup_request *request, int64_t profile_id) {
+pubrio_status
+pubrio_lookup_request_set_profile_id(pubrio_lookup_request *request,
+                                     int64_t profile_id) {
   if (!request || profile_id < -1)
     return PUBRIO_E_INVALID_ARGUMENT;
   request->profile_id = profile_id;
   return PUBRIO_OK;
 }
 
-pubrio_status pubrio_lookup_request_set_batch_size(
-    pubrio_lookup_request *request, size_t batch_size) {
+pubrio_status
+pubrio_lookup_request_set_batch_size(pubrio_lookup_request *request,
+                                     size_t batch_size) {
   if (!request || batch_size < 1 || batch_size > PRI_LOOKUP_BATCH_MAX)
     return PUBRIO_E_INVALID_ARGUMENT;
   request->batch_size = batch_size;
@@ -155,12 +158,11 @@ pubrio_status pubrio_lookup_request_plan(const pubrio_lookup_request *request,
                                          size_t *requests, pubrio_error *err) {
   size_t counts[3] = {0, 0, 0}; /* lookups, refused, requests */
   pri_lookup_plan plan;
-  pubrio_status st =
-      request ? pri_lookup_plan_init(&plan, request, err)
-              : pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "request is NULL");
-  size_t *batch = st == PUBRIO_OK
-                      ? pri_malloc(request->batch_size * sizeof *batch)
-                      : NULL;
+  pubrio_status st = request ? pri_lookup_plan_init(&plan, request, err)
+                             : pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
+                                             "request is NULL");
+  size_t *batch =
+      st == PUBRIO_OK ? pri_malloc(request->batch_size * sizeof *batch) : NULL;
   if (st == PUBRIO_OK && !batch)
     st = pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
   if (st == PUBRIO_OK) {
@@ -259,20 +261,20 @@ static void set_found(pubrio_lookup_result *res, size_t i,
   pri_lookup_match *m = &res->matches[i];
   *m = *match;
   memset(match, 0, sizeof *match);
-  res->answers[i] = (pubrio_lookup_answer){
-      .outcome = PUBRIO_LOOKUP_FOUND,
-      .people_search_id = m->people_search_id,
-      .first_name = m->first_name,
-      .last_name = m->last_name,
-      .people_name = m->people_name,
-      .company_name = m->company_name,
-      .domain = m->domain,
-      .confidence = confidence_of(m->confidence),
-      .confidence_text = m->confidence,
-      .input_value = m->input_value,
-      .input_type = m->input_type,
-      .is_duplicate_input = m->is_duplicate_input,
-      .credits = m->is_duplicate_input ? 0 : 1};
+  res->answers[i] =
+      (pubrio_lookup_answer){.outcome = PUBRIO_LOOKUP_FOUND,
+                             .people_search_id = m->people_search_id,
+                             .first_name = m->first_name,
+                             .last_name = m->last_name,
+                             .people_name = m->people_name,
+                             .company_name = m->company_name,
+                             .domain = m->domain,
+                             .confidence = confidence_of(m->confidence),
+                             .confidence_text = m->confidence,
+                             .input_value = m->input_value,
+                             .input_type = m->input_type,
+                             .is_duplicate_input = m->is_duplicate_input,
+                             .credits = m->is_duplicate_input ? 0 : 1};
 }
 
 /* Entry @p i not found, refused or failed; @p reason copied (may be NULL:
@@ -304,12 +306,13 @@ static pubrio_status map_matches(const pri_lookup_plan *plan,
     char *key = cls ? pri_lookup_key(cls, match->input_value) : NULL;
     size_t owner = key ? pri_lookup_plan_owner(plan, key) : SIZE_MAX;
     pri_free(key);
-    if (owner != SIZE_MAX && res->answers[owner].outcome != PUBRIO_LOOKUP_FOUND) {
+    if (owner != SIZE_MAX &&
+        res->answers[owner].outcome != PUBRIO_LOOKUP_FOUND) {
       set_found(res, owner, match);
       continue;
     }
-    char *value = pri_untrusted_text(match->input_value,
-                                     strlen(match->input_value), 64);
+    char *value =
+        pri_untrusted_text(match->input_value, strlen(match->input_value), 64);
     char *type =
         pri_untrusted_text(match->input_type, strlen(match->input_type), 32);
     pubrio_status st = pri_error_set(
@@ -318,9 +321,9 @@ static pubrio_status map_matches(const pri_lookup_plan *plan,
         "request it could be for are left uncertain (maybe charged), never "
         "guessed",
         m, type ? type : "", value ? value : "",
-        !cls                  ? "has an input type this library cannot map"
-        : owner == SIZE_MAX   ? "maps to no entry of the request"
-                              : "maps to an entry another match named");
+        !cls                ? "has an input type this library cannot map"
+        : owner == SIZE_MAX ? "maps to no entry of the request"
+                            : "maps to an entry another match named");
     pri_free(value);
     pri_free(type);
     return st;
@@ -388,12 +391,11 @@ static step run_request(pubrio_client *client,
       one.submit_state = PUBRIO_SUBMIT_UNCERTAIN;
     for (size_t i = 0; i < n; i++)
       if (res->answers[batch[i]].outcome != PUBRIO_LOOKUP_FOUND)
-        set_outcome(res, batch[i],
-                    st == PUBRIO_OK ? PUBRIO_LOOKUP_NOT_FOUND
-                                    : PUBRIO_LOOKUP_FAILED,
-                    st == PUBRIO_OK ? NULL : one.message, st,
-                    st == PUBRIO_OK ? PUBRIO_SUBMIT_NONE
-                                    : PUBRIO_SUBMIT_UNCERTAIN);
+        set_outcome(
+            res, batch[i],
+            st == PUBRIO_OK ? PUBRIO_LOOKUP_NOT_FOUND : PUBRIO_LOOKUP_FAILED,
+            st == PUBRIO_OK ? NULL : one.message, st,
+            st == PUBRIO_OK ? PUBRIO_SUBMIT_NONE : PUBRIO_SUBMIT_UNCERTAIN);
   } else if (!single && n > 1 && names_the_size(&one)) {
     next = STEP_SMALLER; /* a 400: nothing processed, send them again */
     pri_lookup_plan_return(plan, batch, n);

@@ -62,14 +62,14 @@ pubrio_status pri_lookup_entry_kind(const pubrio_lookup_request *request,
  * order, skipping any that shares a key id with an entry already in it, up
  * to the size. The entries skipped wait for a later batch. */
 typedef struct pri_lookup_plan {
-  size_t count;             /* entries */
-  unsigned char *kind;      /* pri_lookup_kind per entry */
-  unsigned char *pending;   /* 1 while an entry to send has no batch */
-  size_t *entry_keys;       /* count * PRI_LOOKUP_KEYS key ids; SIZE_MAX none */
-  char **keys;              /* distinct keys, sorted */
+  size_t count;           /* entries */
+  unsigned char *kind;    /* pri_lookup_kind per entry */
+  unsigned char *pending; /* 1 while an entry to send has no batch */
+  size_t *entry_keys;     /* count * PRI_LOOKUP_KEYS key ids; SIZE_MAX none */
+  char **keys;            /* distinct keys, sorted */
   size_t key_count;
-  size_t *stamp;            /* per key: the batch holding it (+1), 0 none */
-  size_t *owner;            /* per key: the entry holding it in that batch */
+  size_t *stamp; /* per key: the batch holding it (+1), 0 none */
+  size_t *owner; /* per key: the entry holding it in that batch */
   size_t batches_made;
   size_t first_pending;
 } pri_lookup_plan;
@@ -93,8 +93,8 @@ size_t pri_lookup_plan_owner(const pri_lookup_plan *plan, const char *key);
 
 /* One match of an answer, every string malloc'd (valid UTF-8) or NULL. */
 typedef struct pri_lookup_match {
-  char *people_search_id, *first_name, *last_name, *people_name,
-      *company_name, *domain, *confidence, *input_value, *input_type;
+  char *people_search_id, *first_name, *last_name, *people_name, *company_name,
+      *domain, *confidence, *input_value, *input_type;
   int is_duplicate_input;
 } pri_lookup_match;
 

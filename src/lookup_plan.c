@@ -280,11 +280,10 @@ pubrio_status pri_lookup_plan_init(pri_lookup_plan *plan,
   plan->entry_keys = pri_malloc((n + 1) * PRI_LOOKUP_KEYS * sizeof(size_t));
   char **all = pri_calloc(n * PRI_LOOKUP_KEYS + 1, sizeof *all);
   char **text = pri_calloc(n * PRI_LOOKUP_KEYS + 1, sizeof *text);
-  pubrio_status st = plan->kind && plan->pending && plan->entry_keys && all &&
-                             text
-                         ? PUBRIO_OK
-                         : pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY,
-                                         "out of memory");
+  pubrio_status st =
+      plan->kind && plan->pending && plan->entry_keys && all && text
+          ? PUBRIO_OK
+          : pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
   size_t total = 0;
   for (size_t i = 0; st == PUBRIO_OK && i < n; i++) {
     pri_lookup_kind kind;
@@ -329,8 +328,7 @@ pubrio_status pri_lookup_plan_init(pri_lookup_plan *plan,
   return st;
 }
 
-static int shares_key(const pri_lookup_plan *plan, size_t entry,
-                      size_t batch) {
+static int shares_key(const pri_lookup_plan *plan, size_t entry, size_t batch) {
   for (int k = 0; k < PRI_LOOKUP_KEYS; k++) {
     size_t id = plan->entry_keys[entry * PRI_LOOKUP_KEYS + k];
     if (id != SIZE_MAX && plan->stamp[id] == batch)
@@ -381,7 +379,7 @@ size_t pri_lookup_plan_owner(const pri_lookup_plan *plan, const char *key) {
 }
 
 void pri_lookup_match_free(pri_lookup_match *m) {
-  char *strings[] = {m->people_search_id, m->first_name, m->last_name,
+  char *strings[] = {m->people_search_id, m->first_name,   m->last_name,
                      m->people_name,      m->company_name, m->domain,
                      m->confidence,       m->input_value,  m->input_type};
   for (size_t i = 0; i < sizeof strings / sizeof *strings; i++)

@@ -1795,8 +1795,8 @@ typedef enum pubrio_lookup_field {
 
 /** How a match was made. Values are fixed forever. */
 typedef enum pubrio_lookup_confidence {
-  PUBRIO_LOOKUP_CONFIDENCE_NONE = 0,  /**< No match. */
-  PUBRIO_LOOKUP_EXACT = 1,            /**< By email or phone. */
+  PUBRIO_LOOKUP_CONFIDENCE_NONE = 0,    /**< No match. */
+  PUBRIO_LOOKUP_EXACT = 1,              /**< By email or phone. */
   PUBRIO_LOOKUP_SIMILARITY_DOMAIN = 2,  /**< By name and domain. */
   PUBRIO_LOOKUP_SIMILARITY_COMPANY = 3, /**< By name and company. */
   PUBRIO_LOOKUP_CONFIDENCE_OTHER = 4    /**< A value this version does not
@@ -1826,21 +1826,21 @@ typedef enum pubrio_lookup_outcome {
 typedef struct pubrio_lookup_answer {
   pubrio_lookup_outcome outcome; /**< What became of the entry. */
   const char *reason; /**< Why it was not looked up or failed, else NULL. */
-  const char *people_search_id; /**< The person found, else NULL. */
-  const char *first_name;       /**< As answered, or NULL. */
-  const char *last_name;        /**< As answered, or NULL. */
-  const char *people_name;      /**< As answered, or NULL. */
-  const char *company_name;     /**< As answered, or NULL. */
-  const char *domain;           /**< As answered, or NULL. */
+  const char *people_search_id;        /**< The person found, else NULL. */
+  const char *first_name;              /**< As answered, or NULL. */
+  const char *last_name;               /**< As answered, or NULL. */
+  const char *people_name;             /**< As answered, or NULL. */
+  const char *company_name;            /**< As answered, or NULL. */
+  const char *domain;                  /**< As answered, or NULL. */
   pubrio_lookup_confidence confidence; /**< How the match was made. */
   const char *confidence_text; /**< The answer's confidence text, or NULL. */
-  const char *input_value; /**< The identifier that matched, as answered. */
-  const char *input_type;  /**< Its type: email-work, email-personal, phone,
-                                domain or company. */
-  int is_duplicate_input;  /**< The API saw this input twice (not charged). */
-  int64_t credits; /**< 1 for a billable match (the contract's price),
-                        else 0. */
-  pubrio_status status; /**< ::PUBRIO_LOOKUP_FAILED: its request's status. */
+  const char *input_value;     /**< The identifier that matched, as answered. */
+  const char *input_type;      /**< Its type: email-work, email-personal, phone,
+                                    domain or company. */
+  int is_duplicate_input; /**< The API saw this input twice (not charged). */
+  int64_t credits;        /**< 1 for a billable match (the contract's price),
+                               else 0. */
+  pubrio_status status;   /**< ::PUBRIO_LOOKUP_FAILED: its request's status. */
   pubrio_submit_state submit_state; /**< ::PUBRIO_LOOKUP_FAILED: whether its
                                          request may have been charged. */
 } pubrio_lookup_answer;
@@ -1902,9 +1902,8 @@ PUBRIO_API pubrio_status pubrio_lookup_request_set(
  * @param enabled nonzero to enable.
  * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT when @p request is NULL.
  */
-PUBRIO_API pubrio_status
-pubrio_lookup_request_set_similarity(pubrio_lookup_request *request,
-                                     int enabled);
+PUBRIO_API pubrio_status pubrio_lookup_request_set_similarity(
+    pubrio_lookup_request *request, int enabled);
 
 /**
  * @brief The profile (workspace) id sent with each request.
@@ -1970,10 +1969,9 @@ PUBRIO_API pubrio_status pubrio_lookup_request_plan(
  *         transport, HTTP and ::PUBRIO_E_PROTOCOL failures of
  *         pubrio_redeem_person(), with pubrio_error::submit_state.
  */
-PUBRIO_API pubrio_status
-pubrio_lookup_person(pubrio_client *client,
-                     const pubrio_lookup_request *request,
-                     pubrio_lookup_result **out, pubrio_error *err);
+PUBRIO_API pubrio_status pubrio_lookup_person(
+    pubrio_client *client, const pubrio_lookup_request *request,
+    pubrio_lookup_result **out, pubrio_error *err);
 
 /**
  * @brief Look up every entry: POST /redeem/people/contact/lookup/batch, as
@@ -1996,8 +1994,7 @@ pubrio_lookup_person(pubrio_client *client,
  *         spent on it.
  */
 PUBRIO_API pubrio_status
-pubrio_lookup_batch(pubrio_client *client,
-                    const pubrio_lookup_request *request,
+pubrio_lookup_batch(pubrio_client *client, const pubrio_lookup_request *request,
                     pubrio_lookup_result **out, pubrio_error *err);
 
 /**
@@ -2025,8 +2022,7 @@ pubrio_lookup_result_answer(const pubrio_lookup_result *result, size_t index);
  * @param requests receives the requests that left (may be NULL).
  */
 PUBRIO_API void pubrio_lookup_result_totals(const pubrio_lookup_result *result,
-                                            int64_t *charged,
-                                            size_t *requests);
+                                            int64_t *charged, size_t *requests);
 
 /**
  * @brief Free a lookup result. NULL is accepted.

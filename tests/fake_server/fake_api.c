@@ -558,9 +558,8 @@ int fake_api_handle(fake_api *api, const char *endpoint, const char *body,
     status = redeem_one(api, root, response);
   else if (strcmp(endpoint, "/redeem/people/contact/lookup") == 0 ||
            strcmp(endpoint, "/redeem/people/contact/lookup/batch") == 0)
-    status = fake_lookup_handle(&api->plan.credit,
-                                strstr(endpoint, "/batch") != NULL, root,
-                                response);
+    status = fake_lookup_handle(
+        &api->plan.credit, strstr(endpoint, "/batch") != NULL, root, response);
   else if (strcmp(endpoint, "/profile") == 0)
     status = profile(api, root, response);
   else if (strcmp(endpoint, "/profile/usage") == 0)

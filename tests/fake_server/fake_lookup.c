@@ -30,9 +30,10 @@ const int FAKE_LOOKUP_DIRECTORY_SIZE =
 
 static int reject(char **response, int code, const char *message) {
   char *text = malloc(strlen(message) + 96);
-  sprintf(text,
-          "{\"code\":%d,\"message\":\"%s\",\"details\":{\"field\":\"peoples\"}}",
-          code, message);
+  sprintf(
+      text,
+      "{\"code\":%d,\"message\":\"%s\",\"details\":{\"field\":\"peoples\"}}",
+      code, message);
   *response = text;
   return 400;
 }
@@ -101,10 +102,13 @@ static int generated(const char *email, found *f) {
            (h * 31) & 0xffffffffffffull);
   snprintf(f->first, sizeof f->first, "%.*s", (int)(at - email), email);
   snprintf(f->email, sizeof f->email, "%s", email);
-  f->person = (fake_lookup_person){f->id,         f->first,
-                                   "Generated",   "People Example",
+  f->person = (fake_lookup_person){f->id,
+                                   f->first,
+                                   "Generated",
+                                   "People Example",
                                    FAKE_LOOKUP_GENERATED_DOMAIN,
-                                   f->email,      NULL};
+                                   f->email,
+                                   NULL};
   return 1;
 }
 
@@ -205,13 +209,13 @@ static void add_match(cJSON *list, const found *f, int duplicate) {
 
 int fake_lookup_handle(int64_t *credit, int batch, const cJSON *root,
                        char **response) {
-  const cJSON *entries = batch ? cJSON_GetObjectItemCaseSensitive(root, "peoples")
-                               : root;
+  const cJSON *entries =
+      batch ? cJSON_GetObjectItemCaseSensitive(root, "peoples") : root;
   for (const cJSON *item = root->child; item; item = item->next) {
     int option = strcmp(item->string, "is_enable_similarity_search") == 0 ||
                  strcmp(item->string, "profile_id") == 0;
-    if (!option && !(batch ? strcmp(item->string, "peoples") == 0
-                           : cJSON_IsString(item)))
+    if (!option &&
+        !(batch ? strcmp(item->string, "peoples") == 0 : cJSON_IsString(item)))
       return reject(response, 40002, "unknown field");
   }
   const cJSON *similar =

@@ -440,17 +440,17 @@ static void bad_entries_send_nothing(void **state) {
       {PUBRIO_LOOKUP_FIRST_NAME, "\xff\xfe", "UTF-8"},
   };
   for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-    assert_int_equal(pubrio_lookup_request_set(req, 0, bad[i].field,
-                                               bad[i].value, &f->err),
-                     PUBRIO_E_INVALID_ARGUMENT);
+    assert_int_equal(
+        pubrio_lookup_request_set(req, 0, bad[i].field, bad[i].value, &f->err),
+        PUBRIO_E_INVALID_ARGUMENT);
     if (!strstr(f->err.message, bad[i].says) ||
         !strstr(f->err.message, "entry 0"))
       fail_msg("%s: %s", bad[i].value, f->err.message);
     assert_null(strstr(f->err.message, "\x1b"));
   }
-  assert_int_equal(pubrio_lookup_request_set(req, 3, PUBRIO_LOOKUP_EMAIL,
-                                             "a@b.c", &f->err),
-                   PUBRIO_E_INVALID_ARGUMENT);
+  assert_int_equal(
+      pubrio_lookup_request_set(req, 3, PUBRIO_LOOKUP_EMAIL, "a@b.c", &f->err),
+      PUBRIO_E_INVALID_ARGUMENT);
   pubrio_lookup_result *res = NULL;
   /* Entry 0 is still empty. */
   assert_int_equal(pubrio_lookup_batch(f->client, req, &res, &f->err),

@@ -70,8 +70,8 @@ static void value_checks(void **state) {
 
 /* A request built straight from fields (the public setter's checks are
  * tested over HTTP). */
-static pubrio_lookup_request *request_of(const char *const (*rows)[6],
-                                         size_t n, int similarity) {
+static pubrio_lookup_request *request_of(const char *const (*rows)[6], size_t n,
+                                         int similarity) {
   pubrio_lookup_request *req = NULL;
   assert_int_equal(pubrio_lookup_request_new(&req), PUBRIO_OK);
   pubrio_lookup_request_set_similarity(req, similarity);
@@ -80,9 +80,9 @@ static pubrio_lookup_request *request_of(const char *const (*rows)[6],
     assert_int_equal(pubrio_lookup_request_add_entry(req, &index), PUBRIO_OK);
     for (int f = 0; f < 6; f++)
       if (rows[i][f])
-        assert_int_equal(pubrio_lookup_request_set(
-                             req, index, (pubrio_lookup_field)f, rows[i][f],
-                             NULL),
+        assert_int_equal(pubrio_lookup_request_set(req, index,
+                                                   (pubrio_lookup_field)f,
+                                                   rows[i][f], NULL),
                          PUBRIO_OK);
   }
   return req;
@@ -90,13 +90,13 @@ static pubrio_lookup_request *request_of(const char *const (*rows)[6],
 
 /* email, phone, first, last, domain, company */
 static const char *const ROWS[][6] = {
-    {"a@x.io", NULL, NULL, NULL, NULL, NULL},              /* 0 */
-    {NULL, NULL, "Ann", "Lee", "acme.io", NULL},           /* 1 */
+    {"a@x.io", NULL, NULL, NULL, NULL, NULL},                   /* 0 */
+    {NULL, NULL, "Ann", "Lee", "acme.io", NULL},                /* 1 */
     {NULL, NULL, "Bob", "Stone", "https://www.acme.io/", NULL}, /* 2 */
-    {" A@X.io", NULL, NULL, NULL, NULL, NULL},             /* 3: 0 again */
-    {"c@y.io", "+1 555 0100", NULL, NULL, NULL, "Globex"}, /* 4 */
-    {NULL, "15550100", NULL, NULL, NULL, NULL},            /* 5: 4's phone */
-    {"d@z.io", NULL, NULL, NULL, NULL, NULL},              /* 6 */
+    {" A@X.io", NULL, NULL, NULL, NULL, NULL},                  /* 3: 0 again */
+    {"c@y.io", "+1 555 0100", NULL, NULL, NULL, "Globex"},      /* 4 */
+    {NULL, "15550100", NULL, NULL, NULL, NULL}, /* 5: 4's phone */
+    {"d@z.io", NULL, NULL, NULL, NULL, NULL},   /* 6 */
 };
 
 static size_t next(pri_lookup_plan *plan, size_t size, size_t *out) {
