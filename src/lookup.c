@@ -9,6 +9,7 @@
 #include "call.h"
 #include "client.h"
 #include "error.h"
+#include "growth.h"
 #include "json.h"
 #include "untrusted.h"
 
@@ -59,17 +60,9 @@ pubrio_status pubrio_lookup_request_add_entry(pubrio_lookup_request *request,
                                               size_t *index) {
   if (!request)
     return PUBRIO_E_INVALID_ARGUMENT;
-  if (request->count == request->cap) {
-    size_t cap = request->cap ? request->cap * 2 : 16;
-    pri_lookup_entry *grown =
-        cap > request->cap && cap < SIZE_MAX / sizeof *grown
-            ? pri_realloc(request->entries, cap * sizeof *grown)
-            : NULL;
-    if (!grown)
-      return PUBRIO_E_OUT_OF_MEMORY;
-    request->entries = grown;
-    request->cap = cap;
-  }
+  if (pri_grow(&request->entries, &request->cap, request->count + 1,
+               sizeof *request->entries) != 0)
+    return PUBRIO_E_OUT_OF_MEMORY;
   memset(&request->entries[request->count], 0, sizeof *request->entries);
   if (index)
     *index = request->count;

@@ -235,8 +235,7 @@ static void documented_errors_are_typed(void **state) {
                                            : PUBRIO_SUBMIT_NOT_SPENT);
     pubrio_lookup_request *req = lookup_request(1);
     pubrio_lookup_result *res = NULL;
-    assert_int_equal(pubrio_lookup_batch(c, req, &res, &err),
-                     cases[i].status);
+    assert_int_equal(pubrio_lookup_batch(c, req, &res, &err), cases[i].status);
     assert_int_equal(err.submit_state, cases[i].http == 500
                                            ? PUBRIO_SUBMIT_UNCERTAIN
                                            : PUBRIO_SUBMIT_NOT_SPENT);
