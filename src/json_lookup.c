@@ -183,11 +183,10 @@ pubrio_status pri_json_parse_lookup(char *body, size_t len, void *out,
                             ? cJSON_GetObjectItemCaseSensitive(data, "peoples")
                             : NULL;
   if (!cJSON_IsArray(people)) {
-    cJSON_Delete(root);
-    return pri_error_set(err, PUBRIO_E_PROTOCOL,
-                         cJSON_IsObject(data)
-                             ? "data.peoples: expected an array"
-                             : "data: expected an object");
+    const char *why = cJSON_IsObject(data) ? "data.peoples: expected an array"
+                                           : "data: expected an object";
+    cJSON_Delete(root); /* data was in it: read first */
+    return pri_error_set(err, PUBRIO_E_PROTOCOL, "%s", why);
   }
   const cJSON *profile = cJSON_GetObjectItemCaseSensitive(data, "profile");
   const cJSON *cost =
