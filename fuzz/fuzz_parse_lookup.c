@@ -29,19 +29,19 @@ static pubrio_lookup_request *entries(void) {
       {NULL, "+442079460001"},
   };
   pubrio_lookup_request *req = NULL;
-  if (pubrio_lookup_request_new(&req) != PUBRIO_OK)
+  if (pubrio_lookup_request_new(&req, NULL) != PUBRIO_OK)
     return NULL;
-  pubrio_lookup_request_set_similarity(req, 1);
+  pubrio_lookup_request_set_similarity(req, 1, NULL);
   for (size_t i = 0; i < sizeof values / sizeof *values; i++) {
     size_t index;
-    pubrio_lookup_request_add_entry(req, &index);
+    pubrio_lookup_request_add_entry(req, &index, NULL);
     pubrio_lookup_request_set(req, index, PUBRIO_LOOKUP_EMAIL, values[i][0],
                               NULL);
     pubrio_lookup_request_set(req, index, PUBRIO_LOOKUP_PHONE, values[i][1],
                               NULL);
   }
   size_t index;
-  pubrio_lookup_request_add_entry(req, &index);
+  pubrio_lookup_request_add_entry(req, &index, NULL);
   pubrio_lookup_request_set(req, index, PUBRIO_LOOKUP_FIRST_NAME, "Ann", NULL);
   pubrio_lookup_request_set(req, index, PUBRIO_LOOKUP_LAST_NAME, "Lee", NULL);
   pubrio_lookup_request_set(req, index, PUBRIO_LOOKUP_DOMAIN, "acme.io", NULL);

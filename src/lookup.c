@@ -35,12 +35,13 @@ static const char NEEDS_SIMILARITY[] =
 
 /* ---- the request ------------------------------------------------------ */
 
-pubrio_status pubrio_lookup_request_new(pubrio_lookup_request **out) {
+pubrio_status pubrio_lookup_request_new(pubrio_lookup_request **out,
+                                        pubrio_error *err) {
   if (!out)
-    return PUBRIO_E_INVALID_ARGUMENT;
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "out is NULL");
   *out = pri_calloc(1, sizeof **out);
   if (!*out)
-    return PUBRIO_E_OUT_OF_MEMORY;
+    return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
   (*out)->profile_id = -1;
   (*out)->batch_size = DEFAULT_BATCH_SIZE;
   return PUBRIO_OK;
@@ -57,12 +58,13 @@ void pubrio_lookup_request_free(pubrio_lookup_request *request) {
 }
 
 pubrio_status pubrio_lookup_request_add_entry(pubrio_lookup_request *request,
-                                              size_t *index) {
+                                              size_t *index,
+                                              pubrio_error *err) {
   if (!request)
-    return PUBRIO_E_INVALID_ARGUMENT;
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "request is NULL");
   if (pri_grow(&request->entries, &request->cap, request->count + 1,
                sizeof *request->entries) != 0)
-    return PUBRIO_E_OUT_OF_MEMORY;
+    return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
   memset(&request->entries[request->count], 0, sizeof *request->entries);
   if (index)
     *index = request->count;
@@ -117,27 +119,35 @@ pubrio_status pubrio_lookup_request_set(pubrio_lookup_request *request,
 
 pubrio_status
 pubrio_lookup_request_set_similarity(pubrio_lookup_request *request,
-                                     int enabled) {
+                                     int enabled, pubrio_error *err) {
   if (!request)
-    return PUBRIO_E_INVALID_ARGUMENT;
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "request is NULL");
   request->similarity = enabled != 0;
   return PUBRIO_OK;
 }
 
 pubrio_status
 pubrio_lookup_request_set_profile_id(pubrio_lookup_request *request,
-                                     int64_t profile_id) {
-  if (!request || profile_id < -1)
-    return PUBRIO_E_INVALID_ARGUMENT;
+                                     int64_t profile_id, pubrio_error *err) {
+  if (!request)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "request is NULL");
+  if (profile_id < -1)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
+                         "profile_id %lld is negative (-1 sends none)",
+                         (long long)profile_id);
   request->profile_id = profile_id;
   return PUBRIO_OK;
 }
 
 pubrio_status
 pubrio_lookup_request_set_batch_size(pubrio_lookup_request *request,
-                                     size_t batch_size) {
-  if (!request || batch_size < 1 || batch_size > PRI_LOOKUP_BATCH_MAX)
-    return PUBRIO_E_INVALID_ARGUMENT;
+                                     size_t batch_size, pubrio_error *err) {
+  if (!request)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "request is NULL");
+  if (batch_size < 1 || batch_size > PRI_LOOKUP_BATCH_MAX)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
+                         "batch size %zu is out of range 1..%d", batch_size,
+                         PRI_LOOKUP_BATCH_MAX);
   request->batch_size = batch_size;
   return PUBRIO_OK;
 }

@@ -228,8 +228,8 @@ static int add_row(pubrio_lookup_request *req, row *r) {
   pubrio_lookup_request *one = NULL;
   pubrio_error err = {0};
   size_t index;
-  int ok = pubrio_lookup_request_new(&one) == PUBRIO_OK &&
-           pubrio_lookup_request_add_entry(one, &index) == PUBRIO_OK;
+  int ok = pubrio_lookup_request_new(&one, NULL) == PUBRIO_OK &&
+           pubrio_lookup_request_add_entry(one, &index, NULL) == PUBRIO_OK;
   for (int i = 0; ok && i < 6; i++)
     ok = pubrio_lookup_request_set(one, 0, (pubrio_lookup_field)i, values[i],
                                    &err) == PUBRIO_OK;
@@ -248,7 +248,7 @@ static int add_row(pubrio_lookup_request *req, row *r) {
     pubrio_error_clear(&err);
     return 0;
   }
-  ok = pubrio_lookup_request_add_entry(req, &index) == PUBRIO_OK;
+  ok = pubrio_lookup_request_add_entry(req, &index, NULL) == PUBRIO_OK;
   for (int i = 0; ok && i < 6; i++)
     ok = pubrio_lookup_request_set(req, index, (pubrio_lookup_field)i,
                                    values[i], &err) == PUBRIO_OK;
@@ -414,13 +414,13 @@ static int lookup(const cli_options *o) {
   lr.delimiter = o->delimiter ? o->delimiter : ',';
   int rc = read_rows(o);
   pubrio_lookup_request *req = NULL;
-  if (rc < 0 && pubrio_lookup_request_new(&req) != PUBRIO_OK)
+  if (rc < 0 && pubrio_lookup_request_new(&req, NULL) != PUBRIO_OK)
     rc = CLI_FAILED;
   if (rc < 0) {
-    pubrio_lookup_request_set_similarity(req, o->lookup_similar);
-    pubrio_lookup_request_set_batch_size(req, (size_t)o->batch_size);
+    pubrio_lookup_request_set_similarity(req, o->lookup_similar, NULL);
+    pubrio_lookup_request_set_batch_size(req, (size_t)o->batch_size, NULL);
     if (o->has_profile_id)
-      pubrio_lookup_request_set_profile_id(req, o->profile_id);
+      pubrio_lookup_request_set_profile_id(req, o->profile_id, NULL);
   }
   size_t unusable = 0;
   for (size_t n = 1; rc < 0 && n < lr.count; n++) {

@@ -1856,10 +1856,12 @@ typedef struct pubrio_lookup_result pubrio_lookup_result;
  * profile id, 100 entries a batch.
  * @param out receives the request; free it with
  *        pubrio_lookup_request_free().
+ * @param err optional error details (NULL: none).
  * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT when @p out is NULL;
  *         ::PUBRIO_E_OUT_OF_MEMORY.
  */
-PUBRIO_API pubrio_status pubrio_lookup_request_new(pubrio_lookup_request **out);
+PUBRIO_API pubrio_status pubrio_lookup_request_new(pubrio_lookup_request **out,
+                                                   pubrio_error *err);
 
 /**
  * @brief Free a lookup request. NULL is accepted.
@@ -1871,11 +1873,12 @@ PUBRIO_API void pubrio_lookup_request_free(pubrio_lookup_request *request);
  * @brief Add an empty entry; fill it with pubrio_lookup_request_set().
  * @param request the request.
  * @param index receives the entry's index (0, 1, ...; may be NULL).
+ * @param err optional error details (NULL: none).
  * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT when @p request is
  *         NULL; ::PUBRIO_E_OUT_OF_MEMORY.
  */
-PUBRIO_API pubrio_status
-pubrio_lookup_request_add_entry(pubrio_lookup_request *request, size_t *index);
+PUBRIO_API pubrio_status pubrio_lookup_request_add_entry(
+    pubrio_lookup_request *request, size_t *index, pubrio_error *err);
 
 /**
  * @brief Set one identifier of entry @p index. The value is checked and
@@ -1900,20 +1903,22 @@ PUBRIO_API pubrio_status pubrio_lookup_request_set(
  * ::PUBRIO_LOOKUP_NOT_LOOKED_UP with the reason.
  * @param request the request.
  * @param enabled nonzero to enable.
+ * @param err optional error details (NULL: none).
  * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT when @p request is NULL.
  */
 PUBRIO_API pubrio_status pubrio_lookup_request_set_similarity(
-    pubrio_lookup_request *request, int enabled);
+    pubrio_lookup_request *request, int enabled, pubrio_error *err);
 
 /**
  * @brief The profile (workspace) id sent with each request.
  * @param request the request.
  * @param profile_id the id, or -1 for none (the default).
+ * @param err optional error details (NULL: none).
  * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT when @p request is NULL
- *         or the id is below -1.
+ *         or the id is below -1 (nothing changes).
  */
 PUBRIO_API pubrio_status pubrio_lookup_request_set_profile_id(
-    pubrio_lookup_request *request, int64_t profile_id);
+    pubrio_lookup_request *request, int64_t profile_id, pubrio_error *err);
 
 /**
  * @brief The most entries a batch request holds (the subscription's bulk
@@ -1921,11 +1926,12 @@ PUBRIO_API pubrio_status pubrio_lookup_request_set_profile_id(
  * processed) is answered by halving it for the rest of the call.
  * @param request the request.
  * @param batch_size 1 to 10,000; 100 by default.
+ * @param err optional error details (NULL: none).
  * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT when @p request is NULL
- *         or the size is out of range.
+ *         or the size is out of range (nothing changes).
  */
 PUBRIO_API pubrio_status pubrio_lookup_request_set_batch_size(
-    pubrio_lookup_request *request, size_t batch_size);
+    pubrio_lookup_request *request, size_t batch_size, pubrio_error *err);
 
 /**
  * @brief How many entries the request holds.

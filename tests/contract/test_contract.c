@@ -154,19 +154,19 @@ static void single_redeem_matches_contract(void **state) {
 static pubrio_lookup_request *lookup_request(int with_name) {
   pubrio_lookup_request *req = NULL;
   size_t i;
-  assert_int_equal(pubrio_lookup_request_new(&req), PUBRIO_OK);
-  pubrio_lookup_request_add_entry(req, &i);
+  assert_int_equal(pubrio_lookup_request_new(&req, NULL), PUBRIO_OK);
+  pubrio_lookup_request_add_entry(req, &i, NULL);
   pubrio_lookup_request_set(req, i, PUBRIO_LOOKUP_EMAIL, "king.lai@pubrio.com",
                             NULL);
   if (with_name) {
-    pubrio_lookup_request_set_similarity(req, 1);
-    pubrio_lookup_request_add_entry(req, &i);
+    pubrio_lookup_request_set_similarity(req, 1, NULL);
+    pubrio_lookup_request_add_entry(req, &i, NULL);
     pubrio_lookup_request_set(req, i, PUBRIO_LOOKUP_FIRST_NAME, "John", NULL);
     pubrio_lookup_request_set(req, i, PUBRIO_LOOKUP_LAST_NAME, "Smith", NULL);
     pubrio_lookup_request_set(req, i, PUBRIO_LOOKUP_DOMAIN, "example.com",
                               NULL);
   }
-  pubrio_lookup_request_set_profile_id(req, 7);
+  pubrio_lookup_request_set_profile_id(req, 7, NULL);
   return req;
 }
 

@@ -38,7 +38,8 @@ static const char *id_of(const char *first) {
 static void add(pubrio_lookup_request *req, const int *fields,
                 const char *const *values) {
   size_t index;
-  assert_int_equal(pubrio_lookup_request_add_entry(req, &index), PUBRIO_OK);
+  assert_int_equal(pubrio_lookup_request_add_entry(req, &index, NULL),
+                   PUBRIO_OK);
   pubrio_error err = {0};
   for (int i = 0; fields[i] >= 0; i++)
     if (pubrio_lookup_request_set(req, index, (pubrio_lookup_field)fields[i],
@@ -66,7 +67,7 @@ static void add_name_at(pubrio_lookup_request *req, const char *first,
 
 static pubrio_lookup_request *new_request(void) {
   pubrio_lookup_request *req = NULL;
-  assert_int_equal(pubrio_lookup_request_new(&req), PUBRIO_OK);
+  assert_int_equal(pubrio_lookup_request_new(&req, NULL), PUBRIO_OK);
   return req;
 }
 
@@ -138,7 +139,8 @@ static void shuffled_batch_answers_map_to_their_entries(void **state) {
 static void two_people_at_one_company_go_to_different_requests(void **state) {
   fixture *f = *state;
   pubrio_lookup_request *req = new_request();
-  assert_int_equal(pubrio_lookup_request_set_similarity(req, 1), PUBRIO_OK);
+  assert_int_equal(pubrio_lookup_request_set_similarity(req, 1, NULL),
+                   PUBRIO_OK);
   add_name_at(req, "John", "Smith", PUBRIO_LOOKUP_DOMAIN,
               "https://www.Example.com/team");
   add_name_at(req, "Jane", "Doe", PUBRIO_LOOKUP_DOMAIN, "example.com");
@@ -218,7 +220,8 @@ static void single_lookup_finds_and_misses(void **state) {
 static void an_uncertain_lookup_is_never_resent(void **state) {
   fixture *f = *state;
   pubrio_lookup_request *req = new_request();
-  assert_int_equal(pubrio_lookup_request_set_batch_size(req, 1), PUBRIO_OK);
+  assert_int_equal(pubrio_lookup_request_set_batch_size(req, 1, NULL),
+                   PUBRIO_OK);
   add_email(req, "ann@acme.io");
   add_email(req, "bob@acme.io");
   add_email(req, "jane.doe@example.com");
@@ -324,7 +327,8 @@ static void similarity_is_opt_in(void **state) {
   pubrio_lookup_result_free(res);
   /* On: the name is looked up, and the two Acme entries now share a
    * company, so they go to different requests. */
-  assert_int_equal(pubrio_lookup_request_set_similarity(req, 1), PUBRIO_OK);
+  assert_int_equal(pubrio_lookup_request_set_similarity(req, 1, NULL),
+                   PUBRIO_OK);
   assert_int_equal(pubrio_lookup_batch(f->client, req, &res, &f->err),
                    PUBRIO_OK);
   assert_found(res, 0, "John", PUBRIO_LOOKUP_SIMILARITY_DOMAIN);
@@ -372,7 +376,8 @@ static void a_size_400_splits_the_batch(void **state) {
   script(f, BATCH_PATH, 400,
          "{\"code\":40001,\"message\":\"bad entry\",\"details\":{}}", NULL,
          NULL);
-  assert_int_equal(pubrio_lookup_request_set_batch_size(req, 50), PUBRIO_OK);
+  assert_int_equal(pubrio_lookup_request_set_batch_size(req, 50, NULL),
+                   PUBRIO_OK);
   assert_int_equal(pubrio_lookup_batch(f->client, req, &res, &f->err),
                    PUBRIO_E_BAD_REQUEST);
   assert_int_equal(f->err.submit_state, PUBRIO_SUBMIT_NOT_SPENT);
@@ -425,7 +430,8 @@ static void bad_entries_send_nothing(void **state) {
   fixture *f = *state;
   pubrio_lookup_request *req = new_request();
   size_t index;
-  assert_int_equal(pubrio_lookup_request_add_entry(req, &index), PUBRIO_OK);
+  assert_int_equal(pubrio_lookup_request_add_entry(req, &index, NULL),
+                   PUBRIO_OK);
   static const struct {
     pubrio_lookup_field field;
     const char *value;
@@ -472,10 +478,15 @@ static void bad_entries_send_nothing(void **state) {
   assert_int_equal(pubrio_lookup_batch(f->client, req, &res, &f->err),
                    PUBRIO_E_INVALID_ARGUMENT);
   assert_non_null(strstr(f->err.message, "no email, phone, domain"));
-  assert_int_equal(pubrio_lookup_request_set_batch_size(req, 0),
+  assert_int_equal(pubrio_lookup_request_set_batch_size(req, 0, &f->err),
                    PUBRIO_E_INVALID_ARGUMENT);
-  assert_int_equal(pubrio_lookup_request_set_profile_id(req, -2),
+  assert_non_null(strstr(f->err.message, "batch size 0"));
+  assert_int_equal(pubrio_lookup_request_set_profile_id(req, -2, &f->err),
                    PUBRIO_E_INVALID_ARGUMENT);
+  assert_non_null(strstr(f->err.message, "profile_id -2"));
+  assert_int_equal(pubrio_lookup_request_set_similarity(NULL, 1, &f->err),
+                   PUBRIO_E_INVALID_ARGUMENT);
+  assert_non_null(strstr(f->err.message, "request is NULL"));
   pubrio_lookup_request_free(req);
   req = new_request(); /* no entries at all */
   assert_int_equal(pubrio_lookup_batch(f->client, req, &res, &f->err),
@@ -490,9 +501,9 @@ static void profile_id_goes_out_raw(void **state) {
   fixture *f = *state;
   pubrio_lookup_request *req = new_request();
   add_email(req, "bob@acme.io");
-  assert_int_equal(
-      pubrio_lookup_request_set_profile_id(req, INT64_C(9007199254740993)),
-      PUBRIO_OK);
+  assert_int_equal(pubrio_lookup_request_set_profile_id(
+                       req, INT64_C(9007199254740993), NULL),
+                   PUBRIO_OK);
   pubrio_lookup_result *res = NULL;
   assert_int_equal(pubrio_lookup_person(f->client, req, &res, &f->err),
                    PUBRIO_OK);

@@ -74,11 +74,12 @@ static void value_checks(void **state) {
 static pubrio_lookup_request *request_of(const char *const (*rows)[6], size_t n,
                                          int similarity) {
   pubrio_lookup_request *req = NULL;
-  assert_int_equal(pubrio_lookup_request_new(&req), PUBRIO_OK);
-  pubrio_lookup_request_set_similarity(req, similarity);
+  assert_int_equal(pubrio_lookup_request_new(&req, NULL), PUBRIO_OK);
+  pubrio_lookup_request_set_similarity(req, similarity, NULL);
   for (size_t i = 0; i < n; i++) {
     size_t index;
-    assert_int_equal(pubrio_lookup_request_add_entry(req, &index), PUBRIO_OK);
+    assert_int_equal(pubrio_lookup_request_add_entry(req, &index, NULL),
+                     PUBRIO_OK);
     for (int f = 0; f < 6; f++)
       if (rows[i][f])
         assert_int_equal(pubrio_lookup_request_set(req, index,
@@ -176,11 +177,11 @@ static void one_company_for_everyone(void **state) {
   (void)state;
   enum { N = 3000 };
   pubrio_lookup_request *req = NULL;
-  assert_int_equal(pubrio_lookup_request_new(&req), PUBRIO_OK);
-  pubrio_lookup_request_set_similarity(req, 1);
+  assert_int_equal(pubrio_lookup_request_new(&req, NULL), PUBRIO_OK);
+  pubrio_lookup_request_set_similarity(req, 1, NULL);
   for (size_t i = 0; i < N; i++) {
     size_t index;
-    pubrio_lookup_request_add_entry(req, &index);
+    pubrio_lookup_request_add_entry(req, &index, NULL);
     pubrio_lookup_request_set(req, index, PUBRIO_LOOKUP_FIRST_NAME, "A", NULL);
     pubrio_lookup_request_set(req, index, PUBRIO_LOOKUP_LAST_NAME, "B", NULL);
     pubrio_lookup_request_set(req, index, PUBRIO_LOOKUP_COMPANY, "Acme", NULL);
