@@ -390,8 +390,10 @@ static step run_request(pubrio_client *client,
   if (st == PUBRIO_OK) {
     res->charged += list.has_total_credit_cost ? list.total_credit_cost : 0;
     st = map_matches(plan, res, &list, &one);
-    if (st != PUBRIO_OK) /* answered, so charged; the rest is unknown */
+    if (st != PUBRIO_OK) { /* answered, so charged; the rest is unknown */
       one.submit_state = PUBRIO_SUBMIT_UNCERTAIN;
+      pri_error_redact(&one, client->api_key); /* it quotes server text */
+    }
     for (size_t i = 0; i < n; i++)
       if (res->answers[batch[i]].outcome != PUBRIO_LOOKUP_FOUND)
         set_outcome(

@@ -276,11 +276,20 @@ static void put_field(FILE *out, const char *s, size_t len) {
   fputc('"', out);
 }
 
-/* Our text (reasons hold escaped server and input text): never a formula. */
+/* Our text (reasons quote server and input text): control characters
+ * escaped (tools/text.c), never a formula, then quoted as a field. */
 static void put_text(FILE *out, const char *s) {
-  if (strchr("=+-@", s[0]))
-    fputc('\'', out);
-  put_field(out, s, strlen(s));
+  char *escaped = NULL;
+  size_t size = 0;
+  FILE *mem = open_memstream(&escaped, &size);
+  if (mem) {
+    if (s[0] && strchr("=+-@", s[0]))
+      fputc('\'', mem);
+    text_put(mem, s, 4096);
+  }
+  if (mem && fclose(mem) == 0)
+    put_field(out, escaped, strlen(escaped));
+  free(escaped);
 }
 
 static void result_of(const row *r, const pubrio_lookup_result *res, char *buf,

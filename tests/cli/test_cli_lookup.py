@@ -143,6 +143,20 @@ class LookupCli(unittest.TestCase):
         self.assertEqual(self.rows(r.stdout)[1][5], KING)
         self.assertEqual(self.server.stats()["credit"], 1000000000 - 3)
 
+    def test_server_text_is_escaped_and_the_key_masked(self):
+        body = ('{"code":40001,"message":"bad \\u001b[2J test-key-12345678 '
+                '=HYPERLINK(1)","details":{}}')
+        self.server.script(BATCH, 400, body)
+        r = self.run_cli(self.csv_file(LEADS), key="test-key-12345678")
+        self.assertEqual(r.returncode, 3, r.stderr)  # rejected, not spent
+        self.assertNotIn("\x1b", r.stdout + r.stderr)
+        self.assertNotIn("test-key-12345678", r.stdout + r.stderr)
+        out = self.rows(r.stdout)
+        self.assertTrue(out[1][6].startswith("error: "), out[1][6])
+        self.assertIn("bad", out[1][6])  # the scripted 400, not a 401
+        self.assertNotIn("maybe charged", out[1][6])
+        self.assertEqual(self.server.requests(BATCH), 1)
+
     def test_usage_errors_send_nothing(self):
         cases = [
             (),
