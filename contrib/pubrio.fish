@@ -1,9 +1,10 @@
 # fish completion for pubrio (installed as
 # share/fish/vendor_completions.d/pubrio.fish)
-set -l commands redeem query help
+set -l commands redeem query lookup help
 complete -c pubrio -f
 complete -c pubrio -n "not __fish_seen_subcommand_from $commands" -a redeem -d 'unlock contacts (spends credits)'
 complete -c pubrio -n "not __fish_seen_subcommand_from $commands" -a query -d "print batches' contacts or state"
+complete -c pubrio -n "not __fish_seen_subcommand_from $commands" -a lookup -d 'resolve a CSV of people to ids (buys no contacts)'
 complete -c pubrio -n "not __fish_seen_subcommand_from $commands" -a help -d 'print the help of a command'
 complete -c pubrio -n "not __fish_seen_subcommand_from $commands" -l version -d 'print the version'
 complete -c pubrio -n "__fish_seen_subcommand_from help" -a 'redeem query'
@@ -38,3 +39,17 @@ complete -c pubrio -n "__fish_seen_subcommand_from redeem" -l journal -r -F -d '
 complete -c pubrio -n "__fish_seen_subcommand_from redeem" -l resubmit-uncertain -d 'resend uncertain people (may charge twice)'
 complete -c pubrio -n "__fish_seen_subcommand_from redeem" -l max-credits -x -d 'credit budget'
 complete -c pubrio -n "__fish_seen_subcommand_from redeem" -l dry-run -d 'print the plan, send nothing'
+
+# lookup
+complete -c pubrio -n "__fish_seen_subcommand_from lookup" -F
+complete -c pubrio -n "__fish_seen_subcommand_from lookup" -l output -r -F -d 'write the results to FILE atomically'
+complete -c pubrio -n "__fish_seen_subcommand_from lookup" -l input -r -F -d 'read the CSV from FILE (- for standard input)'
+complete -c pubrio -n "__fish_seen_subcommand_from lookup" -l similar -d 'also look up names with only a company or domain'
+complete -c pubrio -n "__fish_seen_subcommand_from lookup" -l column -x -d 'the column of a field: FIELD=NAME'
+complete -c pubrio -n "__fish_seen_subcommand_from lookup" -l batch-size -x -d 'entries per request'
+complete -c pubrio -n "__fish_seen_subcommand_from lookup" -l profile-id -x -d 'profile_id sent with each request'
+complete -c pubrio -n "__fish_seen_subcommand_from lookup" -l delimiter -x -a ', ; tab' -d 'CSV delimiter'
+complete -c pubrio -n "__fish_seen_subcommand_from lookup" -l dry-run -d 'print the lookups and their worst case, send nothing'
+complete -c pubrio -n "__fish_seen_subcommand_from lookup" -l api-key -x -d 'API key'
+complete -c pubrio -n "__fish_seen_subcommand_from lookup" -l api-key-file -r -F -d 'read the key from a file'
+complete -c pubrio -n "__fish_seen_subcommand_from lookup" -l base-url -x -d 'API base URL'

@@ -129,9 +129,9 @@ stage_tsan() {
 }
 
 stage_fuzz() {
-  build fuzz # the four harnesses only
+  build fuzz # the five harnesses only
   local harness work
-  for harness in parse_job parse_query parse_error parse_account; do
+  for harness in parse_job parse_query parse_error parse_account parse_lookup; do
     work=$(mktemp -d)
     "$dir/fuzz/fuzz_$harness" -max_total_time="${PUBRIO_FUZZ_SECONDS:-20}" \
       -dict=fuzz/pubrio.dict -rss_limit_mb=2048 -print_final_stats=1 \
@@ -173,7 +173,7 @@ stage_valgrind() {
     valgrind -q --error-exitcode=99 --leak-check=full \
     --errors-for-leak-kinds=definite,indirect "$dir/tools/pubrio" redeem \
     --types phone --wait -q --input "$scratch/ids.txt"
-  for harness in parse_job parse_query parse_error; do
+  for harness in parse_job parse_query parse_error parse_lookup; do
     memcheck "replay_$harness" "$dir/fuzz/fuzz_$harness" "fuzz/corpus/$harness"
   done
 }

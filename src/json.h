@@ -67,4 +67,14 @@ typedef struct pri_api_error {
 void pri_json_parse_api_error(const char *body, size_t len, pri_api_error *out);
 void pri_api_error_free(pri_api_error *api_error);
 
+/* The contact lookup (json_lookup.c): the single body for entry @p index,
+ * the batch body for @p n entries (NULL when out of memory; caller frees),
+ * and the answer, pri_parse_fn shaped: @p out is a pri_lookup_answer_list
+ * (lookup.h) of the matches as answered, not yet mapped to entries. */
+char *pri_json_lookup_body(const pubrio_lookup_request *request, size_t index);
+char *pri_json_lookup_batch_body(const pubrio_lookup_request *request,
+                                 const size_t *entries, size_t n);
+pubrio_status pri_json_parse_lookup(char *body, size_t len, void *out,
+                                    pubrio_error *err);
+
 #endif

@@ -68,6 +68,10 @@ typedef struct cli_options {
   const char *url_column;
   int strict;
   const char *output_file;
+  /* pubrio lookup (tools/lookup_cmd.c): --similar, --column FIELD=NAME. */
+  int lookup_similar;
+  const char *lookup_columns[16];
+  int lookup_column_count;
 } cli_options;
 
 /* Counts SIGINT/SIGTERM (the first drains a run, the second cuts it). */
@@ -98,5 +102,7 @@ int cli_query(const cli_options *options);
 /* What a journal holds, without a key or a request. */
 int cli_export(const cli_options *options);
 int cli_status(const cli_options *options);
+/* `pubrio lookup [FILE]`: the arguments after the options. */
+int cli_lookup(int argc, char **argv, const cli_options *options);
 
 #endif

@@ -10,9 +10,10 @@
 static const char synopsis_help[] =
     "usage: pubrio redeem --types LIST [options] [ID ... | --input FILE | -]\n"
     "       pubrio query REDEEM_QUERY_ID... [--input FILE | -] [--wait]\n"
+    "       pubrio lookup [options] (FILE.csv | --input FILE | -)\n"
     "       pubrio export --journal FILE [--format json|csv]\n"
     "       pubrio status --journal FILE\n"
-    "       pubrio help [redeem | query | export | status]\n"
+    "       pubrio help [redeem | query | lookup | export | status]\n"
     "       pubrio --version | --help | -h\n"
     "\n";
 
@@ -107,6 +108,37 @@ static const char query_help[] =
     "  pubrio query --input batches.txt --format csv --wait\n"
     "\n";
 
+static const char lookup_help[] =
+    "lookup: resolve a CSV of people (emails, phones, or names with a company\n"
+    "  or domain) to people_search_ids, buying no contacts; each lookup that\n"
+    "  matches costs 1 credit (misses and duplicates are free), is sent once\n"
+    "  and never resent after an answer that was lost\n"
+    "  columns are found by their usual names, any case, spaces, underscores\n"
+    "  or hyphens: email (work email, e-mail, email address), phone (mobile,\n"
+    "  phone number), first name, last name, full name or name (split at the\n"
+    "  last space, or \"Last, First\"), company (company name, organization),\n"
+    "  domain (website: reduced to its domain), people_search_id\n"
+    "  --column FIELD=NAME  name a column (FIELD: email, phone, first_name,\n"
+    "                      last_name, name, company, domain,\n"
+    "                      people_search_id); repeatable\n"
+    "  --similar           also look up rows with only a name and a company\n"
+    "                      or domain (a similarity match can name the wrong\n"
+    "                      person); without it they are kept, saying why\n"
+    "  --batch-size N      entries per request, 1..100 (default 100); a 400\n"
+    "                      naming the size is answered by smaller requests\n"
+    "  --profile-id N      optional profile_id sent with each request\n"
+    "  --delimiter C       the CSV delimiter (default ',')\n"
+    "  --dry-run           print the lookups, their worst case in credits and\n"
+    "                      the requests; send nothing, need no API key\n"
+    "  the output: the same rows in the same order, people_search_id filled\n"
+    "  in (or appended) and a lookup_result column: exact, similarity_domain,\n"
+    "  similarity_company, not found, or why the row was not looked up\n"
+    "\n"
+    "examples:\n"
+    "  pubrio lookup leads.csv --output resolved.csv\n"
+    "  pubrio lookup --input crm.csv --similar --column email=\"Mail 1\"\n"
+    "\n";
+
 static const char journal_help[] =
     "export: write every person a journal holds, with the contacts bought\n"
     "  (JSON lines, or CSV rows with --format csv); no key, no request\n"
@@ -169,6 +201,8 @@ void help_print(const char *command) {
   }
   if (!command || strcmp(command, "query") == 0)
     fputs(query_help, stdout);
+  if (!command || strcmp(command, "lookup") == 0)
+    fputs(lookup_help, stdout);
   if (!command || strcmp(command, "export") == 0 ||
       strcmp(command, "status") == 0)
     fputs(journal_help, stdout);
@@ -177,12 +211,14 @@ void help_print(const char *command) {
 }
 
 int help_command(int argc, char **argv) {
-  static const char *const commands[] = {"redeem", "query", "export", "status"};
+  static const char *const commands[] = {"redeem", "query", "lookup", "export",
+                                         "status"};
   int known = 0;
   for (size_t i = 0; argc == 1 && i < sizeof commands / sizeof *commands; i++)
     known |= strcmp(argv[0], commands[i]) == 0;
   if (argc > 1 || (argc == 1 && !known)) {
-    fputs("pubrio: help: name one command: redeem, query, export or status\n",
+    fputs("pubrio: help: name one command: redeem, query, lookup, export or "
+          "status\n",
           stderr);
     return CLI_USAGE;
   }

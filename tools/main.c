@@ -170,7 +170,9 @@ enum {
   OPT_URL_COLUMN,
   OPT_DELIMITER,
   OPT_STRICT,
-  OPT_OUTPUT
+  OPT_OUTPUT,
+  OPT_SIMILAR,
+  OPT_COLUMN
 };
 
 static const struct option long_options[] = {
@@ -205,6 +207,8 @@ static const struct option long_options[] = {
     {"delimiter", required_argument, NULL, OPT_DELIMITER},
     {"strict", no_argument, NULL, OPT_STRICT},
     {"output", required_argument, NULL, OPT_OUTPUT},
+    {"similar", no_argument, NULL, OPT_SIMILAR},
+    {"column", required_argument, NULL, OPT_COLUMN},
     {NULL, 0, NULL, 0}};
 
 /* Parse options after the subcommand; returns -1 to continue, else an exit
@@ -323,6 +327,12 @@ static int parse_options(int argc, char **argv, cli_options *o,
       break;
     case OPT_STRICT: o->strict = 1; break;
     case OPT_OUTPUT: o->output_file = optarg; break;
+    case OPT_SIMILAR: o->lookup_similar = 1; break;
+    case OPT_COLUMN:
+      if (o->lookup_column_count == 16)
+        return usage_error("%s", "--column: at most 16");
+      o->lookup_columns[o->lookup_column_count++] = optarg;
+      break;
     default: return usage_error("invalid option \"%s\"", argv[optind - 1]);
     }
   }
@@ -358,12 +368,15 @@ static int run(int argc, char **argv, cli_options *op) {
   int is_redeem = strcmp(command, "redeem") == 0;
   int is_journal =
       strcmp(command, "export") == 0 || strcmp(command, "status") == 0;
-  if (!is_redeem && !is_journal && strcmp(command, "query") != 0)
+  int is_lookup = strcmp(command, "lookup") == 0;
+  if (!is_redeem && !is_journal && !is_lookup && strcmp(command, "query") != 0)
     return usage_error("unknown subcommand \"%s\"", command);
   int rc = parse_options(argc - 1, argv + 1, &o, command);
   op->api_key = o.api_key; /* wiped by main() whatever happens next */
   if (rc >= 0)
     return rc;
+  if (is_lookup)
+    return cli_lookup(argc - 1 - optind, argv + 1 + optind, &o);
   if (is_journal) { /* no key, no request */
     if (optind + 1 < argc)
       return usage_error("unexpected argument \"%s\"", argv[optind + 1]);

@@ -107,8 +107,9 @@ PUBRIO_API const char *pubrio_status_str(pubrio_status status);
 /**
  * @brief What became of a submit, as far as credits go. Only the submit
  * (pubrio_redeem_people_batch(), pubrio_redeem_people_batch_and_wait() and
- * pubrio_redeem_person()) sets it; every other call leaves
- * ::PUBRIO_SUBMIT_NONE.
+ * pubrio_redeem_person()) and the lookups that spend credits
+ * (pubrio_lookup_person(), pubrio_lookup_batch()) set it; every other call
+ * leaves ::PUBRIO_SUBMIT_NONE.
  */
 typedef enum pubrio_submit_state {
   PUBRIO_SUBMIT_NONE = 0,      /**< The call made no submit. */
@@ -1847,6 +1848,295 @@ PUBRIO_API pubrio_status pubrio_journal_next_person(pubrio_journal *journal,
 PUBRIO_API const char *pubrio_journal_uncollected(const pubrio_journal *journal,
                                                   size_t index,
                                                   size_t *people_count);
+
+/** @} */
+
+/**
+ * @defgroup lookup Contact lookup: an email, a phone or a name to a person
+ *
+ * POST /redeem/people/contact/lookup (one entry) and .../lookup/batch
+ * (many): an entry is an email, a phone, or a first and last name with a
+ * domain or a company (a similarity match, looked up only when
+ * pubrio_lookup_request_set_similarity() enables it). A lookup SPENDS
+ * CREDITS (1 per billable match; duplicates and misses are free) and has
+ * no idempotency key: like a submit it is sent once, never repeated unless
+ * the server provably did not process it, and a lookup whose answer was
+ * lost is reported as ::PUBRIO_SUBMIT_UNCERTAIN.
+ *
+ * The batch answer lists matches only, in no promised order, each naming
+ * the one identifier that matched. Every match is mapped back to its entry
+ * by that identifier's type and normalized value, never by position: the
+ * entries are split into requests so that no two entries of one request
+ * could produce the same identifier (one email twice, two people at one
+ * company or domain), and a match that maps to no entry fails that request
+ * with ::PUBRIO_E_PROTOCOL instead of going to a guessed entry.
+ * @{
+ */
+
+/** An identifier of a lookup entry. Values are fixed forever. */
+typedef enum pubrio_lookup_field {
+  PUBRIO_LOOKUP_EMAIL = 0,      /**< A work or personal email. */
+  PUBRIO_LOOKUP_PHONE = 1,      /**< A phone number (E.164 preferred). */
+  PUBRIO_LOOKUP_FIRST_NAME = 2, /**< With the last name and a domain or a
+                                     company: a similarity match. */
+  PUBRIO_LOOKUP_LAST_NAME = 3,  /**< See ::PUBRIO_LOOKUP_FIRST_NAME. */
+  PUBRIO_LOOKUP_DOMAIN = 4,     /**< The company's web domain; a URL such
+                                     as https://www.acme.io/about is
+                                     reduced to acme.io. */
+  PUBRIO_LOOKUP_COMPANY = 5     /**< The company's name. */
+} pubrio_lookup_field;
+
+/** How a match was made. Values are fixed forever. */
+typedef enum pubrio_lookup_confidence {
+  PUBRIO_LOOKUP_CONFIDENCE_NONE = 0,    /**< No match. */
+  PUBRIO_LOOKUP_EXACT = 1,              /**< By email or phone. */
+  PUBRIO_LOOKUP_SIMILARITY_DOMAIN = 2,  /**< By name and domain. */
+  PUBRIO_LOOKUP_SIMILARITY_COMPANY = 3, /**< By name and company. */
+  PUBRIO_LOOKUP_CONFIDENCE_OTHER = 4    /**< A value this version does not
+                                             know; its text is in
+                                             pubrio_lookup_answer::
+                                             confidence_text. */
+} pubrio_lookup_confidence;
+
+/** What became of one entry. Values are fixed forever. */
+typedef enum pubrio_lookup_outcome {
+  PUBRIO_LOOKUP_FOUND = 1,         /**< Matched: the person is named. */
+  PUBRIO_LOOKUP_NOT_FOUND = 2,     /**< Looked up; nobody matched. */
+  PUBRIO_LOOKUP_NOT_LOOKED_UP = 3, /**< Refused before sending (only a name
+                                        with a company or domain while
+                                        similarity is off); see reason. */
+  PUBRIO_LOOKUP_FAILED = 4,        /**< Its request failed: see status,
+                                        submit_state and reason. */
+  PUBRIO_LOOKUP_NOT_SENT = 5       /**< The call stopped (an earlier request
+                                        failed) before its request left:
+                                        nothing spent. */
+} pubrio_lookup_outcome;
+
+/**
+ * @brief The answer for one entry, in the entry's place. Strings live as
+ * long as the result. Fields are only ever added at the end.
+ */
+typedef struct pubrio_lookup_answer {
+  pubrio_lookup_outcome outcome; /**< What became of the entry. */
+  const char *reason; /**< Why it was not looked up or failed, else NULL. */
+  const char *people_search_id;        /**< The person found, else NULL. */
+  const char *first_name;              /**< As answered, or NULL. */
+  const char *last_name;               /**< As answered, or NULL. */
+  const char *people_name;             /**< As answered, or NULL. */
+  const char *company_name;            /**< As answered, or NULL. */
+  const char *domain;                  /**< As answered, or NULL. */
+  pubrio_lookup_confidence confidence; /**< How the match was made. */
+  const char *confidence_text; /**< The answer's confidence text, or NULL. */
+  const char *input_value;     /**< The identifier that matched, as answered. */
+  const char *input_type;      /**< Its type: email-work, email-personal, phone,
+                                    domain or company. */
+  int is_duplicate_input; /**< The API saw this input twice (not charged). */
+  int64_t credits;        /**< 1 for a billable match (the contract's price),
+                               else 0. */
+  pubrio_status status;   /**< ::PUBRIO_LOOKUP_FAILED: its request's status. */
+  pubrio_submit_state submit_state; /**< ::PUBRIO_LOOKUP_FAILED: whether its
+                                         request may have been charged. */
+} pubrio_lookup_answer;
+
+/** The entries to look up and the options (opaque). */
+typedef struct pubrio_lookup_request pubrio_lookup_request;
+
+/** The answers of a lookup, one per entry in entry order (opaque). */
+typedef struct pubrio_lookup_result pubrio_lookup_result;
+
+/**
+ * @brief Create an empty lookup request: no entries, similarity off, no
+ * profile id, 100 entries a batch.
+ * @param out receives the request; free it with
+ *        pubrio_lookup_request_free().
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT when @p out is NULL;
+ *         ::PUBRIO_E_OUT_OF_MEMORY.
+ */
+PUBRIO_API pubrio_status pubrio_lookup_request_new(pubrio_lookup_request **out,
+                                                   pubrio_error *err);
+
+/**
+ * @brief Free a lookup request. NULL is accepted.
+ * @param request the request; NULL is accepted.
+ */
+PUBRIO_API void pubrio_lookup_request_free(pubrio_lookup_request *request);
+
+/**
+ * @brief Add an empty entry; fill it with pubrio_lookup_request_set().
+ * @param request the request.
+ * @param index receives the entry's index (0, 1, ...; may be NULL).
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT when @p request is
+ *         NULL; ::PUBRIO_E_OUT_OF_MEMORY.
+ */
+PUBRIO_API pubrio_status pubrio_lookup_request_add_entry(
+    pubrio_lookup_request *request, size_t *index, pubrio_error *err);
+
+/**
+ * @brief Set one identifier of entry @p index. The value is checked and
+ * copied: an email needs an @, a phone 5 to 20 digits, a domain a dot; no
+ * value may hold control characters or invalid UTF-8 or pass 512 bytes.
+ * @param request the request.
+ * @param index the entry.
+ * @param field which identifier.
+ * @param value the text (UTF-8); NULL or empty clears the field.
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT with a message naming the
+ *         entry (nothing changes); ::PUBRIO_E_OUT_OF_MEMORY.
+ */
+PUBRIO_API pubrio_status pubrio_lookup_request_set(
+    pubrio_lookup_request *request, size_t index, pubrio_lookup_field field,
+    const char *value, pubrio_error *err);
+
+/**
+ * @brief Enable or disable similarity search: entries with only a name and
+ * a domain or a company are looked up only when it is enabled (a
+ * similarity match can name the wrong person); otherwise their answer is
+ * ::PUBRIO_LOOKUP_NOT_LOOKED_UP with the reason.
+ * @param request the request.
+ * @param enabled nonzero to enable.
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT when @p request is NULL.
+ */
+PUBRIO_API pubrio_status pubrio_lookup_request_set_similarity(
+    pubrio_lookup_request *request, int enabled, pubrio_error *err);
+
+/**
+ * @brief The profile (workspace) id sent with each request.
+ * @param request the request.
+ * @param profile_id the id, or -1 for none (the default).
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT when @p request is NULL
+ *         or the id is below -1 (nothing changes).
+ */
+PUBRIO_API pubrio_status pubrio_lookup_request_set_profile_id(
+    pubrio_lookup_request *request, int64_t profile_id, pubrio_error *err);
+
+/**
+ * @brief The most entries a batch request holds (the subscription's bulk
+ * size limit is not published). A 400 that names the size (nothing
+ * processed) is answered by halving it for the rest of the call.
+ * @param request the request.
+ * @param batch_size 1 to 10,000; 100 by default.
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT when @p request is NULL
+ *         or the size is out of range (nothing changes).
+ */
+PUBRIO_API pubrio_status pubrio_lookup_request_set_batch_size(
+    pubrio_lookup_request *request, size_t batch_size, pubrio_error *err);
+
+/**
+ * @brief How many entries the request holds.
+ * @param request the request (NULL: 0).
+ * @return the count.
+ */
+PUBRIO_API size_t
+pubrio_lookup_request_count(const pubrio_lookup_request *request);
+
+/**
+ * @brief What a lookup of this request would do, without sending anything:
+ * the entries it would look up, the worst case in credits (1 per entry
+ * looked up), the entries it would refuse (similarity off) and the batch
+ * requests the split makes at the batch size (before any 400 naming the
+ * size halves it).
+ * @param request the request.
+ * @param lookups receives the entries to look up, which is also the worst
+ *        case in credits (may be NULL).
+ * @param refused receives the entries not looked up (may be NULL).
+ * @param requests receives the batch requests (may be NULL).
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT naming the first entry
+ *         that cannot be looked up at all (empty, a name without its other
+ *         half or without a domain or company); ::PUBRIO_E_OUT_OF_MEMORY.
+ */
+PUBRIO_API pubrio_status pubrio_lookup_request_plan(
+    const pubrio_lookup_request *request, size_t *lookups, size_t *refused,
+    size_t *requests, pubrio_error *err);
+
+/**
+ * @brief Look up the request's one entry: POST
+ * /redeem/people/contact/lookup. SPENDS CREDITS (1 for a billable match).
+ * @param client the client.
+ * @param request a request of exactly one entry.
+ * @param out receives the result (free it with pubrio_lookup_result_free())
+ *        whenever the entry was valid, also when the call failed: the
+ *        entry's answer then says what became of it.
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT before anything is sent
+ *         (pubrio_error::submit_state ::PUBRIO_SUBMIT_NOT_SPENT); the
+ *         transport, HTTP and ::PUBRIO_E_PROTOCOL failures of
+ *         pubrio_redeem_person(), with pubrio_error::submit_state.
+ */
+PUBRIO_API pubrio_status pubrio_lookup_person(
+    pubrio_client *client, const pubrio_lookup_request *request,
+    pubrio_lookup_result **out, pubrio_error *err);
+
+/**
+ * @brief Look up every entry: POST /redeem/people/contact/lookup/batch, as
+ * many requests as the batch size and the mapping need, one after the
+ * other. A 429 is waited for and retried; any other failure stops the
+ * call: its entries are ::PUBRIO_LOOKUP_FAILED (with the submit state),
+ * the entries after them ::PUBRIO_LOOKUP_NOT_SENT, and every answer
+ * already received is kept. A match that maps to no entry of its request
+ * (or to one already matched) is ::PUBRIO_E_PROTOCOL naming it: the
+ * entries of that request it did not map are ::PUBRIO_LOOKUP_FAILED and
+ * ::PUBRIO_SUBMIT_UNCERTAIN.
+ * @param client the client.
+ * @param request the entries and options (one entry or more).
+ * @param out receives the result (free it with pubrio_lookup_result_free())
+ *        whenever the entries were valid, also when the call failed.
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT naming the entry before
+ *         anything is sent; the first failure otherwise, with
+ *         pubrio_error::submit_state saying whether credits may have been
+ *         spent on it.
+ */
+PUBRIO_API pubrio_status
+pubrio_lookup_batch(pubrio_client *client, const pubrio_lookup_request *request,
+                    pubrio_lookup_result **out, pubrio_error *err);
+
+/**
+ * @brief The number of answers: the request's entry count.
+ * @param result the result (NULL: 0).
+ * @return the count.
+ */
+PUBRIO_API size_t
+pubrio_lookup_result_count(const pubrio_lookup_result *result);
+
+/**
+ * @brief The answer for entry @p index.
+ * @param result the result.
+ * @param index the entry's index.
+ * @return the answer (owned by the result), or NULL when out of range.
+ */
+PUBRIO_API const pubrio_lookup_answer *
+pubrio_lookup_result_answer(const pubrio_lookup_result *result, size_t index);
+
+/**
+ * @brief The credits the answered requests cost, as the API reported them
+ * (data.profile.total_credit_cost), and the requests sent.
+ * @param result the result.
+ * @param charged receives the credits (may be NULL).
+ * @param requests receives the requests that left (may be NULL).
+ */
+PUBRIO_API void pubrio_lookup_result_totals(const pubrio_lookup_result *result,
+                                            int64_t *charged, size_t *requests);
+
+/**
+ * @brief Free a lookup result. NULL is accepted.
+ * @param result the result; NULL is accepted.
+ */
+PUBRIO_API void pubrio_lookup_result_free(pubrio_lookup_result *result);
+
+/**
+ * @brief A static name for a confidence: "exact", "similarity_domain",
+ * "similarity_company", "" for none, "other".
+ * @param confidence the value.
+ * @return never NULL.
+ */
+PUBRIO_API const char *
+pubrio_lookup_confidence_str(pubrio_lookup_confidence confidence);
 
 /** @} */
 

@@ -149,6 +149,57 @@ static void single_redeem_matches_contract(void **state) {
   pubrio_client_free(c);
 }
 
+/* The contact lookup: the documented examples map back to their entries
+ * (the batch's second match names a domain, so similarity is on). */
+static pubrio_lookup_request *lookup_request(int with_name) {
+  pubrio_lookup_request *req = NULL;
+  size_t i;
+  assert_int_equal(pubrio_lookup_request_new(&req, NULL), PUBRIO_OK);
+  pubrio_lookup_request_add_entry(req, &i, NULL);
+  pubrio_lookup_request_set(req, i, PUBRIO_LOOKUP_EMAIL, "king.lai@pubrio.com",
+                            NULL);
+  if (with_name) {
+    pubrio_lookup_request_set_similarity(req, 1, NULL);
+    pubrio_lookup_request_add_entry(req, &i, NULL);
+    pubrio_lookup_request_set(req, i, PUBRIO_LOOKUP_FIRST_NAME, "John", NULL);
+    pubrio_lookup_request_set(req, i, PUBRIO_LOOKUP_LAST_NAME, "Smith", NULL);
+    pubrio_lookup_request_set(req, i, PUBRIO_LOOKUP_DOMAIN, "example.com",
+                              NULL);
+  }
+  pubrio_lookup_request_set_profile_id(req, 7, NULL);
+  return req;
+}
+
+static void lookups_match_contract(void **state) {
+  (void)state;
+  pubrio_client *c = client(NULL);
+  pubrio_error err = {0};
+  pubrio_lookup_request *req = lookup_request(0);
+  pubrio_lookup_result *res = NULL;
+  assert_int_equal(pubrio_lookup_person(c, req, &res, &err), PUBRIO_OK);
+  const pubrio_lookup_answer *a = pubrio_lookup_result_answer(res, 0);
+  assert_int_equal(a->outcome, PUBRIO_LOOKUP_FOUND);
+  assert_string_equal(a->people_search_id,
+                      "e37ccf38-ea8f-422e-9874-cb23b15e8fe4");
+  assert_int_equal(a->confidence, PUBRIO_LOOKUP_EXACT);
+  pubrio_lookup_result_free(res);
+  pubrio_lookup_request_free(req);
+  req = lookup_request(1);
+  assert_int_equal(pubrio_lookup_batch(c, req, &res, &err), PUBRIO_OK);
+  a = pubrio_lookup_result_answer(res, 1);
+  assert_int_equal(a->outcome, PUBRIO_LOOKUP_FOUND);
+  assert_string_equal(a->people_search_id,
+                      "1c4f0a9d-9a8e-4ab0-9b07-2cd09c4a3a6b");
+  assert_int_equal(a->confidence, PUBRIO_LOOKUP_SIMILARITY_DOMAIN);
+  int64_t charged;
+  pubrio_lookup_result_totals(res, &charged, NULL);
+  assert_int_equal(charged, 2);
+  pubrio_lookup_result_free(res);
+  pubrio_lookup_request_free(req);
+  pubrio_error_clear(&err);
+  pubrio_client_free(c);
+}
+
 static void documented_errors_are_typed(void **state) {
   (void)state;
   const struct {
@@ -182,6 +233,14 @@ static void documented_errors_are_typed(void **state) {
     assert_int_equal(err.submit_state, cases[i].http == 500
                                            ? PUBRIO_SUBMIT_UNCERTAIN
                                            : PUBRIO_SUBMIT_NOT_SPENT);
+    pubrio_lookup_request *req = lookup_request(1);
+    pubrio_lookup_result *res = NULL;
+    assert_int_equal(pubrio_lookup_batch(c, req, &res, &err), cases[i].status);
+    assert_int_equal(err.submit_state, cases[i].http == 500
+                                           ? PUBRIO_SUBMIT_UNCERTAIN
+                                           : PUBRIO_SUBMIT_NOT_SPENT);
+    pubrio_lookup_result_free(res);
+    pubrio_lookup_request_free(req);
     pubrio_profile *p = NULL;
     assert_int_equal(pubrio_profile_get(c, -1, &p, &err), cases[i].status);
     pubrio_usage *u = NULL;
@@ -201,6 +260,7 @@ int main(void) {
       cmocka_unit_test(query_matches_contract),
       cmocka_unit_test(account_calls_match_contract),
       cmocka_unit_test(single_redeem_matches_contract),
+      cmocka_unit_test(lookups_match_contract),
       cmocka_unit_test(documented_errors_are_typed),
   };
   return cmocka_run_group_tests_name("contract", tests, NULL, NULL);

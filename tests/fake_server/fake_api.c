@@ -1,4 +1,5 @@
 #include "fake_api.h"
+#include "fake_lookup.h"
 
 #include <cjson/cJSON.h>
 #include <ctype.h>
@@ -555,6 +556,10 @@ int fake_api_handle(fake_api *api, const char *endpoint, const char *body,
     status = query(api, root, now_ms, response);
   else if (strcmp(endpoint, "/redeem/people") == 0)
     status = redeem_one(api, root, response);
+  else if (strcmp(endpoint, "/redeem/people/contact/lookup") == 0 ||
+           strcmp(endpoint, "/redeem/people/contact/lookup/batch") == 0)
+    status = fake_lookup_handle(
+        &api->plan.credit, strstr(endpoint, "/batch") != NULL, root, response);
   else if (strcmp(endpoint, "/profile") == 0)
     status = profile(api, root, response);
   else if (strcmp(endpoint, "/profile/usage") == 0)
