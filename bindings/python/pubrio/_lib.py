@@ -192,6 +192,8 @@ bopt_credits = _fn("pubrio_bulk_options_set_max_credits", _int, P, i64, ERR)
 bopt_profile = _fn("pubrio_bulk_options_set_profile_id", _int, P, i64, ERR)
 bulk_new = _fn("pubrio_bulk_new", _int, ctypes.POINTER(P), P, ctypes.c_uint,
                P, ERR)
+bulk_plan = _fn("pubrio_bulk_plan", _int, ctypes.POINTER(P), P,
+                ctypes.c_uint, P, ERR)
 bulk_free = _fn("pubrio_bulk_free", None, P)
 bulk_add = _fn("pubrio_bulk_add_people", _int, P, ctypes.POINTER(c_str),
                size_t, ERR)

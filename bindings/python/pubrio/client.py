@@ -413,7 +413,7 @@ class Client:
         run = Redemption(self, people, types, None, 600.0, journal,
                          resubmit_uncertain, batch_size, 8,
                          requests_per_minute, None, (1.0, 30.0),
-                         linkedin_urls)
+                         linkedin_urls, dry_run=True)
         try:
             stats = run.stats()
             return {name: stats[name] for name in (
@@ -422,7 +422,7 @@ class Client:
                 "planned_requests", "min_duration_ms", "linkedin_urls",
                 "linkedin_urls_to_redeem")}
         finally:
-            run.close()
+            run._free()  # never driven: nothing to drain or to name
 
 
 def _known(value: int) -> Optional[int]:
@@ -484,7 +484,8 @@ class Redemption(Iterator[Person]):
                  resubmit_uncertain: bool, batch_size: int, parallel: int,
                  requests_per_minute: int, max_credits: Optional[int],
                  delays: Tuple[float, float],
-                 linkedin_urls: Optional[Iterable[str]] = None) -> None:
+                 linkedin_urls: Optional[Iterable[str]] = None,
+                 dry_run: bool = False) -> None:
         self._bulk: Any = None
         self._client: Optional[Client] = None
         self._journal = journal
@@ -525,8 +526,11 @@ class Redemption(Iterator[Person]):
             if profile is not None:
                 check(_lib.bopt_profile(opts, profile, ref), err)
             bulk = _lib.P()
-            check(_lib.bulk_new(ctypes.byref(bulk), client._handle(), mask,
-                                opts, ref), err)
+            # A dry run only reads the journal: never creates, locks or
+            # writes it (as the CLI's --dry-run).
+            start = _lib.bulk_plan if dry_run else _lib.bulk_new
+            check(start(ctypes.byref(bulk), client._handle(), mask, opts,
+                        ref), err)
             # Held from here: the C run needs the C client alive.
             self._bulk, self._client = bulk, client
             client._runs += 1

@@ -1,11 +1,13 @@
 """The ctypes binding against the standalone fake server."""
 import os
 import signal
+import tempfile
 import threading
 import time
 import unittest
+import warnings
 
-from _support import IDS, QUERY, SUBMIT, FakeServer, pubrio
+from _support import IDS, QUERY, SUBMIT, FakeServer, people, pubrio
 
 
 class BindingTest(unittest.TestCase):
@@ -288,6 +290,37 @@ class TypedResultsTest(ServerTest):
         self.assertEqual(plan["batches"], 1)
         self.assertEqual(plan["planned_requests"], 2)
         self.assertEqual(self.server.requests(), 0)
+
+    def test_plan_on_a_new_journal_only_reads(self):
+        # Issue 26 item 16: a plan neither creates nor locks the journal,
+        # and warns of nothing (it drives no run, so it has none to name).
+        with tempfile.TemporaryDirectory() as tmp:
+            journal = os.path.join(tmp, "new.journal")
+            with self.assertNoLogs("pubrio", "WARNING"), \
+                    warnings.catch_warnings():
+                warnings.simplefilter("error")
+                plan = self.client.plan(people(250), ["phone"],
+                                        journal=journal)
+            self.assertEqual(plan["batches"], 3)
+            self.assertEqual(plan["people_journaled"], 0)
+            self.assertFalse(os.path.exists(journal))
+            self.assertEqual(os.listdir(tmp), [])
+            # A journal holding batches paid for and not collected: the
+            # plan counts them and names none of them (no run left them).
+            self.server.script(QUERY, 400, '{"code":1,"message":"no"}',
+                               times=50)
+            with self.assertLogs("pubrio", "WARNING"), \
+                    self.assertRaises(pubrio.BadRequest):
+                list(self.client.redeem(IDS[:2], ["phone"], journal=journal,
+                                        batch_size=1, parallel=2))
+            with open(journal, "rb") as f:
+                before = f.read()
+            with self.assertNoLogs("pubrio", "WARNING"):
+                plan = self.client.plan(IDS, ["phone"], journal=journal)
+            self.assertEqual(plan["people_journaled"], 2)
+            self.assertEqual(plan["people_to_submit"], 1)
+            with open(journal, "rb") as f:
+                self.assertEqual(f.read(), before)
 
 
 
