@@ -168,6 +168,8 @@ query = _fn("pubrio_redeem_people_batch_query", _int, P, c_str,
             ctypes.POINTER(RESULT_P), ERR)
 wait = _fn("pubrio_redeem_people_batch_wait", _int, P, c_str, P,
            ctypes.POINTER(RESULT_P), ERR)
+submit_and_wait = _fn("pubrio_redeem_people_batch_and_wait", _int, P, P, P,
+                      ctypes.POINTER(RESULT_P), ERR)
 redeem_person = _fn("pubrio_redeem_person", _int, P, c_str, c_str,
                     ctypes.c_uint, i64, ctypes.POINTER(RESULT_P), ERR)
 result_free = _fn("pubrio_query_result_free", None, RESULT_P)

@@ -131,6 +131,18 @@ class AsyncClient:
         return await self._run(self._client.wait, redeem_query_id, timeout,
                                min_delay, max_delay, first_delay)
 
+    async def redeem_and_wait(self, people: Iterable[str],
+                              types: Iterable[str],
+                              profile_id: Optional[int] = None,
+                              timeout: float = 600.0, min_delay: float = 1.0,
+                              max_delay: float = 30.0) -> QueryResult:
+        """Client.redeem_and_wait, off the loop (submits once, polls first
+        at the batch's estimate); cancelling the task ends the wait at once
+        (the error names the batch, to collect with wait())."""
+        return await self._run(self._client.redeem_and_wait, _listed(people),
+                               _listed(types), profile_id, timeout,
+                               min_delay, max_delay)
+
     async def plan(self, people: Iterable[str], types: Iterable[str],
                    **options: Any) -> Dict[str, int]:
         """Client.plan, off the loop."""

@@ -346,6 +346,39 @@ class Client:
             _lib.result_free(res)
             _lib.wopt_free(opts)
 
+    def redeem_and_wait(self, people: Iterable[str], types: Iterable[str],
+                        profile_id: Optional[int] = None,
+                        timeout: float = 600.0, min_delay: float = 1.0,
+                        max_delay: float = 30.0) -> QueryResult:
+        """Submit one batch (spends credits, once) and wait for it: the
+        first poll comes when the submit's estimate says the batch is
+        ready (never later than `max_delay`), then every `min_delay`
+        seconds growing to `max_delay`; WaitTimeout past `timeout`. When
+        the wait fails after the submit, the error's submit_state is
+        "accepted" and its redeem_query_id the batch: collect it with
+        client.wait(error.redeem_query_id), never submit it again.
+
+        >>> with pubrio.Client() as client:
+        ...     done = client.redeem_and_wait([JANE], ["phone"])
+        >>> done.people[0].people_search_id == JANE
+        True
+        """
+        self._handle()
+        req = self._request(people, types, profile_id)
+        try:
+            opts = _wait_options(timeout, min_delay, max_delay, None)
+        except BaseException:
+            _lib.req_free(req)
+            raise
+        res = _lib.RESULT_P()
+        try:
+            self._blocking(_lib.submit_and_wait, req, opts, ctypes.byref(res))
+            return result_from_c(res)
+        finally:
+            _lib.result_free(res)
+            _lib.wopt_free(opts)
+            _lib.req_free(req)
+
     def redeem(self, people: Iterable[str], types: Iterable[str],
                profile_id: Optional[int] = None, timeout: float = 600.0,
                journal: Optional[PathArg] = None,

@@ -27,6 +27,17 @@ class AsyncClientTest(unittest.IsolatedAsyncioTestCase):
         with self.assertRaises(pubrio.ClientClosed):
             await client.submit(IDS, ["phone"])
 
+    async def test_redeem_and_wait_polls_once_at_the_estimate(self) -> None:
+        server = FakeServer("--estimated-time", "1", "--complete-after-ms",
+                            "1000")
+        self.addCleanup(server.stop)
+        async with pubrio.AsyncClient("test-key",
+                                      base_url=server.url) as client:
+            done = await client.redeem_and_wait(IDS[:1], ["phone"])
+        self.assertEqual(done.people[0].people_search_id, IDS[0])
+        self.assertEqual((server.requests(SUBMIT), server.requests(QUERY)),
+                         (1, 1))
+
     async def test_the_loop_keeps_running_during_a_slow_call(self) -> None:
         self.server.script(SUBMIT, 200, "{}", delay_ms=1500)
         ticks = []

@@ -324,6 +324,51 @@ class TypedResultsTest(ServerTest):
 
 
 
+class RedeemAndWaitTest(unittest.TestCase):
+    """Issue 31 item 4: one call submits and waits, its first poll at the
+    batch's estimate; item 3: its failure names the Python call to resume
+    with, never a C function."""
+
+    def test_polls_once_for_a_batch_ready_at_its_estimate(self):
+        server = FakeServer("--estimated-time", "1", "--complete-after-ms",
+                            "1000")
+        self.addCleanup(server.stop)
+        with pubrio.Client("test-key", base_url=server.url) as client:
+            done = client.redeem_and_wait(IDS[:2], ["email-work", "phone"])
+        self.assertTrue(done.query.is_completed)
+        self.assertEqual(sorted(p.people_search_id for p in done.people),
+                         sorted(IDS[:2]))
+        self.assertEqual(server.requests(SUBMIT), 1)
+        self.assertEqual(server.requests(QUERY), 1)
+
+    def test_a_failed_wait_names_the_python_call_to_resume(self):
+        server = FakeServer("--estimated-time", "0")
+        self.addCleanup(server.stop)
+        server.script(QUERY, 400, '{"code":1,"message":"no"}', times=1)
+        with pubrio.Client("test-key", base_url=server.url) as client:
+            with self.assertRaises(pubrio.BadRequest) as ctx:
+                client.redeem_and_wait(IDS[:1], ["phone"], min_delay=0.01)
+            err = ctx.exception
+            self.assertEqual(err.submit_state, "accepted")
+            self.assertIn("client.wait(%r)" % err.redeem_query_id, str(err))
+            self.assertNotRegex(str(err), r"pubrio_\w+\(")
+            done = client.wait(err.redeem_query_id, min_delay=0.01)
+        self.assertEqual(done.people[0].people_search_id, IDS[0])
+        self.assertEqual(server.requests(SUBMIT), 1)  # collected, not resent
+
+    def test_bad_input_is_refused_before_anything_is_sent(self):
+        server = FakeServer("--estimated-time", "0")
+        self.addCleanup(server.stop)
+        with pubrio.Client("test-key", base_url=server.url) as client:
+            with self.assertRaises(pubrio.InvalidArgument):
+                client.redeem_and_wait(IDS, ["email_work"])
+            with self.assertRaises(pubrio.InvalidArgument):
+                client.redeem_and_wait(IDS, ["phone"], timeout=float("nan"))
+            with self.assertRaises(pubrio.InvalidType):
+                client.redeem_and_wait(IDS[0], ["phone"])
+        self.assertEqual(server.requests(), 0)
+
+
 class AccountTest(unittest.TestCase):
     """profile() and usage() read the plan's prices and quotas (free), and a
     run prices its budget with them."""
