@@ -13,7 +13,8 @@ from typing import (Any, Callable, Deque, Dict, Iterable, List, Mapping,
 from . import _lib
 from .client import Client, PathArg, Redemption
 from .errors import ClientClosed, Uncollected
-from .results import Batch, Person, QueryResult
+from .results import (Batch, ContactType, Person, Plan, Profile, QueryResult,
+                      Usage)
 
 T = TypeVar("T")
 
@@ -104,7 +105,7 @@ class AsyncClient:
                     _lib.client_reset_cancel(ptr)
                 raise
 
-    async def submit(self, people: Iterable[str], types: Iterable[str],
+    async def submit(self, people: Iterable[str], types: Iterable[ContactType],
                      profile_id: Optional[int] = None) -> Batch:
         """Client.submit, off the loop."""
         return await self._run(self._client.submit, _listed(people),
@@ -114,7 +115,7 @@ class AsyncClient:
         """Client.query, off the loop."""
         return await self._run(self._client.query, redeem_query_id)
 
-    async def redeem_person(self, types: Iterable[str], *,
+    async def redeem_person(self, types: Iterable[ContactType], *,
                             people_search_id: Optional[str] = None,
                             linkedin_url: Optional[str] = None,
                             profile_id: Optional[int] = None) -> QueryResult:
@@ -132,7 +133,7 @@ class AsyncClient:
                                min_delay, max_delay, first_delay)
 
     async def redeem_and_wait(self, people: Iterable[str],
-                              types: Iterable[str],
+                              types: Iterable[ContactType],
                               profile_id: Optional[int] = None,
                               timeout: float = 600.0, min_delay: float = 1.0,
                               max_delay: float = 30.0) -> QueryResult:
@@ -143,13 +144,21 @@ class AsyncClient:
                                _listed(types), profile_id, timeout,
                                min_delay, max_delay)
 
-    async def plan(self, people: Iterable[str], types: Iterable[str],
-                   **options: Any) -> Dict[str, int]:
+    async def profile(self) -> Profile:
+        """Client.profile, off the loop (POST /profile, free)."""
+        return await self._run(self._client.profile)
+
+    async def usage(self) -> Usage:
+        """Client.usage, off the loop (POST /profile/usage, free)."""
+        return await self._run(self._client.usage)
+
+    async def plan(self, people: Iterable[str], types: Iterable[ContactType],
+                   **options: Any) -> Plan:
         """Client.plan, off the loop."""
         return await self._run(functools.partial(
             self._client.plan, _listed(people), _listed(types), **options))
 
-    def redeem(self, people: Iterable[str], types: Iterable[str],
+    def redeem(self, people: Iterable[str], types: Iterable[ContactType],
                profile_id: Optional[int] = None, timeout: float = 600.0,
                journal: Optional[PathArg] = None,
                resubmit_uncertain: bool = False, batch_size: int = 100,

@@ -12,8 +12,9 @@ from typing import (TYPE_CHECKING, Any, Callable, Dict, Iterable, Iterator, List
 from . import _args, _lib
 from .errors import (ClientBusy, ClientClosed, PubrioError, Uncollected,
                      UncertainWarning, check, from_c)
-from .results import (Batch, Person, QueryResult, batch_from_c, person_from_c,
-                      result_from_c)
+from .results import (Batch, ContactType, Person, Plan, Profile, QueryResult,
+                      Usage, batch_from_c, person_from_c, plan_from_stats,
+                      profile_from_c, result_from_c, usage_from_c)
 
 log = logging.getLogger("pubrio")
 
@@ -215,7 +216,7 @@ class Client:
         if getattr(self, "_ptr", None):
             self.close()
 
-    def _request(self, people: Iterable[str], types: Iterable[str],
+    def _request(self, people: Iterable[str], types: Iterable[ContactType],
                  profile_id: Optional[int]) -> Any:
         ids = _args.strings(people, "people")
         mask = _args.contact_types(types)
@@ -235,7 +236,7 @@ class Client:
             raise
         return req
 
-    def submit(self, people: Iterable[str], types: Iterable[str],
+    def submit(self, people: Iterable[str], types: Iterable[ContactType],
                profile_id: Optional[int] = None) -> Batch:
         """Submit one batch (spends credits). Returns the batch state."""
         self._handle()
@@ -258,52 +259,37 @@ class Client:
         finally:
             _lib.result_free(res)
 
-    def profile(self) -> Dict[str, Any]:
+    def profile(self) -> Profile:
         """The account (POST /profile, free): balance, the price of each
         contact type and the plan's quotas; None where the API did not say.
 
         >>> with pubrio.Client() as client:
-        ...     client.profile()["phone_price"]
+        ...     client.profile().phone_price
         1
         """
         out = ctypes.POINTER(_lib.Profile)()
         try:
             self._blocking(_lib.profile_get, -1, ctypes.byref(out))
-            p = out.contents
-            return {
-                "credit": int(p.credit) if p.has_credit else None,
-                "topup_credit":
-                    int(p.topup_credit) if p.has_topup_credit else None,
-                "plan": p.plan_name.decode() if p.plan_name else None,
-                "email_price": _known(p.email_price),
-                "phone_price": _known(p.phone_price),
-                "max_hourly_requests": _known(p.max_hourly_requests),
-                "max_daily_requests": _known(p.max_daily_requests),
-                "max_monthly_requests": _known(p.max_monthly_requests)}
+            return profile_from_c(out.contents)
         finally:
             _lib.profile_free(out)
 
-    def usage(self) -> Dict[str, Optional[int]]:
+    def usage(self) -> Usage:
         """Requests used and allowed in the current hour, day and month
         (POST /profile/usage, free); allowed 0 means no quota, None unknown.
 
         >>> with pubrio.Client() as client:
-        ...     client.usage()["hourly_allowed"]
+        ...     client.usage().hourly_allowed
         0
         """
         out = ctypes.POINTER(_lib.Usage)()
         try:
             self._blocking(_lib.usage_get, -1, ctypes.byref(out))
-            u = out.contents
-            return {name: (None if getattr(u, name) < 0
-                           else int(getattr(u, name)))
-                    for name in ("hourly_used", "hourly_allowed",
-                                 "daily_used", "daily_allowed",
-                                 "monthly_used", "monthly_allowed")}
+            return usage_from_c(out.contents)
         finally:
             _lib.usage_free(out)
 
-    def redeem_person(self, types: Iterable[str], *,
+    def redeem_person(self, types: Iterable[ContactType], *,
                       people_search_id: Optional[str] = None,
                       linkedin_url: Optional[str] = None,
                       profile_id: Optional[int] = None) -> QueryResult:
@@ -346,7 +332,8 @@ class Client:
             _lib.result_free(res)
             _lib.wopt_free(opts)
 
-    def redeem_and_wait(self, people: Iterable[str], types: Iterable[str],
+    def redeem_and_wait(self, people: Iterable[str],
+                        types: Iterable[ContactType],
                         profile_id: Optional[int] = None,
                         timeout: float = 600.0, min_delay: float = 1.0,
                         max_delay: float = 30.0) -> QueryResult:
@@ -379,7 +366,7 @@ class Client:
             _lib.wopt_free(opts)
             _lib.req_free(req)
 
-    def redeem(self, people: Iterable[str], types: Iterable[str],
+    def redeem(self, people: Iterable[str], types: Iterable[ContactType],
                profile_id: Optional[int] = None, timeout: float = 600.0,
                journal: Optional[PathArg] = None,
                resubmit_uncertain: bool = False, batch_size: int = 100,
@@ -426,12 +413,12 @@ class Client:
         run.warn_uncertain(stacklevel=2)
         return run
 
-    def plan(self, people: Iterable[str], types: Iterable[str],
+    def plan(self, people: Iterable[str], types: Iterable[ContactType],
              journal: Optional[PathArg] = None,
              resubmit_uncertain: bool = False, batch_size: int = 100,
              requests_per_minute: int = 300,
              linkedin_urls: Optional[Iterable[str]] = None
-             ) -> Dict[str, int]:
+             ) -> Plan:
         """A dry run of redeem(): people, duplicates, journaled and
         uncertain people, batches, the fewest requests and the shortest time
         the rate budget allows (min_duration_ms), and the LinkedIn URLs
@@ -439,7 +426,7 @@ class Client:
         known from the journal). Nothing is sent.
 
         >>> with pubrio.Client() as client:
-        ...     client.plan(PEOPLE + PEOPLE[:1], ["phone"])["duplicates"]
+        ...     client.plan(PEOPLE + PEOPLE[:1], ["phone"]).duplicates
         1
         """
         self._handle()
@@ -448,19 +435,9 @@ class Client:
                          requests_per_minute, None, (1.0, 30.0),
                          linkedin_urls, dry_run=True)
         try:
-            stats = run.stats()
-            return {name: stats[name] for name in (
-                "people", "duplicates", "people_journaled",
-                "people_uncertain", "people_to_submit", "batches",
-                "planned_requests", "min_duration_ms", "linkedin_urls",
-                "linkedin_urls_to_redeem")}
+            return plan_from_stats(run.stats())
         finally:
             run._free()  # never driven: nothing to drain or to name
-
-
-def _known(value: int) -> Optional[int]:
-    """The library's -1 for a value the API did not say, as None."""
-    return None if value < 0 else int(value)
 
 
 def _serve(jobs: "_Jobs") -> None:
@@ -512,7 +489,7 @@ class Redemption(Iterator[Person]):
     """
 
     def __init__(self, client: Client, people: Iterable[str],
-                 types: Iterable[str], profile_id: Optional[int],
+                 types: Iterable[ContactType], profile_id: Optional[int],
                  timeout: float, journal: Optional[PathArg],
                  resubmit_uncertain: bool, batch_size: int, parallel: int,
                  requests_per_minute: int, max_credits: Optional[int],

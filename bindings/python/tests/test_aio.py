@@ -38,6 +38,19 @@ class AsyncClientTest(unittest.IsolatedAsyncioTestCase):
         self.assertEqual((server.requests(SUBMIT), server.requests(QUERY)),
                          (1, 1))
 
+    async def test_profile_usage_and_plan_are_typed(self) -> None:
+        async with self.client() as client:
+            profile = await client.profile()
+            usage = await client.usage()
+            plan = await client.plan(people(250), ["phone"])
+        self.assertIsInstance(profile, pubrio.Profile)
+        self.assertEqual((profile.email_price, profile.phone_price), (1, 1))
+        self.assertIsInstance(usage, pubrio.Usage)
+        self.assertEqual(usage.hourly_allowed, 0)
+        self.assertIsInstance(plan, pubrio.Plan)
+        self.assertEqual((plan.people, plan.batches), (250, 3))
+        self.assertEqual(self.server.requests(SUBMIT), 0)
+
     async def test_the_loop_keeps_running_during_a_slow_call(self) -> None:
         self.server.script(SUBMIT, 200, "{}", delay_ms=1500)
         ticks = []
