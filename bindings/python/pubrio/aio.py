@@ -210,8 +210,23 @@ class AsyncRedemption:
             people, types, options)
         self._run: Optional[Redemption] = None
         self._ready: Deque[Person] = collections.deque()
+        self._kept: List[Person] = []  # fetched, never handed out
         self._ended = False
         self.people_uncertain = 0
+
+    @property
+    def drained(self) -> List[Person]:
+        """The people collected (paid) and not handed out when the run was
+        left: fetched for the loop and not reached, then those the run's
+        close kept."""
+        return self._kept + (self._run.drained if self._run is not None
+                             else [])
+
+    def _keep_ready(self) -> None:
+        """No more handing out: the people waiting in the buffer are kept."""
+        self._kept.extend(self._ready)
+        self._ready.clear()
+        self._ended = True
 
     @property
     def uncollected(self) -> List[Uncollected]:
@@ -227,8 +242,26 @@ class AsyncRedemption:
     def finished(self) -> bool:
         return self._run is not None and self._run.finished
 
-    def __aiter__(self) -> "AsyncRedemption":
-        return self
+    def __aiter__(self) -> "_AsyncLoop":
+        """What `async for` iterates: leaving the loop (break, return, an
+        exception in its body) drops it, which ends the run on the
+        client's worker ahead of any later call (no ClientBusy)."""
+        return _AsyncLoop(self)
+
+    def _abandon(self) -> None:
+        """The run's end, queued on the worker now (from a finalizer: no
+        awaiting): whatever the client runs next runs after it."""
+        self._keep_ready()
+        run = self._run
+        if run is None or run._bulk is None:
+            return
+        if not self._owner._shut:
+            try:
+                self._owner._executor.submit(run._end, None)
+                return
+            except RuntimeError:  # shut down meanwhile: nothing runs on it
+                pass
+        run._end(None)
 
     async def __aenter__(self) -> "AsyncRedemption":
         await self._open()
@@ -275,6 +308,8 @@ class AsyncRedemption:
         """On the worker: the people ready within a slice, and whether the
         run ended (StopIteration cannot cross a Future)."""
         assert self._run is not None
+        if self._run._bulk is None:  # ended as a loop over it was left
+            return [], True
         try:
             return self._run.next_people(_SLICE_MS, _PEOPLE_PER_TRIP,
                                          until_one=False), False
@@ -282,6 +317,7 @@ class AsyncRedemption:
             return [], True
 
     async def _end(self, exc: Optional[BaseException]) -> None:
+        self._keep_ready()
         run = self._run
         if run is None:
             self._args = None
@@ -294,3 +330,19 @@ class AsyncRedemption:
         loop = asyncio.get_running_loop()
         await asyncio.shield(loop.run_in_executor(self._owner._executor,
                                                   run._end, exc))
+
+
+class _AsyncLoop:
+    """One `async for` over an AsyncRedemption (see its __aiter__)."""
+
+    def __init__(self, run: AsyncRedemption) -> None:
+        self._run = run
+
+    def __aiter__(self) -> "_AsyncLoop":
+        return self
+
+    async def __anext__(self) -> Person:
+        return await self._run.__anext__()
+
+    def __del__(self) -> None:
+        self._run._abandon()

@@ -502,6 +502,7 @@ class Redemption(Iterator[Person]):
         self.finished = False
         self._uncollected: List[Uncollected] = []
         self.not_found: List[str] = []
+        self.drained: List[Person] = []
         self._final_stats: Optional[Dict[str, int]] = None
         self._err = _lib.Error()
         self._event = _lib.BulkEvent()
@@ -587,8 +588,22 @@ class Redemption(Iterator[Person]):
             return list(self._uncollected)
         return _uncollected_of(self._bulk)
 
-    def __iter__(self) -> "Redemption":
-        return self
+    def __iter__(self) -> Iterator[Person]:
+        """The run as a loop: leaving it however (break, return, an
+        exception in its body) ends the run as close() does, so the client
+        takes calls again even while the iterator is still referenced."""
+        return self._loop()
+
+    def _loop(self) -> Iterator[Person]:
+        try:
+            while True:
+                try:
+                    person = self.__next__()
+                except StopIteration:
+                    return
+                yield person
+        finally:  # the loop ended or was left (the generator closed)
+            self._end(None)
 
     def __next__(self) -> Person:
         if self._bulk is None:
@@ -675,6 +690,8 @@ class Redemption(Iterator[Person]):
         and not collected (on @exc, in the log), then free it, letting the
         client go."""
         if self._bulk is None:
+            if exc is not None:  # ended as the loop was left, before __exit__
+                _attach(exc, self._uncollected)
             return
         self._drain()
         self._uncollected = _uncollected_of(self._bulk)

@@ -129,6 +129,21 @@ class AsyncClientTest(unittest.IsolatedAsyncioTestCase):
                                          min_delay=0.01)
                 self.assertEqual(len(done.people), batch.people_count)
 
+    async def test_a_break_outside_with_frees_the_client(self) -> None:
+        slow = FakeServer("--estimated-time", "0",
+                          "--complete-after-polls", "3")
+        self.addCleanup(slow.stop)
+        async with pubrio.AsyncClient("test-key", base_url=slow.url) as client:
+            run = client.redeem(people(200), ["phone"], batch_size=10,
+                                parallel=4)
+            with self.assertLogs("pubrio", "WARNING"):
+                async for _person in run:
+                    break
+                # The next call comes after the run's end, not ClientBusy.
+                await client.submit(people(1, "3000"), ["phone"])
+            self.assertGreater(len(run.uncollected), 0)
+            self.assertEqual([p async for p in run], [])  # ended
+
     async def test_bad_input_raises_typed_errors(self) -> None:
         async with self.client() as client:
             with self.assertRaises(pubrio.InvalidArgument):

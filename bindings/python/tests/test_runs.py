@@ -154,6 +154,18 @@ class EarlyExitTest(unittest.TestCase):
         self.assertTrue(any("rerun with journal=" in line
                             for line in output))
 
+    def test_a_break_outside_with_frees_the_client(self) -> None:
+        # Issue 31 item 5: the run is still referenced, no `with`: leaving
+        # the loop ends it, and the client takes calls again.
+        run = self.client.redeem(people(200), ["phone"], batch_size=10,
+                                 parallel=4)
+        with self.assertLogs("pubrio", "WARNING"):
+            for _person in run:
+                break
+        self.client.submit(people(1, "3000"), ["phone"])  # not ClientBusy
+        self.assertGreater(len(run.uncollected), 0)
+        self.assertEqual(list(run), [])  # ended
+
     def test_dropped_iterator_logs_its_batches(self) -> None:
         with self.assertLogs("pubrio", "WARNING") as logs:
             for _person in self.client.redeem(people(200), ["phone"],
