@@ -32,7 +32,7 @@ int main(int argc, char **argv) {
     journal = argv[2];
     first = 3;
   }
-  pubrio_error err = {0};
+  pubrio_error err = PUBRIO_ERROR_INIT;
   pubrio_client *client = NULL;
   pubrio_bulk_options *opts = NULL;
   pubrio_bulk *run = NULL;

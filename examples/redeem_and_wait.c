@@ -23,7 +23,7 @@ int main(int argc, char **argv) {
                                        "0a9b7c6d-1e2f-4a5b-8c7d-6e5f4a3b2c1d"};
   const char *const *ids = argc > 1 ? (const char *const *)argv + 1 : sample;
   size_t count = argc > 1 ? (size_t)argc - 1 : 2;
-  pubrio_error err = {0};
+  pubrio_error err = PUBRIO_ERROR_INIT;
   pubrio_client *client = NULL;
   pubrio_batch_request *req = NULL;
   pubrio_wait_options *opts = NULL;

@@ -4,7 +4,7 @@
 #include <stdio.h>
 
 int main(int argc, char **argv) {
-  pubrio_error err = {0};
+  pubrio_error err = PUBRIO_ERROR_INIT;
   pubrio_client *client = NULL;
   pubrio_batch_request *req = NULL;
   pubrio_batch_job *job = NULL;

@@ -35,18 +35,31 @@ const char *pubrio_status_str(pubrio_status status) {
 }
 
 /* The block behind reserved[OWNER_SLOT]: the only strings the library
- * frees. */
+ * frees. reserved[SEAL_SLOT] holds the block's address mixed with a
+ * constant, so an error the caller never initialized (stack garbage) is
+ * not taken for one of ours and nothing found there is ever freed. */
 enum {
   OWNER_SLOT = sizeof((pubrio_error *)0)->reserved /
                    sizeof((pubrio_error *)0)->reserved[0] -
-               1
+               1,
+  SEAL_SLOT = OWNER_SLOT - 1
 };
+
+static void *seal_of(const void *owned) {
+  return (void *)((uintptr_t)owned ^ (uintptr_t)0x7075627269f0e4a1ULL);
+}
 typedef struct error_strings {
   char *text[PRI_ERR_FIELD_COUNT];
   /* A paid batch's id is kept without an allocation of its own, so
    * reporting it cannot fail for want of memory once the block exists. */
   char redeem_query_id[PUBRIO_ID_LEN + 1];
 } error_strings;
+
+/* The block the library left in @p err, or NULL (none, or garbage). */
+static error_strings *owned_of(const pubrio_error *err) {
+  void *owned = err->reserved[OWNER_SLOT];
+  return owned && err->reserved[SEAL_SLOT] == seal_of(owned) ? owned : NULL;
+}
 
 static const char **field_slot(pubrio_error *err, pri_error_field field) {
   switch (field) {
@@ -63,7 +76,7 @@ static const char **field_slot(pubrio_error *err, pri_error_field field) {
 void pubrio_error_clear(pubrio_error *err) {
   if (!err)
     return;
-  error_strings *owned = err->reserved[OWNER_SLOT];
+  error_strings *owned = owned_of(err);
   if (owned) {
     for (int i = 0; i < PRI_ERR_FIELD_COUNT; i++)
       pri_free(owned->text[i]);
@@ -74,16 +87,16 @@ void pubrio_error_clear(pubrio_error *err) {
 }
 
 static error_strings *owner(pubrio_error *err) {
-  error_strings *owned = err->reserved[OWNER_SLOT];
-  if (!owned && (owned = pri_calloc(1, sizeof *owned)))
+  error_strings *owned = owned_of(err);
+  if (!owned && (owned = pri_calloc(1, sizeof *owned))) {
     err->reserved[OWNER_SLOT] = owned;
+    err->reserved[SEAL_SLOT] = seal_of(owned);
+  }
   return owned;
 }
 
 void pri_error_take(pubrio_error *err, pri_error_field field, char *value) {
-  error_strings *owned = err && value ? owner(err)
-                         : err        ? err->reserved[OWNER_SLOT]
-                                      : NULL;
+  error_strings *owned = err && value ? owner(err) : err ? owned_of(err) : NULL;
   if (!err || (value && !owned)) {
     pri_free(value);
     return;
@@ -129,7 +142,7 @@ pubrio_status pri_error_set(pubrio_error *err, pubrio_status status,
 }
 
 void pri_error_redact(pubrio_error *err, const char *secret) {
-  error_strings *owned = err ? err->reserved[OWNER_SLOT] : NULL;
+  error_strings *owned = err ? owned_of(err) : NULL;
   for (int i = 0; owned && i < PRI_ERR_FIELD_COUNT; i++)
     pri_redact(owned->text[i], secret);
 }

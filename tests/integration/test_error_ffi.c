@@ -92,10 +92,36 @@ static void one_struct_many_calls(void **state) {
   pubrio_error_clear(NULL);
 }
 
+/* An error the caller never set to PUBRIO_ERROR_INIT (stack garbage, here
+ * every byte 0xA5, so that what the library reads is defined): a failing
+ * call fills it without freeing what it found there, and a clear empties
+ * it. Before the guard, the first failure freed 0xA5A5... and crashed. */
+static void an_uninitialized_error_is_harmless(void **state) {
+  (void)state;
+  for (int fill = 0xA5; fill <= 0xFF; fill += 0x5A) {
+    pubrio_error err;
+    memset(&err, fill, sizeof err);
+    assert_int_equal(pubrio_batch_request_add_person(NULL, "x", &err),
+                     PUBRIO_E_INVALID_ARGUMENT);
+    assert_non_null(strstr(err.message, "NULL"));
+    assert_int_equal(pubrio_batch_request_add_person(NULL, "x", &err),
+                     PUBRIO_E_INVALID_ARGUMENT); /* its own block, reused */
+    pubrio_error_clear(&err);
+    assert_null(err.message);
+    memset(&err, fill, sizeof err);
+    pubrio_error_clear(&err); /* a clear of garbage frees nothing */
+    assert_null(err.message);
+  }
+  pubrio_error init = PUBRIO_ERROR_INIT;
+  assert_int_equal(init.status, PUBRIO_OK);
+  assert_null(init.message);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(copied_struct_survives_repeated_failures),
       cmocka_unit_test(one_struct_many_calls),
+      cmocka_unit_test(an_uninitialized_error_is_harmless),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
