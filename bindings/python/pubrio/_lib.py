@@ -113,7 +113,8 @@ class BulkStats(ctypes.Structure):
         ("balance", i64)] + [
         (name, size_t) for name in (
             "linkedin_urls", "linkedin_urls_to_redeem",
-            "linkedin_urls_redeemed", "linkedin_urls_not_found")]
+            "linkedin_urls_redeemed", "linkedin_urls_not_found",
+            "batches_uncollected", "people_uncollected", "people_kept")]
 
 
 ERR = ctypes.POINTER(Error)
@@ -234,6 +235,14 @@ bulk_stats = _fn("pubrio_bulk_stats_get", None, P, ctypes.POINTER(BulkStats),
                  size_t)
 bulk_uncollected = _fn("pubrio_bulk_uncollected", c_str, P, size_t,
                        ctypes.POINTER(size_t))
+bulk_close = _fn("pubrio_bulk_close", _int, P, i64, ERR)
+bulk_drained = _fn("pubrio_bulk_drained", ctypes.POINTER(BulkEvent), P,
+                   size_t)
+bulk_uncertain = _fn("pubrio_bulk_uncertain", c_str, P, size_t)
+bulk_leftover = _fn("pubrio_bulk_leftover", size_t, P, P, size_t)
+
+# pubrio_status values used here.
+CANCELLED = 16
 
 # pubrio_bulk_event_kind values used here.
 BULK_PERSON, BULK_FINISHED, BULK_NOT_FOUND = 2, 5, 8

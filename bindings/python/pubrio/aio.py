@@ -200,8 +200,11 @@ def _listed(items: Any) -> Any:
 
 class AsyncRedemption:
     """An async iterator over a bulk run (see AsyncClient.redeem): the
-    attributes of Redemption (`uncollected`, `people_uncertain`,
-    `not_found`, `finished`), aclose(), and `async with`."""
+    attributes of Redemption (`drained`, `uncollected`, `uncertain`,
+    `people_uncertain`, `not_found`, `finished`), aclose(), and `async
+    with`. However the run is left (the loop ends, `break`, an exception,
+    a cancelled task, aclose(), the iterator dropped) it is closed once,
+    as Redemption's is."""
 
     def __init__(self, owner: AsyncClient, people: Any, types: Any,
                  options: Dict[str, Any]) -> None:
@@ -210,21 +213,22 @@ class AsyncRedemption:
             people, types, options)
         self._run: Optional[Redemption] = None
         self._ready: Deque[Person] = collections.deque()
-        self._kept: List[Person] = []  # fetched, never handed out
         self._ended = False
         self.people_uncertain = 0
 
     @property
     def drained(self) -> List[Person]:
         """The people collected (paid) and not handed out when the run was
-        left: fetched for the loop and not reached, then those the run's
-        close kept."""
-        return self._kept + (self._run.drained if self._run is not None
-                             else [])
+        left: those fetched for the loop and not reached, then those the
+        run's close kept."""
+        return list(self._run.drained) if self._run is not None else []
 
     def _keep_ready(self) -> None:
-        """No more handing out: the people waiting in the buffer are kept."""
-        self._kept.extend(self._ready)
+        """No more handing out: the people fetched for the loop and not
+        reached go to the run, which keeps them first on `drained` (and
+        names them) when it ends."""
+        if self._run is not None:
+            self._run._held.extend(self._ready)
         self._ready.clear()
         self._ended = True
 
@@ -232,6 +236,11 @@ class AsyncRedemption:
     def uncollected(self) -> List[Uncollected]:
         """The batches paid for and not collected."""
         return self._run.uncollected if self._run is not None else []
+
+    @property
+    def uncertain(self) -> List[str]:
+        """The people this run submitted without a conclusive answer."""
+        return self._run.uncertain if self._run is not None else []
 
     @property
     def not_found(self) -> List[str]:
@@ -272,10 +281,13 @@ class AsyncRedemption:
                         tb: Optional[TracebackType]) -> None:
         await self._end(exc)
 
-    async def aclose(self) -> None:
-        """End the run (cutting what is in flight) and log every batch paid
-        for and not collected."""
+    async def aclose(self) -> List[Person]:
+        """End the run as Redemption.close() does (the submits in flight
+        finish, polls end at once) and return the people collected and not
+        handed out (also `drained`); what is left is named on the run and
+        in one WARNING."""
         await self._end(None)
+        return self.drained
 
     async def _open(self) -> None:
         if self._run is not None or self._args is None:

@@ -1,13 +1,14 @@
 """The blocking client and its bulk-run iterator."""
 import ctypes
+import itertools
 import logging
 import os
 import queue
 import threading
 import warnings
 from types import TracebackType
-from typing import (TYPE_CHECKING, Any, Callable, Dict, Iterable, Iterator, List, Mapping,
-                    Optional, Tuple, Type, Union)
+from typing import (TYPE_CHECKING, Any, Callable, Dict, Iterable, Iterator,
+                    List, Mapping, Optional, Tuple, Type, Union)
 
 from . import _args, _lib
 from .errors import (ClientBusy, ClientClosed, PubrioError, Uncollected,
@@ -143,16 +144,40 @@ class Client:
         helper thread instead, and a KeyboardInterrupt cancels it through
         pubrio_client_cancel() (the transfer and any sleep end at once)."""
         ptr = self._handle()
+
+        def call() -> int:
+            return int(fn(ptr, *args, ctypes.byref(self._err)))
+
+        def cancel() -> None:
+            _lib.client_cancel(ptr)
+
+        interrupt = None
         if threading.current_thread() is not threading.main_thread():
-            return self._call(fn, *args)
+            status = call()
+        else:
+            status, interrupt = self._off_main(call, cancel)
+        if interrupt is not None:
+            _lib.client_reset_cancel(ptr)
+            _lib.error_clear(ctypes.byref(self._err))
+            raise interrupt
+        if status == _lib.CANCELLED:  # by cancel(): the next call runs
+            _lib.client_reset_cancel(ptr)
+        check(status, self._err)
+
+    def _off_main(self, work: Callable[[], int],
+                  on_interrupt: Callable[[], None]
+                  ) -> Tuple[int, Optional[KeyboardInterrupt]]:
+        """@work's result, run on this client's helper thread while the
+        main thread waits, so Ctrl-C is seen: each KeyboardInterrupt calls
+        @on_interrupt and the wait goes on until @work returns. Returns the
+        result and the (first) KeyboardInterrupt, if any."""
         outcome: List[int] = []
+        failure: List[BaseException] = []
         done = threading.Event()
 
-        failure: List[BaseException] = []
-
-        def work() -> None:
+        def job() -> None:
             try:
-                outcome.append(fn(ptr, *args, ctypes.byref(self._err)))
+                outcome.append(work())
             except BaseException as e:  # raised here, not on the helper
                 failure.append(e)
             finally:
@@ -164,20 +189,31 @@ class Client:
             self._jobs = queue.SimpleQueue()
             threading.Thread(target=_serve, args=(self._jobs,),
                              name="pubrio-call", daemon=True).start()
-        self._jobs.put(work)
-        try:
-            while not done.wait(0.05):
-                pass
-        except KeyboardInterrupt:
-            _lib.client_cancel(ptr)
-            while not done.wait(0.05):
-                pass
-            _lib.client_reset_cancel(ptr)
-            _lib.error_clear(ctypes.byref(self._err))
-            raise
+        self._jobs.put(job)
+        interrupt: Optional[KeyboardInterrupt] = None
+        while True:
+            try:
+                while not done.wait(0.05):
+                    pass
+                break
+            except KeyboardInterrupt as e:
+                interrupt = interrupt or e
+                on_interrupt()
         if failure:
             raise failure[0]
-        check(outcome[0], self._err)
+        return outcome[0], interrupt
+
+    def cancel(self) -> None:
+        """Stop what runs on this client, as a first Ctrl-C does: safe from
+        another thread or a signal handler. A bulk run stops submitting,
+        its polls end at once, the submits in flight finish; its next step
+        raises Cancelled and the run is closed (what was paid is handed
+        back on run.drained or named). The call in progress raises
+        Cancelled (with nothing in progress, the next call does); the call
+        after it runs."""
+        ptr = self._ptr
+        if ptr:
+            _lib.client_cancel(ptr)
 
     def _release(self) -> None:
         """A run no longer needs the C client:
@@ -477,15 +513,27 @@ def _wait_options(timeout: float, min_delay: float, max_delay: float,
 class Redemption(Iterator[Person]):
     """A bulk run: iterate it for the people, as they are collected.
 
-    Attributes: `uncollected`, the batches paid for and not collected
-    (Uncollected(redeem_query_id, people_count) tuples: live while the run
-    is open, final once it is closed); `people_uncertain`, the people an
-    earlier run left uncertain (not sent again, not handed out);
-    `not_found`, the LinkedIn URLs (normalized) that name nobody, as the
-    run finds them;
-    `finished`, True once everything was collected. close() (or leaving a
-    `with` block, or dropping the iterator) ends the run, cutting what is
-    in flight, and logs every uncollected batch at WARNING.
+    However the run is left (the loop ends, `break`, an exception in the
+    loop body, close(), leaving a `with` block, the client closed, Ctrl-C,
+    cancel(), the iterator dropped) it is closed once, by the library's
+    one drain: nothing new starts, the submits in flight finish (their
+    answers kept), polls in flight end at once. Then everything paid is
+    either handed out or on the run:
+
+    - `drained`: the people collected and not handed out (also returned
+      by close());
+    - `uncollected`: the batches paid for and not collected
+      (Uncollected(redeem_query_id, people_count) tuples; collect each
+      with client.wait(redeem_query_id));
+    - `uncertain`: the people (people_search_id, or LinkedIn URL) this run
+      submitted without a conclusive answer: maybe charged, not sent again;
+
+    and one WARNING on logging.getLogger("pubrio") names what is left.
+    `uncollected` and `uncertain` are live while the run is open, final
+    once it is closed. Also: `people_uncertain`, the people an earlier run
+    left uncertain (not sent again, not handed out); `not_found`, the
+    LinkedIn URLs (normalized) that name nobody, as the run finds them;
+    `finished`, True once everything was collected.
     """
 
     def __init__(self, client: Client, people: Iterable[str],
@@ -503,6 +551,11 @@ class Redemption(Iterator[Person]):
         self._uncollected: List[Uncollected] = []
         self.not_found: List[str] = []
         self.drained: List[Person] = []
+        # Fetched from the run by a wrapper (the asyncio one buffers) and
+        # not handed out: kept first on `drained` when the run ends.
+        self._held: List[Person] = []
+        self._uncertain: List[str] = []
+        self._ending = False
         self._final_stats: Optional[Dict[str, int]] = None
         self._err = _lib.Error()
         self._event = _lib.BulkEvent()
@@ -588,6 +641,16 @@ class Redemption(Iterator[Person]):
             return list(self._uncollected)
         return _uncollected_of(self._bulk)
 
+    @property
+    def uncertain(self) -> List[str]:
+        """The people this run submitted without a conclusive answer
+        (people_search_id, or the LinkedIn URL of a single redeem): maybe
+        charged, never sent again unless asked (resubmit_uncertain=True on
+        a rerun with the journal)."""
+        if self._bulk is None:
+            return list(self._uncertain)
+        return _uncertain_of(self._bulk)
+
     def __iter__(self) -> Iterator[Person]:
         """The run as a loop: leaving it however (break, return, an
         exception in its body) ends the run as close() does, so the client
@@ -661,60 +724,95 @@ class Redemption(Iterator[Person]):
                     return out
         return out
 
-    def _drain(self) -> None:
-        """Stop as a first Ctrl-C does: nothing new starts, requests in
-        flight finish, so a submit's answer is kept and its batch named;
-        a KeyboardInterrupt meanwhile cuts them (a second Ctrl-C)."""
-        client = self._client
-        if self.finished or self._bulk is None or client is None or \
-                not client._ptr:
-            return
-        _lib.bulk_stop(self._bulk)
-        event, err = _lib.BulkEvent(), _lib.Error()
-        while True:
-            try:
-                status = _lib.bulk_next(self._bulk, 200, ctypes.byref(event),
-                                        ctypes.sizeof(event),
-                                        ctypes.byref(err))
-            except KeyboardInterrupt:
-                for _ in range(2):
-                    _lib.client_cancel(client._ptr)
-                continue
-            _lib.error_clear(ctypes.byref(err))
-            if status != 0 or event.kind == _lib.BULK_FINISHED:
-                break
-        _lib.client_reset_cancel(client._ptr)
+    def _close_c(self) -> Tuple[int, Optional[KeyboardInterrupt]]:
+        """pubrio_bulk_close(): the run stops, the submits in flight finish,
+        polls in flight end at once. From the main thread it runs on the
+        client's helper thread, so Ctrl-C is seen: a Ctrl-C meanwhile (a
+        second one) cuts what is in flight (a cut submit is uncertain, and
+        named) and is returned."""
+        client, bulk = self._client, self._bulk
+        assert client is not None
+        ptr, err = client._ptr, _lib.Error()
 
-    def _end(self, exc: Optional[BaseException]) -> None:
-        """End the run: let what is in flight finish, name what was paid
-        and not collected (on @exc, in the log), then free it, letting the
-        client go."""
-        if self._bulk is None:
+        def close() -> int:
+            return int(_lib.bulk_close(bulk, -1, ctypes.byref(err)))
+
+        interrupt = None
+        if threading.current_thread() is threading.main_thread():
+            def cut() -> None:
+                for _ in range(2):  # the second cancel cuts the submits
+                    _lib.client_cancel(ptr)
+            status, interrupt = client._off_main(close, cut)
+        else:
+            status = close()
+        _lib.error_clear(ctypes.byref(err))
+        # A cancel() or a Ctrl-C stopped this run: the client runs the
+        # next call (none runs on it now, the run holding it).
+        _lib.client_reset_cancel(ptr)
+        return status, interrupt
+
+    def _end(self, exc: Optional[BaseException]
+             ) -> Optional[KeyboardInterrupt]:
+        """End the run, once: close it (the one drain), keep what it
+        collected and did not hand out, name what was paid and not
+        delivered (on the run, on @exc, in one WARNING), then free it,
+        letting the client go. Returns a Ctrl-C that came during the
+        close."""
+        if self._bulk is None or self._ending:
             if exc is not None:  # ended as the loop was left, before __exit__
-                _attach(exc, self._uncollected)
-            return
-        self._drain()
-        self._uncollected = _uncollected_of(self._bulk)
+                _attach(exc, self._uncollected, self._uncertain)
+            return None
+        # Once: a finalizer run meanwhile (the garbage collector) must not
+        # close it again.
+        self._ending = True
+        bulk = self._bulk
+        status, interrupt = self._close_c()
+        held, self._held = self._held, []
+        self.drained.extend(held)
+        for i in itertools.count():
+            ev = _lib.bulk_drained(bulk, i)
+            if not ev:
+                break
+            event = ev.contents
+            if event.kind == _lib.BULK_PERSON:
+                self.drained.append(person_from_c(event.person,
+                                                  event.linkedin_url))
+            elif event.kind == _lib.BULK_NOT_FOUND:
+                self.not_found.append(_lib.text(event.linkedin_url) or "")
+        self._uncollected = _uncollected_of(bulk)
+        self._uncertain = _uncertain_of(bulk)
         self._final_stats = self.stats()
-        uncertain = 0 if self.finished else \
-            self._final_stats["people_left_uncertain"]
+        self.finished = self.finished or status == 0  # all collected
         if exc is not None:
-            _attach(exc, self._uncollected)
-        _log_stop(self._uncollected, uncertain, self._journal, self.finished)
+            _attach(exc, self._uncollected, self._uncertain)
+        sentence = _leftover_of(bulk)
+        if held:
+            sentence += "%s%d people fetched and not handed out, kept for " \
+                "the caller" % ("; " if sentence else "", len(held))
+        _warn_leftover(sentence, self._uncollected, self._uncertain,
+                       bool(self.drained), self._journal)
         self._free()
+        return interrupt
 
     def _free(self) -> None:
         bulk, client = self._bulk, self._client
         self._bulk = self._client = None
         if bulk is not None:
-            _lib.bulk_free(bulk)  # cuts what is in flight
+            _lib.bulk_free(bulk)  # after the close: nothing is in flight
         if client is not None:
             client._release()
 
-    def close(self) -> None:
-        """End the run (cutting what is in flight) and log every batch paid
-        for and not collected. Safe to call again."""
-        self._end(None)
+    def close(self) -> List[Person]:
+        """End the run (the submits in flight finish, polls end at once)
+        and return the people it collected and did not hand out (also
+        `drained`); what was paid and not delivered is named on the run
+        (`uncollected`, `uncertain`) and in one WARNING. Safe to call
+        again. A Ctrl-C during the close cuts what is in flight and is
+        raised once the run is closed."""
+        interrupt = self._end(None)
+        if interrupt is not None:
+            raise interrupt
+        return list(self.drained)
 
     def __enter__(self) -> "Redemption":
         return self
@@ -742,34 +840,64 @@ def _uncollected_of(bulk: Any) -> List[Uncollected]:
                                int(count.value)))
 
 
-def _attach(exc: BaseException, uncollected: List[Uncollected]) -> None:
-    """Put the uncollected batches on @exc: its `uncollected` attribute and,
-    when there are any, a note shown with its traceback."""
+def _uncertain_of(bulk: Any) -> List[str]:
+    out: List[str] = []
+    while True:
+        who = _lib.bulk_uncertain(bulk, len(out))
+        if not who:
+            return out
+        out.append(who.decode("utf-8", "replace"))
+
+
+def _leftover_of(bulk: Any) -> str:
+    """The library's one sentence naming what is paid and not delivered
+    ("" when nothing is)."""
+    size = int(_lib.bulk_leftover(bulk, None, 0))
+    if not size:
+        return ""
+    buf = ctypes.create_string_buffer(size + 1)
+    _lib.bulk_leftover(bulk, buf, size + 1)
+    return buf.value.decode("utf-8", "replace")
+
+
+def _attach(exc: BaseException, uncollected: List[Uncollected],
+            uncertain: List[str]) -> None:
+    """Put what the run left on @exc: its `uncollected` and `uncertain`
+    attributes and, when there is any, a note shown with its traceback."""
     try:
         setattr(exc, "uncollected", list(uncollected))
+        setattr(exc, "uncertain", list(uncertain))
     except AttributeError:
         return
-    if uncollected and hasattr(exc, "add_note"):
-        exc.add_note("pubrio: %d batches paid for and not collected: %s"
-                     % (len(uncollected), ", ".join(
-                         u.redeem_query_id for u in uncollected)))
+    if (uncollected or uncertain) and hasattr(exc, "add_note"):
+        parts = []
+        if uncollected:
+            parts.append("%d batches paid for and not collected: %s" % (
+                len(uncollected),
+                ", ".join(u.redeem_query_id for u in uncollected)))
+        if uncertain:
+            parts.append("%d people submitted without a conclusive answer "
+                         "(maybe charged)" % len(uncertain))
+        exc.add_note("pubrio: " + "; ".join(parts))
 
 
-def _log_stop(uncollected: List[Uncollected], uncertain: int,
-              journal: Optional[PathArg], finished: bool) -> None:
-    rerun = (" or rerun with journal=%r" % os.fspath(journal)
-             if journal is not None else "")
-    for batch in uncollected:
-        log.warning("batch %s (%d people) was paid for and not collected: "
-                    "collect it with client.wait(%r) or `pubrio query %s "
-                    "--wait`%s", batch.redeem_query_id, batch.people_count,
-                    batch.redeem_query_id, batch.redeem_query_id, rerun)
-    if uncertain and not finished:
-        log.warning("%d people were left uncertain when the run stopped: "
-                    "their submit got no conclusive answer, so they may have "
-                    "been charged; %s", uncertain,
-                    "the journal keeps them, and they are not sent again"
-                    if journal is not None else
-                    "the batch's failure names them")
-
-
+def _warn_leftover(sentence: str, uncollected: List[Uncollected],
+                   uncertain: List[str], drained: bool,
+                   journal: Optional[PathArg]) -> None:
+    """One WARNING naming what the run left paid and not delivered: the
+    library's sentence, then what to do in Python."""
+    if not sentence:
+        return
+    todo = []
+    if uncollected:
+        todo.append("collect each batch of run.uncollected with "
+                    "client.wait(redeem_query_id)%s" % (
+                        " or rerun with journal=%r" % os.fspath(journal)
+                        if journal is not None else ""))
+    if uncertain:
+        todo.append("run.uncertain names the people maybe charged")
+    if drained:
+        todo.append("the people kept are run.drained (returned by "
+                    "run.close())")
+    log.warning("the run left paid and not delivered: %s%s", sentence,
+                "; " + "; ".join(todo) if todo else "")
