@@ -428,12 +428,17 @@ class Client:
         `people` naming the same person is handed out too, bought once. A
         URL naming nobody is listed in `run.not_found`.
 
-        Leaving early (break, an exception, Ctrl-C, a failure of the run)
-        names the batches paid for and not collected: `run.uncollected`,
-        the exception's `uncollected`, and a WARNING log line each. People
-        an earlier run left uncertain (journaled, maybe charged, never
-        answered) are `run.people_uncertain`, with an UncertainWarning.
-        While the run is open the client takes no other call (ClientBusy).
+        However the run is left (break, an exception, close(), Ctrl-C,
+        client.cancel(), a failure of the run, the iterator dropped) it is
+        closed once: the submits in flight finish, polls end at once. The
+        people it collected and did not hand out are `run.drained` (and
+        returned by run.close()); the batches paid for and not collected
+        are `run.uncollected` (collect each with client.wait(id)), the
+        people maybe charged `run.uncertain`, both also on the exception;
+        one WARNING names them. People an earlier run left uncertain
+        (journaled, maybe charged, never answered) are
+        `run.people_uncertain`, with an UncertainWarning. While the run is
+        open the client takes no other call (ClientBusy).
 
         >>> with pubrio.Client() as client:
         ...     with client.redeem(PEOPLE, ["phone"]) as run:
