@@ -164,10 +164,14 @@ _OUT_OF_MEMORY = 2
 
 def python_calls(message: str, redeem_query_id: Optional[str]) -> str:
     """@message with the C library's advice said in Python: a user of this
-    package calls client.wait(), not pubrio_redeem_people_batch_wait()."""
+    package calls client.wait(), not pubrio_redeem_people_batch_wait() nor
+    the CLI's `pubrio query ID --wait`."""
     wait = ("client.wait(%r)" % redeem_query_id if redeem_query_id
             else "client.wait(redeem_query_id)")
-    return message.replace("pubrio_redeem_people_batch_wait()", wait)
+    for said in ("pubrio_redeem_people_batch_wait()",
+                 "`pubrio query ID --wait`"):
+        message = message.replace(said, wait)
+    return message
 
 
 def from_c(status: int, err: _lib.Error) -> BaseException:

@@ -209,6 +209,23 @@ class CreditSafetyTest(ServerTest):
 
 class PythonTouchesTest(ServerTest):
 
+    def test_messages_name_python_calls_not_c_or_the_cli(self):
+        # Issue 31 item 3: a JSON-lines journal of 0.2 is refused with
+        # advice on collecting its batches: in Python, client.wait().
+        with tempfile.TemporaryDirectory() as tmp, \
+                pubrio.Client("test-key", base_url=self.server.url) as client:
+            journal = os.path.join(tmp, "old.journal")
+            with open(journal, "w", encoding="utf-8") as f:
+                f.write('{"batch":1,"redeem_query_id":"x"}\n')
+            with self.assertRaises(pubrio.JournalError) as ctx:
+                client.redeem(IDS, ["phone"], journal=journal)
+        message = str(ctx.exception)
+        self.assertIn("collect its accepted batches with "
+                      "client.wait(redeem_query_id)", message)
+        self.assertNotIn("pubrio query", message)
+        self.assertNotRegex(message, r"pubrio_\w+\(")
+        self.assertEqual(self.server.requests(), 0)
+
     def test_exceptions_fit_python_and_say_things_once(self):
         self.assertTrue(issubclass(pubrio.Timeout, TimeoutError))
         self.assertTrue(issubclass(pubrio.WaitTimeout, TimeoutError))
