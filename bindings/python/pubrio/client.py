@@ -4,6 +4,7 @@ import itertools
 import logging
 import os
 import queue
+import sys
 import threading
 import warnings
 from types import TracebackType
@@ -743,7 +744,9 @@ class Redemption(Iterator[Person]):
             return int(_lib.bulk_close(bulk, -1, ctypes.byref(err)))
 
         interrupt = None
-        if threading.current_thread() is threading.main_thread():
+        # At exit the helper thread no longer runs: the close runs here.
+        if threading.current_thread() is threading.main_thread() and \
+                not sys.is_finalizing():
             def cut() -> None:
                 for _ in range(2):  # the second cancel cuts the submits
                     _lib.client_cancel(ptr)
@@ -770,6 +773,13 @@ class Redemption(Iterator[Person]):
         # Once: a finalizer run meanwhile (the garbage collector) must not
         # close it again.
         self._ending = True
+        try:
+            return self._close_and_name(exc)
+        finally:
+            self._free()
+
+    def _close_and_name(self, exc: Optional[BaseException]
+                        ) -> Optional[KeyboardInterrupt]:
         bulk = self._bulk
         status, interrupt = self._close_c()
         held, self._held = self._held, []
@@ -796,7 +806,6 @@ class Redemption(Iterator[Person]):
                 "the caller" % ("; " if sentence else "", len(held))
         _warn_leftover(sentence, self._uncollected, self._uncertain,
                        bool(self.drained), self._journal)
-        self._free()
         return interrupt
 
     def _free(self) -> None:
