@@ -209,6 +209,25 @@ class CreditSafetyTest(ServerTest):
 
 class PythonTouchesTest(ServerTest):
 
+    def test_cancel_stops_the_call_then_the_client_runs_again(self):
+        with pubrio.Client("test-key", base_url=self.server.url) as client:
+            batch = client.submit(IDS[:1], ["phone"])
+            self.server.script(QUERY, 200, '{"data":{"query":{"redeem_query'
+                               '_id":"%s","is_completed":false}}}'
+                               % batch.redeem_query_id, times=100000)
+            timer = threading.Timer(0.3, client.cancel)
+            timer.start()
+            start = time.monotonic()
+            with self.assertRaises(pubrio.Cancelled):
+                client.wait(batch.redeem_query_id, timeout=60,
+                            min_delay=0.05)
+            timer.join()
+            self.assertLess(time.monotonic() - start, 5)
+            client.cancel()  # nothing runs: the next call is the one cut
+            with self.assertRaises(pubrio.Cancelled):
+                client.usage()
+            self.assertIsInstance(client.usage(), pubrio.Usage)
+
     def test_messages_name_python_calls_not_c_or_the_cli(self):
         # Issue 31 item 3: a JSON-lines journal of 0.2 is refused with
         # advice on collecting its batches: in Python, client.wait().

@@ -20,6 +20,8 @@ with pubrio.Client() as client:
     with client.redeem(["x"], ["phone"]) as run:
         reveal_type(next(run))
         reveal_type(run.uncollected)
+        reveal_type(run.close())
+        reveal_type(run.uncertain)
     reveal_type(client.profile())
     reveal_type(client.usage().hourly_used)
     reveal_type(client.plan(["x"], ["email-work"]).batches)
@@ -87,7 +89,9 @@ class TypingTest(unittest.TestCase):
                          '"pubrio.aio.AsyncClient"'):
             self.assertIn(expected, out)
         self.assertNotIn("Any", out)
-        self.assertEqual(out.count("pubrio.results.Person"), 2, out)
+        self.assertEqual(out.count("pubrio.results.Person"), 3, out)
+        self.assertIn('"builtins.list[pubrio.results.Person]"', out)
+        self.assertIn('"builtins.list[builtins.str]"', out)
         self.assertEqual(out.count('"pubrio.results.Profile"'), 2, out)
         self.assertIn('"Union[builtins.int, None]"', out)
         self.assertIn('"builtins.int"', out)
