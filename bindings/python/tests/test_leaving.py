@@ -203,12 +203,16 @@ class LeavingTest(Leaving, unittest.TestCase):
     def test_ctrl_c(self) -> None:
         run = self.redeem()
         handed: List[str] = []
-        timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
+        # Ctrl-C soon after the first person, the run far from its end.
+        timer = threading.Timer(0.05, os.kill, (os.getpid(), signal.SIGINT))
+        # `with`: the exception carries what is left even when Ctrl-C
+        # lands in the loop body rather than in the iterator.
         with self.assertLogs("pubrio", "WARNING") as logs, \
-                self.assertRaises(KeyboardInterrupt) as ctx:
-            timer.start()
+                self.assertRaises(KeyboardInterrupt) as ctx, run:
             for person in run:
                 handed.append(person.people_search_id)
+                if len(handed) == 1:
+                    timer.start()
         timer.join()
         self.assertEqual(ctx.exception.uncollected,  # type: ignore
                          run.uncollected)
@@ -218,12 +222,13 @@ class LeavingTest(Leaving, unittest.TestCase):
     def test_cancel_from_another_thread(self) -> None:
         run = self.redeem()
         handed: List[str] = []
-        timer = threading.Timer(0.3, self.client.cancel)
+        timer = threading.Timer(0.05, self.client.cancel)
         with self.assertLogs("pubrio", "WARNING") as logs, \
                 self.assertRaises(pubrio.Cancelled) as ctx:
-            timer.start()
             for person in run:
                 handed.append(person.people_search_id)
+                if len(handed) == 1:
+                    timer.start()
         timer.join()
         self.assertEqual(ctx.exception.uncollected, run.uncollected)
         self.assert_run_accounted(handed, run, logs.output)
@@ -264,12 +269,15 @@ class AsyncLeavingTest(Leaving, unittest.IsolatedAsyncioTestCase):
         async with self.client() as client:
             run = client.redeem(IDS, ["phone"], **RUN)  # type: ignore
 
+            first = asyncio.Event()
+
             async def consume() -> None:
                 async for person in run:
                     handed.append(person.people_search_id)
+                    first.set()
 
             task = asyncio.create_task(consume())
-            await asyncio.sleep(0.3)
+            await asyncio.wait_for(first.wait(), 30)  # the run is open
             with self.assertLogs("pubrio", "WARNING") as logs, \
                     self.assertRaises(asyncio.CancelledError):
                 task.cancel()
