@@ -28,19 +28,20 @@ from .errors import (BadRequest, Cancelled, ClientBusy, ClientClosed,
                      PubrioError, RateLimited, ResponseTooLarge, ServerError,
                      Timeout, TlsError, TransportError, Unauthorized,
                      UncertainWarning, Uncollected, WaitTimeout)
-from .results import Batch, Contact, Credits, Person, QueryResult
+from .results import (Batch, Contact, ContactType, Credits, Person, Plan,
+                      Profile, QueryResult, Usage)
 
-__version__ = "0.3.0"  # of this package; version() is the loaded library's
+__version__ = "0.2.0"  # the C library's (CMakeLists.txt): one version, tested
 
 __all__: List[str] = [
     "AsyncClient", "AsyncRedemption", "BadRequest", "Batch", "Cancelled",
-    "Client", "ClientBusy", "ClientClosed", "Contact", "CreditBudget",
-    "Credits", "HttpError", "InvalidArgument", "InvalidType", "JournalError",
-    "NoApiKey", "PaymentRequired", "Person", "ProtocolError", "PubrioError",
-    "QueryResult", "RateLimited", "Redemption", "ResponseTooLarge",
-    "ServerError", "Timeout", "TlsError", "TransportError", "Unauthorized",
-    "UncertainWarning", "Uncollected", "WaitTimeout", "__version__",
-    "version"]
+    "Client", "ClientBusy", "ClientClosed", "Contact", "ContactType",
+    "CreditBudget", "Credits", "HttpError", "InvalidArgument", "InvalidType",
+    "JournalError", "NoApiKey", "PaymentRequired", "Person", "Plan",
+    "Profile", "ProtocolError", "PubrioError", "QueryResult", "RateLimited",
+    "Redemption", "ResponseTooLarge", "ServerError", "Timeout", "TlsError",
+    "TransportError", "Unauthorized", "UncertainWarning", "Uncollected",
+    "Usage", "WaitTimeout", "__version__", "version"]
 
 
 def version() -> str:

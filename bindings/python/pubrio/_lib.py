@@ -113,7 +113,8 @@ class BulkStats(ctypes.Structure):
         ("balance", i64)] + [
         (name, size_t) for name in (
             "linkedin_urls", "linkedin_urls_to_redeem",
-            "linkedin_urls_redeemed", "linkedin_urls_not_found")]
+            "linkedin_urls_redeemed", "linkedin_urls_not_found",
+            "batches_uncollected", "people_uncollected", "people_kept")]
 
 
 ERR = ctypes.POINTER(Error)
@@ -168,6 +169,8 @@ query = _fn("pubrio_redeem_people_batch_query", _int, P, c_str,
             ctypes.POINTER(RESULT_P), ERR)
 wait = _fn("pubrio_redeem_people_batch_wait", _int, P, c_str, P,
            ctypes.POINTER(RESULT_P), ERR)
+submit_and_wait = _fn("pubrio_redeem_people_batch_and_wait", _int, P, P, P,
+                      ctypes.POINTER(RESULT_P), ERR)
 redeem_person = _fn("pubrio_redeem_person", _int, P, c_str, c_str,
                     ctypes.c_uint, i64, ctypes.POINTER(RESULT_P), ERR)
 result_free = _fn("pubrio_query_result_free", None, RESULT_P)
@@ -192,6 +195,8 @@ bopt_credits = _fn("pubrio_bulk_options_set_max_credits", _int, P, i64, ERR)
 bopt_profile = _fn("pubrio_bulk_options_set_profile_id", _int, P, i64, ERR)
 bulk_new = _fn("pubrio_bulk_new", _int, ctypes.POINTER(P), P, ctypes.c_uint,
                P, ERR)
+bulk_plan = _fn("pubrio_bulk_plan", _int, ctypes.POINTER(P), P,
+                ctypes.c_uint, P, ERR)
 bulk_free = _fn("pubrio_bulk_free", None, P)
 bulk_add = _fn("pubrio_bulk_add_people", _int, P, ctypes.POINTER(c_str),
                size_t, ERR)
@@ -230,6 +235,14 @@ bulk_stats = _fn("pubrio_bulk_stats_get", None, P, ctypes.POINTER(BulkStats),
                  size_t)
 bulk_uncollected = _fn("pubrio_bulk_uncollected", c_str, P, size_t,
                        ctypes.POINTER(size_t))
+bulk_close = _fn("pubrio_bulk_close", _int, P, i64, ERR)
+bulk_drained = _fn("pubrio_bulk_drained", ctypes.POINTER(BulkEvent), P,
+                   size_t)
+bulk_uncertain = _fn("pubrio_bulk_uncertain", c_str, P, size_t)
+bulk_leftover = _fn("pubrio_bulk_leftover", size_t, P, P, size_t)
+
+# pubrio_status values used here.
+CANCELLED = 16
 
 # pubrio_bulk_event_kind values used here.
 BULK_PERSON, BULK_FINISHED, BULK_NOT_FOUND = 2, 5, 8

@@ -13,7 +13,8 @@ from typing import (Any, Callable, Deque, Dict, Iterable, List, Mapping,
 from . import _lib
 from .client import Client, PathArg, Redemption
 from .errors import ClientClosed, Uncollected
-from .results import Batch, Person, QueryResult
+from .results import (Batch, ContactType, Person, Plan, Profile, QueryResult,
+                      Usage)
 
 T = TypeVar("T")
 
@@ -104,7 +105,7 @@ class AsyncClient:
                     _lib.client_reset_cancel(ptr)
                 raise
 
-    async def submit(self, people: Iterable[str], types: Iterable[str],
+    async def submit(self, people: Iterable[str], types: Iterable[ContactType],
                      profile_id: Optional[int] = None) -> Batch:
         """Client.submit, off the loop."""
         return await self._run(self._client.submit, _listed(people),
@@ -114,7 +115,7 @@ class AsyncClient:
         """Client.query, off the loop."""
         return await self._run(self._client.query, redeem_query_id)
 
-    async def redeem_person(self, types: Iterable[str], *,
+    async def redeem_person(self, types: Iterable[ContactType], *,
                             people_search_id: Optional[str] = None,
                             linkedin_url: Optional[str] = None,
                             profile_id: Optional[int] = None) -> QueryResult:
@@ -131,13 +132,33 @@ class AsyncClient:
         return await self._run(self._client.wait, redeem_query_id, timeout,
                                min_delay, max_delay, first_delay)
 
-    async def plan(self, people: Iterable[str], types: Iterable[str],
-                   **options: Any) -> Dict[str, int]:
+    async def redeem_and_wait(self, people: Iterable[str],
+                              types: Iterable[ContactType],
+                              profile_id: Optional[int] = None,
+                              timeout: float = 600.0, min_delay: float = 1.0,
+                              max_delay: float = 30.0) -> QueryResult:
+        """Client.redeem_and_wait, off the loop (submits once, polls first
+        at the batch's estimate); cancelling the task ends the wait at once
+        (the error names the batch, to collect with wait())."""
+        return await self._run(self._client.redeem_and_wait, _listed(people),
+                               _listed(types), profile_id, timeout,
+                               min_delay, max_delay)
+
+    async def profile(self) -> Profile:
+        """Client.profile, off the loop (POST /profile, free)."""
+        return await self._run(self._client.profile)
+
+    async def usage(self) -> Usage:
+        """Client.usage, off the loop (POST /profile/usage, free)."""
+        return await self._run(self._client.usage)
+
+    async def plan(self, people: Iterable[str], types: Iterable[ContactType],
+                   **options: Any) -> Plan:
         """Client.plan, off the loop."""
         return await self._run(functools.partial(
             self._client.plan, _listed(people), _listed(types), **options))
 
-    def redeem(self, people: Iterable[str], types: Iterable[str],
+    def redeem(self, people: Iterable[str], types: Iterable[ContactType],
                profile_id: Optional[int] = None, timeout: float = 600.0,
                journal: Optional[PathArg] = None,
                resubmit_uncertain: bool = False, batch_size: int = 100,
@@ -179,8 +200,11 @@ def _listed(items: Any) -> Any:
 
 class AsyncRedemption:
     """An async iterator over a bulk run (see AsyncClient.redeem): the
-    attributes of Redemption (`uncollected`, `people_uncertain`,
-    `not_found`, `finished`), aclose(), and `async with`."""
+    attributes of Redemption (`drained`, `uncollected`, `uncertain`,
+    `people_uncertain`, `not_found`, `finished`), aclose(), and `async
+    with`. However the run is left (the loop ends, `break`, an exception,
+    a cancelled task, aclose(), the iterator dropped) it is closed once,
+    as Redemption's is."""
 
     def __init__(self, owner: AsyncClient, people: Any, types: Any,
                  options: Dict[str, Any]) -> None:
@@ -193,9 +217,30 @@ class AsyncRedemption:
         self.people_uncertain = 0
 
     @property
+    def drained(self) -> List[Person]:
+        """The people collected (paid) and not handed out when the run was
+        left: those fetched for the loop and not reached, then those the
+        run's close kept."""
+        return list(self._run.drained) if self._run is not None else []
+
+    def _keep_ready(self) -> None:
+        """No more handing out: the people fetched for the loop and not
+        reached go to the run, which keeps them first on `drained` (and
+        names them) when it ends."""
+        if self._run is not None:
+            self._run._held.extend(self._ready)
+        self._ready.clear()
+        self._ended = True
+
+    @property
     def uncollected(self) -> List[Uncollected]:
         """The batches paid for and not collected."""
         return self._run.uncollected if self._run is not None else []
+
+    @property
+    def uncertain(self) -> List[str]:
+        """The people this run submitted without a conclusive answer."""
+        return self._run.uncertain if self._run is not None else []
 
     @property
     def not_found(self) -> List[str]:
@@ -206,8 +251,26 @@ class AsyncRedemption:
     def finished(self) -> bool:
         return self._run is not None and self._run.finished
 
-    def __aiter__(self) -> "AsyncRedemption":
-        return self
+    def __aiter__(self) -> "_AsyncLoop":
+        """What `async for` iterates: leaving the loop (break, return, an
+        exception in its body) drops it, which ends the run on the
+        client's worker ahead of any later call (no ClientBusy)."""
+        return _AsyncLoop(self)
+
+    def _abandon(self) -> None:
+        """The run's end, queued on the worker now (from a finalizer: no
+        awaiting): whatever the client runs next runs after it."""
+        self._keep_ready()
+        run = self._run
+        if run is None or run._bulk is None:
+            return
+        if not self._owner._shut:
+            try:
+                self._owner._executor.submit(run._end, None)
+                return
+            except RuntimeError:  # shut down meanwhile: nothing runs on it
+                pass
+        run._end(None)
 
     async def __aenter__(self) -> "AsyncRedemption":
         await self._open()
@@ -218,10 +281,13 @@ class AsyncRedemption:
                         tb: Optional[TracebackType]) -> None:
         await self._end(exc)
 
-    async def aclose(self) -> None:
-        """End the run (cutting what is in flight) and log every batch paid
-        for and not collected."""
+    async def aclose(self) -> List[Person]:
+        """End the run as Redemption.close() does (the submits in flight
+        finish, polls end at once) and return the people collected and not
+        handed out (also `drained`); what is left is named on the run and
+        in one WARNING."""
         await self._end(None)
+        return self.drained
 
     async def _open(self) -> None:
         if self._run is not None or self._args is None:
@@ -254,6 +320,8 @@ class AsyncRedemption:
         """On the worker: the people ready within a slice, and whether the
         run ended (StopIteration cannot cross a Future)."""
         assert self._run is not None
+        if self._run._bulk is None:  # ended as a loop over it was left
+            return [], True
         try:
             return self._run.next_people(_SLICE_MS, _PEOPLE_PER_TRIP,
                                          until_one=False), False
@@ -261,6 +329,7 @@ class AsyncRedemption:
             return [], True
 
     async def _end(self, exc: Optional[BaseException]) -> None:
+        self._keep_ready()
         run = self._run
         if run is None:
             self._args = None
@@ -273,3 +342,19 @@ class AsyncRedemption:
         loop = asyncio.get_running_loop()
         await asyncio.shield(loop.run_in_executor(self._owner._executor,
                                                   run._end, exc))
+
+
+class _AsyncLoop:
+    """One `async for` over an AsyncRedemption (see its __aiter__)."""
+
+    def __init__(self, run: AsyncRedemption) -> None:
+        self._run = run
+
+    def __aiter__(self) -> "_AsyncLoop":
+        return self
+
+    async def __anext__(self) -> Person:
+        return await self._run.__anext__()
+
+    def __del__(self) -> None:
+        self._run._abandon()

@@ -1,19 +1,22 @@
 """The blocking client and its bulk-run iterator."""
 import ctypes
+import itertools
 import logging
 import os
 import queue
+import sys
 import threading
 import warnings
 from types import TracebackType
-from typing import (TYPE_CHECKING, Any, Callable, Dict, Iterable, Iterator, List, Mapping,
-                    Optional, Tuple, Type, Union)
+from typing import (TYPE_CHECKING, Any, Callable, Dict, Iterable, Iterator,
+                    List, Mapping, Optional, Tuple, Type, Union)
 
 from . import _args, _lib
 from .errors import (ClientBusy, ClientClosed, PubrioError, Uncollected,
                      UncertainWarning, check, from_c)
-from .results import (Batch, Person, QueryResult, batch_from_c, person_from_c,
-                      result_from_c)
+from .results import (Batch, ContactType, Person, Plan, Profile, QueryResult,
+                      Usage, batch_from_c, person_from_c, plan_from_stats,
+                      profile_from_c, result_from_c, usage_from_c)
 
 log = logging.getLogger("pubrio")
 
@@ -142,16 +145,40 @@ class Client:
         helper thread instead, and a KeyboardInterrupt cancels it through
         pubrio_client_cancel() (the transfer and any sleep end at once)."""
         ptr = self._handle()
+
+        def call() -> int:
+            return int(fn(ptr, *args, ctypes.byref(self._err)))
+
+        def cancel() -> None:
+            _lib.client_cancel(ptr)
+
+        interrupt = None
         if threading.current_thread() is not threading.main_thread():
-            return self._call(fn, *args)
+            status = call()
+        else:
+            status, interrupt = self._off_main(call, cancel)
+        if interrupt is not None:
+            _lib.client_reset_cancel(ptr)
+            _lib.error_clear(ctypes.byref(self._err))
+            raise interrupt
+        if status == _lib.CANCELLED:  # by cancel(): the next call runs
+            _lib.client_reset_cancel(ptr)
+        check(status, self._err)
+
+    def _off_main(self, work: Callable[[], int],
+                  on_interrupt: Callable[[], None]
+                  ) -> Tuple[int, Optional[KeyboardInterrupt]]:
+        """@work's result, run on this client's helper thread while the
+        main thread waits, so Ctrl-C is seen: each KeyboardInterrupt calls
+        @on_interrupt and the wait goes on until @work returns. Returns the
+        result and the (first) KeyboardInterrupt, if any."""
         outcome: List[int] = []
+        failure: List[BaseException] = []
         done = threading.Event()
 
-        failure: List[BaseException] = []
-
-        def work() -> None:
+        def job() -> None:
             try:
-                outcome.append(fn(ptr, *args, ctypes.byref(self._err)))
+                outcome.append(work())
             except BaseException as e:  # raised here, not on the helper
                 failure.append(e)
             finally:
@@ -163,20 +190,31 @@ class Client:
             self._jobs = queue.SimpleQueue()
             threading.Thread(target=_serve, args=(self._jobs,),
                              name="pubrio-call", daemon=True).start()
-        self._jobs.put(work)
-        try:
-            while not done.wait(0.05):
-                pass
-        except KeyboardInterrupt:
-            _lib.client_cancel(ptr)
-            while not done.wait(0.05):
-                pass
-            _lib.client_reset_cancel(ptr)
-            _lib.error_clear(ctypes.byref(self._err))
-            raise
+        self._jobs.put(job)
+        interrupt: Optional[KeyboardInterrupt] = None
+        while True:
+            try:
+                while not done.wait(0.05):
+                    pass
+                break
+            except KeyboardInterrupt as e:
+                interrupt = interrupt or e
+                on_interrupt()
         if failure:
             raise failure[0]
-        check(outcome[0], self._err)
+        return outcome[0], interrupt
+
+    def cancel(self) -> None:
+        """Stop what runs on this client, as a first Ctrl-C does: safe from
+        another thread or a signal handler. A bulk run stops submitting,
+        its polls end at once, the submits in flight finish; its next step
+        raises Cancelled and the run is closed (what was paid is handed
+        back on run.drained or named). The call in progress raises
+        Cancelled (with nothing in progress, the next call does); the call
+        after it runs."""
+        ptr = self._ptr
+        if ptr:
+            _lib.client_cancel(ptr)
 
     def _release(self) -> None:
         """A run no longer needs the C client:
@@ -215,7 +253,7 @@ class Client:
         if getattr(self, "_ptr", None):
             self.close()
 
-    def _request(self, people: Iterable[str], types: Iterable[str],
+    def _request(self, people: Iterable[str], types: Iterable[ContactType],
                  profile_id: Optional[int]) -> Any:
         ids = _args.strings(people, "people")
         mask = _args.contact_types(types)
@@ -235,7 +273,7 @@ class Client:
             raise
         return req
 
-    def submit(self, people: Iterable[str], types: Iterable[str],
+    def submit(self, people: Iterable[str], types: Iterable[ContactType],
                profile_id: Optional[int] = None) -> Batch:
         """Submit one batch (spends credits). Returns the batch state."""
         self._handle()
@@ -258,52 +296,37 @@ class Client:
         finally:
             _lib.result_free(res)
 
-    def profile(self) -> Dict[str, Any]:
+    def profile(self) -> Profile:
         """The account (POST /profile, free): balance, the price of each
         contact type and the plan's quotas; None where the API did not say.
 
         >>> with pubrio.Client() as client:
-        ...     client.profile()["phone_price"]
+        ...     client.profile().phone_price
         1
         """
         out = ctypes.POINTER(_lib.Profile)()
         try:
             self._blocking(_lib.profile_get, -1, ctypes.byref(out))
-            p = out.contents
-            return {
-                "credit": int(p.credit) if p.has_credit else None,
-                "topup_credit":
-                    int(p.topup_credit) if p.has_topup_credit else None,
-                "plan": p.plan_name.decode() if p.plan_name else None,
-                "email_price": _known(p.email_price),
-                "phone_price": _known(p.phone_price),
-                "max_hourly_requests": _known(p.max_hourly_requests),
-                "max_daily_requests": _known(p.max_daily_requests),
-                "max_monthly_requests": _known(p.max_monthly_requests)}
+            return profile_from_c(out.contents)
         finally:
             _lib.profile_free(out)
 
-    def usage(self) -> Dict[str, Optional[int]]:
+    def usage(self) -> Usage:
         """Requests used and allowed in the current hour, day and month
         (POST /profile/usage, free); allowed 0 means no quota, None unknown.
 
         >>> with pubrio.Client() as client:
-        ...     client.usage()["hourly_allowed"]
+        ...     client.usage().hourly_allowed
         0
         """
         out = ctypes.POINTER(_lib.Usage)()
         try:
             self._blocking(_lib.usage_get, -1, ctypes.byref(out))
-            u = out.contents
-            return {name: (None if getattr(u, name) < 0
-                           else int(getattr(u, name)))
-                    for name in ("hourly_used", "hourly_allowed",
-                                 "daily_used", "daily_allowed",
-                                 "monthly_used", "monthly_allowed")}
+            return usage_from_c(out.contents)
         finally:
             _lib.usage_free(out)
 
-    def redeem_person(self, types: Iterable[str], *,
+    def redeem_person(self, types: Iterable[ContactType], *,
                       people_search_id: Optional[str] = None,
                       linkedin_url: Optional[str] = None,
                       profile_id: Optional[int] = None) -> QueryResult:
@@ -346,7 +369,41 @@ class Client:
             _lib.result_free(res)
             _lib.wopt_free(opts)
 
-    def redeem(self, people: Iterable[str], types: Iterable[str],
+    def redeem_and_wait(self, people: Iterable[str],
+                        types: Iterable[ContactType],
+                        profile_id: Optional[int] = None,
+                        timeout: float = 600.0, min_delay: float = 1.0,
+                        max_delay: float = 30.0) -> QueryResult:
+        """Submit one batch (spends credits, once) and wait for it: the
+        first poll comes when the submit's estimate says the batch is
+        ready (never later than `max_delay`), then every `min_delay`
+        seconds growing to `max_delay`; WaitTimeout past `timeout`. When
+        the wait fails after the submit, the error's submit_state is
+        "accepted" and its redeem_query_id the batch: collect it with
+        client.wait(error.redeem_query_id), never submit it again.
+
+        >>> with pubrio.Client() as client:
+        ...     done = client.redeem_and_wait([JANE], ["phone"])
+        >>> done.people[0].people_search_id == JANE
+        True
+        """
+        self._handle()
+        req = self._request(people, types, profile_id)
+        try:
+            opts = _wait_options(timeout, min_delay, max_delay, None)
+        except BaseException:
+            _lib.req_free(req)
+            raise
+        res = _lib.RESULT_P()
+        try:
+            self._blocking(_lib.submit_and_wait, req, opts, ctypes.byref(res))
+            return result_from_c(res)
+        finally:
+            _lib.result_free(res)
+            _lib.wopt_free(opts)
+            _lib.req_free(req)
+
+    def redeem(self, people: Iterable[str], types: Iterable[ContactType],
                profile_id: Optional[int] = None, timeout: float = 600.0,
                journal: Optional[PathArg] = None,
                resubmit_uncertain: bool = False, batch_size: int = 100,
@@ -372,12 +429,17 @@ class Client:
         `people` naming the same person is handed out too, bought once. A
         URL naming nobody is listed in `run.not_found`.
 
-        Leaving early (break, an exception, Ctrl-C, a failure of the run)
-        names the batches paid for and not collected: `run.uncollected`,
-        the exception's `uncollected`, and a WARNING log line each. People
-        an earlier run left uncertain (journaled, maybe charged, never
-        answered) are `run.people_uncertain`, with an UncertainWarning.
-        While the run is open the client takes no other call (ClientBusy).
+        However the run is left (break, an exception, close(), Ctrl-C,
+        client.cancel(), a failure of the run, the iterator dropped) it is
+        closed once: the submits in flight finish, polls end at once. The
+        people it collected and did not hand out are `run.drained` (and
+        returned by run.close()); the batches paid for and not collected
+        are `run.uncollected` (collect each with client.wait(id)), the
+        people maybe charged `run.uncertain`, both also on the exception;
+        one WARNING names them. People an earlier run left uncertain
+        (journaled, maybe charged, never answered) are
+        `run.people_uncertain`, with an UncertainWarning. While the run is
+        open the client takes no other call (ClientBusy).
 
         >>> with pubrio.Client() as client:
         ...     with client.redeem(PEOPLE, ["phone"]) as run:
@@ -393,12 +455,12 @@ class Client:
         run.warn_uncertain(stacklevel=2)
         return run
 
-    def plan(self, people: Iterable[str], types: Iterable[str],
+    def plan(self, people: Iterable[str], types: Iterable[ContactType],
              journal: Optional[PathArg] = None,
              resubmit_uncertain: bool = False, batch_size: int = 100,
              requests_per_minute: int = 300,
              linkedin_urls: Optional[Iterable[str]] = None
-             ) -> Dict[str, int]:
+             ) -> Plan:
         """A dry run of redeem(): people, duplicates, journaled and
         uncertain people, batches, the fewest requests and the shortest time
         the rate budget allows (min_duration_ms), and the LinkedIn URLs
@@ -406,28 +468,18 @@ class Client:
         known from the journal). Nothing is sent.
 
         >>> with pubrio.Client() as client:
-        ...     client.plan(PEOPLE + PEOPLE[:1], ["phone"])["duplicates"]
+        ...     client.plan(PEOPLE + PEOPLE[:1], ["phone"]).duplicates
         1
         """
         self._handle()
         run = Redemption(self, people, types, None, 600.0, journal,
                          resubmit_uncertain, batch_size, 8,
                          requests_per_minute, None, (1.0, 30.0),
-                         linkedin_urls)
+                         linkedin_urls, dry_run=True)
         try:
-            stats = run.stats()
-            return {name: stats[name] for name in (
-                "people", "duplicates", "people_journaled",
-                "people_uncertain", "people_to_submit", "batches",
-                "planned_requests", "min_duration_ms", "linkedin_urls",
-                "linkedin_urls_to_redeem")}
+            return plan_from_stats(run.stats())
         finally:
-            run.close()
-
-
-def _known(value: int) -> Optional[int]:
-    """The library's -1 for a value the API did not say, as None."""
-    return None if value < 0 else int(value)
+            run._free()  # never driven: nothing to drain or to name
 
 
 def _serve(jobs: "_Jobs") -> None:
@@ -467,30 +519,49 @@ def _wait_options(timeout: float, min_delay: float, max_delay: float,
 class Redemption(Iterator[Person]):
     """A bulk run: iterate it for the people, as they are collected.
 
-    Attributes: `uncollected`, the batches paid for and not collected
-    (Uncollected(redeem_query_id, people_count) tuples: live while the run
-    is open, final once it is closed); `people_uncertain`, the people an
-    earlier run left uncertain (not sent again, not handed out);
-    `not_found`, the LinkedIn URLs (normalized) that name nobody, as the
-    run finds them;
-    `finished`, True once everything was collected. close() (or leaving a
-    `with` block, or dropping the iterator) ends the run, cutting what is
-    in flight, and logs every uncollected batch at WARNING.
+    However the run is left (the loop ends, `break`, an exception in the
+    loop body, close(), leaving a `with` block, the client closed, Ctrl-C,
+    cancel(), the iterator dropped) it is closed once, by the library's
+    one drain: nothing new starts, the submits in flight finish (their
+    answers kept), polls in flight end at once. Then everything paid is
+    either handed out or on the run:
+
+    - `drained`: the people collected and not handed out (also returned
+      by close());
+    - `uncollected`: the batches paid for and not collected
+      (Uncollected(redeem_query_id, people_count) tuples; collect each
+      with client.wait(redeem_query_id));
+    - `uncertain`: the people (people_search_id, or LinkedIn URL) this run
+      submitted without a conclusive answer: maybe charged, not sent again;
+
+    and one WARNING on logging.getLogger("pubrio") names what is left.
+    `uncollected` and `uncertain` are live while the run is open, final
+    once it is closed. Also: `people_uncertain`, the people an earlier run
+    left uncertain (not sent again, not handed out); `not_found`, the
+    LinkedIn URLs (normalized) that name nobody, as the run finds them;
+    `finished`, True once everything was collected.
     """
 
     def __init__(self, client: Client, people: Iterable[str],
-                 types: Iterable[str], profile_id: Optional[int],
+                 types: Iterable[ContactType], profile_id: Optional[int],
                  timeout: float, journal: Optional[PathArg],
                  resubmit_uncertain: bool, batch_size: int, parallel: int,
                  requests_per_minute: int, max_credits: Optional[int],
                  delays: Tuple[float, float],
-                 linkedin_urls: Optional[Iterable[str]] = None) -> None:
+                 linkedin_urls: Optional[Iterable[str]] = None,
+                 dry_run: bool = False) -> None:
         self._bulk: Any = None
         self._client: Optional[Client] = None
         self._journal = journal
         self.finished = False
         self._uncollected: List[Uncollected] = []
         self.not_found: List[str] = []
+        self.drained: List[Person] = []
+        # Fetched from the run by a wrapper (the asyncio one buffers) and
+        # not handed out: kept first on `drained` when the run ends.
+        self._held: List[Person] = []
+        self._uncertain: List[str] = []
+        self._ending = False
         self._final_stats: Optional[Dict[str, int]] = None
         self._err = _lib.Error()
         self._event = _lib.BulkEvent()
@@ -525,8 +596,11 @@ class Redemption(Iterator[Person]):
             if profile is not None:
                 check(_lib.bopt_profile(opts, profile, ref), err)
             bulk = _lib.P()
-            check(_lib.bulk_new(ctypes.byref(bulk), client._handle(), mask,
-                                opts, ref), err)
+            # A dry run only reads the journal: never creates, locks or
+            # writes it (as the CLI's --dry-run).
+            start = _lib.bulk_plan if dry_run else _lib.bulk_new
+            check(start(ctypes.byref(bulk), client._handle(), mask, opts,
+                        ref), err)
             # Held from here: the C run needs the C client alive.
             self._bulk, self._client = bulk, client
             client._runs += 1
@@ -573,8 +647,32 @@ class Redemption(Iterator[Person]):
             return list(self._uncollected)
         return _uncollected_of(self._bulk)
 
-    def __iter__(self) -> "Redemption":
-        return self
+    @property
+    def uncertain(self) -> List[str]:
+        """The people this run submitted without a conclusive answer
+        (people_search_id, or the LinkedIn URL of a single redeem): maybe
+        charged, never sent again unless asked (resubmit_uncertain=True on
+        a rerun with the journal)."""
+        if self._bulk is None:
+            return list(self._uncertain)
+        return _uncertain_of(self._bulk)
+
+    def __iter__(self) -> Iterator[Person]:
+        """The run as a loop: leaving it however (break, return, an
+        exception in its body) ends the run as close() does, so the client
+        takes calls again even while the iterator is still referenced."""
+        return self._loop()
+
+    def _loop(self) -> Iterator[Person]:
+        try:
+            while True:
+                try:
+                    person = self.__next__()
+                except StopIteration:
+                    return
+                yield person
+        finally:  # the loop ended or was left (the generator closed)
+            self._end(None)
 
     def __next__(self) -> Person:
         if self._bulk is None:
@@ -632,58 +730,103 @@ class Redemption(Iterator[Person]):
                     return out
         return out
 
-    def _drain(self) -> None:
-        """Stop as a first Ctrl-C does: nothing new starts, requests in
-        flight finish, so a submit's answer is kept and its batch named;
-        a KeyboardInterrupt meanwhile cuts them (a second Ctrl-C)."""
-        client = self._client
-        if self.finished or self._bulk is None or client is None or \
-                not client._ptr:
-            return
-        _lib.bulk_stop(self._bulk)
-        event, err = _lib.BulkEvent(), _lib.Error()
-        while True:
-            try:
-                status = _lib.bulk_next(self._bulk, 200, ctypes.byref(event),
-                                        ctypes.sizeof(event),
-                                        ctypes.byref(err))
-            except KeyboardInterrupt:
-                for _ in range(2):
-                    _lib.client_cancel(client._ptr)
-                continue
-            _lib.error_clear(ctypes.byref(err))
-            if status != 0 or event.kind == _lib.BULK_FINISHED:
-                break
-        _lib.client_reset_cancel(client._ptr)
+    def _close_c(self) -> Tuple[int, Optional[KeyboardInterrupt]]:
+        """pubrio_bulk_close(): the run stops, the submits in flight finish,
+        polls in flight end at once. From the main thread it runs on the
+        client's helper thread, so Ctrl-C is seen: a Ctrl-C meanwhile (a
+        second one) cuts what is in flight (a cut submit is uncertain, and
+        named) and is returned."""
+        client, bulk = self._client, self._bulk
+        assert client is not None
+        ptr, err = client._ptr, _lib.Error()
 
-    def _end(self, exc: Optional[BaseException]) -> None:
-        """End the run: let what is in flight finish, name what was paid
-        and not collected (on @exc, in the log), then free it, letting the
-        client go."""
-        if self._bulk is None:
-            return
-        self._drain()
-        self._uncollected = _uncollected_of(self._bulk)
+        def close() -> int:
+            return int(_lib.bulk_close(bulk, -1, ctypes.byref(err)))
+
+        interrupt = None
+        # At exit the helper thread no longer runs: the close runs here.
+        if threading.current_thread() is threading.main_thread() and \
+                not sys.is_finalizing():
+            def cut() -> None:
+                for _ in range(2):  # the second cancel cuts the submits
+                    _lib.client_cancel(ptr)
+            status, interrupt = client._off_main(close, cut)
+        else:
+            status = close()
+        _lib.error_clear(ctypes.byref(err))
+        # A cancel() or a Ctrl-C stopped this run: the client runs the
+        # next call (none runs on it now, the run holding it).
+        _lib.client_reset_cancel(ptr)
+        return status, interrupt
+
+    def _end(self, exc: Optional[BaseException]
+             ) -> Optional[KeyboardInterrupt]:
+        """End the run, once: close it (the one drain), keep what it
+        collected and did not hand out, name what was paid and not
+        delivered (on the run, on @exc, in one WARNING), then free it,
+        letting the client go. Returns a Ctrl-C that came during the
+        close."""
+        if self._bulk is None or self._ending:
+            if exc is not None:  # ended as the loop was left, before __exit__
+                _attach(exc, self._uncollected, self._uncertain)
+            return None
+        # Once: a finalizer run meanwhile (the garbage collector) must not
+        # close it again.
+        self._ending = True
+        try:
+            return self._close_and_name(exc)
+        finally:
+            self._free()
+
+    def _close_and_name(self, exc: Optional[BaseException]
+                        ) -> Optional[KeyboardInterrupt]:
+        bulk = self._bulk
+        status, interrupt = self._close_c()
+        held, self._held = self._held, []
+        self.drained.extend(held)
+        for i in itertools.count():
+            ev = _lib.bulk_drained(bulk, i)
+            if not ev:
+                break
+            event = ev.contents
+            if event.kind == _lib.BULK_PERSON:
+                self.drained.append(person_from_c(event.person,
+                                                  event.linkedin_url))
+            elif event.kind == _lib.BULK_NOT_FOUND:
+                self.not_found.append(_lib.text(event.linkedin_url) or "")
+        self._uncollected = _uncollected_of(bulk)
+        self._uncertain = _uncertain_of(bulk)
         self._final_stats = self.stats()
-        uncertain = 0 if self.finished else \
-            self._final_stats["people_left_uncertain"]
+        self.finished = self.finished or status == 0  # all collected
         if exc is not None:
-            _attach(exc, self._uncollected)
-        _log_stop(self._uncollected, uncertain, self._journal, self.finished)
-        self._free()
+            _attach(exc, self._uncollected, self._uncertain)
+        sentence = _leftover_of(bulk)
+        if held:
+            sentence += "%s%d people fetched and not handed out, kept for " \
+                "the caller" % ("; " if sentence else "", len(held))
+        _warn_leftover(sentence, self._uncollected, self._uncertain,
+                       bool(self.drained), self._journal)
+        return interrupt
 
     def _free(self) -> None:
         bulk, client = self._bulk, self._client
         self._bulk = self._client = None
         if bulk is not None:
-            _lib.bulk_free(bulk)  # cuts what is in flight
+            _lib.bulk_free(bulk)  # after the close: nothing is in flight
         if client is not None:
             client._release()
 
-    def close(self) -> None:
-        """End the run (cutting what is in flight) and log every batch paid
-        for and not collected. Safe to call again."""
-        self._end(None)
+    def close(self) -> List[Person]:
+        """End the run (the submits in flight finish, polls end at once)
+        and return the people it collected and did not hand out (also
+        `drained`); what was paid and not delivered is named on the run
+        (`uncollected`, `uncertain`) and in one WARNING. Safe to call
+        again. A Ctrl-C during the close cuts what is in flight and is
+        raised once the run is closed."""
+        interrupt = self._end(None)
+        if interrupt is not None:
+            raise interrupt
+        return list(self.drained)
 
     def __enter__(self) -> "Redemption":
         return self
@@ -711,34 +854,64 @@ def _uncollected_of(bulk: Any) -> List[Uncollected]:
                                int(count.value)))
 
 
-def _attach(exc: BaseException, uncollected: List[Uncollected]) -> None:
-    """Put the uncollected batches on @exc: its `uncollected` attribute and,
-    when there are any, a note shown with its traceback."""
+def _uncertain_of(bulk: Any) -> List[str]:
+    out: List[str] = []
+    while True:
+        who = _lib.bulk_uncertain(bulk, len(out))
+        if not who:
+            return out
+        out.append(who.decode("utf-8", "replace"))
+
+
+def _leftover_of(bulk: Any) -> str:
+    """The library's one sentence naming what is paid and not delivered
+    ("" when nothing is)."""
+    size = int(_lib.bulk_leftover(bulk, None, 0))
+    if not size:
+        return ""
+    buf = ctypes.create_string_buffer(size + 1)
+    _lib.bulk_leftover(bulk, buf, size + 1)
+    return buf.value.decode("utf-8", "replace")
+
+
+def _attach(exc: BaseException, uncollected: List[Uncollected],
+            uncertain: List[str]) -> None:
+    """Put what the run left on @exc: its `uncollected` and `uncertain`
+    attributes and, when there is any, a note shown with its traceback."""
     try:
         setattr(exc, "uncollected", list(uncollected))
+        setattr(exc, "uncertain", list(uncertain))
     except AttributeError:
         return
-    if uncollected and hasattr(exc, "add_note"):
-        exc.add_note("pubrio: %d batches paid for and not collected: %s"
-                     % (len(uncollected), ", ".join(
-                         u.redeem_query_id for u in uncollected)))
+    if (uncollected or uncertain) and hasattr(exc, "add_note"):
+        parts = []
+        if uncollected:
+            parts.append("%d batches paid for and not collected: %s" % (
+                len(uncollected),
+                ", ".join(u.redeem_query_id for u in uncollected)))
+        if uncertain:
+            parts.append("%d people submitted without a conclusive answer "
+                         "(maybe charged)" % len(uncertain))
+        exc.add_note("pubrio: " + "; ".join(parts))
 
 
-def _log_stop(uncollected: List[Uncollected], uncertain: int,
-              journal: Optional[PathArg], finished: bool) -> None:
-    rerun = (" or rerun with journal=%r" % os.fspath(journal)
-             if journal is not None else "")
-    for batch in uncollected:
-        log.warning("batch %s (%d people) was paid for and not collected: "
-                    "collect it with client.wait(%r) or `pubrio query %s "
-                    "--wait`%s", batch.redeem_query_id, batch.people_count,
-                    batch.redeem_query_id, batch.redeem_query_id, rerun)
-    if uncertain and not finished:
-        log.warning("%d people were left uncertain when the run stopped: "
-                    "their submit got no conclusive answer, so they may have "
-                    "been charged; %s", uncertain,
-                    "the journal keeps them, and they are not sent again"
-                    if journal is not None else
-                    "the batch's failure names them")
-
-
+def _warn_leftover(sentence: str, uncollected: List[Uncollected],
+                   uncertain: List[str], drained: bool,
+                   journal: Optional[PathArg]) -> None:
+    """One WARNING naming what the run left paid and not delivered: the
+    library's sentence, then what to do in Python."""
+    if not sentence:
+        return
+    todo = []
+    if uncollected:
+        todo.append("collect each batch of run.uncollected with "
+                    "client.wait(redeem_query_id)%s" % (
+                        " or rerun with journal=%r" % os.fspath(journal)
+                        if journal is not None else ""))
+    if uncertain:
+        todo.append("run.uncertain names the people maybe charged")
+    if drained:
+        todo.append("the people kept are run.drained (returned by "
+                    "run.close())")
+    log.warning("the run left paid and not delivered: %s%s", sentence,
+                "; " + "; ".join(todo) if todo else "")

@@ -162,6 +162,18 @@ _BY_STATUS: List[Optional[Type[PubrioError]]] = [
 _OUT_OF_MEMORY = 2
 
 
+def python_calls(message: str, redeem_query_id: Optional[str]) -> str:
+    """@message with the C library's advice said in Python: a user of this
+    package calls client.wait(), not pubrio_redeem_people_batch_wait() nor
+    the CLI's `pubrio query ID --wait`."""
+    wait = ("client.wait(%r)" % redeem_query_id if redeem_query_id
+            else "client.wait(redeem_query_id)")
+    for said in ("pubrio_redeem_people_batch_wait()",
+                 "`pubrio query ID --wait`"):
+        message = message.replace(said, wait)
+    return message
+
+
 def from_c(status: int, err: _lib.Error) -> BaseException:
     """The exception for a failed call's status and error detail (which it
     copies; the caller clears @err)."""
@@ -169,11 +181,13 @@ def from_c(status: int, err: _lib.Error) -> BaseException:
         return MemoryError("libpubrio: out of memory")
     cls = _BY_STATUS[status] if 0 < status < len(_BY_STATUS) else None
     details = _lib.text(err.details_json)
+    redeem_query_id = _lib.text(err.redeem_query_id)
     submit_state = (_lib.SUBMIT_STATES[err.submit_state]
                     if 0 <= err.submit_state < len(_lib.SUBMIT_STATES)
                     else None)
     return (cls or PubrioError)(
-        _lib.text(err.message) or "", status_code=status,
+        python_calls(_lib.text(err.message) or "", redeem_query_id),
+        status_code=status,
         http_status=err.http_status or None, code=err.api_code or None,
         api_message=_lib.text(err.api_message),
         details=json.loads(details) if details else None,
@@ -181,7 +195,7 @@ def from_c(status: int, err: _lib.Error) -> BaseException:
         retry_after_ms=(err.retry_after_ms if err.retry_after_ms >= 0
                         else None),
         attempts=err.attempts, submit_state=submit_state,
-        redeem_query_id=_lib.text(err.redeem_query_id))
+        redeem_query_id=redeem_query_id)
 
 
 def check(status: int, err: _lib.Error) -> None:

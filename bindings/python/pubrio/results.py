@@ -2,9 +2,13 @@
 dataclass that also reads as the dict of earlier versions (record.field or
 record["field"], and equal to such a dict)."""
 import dataclasses
-from typing import Any, Callable, ClassVar, FrozenSet, List, Optional
+from typing import (Any, Callable, ClassVar, FrozenSet, List, Literal,
+                    Optional)
 
 from . import _lib
+
+# The contact types a call takes: mypy refuses a misspelt one ("email_work").
+ContactType = Literal["email-personal", "email-work", "phone"]
 
 
 class _Record:
@@ -118,3 +122,87 @@ def result_from_c(res: Any) -> QueryResult:
     return QueryResult(batch_from_c(r.query.contents), credits, people)
 
 
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Profile(_Record):
+    """The account (Client.profile()): balance, the price of each contact
+    type and the plan's request quotas (0: the plan sets none); None where
+    the API did not say."""
+    credit: Optional[int]
+    topup_credit: Optional[int]
+    plan: Optional[str]  # the plan's name
+    email_price: Optional[int]
+    phone_price: Optional[int]
+    max_hourly_requests: Optional[int]
+    max_daily_requests: Optional[int]
+    max_monthly_requests: Optional[int]
+    profile_id: Optional[int] = None
+    api_access: Optional[bool] = None
+
+    _added_later: ClassVar[FrozenSet[str]] = frozenset({"profile_id",
+                                                        "api_access"})
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Usage(_Record):
+    """Requests used and allowed in the current hour, day and month
+    (Client.usage()); allowed 0 means no quota, None unknown."""
+    hourly_used: Optional[int]
+    hourly_allowed: Optional[int]
+    daily_used: Optional[int]
+    daily_allowed: Optional[int]
+    monthly_used: Optional[int]
+    monthly_allowed: Optional[int]
+    last_refreshed: Optional[str] = None
+
+    _added_later: ClassVar[FrozenSet[str]] = frozenset({"last_refreshed"})
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Plan(_Record):
+    """What redeem() would do (Client.plan()): the people, duplicates,
+    people the journal knows and left uncertain, the people and batches to
+    submit, the fewest requests and the shortest time (ms) the rate allows,
+    the distinct LinkedIn URLs and those to redeem."""
+    people: int
+    duplicates: int
+    people_journaled: int
+    people_uncertain: int
+    people_to_submit: int
+    batches: int
+    planned_requests: int
+    min_duration_ms: int
+    linkedin_urls: int
+    linkedin_urls_to_redeem: int
+
+
+def _known(value: int) -> Optional[int]:
+    """The library's -1 for a value the API did not say, as None."""
+    return None if value < 0 else int(value)
+
+
+def profile_from_c(p: _lib.Profile) -> Profile:
+    return Profile(
+        credit=int(p.credit) if p.has_credit else None,
+        topup_credit=int(p.topup_credit) if p.has_topup_credit else None,
+        plan=_lib.text(p.plan_name),
+        email_price=_known(p.email_price), phone_price=_known(p.phone_price),
+        max_hourly_requests=_known(p.max_hourly_requests),
+        max_daily_requests=_known(p.max_daily_requests),
+        max_monthly_requests=_known(p.max_monthly_requests),
+        profile_id=int(p.profile_id) if p.has_profile_id else None,
+        api_access=None if p.api_access < 0 else bool(p.api_access))
+
+
+def usage_from_c(u: _lib.Usage) -> Usage:
+    return Usage(_known(u.hourly_used), _known(u.hourly_allowed),
+                 _known(u.daily_used), _known(u.daily_allowed),
+                 _known(u.monthly_used), _known(u.monthly_allowed),
+                 _lib.text(u.last_refreshed))
+
+
+def plan_from_stats(stats: Any) -> Plan:
+    """@stats: a run's counts (a mapping of pubrio_bulk_stats' fields)."""
+    return Plan(**{f.name: int(stats[f.name])
+                   for f in dataclasses.fields(Plan)})

@@ -27,6 +27,30 @@ class AsyncClientTest(unittest.IsolatedAsyncioTestCase):
         with self.assertRaises(pubrio.ClientClosed):
             await client.submit(IDS, ["phone"])
 
+    async def test_redeem_and_wait_polls_once_at_the_estimate(self) -> None:
+        server = FakeServer("--estimated-time", "1", "--complete-after-ms",
+                            "1000")
+        self.addCleanup(server.stop)
+        async with pubrio.AsyncClient("test-key",
+                                      base_url=server.url) as client:
+            done = await client.redeem_and_wait(IDS[:1], ["phone"])
+        self.assertEqual(done.people[0].people_search_id, IDS[0])
+        self.assertEqual((server.requests(SUBMIT), server.requests(QUERY)),
+                         (1, 1))
+
+    async def test_profile_usage_and_plan_are_typed(self) -> None:
+        async with self.client() as client:
+            profile = await client.profile()
+            usage = await client.usage()
+            plan = await client.plan(people(250), ["phone"])
+        self.assertIsInstance(profile, pubrio.Profile)
+        self.assertEqual((profile.email_price, profile.phone_price), (1, 1))
+        self.assertIsInstance(usage, pubrio.Usage)
+        self.assertEqual(usage.hourly_allowed, 0)
+        self.assertIsInstance(plan, pubrio.Plan)
+        self.assertEqual((plan.people, plan.batches), (250, 3))
+        self.assertEqual(self.server.requests(SUBMIT), 0)
+
     async def test_the_loop_keeps_running_during_a_slow_call(self) -> None:
         self.server.script(SUBMIT, 200, "{}", delay_ms=1500)
         ticks = []
@@ -104,6 +128,21 @@ class AsyncClientTest(unittest.IsolatedAsyncioTestCase):
                 done = await client.wait(batch.redeem_query_id,
                                          min_delay=0.01)
                 self.assertEqual(len(done.people), batch.people_count)
+
+    async def test_a_break_outside_with_frees_the_client(self) -> None:
+        slow = FakeServer("--estimated-time", "0",
+                          "--complete-after-polls", "3")
+        self.addCleanup(slow.stop)
+        async with pubrio.AsyncClient("test-key", base_url=slow.url) as client:
+            run = client.redeem(people(200), ["phone"], batch_size=10,
+                                parallel=4)
+            with self.assertLogs("pubrio", "WARNING"):
+                async for _person in run:
+                    break
+                # The next call comes after the run's end, not ClientBusy.
+                await client.submit(people(1, "3000"), ["phone"])
+            self.assertGreater(len(run.uncollected), 0)
+            self.assertEqual([p async for p in run], [])  # ended
 
     async def test_bad_input_raises_typed_errors(self) -> None:
         async with self.client() as client:

@@ -1,11 +1,13 @@
 """The ctypes binding against the standalone fake server."""
 import os
 import signal
+import tempfile
 import threading
 import time
 import unittest
+import warnings
 
-from _support import IDS, QUERY, SUBMIT, FakeServer, pubrio
+from _support import IDS, QUERY, SUBMIT, FakeServer, people, pubrio
 
 
 class BindingTest(unittest.TestCase):
@@ -191,18 +193,57 @@ class CreditSafetyTest(ServerTest):
             timer.start()
         start = time.monotonic()
         with self.assertLogs("pubrio", "WARNING") as logs, \
-                self.assertRaises(KeyboardInterrupt):
+                self.assertRaises(KeyboardInterrupt) as ctx:
             list(client.redeem(IDS, ["phone"]))
         took = time.monotonic() - start
         self.assertGreater(took, 1.2)  # the first Ctrl-C did not cut it
         self.assertLess(took, 1.3 + 1.0)
-        self.assertIn("left uncertain", "\n".join(logs.output))
+        self.assertEqual(len(logs.output), 1, logs.output)
+        self.assertIn("3 people submitted without a conclusive answer",
+                      logs.output[0])
+        self.assertEqual(sorted(ctx.exception.uncertain), sorted(IDS))
         for timer in timers:
             timer.join()
         client.close()
 
 
 class PythonTouchesTest(ServerTest):
+
+    def test_cancel_stops_the_call_then_the_client_runs_again(self):
+        with pubrio.Client("test-key", base_url=self.server.url) as client:
+            batch = client.submit(IDS[:1], ["phone"])
+            self.server.script(QUERY, 200, '{"data":{"query":{"redeem_query'
+                               '_id":"%s","is_completed":false}}}'
+                               % batch.redeem_query_id, times=100000)
+            timer = threading.Timer(0.3, client.cancel)
+            timer.start()
+            start = time.monotonic()
+            with self.assertRaises(pubrio.Cancelled):
+                client.wait(batch.redeem_query_id, timeout=60,
+                            min_delay=0.05)
+            timer.join()
+            self.assertLess(time.monotonic() - start, 5)
+            client.cancel()  # nothing runs: the next call is the one cut
+            with self.assertRaises(pubrio.Cancelled):
+                client.usage()
+            self.assertIsInstance(client.usage(), pubrio.Usage)
+
+    def test_messages_name_python_calls_not_c_or_the_cli(self):
+        # Issue 31 item 3: a JSON-lines journal of 0.2 is refused with
+        # advice on collecting its batches: in Python, client.wait().
+        with tempfile.TemporaryDirectory() as tmp, \
+                pubrio.Client("test-key", base_url=self.server.url) as client:
+            journal = os.path.join(tmp, "old.journal")
+            with open(journal, "w", encoding="utf-8") as f:
+                f.write('{"batch":1,"redeem_query_id":"x"}\n')
+            with self.assertRaises(pubrio.JournalError) as ctx:
+                client.redeem(IDS, ["phone"], journal=journal)
+        message = str(ctx.exception)
+        self.assertIn("collect its accepted batches with "
+                      "client.wait(redeem_query_id)", message)
+        self.assertNotIn("pubrio query", message)
+        self.assertNotRegex(message, r"pubrio_\w+\(")
+        self.assertEqual(self.server.requests(), 0)
 
     def test_exceptions_fit_python_and_say_things_once(self):
         self.assertTrue(issubclass(pubrio.Timeout, TimeoutError))
@@ -245,7 +286,6 @@ class PythonTouchesTest(ServerTest):
         self.assertEqual(threading.active_count(), before)
 
     def test_logging_headers_and_version(self):
-        self.assertRegex(pubrio.__version__, r"^\d+\.\d+\.\d+$")
         with self.assertLogs("pubrio", level="INFO") as logs:
             client = pubrio.Client("test-key", base_url=self.server.url,
                                    log_level=20, headers={"X-Trace": "t1"},
@@ -283,12 +323,89 @@ class TypedResultsTest(ServerTest):
 
     def test_plan_is_a_dry_run(self):
         plan = self.client.plan(IDS + IDS[:1], ["phone"])
-        self.assertEqual(plan["people"], 3)
+        self.assertIsInstance(plan, pubrio.Plan)
+        self.assertEqual(plan.people, 3)
         self.assertEqual(plan["duplicates"], 1)
         self.assertEqual(plan["batches"], 1)
         self.assertEqual(plan["planned_requests"], 2)
         self.assertEqual(self.server.requests(), 0)
 
+    def test_plan_on_a_new_journal_only_reads(self):
+        # Issue 26 item 16: a plan neither creates nor locks the journal,
+        # and warns of nothing (it drives no run, so it has none to name).
+        with tempfile.TemporaryDirectory() as tmp:
+            journal = os.path.join(tmp, "new.journal")
+            with self.assertNoLogs("pubrio", "WARNING"), \
+                    warnings.catch_warnings():
+                warnings.simplefilter("error")
+                plan = self.client.plan(people(250), ["phone"],
+                                        journal=journal)
+            self.assertEqual(plan["batches"], 3)
+            self.assertEqual(plan["people_journaled"], 0)
+            self.assertFalse(os.path.exists(journal))
+            self.assertEqual(os.listdir(tmp), [])
+            # A journal holding batches paid for and not collected: the
+            # plan counts them and names none of them (no run left them).
+            self.server.script(QUERY, 400, '{"code":1,"message":"no"}',
+                               times=50)
+            with self.assertLogs("pubrio", "WARNING"), \
+                    self.assertRaises(pubrio.BadRequest):
+                list(self.client.redeem(IDS[:2], ["phone"], journal=journal,
+                                        batch_size=1, parallel=2))
+            with open(journal, "rb") as f:
+                before = f.read()
+            with self.assertNoLogs("pubrio", "WARNING"):
+                plan = self.client.plan(IDS, ["phone"], journal=journal)
+            self.assertEqual(plan["people_journaled"], 2)
+            self.assertEqual(plan["people_to_submit"], 1)
+            with open(journal, "rb") as f:
+                self.assertEqual(f.read(), before)
+
+
+
+class RedeemAndWaitTest(unittest.TestCase):
+    """Issue 31 item 4: one call submits and waits, its first poll at the
+    batch's estimate; item 3: its failure names the Python call to resume
+    with, never a C function."""
+
+    def test_polls_once_for_a_batch_ready_at_its_estimate(self):
+        server = FakeServer("--estimated-time", "1", "--complete-after-ms",
+                            "1000")
+        self.addCleanup(server.stop)
+        with pubrio.Client("test-key", base_url=server.url) as client:
+            done = client.redeem_and_wait(IDS[:2], ["email-work", "phone"])
+        self.assertTrue(done.query.is_completed)
+        self.assertEqual(sorted(p.people_search_id for p in done.people),
+                         sorted(IDS[:2]))
+        self.assertEqual(server.requests(SUBMIT), 1)
+        self.assertEqual(server.requests(QUERY), 1)
+
+    def test_a_failed_wait_names_the_python_call_to_resume(self):
+        server = FakeServer("--estimated-time", "0")
+        self.addCleanup(server.stop)
+        server.script(QUERY, 400, '{"code":1,"message":"no"}', times=1)
+        with pubrio.Client("test-key", base_url=server.url) as client:
+            with self.assertRaises(pubrio.BadRequest) as ctx:
+                client.redeem_and_wait(IDS[:1], ["phone"], min_delay=0.01)
+            err = ctx.exception
+            self.assertEqual(err.submit_state, "accepted")
+            self.assertIn("client.wait(%r)" % err.redeem_query_id, str(err))
+            self.assertNotRegex(str(err), r"pubrio_\w+\(")
+            done = client.wait(err.redeem_query_id, min_delay=0.01)
+        self.assertEqual(done.people[0].people_search_id, IDS[0])
+        self.assertEqual(server.requests(SUBMIT), 1)  # collected, not resent
+
+    def test_bad_input_is_refused_before_anything_is_sent(self):
+        server = FakeServer("--estimated-time", "0")
+        self.addCleanup(server.stop)
+        with pubrio.Client("test-key", base_url=server.url) as client:
+            with self.assertRaises(pubrio.InvalidArgument):
+                client.redeem_and_wait(IDS, ["email_work"])
+            with self.assertRaises(pubrio.InvalidArgument):
+                client.redeem_and_wait(IDS, ["phone"], timeout=float("nan"))
+            with self.assertRaises(pubrio.InvalidType):
+                client.redeem_and_wait(IDS[0], ["phone"])
+        self.assertEqual(server.requests(), 0)
 
 
 class AccountTest(unittest.TestCase):
@@ -301,13 +418,17 @@ class AccountTest(unittest.TestCase):
         self.addCleanup(server.stop)
         with pubrio.Client("test-key", base_url=server.url) as client:
             profile = client.profile()
-            self.assertEqual((profile["email_price"], profile["phone_price"]),
+            self.assertIsInstance(profile, pubrio.Profile)
+            self.assertEqual((profile.email_price, profile.phone_price),
                              (15, 30))
-            self.assertEqual(profile["max_hourly_requests"], 60)
+            self.assertEqual(profile.max_hourly_requests, 60)
+            self.assertEqual(profile["max_hourly_requests"], 60)  # as before
+            self.assertIsInstance(profile.credit, int)
             usage = client.usage()
-            self.assertEqual(usage["hourly_allowed"], 60)
-            self.assertGreaterEqual(usage["hourly_used"], 2)
-            self.assertEqual(usage["daily_allowed"], 0)  # no such quota
+            self.assertIsInstance(usage, pubrio.Usage)
+            self.assertEqual(usage.hourly_allowed, 60)
+            self.assertGreaterEqual(usage.hourly_used, 2)
+            self.assertEqual(usage.daily_allowed, 0)  # no such quota
             self.assertEqual(server.requests(SUBMIT), 0)
             # 30 a phone: a budget of 45 allows one person at a time.
             with self.assertRaises(pubrio.CreditBudget):

@@ -128,14 +128,19 @@ class EarlyExitTest(unittest.TestCase):
                     first: pubrio.Person, output: list) -> None:
         uncollected = run.uncollected
         self.assertGreater(len(uncollected), 0)
+        # One WARNING: the library's sentence (the count, the first five
+        # ids) and the Python call that collects them.
+        self.assertEqual(len(output), 1, output)
+        line = output[0]
+        self.assertTrue(line.startswith("WARNING:pubrio:"))
+        self.assertIn("%d batch" % len(uncollected), line)
+        self.assertIn("client.wait(redeem_query_id)", line)
+        self.assertNotRegex(line, r"pubrio_\w+\(")
+        for batch in uncollected[:5]:
+            self.assertIn(batch.redeem_query_id, line)
         for batch in uncollected:
             self.assertIsInstance(batch, pubrio.Uncollected)
             self.assertEqual(batch.people_count, 10)
-            lines = [line for line in output
-                     if batch.redeem_query_id in line]
-            self.assertEqual(len(lines), 1, output)
-            self.assertIn("client.wait(", lines[0])
-            self.assertTrue(lines[0].startswith("WARNING:pubrio:"))
         # Each named batch was paid for: the server holds its people, and
         # nobody was submitted twice.
         named = [pid for b in uncollected
@@ -154,13 +159,25 @@ class EarlyExitTest(unittest.TestCase):
         self.assertTrue(any("rerun with journal=" in line
                             for line in output))
 
+    def test_a_break_outside_with_frees_the_client(self) -> None:
+        # Issue 31 item 5: the run is still referenced, no `with`: leaving
+        # the loop ends it, and the client takes calls again.
+        run = self.client.redeem(people(200), ["phone"], batch_size=10,
+                                 parallel=4)
+        with self.assertLogs("pubrio", "WARNING"):
+            for _person in run:
+                break
+        self.client.submit(people(1, "3000"), ["phone"])  # not ClientBusy
+        self.assertGreater(len(run.uncollected), 0)
+        self.assertEqual(list(run), [])  # ended
+
     def test_dropped_iterator_logs_its_batches(self) -> None:
         with self.assertLogs("pubrio", "WARNING") as logs:
             for _person in self.client.redeem(people(200), ["phone"],
                                               batch_size=10, parallel=4):
                 break  # the iterator is dropped here
-        self.assertTrue(any("was paid for and not collected" in line
-                            for line in logs.output))
+        self.assertEqual(len(logs.output), 1, logs.output)
+        self.assertIn("paid and not collected", logs.output[0])
         self.client.submit(people(1), ["phone"])  # the client is free again
 
     def test_an_exception_in_the_loop_body_carries_them(self) -> None:

@@ -20,12 +20,29 @@ with pubrio.Client() as client:
     with client.redeem(["x"], ["phone"]) as run:
         reveal_type(next(run))
         reveal_type(run.uncollected)
+        reveal_type(run.close())
+        reveal_type(run.uncertain)
+    reveal_type(client.profile())
+    reveal_type(client.usage().hourly_used)
+    reveal_type(client.plan(["x"], ["email-work"]).batches)
+    reveal_type(client.redeem_and_wait(["x"], ["email-personal"]))
 
 async def main() -> None:
     async with pubrio.AsyncClient() as aclient:
         reveal_type(aclient)
+        reveal_type(await aclient.profile())
         async for person in aclient.redeem(["x"], ["phone"]):
             reveal_type(person)
+'''
+
+
+# A misspelt contact type: the runtime refuses it with InvalidArgument, and
+# mypy refuses it before the program runs.
+MISSPELT_TYPE = '''
+import pubrio
+
+with pubrio.Client() as client:
+    client.submit(["x"], ["email_work"])
 '''
 
 
@@ -72,7 +89,24 @@ class TypingTest(unittest.TestCase):
                          '"pubrio.aio.AsyncClient"'):
             self.assertIn(expected, out)
         self.assertNotIn("Any", out)
-        self.assertEqual(out.count("pubrio.results.Person"), 2, out)
+        self.assertEqual(out.count("pubrio.results.Person"), 3, out)
+        self.assertIn('"builtins.list[pubrio.results.Person]"', out)
+        self.assertIn('"builtins.list[builtins.str]"', out)
+        self.assertEqual(out.count('"pubrio.results.Profile"'), 2, out)
+        self.assertIn('"Union[builtins.int, None]"', out)
+        self.assertIn('"builtins.int"', out)
+        self.assertIn('"pubrio.results.QueryResult"', out)
+        self.assertNotIn("error:", out)
+
+    def test_a_misspelt_contact_type_is_a_type_error(self) -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "user.py")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(MISSPELT_TYPE)
+            done = self.run_mypy(path)
+        self.assertEqual(done.returncode, 1, done.stdout)
+        self.assertIn("user.py:5: error:", done.stdout)
+        self.assertIn("'email_work'", done.stdout)
 
 
 if __name__ == "__main__":
