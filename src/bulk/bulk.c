@@ -357,6 +357,7 @@ static pubrio_status bulk_new(pubrio_bulk **out, pubrio_client *client,
     b->o.wait = pri_wait_defaults;
   }
   b->o.journal_path = NULL;
+  b->prices_given = b->o.has_prices;
   b->types = types;
   b->fatal_err.retry_after_ms = -1;
   pubrio_status st = PUBRIO_OK;

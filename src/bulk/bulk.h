@@ -180,6 +180,7 @@ struct pubrio_bulk {
   int account_read;
   int has_balance; /* read from the account before the run */
   int64_t balance;
+  int prices_given; /* by the caller, not the account */
 };
 
 /* Read the account's quotas (into the pacer), prices and balance, unless

@@ -512,6 +512,30 @@ static void broken(pubrio_bulk *b, size_t batch, pubrio_status status,
   pubrio_error_clear(&e);
 }
 
+/* A batch charged more than its worst case at the prices known: those
+ * prices are wrong, so the credit budget cannot hold. Nothing more is
+ * submitted; what is in flight finishes and what was accepted is still
+ * collected (a poll costs nothing); the run ends with the budget's
+ * status. */
+static void check_charge(pubrio_bulk *b, const bulk_batch *bb, int64_t charge) {
+  if (b->o.max_credits < 0 || charge <= bb->worst)
+    return;
+  pubrio_error e = {0};
+  pri_error_set(&e, PUBRIO_E_CREDIT_BUDGET,
+                "batch %d was charged %lld credits, more than its worst case "
+                "of %lld at the prices known (%lld an email, %lld a phone): "
+                "the prices are wrong and the credit budget cannot hold, so "
+                "nothing more is submitted; give the real prices (--price "
+                "email=N,phone=N in the CLI, pubrio_bulk_options_set_prices "
+                "in the library)",
+                bb->number, (long long)charge, (long long)bb->worst,
+                (long long)b->o.prices[1], (long long)b->o.prices[2]);
+  b->no_more_submits = 1;
+  problem(b, PUBRIO_E_CREDIT_BUDGET, &e);
+  pri_log(b->client, PUBRIO_LOG_WARN, "%s", e.message);
+  pubrio_error_clear(&e);
+}
+
 static void collected(pubrio_bulk *b, bulk_slot *s, int64_t now) {
   bulk_batch *bb = &b->batches[s->batch];
   const pubrio_query_result *res = s->result;
@@ -573,6 +597,7 @@ static void collected(pubrio_bulk *b, bulk_slot *s, int64_t now) {
     return;
   }
   pri_free(ids);
+  check_charge(b, bb, charge);
   close_worst(b, bb);
   b->credits_charged = pri_bulk_add_credits(b->credits_charged, charge);
   bb->state = BATCH_COLLECTED;
@@ -674,6 +699,7 @@ static void single_answered(pubrio_bulk *b, bulk_slot *s) {
     pubrio_error_clear(&e);
     return;
   }
+  check_charge(b, bb, charge);
   close_worst(b, bb);
   b->credits_charged = pri_bulk_add_credits(b->credits_charged, charge);
   bb->state = BATCH_COLLECTED;
@@ -942,9 +968,45 @@ static void quota_past_deadline(pubrio_bulk *b, int64_t now) {
   stop_with(b, PUBRIO_E_WAIT_TIMEOUT, why);
 }
 
-/* What can be known before the first request: a balance that cannot pay
- * the first batch at its worst, a quota used up past the deadline. Either
- * stops the run with nothing sent. */
+/* The requested types a credit budget cannot price: with a budget at
+ * stake and no prices given by the caller, those whose price the account
+ * did not give, or gave as 0 (a budget of worst cases at 0 holds
+ * nothing). */
+static unsigned unpriced_types(const pubrio_bulk *b) {
+  if (b->o.max_credits < 0 || b->prices_given)
+    return 0;
+  if (!b->o.has_prices)
+    return b->types;
+  unsigned out = 0;
+  for (unsigned bit = 0; bit < 3; bit++)
+    if ((b->types & (1u << bit)) && b->o.prices[bit] <= 0)
+      out |= 1u << bit;
+  return out;
+}
+
+/* A credit budget with a type it cannot price: the run stops with
+ * nothing sent, saying how to give the prices. */
+static void stop_unpriced(pubrio_bulk *b, unsigned unpriced) {
+  char types[96] = "", why[512];
+  for (unsigned bit = 1; bit <= PUBRIO_CONTACT_PHONE; bit <<= 1)
+    if (unpriced & bit) {
+      size_t len = strlen(types);
+      snprintf(types + len, sizeof types - len, "%s%s", len ? ", " : "",
+               pubrio_contact_type_str((pubrio_contact_type)bit));
+    }
+  snprintf(why, sizeof why,
+           "a credit budget of %lld is at stake and the account gave %s for "
+           "%s, so the budget cannot be counted: nothing was sent; give the "
+           "prices (--price email=N,phone=N in the CLI, "
+           "pubrio_bulk_options_set_prices in the library)",
+           (long long)b->o.max_credits,
+           b->o.has_prices ? "a price of 0" : "no price", types);
+  stop_with(b, PUBRIO_E_CREDIT_BUDGET, why);
+}
+
+/* What can be known before the first request: a budget that cannot be
+ * priced, a balance that cannot pay the first batch at its worst, a quota
+ * used up past the deadline. Each stops the run with nothing sent. */
 static void check_before_sending(pubrio_bulk *b, int64_t now) {
   unsigned types = 0;
   size_t url, n = 0;
@@ -952,6 +1014,11 @@ static void check_before_sending(pubrio_bulk *b, int64_t now) {
     n = 0;
   int64_t first = n ? pri_bulk_worst_credits(b, types, n) : 0;
   char why[256];
+  unsigned unpriced = n ? unpriced_types(b) : 0;
+  if (unpriced) {
+    stop_unpriced(b, unpriced);
+    return;
+  }
   if (n && b->has_balance && first > b->balance) {
     snprintf(why, sizeof why,
              "the first submit could cost %lld credits (every asked type "

@@ -1,0 +1,213 @@
+/* The bulk engine where users stand, over real HTTP to the fake server:
+ * what the account says its prices are, a deadline under a rate (every
+ * batch paid before it is collected before it), the message that names
+ * what stopped a run, batch numbers at the end of their range, and the
+ * account read before the first submit. */
+#include "test_support.h"
+
+#include <limits.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { MAX_PEOPLE = 4000 };
+
+static char ids[MAX_PEOPLE][PUBRIO_ID_LEN + 1];
+static const char *id_ptrs[MAX_PEOPLE];
+static char journal_path[64];
+
+static void make_ids(void) {
+  for (int i = 0; i < MAX_PEOPLE; i++) {
+    snprintf(ids[i], sizeof ids[i], "30000000-0000-4000-8000-%012d", i);
+    id_ptrs[i] = ids[i];
+  }
+}
+
+static int setup(void **state) {
+  journal_path_new(journal_path, "edges");
+  *state = fixture_new(*state);
+  return 0;
+}
+
+static int teardown(void **state) {
+  fixture_free(*state);
+  journal_remove(journal_path);
+  return 0;
+}
+
+static pubrio_bulk_options *options(int batch_size) {
+  pubrio_bulk_options *o = NULL;
+  assert_int_equal(pubrio_bulk_options_new(&o, NULL), PUBRIO_OK);
+  assert_int_equal(pubrio_bulk_options_set_batch_size(o, batch_size, NULL),
+                   PUBRIO_OK);
+  return o;
+}
+
+static pubrio_bulk *make_run(fixture *f, unsigned types,
+                             const pubrio_bulk_options *o, size_t people) {
+  pubrio_bulk *b = NULL;
+  assert_int_equal(pubrio_bulk_new(&b, f->client, types, o, &f->err),
+                   PUBRIO_OK);
+  assert_int_equal(pubrio_bulk_add_people(b, id_ptrs, people, &f->err),
+                   PUBRIO_OK);
+  return b;
+}
+
+/* What a run handed out until it ended. */
+typedef struct seen {
+  int people, accepted, done, failed;
+} seen;
+
+static pubrio_status drain_all(pubrio_bulk *b, seen *s, pubrio_error *err) {
+  pubrio_bulk_event ev;
+  pubrio_status st;
+  while ((st = pubrio_bulk_next_event(b, -1, &ev, sizeof ev, err)) ==
+             PUBRIO_OK &&
+         ev.kind != PUBRIO_BULK_FINISHED) {
+    s->people += ev.kind == PUBRIO_BULK_PERSON;
+    s->accepted += ev.kind == PUBRIO_BULK_BATCH_ACCEPTED;
+    s->done += ev.kind == PUBRIO_BULK_BATCH_DONE;
+    s->failed += ev.kind == PUBRIO_BULK_BATCH_FAILED;
+  }
+  return st;
+}
+
+static size_t uncollected(const pubrio_bulk *b) {
+  size_t n = 0;
+  while (pubrio_bulk_uncollected(b, n, NULL))
+    n++;
+  return n;
+}
+
+/* A POST /profile answer with the given subscription prices (NULL: the
+ * field left out). */
+static void script_profile(fixture *f, const char *email, const char *phone) {
+  char body[512];
+  snprintf(body, sizeof body,
+           "{\"data\":{\"profile_id\":1,\"credit\":1000000,\"topup_credit\":0,"
+           "\"subscription\":{\"name\":\"Odd\"%s%s%s%s}}}",
+           email ? ",\"email_redeem_credit\":" : "", email ? email : "",
+           phone ? ",\"phone_number_redeem_credit\":" : "", phone ? phone : "");
+  script(f, "/profile", 200, body, NULL, NULL);
+}
+
+/* ---- the account's prices ---------------------------------------------- */
+
+/* /profile answering prices of 0, a budget at stake: nothing is sent, and
+ * the message says how to give the prices. */
+static void prices_of_zero_with_a_budget_send_nothing(void **state) {
+  fixture *f = *state;
+  script_profile(f, "0", "0");
+  pubrio_bulk_options *o = options(10);
+  pubrio_bulk_options_set_max_credits(o, 100, NULL);
+  pubrio_bulk *b = make_run(f, PUBRIO_CONTACT_PHONE, o, 100);
+  seen s = {0};
+  assert_int_equal(drain_all(b, &s, &f->err), PUBRIO_E_CREDIT_BUDGET);
+  assert_non_null(strstr(f->err.message, "a price of 0 for phone"));
+  assert_non_null(strstr(f->err.message, "nothing was sent"));
+  assert_non_null(strstr(f->err.message, "--price"));
+  assert_non_null(strstr(f->err.message, "pubrio_bulk_options_set_prices"));
+  assert_int_equal(fake_server_request_count(f->server, SUBMIT_PATH), 0);
+  assert_int_equal(s.accepted, 0);
+  pubrio_bulk_free(b);
+  pubrio_bulk_options_free(o);
+}
+
+/* /profile without price fields: the same stop, naming every type asked;
+ * without a budget the run goes on (nothing is at stake). */
+static void missing_prices_with_a_budget_send_nothing(void **state) {
+  fixture *f = *state;
+  script_profile(f, NULL, NULL);
+  pubrio_bulk_options *o = options(10);
+  pubrio_bulk_options_set_max_credits(o, 100, NULL);
+  pubrio_bulk *b =
+      make_run(f, PUBRIO_CONTACT_EMAIL_WORK | PUBRIO_CONTACT_PHONE, o, 20);
+  seen s = {0};
+  assert_int_equal(drain_all(b, &s, &f->err), PUBRIO_E_CREDIT_BUDGET);
+  assert_non_null(strstr(f->err.message, "no price for email-work, phone"));
+  assert_int_equal(fake_server_request_count(f->server, SUBMIT_PATH), 0);
+  pubrio_bulk_free(b);
+  /* No budget: nothing to hold, the run goes on. */
+  script_profile(f, NULL, NULL);
+  pubrio_bulk_options_set_max_credits(o, -1, NULL);
+  b = make_run(f, PUBRIO_CONTACT_PHONE, o, 20);
+  memset(&s, 0, sizeof s);
+  assert_int_equal(drain_all(b, &s, &f->err), PUBRIO_OK);
+  assert_int_equal(s.done, 2);
+  pubrio_bulk_free(b);
+  pubrio_bulk_options_free(o);
+}
+
+/* The account not read (or its read failed) with a budget: no price is
+ * known, the same stop; prices given by the caller run. */
+static void prices_given_run_where_the_account_gives_none(void **state) {
+  fixture *f = *state;
+  pubrio_bulk_options *o = options(10);
+  pubrio_bulk_options_set_max_credits(o, 1000, NULL);
+  pubrio_bulk_options_set_read_account(o, 0, NULL);
+  pubrio_bulk *b = make_run(f, PUBRIO_CONTACT_PHONE, o, 20);
+  seen s = {0};
+  assert_int_equal(drain_all(b, &s, &f->err), PUBRIO_E_CREDIT_BUDGET);
+  assert_non_null(strstr(f->err.message, "no price for phone"));
+  pubrio_bulk_free(b);
+  assert_int_equal(fake_server_request_count(f->server, SUBMIT_PATH), 0);
+  /* The caller's prices (even 0, the caller's word) are taken. */
+  script_profile(f, "0", "0");
+  pubrio_bulk_options_set_read_account(o, 1, NULL);
+  pubrio_bulk_options_set_prices(o, 1, 1, NULL);
+  b = make_run(f, PUBRIO_CONTACT_PHONE, o, 20);
+  memset(&s, 0, sizeof s);
+  assert_int_equal(drain_all(b, &s, &f->err), PUBRIO_OK);
+  assert_int_equal(s.done, 2);
+  pubrio_bulk_stats st;
+  pubrio_bulk_stats_get(b, &st, sizeof st);
+  assert_int_equal(st.price_phone, 1);
+  pubrio_bulk_free(b);
+  pubrio_bulk_options_free(o);
+}
+
+/* Prices given that are wrong (1 a phone; the account charges 30): the
+ * first batch collected is charged past its worst case, so nothing more
+ * is submitted; what was accepted is still collected, none is left
+ * unnamed, and the run ends with the budget's status. */
+static void a_charge_past_the_worst_case_stops_submits(void **state) {
+  fixture *f = *state;
+  int64_t before = fake_server_credit(f->server);
+  pubrio_bulk_options *o = options(10);
+  pubrio_bulk_options_set_max_credits(o, 100000, NULL);
+  pubrio_bulk_options_set_prices(o, 1, 1, NULL);
+  pubrio_bulk_options_set_max_in_flight(o, 2, NULL);
+  pubrio_bulk *b = make_run(f, PUBRIO_CONTACT_PHONE, o, 200);
+  seen s = {0};
+  assert_int_equal(drain_all(b, &s, &f->err), PUBRIO_E_CREDIT_BUDGET);
+  assert_non_null(strstr(f->err.message, "the prices are wrong"));
+  assert_non_null(strstr(f->err.message, "--price"));
+  size_t submits = fake_server_request_count(f->server, SUBMIT_PATH);
+  assert_true(submits >= 1 && submits <= 3); /* 2 in flight, then none */
+  assert_int_equal(s.accepted, (int)submits);
+  assert_int_equal(s.done, (int)submits); /* accepted: still collected */
+  assert_int_equal(uncollected(b), 0);
+  pubrio_bulk_stats st;
+  pubrio_bulk_stats_get(b, &st, sizeof st);
+  assert_int_equal(st.credits_charged, before - fake_server_credit(f->server));
+  pubrio_bulk_free(b);
+  pubrio_bulk_options_free(o);
+}
+
+static fake_server_options ready = {.estimated_time = 0};
+static fake_server_options phone_30 = {.estimated_time = 0, .phone_price = 30};
+
+#define T(name, opts)                                                          \
+  cmocka_unit_test_prestate_setup_teardown(name, setup, teardown, opts)
+
+int main(void) {
+  make_ids();
+  const struct CMUnitTest tests[] = {
+      T(prices_of_zero_with_a_budget_send_nothing, &ready),
+      T(missing_prices_with_a_budget_send_nothing, &ready),
+      T(prices_given_run_where_the_account_gives_none, &ready),
+      T(a_charge_past_the_worst_case_stops_submits, &phone_30),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
