@@ -204,6 +204,51 @@ int64_t pri_pacer_room_in_ms(const pri_pacer *pacer, size_t index, int64_t n,
   return 0;
 }
 
+/* Starts of a sliding window after @p t (its runs are timed at their
+ * latest start: on the safe side). */
+static int64_t sliding_after(const pri_pacer_window *w, int64_t t) {
+  int64_t n = 0;
+  for (size_t i = 0; i < w->len; i++)
+    if (run_at(w, i)->at > t)
+      n += run_at(w, i)->count;
+  return n;
+}
+
+static int64_t saturating_mul(int64_t a, int64_t b) {
+  return a && b > INT64_MAX / a ? INT64_MAX : a * b;
+}
+
+int64_t pri_pacer_room_until(const pri_pacer *pacer, size_t index,
+                             int64_t now_ms, int64_t until_ms) {
+  if (index >= pacer->count || until_ms < now_ms)
+    return 0;
+  const pri_pacer_window *w = &pacer->windows[index];
+  if (w->fixed) {
+    /* What is left of the current window, then a whole limit at each
+     * boundary reached. */
+    int64_t used, end;
+    fixed_at(w, now_ms, &used, &end);
+    int64_t room = used < w->limit ? w->limit - used : 0;
+    if (until_ms >= end) {
+      int64_t turns = (until_ms - end) / w->window_ms + 1;
+      int64_t more = saturating_mul(turns, w->limit);
+      room = more > INT64_MAX - room ? INT64_MAX : room + more;
+    }
+    return room;
+  }
+  /* Sliding: the last window_ms before until_ms takes a whole limit less
+   * the earlier starts still in it; each window_ms before that, a whole
+   * limit more (starts placed at the end of each stretch never share a
+   * window with the next stretch's). */
+  int64_t whole = (until_ms - now_ms) / w->window_ms;
+  int64_t last = until_ms - whole * w->window_ms; /* now <= last < now+w */
+  int64_t room = w->limit - sliding_after(w, last - w->window_ms);
+  if (room < 0)
+    room = 0;
+  int64_t more = saturating_mul(whole, w->limit);
+  return more > INT64_MAX - room ? INT64_MAX : room + more;
+}
+
 /* ---- the wait ---- */
 
 pri_pacer_hold pri_pacer_next(const pri_pacer *pacer, int64_t now_ms) {
@@ -275,10 +320,14 @@ static void hold(pri_pacer *p, int64_t until) {
 void pri_pacer_on_rate_limited(pri_pacer *pacer, int64_t started_ms,
                                int64_t retry_after_ms, int64_t now_ms) {
   /* The server's own word holds, whatever the request. */
-  if (retry_after_ms > 0)
-    hold(pacer, now_ms + (retry_after_ms < PRI_PACER_WINDOW_MAX_MS
-                              ? retry_after_ms
-                              : PRI_PACER_WINDOW_MAX_MS));
+  if (retry_after_ms > 0) {
+    int64_t until = now_ms + (retry_after_ms < PRI_PACER_WINDOW_MAX_MS
+                                  ? retry_after_ms
+                                  : PRI_PACER_WINDOW_MAX_MS);
+    hold(pacer, until);
+    if (until > pacer->retry_after_until)
+      pacer->retry_after_until = until;
+  }
   if (before_slowdown(pacer, started_ms))
     return;
   pacer->strikes++;
@@ -381,7 +430,7 @@ int pri_pacer_describe(const pri_pacer *pacer, int64_t now_ms, char *buf,
                     "request in %s",
                     pacer->pace, in);
   case PRI_PACER_BACKOFF:
-    if (!pacer->strikes)
+    if (!pacer->strikes || pacer->retry_after_until >= pacer->hold_until)
       return snprintf(buf, size,
                       "a 429 asked to wait (Retry-After); next request in %s",
                       in);

@@ -95,8 +95,9 @@ typedef struct pri_pacer {
   int64_t hold_until;
   int started; /* last_start is set */
   int64_t last_start;
-  double avg_gap_ms; /* recent average gap between starts */
-  int64_t gaps;      /* gaps averaged so far */
+  double avg_gap_ms;         /* recent average gap between starts */
+  int64_t gaps;              /* gaps averaged so far */
+  int64_t retry_after_until; /* the latest end a Retry-After asked for */
 } pri_pacer;
 
 /* What holds the next request (see pri_pacer_next). */
@@ -142,6 +143,12 @@ int64_t pri_pacer_used(const pri_pacer *pacer, size_t index, int64_t now_ms);
  * (1..its limit) at once: 0 when it has now. -1 for a bad index. */
 int64_t pri_pacer_room_in_ms(const pri_pacer *pacer, size_t index, int64_t n,
                              int64_t now_ms);
+/* The most starts window @p index can take from @p now_ms to @p until_ms
+ * (both included), whatever their spacing: a deadline's budget. 0 when
+ * @p until_ms < @p now_ms or the index is bad. Exact for a fixed window,
+ * on the safe side (never more) for a sliding one. */
+int64_t pri_pacer_room_until(const pri_pacer *pacer, size_t index,
+                             int64_t now_ms, int64_t until_ms);
 /* Write what holds the next request into @p buf (always terminated), e.g.
  * "hourly quota: 2,400 of 2,400 used; next request in 41 min". Returns the
  * length snprintf would have written. */

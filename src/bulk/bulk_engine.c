@@ -192,12 +192,19 @@ static void start_poll(pubrio_bulk *b, bulk_slot *s, size_t batch) {
   begin(b, s, batch, 0);
 }
 
-/* Whether a submit's answer still has room before the deadline. */
-static int submit_fits(const pubrio_bulk *b, int64_t now) {
+/* The latest a submit may start with room for its answer before the
+ * deadline: its own timeout, or half the run's wait when that is
+ * shorter. */
+static int64_t latest_submit(const pubrio_bulk *b) {
   int64_t room = b->client->total_timeout_ms;
   if (b->o.wait.timeout_ms / 2 < room)
     room = b->o.wait.timeout_ms / 2;
-  return b->o.submit_only || now <= b->deadline - room;
+  return b->deadline == INT64_MAX ? INT64_MAX : b->deadline - room;
+}
+
+/* Whether a submit's answer still has room before the deadline. */
+static int submit_fits(const pubrio_bulk *b, int64_t now) {
+  return b->o.submit_only || now <= latest_submit(b);
 }
 
 /* What the next submit is: a URL's single redeem (*url set), else a batch
@@ -234,18 +241,24 @@ enum { MINUTE_WINDOW_MS = 61000 };
 /* How long until every quota has room for the next submit and a poll for
  * each batch still to collect, its own included: the last requests of a
  * quota spent on submits would leave batches paid and uncollected until it
- * turns. 0: now; -1: nothing to submit. */
+ * turns. Under a deadline, every window (the minute too) must also take
+ * them all by the latest a submit may start, or the next submit never has
+ * room: the time left to the deadline. 0: now; -1: nothing to submit. */
 static int64_t quota_room_wait(pubrio_bulk *b, int64_t now) {
   unsigned types = 0;
   size_t n, url;
   if (!next_submit(b, &url, &types, &n))
     return -1;
-  int64_t need = -1, wait = 0;
-  for (size_t i = 0; !b->o.submit_only && i < b->pacer.count; i++) {
+  if (b->o.submit_only)
+    return 0;
+  int64_t need = 1 + polls_owed(b) + (url == SIZE_MAX), wait = 0;
+  int64_t last = latest_submit(b);
+  for (size_t i = 0; i < b->pacer.count; i++) {
+    if (last != INT64_MAX &&
+        pri_pacer_room_until(&b->pacer, i, now, last) < need)
+      return b->deadline > now ? b->deadline - now : 1;
     if (b->pacer.windows[i].window_ms <= MINUTE_WINDOW_MS)
       continue;
-    if (need < 0) /* counted only when there is a quota */
-      need = 1 + polls_owed(b) + (url == SIZE_MAX);
     int64_t in = pri_pacer_room_in_ms(&b->pacer, i, need, now);
     if (in > wait)
       wait = in;
@@ -954,18 +967,55 @@ static void take_cancels(pubrio_bulk *b) {
   }
 }
 
-/* The rate budget holds the next request past the deadline: stop now,
- * saying which window, instead of waiting for the deadline. */
+/* People (and LinkedIn URLs) this run was to submit and never did. */
+static size_t never_submitted(const pubrio_bulk *b) {
+  size_t n = b->urls_to_send;
+  for (size_t pos = 0; pos < b->people.count; pos++)
+    n += pri_bulk_need(b->person_state[pos]) != 0;
+  return n;
+}
+
+/* No submit has room before the deadline (or before the latest a submit
+ * may start): stop, saying how many people are left. */
+static void stop_no_room(pubrio_bulk *b, const char *why) {
+  char text[320];
+  size_t left = never_submitted(b);
+  snprintf(text, sizeof text,
+           "no submit has room before the run's deadline (%s); %zu %s never "
+           "submitted",
+           why, left, left == 1 ? "person was" : "people were");
+  stop_with(b, PUBRIO_E_WAIT_TIMEOUT, text);
+}
+
+/* The rate budget holds the next request past the deadline, or has no
+ * room before it for the next submit and the polls it would owe: stop
+ * now, saying which (a Retry-After, a full window, no room for a submit)
+ * and what is left, instead of waiting for the deadline. */
 static void quota_past_deadline(pubrio_bulk *b, int64_t now) {
-  char hold[160] = "", why[256];
-  if (pri_pacer_wait_ms(&b->pacer, now) > 0)
+  char hold[160] = "", why[400];
+  pri_pacer_hold h = pri_pacer_next(&b->pacer, now);
+  int held = h.wait_ms > 0 && now + h.wait_ms >= b->deadline;
+  if (held)
     pri_pacer_describe(&b->pacer, now, hold, sizeof hold);
-  snprintf(why, sizeof why,
-           "%s: that is past the run's deadline; what was paid for is named",
-           hold[0] ? hold
-                   : "a quota has no room for the next submit and the polls "
-                     "it would owe");
-  stop_with(b, PUBRIO_E_WAIT_TIMEOUT, why);
+  if (held && (h.by == PRI_PACER_BACKOFF || !people_left(b))) {
+    int64_t open = polls_owed(b);
+    size_t left = never_submitted(b);
+    snprintf(why, sizeof why,
+             "%s: that is past the run's deadline; %lld %s not collected, "
+             "%zu %s never submitted",
+             hold, (long long)open, open == 1 ? "batch" : "batches", left,
+             left == 1 ? "person was" : "people were");
+    stop_with(b, PUBRIO_E_WAIT_TIMEOUT, why);
+    return;
+  }
+  if (held) {
+    snprintf(why, sizeof why, "%s, past the run's deadline", hold);
+    stop_no_room(b, why);
+    return;
+  }
+  stop_no_room(b, "the rate budget left before it cannot take another "
+                  "submit and a poll of every batch it would leave to "
+                  "collect");
 }
 
 /* The requested types a credit budget cannot price: with a budget at
@@ -1002,6 +1052,23 @@ static void stop_unpriced(pubrio_bulk *b, unsigned unpriced) {
            (long long)b->o.max_credits,
            b->o.has_prices ? "a price of 0" : "no price", types);
   stop_with(b, PUBRIO_E_CREDIT_BUDGET, why);
+}
+
+/* The deadline came with batches still to collect (or a submit still in
+ * flight): say how many. */
+static void deadline_reached(pubrio_bulk *b) {
+  char why[200];
+  int64_t open = polls_owed(b);
+  size_t left = never_submitted(b);
+  if (open)
+    snprintf(why, sizeof why,
+             "the run's deadline was reached with %lld %s not collected",
+             (long long)open, open == 1 ? "batch" : "batches");
+  else
+    snprintf(why, sizeof why,
+             "the run's deadline was reached; %zu %s never submitted", left,
+             left == 1 ? "person was" : "people were");
+  stop_with(b, PUBRIO_E_WAIT_TIMEOUT, why);
 }
 
 /* What can be known before the first request: a budget that cannot be
@@ -1090,8 +1157,7 @@ static pubrio_status next_event(pubrio_bulk *b, int64_t until,
       ev->kind = PUBRIO_BULK_FINISHED;
       return PUBRIO_OK;
     } else if (!b->o.submit_only && now >= b->deadline) {
-      stop_with(b, PUBRIO_E_WAIT_TIMEOUT,
-                "the run's deadline passed with batches not collected");
+      deadline_reached(b);
       continue;
     } else {
       start_due(b, now);
@@ -1100,12 +1166,12 @@ static pubrio_status next_event(pubrio_bulk *b, int64_t until,
       if (!any_busy(b) && !polls_left(b) && !b->no_more_submits &&
           people_left(b) && pri_pacer_wait_ms(&b->pacer, now) == 0 &&
           quota_room_wait(b, now) <= 0 && !submit_allowed(b, now)) {
-        int fits = submit_fits(b, now);
-        stop_with(b, fits ? PUBRIO_E_CREDIT_BUDGET : PUBRIO_E_WAIT_TIMEOUT,
-                  fits ? "the next batch could push the charges past the "
-                         "credit budget; people are left unsubmitted"
-                       : "no submit has room before the run's deadline; "
-                         "people are left unsubmitted");
+        if (submit_fits(b, now))
+          stop_with(b, PUBRIO_E_CREDIT_BUDGET,
+                    "the next batch could push the charges past the "
+                    "credit budget; people are left unsubmitted");
+        else
+          stop_no_room(b, "its answer would come after it");
         continue;
       }
     }

@@ -100,5 +100,42 @@ class WrongPrices(EngineCli):
         self.assertNotIn("is not collected", r.stderr)
 
 
+class DeadlineUnderRate(EngineCli):
+    server_args = ()  # batches take the fake's 2 s to complete
+
+    def test_every_paid_batch_is_collected_before_the_deadline(self):
+        r = self.run_cli("redeem", "--types", "phone", "--wait", "--rate",
+                         "60", "--max-wait", "20", "--input",
+                         self.people_file(4000))
+        self.assertEqual(r.returncode, 6, r.stderr)
+        submits = self.server.requests(SUBMIT)
+        self.assertGreater(submits, 0)
+        self.assertEqual(self.server.requests(QUERY), submits)
+        handed = len(self.people(r.stdout))
+        self.assertEqual(handed, 100 * submits)
+        self.assertNotIn("is not collected", r.stderr)
+        self.assertNotIn("reached", r.stderr)
+        self.assertIn("--max-wait of 20 s: no submit has room before the "
+                      "run's deadline", r.stderr)
+        self.assertIn("; %d people were never submitted" % (4000 - handed),
+                      r.stderr)
+
+    def test_dry_run_warns_when_the_shortest_time_passes_max_wait(self):
+        people = self.people_file(100)
+        r = self.run_cli("redeem", "--types", "phone", "--wait", "--dry-run",
+                         "--rate", "10", "--batch-size", "10",
+                         "--max-wait", "30", "--input", people)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("shortest time:      60 s at 10 requests a minute",
+                      r.stdout)
+        self.assertIn("warning: the shortest time (60 s at 10 requests a "
+                      "minute) passes --max-wait of 30 s", r.stderr)
+        r = self.run_cli("redeem", "--types", "phone", "--wait", "--dry-run",
+                         "--rate", "10", "--batch-size", "10",
+                         "--max-wait", "60", "--input", people)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn("warning", r.stderr)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

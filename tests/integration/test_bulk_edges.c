@@ -195,7 +195,99 @@ static void a_charge_past_the_worst_case_stops_submits(void **state) {
   pubrio_bulk_options_free(o);
 }
 
+/* ---- a deadline under a rate ------------------------------------------ */
+
+static pubrio_bulk_options *under_deadline(int per_minute, int64_t wait_ms) {
+  pubrio_bulk_options *o = options(100);
+  pubrio_wait_options *w = NULL;
+  assert_int_equal(pubrio_wait_options_new(&w, NULL), PUBRIO_OK);
+  assert_int_equal(pubrio_wait_options_set_timeout(w, wait_ms, NULL),
+                   PUBRIO_OK);
+  assert_int_equal(pubrio_bulk_options_set_wait(o, w, NULL), PUBRIO_OK);
+  assert_int_equal(pubrio_bulk_options_set_rate_limit(o, per_minute, NULL),
+                   PUBRIO_OK);
+  pubrio_wait_options_free(w);
+  return o;
+}
+
+/* A submit starts only while the rate budget before the deadline has room
+ * for it and a poll of every batch in flight, its own included: 4,000
+ * people at 60 a minute with 20 s to wait (the minute's 60 requests all
+ * before the deadline, 2 of them the account reads), and 10 a minute with
+ * 30 s. Every accepted batch is collected, none left paid and named; the
+ * stop says no submit has room and how many people were never sent. */
+static void a_deadline_under_a_rate_collects_every_paid_batch(void **state) {
+  fixture *f = *state;
+  static const struct {
+    int per_minute;
+    int64_t wait_ms;
+    int batches;
+  } cases[] = {{60, 20000, 29}, {10, 30000, 4}};
+  for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+    size_t before = fake_server_request_count(f->server, SUBMIT_PATH);
+    pubrio_bulk_options *o =
+        under_deadline(cases[k].per_minute, cases[k].wait_ms);
+    pubrio_bulk *b = make_run(f, PUBRIO_CONTACT_PHONE, o, MAX_PEOPLE);
+    seen s = {0};
+    assert_int_equal(drain_all(b, &s, &f->err), PUBRIO_E_WAIT_TIMEOUT);
+    assert_int_equal(s.accepted, cases[k].batches);
+    assert_int_equal(s.done, s.accepted);
+    assert_int_equal(uncollected(b), 0);
+    assert_int_equal(fake_server_request_count(f->server, SUBMIT_PATH) - before,
+                     (size_t)s.accepted);
+    char want[96];
+    snprintf(want, sizeof want, "; %d people were never submitted",
+             MAX_PEOPLE - 100 * s.accepted);
+    assert_non_null(
+        strstr(f->err.message, "no submit has room before the run's deadline"));
+    assert_non_null(strstr(f->err.message, want));
+    pubrio_bulk_free(b);
+    pubrio_bulk_options_free(o);
+    /* The next case starts with a fresh minute. */
+    f->clock.now += 120000;
+  }
+}
+
+/* The deadline reached with a batch the API never completes: the stop says
+ * so, and names the batch. */
+static void the_deadline_reached_is_named(void **state) {
+  fixture *f = *state;
+  pubrio_bulk_options *o = under_deadline(300, 10000);
+  pubrio_bulk *b = make_run(f, PUBRIO_CONTACT_PHONE, o, 10);
+  seen s = {0};
+  assert_int_equal(drain_all(b, &s, &f->err), PUBRIO_E_WAIT_TIMEOUT);
+  assert_string_equal(f->err.message,
+                      "the run's deadline was reached with 1 batch not "
+                      "collected");
+  assert_int_equal(uncollected(b), 1);
+  pubrio_bulk_free(b);
+  pubrio_bulk_options_free(o);
+}
+
+/* A 429 whose Retry-After lands past the deadline: the run stops at once
+ * and says it was the Retry-After, not the deadline. */
+static void a_retry_after_past_the_deadline_is_named(void **state) {
+  fixture *f = *state;
+  script(f, SUBMIT_PATH, 429, "{\"error\":\"slow down\"}", "Retry-After",
+         "3600");
+  pubrio_bulk_options *o = under_deadline(300, 60000);
+  pubrio_bulk *b = make_run(f, PUBRIO_CONTACT_PHONE, o, 10);
+  int64_t start = f->clock.now;
+  seen s = {0};
+  assert_int_equal(drain_all(b, &s, &f->err), PUBRIO_E_WAIT_TIMEOUT);
+  assert_non_null(strstr(f->err.message, "(Retry-After)"));
+  assert_non_null(strstr(f->err.message, "past the run's deadline"));
+  assert_non_null(strstr(f->err.message, "10 people were never submitted"));
+  assert_true(f->clock.now - start < 60000); /* not at the deadline */
+  assert_int_equal(s.accepted, 0);
+  pubrio_bulk_free(b);
+  pubrio_bulk_options_free(o);
+}
+
 static fake_server_options ready = {.estimated_time = 0};
+static fake_server_options estimating = {.estimated_time = 2};
+static fake_server_options never_done = {.estimated_time = 0,
+                                         .complete_after_polls = 1000000};
 static fake_server_options phone_30 = {.estimated_time = 0, .phone_price = 30};
 
 #define T(name, opts)                                                          \
@@ -208,6 +300,9 @@ int main(void) {
       T(missing_prices_with_a_budget_send_nothing, &ready),
       T(prices_given_run_where_the_account_gives_none, &ready),
       T(a_charge_past_the_worst_case_stops_submits, &phone_30),
+      T(a_deadline_under_a_rate_collects_every_paid_batch, &estimating),
+      T(the_deadline_reached_is_named, &never_done),
+      T(a_retry_after_past_the_deadline_is_named, &ready),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -997,6 +997,65 @@ static void rate_texts_bad(void **state) {
   pubrio_error_clear(&err);
 }
 
+/* ---- room before a deadline ---- */
+
+/* A window of @p limit in @p window_ms with the starts at @p at. */
+static void history(pri_pacer *p, int64_t limit, int64_t window_ms,
+                    const int64_t *at, int n) {
+  *p = (pri_pacer){0};
+  assert_int_equal(pri_pacer_add_window(p, limit, window_ms, "w"), 0);
+  for (int i = 0; i < n; i++)
+    pri_pacer_record(p, at[i]);
+}
+
+/* The room a sliding window has until a time is what starting each
+ * request as early as the window allows fits in by then (the greedy
+ * schedule is the most any schedule fits), for random histories and
+ * horizons within and past a window. */
+static void room_until_is_what_fits_before_a_time(void **state) {
+  (void)state;
+  for (int round = 0; round < 400; round++) {
+    int64_t limit = 1 + rng() % 12, window = 1000 + rng() % 60000;
+    int64_t at[40], t = 0;
+    int n = (int)(rng() % 40);
+    for (int i = 0; i < n; i++)
+      at[i] = t += rng() % (window / 4 + 1);
+    int64_t now = t + rng() % window;
+    int64_t until = now + rng() % (3 * window);
+    pri_pacer a, g;
+    history(&a, limit, window, at, n);
+    history(&g, limit, window, at, n);
+    int64_t room = pri_pacer_room_until(&a, 0, now, until);
+    int64_t fits = 0;
+    for (int64_t when = now;; fits++) {
+      when += pri_pacer_wait_ms(&g, when);
+      if (when > until)
+        break;
+      pri_pacer_record(&g, when);
+    }
+    assert_int_equal(room, fits);
+    pri_pacer_free(&a);
+    pri_pacer_free(&g);
+  }
+}
+
+/* A fixed window: what is left of it, then a whole limit at each
+ * boundary reached; nothing before now. */
+static void room_until_of_a_fixed_window(void **state) {
+  (void)state;
+  pri_pacer p = {0};
+  assert_int_equal(pri_pacer_add_window(&p, 10, HOUR, "hourly"), 0);
+  assert_int_equal(pri_pacer_set_usage(&p, 0, 7, 1000, 0), 0);
+  assert_int_equal(pri_pacer_room_until(&p, 0, 0, 999), 3);
+  assert_int_equal(pri_pacer_room_until(&p, 0, 0, 1000), 13);
+  assert_int_equal(pri_pacer_room_until(&p, 0, 0, 1000 + 2 * HOUR), 33);
+  assert_int_equal(pri_pacer_room_until(&p, 0, 5, 4), 0);
+  assert_int_equal(pri_pacer_room_until(&p, 1, 0, 10), 0); /* no window */
+  /* A horizon far away saturates instead of overflowing. */
+  assert_true(pri_pacer_room_until(&p, 0, 0, INT64_MAX) > 0);
+  pri_pacer_free(&p);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(sliding_keeps_any_minute_under_limit),
@@ -1021,6 +1080,8 @@ int main(void) {
       cmocka_unit_test(out_of_memory_stays_safe),
       cmocka_unit_test(rate_texts_good),
       cmocka_unit_test(rate_texts_bad),
+      cmocka_unit_test(room_until_is_what_fits_before_a_time),
+      cmocka_unit_test(room_until_of_a_fixed_window),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
