@@ -151,7 +151,7 @@ struct pubrio_bulk {
   size_t batch_count, batch_cap;
   size_t prior_batches; /* the first batches, left by earlier runs */
   size_t first_open;    /* batches before it are settled */
-  int next_number;
+  int64_t next_number;  /* past INT_MAX: the numbers are used up */
   /* The scheduler. */
   bulk_slot *slots;
   pri_pacer pacer;

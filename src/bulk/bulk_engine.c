@@ -21,6 +21,7 @@
 #include "request.h"
 #include "uuid.h"
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -314,11 +315,32 @@ static void send_if_stored(pubrio_bulk *b, bulk_slot *s, size_t batch,
   settle(b, s, st);
 }
 
+/* A batch number is an int, stored in the journal: past INT_MAX there is
+ * none for the next batch, and nothing more is submitted. 1 then. */
+static int numbers_used_up(pubrio_bulk *b) {
+  if (b->next_number <= INT_MAX)
+    return 0;
+  /* What was accepted is still collected: polls need no number. */
+  pubrio_error e = {0};
+  pri_error_set(&e, PUBRIO_E_JOURNAL,
+                "the journal's batch numbers are used up (%d is the highest "
+                "a batch can take): nothing more is submitted; a new journal "
+                "starts again at 1",
+                INT_MAX);
+  b->no_more_submits = 1;
+  problem(b, PUBRIO_E_JOURNAL, &e);
+  pubrio_error_clear(&e);
+  return 1;
+}
+
 /* Start the next submit (submit_allowed() said it may). Its intent is
  * committed right before it can leave. */
 static void start_submit(pubrio_bulk *b, bulk_slot *s) {
   unsigned types = 0;
-  size_t at = pri_bulk_new_batch(b, b->next_number, (size_t)b->o.batch_size);
+  if (numbers_used_up(b))
+    return;
+  size_t at =
+      pri_bulk_new_batch(b, (int)b->next_number, (size_t)b->o.batch_size);
   if (at == SIZE_MAX) {
     stop_with(b, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
     return;
@@ -350,7 +372,9 @@ static void start_submit(pubrio_bulk *b, bulk_slot *s) {
  * batch of one whose person its answer names. Its intent is committed
  * right before it can leave. */
 static void start_single(pubrio_bulk *b, bulk_slot *s, size_t url) {
-  size_t at = pri_bulk_new_batch(b, b->next_number, 1);
+  if (numbers_used_up(b))
+    return;
+  size_t at = pri_bulk_new_batch(b, (int)b->next_number, 1);
   if (at == SIZE_MAX) {
     stop_with(b, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
     return;

@@ -284,6 +284,92 @@ static void a_retry_after_past_the_deadline_is_named(void **state) {
   pubrio_bulk_options_free(o);
 }
 
+/* ---- batch numbers ------------------------------------------------------ */
+
+/* A journal whose one batch (10 people, collected) is renumbered to
+ * @p number, as a hand or another program could. */
+static void journal_with_batch_number(fixture *f, pubrio_bulk_options *o,
+                                      long long number) {
+  pubrio_bulk *b = make_run(f, PUBRIO_CONTACT_PHONE, o, 10);
+  seen s = {0};
+  assert_int_equal(drain_all(b, &s, &f->err), PUBRIO_OK);
+  assert_int_equal(s.done, 1);
+  pubrio_bulk_free(b);
+  sqlite3 *db = NULL;
+  assert_int_equal(sqlite3_open(journal_path, &db), SQLITE_OK);
+  char sql[96];
+  snprintf(sql, sizeof sql, "UPDATE batches SET number = %lld", number);
+  assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+  assert_int_equal(sqlite3_changes(db), 1);
+  sqlite3_close(db);
+}
+
+/* The highest stored batch number near INT_MAX: the batches up to INT_MAX
+ * go (and are collected), then the run stops, saying the numbers are used
+ * up, with no number wrapped round (UBSan: no overflow). */
+static void batch_numbers_end_at_int_max(void **state) {
+  fixture *f = *state;
+  pubrio_bulk_options *o = options(100);
+  pubrio_bulk_options_set_journal(o, journal_path, 0, NULL);
+  journal_with_batch_number(f, o, INT_MAX - 2);
+  pubrio_bulk *b = NULL;
+  assert_int_equal(
+      pubrio_bulk_new(&b, f->client, PUBRIO_CONTACT_PHONE, o, &f->err),
+      PUBRIO_OK);
+  assert_int_equal(pubrio_bulk_add_people(b, id_ptrs + 10, 400, &f->err),
+                   PUBRIO_OK);
+  seen s = {0};
+  pubrio_bulk_event ev;
+  pubrio_status st;
+  int last = 0;
+  while ((st = pubrio_bulk_next_event(b, -1, &ev, sizeof ev, &f->err)) ==
+             PUBRIO_OK &&
+         ev.kind != PUBRIO_BULK_FINISHED) {
+    if (ev.kind == PUBRIO_BULK_BATCH_ACCEPTED) {
+      assert_true(ev.batch > last); /* never wrapped */
+      last = ev.batch;
+      s.accepted++;
+    }
+    s.done += ev.kind == PUBRIO_BULK_BATCH_DONE;
+  }
+  assert_int_equal(st, PUBRIO_E_JOURNAL);
+  assert_non_null(strstr(f->err.message, "batch numbers are used up"));
+  assert_int_equal(s.accepted, 2); /* INT_MAX - 1 and INT_MAX */
+  assert_int_equal(last, INT_MAX);
+  assert_int_equal(s.done, 2);
+  assert_int_equal(uncollected(b), 0);
+  pubrio_bulk_free(b);
+  pubrio_bulk_options_free(o);
+}
+
+/* A stored batch number outside 1..INT_MAX (negative, 0, past INT_MAX) is
+ * refused when the run is made, with a message that says so, not "not an
+ * error"; nothing is sent. */
+static void a_bad_stored_batch_number_is_refused(void **state) {
+  fixture *f = *state;
+  static const long long bad[] = {-3, 0, (long long)INT_MAX + 1, 5000000000LL};
+  for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+    journal_remove(journal_path);
+    pubrio_bulk_options *o = options(100);
+    pubrio_bulk_options_set_journal(o, journal_path, 0, NULL);
+    journal_with_batch_number(f, o, bad[k]);
+    size_t submits = fake_server_request_count(f->server, SUBMIT_PATH);
+    pubrio_bulk *b = NULL;
+    assert_int_equal(
+        pubrio_bulk_new(&b, f->client, PUBRIO_CONTACT_PHONE, o, &f->err),
+        PUBRIO_E_JOURNAL);
+    assert_null(b);
+    char want[64];
+    snprintf(want, sizeof want, "batch number %lld, outside 1..%d", bad[k],
+             INT_MAX);
+    assert_non_null(strstr(f->err.message, want));
+    assert_null(strstr(f->err.message, "not an error"));
+    assert_int_equal(fake_server_request_count(f->server, SUBMIT_PATH),
+                     submits);
+    pubrio_bulk_options_free(o);
+  }
+}
+
 static fake_server_options ready = {.estimated_time = 0};
 static fake_server_options estimating = {.estimated_time = 2};
 static fake_server_options never_done = {.estimated_time = 0,
@@ -303,6 +389,8 @@ int main(void) {
       T(a_deadline_under_a_rate_collects_every_paid_batch, &estimating),
       T(the_deadline_reached_is_named, &never_done),
       T(a_retry_after_past_the_deadline_is_named, &ready),
+      T(batch_numbers_end_at_int_max, &ready),
+      T(a_bad_stored_batch_number_is_refused, &ready),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
