@@ -1037,6 +1037,25 @@ static void quota_past_deadline(pubrio_bulk *b, int64_t now) {
     stop_no_room(b, why);
     return;
   }
+  /* The window that has no room by the latest a submit may start. */
+  unsigned types = 0;
+  size_t n, url;
+  int64_t need = next_submit(b, &url, &types, &n)
+                     ? 1 + polls_owed(b) + (url == SIZE_MAX)
+                     : 1;
+  int64_t last = latest_submit(b);
+  for (size_t i = 0; i < b->pacer.count; i++) {
+    int64_t room = pri_pacer_room_until(&b->pacer, i, now, last);
+    if (room < need) {
+      snprintf(why, sizeof why,
+               "%s: %lld %s left before it, %lld needed for a submit and a "
+               "poll of every batch it would leave to collect",
+               b->pacer.windows[i].name, (long long)room,
+               room == 1 ? "request" : "requests", (long long)need);
+      stop_no_room(b, why);
+      return;
+    }
+  }
   stop_no_room(b, "the rate budget left before it cannot take another "
                   "submit and a poll of every batch it would leave to "
                   "collect");
