@@ -195,6 +195,30 @@ static void a_charge_past_the_worst_case_stops_submits(void **state) {
   pubrio_bulk_options_free(o);
 }
 
+/* The same for a single redeem (a LinkedIn URL): charged 30 for a phone
+ * priced 1, it ends submitting; no batch leaves after it. */
+static void a_single_charged_past_its_worst_case_stops_submits(void **state) {
+  fixture *f = *state;
+  const char *urls[] = {
+      "https://www.linkedin.com/in/w-1", "https://www.linkedin.com/in/w-2",
+      "https://www.linkedin.com/in/w-3", "https://www.linkedin.com/in/w-4",
+      "https://www.linkedin.com/in/w-5", "https://www.linkedin.com/in/w-6"};
+  pubrio_bulk_options *o = options(10);
+  pubrio_bulk_options_set_max_credits(o, 100000, NULL);
+  pubrio_bulk_options_set_prices(o, 1, 1, NULL);
+  pubrio_bulk_options_set_max_in_flight(o, 1, NULL);
+  pubrio_bulk *b = make_run(f, PUBRIO_CONTACT_PHONE, o, 20);
+  assert_int_equal(pubrio_bulk_add_linkedin_urls(b, urls, 6, &f->err),
+                   PUBRIO_OK);
+  seen s = {0};
+  assert_int_equal(drain_all(b, &s, &f->err), PUBRIO_E_CREDIT_BUDGET);
+  assert_non_null(strstr(f->err.message, "the prices are wrong"));
+  assert_true(fake_server_request_count(f->server, "/redeem/people") < 6);
+  assert_int_equal(fake_server_request_count(f->server, SUBMIT_PATH), 0);
+  pubrio_bulk_free(b);
+  pubrio_bulk_options_free(o);
+}
+
 /* ---- a deadline under a rate ------------------------------------------ */
 
 static pubrio_bulk_options *under_deadline(int per_minute, int64_t wait_ms) {
@@ -443,6 +467,7 @@ int main(void) {
       T(missing_prices_with_a_budget_send_nothing, &ready),
       T(prices_given_run_where_the_account_gives_none, &ready),
       T(a_charge_past_the_worst_case_stops_submits, &phone_30),
+      T(a_single_charged_past_its_worst_case_stops_submits, &phone_30),
       T(a_deadline_under_a_rate_collects_every_paid_batch, &estimating),
       T(the_deadline_reached_is_named, &never_done),
       T(a_retry_after_past_the_deadline_is_named, &ready),
