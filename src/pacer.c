@@ -204,6 +204,51 @@ int64_t pri_pacer_room_in_ms(const pri_pacer *pacer, size_t index, int64_t n,
   return 0;
 }
 
+/* Starts of a sliding window after @p t (its runs are timed at their
+ * latest start: on the safe side). */
+static int64_t sliding_after(const pri_pacer_window *w, int64_t t) {
+  int64_t n = 0;
+  for (size_t i = 0; i < w->len; i++)
+    if (run_at(w, i)->at > t)
+      n += run_at(w, i)->count;
+  return n;
+}
+
+static int64_t saturating_mul(int64_t a, int64_t b) {
+  return a && b > INT64_MAX / a ? INT64_MAX : a * b;
+}
+
+int64_t pri_pacer_room_until(const pri_pacer *pacer, size_t index,
+                             int64_t now_ms, int64_t until_ms) {
+  if (index >= pacer->count || until_ms < now_ms)
+    return 0;
+  const pri_pacer_window *w = &pacer->windows[index];
+  if (w->fixed) {
+    /* What is left of the current window, then a whole limit at each
+     * boundary reached. */
+    int64_t used, end;
+    fixed_at(w, now_ms, &used, &end);
+    int64_t room = used < w->limit ? w->limit - used : 0;
+    if (until_ms >= end) {
+      int64_t turns = (until_ms - end) / w->window_ms + 1;
+      int64_t more = saturating_mul(turns, w->limit);
+      room = more > INT64_MAX - room ? INT64_MAX : room + more;
+    }
+    return room;
+  }
+  /* Sliding: the last window_ms before until_ms takes a whole limit less
+   * the earlier starts still in it; each window_ms before that, a whole
+   * limit more (starts placed at the end of each stretch never share a
+   * window with the next stretch's). */
+  int64_t whole = (until_ms - now_ms) / w->window_ms;
+  int64_t last = until_ms - whole * w->window_ms; /* now <= last < now+w */
+  int64_t room = w->limit - sliding_after(w, last - w->window_ms);
+  if (room < 0)
+    room = 0;
+  int64_t more = saturating_mul(whole, w->limit);
+  return more > INT64_MAX - room ? INT64_MAX : room + more;
+}
+
 /* ---- the wait ---- */
 
 pri_pacer_hold pri_pacer_next(const pri_pacer *pacer, int64_t now_ms) {
@@ -272,15 +317,62 @@ static void hold(pri_pacer *p, int64_t until) {
   p->holding = 1;
 }
 
+/* Window 0's starts from @p from_ms on (the minute limit counts them all,
+ * exactly up to its limit); 1 when there is no window. */
+static int64_t starts_since(const pri_pacer *p, int64_t from_ms) {
+  if (!p->count || p->windows[0].fixed)
+    return 1;
+  int64_t n = sliding_after(&p->windows[0], from_ms - 1);
+  return n > 0 ? n : 1;
+}
+
+int pri_pacer_learn(pri_pacer *pacer, int64_t limit, int64_t from_ms,
+                    int64_t reopened_ms) {
+  int64_t window = reopened_ms - from_ms;
+  if (limit < 1 || limit > PRI_PACER_LIMIT_MAX || window < 1 ||
+      window > PRI_PACER_WINDOW_MAX_MS)
+    return -1;
+  if (pacer->learned_window) { /* it let a 429 through: 1/16 longer (what
+                                  passed before a later 429 counts
+                                  requests in flight across it: noise) */
+    pri_pacer_window *w = &pacer->windows[pacer->learned_window - 1];
+    w->window_ms += w->window_ms / 16 + 1;
+    if (w->window_ms > PRI_PACER_WINDOW_MAX_MS)
+      w->window_ms = PRI_PACER_WINDOW_MAX_MS;
+  } else {
+    int at =
+        pri_pacer_add_window(pacer, limit, window, "a quota learned from 429s");
+    if (at < 0)
+      return -1;
+    pacer->learned_window = (size_t)at + 1;
+  }
+  pri_pacer_set_usage(pacer, pacer->learned_window - 1,
+                      starts_since(pacer, reopened_ms), -1, reopened_ms);
+  pacer->pace = 0; /* the window explains the 429s */
+  pacer->gap_ms = 0;
+  return (int)pacer->learned_window - 1;
+}
+
 void pri_pacer_on_rate_limited(pri_pacer *pacer, int64_t started_ms,
                                int64_t retry_after_ms, int64_t now_ms) {
   /* The server's own word holds, whatever the request. */
-  if (retry_after_ms > 0)
-    hold(pacer, now_ms + (retry_after_ms < PRI_PACER_WINDOW_MAX_MS
-                              ? retry_after_ms
-                              : PRI_PACER_WINDOW_MAX_MS));
+  if (retry_after_ms > 0) {
+    int64_t until = now_ms + (retry_after_ms < PRI_PACER_WINDOW_MAX_MS
+                                  ? retry_after_ms
+                                  : PRI_PACER_WINDOW_MAX_MS);
+    hold(pacer, until);
+    if (until > pacer->retry_after_until)
+      pacer->retry_after_until = until;
+  }
   if (before_slowdown(pacer, started_ms))
     return;
+  if (!pacer->strikes) { /* what passed before it may be a hidden quota */
+    pacer->probe_limit = pacer->passes;
+    pacer->probe_from = pacer->passes_from;
+    pacer->first_refused = pacer->last_refused = started_ms;
+  }
+  if (started_ms > pacer->last_refused)
+    pacer->last_refused = started_ms;
   pacer->strikes++;
   int shift = pacer->strikes - 1 < 16 ? pacer->strikes - 1 : 16;
   int64_t delay = (int64_t)PRI_PACER_BACKOFF_FIRST_MS << shift;
@@ -308,8 +400,35 @@ void pri_pacer_on_rate_limited(pri_pacer *pacer, int64_t started_ms,
 void pri_pacer_on_success(pri_pacer *pacer, int64_t started_ms,
                           int64_t now_ms) {
   (void)now_ms;
-  if (before_slowdown(pacer, started_ms))
+  int stale = before_slowdown(pacer, started_ms);
+  if (pacer->strikes && !stale) { /* the quota reopened by started_ms */
+    /* It reopened between the last refused start and this one: halfway,
+     * made longer by the next 429 if that was too soon. */
+    int64_t reopened =
+        pacer->last_refused + (started_ms - pacer->last_refused) / 2;
+    if (pacer->probe_limit > 0 && reopened > pacer->probe_from)
+      pri_pacer_learn(pacer, pacer->probe_limit, pacer->probe_from, reopened);
+    pacer->probe_limit = pacer->passes = 0;
+    pacer->reopened_at = started_ms;
+  } else if (pacer->strikes && started_ms <= pacer->first_refused &&
+             started_ms >= pacer->reopened_at) {
+    /* It passed in the window the 429s closed; its answer came later. */
+    if (!pacer->probe_limit++ || started_ms < pacer->probe_from)
+      pacer->probe_from = started_ms;
+  }
+  if ((!pacer->strikes || !stale) && started_ms >= pacer->reopened_at) {
+    if (!pacer->passes++ || started_ms < pacer->passes_from)
+      pacer->passes_from = started_ms;
+  }
+  if (stale)
     return;
+  if (pacer->learned_window && !pacer->strikes) {
+    /* The learned window was a guess from halfway: shorter by 1/1024 a
+     * pass (1.5 % a window of 15) until a 429 says it is too short. */
+    pri_pacer_window *w = &pacer->windows[pacer->learned_window - 1];
+    if (w->window_ms > 1000)
+      w->window_ms -= w->window_ms / 1024;
+  }
   pacer->strikes = 0;
   pacer->holding = 0;
   if (pacer->pace <= 0)
@@ -381,7 +500,7 @@ int pri_pacer_describe(const pri_pacer *pacer, int64_t now_ms, char *buf,
                     "request in %s",
                     pacer->pace, in);
   case PRI_PACER_BACKOFF:
-    if (!pacer->strikes)
+    if (!pacer->strikes || pacer->retry_after_until >= pacer->hold_until)
       return snprintf(buf, size,
                       "a 429 asked to wait (Retry-After); next request in %s",
                       in);

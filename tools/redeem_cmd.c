@@ -149,6 +149,16 @@ static void print_plan(const cli_options *o, const pubrio_bulk_stats *s) {
   if (s->has_balance)
     printf("; %lld available", (long long)s->balance);
   printf("\n");
+  if (o->wait && s->min_duration_ms > o->max_wait_ms)
+    fprintf(stderr,
+            "pubrio: warning: the shortest time (%lld s at %d requests a "
+            "minute) passes --max-wait of %lld s: the run will stop "
+            "submitting once the requests left before the deadline cannot "
+            "take another batch and a poll of every batch in flight, and "
+            "leave people unsubmitted (a longer --max-wait, or a smaller "
+            "input)\n",
+            (long long)(s->min_duration_ms / 1000), o->rate,
+            (long long)(o->max_wait_ms / 1000));
   if (!s->prices_known)
     printf("note: no price known (--price email=N,phone=N, or a key to read "
            "the account): 1 credit a contact counted\n");
@@ -295,10 +305,12 @@ static int stopped(const cli_options *o, const pubrio_bulk *run,
             "stopped; what was collected is %s\n",
             strerror(out_errno),
             o->journal ? "in the journal (pubrio export)" : "lost");
-  else if (st == PUBRIO_E_WAIT_TIMEOUT)
-    fprintf(stderr, "pubrio: --max-wait of %lld s reached\n",
+  else if (st == PUBRIO_E_WAIT_TIMEOUT) { /* what stopped it, in its words */
+    fprintf(stderr, "pubrio: --max-wait of %lld s: ",
             (long long)(o->max_wait_ms / 1000));
-  else if (st == PUBRIO_E_CANCELLED)
+    text_put(stderr, err && err->message ? err->message : "reached", 4096);
+    fputc('\n', stderr);
+  } else if (st == PUBRIO_E_CANCELLED)
     fprintf(stderr, "pubrio: interrupted%s\n",
             o->journal ? "; the journal is up to date" : "");
   else if (!failed_batches) /* else each failed batch was named already */

@@ -1269,7 +1269,13 @@ pubrio_bulk_options_set_journal(pubrio_bulk_options *options, const char *path,
  * far, plus the most every uncollected batch and this one could cost
  * (every requested type charged for every person), stay within it. When
  * the next batch does not fit even after every batch in flight was
- * collected, the run ends with ::PUBRIO_E_CREDIT_BUDGET.
+ * collected, the run ends with ::PUBRIO_E_CREDIT_BUDGET. The budget holds
+ * at the account's prices: when they are unknown or 0 for a requested
+ * type (POST /profile gave none, or could not be read) and none were given
+ * with pubrio_bulk_options_set_prices(), the run ends with
+ * ::PUBRIO_E_CREDIT_BUDGET before anything is sent; a batch charged more
+ * than its worst case at those prices ends submitting (the prices were
+ * wrong) while what was accepted is still collected.
  * @param options the options.
  * @param max_credits the budget, >= 0; -1 (the default) for none.
  * @param err optional error details (NULL: none).

@@ -9,6 +9,7 @@
 #include "rate.h"
 #include "uuid.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -309,11 +310,23 @@ static pubrio_status open_store(pubrio_bulk *b, int read_only,
       pri_store_open(&b->store, b->o.journal_path, read_only, err);
   if (st != PUBRIO_OK)
     return st;
-  b->next_number = pri_store_next_number(b->store);
+  int64_t lowest, highest;
+  if (pri_store_number_range(b->store, &lowest, &highest) != 0)
+    return pri_error_set(err, PUBRIO_E_JOURNAL,
+                         "the journal cannot be read: %s",
+                         pri_store_error(b->store));
+  /* Batch numbers are 1..INT_MAX; anything else was not written by this
+   * library. */
+  if (lowest < 1 || highest > INT_MAX)
+    return pri_error_set(err, PUBRIO_E_JOURNAL,
+                         "the journal holds batch number %lld, outside "
+                         "1..%d: it was not written by libpubrio (start a "
+                         "new journal)",
+                         (long long)(lowest < 1 ? lowest : highest), INT_MAX);
+  b->next_number = highest + 1;
   b->store_charged_before = pri_store_charged(b->store);
   b->prior_uncertain_worst = pri_store_uncertain_worst(b->store, b->o.prices);
-  if (b->next_number < 0 || b->store_charged_before < 0 ||
-      b->prior_uncertain_worst < 0 ||
+  if (b->store_charged_before < 0 || b->prior_uncertain_worst < 0 ||
       pri_store_each_accepted(b->store, load_prior_batch, b) != 0)
     return pri_error_set(err, PUBRIO_E_JOURNAL,
                          "the journal cannot be read: %s",
@@ -357,6 +370,7 @@ static pubrio_status bulk_new(pubrio_bulk **out, pubrio_client *client,
     b->o.wait = pri_wait_defaults;
   }
   b->o.journal_path = NULL;
+  b->prices_given = b->o.has_prices;
   b->types = types;
   b->fatal_err.retry_after_ms = -1;
   pubrio_status st = PUBRIO_OK;

@@ -160,7 +160,7 @@ struct pubrio_bulk {
   size_t batch_count, batch_cap;
   size_t prior_batches; /* the first batches, left by earlier runs */
   size_t first_open;    /* batches before it are settled */
-  int next_number;
+  int64_t next_number;  /* past INT_MAX: the numbers are used up */
   /* The scheduler. */
   bulk_slot *slots;
   pri_pacer pacer;
@@ -193,6 +193,7 @@ struct pubrio_bulk {
   int account_read;
   int has_balance; /* read from the account before the run */
   int64_t balance;
+  int prices_given; /* by the caller, not the account */
 };
 
 /* Read the account's quotas (into the pacer), prices and balance, unless

@@ -22,6 +22,7 @@
 #include "request.h"
 #include "uuid.h"
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -205,12 +206,19 @@ static void start_poll(pubrio_bulk *b, bulk_slot *s, size_t batch) {
   begin(b, s, batch, 0);
 }
 
-/* Whether a submit's answer still has room before the deadline. */
-static int submit_fits(const pubrio_bulk *b, int64_t now) {
+/* The latest a submit may start with room for its answer before the
+ * deadline: its own timeout, or half the run's wait when that is
+ * shorter. */
+static int64_t latest_submit(const pubrio_bulk *b) {
   int64_t room = b->client->total_timeout_ms;
   if (b->o.wait.timeout_ms / 2 < room)
     room = b->o.wait.timeout_ms / 2;
-  return b->o.submit_only || now <= b->deadline - room;
+  return b->deadline == INT64_MAX ? INT64_MAX : b->deadline - room;
+}
+
+/* Whether a submit's answer still has room before the deadline. */
+static int submit_fits(const pubrio_bulk *b, int64_t now) {
+  return b->o.submit_only || now <= latest_submit(b);
 }
 
 /* What the next submit is: a URL's single redeem (*url set), else a batch
@@ -247,18 +255,24 @@ enum { MINUTE_WINDOW_MS = 61000 };
 /* How long until every quota has room for the next submit and a poll for
  * each batch still to collect, its own included: the last requests of a
  * quota spent on submits would leave batches paid and uncollected until it
- * turns. 0: now; -1: nothing to submit. */
+ * turns. Under a deadline, every window (the minute too) must also take
+ * them all by the latest a submit may start, or the next submit never has
+ * room: the time left to the deadline. 0: now; -1: nothing to submit. */
 static int64_t quota_room_wait(pubrio_bulk *b, int64_t now) {
   unsigned types = 0;
   size_t n, url;
   if (!next_submit(b, &url, &types, &n))
     return -1;
-  int64_t need = -1, wait = 0;
-  for (size_t i = 0; !b->o.submit_only && i < b->pacer.count; i++) {
+  if (b->o.submit_only)
+    return 0;
+  int64_t need = 1 + polls_owed(b) + (url == SIZE_MAX), wait = 0;
+  int64_t last = latest_submit(b);
+  for (size_t i = 0; i < b->pacer.count; i++) {
+    if (last != INT64_MAX &&
+        pri_pacer_room_until(&b->pacer, i, now, last) < need)
+      return b->deadline > now ? b->deadline - now : 1;
     if (b->pacer.windows[i].window_ms <= MINUTE_WINDOW_MS)
       continue;
-    if (need < 0) /* counted only when there is a quota */
-      need = 1 + polls_owed(b) + (url == SIZE_MAX);
     int64_t in = pri_pacer_room_in_ms(&b->pacer, i, need, now);
     if (in > wait)
       wait = in;
@@ -314,11 +328,32 @@ static void send_if_stored(pubrio_bulk *b, bulk_slot *s, size_t batch,
   settle(b, s, st);
 }
 
+/* A batch number is an int, stored in the journal: past INT_MAX there is
+ * none for the next batch, and nothing more is submitted. 1 then. */
+static int numbers_used_up(pubrio_bulk *b) {
+  if (b->next_number <= INT_MAX)
+    return 0;
+  /* What was accepted is still collected: polls need no number. */
+  pubrio_error e = {0};
+  pri_error_set(&e, PUBRIO_E_JOURNAL,
+                "the journal's batch numbers are used up (%d is the highest "
+                "a batch can take): nothing more is submitted; a new journal "
+                "starts again at 1",
+                INT_MAX);
+  b->no_more_submits = 1;
+  problem(b, PUBRIO_E_JOURNAL, &e);
+  pubrio_error_clear(&e);
+  return 1;
+}
+
 /* Start the next submit (submit_allowed() said it may). Its intent is
  * committed right before it can leave. */
 static void start_submit(pubrio_bulk *b, bulk_slot *s) {
   unsigned types = 0;
-  size_t at = pri_bulk_new_batch(b, b->next_number, (size_t)b->o.batch_size);
+  if (numbers_used_up(b))
+    return;
+  size_t at =
+      pri_bulk_new_batch(b, (int)b->next_number, (size_t)b->o.batch_size);
   if (at == SIZE_MAX) {
     stop_with(b, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
     return;
@@ -350,7 +385,9 @@ static void start_submit(pubrio_bulk *b, bulk_slot *s) {
  * batch of one whose person its answer names. Its intent is committed
  * right before it can leave. */
 static void start_single(pubrio_bulk *b, bulk_slot *s, size_t url) {
-  size_t at = pri_bulk_new_batch(b, b->next_number, 1);
+  if (numbers_used_up(b))
+    return;
+  size_t at = pri_bulk_new_batch(b, (int)b->next_number, 1);
   if (at == SIZE_MAX) {
     stop_with(b, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
     return;
@@ -525,6 +562,30 @@ static void broken(pubrio_bulk *b, size_t batch, pubrio_status status,
   pubrio_error_clear(&e);
 }
 
+/* A batch charged more than its worst case at the prices known: those
+ * prices are wrong, so the credit budget cannot hold. Nothing more is
+ * submitted; what is in flight finishes and what was accepted is still
+ * collected (a poll costs nothing); the run ends with the budget's
+ * status. */
+static void check_charge(pubrio_bulk *b, const bulk_batch *bb, int64_t charge) {
+  if (b->o.max_credits < 0 || charge <= bb->worst)
+    return;
+  pubrio_error e = {0};
+  pri_error_set(&e, PUBRIO_E_CREDIT_BUDGET,
+                "batch %d was charged %lld credits, more than its worst case "
+                "of %lld at the prices known (%lld an email, %lld a phone): "
+                "the prices are wrong and the credit budget cannot hold, so "
+                "nothing more is submitted; give the real prices (--price "
+                "email=N,phone=N in the CLI, pubrio_bulk_options_set_prices "
+                "in the library)",
+                bb->number, (long long)charge, (long long)bb->worst,
+                (long long)b->o.prices[1], (long long)b->o.prices[2]);
+  b->no_more_submits = 1;
+  problem(b, PUBRIO_E_CREDIT_BUDGET, &e);
+  pri_log(b->client, PUBRIO_LOG_WARN, "%s", e.message);
+  pubrio_error_clear(&e);
+}
+
 static void collected(pubrio_bulk *b, bulk_slot *s, int64_t now) {
   bulk_batch *bb = &b->batches[s->batch];
   const pubrio_query_result *res = s->result;
@@ -586,6 +647,7 @@ static void collected(pubrio_bulk *b, bulk_slot *s, int64_t now) {
     return;
   }
   pri_free(ids);
+  check_charge(b, bb, charge);
   close_worst(b, bb);
   b->credits_charged = pri_bulk_add_credits(b->credits_charged, charge);
   bb->state = BATCH_COLLECTED;
@@ -691,6 +753,7 @@ static void single_answered(pubrio_bulk *b, bulk_slot *s) {
     pubrio_error_clear(&e);
     return;
   }
+  check_charge(b, bb, charge);
   close_worst(b, bb);
   b->credits_charged = pri_bulk_add_credits(b->credits_charged, charge);
   bb->state = BATCH_COLLECTED;
@@ -947,23 +1010,132 @@ static void take_cancels(pubrio_bulk *b) {
   }
 }
 
-/* The rate budget holds the next request past the deadline: stop now,
- * saying which window, instead of waiting for the deadline. */
+/* People (and LinkedIn URLs) this run was to submit and never did. */
+static size_t never_submitted(const pubrio_bulk *b) {
+  size_t n = b->urls_to_send;
+  for (size_t pos = 0; pos < b->people.count; pos++)
+    n += pri_bulk_need(b->person_state[pos]) != 0;
+  return n;
+}
+
+/* No submit has room before the deadline (or before the latest a submit
+ * may start): stop, saying how many people are left. */
+static void stop_no_room(pubrio_bulk *b, const char *why) {
+  char text[320];
+  size_t left = never_submitted(b);
+  snprintf(text, sizeof text,
+           "no submit has room before the run's deadline (%s); %zu %s never "
+           "submitted",
+           why, left, left == 1 ? "person was" : "people were");
+  stop_with(b, PUBRIO_E_WAIT_TIMEOUT, text);
+}
+
+/* The rate budget holds the next request past the deadline, or has no
+ * room before it for the next submit and the polls it would owe: stop
+ * now, saying which (a Retry-After, a full window, no room for a submit)
+ * and what is left, instead of waiting for the deadline. */
 static void quota_past_deadline(pubrio_bulk *b, int64_t now) {
-  char hold[160] = "", why[256];
-  if (pri_pacer_wait_ms(&b->pacer, now) > 0)
+  char hold[160] = "", why[400];
+  pri_pacer_hold h = pri_pacer_next(&b->pacer, now);
+  int held = h.wait_ms > 0 && now + h.wait_ms >= b->deadline;
+  if (held)
     pri_pacer_describe(&b->pacer, now, hold, sizeof hold);
+  if (held && (h.by == PRI_PACER_BACKOFF || !people_left(b))) {
+    int64_t open = polls_owed(b);
+    size_t left = never_submitted(b);
+    snprintf(why, sizeof why,
+             "%s: that is past the run's deadline; %lld %s not collected, "
+             "%zu %s never submitted",
+             hold, (long long)open, open == 1 ? "batch" : "batches", left,
+             left == 1 ? "person was" : "people were");
+    stop_with(b, PUBRIO_E_WAIT_TIMEOUT, why);
+    return;
+  }
+  if (held) {
+    snprintf(why, sizeof why, "%s, past the run's deadline", hold);
+    stop_no_room(b, why);
+    return;
+  }
+  /* The window that has no room by the latest a submit may start. */
+  unsigned types = 0;
+  size_t n, url;
+  int64_t need = next_submit(b, &url, &types, &n)
+                     ? 1 + polls_owed(b) + (url == SIZE_MAX)
+                     : 1;
+  int64_t last = latest_submit(b);
+  for (size_t i = 0; i < b->pacer.count; i++) {
+    int64_t room = pri_pacer_room_until(&b->pacer, i, now, last);
+    if (room < need) {
+      snprintf(why, sizeof why,
+               "%s: %lld %s left before it, %lld needed for a submit and a "
+               "poll of every batch it would leave to collect",
+               b->pacer.windows[i].name, (long long)room,
+               room == 1 ? "request" : "requests", (long long)need);
+      stop_no_room(b, why);
+      return;
+    }
+  }
+  stop_no_room(b, "the rate budget left before it cannot take another "
+                  "submit and a poll of every batch it would leave to "
+                  "collect");
+}
+
+/* The requested types a credit budget cannot price: with a budget at
+ * stake and no prices given by the caller, those whose price the account
+ * did not give, or gave as 0 (a budget of worst cases at 0 holds
+ * nothing). */
+static unsigned unpriced_types(const pubrio_bulk *b) {
+  if (b->o.max_credits < 0 || b->prices_given)
+    return 0;
+  if (!b->o.has_prices)
+    return b->types;
+  unsigned out = 0;
+  for (unsigned bit = 0; bit < 3; bit++)
+    if ((b->types & (1u << bit)) && b->o.prices[bit] <= 0)
+      out |= 1u << bit;
+  return out;
+}
+
+/* A credit budget with a type it cannot price: the run stops with
+ * nothing sent, saying how to give the prices. */
+static void stop_unpriced(pubrio_bulk *b, unsigned unpriced) {
+  char types[96] = "", why[512];
+  for (unsigned bit = 1; bit <= PUBRIO_CONTACT_PHONE; bit <<= 1)
+    if (unpriced & bit) {
+      size_t len = strlen(types);
+      snprintf(types + len, sizeof types - len, "%s%s", len ? ", " : "",
+               pubrio_contact_type_str((pubrio_contact_type)bit));
+    }
   snprintf(why, sizeof why,
-           "%s: that is past the run's deadline; what was paid for is named",
-           hold[0] ? hold
-                   : "a quota has no room for the next submit and the polls "
-                     "it would owe");
+           "a credit budget of %lld is at stake and the account gave %s for "
+           "%s, so the budget cannot be counted: nothing was sent; give the "
+           "prices (--price email=N,phone=N in the CLI, "
+           "pubrio_bulk_options_set_prices in the library)",
+           (long long)b->o.max_credits,
+           b->o.has_prices ? "a price of 0" : "no price", types);
+  stop_with(b, PUBRIO_E_CREDIT_BUDGET, why);
+}
+
+/* The deadline came with batches still to collect (or a submit still in
+ * flight): say how many. */
+static void deadline_reached(pubrio_bulk *b) {
+  char why[200];
+  int64_t open = polls_owed(b);
+  size_t left = never_submitted(b);
+  if (open)
+    snprintf(why, sizeof why,
+             "the run's deadline was reached with %lld %s not collected",
+             (long long)open, open == 1 ? "batch" : "batches");
+  else
+    snprintf(why, sizeof why,
+             "the run's deadline was reached; %zu %s never submitted", left,
+             left == 1 ? "person was" : "people were");
   stop_with(b, PUBRIO_E_WAIT_TIMEOUT, why);
 }
 
-/* What can be known before the first request: a balance that cannot pay
- * the first batch at its worst, a quota used up past the deadline. Either
- * stops the run with nothing sent. */
+/* What can be known before the first request: a budget that cannot be
+ * priced, a balance that cannot pay the first batch at its worst, a quota
+ * used up past the deadline. Each stops the run with nothing sent. */
 static void check_before_sending(pubrio_bulk *b, int64_t now) {
   unsigned types = 0;
   size_t url, n = 0;
@@ -971,6 +1143,11 @@ static void check_before_sending(pubrio_bulk *b, int64_t now) {
     n = 0;
   int64_t first = n ? pri_bulk_worst_credits(b, types, n) : 0;
   char why[256];
+  unsigned unpriced = n ? unpriced_types(b) : 0;
+  if (unpriced) {
+    stop_unpriced(b, unpriced);
+    return;
+  }
   if (n && b->has_balance && first > b->balance) {
     snprintf(why, sizeof why,
              "the first submit could cost %lld credits (every asked type "
@@ -1042,8 +1219,7 @@ static pubrio_status next_event(pubrio_bulk *b, int64_t until,
       ev->kind = PUBRIO_BULK_FINISHED;
       return PUBRIO_OK;
     } else if (!b->o.submit_only && now >= b->deadline) {
-      stop_with(b, PUBRIO_E_WAIT_TIMEOUT,
-                "the run's deadline passed with batches not collected");
+      deadline_reached(b);
       continue;
     } else {
       start_due(b, now);
@@ -1052,12 +1228,12 @@ static pubrio_status next_event(pubrio_bulk *b, int64_t until,
       if (!any_busy(b) && !polls_left(b) && !b->no_more_submits &&
           people_left(b) && pri_pacer_wait_ms(&b->pacer, now) == 0 &&
           quota_room_wait(b, now) <= 0 && !submit_allowed(b, now)) {
-        int fits = submit_fits(b, now);
-        stop_with(b, fits ? PUBRIO_E_CREDIT_BUDGET : PUBRIO_E_WAIT_TIMEOUT,
-                  fits ? "the next batch could push the charges past the "
-                         "credit budget; people are left unsubmitted"
-                       : "no submit has room before the run's deadline; "
-                         "people are left unsubmitted");
+        if (submit_fits(b, now))
+          stop_with(b, PUBRIO_E_CREDIT_BUDGET,
+                    "the next batch could push the charges past the "
+                    "credit budget; people are left unsubmitted");
+        else
+          stop_no_room(b, "its answer would come after it");
         continue;
       }
     }

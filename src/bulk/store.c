@@ -438,9 +438,13 @@ int pri_store_person_state(pri_store *s, const uint8_t person[16],
   return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
 
-int pri_store_next_number(pri_store *s) {
-  int64_t n = query_int(s, "SELECT max(number) FROM batches", 0, NULL);
-  return n >= 0 && n < INT32_MAX - 1 ? (int)n + 1 : -1;
+int pri_store_number_range(pri_store *s, int64_t *lowest, int64_t *highest) {
+  int failed = 0;
+  *lowest =
+      query_int(s, "SELECT coalesce(min(number), 1) FROM batches", 0, &failed);
+  *highest =
+      query_int(s, "SELECT coalesce(max(number), 0) FROM batches", 0, &failed);
+  return failed ? -1 : 0;
 }
 
 int64_t pri_store_charged(pri_store *s) {

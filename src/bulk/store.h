@@ -65,8 +65,10 @@ int pri_store_each_accepted(pri_store *store,
 int pri_store_person_state(pri_store *store, const uint8_t person[16],
                            unsigned *bought, unsigned *pending,
                            unsigned *uncertain);
-/* The number the next new batch takes. */
-int pri_store_next_number(pri_store *store);
+/* The lowest and highest batch numbers stored (1 and 0 when there is
+ * none), as stored: the caller judges their range. 0, or -1 when they
+ * cannot be read. */
+int pri_store_number_range(pri_store *store, int64_t *lowest, int64_t *highest);
 /* Totals over every run: credits charged by collected batches, and the
  * worst case of the batches left uncertain, at @p prices (credits per
  * contact, indexed by type bit: [0] email-personal, [1] email-work,
