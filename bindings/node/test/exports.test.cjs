@@ -1,0 +1,17 @@
+// require('pubrio') by the package's own name (through its `exports` map,
+// as a project that installed it resolves it): every name index.d.ts
+// declares as a value is there, and nothing undeclared.
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert');
+const { declaredValues } = require('./exports_names.cjs');
+
+test('require() gives every value index.d.ts declares, and no other', () => {
+  const pubrio = require('pubrio');
+  assert.deepStrictEqual(Object.keys(pubrio).sort(), declaredValues());
+  for (const name of declaredValues()) {
+    assert.strictEqual(typeof pubrio[name], 'function', name);
+  }
+  assert.ok(new pubrio.CancelledError({ status: 16, message: 'x' }) instanceof pubrio.PubrioError);
+  assert.strictEqual(require('pubrio/package.json').name, 'pubrio');
+});
