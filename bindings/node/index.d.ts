@@ -71,6 +71,63 @@ export interface ClientOptions {
   caPath?: string;
   /** Extra headers sent with every request. */
   headers?: Record<string, string>;
+  /** Receives the library's log lines (each starts "pubrio: "; the API key
+   * never appears): `console`, or any object with these methods. */
+  logger?: Logger;
+  /** The most detailed level sent to `logger` (default "warn"): "info" is
+   * a line a request and answer, "debug" adds the bodies. */
+  logLevel?: LogLevel;
+}
+
+/** A log level, most severe first. */
+export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+
+/** Where log lines go (console, pino, winston...): the methods up to the
+ * chosen level are called (console has them all). */
+export interface Logger {
+  error(message: string): void;
+  warn(message: string): void;
+  info(message: string): void;
+  debug(message: string): void;
+}
+
+/** The workspace's balance, prices and plan (POST /profile); null where
+ * the answer said nothing readable. */
+export interface Profile {
+  profileId: number | null;
+  /** The balance. */
+  credit: number | null;
+  topupCredit: number | null;
+  planName: string | null;
+  /** Credits per email contact returned. */
+  emailPrice: number | null;
+  /** Credits per phone contact returned. */
+  phonePrice: number | null;
+  /** Request quotas of the plan: 0 none. */
+  maxHourlyRequests: number | null;
+  maxDailyRequests: number | null;
+  maxMonthlyRequests: number | null;
+  apiAccess: boolean | null;
+}
+
+/** The request quotas used and allowed (POST /profile/usage): allowed 0 is
+ * no quota; null where the answer said nothing readable. */
+export interface Usage {
+  hourlyUsed: number | null;
+  hourlyAllowed: number | null;
+  dailyUsed: number | null;
+  dailyAllowed: number | null;
+  monthlyUsed: number | null;
+  monthlyAllowed: number | null;
+  /** As the server sent it. */
+  lastRefreshed: string | null;
+  apiAccess: boolean | null;
+}
+
+/** profile() and usage(). */
+export interface AccountOptions extends CallOptions {
+  /** Sent as `profile_id` when given. */
+  profileId?: number;
 }
 
 /** Any call that can wait on the network. */
@@ -304,6 +361,19 @@ export class Client {
   /** Redeem one person now (POST /redeem/people; spends credits, sent
    * once), by id or LinkedIn URL; no people when the URL names nobody. */
   redeemPerson(contactTypes: ContactType | ContactType[], options: RedeemPersonOptions): Promise<QueryResult>;
+  /** The workspace's balance, prices and plan (free, read-only). */
+  profile(options?: AccountOptions): Promise<Profile>;
+  /** The request quotas used and allowed (free, read-only). */
+  usage(options?: AccountOptions): Promise<Usage>;
+  /** Cancel what the client is doing and every call queued on it (each
+   * rejects with CancelledError; a bulk run stops, drains and names what
+   * it paid). Calls made once they have returned run normally. */
+  cancel(): void;
+  /** Turn Ctrl-C (or the given signals) into cancel(): the first stops
+   * what runs, a bulk run drains and names what it paid; a second cuts
+   * what is still in flight; a third ends the process. Returns the
+   * function that removes the handler (close() does too). */
+  cancelOnSignal(signals?: NodeJS.Signals | NodeJS.Signals[]): () => void;
   /** Any number of people through the bulk engine, as an async iterable. */
   redeem(people: Iterable<string>, contactTypes: ContactType | ContactType[], options?: RedeemOptions): BulkRun;
   /** Free the client (a call in flight is cancelled first). */
