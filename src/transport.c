@@ -519,13 +519,17 @@ void pri_transfer_expire(pri_transfer *x) {
     finish_transfer(x, CURLE_OPERATION_TIMEDOUT, 0);
 }
 
+void pri_transfer_cut(pri_transfer *x) {
+  if (x->running)
+    finish_transfer(x, CURLE_ABORTED_BY_CALLBACK, 1);
+}
+
 int pri_transport_cut(pri_transport *t) {
   int any = 0;
-  for (pri_transfer *x = t->transfers; x; x = x->next_of_owner)
-    if (x->running) {
-      finish_transfer(x, CURLE_ABORTED_BY_CALLBACK, 1);
-      any = 1;
-    }
+  for (pri_transfer *x = t->transfers; x; x = x->next_of_owner) {
+    any |= x->running;
+    pri_transfer_cut(x);
+  }
   return any;
 }
 

@@ -106,6 +106,8 @@ pri_transfer *pri_transport_run(pri_transport *transport, int64_t timeout_ms,
                                 int cut_on_cancel);
 /* End every running transfer with PRI_NET_CANCELLED; 1 when any ran. */
 int pri_transport_cut(pri_transport *transport);
+/* End one running transfer with PRI_NET_CANCELLED (a poll a stop cuts). */
+void pri_transfer_cut(pri_transfer *transfer);
 /* End a running transfer with PRI_NET_TIMEOUT: its caller keeps the time
  * (a timeout of 0 leaves it to the caller, who does not count the time its
  * own caller held it). */

@@ -1372,13 +1372,16 @@ PUBRIO_API pubrio_status pubrio_bulk_plan(pubrio_bulk **out,
                                           const pubrio_bulk_options *options,
                                           pubrio_error *err);
 
-/** @brief Free a run (cutting what is in flight) and release its journal.
+/** @brief Free a run and release its journal. Call pubrio_bulk_close()
+ * first: a free cuts what is in flight (a cut submit may have been charged)
+ * and what the run kept or named is gone with it.
  * @param bulk the run; NULL is accepted. */
 PUBRIO_API void pubrio_bulk_free(pubrio_bulk *bulk);
 
 /**
  * @brief Ask a run to stop, as a first pubrio_client_cancel() does: nothing
- * new starts, requests in flight finish (a submit's answer is kept), then
+ * new starts, submits in flight finish (a submit's answer is kept), polls in
+ * flight are cut (they spend nothing; their batches stay named), then
  * pubrio_bulk_next() hands out what is left and returns
  * ::PUBRIO_E_CANCELLED. Not for signal handlers: use
  * pubrio_client_cancel() there (a second one cuts what is in flight).
@@ -1625,6 +1628,14 @@ struct pubrio_bulk_stats {
   size_t linkedin_urls_redeemed;  /**< ...answered by this run. */
   size_t linkedin_urls_not_found; /**< ...naming nobody (this run or an
                                        earlier one). */
+  size_t batches_uncollected;     /**< Batches accepted (paid) and not
+                                       collected now: what
+                                       pubrio_bulk_uncollected() names. */
+  size_t people_uncollected;      /**< ...the people they hold. */
+  size_t people_kept;             /**< People (and LinkedIn URLs naming
+                                       nobody) collected and not handed out
+                                       when pubrio_bulk_close() ran: kept
+                                       for pubrio_bulk_drained(). */
 };
 
 /**
@@ -1661,6 +1672,80 @@ PUBRIO_API size_t pubrio_bulk_rate_hold(const pubrio_bulk *bulk, char *out,
 PUBRIO_API const char *pubrio_bulk_uncollected(const pubrio_bulk *bulk,
                                                size_t index,
                                                size_t *people_count);
+
+/**
+ * @brief Leave a run, however the caller leaves it: the loop ended, a
+ * `break`, an exception, a close, a finalizer, Ctrl-C. The one drain every
+ * language uses, so that whatever was paid is either handed back or named.
+ *
+ * Nothing new starts; submits and single redeems in flight finish (their
+ * answers are kept: an accepted batch is named, an unanswered one is
+ * uncertain); polls in flight are cut at once (a poll spends nothing: the
+ * batch stays named as uncollected). Every person the run collected and did
+ * not hand out, queued before the close or collected by the drain, is kept
+ * for pubrio_bulk_drained(). What remains paid and not delivered is named
+ * by pubrio_bulk_uncollected() (accepted batches) and
+ * pubrio_bulk_uncertain() (people submitted without a conclusive answer:
+ * maybe charged, never resent), and summed up by pubrio_bulk_leftover().
+ * A run that already finished or stopped is only drained of what it still
+ * queues. After the close, pubrio_bulk_next() returns the same status.
+ * Calling it again does nothing and returns the same status.
+ * @param bulk the run.
+ * @param timeout_ms the longest the drain waits for requests in flight, in
+ *        the client's clock; past it, they are cut (a cut submit is
+ *        uncertain). -1: each request's own timeout.
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK when the run had finished (everything delivered or
+ *         kept); otherwise the status that stopped it
+ *         (::PUBRIO_E_CANCELLED when the close stopped it);
+ *         ::PUBRIO_E_INVALID_ARGUMENT when @p bulk is NULL.
+ */
+PUBRIO_API pubrio_status pubrio_bulk_close(pubrio_bulk *bulk,
+                                           int64_t timeout_ms,
+                                           pubrio_error *err);
+
+/**
+ * @brief What pubrio_bulk_close() kept: the @p index-th ::PUBRIO_BULK_PERSON
+ * or ::PUBRIO_BULK_NOT_FOUND event collected and not handed out, in the
+ * order the run would have handed them out.
+ * @param bulk the run.
+ * @param index 0, 1, ...
+ * @return the event (owned by the run, valid until pubrio_bulk_free()), or
+ *         NULL past the last one (and before a close).
+ */
+PUBRIO_API const pubrio_bulk_event *pubrio_bulk_drained(const pubrio_bulk *bulk,
+                                                        size_t index);
+
+/**
+ * @brief The people this run submitted without a conclusive answer: maybe
+ * charged, never resent unless asked (a journal keeps them uncertain for
+ * later runs; `resubmit_uncertain` sends them again).
+ * @param bulk the run.
+ * @param index 0, 1, ...
+ * @return the @p index-th one's people_search_id, or its LinkedIn URL for a
+ *         single redeem (owned by the run, valid until pubrio_bulk_free());
+ *         NULL past the last one.
+ */
+PUBRIO_API const char *pubrio_bulk_uncertain(const pubrio_bulk *bulk,
+                                             size_t index);
+
+/**
+ * @brief One sentence naming what a stopped or closed run leaves paid and
+ * not delivered: the batches accepted and not collected (with their ids,
+ * the first few of them), the people left uncertain, the people an earlier
+ * run left uncertain in the journal, and the people kept by
+ * pubrio_bulk_close(). For a warning or a log line; the lists themselves
+ * are pubrio_bulk_uncollected(), pubrio_bulk_uncertain() and
+ * pubrio_bulk_drained().
+ * @param bulk the run.
+ * @param out receives the sentence, cut to fit (may be NULL when @p size
+ *        is 0).
+ * @param size the size of @p out.
+ * @return the sentence's whole length (as snprintf); 0 when nothing paid is
+ *         left undelivered.
+ */
+PUBRIO_API size_t pubrio_bulk_leftover(const pubrio_bulk *bulk, char *out,
+                                       size_t size);
 
 /** @} */
 

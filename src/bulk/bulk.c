@@ -475,8 +475,11 @@ void pubrio_bulk_free(pubrio_bulk *b) {
   }
   pri_free(b->slots);
   pri_bulk_events_free(b);
-  for (size_t i = 0; i < b->batch_count; i++)
+  pri_bulk_kept_free(b);
+  for (size_t i = 0; i < b->batch_count; i++) {
     pri_free(b->batches[i].people);
+    pri_free(b->batches[i].uncertain_ids);
+  }
   pri_free(b->batches);
   pri_uuid_set_free(&b->people);
   pri_free(b->person_state);
@@ -548,6 +551,12 @@ void pubrio_bulk_stats_get(const pubrio_bulk *b, pubrio_bulk_stats *out,
     s.linkedin_urls_to_redeem = b->urls_to_send + b->urls_sending;
     s.linkedin_urls_redeemed = b->urls_answered;
     s.linkedin_urls_not_found = b->urls_not_found;
+    for (size_t i = 0; i < b->batch_count; i++)
+      if (pri_bulk_batch_uncollected(&b->batches[i])) {
+        s.batches_uncollected++;
+        s.people_uncollected += b->batches[i].count;
+      }
+    s.people_kept = b->kept_count;
   }
   if (out)
     memcpy(out, &s, out_size < sizeof s ? out_size : sizeof s);
@@ -563,20 +572,4 @@ size_t pubrio_bulk_rate_hold(const pubrio_bulk *b, char *out, size_t size) {
   }
   pri_pacer_describe(&b->pacer, now, out, size);
   return strlen(out);
-}
-
-const char *pubrio_bulk_uncollected(const pubrio_bulk *b, size_t index,
-                                    size_t *people_count) {
-  for (size_t i = 0; b && i < b->batch_count; i++) {
-    const bulk_batch *batch = &b->batches[i];
-    if (batch->state != BATCH_ACCEPTED && batch->state != BATCH_POLLING &&
-        batch->state != BATCH_BROKEN)
-      continue;
-    if (index-- == 0) {
-      if (people_count)
-        *people_count = batch->count;
-      return batch->redeem_query_id;
-    }
-  }
-  return NULL;
 }

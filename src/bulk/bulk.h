@@ -93,7 +93,16 @@ typedef struct bulk_batch {
   int64_t due_ms;
   int polls, failed_polls;
   int64_t worst; /* the most it can cost, counted until collected */
+  char (*uncertain_ids)[PUBRIO_ID_LEN + 1]; /* BATCH_UNCERTAIN: its people,
+                                               for pubrio_bulk_uncertain() */
 } bulk_batch;
+
+/* An event pubrio_bulk_close() kept for pubrio_bulk_drained(), with the
+ * result its person points into. */
+typedef struct bulk_kept {
+  pubrio_bulk_event event;
+  pubrio_query_result *result;
+} bulk_kept;
 
 /* A request in flight (or waiting to retry), on its own transfer. */
 typedef struct bulk_slot {
@@ -169,6 +178,10 @@ struct pubrio_bulk {
   int retire_head;                 /* the head item's last event went out */
   size_t known_cursor;             /* the next known person to hand out */
   pubrio_query_result *person_out; /* the last PERSON event's */
+  int ended;       /* FINISHED or the run's failure was returned: final */
+  int closed;      /* pubrio_bulk_close() ran */
+  bulk_kept *kept; /* what it kept */
+  size_t kept_count, kept_cap;
   /* Counts. */
   size_t submitted_people, collected_people, accepted_batches,
       collected_batches, failed_batches, uncertain_people;
@@ -216,6 +229,12 @@ void pri_bulk_requeue_url(pubrio_bulk *bulk, size_t url);
 void pri_bulk_url_named(pubrio_bulk *bulk, size_t url, size_t pos,
                         unsigned types);
 void pri_bulk_urls_free(pubrio_bulk *bulk);
+
+/* What a stopped or closed run leaves (bulk_leftover.c). Whether the batch
+ * was paid for and not collected (named by pubrio_bulk_uncollected()). */
+int pri_bulk_batch_uncollected(const bulk_batch *batch);
+/* Release what pubrio_bulk_close() kept. */
+void pri_bulk_kept_free(pubrio_bulk *bulk);
 
 /* Events (bulk_events.c). */
 bulk_item *pri_bulk_push_item(pubrio_bulk *bulk, pubrio_bulk_event_kind kind,

@@ -16,6 +16,7 @@
 #include "bulk.h"
 
 #include "error.h"
+#include "growth.h"
 #include "json.h"
 #include "log.h"
 #include "request.h"
@@ -48,6 +49,18 @@ static void stop_with(pubrio_bulk *b, pubrio_status status,
   pri_error_set(&e, status, "%s", message);
   stop(b, status, &e);
   pubrio_error_clear(&e);
+}
+
+/* A stop the caller asked for (pubrio_bulk_stop(), a first cancel, a
+ * close): submits in flight finish, since their answers say what was paid;
+ * polls spend nothing, so they are cut at once and their batches stay
+ * named as uncollected. */
+static void stop_by_caller(pubrio_bulk *b, const char *message) {
+  if (!b->stop_level)
+    stop_with(b, PUBRIO_E_CANCELLED, message);
+  for (int i = 0; i < b->o.max_in_flight; i++)
+    if (b->slots[i].running && !b->slots[i].submit)
+      pri_transfer_cut(b->slots[i].transfer);
 }
 
 /* A batch's failure that lets the rest of the run go on; the first one is
@@ -611,6 +624,10 @@ static void submit_failed(pubrio_bulk *b, bulk_slot *s, pubrio_status status) {
     item->status = status;
     item->message = pri_strdup(s->err.message ? s->err.message : "");
   }
+  /* Named after the event is gone too (pubrio_bulk_uncertain()). */
+  bb->uncertain_ids = pri_malloc(bb->count * sizeof *bb->uncertain_ids);
+  for (size_t i = 0; bb->uncertain_ids && i < bb->count; i++)
+    pri_uuid_format(pri_bulk_person_id(b, bb->people[i]), bb->uncertain_ids[i]);
 }
 
 /* A URL's single redeem failed as uncertain, or its answer cannot be
@@ -732,6 +749,8 @@ static void poll_failed(pubrio_bulk *b, bulk_slot *s, pubrio_status status,
                         int64_t now) {
   bulk_batch *bb = &b->batches[s->batch];
   bb->state = BATCH_ACCEPTED;
+  if (status == PUBRIO_E_CANCELLED && b->stop_level)
+    return; /* cut by the stop: the batch is named as uncollected */
   if (status == PUBRIO_E_UNAUTHORIZED || status == PUBRIO_E_PAYMENT_REQUIRED ||
       status == PUBRIO_E_OUT_OF_MEMORY) {
     stop(b, status, &s->err);
@@ -918,8 +937,8 @@ static void take_cancels(pubrio_bulk *b) {
   if (!n)
     return;
   if (!b->stop_level)
-    stop_with(b, PUBRIO_E_CANCELLED,
-              "the run was cancelled; requests in flight were let finish");
+    stop_by_caller(b, "the run was cancelled; submits in flight were let "
+                      "finish");
   else
     b->stop_level++;
   if (n > 1 || b->stop_level >= 2) {
@@ -1092,6 +1111,8 @@ pubrio_status pubrio_bulk_next_event(pubrio_bulk *b, int64_t timeout_ms,
                       : now + timeout_ms;
   pubrio_bulk_event ev;
   pubrio_status st = next_event(b, until, &ev, err);
+  if (st != PUBRIO_OK || ev.kind == PUBRIO_BULK_FINISHED)
+    b->ended = 1; /* every later call answers the same */
   b->left_at = pri_clock_monotonic_ms();
   /* A caller built against an older, smaller event gets its part only. */
   memcpy(out, &ev, out_size < sizeof ev ? out_size : sizeof ev);
@@ -1107,8 +1128,66 @@ pubrio_status pubrio_bulk_next(pubrio_bulk *b, int64_t timeout_ms,
 }
 
 void pubrio_bulk_stop(pubrio_bulk *b) {
-  if (b && !b->stop_level)
-    stop_with(b, PUBRIO_E_CANCELLED, "the run was stopped");
+  if (b && !b->ended)
+    stop_by_caller(b, "the run was stopped");
+}
+
+/* Keep a PERSON or NOT_FOUND event the close collected, with the result
+ * its person points into; 0, or -1 when out of memory. */
+static int keep(pubrio_bulk *b, const pubrio_bulk_event *ev) {
+  if (pri_grow(&b->kept, &b->kept_cap, b->kept_count + 1, sizeof *b->kept))
+    return -1;
+  bulk_kept *k = &b->kept[b->kept_count++];
+  k->event = *ev;
+  k->result = NULL;
+  if (ev->kind == PUBRIO_BULK_PERSON) {
+    k->result = b->person_out; /* the run's next call would free it */
+    b->person_out = NULL;
+  }
+  return 0;
+}
+
+/* Hand every event the run still has to the kept list, waiting at most
+ * until the client's clock reaches @p until for what is in flight, then
+ * cutting it. */
+static void drain(pubrio_bulk *b, int64_t until) {
+  pubrio_bulk_event ev;
+  while (!b->ended) {
+    int64_t now = pri_clock_now(&b->client->clock);
+    int64_t left = until == INT64_MAX ? -1 : (until > now ? until - now : 0);
+    if (pubrio_bulk_next_event(b, left, &ev, sizeof ev, NULL) != PUBRIO_OK ||
+        b->ended)
+      break;
+    if (ev.kind == PUBRIO_BULK_NONE) { /* out of time: cut what runs */
+      b->stop_level = 2;
+      pri_transport_cut(b->client->transport);
+      until = INT64_MAX;
+    } else if ((ev.kind == PUBRIO_BULK_PERSON ||
+                ev.kind == PUBRIO_BULK_NOT_FOUND) &&
+               keep(b, &ev) != 0) {
+      /* Out of memory: the person is in the store, and is handed out by a
+       * rerun on a journal; nothing more can be kept. */
+      stop_with(b, PUBRIO_E_OUT_OF_MEMORY, "out of memory while closing");
+    }
+  }
+}
+
+pubrio_status pubrio_bulk_close(pubrio_bulk *b, int64_t timeout_ms,
+                                pubrio_error *err) {
+  if (!b)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "bulk is NULL");
+  if (!b->closed) {
+    b->closed = 1;
+    if (!b->ended) {
+      stop_by_caller(b, "the run was closed");
+      int64_t now = pri_clock_now(&b->client->clock);
+      drain(b, timeout_ms < 0 || timeout_ms > INT64_MAX - now
+                   ? INT64_MAX
+                   : now + timeout_ms);
+    }
+  }
+  pubrio_bulk_event ev;
+  return pubrio_bulk_next_event(b, 0, &ev, sizeof ev, err);
 }
 
 pubrio_status pubrio_bulk_run(pubrio_bulk *b, pubrio_bulk_event_fn fn,

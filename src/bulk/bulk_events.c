@@ -161,5 +161,7 @@ int pri_bulk_pop_event(pubrio_bulk *b, pubrio_bulk_event *ev) {
     b->retire_head = 1;
     return 1;
   }
-  return next_known(b, ev);
+  /* A close keeps what this run collected; what the store held before
+   * stays there, for the next run on the journal. */
+  return b->closed ? 0 : next_known(b, ev);
 }
