@@ -246,6 +246,13 @@ export interface BulkStats {
   linkedinUrlsRedeemed: number;
   /** ...naming nobody (this run or an earlier one). */
   linkedinUrlsNotFound: number;
+  /** Batches accepted (paid) and not collected now: run.uncollected. */
+  batchesUncollected: number;
+  /** ...the people they hold. */
+  peopleUncollected: number;
+  /** People collected and not handed out when the run was closed: kept,
+   * in run.drained. */
+  peopleKept: number;
 }
 
 /** What became of a submit, as far as credits go (null: no submit). */
@@ -299,8 +306,12 @@ export class PubrioError extends Error {
   readonly submitState: SubmitState | null;
   /** The paid batch's id when a submit was accepted and a later step failed. */
   readonly redeemQueryId: string | null;
-  /** Bulk runs: the batches paid for and not handed out. */
+  /** Bulk runs: the batches paid for and not collected. */
   uncollected: UncollectedBatch[];
+  /** Bulk runs: the people the close kept (collected, not handed out). */
+  drained?: Person[];
+  /** Bulk runs: the people submitted without a conclusive answer. */
+  uncertain?: string[];
   /** A wait cut short (timeout, cancel): the last state seen, or null. */
   lastResult: QueryResult | null;
 }
@@ -323,21 +334,34 @@ export class CancelledError extends PubrioError {}
 export class CreditBudgetError extends PubrioError {}
 export class JournalError extends PubrioError {}
 
-/** A bulk run: iterate it once with `for await`; leaving the loop early
- * (break, return, a throw) cancels what is in flight and keeps every batch
- * paid for and not handed out in `uncollected`. */
+/** A bulk run: iterate it once with `for await`. However it is left (the
+ * loop ends, break, a throw in the loop body, close(), the client closed
+ * or cancelled, Ctrl-C through client.cancelOnSignal(), the run dropped),
+ * it is closed once: nothing new starts, submits in flight finish, the
+ * people collected and not handed out are kept in `drained`, and what
+ * stays paid and undelivered is named in `uncollected` and `uncertain`
+ * and in one process warning (type "PubrioLeftoverWarning"). */
 export class BulkRun implements AsyncIterable<Person> {
   private constructor();
   [Symbol.asyncIterator](): AsyncIterator<Person>;
-  /** The batches paid for whose people were not all handed out; complete
-   * once the loop has ended. */
+  /** The batches paid for and not collected; complete once the run is
+   * left (before: the batches accepted whose people were not handed out). */
   readonly uncollected: UncollectedBatch[];
+  /** The people the close kept (collected, not handed out by the loop). */
+  readonly drained: Person[];
+  /** The people (ids, or LinkedIn URLs) submitted without a conclusive
+   * answer: maybe charged, never resent. Complete once the run is left. */
+  readonly uncertain: string[];
+  /** The sentence naming what the run left paid and undelivered (null:
+   * nothing), once it is left. */
+  readonly leftover: string | null;
   /** The LinkedIn URLs (normalized) that name nobody, as the run finds them. */
   readonly notFound: string[];
   /** The run's counts; before the loop, a dry run (nothing sent). */
   stats(): Promise<BulkStats>;
-  /** Free a run that was never iterated (after stats()). */
-  close(): void;
+  /** Leave the run (a loop over it ends at its next step): resolves to the
+   * people kept (`drained`). Calling it again resolves to the same. */
+  close(): Promise<Person[]>;
 }
 
 /** A connection to the API. Calls on one client run one at a time, each on

@@ -246,6 +246,11 @@ class Client {
     return remove;
   }
 
+  /** Calls queued or running, and runs open (for the tests). */
+  get _pending() {
+    return this.#pending;
+  }
+
   /** Keep the C client alive (a bulk run uses it) until the returned
    * function is called; close() meanwhile cancels and frees it after. */
   _retain() {

@@ -161,6 +161,9 @@ function bulkStats(s) {
     linkedinUrlsToRedeem: s.linkedin_urls_to_redeem,
     linkedinUrlsRedeemed: s.linkedin_urls_redeemed,
     linkedinUrlsNotFound: s.linkedin_urls_not_found,
+    batchesUncollected: s.batches_uncollected,
+    peopleUncollected: s.people_uncollected,
+    peopleKept: s.people_kept,
   };
 }
 

@@ -143,6 +143,9 @@ const BulkStats = koffi.struct('pubrio_bulk_stats', {
   linkedin_urls_to_redeem: 'size_t',
   linkedin_urls_redeemed: 'size_t',
   linkedin_urls_not_found: 'size_t',
+  batches_uncollected: 'size_t',
+  people_uncollected: 'size_t',
+  people_kept: 'size_t',
 });
 
 const BulkEvent = koffi.struct('pubrio_bulk_event', {
@@ -229,6 +232,10 @@ const c = {
   bulkAddLinkedinUrls: f('int pubrio_bulk_add_linkedin_urls(pubrio_bulk *bulk, const char **urls, size_t count, void *err)'),
   bulkNext: f('int pubrio_bulk_next_event(pubrio_bulk *bulk, int64_t timeout_ms, void *event, size_t event_size, void *err)'),
   bulkStatsGet: f('void pubrio_bulk_stats_get(pubrio_bulk *bulk, void *out, size_t out_size)'),
+  bulkClose: f('int pubrio_bulk_close(pubrio_bulk *bulk, int64_t timeout_ms, void *err)'),
+  bulkDrained: f('void *pubrio_bulk_drained(pubrio_bulk *bulk, size_t index)'),
+  bulkUncertain: f('const char *pubrio_bulk_uncertain(pubrio_bulk *bulk, size_t index)'),
+  bulkLeftover: f('size_t pubrio_bulk_leftover(pubrio_bulk *bulk, void *out, size_t size)'),
   bulkUncollected: f('const char *pubrio_bulk_uncollected(pubrio_bulk *bulk, size_t index, _Out_ size_t *people_count)'),
 };
 
