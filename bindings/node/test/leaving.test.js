@@ -17,8 +17,27 @@ const test = require('node:test');
 const assert = require('node:assert');
 const v8 = require('node:v8');
 const vm = require('node:vm');
+const koffi = require('koffi');
 const pubrio = require('..');
 const { startFakeServer, makeIds } = require('./fake_server');
+
+// Every pubrio_bulk_close() and pubrio_bulk_free() the package makes, in
+// order: each run is closed exactly once, then freed.
+const { c } = require('../lib/ffi');
+const calls = [];
+const { bulkClose, bulkFree } = c;
+c.bulkClose = { async: (bulk, ...rest) => (calls.push(['close', koffi.address(bulk)]), bulkClose.async(bulk, ...rest)) };
+c.bulkFree = (bulk) => (calls.push(['free', koffi.address(bulk)]), bulkFree(bulk));
+test.beforeEach(() => {
+  calls.length = 0;
+});
+test.afterEach(() => {
+  const runs = [...new Set(calls.map(([, at]) => at))];
+  assert.strictEqual(runs.length, 1, 'each test leaves one run');
+  for (const at of runs) {
+    assert.deepStrictEqual(calls.filter(([, a]) => a === at).map(([what]) => what), ['close', 'free'], 'closed once, then freed');
+  }
+});
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc');
