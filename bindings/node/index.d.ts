@@ -71,6 +71,63 @@ export interface ClientOptions {
   caPath?: string;
   /** Extra headers sent with every request. */
   headers?: Record<string, string>;
+  /** Receives the library's log lines (each starts "pubrio: "; the API key
+   * never appears): `console`, or any object with these methods. */
+  logger?: Logger;
+  /** The most detailed level sent to `logger` (default "warn"): "info" is
+   * a line a request and answer, "debug" adds the bodies. */
+  logLevel?: LogLevel;
+}
+
+/** A log level, most severe first. */
+export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+
+/** Where log lines go (console, pino, winston...): the methods up to the
+ * chosen level are called (console has them all). */
+export interface Logger {
+  error(message: string): void;
+  warn(message: string): void;
+  info(message: string): void;
+  debug(message: string): void;
+}
+
+/** The workspace's balance, prices and plan (POST /profile); null where
+ * the answer said nothing readable. */
+export interface Profile {
+  profileId: number | null;
+  /** The balance. */
+  credit: number | null;
+  topupCredit: number | null;
+  planName: string | null;
+  /** Credits per email contact returned. */
+  emailPrice: number | null;
+  /** Credits per phone contact returned. */
+  phonePrice: number | null;
+  /** Request quotas of the plan: 0 none. */
+  maxHourlyRequests: number | null;
+  maxDailyRequests: number | null;
+  maxMonthlyRequests: number | null;
+  apiAccess: boolean | null;
+}
+
+/** The request quotas used and allowed (POST /profile/usage): allowed 0 is
+ * no quota; null where the answer said nothing readable. */
+export interface Usage {
+  hourlyUsed: number | null;
+  hourlyAllowed: number | null;
+  dailyUsed: number | null;
+  dailyAllowed: number | null;
+  monthlyUsed: number | null;
+  monthlyAllowed: number | null;
+  /** As the server sent it. */
+  lastRefreshed: string | null;
+  apiAccess: boolean | null;
+}
+
+/** profile() and usage(). */
+export interface AccountOptions extends CallOptions {
+  /** Sent as `profile_id` when given. */
+  profileId?: number;
 }
 
 /** Any call that can wait on the network. */
@@ -189,6 +246,13 @@ export interface BulkStats {
   linkedinUrlsRedeemed: number;
   /** ...naming nobody (this run or an earlier one). */
   linkedinUrlsNotFound: number;
+  /** Batches accepted (paid) and not collected now: run.uncollected. */
+  batchesUncollected: number;
+  /** ...the people they hold. */
+  peopleUncollected: number;
+  /** People collected and not handed out when the run was closed: kept,
+   * in run.drained. */
+  peopleKept: number;
 }
 
 /** What became of a submit, as far as credits go (null: no submit). */
@@ -242,8 +306,12 @@ export class PubrioError extends Error {
   readonly submitState: SubmitState | null;
   /** The paid batch's id when a submit was accepted and a later step failed. */
   readonly redeemQueryId: string | null;
-  /** Bulk runs: the batches paid for and not handed out. */
+  /** Bulk runs: the batches paid for and not collected. */
   uncollected: UncollectedBatch[];
+  /** Bulk runs: the people the close kept (collected, not handed out). */
+  drained?: Person[];
+  /** Bulk runs: the people submitted without a conclusive answer. */
+  uncertain?: string[];
   /** A wait cut short (timeout, cancel): the last state seen, or null. */
   lastResult: QueryResult | null;
 }
@@ -266,21 +334,34 @@ export class CancelledError extends PubrioError {}
 export class CreditBudgetError extends PubrioError {}
 export class JournalError extends PubrioError {}
 
-/** A bulk run: iterate it once with `for await`; leaving the loop early
- * (break, return, a throw) cancels what is in flight and keeps every batch
- * paid for and not handed out in `uncollected`. */
+/** A bulk run: iterate it once with `for await`. However it is left (the
+ * loop ends, break, a throw in the loop body, close(), the client closed
+ * or cancelled, Ctrl-C through client.cancelOnSignal(), the run dropped),
+ * it is closed once: nothing new starts, submits in flight finish, the
+ * people collected and not handed out are kept in `drained`, and what
+ * stays paid and undelivered is named in `uncollected` and `uncertain`
+ * and in one process warning (type "PubrioLeftoverWarning"). */
 export class BulkRun implements AsyncIterable<Person> {
   private constructor();
   [Symbol.asyncIterator](): AsyncIterator<Person>;
-  /** The batches paid for whose people were not all handed out; complete
-   * once the loop has ended. */
+  /** The batches paid for and not collected; complete once the run is
+   * left (before: the batches accepted whose people were not handed out). */
   readonly uncollected: UncollectedBatch[];
+  /** The people the close kept (collected, not handed out by the loop). */
+  readonly drained: Person[];
+  /** The people (ids, or LinkedIn URLs) submitted without a conclusive
+   * answer: maybe charged, never resent. Complete once the run is left. */
+  readonly uncertain: string[];
+  /** The sentence naming what the run left paid and undelivered (null:
+   * nothing), once it is left. */
+  readonly leftover: string | null;
   /** The LinkedIn URLs (normalized) that name nobody, as the run finds them. */
   readonly notFound: string[];
   /** The run's counts; before the loop, a dry run (nothing sent). */
   stats(): Promise<BulkStats>;
-  /** Free a run that was never iterated (after stats()). */
-  close(): void;
+  /** Leave the run (a loop over it ends at its next step): resolves to the
+   * people kept (`drained`). Calling it again resolves to the same. */
+  close(): Promise<Person[]>;
 }
 
 /** A connection to the API. Calls on one client run one at a time, each on
@@ -304,6 +385,19 @@ export class Client {
   /** Redeem one person now (POST /redeem/people; spends credits, sent
    * once), by id or LinkedIn URL; no people when the URL names nobody. */
   redeemPerson(contactTypes: ContactType | ContactType[], options: RedeemPersonOptions): Promise<QueryResult>;
+  /** The workspace's balance, prices and plan (free, read-only). */
+  profile(options?: AccountOptions): Promise<Profile>;
+  /** The request quotas used and allowed (free, read-only). */
+  usage(options?: AccountOptions): Promise<Usage>;
+  /** Cancel what the client is doing and every call queued on it (each
+   * rejects with CancelledError; a bulk run stops, drains and names what
+   * it paid). Calls made once they have returned run normally. */
+  cancel(): void;
+  /** Turn Ctrl-C (or the given signals) into cancel(): the first stops
+   * what runs, a bulk run drains and names what it paid; a second cuts
+   * what is still in flight; a third ends the process. Returns the
+   * function that removes the handler (close() does too). */
+  cancelOnSignal(signals?: NodeJS.Signals | NodeJS.Signals[]): () => void;
   /** Any number of people through the bulk engine, as an async iterable. */
   redeem(people: Iterable<string>, contactTypes: ContactType | ContactType[], options?: RedeemOptions): BulkRun;
   /** Free the client (a call in flight is cancelled first). */

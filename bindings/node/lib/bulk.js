@@ -2,15 +2,125 @@
 // koffi worker with a short timeout, so the event loop stays free between
 // and during the waits; each event is copied out before the next call (its
 // memory lives only until then).
+//
+// Every way of leaving a run (the loop ends, break, a throw in the loop
+// body, run.close(), the client closed or cancelled, Ctrl-C through
+// client.cancelOnSignal(), a run dropped and garbage collected) goes
+// through leave() once: pubrio_bulk_close() stops the run and drains it,
+// the people it kept become run.drained, what stays paid and undelivered
+// is named (run.uncollected, run.uncertain, one process warning with
+// pubrio_bulk_leftover()'s sentence), and only then pubrio_bulk_free().
 'use strict';
 const { c, koffi, types, callAsync, allocZeroed, allocError } = require('./ffi');
-const { takeError, invalidArgument } = require('./errors');
+const { takeError, invalidArgument, nodeWords } = require('./errors');
 const convert = require('./convert');
 const { check, waitOptions } = require('./client');
 
 const NEXT_TIMEOUT_MS = 200; // how long one worker call may wait for an event
 const ADD_CHUNK = 10000; // ids per pubrio_bulk_add_people() call
 const KIND = { NONE: 0, BATCH_ACCEPTED: 1, PERSON: 2, BATCH_DONE: 3, STRANGERS: 4, FINISHED: 5, NOT_FOUND: 8 };
+
+// How long a close lets what is in flight finish: each request's own
+// timeout (a submit's answer says whether it was paid).
+const CLOSE_TIMEOUT_MS = -1;
+
+// Runs never left (dropped mid-loop, or opened by stats() and forgotten):
+// closed and freed once garbage, their leftovers named in a warning. The
+// held value is the run's C side, never the run.
+const dropped = new FinalizationRegistry((res) => {
+  closeAndFree(res).then((left) => warnLeftover(left, 'a run dropped without leaving its loop'), () => {});
+});
+
+// pubrio_bulk_close() then pubrio_bulk_free() of `res` ({ bulk, err,
+// event, client, release, accepted }), once; what the close kept and named.
+async function closeAndFree(res) {
+  const left = { drained: [], notFound: [], uncertain: [], uncollected: [], leftover: null, stats: null, status: 0 };
+  if (!res.bulk) return left;
+  const bulk = res.bulk;
+  try {
+    await res.client._exclusive(async () => {
+      left.status = await callAsync(c.bulkClose, bulk, CLOSE_TIMEOUT_MS, res.err);
+      c.errorClear(res.err);
+      for (let i = 0; ; i++) {
+        const ptr = c.bulkDrained(bulk, i);
+        if (!ptr) break;
+        const ev = koffi.decode(ptr, types.BulkEvent);
+        if (ev.kind === KIND.PERSON) left.drained.push(convert.person(ev.person, ev.linkedin_url));
+        else if (ev.kind === KIND.NOT_FOUND) left.notFound.push(ev.linkedin_url);
+      }
+      for (let i = 0; ; i++) {
+        const id = c.bulkUncertain(bulk, i);
+        if (id === null) break;
+        left.uncertain.push(id);
+      }
+      left.uncollected = uncollectedOf(bulk, res.accepted);
+      const size = Number(c.bulkLeftover(bulk, null, 0));
+      if (size > 0) {
+        const buf = Buffer.alloc(size + 1);
+        c.bulkLeftover(bulk, buf, buf.length);
+        left.leftover = buf.toString('utf8', 0, size);
+      }
+      left.stats = readStats(bulk);
+    }, undefined, { whileClosing: true });
+  } finally {
+    // The client stays alive until release(): the run retains it.
+    c.bulkFree(bulk);
+    res.bulk = null;
+    for (const key of ['err', 'event']) {
+      if (res[key]) koffi.free(res[key]);
+      res[key] = null;
+    }
+    res.release?.();
+    res.release = null;
+  }
+  return left;
+}
+
+// The batches the library holds as accepted and not collected, with their
+// number and people when the run saw them accepted.
+function uncollectedOf(bulk, accepted) {
+  const list = [];
+  for (let i = 0; ; i++) {
+    const count = [0];
+    const id = c.bulkUncollected(bulk, i, count);
+    if (id === null) break;
+    const seen = accepted.get(id);
+    list.push({ redeemQueryId: id, batch: seen?.batch ?? null, peopleCount: Number(count[0]), people: seen?.people ?? null });
+  }
+  return list.sort((a, b) => (a.batch ?? Infinity) - (b.batch ?? Infinity));
+}
+
+function readStats(bulk) {
+  const size = koffi.sizeof(types.BulkStats);
+  const buf = allocZeroed(size);
+  try {
+    c.bulkStatsGet(bulk, buf, size);
+    return convert.bulkStats(koffi.decode(buf, types.BulkStats));
+  } finally {
+    koffi.free(buf);
+  }
+}
+
+// One warning a run that leaves something paid and undelivered, in the
+// library's words (its C names made Node calls) and how to get it.
+function warnLeftover(left, how) {
+  if (!left.leftover) return;
+  const ways = [];
+  if (how) {
+    // The run is gone: the ids are all this warning can hand over.
+    if (left.uncollected.length) ways.push('collect each batch of the warning\'s detail with client.wait(redeemQueryId), never submit them again');
+  } else {
+    if (left.uncollected.length) ways.push('collect run.uncollected with client.wait(redeemQueryId), never submit them again');
+    if (left.drained.length) ways.push('the people kept are in run.drained');
+    if (left.uncertain.length) ways.push('run.uncertain lists the people maybe charged (not resent)');
+  }
+  const text = `${how ? `${how}: ` : ''}${nodeWords(left.leftover)}${ways.length ? `. To get them: ${ways.join('; ')}` : ''}`;
+  process.emitWarning(text, {
+    type: 'PubrioLeftoverWarning',
+    code: 'PUBRIO_LEFTOVER',
+    detail: left.uncollected.map((b) => b.redeemQueryId).join(' ') || undefined,
+  });
+}
 
 class BulkRun {
   #client;
@@ -20,14 +130,15 @@ class BulkRun {
   #mask;
   #options;
   #started = false;
-  #bulk = null;
-  #err = null;
-  #event = null;
-  #accepted = new Map(); // redeem_query_id -> { batch, peopleCount, people, handedOut }
-  #uncollected = null;
-  #finalStats = null;
-  #release = null; // lets the client be freed once the run is
+  // The C side, shared with the `dropped` registry: bulk, err, event,
+  // client, release (lets the client be freed once the run is), accepted
+  // (redeem_query_id -> { batch, peopleCount, people, handedOut }).
+  #res = null;
+  #accepted = new Map();
   #opening = null; // the one #open() of the run
+  #leaving = null; // the one close of the run
+  #closeRequested = false;
+  #left = null; // what the close kept and named
 
   constructor(client, people, contactTypes, options) {
     // Checked now, so bad input fails before anything is sent.
@@ -39,13 +150,36 @@ class BulkRun {
   }
 
   /**
-   * The batches paid for whose people were not all handed out: each
-   * { redeemQueryId, peopleCount, people } (people: the ids, when the run
-   * saw them), to collect with client.wait(redeemQueryId). Complete once
-   * the loop has ended (finished, failed or left with break).
+   * The batches paid for and not collected: each { redeemQueryId, batch,
+   * peopleCount, people } (people: the ids, when the run saw them), to
+   * collect with client.wait(redeemQueryId). Complete once the run is
+   * left; before, the batches accepted whose people were not handed out.
    */
   get uncollected() {
-    return this.#uncollected ?? this.#uncollectedNow();
+    if (this.#left) return this.#left.uncollected.map((b) => ({ ...b }));
+    const list = [];
+    for (const [id, seen] of this.#accepted) {
+      if (!seen.handedOut) list.push({ redeemQueryId: id, batch: seen.batch, peopleCount: seen.peopleCount, people: seen.people });
+    }
+    return list;
+  }
+
+  /** The people the close kept: collected by the run and not handed out by
+   * the loop (it was left early); also what close() returns. */
+  get drained() {
+    return this.#left ? [...this.#left.drained] : [];
+  }
+
+  /** The people (ids, or LinkedIn URLs) this run submitted without a
+   * conclusive answer: maybe charged, never resent. Complete once left. */
+  get uncertain() {
+    return this.#left ? [...this.#left.uncertain] : [];
+  }
+
+  /** The library's sentence naming what the run left paid and undelivered
+   * (null: nothing), once the run is left; also in the process warning. */
+  get leftover() {
+    return this.#left?.leftover ? nodeWords(this.#left.leftover) : null;
   }
 
   /** The LinkedIn URLs (normalized) that name nobody, as the run finds
@@ -56,21 +190,10 @@ class BulkRun {
 
   /** The run's counts (before the first event: a dry run, nothing sent). */
   async stats() {
-    if (this.#finalStats) return this.#finalStats;
+    if (this.#left) return this.#left.stats;
     await this.#ensureOpen();
-    if (this.#finalStats) return this.#finalStats;
-    return this.#client._exclusive(async () => this.#readStats());
-  }
-
-  #readStats() {
-    const size = koffi.sizeof(types.BulkStats);
-    const buf = allocZeroed(size);
-    try {
-      c.bulkStatsGet(this.#bulk, buf, size);
-      return convert.bulkStats(koffi.decode(buf, types.BulkStats));
-    } finally {
-      koffi.free(buf);
-    }
+    return this.#client._exclusive(async () => (this.#res?.bulk ? readStats(this.#res.bulk) : this.#left.stats),
+      undefined, { whileClosing: true });
   }
 
   // Opened once, whoever asks first (stats() may run beside the loop).
@@ -88,11 +211,13 @@ class BulkRun {
       }
     }
     if (o.journal !== undefined && typeof o.journal !== 'string') throw invalidArgument('journal must be a file path');
+    if (this.#closeRequested) throw invalidArgument('the run is closed');
     const err = allocError();
     const out = [null];
     check(c.bulkOptionsNew(out, err), err);
     const opts = out[0];
     let wait = null;
+    let release = null;
     try {
       if (o.batchSize !== undefined) check(c.bulkSetBatchSize(opts, o.batchSize, err), err);
       if (o.parallel !== undefined) check(c.bulkSetMaxInFlight(opts, o.parallel, err), err);
@@ -103,7 +228,7 @@ class BulkRun {
       wait = waitOptions(o, err);
       if (wait) check(c.bulkSetWait(opts, wait, err), err);
       // The journal is opened and locked here: file work, off the loop.
-      this.#release = this.#client._retain();
+      release = this.#client._retain();
       const bulk = await this.#client._exclusive(async (ptr) => {
         const run = [null];
         check(await callAsync(c.bulkNew, run, ptr, this.#mask, opts, err), err);
@@ -126,20 +251,24 @@ class BulkRun {
           check(await callAsync(c.bulkAddLinkedinUrls, bulk, urls, urls.length, err), err);
         }
       } catch (e) {
-        c.bulkFree(bulk);
+        c.bulkFree(bulk); // nothing was sent: nothing to close
         throw e;
       }
-      this.#bulk = bulk;
-      this.#err = allocError();
-      this.#event = allocZeroed(koffi.sizeof(types.BulkEvent)); // filled up to its size
+      this.#res = {
+        bulk,
+        err: allocError(),
+        event: allocZeroed(koffi.sizeof(types.BulkEvent)), // filled up to its size
+        client: this.#client,
+        release,
+        accepted: this.#accepted,
+      };
+      release = null;
+      dropped.register(this, this.#res, this);
     } finally {
       c.waitOptionsFree(wait);
       c.bulkOptionsFree(opts);
       koffi.free(err);
-      if (!this.#bulk && this.#release) {
-        this.#release();
-        this.#release = null;
-      }
+      release?.();
     }
   }
 
@@ -151,27 +280,26 @@ class BulkRun {
 
   async *#iterate() {
     const signal = this.#options.signal;
-    let ended = false; // finished or failed: nothing left to drain
+    let failure = null;
     try {
       await this.#ensureOpen();
-      for (;;) {
+      while (!this.#closeRequested) {
         const batch = await this.#next(signal);
-        if (batch === null) {
-          ended = true;
-          return;
-        }
+        if (batch === null) return;
         for (const person of batch) yield person;
       }
     } catch (e) {
-      ended = true;
-      if (e.statusValue !== undefined && this.#bulk) {
-        this.#uncollected = this.#uncollectedNow();
-        e.uncollected = this.#uncollected;
-      }
+      failure = e;
       throw e;
     } finally {
-      if (!ended && this.#bulk) await this.#stop();
-      this.#close();
+      // However the loop is left; a throw in the loop body lands here too
+      // (for await calls return()).
+      const left = await this.#leave();
+      if (failure instanceof Error && this.#res !== null) {
+        failure.uncollected = left.uncollected.map((b) => ({ ...b }));
+        failure.drained = [...left.drained];
+        failure.uncertain = [...left.uncertain];
+      }
     }
   }
 
@@ -179,27 +307,34 @@ class BulkRun {
   // when the wait ran out), or null at the end.
   async #next(signal) {
     return this.#client._exclusive(async (ptr) => {
-      // An abort cancels the client: the engine lets what is in flight
-      // settle and fails with PUBRIO_E_CANCELLED, every paid batch known.
+      const res = this.#res;
+      if (!res?.bulk || this.#closeRequested) return null; // closed meanwhile
+      // An abort cancels the client: the engine stops as at a first stop
+      // and fails with PUBRIO_E_CANCELLED; the close drains and names.
       const onAbort = () => c.clientCancel(ptr);
       let status;
       try {
         if (signal?.aborted) onAbort();
         else signal?.addEventListener('abort', onAbort, { once: true });
-        status = await callAsync(c.bulkNext, this.#bulk, NEXT_TIMEOUT_MS, this.#event, koffi.sizeof(types.BulkEvent), this.#err);
+        status = await callAsync(c.bulkNext, res.bulk, NEXT_TIMEOUT_MS, res.event, koffi.sizeof(types.BulkEvent), res.err);
       } finally {
         signal?.removeEventListener('abort', onAbort);
         if (signal?.aborted) c.clientResetCancel(ptr);
       }
       if (status !== 0) {
-        const e = takeError(this.#err);
+        const e = takeError(res.err);
         if (signal?.aborted && signal.reason !== undefined) e.cause = signal.reason;
         throw e;
       }
-      const ev = koffi.decode(this.#event, types.BulkEvent);
+      const ev = koffi.decode(res.event, types.BulkEvent);
       switch (ev.kind) {
         case KIND.BATCH_ACCEPTED:
-          this.#recordAccepted(ev);
+          this.#accepted.set(ev.redeem_query_id, {
+            batch: ev.batch,
+            peopleCount: Number(ev.people_count),
+            people: ev.people ? koffi.decode(ev.people, koffi.array('const char *', ev.people_count, 'Array')) : null,
+            handedOut: false,
+          });
           return [];
         case KIND.PERSON:
           return [convert.person(ev.person, ev.linkedin_url)];
@@ -212,88 +347,44 @@ class BulkRun {
           return [];
         }
         case KIND.FINISHED:
-          this.#uncollected = this.#uncollectedNow();
           return null;
         default:
           return [];
       }
-    });
+    }, undefined, { whileClosing: true });
   }
 
-  // Left early (break, return, a throw in the loop body): cancel, let the
-  // engine settle what is in flight so every accepted batch is known, and
-  // keep the list of what was paid and not handed out.
-  async #stop() {
-    await this.#client._exclusive(async (ptr) => {
-      c.clientCancel(ptr);
-      try {
-        for (;;) {
-          const status = await callAsync(c.bulkNext, this.#bulk, NEXT_TIMEOUT_MS, this.#event, koffi.sizeof(types.BulkEvent), this.#err);
-          if (status !== 0) {
-            c.errorClear(this.#err);
-            break;
-          }
-          const ev = koffi.decode(this.#event, types.BulkEvent);
-          if (ev.kind === KIND.FINISHED) break;
-          if (ev.kind === KIND.BATCH_ACCEPTED) this.#recordAccepted(ev);
-        }
-      } finally {
-        c.clientResetCancel(ptr);
+  // The one close of the run (pubrio_bulk_close, then free), whoever asks
+  // first; resolves to what it kept and named, and warns once.
+  #leave() {
+    this.#leaving ??= (async () => {
+      await this.#opening?.catch(() => {});
+      const res = this.#res;
+      if (!res) {
+        this.#left = { drained: [], notFound: [], uncertain: [], uncollected: [], leftover: null, stats: null, status: 0 };
+        return this.#left;
       }
-    }).catch(() => {}); // a closed client: nothing more can be learnt
-    this.#uncollected = this.#uncollectedNow();
+      dropped.unregister(this);
+      const left = await closeAndFree(res);
+      this.#notFound.push(...left.notFound);
+      this.#left = left;
+      warnLeftover(left, null);
+      return left;
+    })();
+    return this.#leaving;
   }
 
-  // A paid batch and its people, kept until its BATCH_DONE was seen.
-  #recordAccepted(ev) {
-    this.#accepted.set(ev.redeem_query_id, {
-      batch: ev.batch,
-      peopleCount: ev.people_count,
-      people: ev.people ? koffi.decode(ev.people, koffi.array('const char *', ev.people_count, 'Array')) : null,
-      handedOut: false,
-    });
-  }
-
-  // Batches the library still holds as accepted and uncollected, plus those
-  // it collected whose people the loop did not all receive.
-  #uncollectedNow() {
-    const list = [];
-    const listed = new Set();
-    for (const [id, seen] of this.#accepted) {
-      if (!seen.handedOut) {
-        list.push({ redeemQueryId: id, batch: seen.batch, peopleCount: seen.peopleCount, people: seen.people });
-        listed.add(id);
-      }
-    }
-    if (this.#bulk) {
-      for (let i = 0; ; i++) {
-        const count = [0];
-        const id = c.bulkUncollected(this.#bulk, i, count);
-        if (id === null) break;
-        if (!listed.has(id)) list.push({ redeemQueryId: id, batch: null, peopleCount: count[0], people: null });
-      }
-    }
-    return list.sort((a, b) => (a.batch ?? Infinity) - (b.batch ?? Infinity));
-  }
-
-  /** Free the run without iterating it (after stats(), say); a loop over
-   * it frees it by itself when it ends. */
-  close() {
-    if (this.#started && this.#bulk) throw invalidArgument('the run is being iterated: leave the loop instead');
-    this.#close();
-  }
-
-  #close() {
-    if (this.#bulk) {
-      this.#finalStats = this.#readStats();
-      c.bulkFree(this.#bulk);
-      this.#bulk = null;
-    }
-    for (const ptr of [this.#err, this.#event]) if (ptr) koffi.free(ptr);
-    this.#err = null;
-    this.#event = null;
-    if (this.#release) this.#release();
-    this.#release = null;
+  /**
+   * Leave the run: stop it (nothing new starts), let the submits in flight
+   * finish, keep the people collected and not handed out, name what stays
+   * paid and undelivered (run.uncollected, run.uncertain, a warning), and
+   * free it. Resolves to the people kept (run.drained). A loop over the run
+   * ends at its next step. Calling it again resolves to the same people.
+   */
+  async close() {
+    this.#closeRequested = true;
+    const left = await this.#leave();
+    return [...left.drained];
   }
 }
 

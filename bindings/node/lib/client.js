@@ -3,7 +3,7 @@
 // thread-safe), so the event loop never blocks. An AbortSignal cancels the
 // call in flight through pubrio_client_cancel(), which is thread-safe.
 'use strict';
-const { c, koffi, callAsync, allocError } = require('./ffi');
+const { c, koffi, callAsync, allocError, LogFn } = require('./ffi');
 const { takeError, invalidArgument, errorFrom } = require('./errors');
 const convert = require('./convert');
 
@@ -12,10 +12,35 @@ const WAIT_TIMEOUT = 15;
 
 // The safety net for clients never closed: free the C side once the JS
 // object is garbage. close() unregisters, so nothing is freed twice.
-const finalizer = new FinalizationRegistry(({ ptr, err }) => {
+const finalizer = new FinalizationRegistry(({ ptr, err, log }) => {
   c.clientFree(ptr);
   koffi.free(err);
+  if (log) koffi.unregister(log);
 });
+
+// Log levels by name, as `logLevel` takes them; the logger's method for
+// each pubrio_log_level.
+const LOG_LEVELS = { error: 1, warn: 2, info: 3, debug: 4 };
+const LOG_METHODS = [null, 'error', 'warn', 'info', 'debug'];
+
+// The C log callback for `logger` (anything with error/warn/info/debug
+// methods: console, pino, winston). It holds the logger, never the client,
+// so an unclosed client can still be garbage. A logger that throws is
+// ignored: a log line must not break the call that wrote it.
+function logCallback(logger, level) {
+  if (typeof logger !== 'object' && typeof logger !== 'function') {
+    throw invalidArgument('logger must be an object with error, warn, info and debug methods (console will do)');
+  }
+  const missing = LOG_METHODS.slice(1, LOG_LEVELS[level] + 1).filter((m) => typeof logger[m] !== 'function');
+  if (missing.length) throw invalidArgument(`logger has no ${missing.join(', ')} method`);
+  return koffi.register((lvl, message) => {
+    try {
+      logger[LOG_METHODS[lvl] ?? 'debug'](`pubrio: ${message}`);
+    } catch {
+      // ignored, as said above
+    }
+  }, koffi.pointer(LogFn));
+}
 
 function check(status, err) {
   if (status !== 0) throw takeError(err);
@@ -55,12 +80,17 @@ class Client {
   #tail = Promise.resolve(); // the queue: calls run one after another
   #pending = 0;
   #closing = false;
+  #log = null; // the registered log callback, unregistered once freed
+  #cancelRequested = false; // cancel(): reset once nothing is in flight
+  #signalHandlers = []; // [signal, handler] of cancelOnSignal()
 
   /**
    * @param {object} [options] apiKey (else PUBRIO_API_KEY), baseUrl (else
    *   PUBRIO_BASE_URL, else https://api.pubrio.com), timeoutMs,
    *   connectTimeoutMs, maxAttempts, requestsPerMinute, userAgent, caFile,
-   *   caPath, headers.
+   *   caPath, headers, logger (console or any object with error, warn,
+   *   info and debug methods), logLevel ('error', 'warn' (the default),
+   *   'info': a line a request, 'debug': bodies too).
    */
   constructor(options = {}) {
     const err = allocError();
@@ -73,8 +103,19 @@ class Client {
     }
     this.#ptr = out[0];
     this.#err = err;
-    finalizer.register(this, { ptr: this.#ptr, err }, this);
+    const held = { ptr: this.#ptr, err, log: null };
+    finalizer.register(this, held, this);
     try {
+      if (options.logger !== undefined && options.logger !== null) {
+        const level = options.logLevel ?? 'warn';
+        if (!Object.hasOwn(LOG_LEVELS, level)) {
+          throw invalidArgument(`logLevel ${JSON.stringify(level)}: expected "error", "warn", "info" or "debug"`);
+        }
+        this.#log = held.log = logCallback(options.logger, level);
+        check(c.setLog(this.#ptr, LOG_LEVELS[level], this.#log, null, err), err);
+      } else if (options.logLevel !== undefined) {
+        throw invalidArgument('logLevel needs a logger');
+      }
       this.#configure(options);
     } catch (e) {
       this.close();
@@ -119,8 +160,9 @@ class Client {
    * pubrio_client_cancel() while the work runs, and the cancel is reset
    * before the next call starts.
    */
-  async _exclusive(work, signal) {
-    this.#live();
+  async _exclusive(work, signal, { whileClosing = false } = {}) {
+    if (!whileClosing) this.#live();
+    else if (!this.#ptr) throw invalidArgument('the client is closed');
     this.#pending++;
     const previous = this.#tail;
     let release;
@@ -148,8 +190,65 @@ class Client {
       if (cancelled && this.#ptr && !this.#closing) c.clientResetCancel(this.#ptr); // close() cancels for good
       this.#pending--;
       release();
-      if (this.#closing && this.#pending === 0) this.#free();
+      this.#settle();
     }
+  }
+
+  // Nothing in flight any more: free a closed client, or let calls run
+  // again after cancel().
+  #settle() {
+    if (this.#pending !== 0) return;
+    if (this.#closing) this.#free();
+    else if (this.#cancelRequested) {
+      this.#cancelRequested = false;
+      c.clientResetCancel(this.#ptr);
+    }
+  }
+
+  /**
+   * Cancel what this client is doing and every call queued on it: each
+   * rejects with a CancelledError (a bulk run stops as at its first stop:
+   * nothing new starts, submits in flight finish, polls are cut, and the
+   * run is closed with what it paid named). Calls made once they have all
+   * returned run normally. Safe from a signal handler.
+   */
+  cancel() {
+    if (!this.#ptr || this.#closing || this.#pending === 0) return;
+    this.#cancelRequested = true;
+    c.clientCancel(this.#ptr);
+  }
+
+  /**
+   * Turn Ctrl-C (or the given signals) into cancel(): the first one stops
+   * what runs on this client, a bulk run drains and names what it paid
+   * (a second one cuts what is still in flight; the third is the
+   * default: the process ends). Returns the function that removes the
+   * handler; close() removes it too.
+   */
+  cancelOnSignal(signals = ['SIGINT']) {
+    this.#live();
+    const list = typeof signals === 'string' ? [signals] : Array.from(signals);
+    let received = 0;
+    const handlers = list.map((name) => {
+      const handler = () => {
+        received++;
+        this.cancel(); // a second one cuts what is still in flight
+        if (received >= 2) remove(); // the next one ends the process
+      };
+      process.on(name, handler);
+      return [name, handler];
+    });
+    this.#signalHandlers.push(...handlers);
+    const remove = () => {
+      for (const [name, handler] of handlers) process.removeListener(name, handler);
+      this.#signalHandlers = this.#signalHandlers.filter((h) => !handlers.includes(h));
+    };
+    return remove;
+  }
+
+  /** Calls queued or running, and runs open (for the tests). */
+  get _pending() {
+    return this.#pending;
   }
 
   /** Keep the C client alive (a bulk run uses it) until the returned
@@ -162,7 +261,7 @@ class Client {
       if (released) return;
       released = true;
       this.#pending--;
-      if (this.#closing && this.#pending === 0) this.#free();
+      this.#settle();
     };
   }
 
@@ -271,6 +370,33 @@ class Client {
     }
   }
 
+  /** The workspace's balance, prices and plan limits (POST /profile; free,
+   * read-only). Unknown values are null. */
+  async profile(options = {}) {
+    return this.#account(c.profileGet, c.profileFree, convert.profile, options);
+  }
+
+  /** The request quotas used and allowed this hour, day and month (POST
+   * /profile/usage; free, read-only). Unknown values are null. */
+  async usage(options = {}) {
+    return this.#account(c.usageGet, c.usageFree, convert.usage, options);
+  }
+
+  async #account(get, free, decode, options) {
+    const { profileId = null } = options;
+    if (profileId !== null && !isInt(profileId)) throw invalidArgument('profileId must be an integer');
+    return this._exclusive(async (ptr, err) => {
+      const out = [null];
+      const status = await callAsync(get, ptr, profileId ?? -1, out, err);
+      try {
+        check(status, err);
+        return decode(out[0]);
+      } finally {
+        free(out[0]);
+      }
+    }, options.signal);
+  }
+
   /**
    * Redeem one person, synchronously (POST /redeem/people; spends credits,
    * sent once): by `peopleSearchId` or by `linkedinUrl`, exactly one.
@@ -306,6 +432,8 @@ class Client {
     if (!this.#ptr || this.#closing) return;
     this.#closing = true;
     finalizer.unregister(this);
+    for (const [name, handler] of this.#signalHandlers) process.removeListener(name, handler);
+    this.#signalHandlers = [];
     if (this.#pending > 0) c.clientCancel(this.#ptr);
     else this.#free();
   }
@@ -313,8 +441,10 @@ class Client {
   #free() {
     c.clientFree(this.#ptr);
     koffi.free(this.#err);
+    if (this.#log) koffi.unregister(this.#log);
     this.#ptr = null;
     this.#err = null;
+    this.#log = null;
   }
 }
 

@@ -87,6 +87,46 @@ function queryResult(resultPtr) {
   };
 }
 
+// -1 (unknown) to null; a tri-state 1/0/-1 to true/false/null.
+function known(value) {
+  return value >= 0 ? value : null;
+}
+function flag(value) {
+  return value < 0 ? null : value !== 0;
+}
+
+/** A pubrio_profile pointer to a plain object (null: not answered). */
+function profile(ptr) {
+  const p = koffi.decode(ptr, types.Profile);
+  return {
+    profileId: p.has_profile_id ? p.profile_id : null,
+    credit: p.has_credit ? p.credit : null,
+    topupCredit: p.has_topup_credit ? p.topup_credit : null,
+    planName: p.plan_name,
+    emailPrice: known(p.email_price),
+    phonePrice: known(p.phone_price),
+    maxHourlyRequests: known(p.max_hourly_requests),
+    maxDailyRequests: known(p.max_daily_requests),
+    maxMonthlyRequests: known(p.max_monthly_requests),
+    apiAccess: flag(p.api_access),
+  };
+}
+
+/** A pubrio_usage pointer to a plain object (null: not answered). */
+function usage(ptr) {
+  const u = koffi.decode(ptr, types.Usage);
+  return {
+    hourlyUsed: known(u.hourly_used),
+    hourlyAllowed: known(u.hourly_allowed),
+    dailyUsed: known(u.daily_used),
+    dailyAllowed: known(u.daily_allowed),
+    monthlyUsed: known(u.monthly_used),
+    monthlyAllowed: known(u.monthly_allowed),
+    lastRefreshed: u.last_refreshed,
+    apiAccess: flag(u.api_access),
+  };
+}
+
 /** pubrio_bulk_stats, decoded, with camelCase names. */
 function bulkStats(s) {
   return {
@@ -121,7 +161,10 @@ function bulkStats(s) {
     linkedinUrlsToRedeem: s.linkedin_urls_to_redeem,
     linkedinUrlsRedeemed: s.linkedin_urls_redeemed,
     linkedinUrlsNotFound: s.linkedin_urls_not_found,
+    batchesUncollected: s.batches_uncollected,
+    peopleUncollected: s.people_uncollected,
+    peopleKept: s.people_kept,
   };
 }
 
-module.exports = { typesMask, idList, batch, person, queryResult, bulkStats };
+module.exports = { typesMask, idList, batch, person, queryResult, profile, usage, bulkStats };

@@ -15,6 +15,42 @@ const CODES = [
 ];
 const SUBMIT_STATES = [null, 'not_spent', 'uncertain', 'accepted'];
 
+// The library's messages name its C calls ("resume with
+// pubrio_redeem_people_batch_wait()") and the CLI's commands: a Node user
+// is told the Node call instead. A C call without a Node twin keeps its
+// name, without the parentheses of a call to make.
+const NODE_CALLS = {
+  pubrio_redeem_people_batch_wait: 'client.wait(redeemQueryId)',
+  pubrio_redeem_people_batch_query: 'client.query(redeemQueryId)',
+  pubrio_redeem_people_batch_and_wait: 'client.submitAndWait()',
+  pubrio_redeem_people_batch: 'client.submit()',
+  pubrio_redeem_person: 'client.redeemPerson()',
+  pubrio_profile_get: 'client.profile()',
+  pubrio_usage_get: 'client.usage()',
+  pubrio_client_cancel: 'client.cancel()',
+  pubrio_bulk_close: 'run.close()',
+  pubrio_bulk_stop: 'run.close()',
+  pubrio_bulk_uncollected: 'run.uncollected',
+  pubrio_bulk_uncertain: 'run.uncertain',
+  pubrio_bulk_drained: 'run.drained',
+  pubrio_bulk_stats_get: 'run.stats()',
+  pubrio_bulk_plan: 'run.stats()',
+  pubrio_bulk_next: 'the run\'s loop',
+  pubrio_bulk_next_event: 'the run\'s loop',
+};
+const C_OPTIONS = { resubmit_uncertain: 'resubmitUncertain', max_credits: 'maxCredits', profile_id: 'profileId' };
+
+/** `text` with the C calls, CLI commands and C option names it mentions
+ * replaced by the Node calls and options to use. */
+function nodeWords(text) {
+  if (typeof text !== 'string') return text;
+  return text
+    .replace(/`?pubrio query (ID|\S+) --wait`?/g, (_, id) => `client.wait(${id === 'ID' ? 'redeemQueryId' : JSON.stringify(id)})`)
+    .replace(/\b(pubrio_[a-z_]+)\(\)/g, (all, name) => NODE_CALLS[name] ?? name)
+    .replace(/\b(pubrio_[a-z_]+)\b/g, (all, name) => NODE_CALLS[name] ?? name)
+    .replace(/\b(resubmit_uncertain|max_credits|profile_id)\b/g, (name) => C_OPTIONS[name]);
+}
+
 class PubrioError extends Error {
   /**
    * @param {object} fields the decoded pubrio_error, or a plain object with
@@ -23,7 +59,7 @@ class PubrioError extends Error {
   constructor(fields) {
     const statusValue = fields.status;
     const status = c.statusStr(statusValue);
-    const text = fields.message || status;
+    const text = nodeWords(fields.message) || status;
     super(text.startsWith(status) ? text : `${status}: ${text}`);
     this.name = new.target.name;
     this.code = CODES[statusValue] || `PUBRIO_STATUS_${statusValue}`;
@@ -98,4 +134,4 @@ function invalidArgument(message) {
   return errorFrom({ status: 1, message, retry_after_ms: -1 });
 }
 
-module.exports = { ...errors, errorFrom, takeError, invalidArgument };
+module.exports = { ...errors, errorFrom, takeError, invalidArgument, nodeWords };

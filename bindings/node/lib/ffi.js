@@ -5,8 +5,23 @@
 const koffi = require('koffi');
 
 // PUBRIO_LIBRARY names the file (a build tree, a custom prefix); else the
-// system's loader finds the Debian package's libpubrio.so.0.
-const lib = koffi.load(process.env.PUBRIO_LIBRARY || 'libpubrio.so.0');
+// system's loader finds the Debian package's libpubrio.so.0. koffi's own
+// message names neither the file nor the variable: ours names both.
+function loadLibrary() {
+  const named = process.env.PUBRIO_LIBRARY;
+  const file = named || 'libpubrio.so.0';
+  try {
+    return koffi.load(file);
+  } catch (e) {
+    const how = named
+      ? `PUBRIO_LIBRARY names ${JSON.stringify(named)}, which cannot be loaded: set it to the path of libpubrio.so.0`
+      : 'install the library (the Debian package libpubrio0) or set PUBRIO_LIBRARY to the path of libpubrio.so.0 (e.g. build/libpubrio.so.0)';
+    const error = new Error(`pubrio: cannot load libpubrio.so.0: ${how} (${e.message})`, { cause: e });
+    error.code = 'PUBRIO_LIBRARY_NOT_FOUND';
+    throw error;
+  }
+}
+const lib = loadLibrary();
 
 koffi.opaque('pubrio_client');
 koffi.opaque('pubrio_batch_request');
@@ -61,6 +76,38 @@ const QueryResult = koffi.struct('pubrio_query_result', {
   people_count: 'size_t',
 });
 
+const Profile = koffi.struct('pubrio_profile', {
+  has_profile_id: 'int',
+  profile_id: 'int64_t',
+  has_credit: 'int',
+  credit: 'int64_t',
+  has_topup_credit: 'int',
+  topup_credit: 'int64_t',
+  plan_name: 'const char *',
+  email_price: 'int64_t',
+  phone_price: 'int64_t',
+  max_hourly_requests: 'int64_t',
+  max_daily_requests: 'int64_t',
+  max_monthly_requests: 'int64_t',
+  api_access: 'int',
+});
+
+const Usage = koffi.struct('pubrio_usage', {
+  hourly_used: 'int64_t',
+  hourly_allowed: 'int64_t',
+  daily_used: 'int64_t',
+  daily_allowed: 'int64_t',
+  monthly_used: 'int64_t',
+  monthly_allowed: 'int64_t',
+  last_refreshed: 'const char *',
+  api_access: 'int',
+});
+
+// The library's log receiver. It is called on the thread making the call
+// (a koffi worker): koffi runs the JS function on the main thread while
+// that worker waits, so `message` is valid for the whole call.
+const LogFn = koffi.proto('void pubrio_log_fn(int level, const char *message, void *userdata)');
+
 const BulkStats = koffi.struct('pubrio_bulk_stats', {
   people: 'size_t',
   duplicates: 'size_t',
@@ -96,6 +143,9 @@ const BulkStats = koffi.struct('pubrio_bulk_stats', {
   linkedin_urls_to_redeem: 'size_t',
   linkedin_urls_redeemed: 'size_t',
   linkedin_urls_not_found: 'size_t',
+  batches_uncollected: 'size_t',
+  people_uncollected: 'size_t',
+  people_kept: 'size_t',
 });
 
 const BulkEvent = koffi.struct('pubrio_bulk_event', {
@@ -137,6 +187,11 @@ const c = {
   setRateLimit: f('int pubrio_client_set_rate_limit(pubrio_client *client, int per_minute, void *err)'),
   setCa: f('int pubrio_client_set_ca(pubrio_client *client, const char *ca_file, const char *ca_path, void *err)'),
   setHeader: f('int pubrio_client_set_header(pubrio_client *client, const char *name, const char *value, void *err)'),
+  setLog: f('int pubrio_client_set_log(pubrio_client *client, int max_level, pubrio_log_fn *fn, void *userdata, void *err)'),
+  profileGet: f('int pubrio_profile_get(pubrio_client *client, int64_t profile_id, _Out_ pubrio_profile **out, void *err)'),
+  profileFree: f('void pubrio_profile_free(pubrio_profile *profile)'),
+  usageGet: f('int pubrio_usage_get(pubrio_client *client, int64_t profile_id, _Out_ pubrio_usage **out, void *err)'),
+  usageFree: f('void pubrio_usage_free(pubrio_usage *usage)'),
   requestsSent: f('long pubrio_client_requests_sent(pubrio_client *client)'),
 
   requestNew: f('int pubrio_batch_request_new(_Out_ pubrio_batch_request **out, void *err)'),
@@ -177,6 +232,10 @@ const c = {
   bulkAddLinkedinUrls: f('int pubrio_bulk_add_linkedin_urls(pubrio_bulk *bulk, const char **urls, size_t count, void *err)'),
   bulkNext: f('int pubrio_bulk_next_event(pubrio_bulk *bulk, int64_t timeout_ms, void *event, size_t event_size, void *err)'),
   bulkStatsGet: f('void pubrio_bulk_stats_get(pubrio_bulk *bulk, void *out, size_t out_size)'),
+  bulkClose: f('int pubrio_bulk_close(pubrio_bulk *bulk, int64_t timeout_ms, void *err)'),
+  bulkDrained: f('void *pubrio_bulk_drained(pubrio_bulk *bulk, size_t index)'),
+  bulkUncertain: f('const char *pubrio_bulk_uncertain(pubrio_bulk *bulk, size_t index)'),
+  bulkLeftover: f('size_t pubrio_bulk_leftover(pubrio_bulk *bulk, void *out, size_t size)'),
   bulkUncollected: f('const char *pubrio_bulk_uncollected(pubrio_bulk *bulk, size_t index, _Out_ size_t *people_count)'),
 };
 
@@ -203,5 +262,6 @@ function callAsync(fn, ...args) {
 
 module.exports = {
   koffi, lib, c, callAsync, allocZeroed, allocError, SPARE_BYTES,
-  types: { ErrorStruct, Job, Contact, Person, QueryResult, BulkStats, BulkEvent },
+  types: { ErrorStruct, Job, Contact, Person, QueryResult, Profile, Usage, BulkStats, BulkEvent },
+  LogFn,
 };

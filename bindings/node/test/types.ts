@@ -1,7 +1,7 @@
 // Compiled by `tsc` (npm test), never run: the declarations in index.d.ts
 // must describe how the package is used.
 import * as pubrio from '..';
-import { Client, PubrioError, BadRequestError, type Person, type QueryResult } from '..';
+import { Client, PubrioError, BadRequestError, type Person, type QueryResult, type Profile, type Usage } from '..';
 
 async function typed(): Promise<void> {
   const client = new Client({ apiKey: 'k', baseUrl: 'http://127.0.0.1:1', timeoutMs: 1000, headers: { 'x-a': 'b' } });
@@ -36,6 +36,17 @@ async function typed(): Promise<void> {
   const urls: number = (await byUrl.stats()).linkedinUrlsNotFound;
   const one = await client.redeemPerson('phone', { linkedinUrl: 'https://www.linkedin.com/in/jane-doe' });
   console.log(missing, urls, one.people.length);
+  const logged = new Client({ logger: console, logLevel: 'info' });
+  const profile: Profile = await logged.profile({ profileId: 1 });
+  const price: number | null = profile.emailPrice;
+  const usage: Usage = await logged.usage();
+  const left: number | null = usage.hourlyAllowed;
+  const stopOnCtrlC: () => void = logged.cancelOnSignal();
+  stopOnCtrlC();
+  logged.cancel();
+  console.log(price, left);
+  // @ts-expect-error: an unknown log level is a compile error
+  new Client({ logger: console, logLevel: 'loud' });
   // @ts-expect-error: an unknown contact type is a compile error
   await client.submit(['x'], ['fax']);
   client.close();
