@@ -19,6 +19,7 @@ stages=(
   go "Go module (cgo, pkg-config): gofmt, go vet, go test and -race against the fake server, the README example"
   contract "contract: Stoplight Prism on the OpenAPI spec"
   node "Node package: npm ci, tsc, node:test against the fake server, the README example"
+  leaving "leaving a bulk run in C, the CLI, Python, Rust, Go and Node side by side: paid = handed out + kept + named"
   asan "ASan + UBSan (clang): the whole suite"
   tsan "ThreadSanitizer (clang): the threaded tests (parallel clients, cancel from another thread, the bulk engine)"
   fuzz "libFuzzer: each response parser for PUBRIO_FUZZ_SECONDS (default 20) s"
@@ -115,6 +116,8 @@ stage_go() { on_build default scripts/go_test.sh; }
 stage_contract() { on_build default scripts/contract_test.sh; }
 
 stage_node() { on_build default scripts/node_test.sh; }
+
+stage_leaving() { on_build default scripts/leaving_test.sh; }
 
 stage_asan() {
   build asan
