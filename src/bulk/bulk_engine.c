@@ -50,6 +50,16 @@ static void stop_with(pubrio_bulk *b, pubrio_status status,
   pubrio_error_clear(&e);
 }
 
+/* The store failed: stop, naming what it could not do and why (the full
+ * disk, not what a rollback said after it). */
+static void journal_stop(pubrio_bulk *b, const char *doing) {
+  pubrio_error e = {0};
+  pri_error_set(&e, PUBRIO_E_JOURNAL, "the journal could not %s (%s)", doing,
+                pri_store_error(b->store));
+  stop(b, PUBRIO_E_JOURNAL, &e);
+  pubrio_error_clear(&e);
+}
+
 /* A batch's failure that lets the rest of the run go on; the first one is
  * the run's status at the end. */
 static void problem(pubrio_bulk *b, pubrio_status status,
@@ -455,8 +465,7 @@ static void accepted(pubrio_bulk *b, bulk_slot *s, int64_t now) {
   b->accepted_batches++;
   if (pri_store_accepted(b->store, bb->number, bb->types,
                          bb->redeem_query_id) != 0)
-    stop_with(b, PUBRIO_E_JOURNAL, /* the batch is named as uncollected */
-              "the journal could not record an accepted batch");
+    journal_stop(b, "record an accepted batch"); /* named as uncollected */
   bulk_item *item = push_with_people(b, PUBRIO_BULK_BATCH_ACCEPTED, s->batch);
   if (item) {
     item->job = s->job; /* handed out with the event */
@@ -568,8 +577,7 @@ static void collected(pubrio_bulk *b, bulk_slot *s, int64_t now) {
                                   charge) != 0) {
     pri_free(ids);
     bb->state = BATCH_ACCEPTED; /* paid and named as uncollected */
-    stop_with(b, PUBRIO_E_JOURNAL,
-              "the journal could not store a collected batch's contacts");
+    journal_stop(b, "store a collected batch's contacts");
     return;
   }
   pri_free(ids);
@@ -589,7 +597,7 @@ static void submit_failed(pubrio_bulk *b, bulk_slot *s, pubrio_status status) {
     bb->state = BATCH_REFUSED;
     close_worst(b, bb);
     if (pri_store_refused(b->store, bb->number, bb->types) != 0)
-      stop_with(b, PUBRIO_E_JOURNAL, "the journal could not record a refusal");
+      journal_stop(b, "record a refusal");
     int again = status == PUBRIO_E_RATE_LIMITED ||
                 ((status == PUBRIO_E_CANCELLED || status == PUBRIO_E_TIMEOUT) &&
                  s->err.attempts == 0);
@@ -668,7 +676,8 @@ static void single_answered(pubrio_bulk *b, bulk_slot *s) {
                                 p ? uuid : NULL, res, charge) != 0) {
     pubrio_error e = {0};
     pri_error_set(&e, PUBRIO_E_JOURNAL,
-                  "the journal could not store the answer for %s", u->url);
+                  "the journal could not store the answer for %s (%s)", u->url,
+                  pri_store_error(b->store));
     single_uncertain(b, s, PUBRIO_E_JOURNAL, &e);
     stop(b, PUBRIO_E_JOURNAL, &e);
     pubrio_error_clear(&e);
@@ -704,7 +713,7 @@ static void single_failed(pubrio_bulk *b, bulk_slot *s, pubrio_status status) {
   bb->state = BATCH_REFUSED;
   close_worst(b, bb);
   if (pri_store_refused(b->store, bb->number, bb->types) != 0)
-    stop_with(b, PUBRIO_E_JOURNAL, "the journal could not record a refusal");
+    journal_stop(b, "record a refusal");
   if (status == PUBRIO_E_RATE_LIMITED ||
       ((status == PUBRIO_E_CANCELLED || status == PUBRIO_E_TIMEOUT) &&
        s->err.attempts == 0)) {

@@ -4,6 +4,7 @@
 #include "error.h"
 #include "growth.h"
 #include "store.h"
+#include "uuid.h"
 
 #include <string.h>
 
@@ -19,7 +20,6 @@ struct pubrio_journal {
   uncollected *open;
   size_t open_count, open_cap;
   size_t people, contacts;
-  uint8_t last[16];
   int started, ended;
   pubrio_query_result *person; /* the last one handed out */
 };
@@ -120,22 +120,32 @@ pubrio_status pubrio_journal_next_person(pubrio_journal *j,
     return PUBRIO_OK;
   uint8_t next[16];
   unsigned types = 0;
-  int found = pri_store_next_bought(j->store, j->started ? j->last : NULL, next,
-                                    &types);
-  if (found < 0)
+  int found = pri_store_next_bought(j->store, !j->started, next, &types);
+  j->started = 1;
+  if (found < 0) {
+    j->ended = 1; /* the rest cannot be reached */
     return pri_error_set(err, PUBRIO_E_JOURNAL,
                          "the journal cannot be read: %s",
+                         pri_store_error(j->store));
+  }
+  if (found == 2) /* the next call goes on after it */
+    return pri_error_set(err, PUBRIO_E_JOURNAL, "the journal: %s",
                          pri_store_error(j->store));
   if (!found) {
     j->ended = 1;
     return PUBRIO_OK;
   }
   j->person = pri_store_read_person(j->store, next, types);
-  if (!j->person)
-    return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY,
-                         "out of memory reading the journal");
-  memcpy(j->last, next, 16);
-  j->started = 1;
+  if (!j->person) {
+    const char *why = pri_store_error(j->store);
+    char id[PUBRIO_ID_LEN + 1];
+    pri_uuid_format(next, id);
+    return pri_error_set(
+        err,
+        strcmp(why, "out of memory") == 0 ? PUBRIO_E_OUT_OF_MEMORY
+                                          : PUBRIO_E_JOURNAL,
+        "the journal: the contacts of %s cannot be read: %s", id, why);
+  }
   *out = pubrio_query_result_person(j->person, 0);
   return PUBRIO_OK;
 }

@@ -130,10 +130,12 @@ int pri_store_each_run(pri_store *store,
                        void *userdata);
 /* People bought and contacts stored; 0 or -1. */
 int pri_store_counts(pri_store *store, size_t *people, size_t *contacts);
-/* The next person bought after @p after (NULL: the first), in id order,
- * with the types bought: 1, 0 at the end, or -1. */
-int pri_store_next_bought(pri_store *store, const uint8_t *after,
-                          uint8_t next[16], unsigned *types);
+/* The next person bought (@p first: the first), in id order, with the
+ * types bought: 1; 2 for a damaged row (not an id, or nonsense types),
+ * which pri_store_error() names and the next call steps over; 0 at the
+ * end; -1 on failure. */
+int pri_store_next_bought(pri_store *store, int first, uint8_t next[16],
+                          unsigned *types);
 
 /* The store's last error, for messages. */
 const char *pri_store_error(pri_store *store);

@@ -1,0 +1,236 @@
+/* A journal is data, never code, and never trusted further than what it
+ * holds: a planted trigger or any object this library never makes is
+ * refused by name, a crafted count is bounded by the rows stored, a
+ * damaged row is named and stepped over, a file others can write is
+ * refused before anything is stored. Each journal is first made by a real
+ * run against the fake server, then changed with SQLite as an attacker or
+ * a broken disk would. */
+#include "test_support.h"
+
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum { PEOPLE = 5 };
+static char ids[PEOPLE][PUBRIO_ID_LEN + 1];
+static const char *id_ptrs[PEOPLE];
+static char journal[64];
+
+static int setup(void **state) {
+  journal_path_new(journal, "data");
+  *state = fixture_new(*state);
+  return 0;
+}
+
+static int teardown(void **state) {
+  fixture_free(*state);
+  char other[80];
+  snprintf(other, sizeof other, "%s-journal", journal);
+  unlink(other);
+  journal_remove(journal);
+  return 0;
+}
+
+static pubrio_bulk_options *journaled(int batch_size) {
+  pubrio_bulk_options *o = NULL;
+  assert_int_equal(pubrio_bulk_options_new(&o, NULL), PUBRIO_OK);
+  pubrio_bulk_options_set_batch_size(o, batch_size, NULL);
+  pubrio_bulk_options_set_journal(o, journal, 0, NULL);
+  return o;
+}
+
+/* A run that buys the PEOPLE, collected and stored; the journal closed. */
+static void buy_all(fixture *f, int batch_size) {
+  pubrio_bulk_options *o = journaled(batch_size);
+  pubrio_bulk *b = NULL;
+  assert_int_equal(
+      pubrio_bulk_new(&b, f->client, PUBRIO_CONTACT_PHONE, o, &f->err),
+      PUBRIO_OK);
+  assert_int_equal(pubrio_bulk_add_people(b, id_ptrs, PEOPLE, &f->err),
+                   PUBRIO_OK);
+  assert_int_equal(pubrio_bulk_run(b, NULL, NULL, &f->err), PUBRIO_OK);
+  pubrio_bulk_free(b);
+  pubrio_bulk_options_free(o);
+}
+
+/* Change the closed journal as another program would. */
+static void tamper(const char *sql) {
+  sqlite3 *db = NULL;
+  assert_int_equal(sqlite3_open(journal, &db), SQLITE_OK);
+  char *message = NULL;
+  int rc = sqlite3_exec(db, sql, NULL, NULL, &message);
+  if (rc != SQLITE_OK)
+    fail_msg("%s: %s", sql, message);
+  sqlite3_close(db);
+}
+
+/* A new run on the journal: the status, with the error in f->err. */
+static pubrio_status rerun(fixture *f) {
+  pubrio_bulk_options *o = journaled(PUBRIO_BATCH_SIZE_MAX);
+  pubrio_bulk *b = NULL;
+  pubrio_error_clear(&f->err);
+  pubrio_status st =
+      pubrio_bulk_new(&b, f->client, PUBRIO_CONTACT_PHONE, o, &f->err);
+  if (st == PUBRIO_OK)
+    st = pubrio_bulk_add_people(b, id_ptrs, PEOPLE, &f->err);
+  if (st == PUBRIO_OK)
+    st = pubrio_bulk_run(b, NULL, NULL, &f->err);
+  pubrio_bulk_free(b);
+  pubrio_bulk_options_free(o);
+  return st;
+}
+
+static void refused_naming(fixture *f, pubrio_status st, const char *what) {
+  assert_int_equal(st, PUBRIO_E_JOURNAL);
+  assert_non_null(f->err.message);
+  if (!strstr(f->err.message, what))
+    fail_msg("'%s' not in: %s", what, f->err.message);
+}
+
+/* The issue's attack: the right application_id and user_version, plus a
+ * trigger that erases each purchase, so every rerun bought the same people
+ * again. Refused by name, before any request; nothing bought again. */
+static void a_planted_trigger_is_refused_by_name(void **state) {
+  fixture *f = *state;
+  buy_all(f, PUBRIO_BATCH_SIZE_MAX);
+  size_t before = fake_server_request_count(f->server, NULL);
+  tamper("CREATE TRIGGER erase_purchases AFTER INSERT ON runs BEGIN"
+         " DELETE FROM people; DELETE FROM contacts; END;");
+  refused_naming(f, rerun(f), "trigger named 'erase_purchases'");
+  assert_int_equal(fake_server_request_count(f->server, NULL), before);
+  /* Reading it is refused too, and nothing was erased. */
+  pubrio_journal *j = NULL;
+  pubrio_error_clear(&f->err);
+  refused_naming(f, pubrio_journal_open(&j, journal, &f->err),
+                 "erase_purchases");
+  assert_null(j);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *st = NULL;
+  assert_int_equal(sqlite3_open(journal, &db), SQLITE_OK);
+  assert_int_equal(
+      sqlite3_prepare_v2(db, "SELECT count(*) FROM people", -1, &st, NULL),
+      SQLITE_OK);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  assert_int_equal(sqlite3_column_int(st, 0), PEOPLE);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+}
+
+/* A view, an extra table, or a table of ours made another way: each named. */
+static void any_object_not_ours_is_refused(void **state) {
+  fixture *f = *state;
+  buy_all(f, PUBRIO_BATCH_SIZE_MAX);
+  tamper("CREATE VIEW everyone AS SELECT * FROM contacts;");
+  refused_naming(f, rerun(f), "view named 'everyone'");
+  tamper("DROP VIEW everyone; CREATE TABLE notes(x);");
+  refused_naming(f, rerun(f), "table named 'notes'");
+  tamper("DROP TABLE notes; DROP INDEX contacts_by_person;"
+         " CREATE INDEX contacts_by_person ON contacts(value);");
+  refused_naming(f, rerun(f), "index 'contacts_by_person' that is not");
+  tamper("DROP INDEX contacts_by_person;");
+  refused_naming(f, rerun(f), "lacks its index 'contacts_by_person'");
+  /* Put back as it was made: the journal opens again. */
+  tamper("CREATE INDEX contacts_by_person ON contacts(person);");
+  pubrio_error_clear(&f->err);
+  assert_int_equal(rerun(f), PUBRIO_OK);
+}
+
+/* A crafted people count of 2^60 + 1 on an accepted batch once wrapped an
+ * allocation to 16 bytes and the rows were copied past it: the batch's
+ * people are its stored rows, whatever the count says. */
+static void a_crafted_count_is_bounded_by_the_rows(void **state) {
+  fixture *f = *state;
+  buy_all(f, PUBRIO_BATCH_SIZE_MAX);
+  tamper("UPDATE batches SET state = 'accepted', people ="
+         " 1152921504606846977");
+  pubrio_journal *j = NULL;
+  assert_int_equal(pubrio_journal_open(&j, journal, &f->err), PUBRIO_OK);
+  size_t count = 0;
+  assert_non_null(pubrio_journal_uncollected(j, 0, &count));
+  assert_int_equal(count, PEOPLE);
+  pubrio_journal_free(j);
+  /* A run collects it again (a poll, free), submits nobody. */
+  size_t before = fake_server_request_count(f->server, SUBMIT_PATH);
+  pubrio_error_clear(&f->err);
+  assert_int_equal(rerun(f), PUBRIO_OK);
+  assert_int_equal(fake_server_request_count(f->server, SUBMIT_PATH), before);
+}
+
+/* One person's id cut to one byte: export named it and printed nobody. Now
+ * the damaged row is an error naming it, and the four others come out. */
+static void a_damaged_row_is_named_and_the_rest_read(void **state) {
+  fixture *f = *state;
+  buy_all(f, PUBRIO_BATCH_SIZE_MAX);
+  tamper("UPDATE people SET person = x'41' WHERE person = (SELECT min(person)"
+         " FROM people)");
+  pubrio_journal *j = NULL;
+  assert_int_equal(pubrio_journal_open(&j, journal, &f->err), PUBRIO_OK);
+  size_t people = 0, errors = 0;
+  for (int calls = 0; calls < 20; calls++) {
+    const pubrio_person *p = NULL;
+    pubrio_error_clear(&f->err);
+    pubrio_status st = pubrio_journal_next_person(j, &p, &f->err);
+    if (st != PUBRIO_OK) {
+      refused_naming(f, st, "its id is a 1-byte value 41");
+      errors++;
+      continue;
+    }
+    if (!p)
+      break;
+    assert_non_null(p->people_search_id);
+    people++;
+  }
+  assert_int_equal(errors, 1);
+  assert_int_equal(people, PEOPLE - 1);
+  pubrio_journal_free(j);
+}
+
+/* A journal others can write (0666, even if ours), or a rollback journal
+ * planted beside it, is refused before anything is stored or sent. */
+static void a_journal_others_can_write_is_refused(void **state) {
+  fixture *f = *state;
+  int fd = open(journal, O_CREAT | O_EXCL | O_WRONLY, 0600);
+  assert_true(fd >= 0);
+  close(fd);
+  assert_int_equal(chmod(journal, 0666), 0);
+  refused_naming(f, rerun(f), "can be written by others (mode 666)");
+  struct stat st;
+  assert_int_equal(stat(journal, &st), 0);
+  assert_int_equal(st.st_size, 0); /* untouched */
+  assert_int_equal(chmod(journal, 0600), 0);
+  char planted[80];
+  snprintf(planted, sizeof planted, "%s-journal", journal);
+  fd = open(planted, O_CREAT | O_EXCL | O_WRONLY, 0600);
+  assert_true(fd >= 0);
+  close(fd);
+  assert_int_equal(chmod(planted, 0622), 0);
+  refused_naming(f, rerun(f), "-journal can be written by others");
+  assert_int_equal(fake_server_request_count(f->server, NULL), 0);
+  unlink(planted);
+  pubrio_error_clear(&f->err);
+  assert_int_equal(rerun(f), PUBRIO_OK);
+}
+
+static fake_server_options ready = {.estimated_time = 0};
+
+#define T(name)                                                                \
+  cmocka_unit_test_prestate_setup_teardown(name, setup, teardown, &ready)
+
+int main(void) {
+  for (int i = 0; i < PEOPLE; i++) {
+    snprintf(ids[i], sizeof ids[i], "40000000-0000-4000-8000-%012d", i);
+    id_ptrs[i] = ids[i];
+  }
+  const struct CMUnitTest tests[] = {
+      T(a_planted_trigger_is_refused_by_name),
+      T(any_object_not_ours_is_refused),
+      T(a_crafted_count_is_bounded_by_the_rows),
+      T(a_damaged_row_is_named_and_the_rest_read),
+      T(a_journal_others_can_write_is_refused),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
