@@ -312,7 +312,9 @@ static pubrio_status open_store(pubrio_bulk *b, int read_only,
   b->next_number = pri_store_next_number(b->store);
   b->store_charged_before = pri_store_charged(b->store);
   b->prior_uncertain_worst = pri_store_uncertain_worst(b->store, b->o.prices);
-  if (b->next_number < 0 || b->store_charged_before < 0 ||
+  int workspace = pri_store_workspace(b->store, &b->journal_workspace);
+  b->has_journal_workspace = workspace == 1;
+  if (b->next_number < 0 || b->store_charged_before < 0 || workspace < 0 ||
       b->prior_uncertain_worst < 0 ||
       pri_store_each_accepted(b->store, load_prior_batch, b) != 0)
     return pri_error_set(err, PUBRIO_E_JOURNAL,

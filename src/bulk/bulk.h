@@ -180,6 +180,10 @@ struct pubrio_bulk {
   int account_read;
   int has_balance; /* read from the account before the run */
   int64_t balance;
+  /* The key's workspace (POST /profile's profile_id) and the one the
+   * journal's purchases belong to: a run never mixes two. */
+  int has_workspace, has_journal_workspace;
+  int64_t workspace, journal_workspace;
 };
 
 /* Read the account's quotas (into the pacer), prices and balance, unless

@@ -60,6 +60,8 @@ static void read_profile(pubrio_bulk *b, int64_t profile, int64_t deadline) {
       b->o.prices[2] = p->phone_price;
       b->o.has_prices = 1;
     }
+    b->has_workspace = p->has_profile_id;
+    b->workspace = p->profile_id;
     if (p->has_credit) {
       b->has_balance = 1;
       b->balance = pri_bulk_add_credits(

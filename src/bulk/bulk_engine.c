@@ -981,18 +981,83 @@ static void check_before_sending(pubrio_bulk *b, int64_t now) {
   }
 }
 
+/* A journal holds one workspace's purchases: a key of another one is
+ * handed out, polled and counted none of them (its people, its batches,
+ * its charges), and the run stops saying what it found. A run that knows
+ * its workspace records it, so the journal is tied to it from then on;
+ * a key seen before with the workspace is not asked again (its mark), so
+ * a rerun that has nothing to buy still sends nothing. */
+static void check_workspace(pubrio_bulk *b, int key_known) {
+  if (b->stop_level)
+    return;
+  if (!b->has_workspace && b->has_journal_workspace && !key_known) {
+    char why[320];
+    snprintf(why, sizeof why,
+             "the journal holds the purchases of workspace %lld, this key "
+             "was never used with it and its workspace could not be read "
+             "(POST /profile): nothing is handed out, polled or bought; "
+             "rerun when the account can be read, or use another journal",
+             (long long)b->journal_workspace);
+    b->known_cursor = b->people.count;
+    b->url_known_cursor = b->url_count;
+    for (size_t i = 0; i < b->prior_batches; i++)
+      b->batches[i].state = BATCH_REFUSED;
+    b->open_worst = 0;
+    stop_with(b, PUBRIO_E_JOURNAL, why);
+    return;
+  }
+  if (!b->has_workspace)
+    return; /* nothing known to compare or record */
+  if (b->has_journal_workspace && b->journal_workspace != b->workspace) {
+    char why[320];
+    snprintf(why, sizeof why,
+             "the journal holds the purchases of workspace %lld and this "
+             "key is of workspace %lld: none of them is handed out, polled "
+             "or counted, and nothing was bought; use a journal of this "
+             "workspace (or the first workspace's key)",
+             (long long)b->journal_workspace, (long long)b->workspace);
+    b->known_cursor = b->people.count;
+    b->url_known_cursor = b->url_count;
+    for (size_t i = 0; i < b->prior_batches; i++)
+      b->batches[i].state = BATCH_REFUSED; /* not this workspace's to poll */
+    b->open_worst = 0;
+    b->store_charged_before = b->prior_uncertain_worst = 0;
+    stop_with(b, PUBRIO_E_JOURNAL, why);
+    return;
+  }
+  if (pri_store_set_workspace(b->store, b->workspace) != 0)
+    journal_stop(b, "record the run's workspace");
+}
+
 static void begin_run(pubrio_bulk *b) {
   b->started = 1;
   int64_t now = pri_clock_now(&b->client->clock);
   b->deadline = pri_wait_deadline(&b->o.wait, now);
   if (b->stop_level) /* stopped before it began: nothing to record */
     return;
-  if (b->to_submit || b->prior_batches || b->urls_to_send) /* a request */
+  /* A request to make, or purchases of a workspace that this key was
+   * never seen with: the account says whose key it is before any of them
+   * is handed out. */
+  int64_t seen = -1;
+  int key_known =
+      b->has_journal_workspace &&
+      pri_store_key_workspace(b->store, b->client->api_key, &seen) == 1;
+  if (key_known) {
+    b->has_workspace = 1; /* what /profile said for this key before */
+    b->workspace = seen;
+  }
+  int hands_out_stored = b->known > 0;
+  for (size_t i = 0; i < b->url_count && !hands_out_stored; i++)
+    hands_out_stored = b->urls[i].known;
+  if (b->to_submit || b->prior_batches || b->urls_to_send ||
+      (hands_out_stored && !key_known))
     pri_bulk_read_account(b);
   now = pri_clock_now(&b->client->clock);
   if (pri_store_begin_run(b->store, b->types, b->o.has_profile_id,
-                          b->o.profile_id) != 0)
+                          b->o.profile_id) != 0 ||
+      pri_store_set_run_key(b->store, b->client->api_key) != 0)
     stop_with(b, PUBRIO_E_JOURNAL, "the journal cannot record a new run");
+  check_workspace(b, key_known);
   check_before_sending(b, now);
 }
 

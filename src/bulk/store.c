@@ -8,6 +8,7 @@
 
 #include "error.h"
 #include "growth.h"
+#include "keyed_hash.h"
 #include "uuid.h"
 
 #include <errno.h>
@@ -22,9 +23,10 @@
 #include <unistd.h>
 
 #define STORE_APPLICATION_ID 0x50425249 /* "PBRI" */
-/* 2: batches.linkedin_url (a single redeem). Written as text in SQL. */
-#define STORE_VERSION 2
-#define STORE_VERSION_SQL "PRAGMA user_version = 2;"
+/* 2: batches.linkedin_url (a single redeem); 3: runs.workspace. Written
+ * as text in SQL. */
+#define STORE_VERSION 3
+#define STORE_VERSION_SQL "PRAGMA user_version = 3;"
 
 enum {
   ST_INTENT,
@@ -124,13 +126,27 @@ static const char schema_sql[] =
     " at INTEGER NOT NULL);"
     "CREATE INDEX contacts_by_person ON contacts(person);";
 
+/* Version 3's addition: the workspace (POST /profile's profile_id) of the
+ * run's key, the journal's purchases being the first known one's (a store
+ * brought up from 2 has none until a run knows it); the key's mark
+ * (HMAC-SHA-256 under the journal's own random key, never the key), so a
+ * key seen with the workspace needs no request to prove it again. */
+#define WORKSPACE_COLUMN_SQL                                                   \
+  "ALTER TABLE runs ADD COLUMN workspace INTEGER;"                             \
+  "ALTER TABLE runs ADD COLUMN key_mark BLOB;"                                 \
+  "CREATE TABLE journal_key(key BLOB NOT NULL);"
+
 /* [v - 2]: what version v adds to version v - 1. */
-static const char *const migration_sql[STORE_VERSION - 1] = {URL_COLUMN_SQL};
+static const char *const migration_sql[STORE_VERSION - 1] = {
+    URL_COLUMN_SQL, WORKSPACE_COLUMN_SQL};
 
 struct pri_store {
   sqlite3 *db;
   sqlite3_stmt *stmt[ST_COUNT];
-  int has_urls; /* the schema has batches.linkedin_url */
+  int has_urls;    /* the schema has batches.linkedin_url */
+  int64_t version; /* of the schema, once opened (up to date when written) */
+  uint8_t secret[PRI_KEYED_HASH_LEN]; /* journal_key, when opened to write */
+  int has_secret;
   int64_t run;
   sqlite3_value *cursor; /* the last person pri_store_next_bought() read */
   int64_t cursor_row;    /* and its position, for naming a damaged one */
@@ -511,6 +527,35 @@ static pubrio_status prepare_all(pri_store *s, const char *shown,
   return PUBRIO_OK;
 }
 
+/* The journal's own random key (journal_key): read, or made once. 0 or
+ * -1. */
+static int load_secret(pri_store *s) {
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2(s->db, "SELECT key FROM journal_key LIMIT 1", -1,
+                              &st, NULL);
+  if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW &&
+      sqlite3_column_bytes(st, 0) == PRI_KEYED_HASH_LEN) {
+    memcpy(s->secret, sqlite3_column_blob(st, 0), PRI_KEYED_HASH_LEN);
+    s->has_secret = 1;
+  }
+  sqlite3_finalize(st);
+  if (s->has_secret)
+    return 0;
+  if (rc != SQLITE_DONE) /* a failure, or a damaged key */
+    return -1;
+  if (pri_random_bytes(s->secret, sizeof s->secret) != 0)
+    return -1;
+  rc = sqlite3_prepare_v2(s->db, "INSERT INTO journal_key(key) VALUES(?1)", -1,
+                          &st, NULL);
+  if (rc == SQLITE_OK) {
+    sqlite3_bind_blob(st, 1, s->secret, sizeof s->secret, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+  }
+  sqlite3_finalize(st);
+  s->has_secret = rc == SQLITE_DONE;
+  return s->has_secret ? 0 : -1;
+}
+
 /* Read where it lies: in a directory that takes no new file (a read-only
  * file system, an archive), SQLite cannot make the -shm a WAL database is
  * read through, so the file is opened as immutable; a WAL left by a run
@@ -594,6 +639,8 @@ pubrio_status pri_store_open(pri_store **out, const char *path, int read_only,
     if (st == PUBRIO_OK && version < STORE_VERSION &&
         exec(s, STORE_VERSION_SQL) != 0)
       st = store_failure(s, shown, "creating", err);
+    if (st == PUBRIO_OK && load_secret(s) != 0)
+      st = store_failure(s, shown, "making its key", err);
     if (st == PUBRIO_OK && exec(s, "COMMIT") != 0)
       st = store_failure(s, shown, "creating", err);
     if (st == PUBRIO_OK && exists && sync_directory(path) != 0)
@@ -603,8 +650,10 @@ pubrio_status pri_store_open(pri_store **out, const char *path, int read_only,
   }
   /* A version 1 store only read has no URL column: no single redeem to
    * write or look up. */
-  if (s)
+  if (s) {
     s->has_urls = !(exists && read_only && version == 1);
+    s->version = exists && read_only ? version : STORE_VERSION;
+  }
   if (st == PUBRIO_OK)
     st = prepare_all(s, shown, err);
   pri_free(shown);
@@ -677,6 +726,81 @@ int pri_store_begin_run(pri_store *s, unsigned types, int has_profile_id,
     return -1;
   s->run = sqlite3_last_insert_rowid(s->db);
   return 0;
+}
+
+int pri_store_workspace(pri_store *s, int64_t *workspace) {
+  if (s->version < 3)
+    return 0; /* read only, from before workspaces were recorded */
+  int failed = 0;
+  int64_t v = query_int(s,
+                        "SELECT coalesce((SELECT workspace FROM runs WHERE"
+                        " workspace IS NOT NULL ORDER BY id LIMIT 1), -1)",
+                        -1, &failed);
+  if (failed)
+    return -1;
+  *workspace = v;
+  return v >= 0;
+}
+
+int pri_store_set_workspace(pri_store *s, int64_t workspace) {
+  sqlite3_stmt *st = NULL;
+  int ok =
+      sqlite3_prepare_v2(s->db, "UPDATE runs SET workspace = ?1 WHERE id = ?2",
+                         -1, &st, NULL) == SQLITE_OK;
+  if (ok) {
+    sqlite3_bind_int64(st, 1, workspace);
+    sqlite3_bind_int64(st, 2, s->run);
+    ok = sqlite3_step(st) == SQLITE_DONE;
+  }
+  if (!ok)
+    keep_error(s);
+  sqlite3_finalize(st);
+  return ok ? 0 : -1;
+}
+
+int pri_store_set_run_key(pri_store *s, const char *api_key) {
+  if (!s->has_secret || !api_key)
+    return 0; /* a temporary store: nothing to recognise later */
+  uint8_t mark[PRI_KEYED_HASH_LEN];
+  pri_keyed_hash(s->secret, sizeof s->secret, api_key, strlen(api_key), mark);
+  sqlite3_stmt *st = NULL;
+  int ok =
+      sqlite3_prepare_v2(s->db, "UPDATE runs SET key_mark = ?1 WHERE id = ?2",
+                         -1, &st, NULL) == SQLITE_OK;
+  if (ok) {
+    sqlite3_bind_blob(st, 1, mark, sizeof mark, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, s->run);
+    ok = sqlite3_step(st) == SQLITE_DONE;
+  }
+  if (!ok)
+    keep_error(s);
+  sqlite3_finalize(st);
+  return ok ? 0 : -1;
+}
+
+int pri_store_key_workspace(pri_store *s, const char *api_key,
+                            int64_t *workspace) {
+  if (!s->has_secret || !api_key)
+    return 0;
+  uint8_t mark[PRI_KEYED_HASH_LEN];
+  pri_keyed_hash(s->secret, sizeof s->secret, api_key, strlen(api_key), mark);
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2(s->db,
+                              "SELECT workspace FROM runs WHERE key_mark = ?1"
+                              " AND workspace IS NOT NULL ORDER BY id DESC"
+                              " LIMIT 1",
+                              -1, &st, NULL);
+  int found = 0;
+  if (rc == SQLITE_OK) {
+    sqlite3_bind_blob(st, 1, mark, sizeof mark, SQLITE_TRANSIENT);
+    if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+      *workspace = sqlite3_column_int64(st, 0);
+      found = 1;
+      rc = SQLITE_DONE;
+    }
+  }
+  sqlite3_finalize(st);
+  return rc == SQLITE_DONE ? found : -1;
 }
 
 int pri_store_each_accepted(pri_store *s,

@@ -7,9 +7,15 @@
  * refused and left untouched. Without a path the store is a private
  * temporary database, so a run without a journal takes the same path.
  *
- * Schema (PRAGMA application_id 'PBRI', user_version 2; a version 1 store
- * is brought up to 2 when opened to write):
- *   runs(id, started_at, types, profile_id, library)
+ * Schema (PRAGMA application_id 'PBRI', user_version 3; an older store is
+ * brought up to 3 when opened to write, and a store whose schema is not
+ * exactly its version's is refused):
+ *   runs(id, started_at, types, profile_id, library, workspace, key_mark)
+ *                                  workspace: POST /profile's profile_id for
+ *                                  the run's key, when read; the first one
+ *                                  known owns the journal. key_mark: the
+ *                                  key's HMAC-SHA-256 under journal_key
+ *   journal_key(key)               32 random bytes, made with the journal
  *   batches(number, run, types, profile_id, people, state, redeem_query_id,
  *           charged, updated_at, linkedin_url)  linkedin_url: a single
  *                                  redeem by URL, its person in
@@ -39,6 +45,19 @@ typedef struct pri_store pri_store;
 pubrio_status pri_store_open(pri_store **out, const char *path, int read_only,
                              pubrio_error *err);
 void pri_store_close(pri_store *store);
+
+/* The workspace the journal's purchases belong to (the first run's that
+ * knew it): 1 with it in @p workspace, 0 unknown, -1 on failure. */
+int pri_store_workspace(pri_store *store, int64_t *workspace);
+/* Record the workspace of the run begun last; 0 or -1. */
+int pri_store_set_workspace(pri_store *store, int64_t workspace);
+/* Record the mark of the run's @p api_key (a keyed hash, never the key);
+ * 0 or -1. */
+int pri_store_set_run_key(pri_store *store, const char *api_key);
+/* The workspace a run with @p api_key recorded: 1 with it in
+ * @p workspace, 0 when the key was never seen with one, -1 on failure. */
+int pri_store_key_workspace(pri_store *store, const char *api_key,
+                            int64_t *workspace);
 
 /* Record a new run; 0 or -1. */
 int pri_store_begin_run(pri_store *store, unsigned types, int has_profile_id,

@@ -215,6 +215,117 @@ static void a_journal_others_can_write_is_refused(void **state) {
   assert_int_equal(rerun(f), PUBRIO_OK);
 }
 
+static int count_people(const pubrio_bulk_event *ev, void *userdata) {
+  if (ev->kind == PUBRIO_BULK_PERSON)
+    ++*(size_t *)userdata;
+  return 0;
+}
+
+/* A run of @p people on the journal whose /profile says @p workspace (-1:
+ * as the fake server answers, workspace 1): its status, people handed out
+ * in *handed, batches named uncollected in *named. */
+static pubrio_status run_as(fixture *f, pubrio_client *client,
+                            int64_t workspace, size_t *handed, size_t *named) {
+  if (workspace >= 0) {
+    char body[160];
+    snprintf(body, sizeof body,
+             "{\"data\":{\"profile_id\":%lld,\"credit\":1000,"
+             "\"subscription\":{\"email_redeem_credit\":1,"
+             "\"phone_number_redeem_credit\":1}}}",
+             (long long)workspace);
+    script(f, "/profile", 200, body, NULL, NULL);
+  }
+  pubrio_bulk_options *o = journaled(PUBRIO_BATCH_SIZE_MAX);
+  pubrio_bulk *b = NULL;
+  pubrio_error_clear(&f->err);
+  *handed = *named = 0;
+  pubrio_status st =
+      pubrio_bulk_new(&b, client, PUBRIO_CONTACT_PHONE, o, &f->err);
+  if (st == PUBRIO_OK)
+    st = pubrio_bulk_add_people(b, id_ptrs, PEOPLE, &f->err);
+  if (st == PUBRIO_OK)
+    st = pubrio_bulk_run(b, count_people, handed, &f->err);
+  while (b && pubrio_bulk_uncollected(b, *named, NULL))
+    ++*named;
+  pubrio_bulk_free(b);
+  pubrio_bulk_options_free(o);
+  return st;
+}
+
+/* A client with a key of another workspace (the fake server refuses it,
+ * but answers what a test scripts first: its /profile). */
+static pubrio_client *other_key(fixture *f) {
+  pubrio_client *c = NULL;
+  assert_int_equal(pubrio_client_new(&c, "another-workspace-key", NULL),
+                   PUBRIO_OK);
+  assert_int_equal(
+      pubrio_client_set_base_url(c, fake_server_url(f->server), NULL),
+      PUBRIO_OK);
+  return c;
+}
+
+/* A journal used with a key of another workspace once handed out the
+ * first workspace's people without a request, polled its batch with the
+ * wrong key and counted its charges. Now the run says what it found and
+ * hands out, polls and buys nothing; the first workspace's key still
+ * gets everything. */
+static void another_workspace_gets_nothing_of_the_first(void **state) {
+  fixture *f = *state;
+  buy_all(f, 2); /* workspace 1, as the fake server's /profile says */
+  /* One batch left accepted, to be collected by a later run. */
+  tamper("UPDATE batches SET state = 'accepted' WHERE number = 1");
+  size_t handed, named,
+      polls = fake_server_request_count(f->server, QUERY_PATH);
+  size_t submits = fake_server_request_count(f->server, SUBMIT_PATH);
+  pubrio_client *other = other_key(f);
+  refused_naming(f, run_as(f, other, 2, &handed, &named),
+                 "purchases of workspace 1 and this key is of workspace 2");
+  assert_int_equal(handed, 0);
+  assert_int_equal(named, 0);
+  assert_int_equal(fake_server_request_count(f->server, QUERY_PATH), polls);
+  assert_int_equal(fake_server_request_count(f->server, SUBMIT_PATH), submits);
+  /* Nothing handed out to it either when there is nothing to buy. */
+  tamper("UPDATE batches SET state = 'collected' WHERE number = 1");
+  refused_naming(f, run_as(f, other, 2, &handed, &named), "workspace 2");
+  assert_int_equal(handed, 0);
+  tamper("UPDATE batches SET state = 'accepted' WHERE number = 1");
+  pubrio_client_free(other);
+  /* The first workspace's key: everything, the batch collected. */
+  assert_int_equal(run_as(f, f->client, -1, &handed, &named), PUBRIO_OK);
+  assert_int_equal(handed, PEOPLE);
+  assert_int_equal(named, 0);
+  assert_int_equal(fake_server_request_count(f->server, QUERY_PATH), polls + 1);
+  assert_int_equal(fake_server_request_count(f->server, SUBMIT_PATH), submits);
+}
+
+/* A version 2 journal (before workspaces) is brought up to 3 and tied to
+ * the workspace of the first run that knows it. */
+static void a_version_2_journal_is_tied_on_its_next_run(void **state) {
+  fixture *f = *state;
+  buy_all(f, PUBRIO_BATCH_SIZE_MAX);
+  tamper("ALTER TABLE runs DROP COLUMN key_mark; ALTER TABLE runs DROP COLUMN"
+         " workspace; DROP TABLE journal_key; PRAGMA user_version = 2;");
+  size_t handed, named;
+  size_t reads = fake_server_request_count(f->server, "/profile");
+  assert_int_equal(run_as(f, f->client, 7, &handed, &named), PUBRIO_OK);
+  assert_int_equal(handed, PEOPLE); /* nobody knew better */
+  /* Nothing to buy, but the purchases' workspace was not known: asked. */
+  assert_int_equal(fake_server_request_count(f->server, "/profile"), reads + 1);
+  /* The same key again: known, not asked. */
+  assert_int_equal(run_as(f, f->client, -1, &handed, &named), PUBRIO_OK);
+  assert_int_equal(handed, PEOPLE);
+  assert_int_equal(fake_server_request_count(f->server, "/profile"), reads + 1);
+  pubrio_client *other = other_key(f);
+  refused_naming(f, run_as(f, other, 8, &handed, &named),
+                 "purchases of workspace 7 and this key is of workspace 8");
+  assert_int_equal(handed, 0);
+  /* Its workspace unreadable (the server refuses the key): nothing. */
+  refused_naming(f, run_as(f, other, -1, &handed, &named),
+                 "its workspace could not be read");
+  assert_int_equal(handed, 0);
+  pubrio_client_free(other);
+}
+
 static fake_server_options ready = {.estimated_time = 0};
 
 #define T(name)                                                                \
@@ -231,6 +342,8 @@ int main(void) {
       T(a_crafted_count_is_bounded_by_the_rows),
       T(a_damaged_row_is_named_and_the_rest_read),
       T(a_journal_others_can_write_is_refused),
+      T(another_workspace_gets_nothing_of_the_first),
+      T(a_version_2_journal_is_tied_on_its_next_run),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
