@@ -98,5 +98,8 @@ int cli_query(const cli_options *options);
 /* What a journal holds, without a key or a request. */
 int cli_export(const cli_options *options);
 int cli_status(const cli_options *options);
+/* `pubrio forget` (tools/forget_cmd.c): its own arguments after the
+ * command name. */
+int cli_forget(int argc, char **argv);
 
 #endif

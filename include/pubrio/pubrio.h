@@ -1755,6 +1755,49 @@ PUBRIO_API const char *pubrio_journal_uncollected(const pubrio_journal *journal,
                                                   size_t index,
                                                   size_t *people_count);
 
+/**
+ * @brief Forget people in a journal (GDPR article 17): erase their contacts
+ * from the database, its free pages and its WAL, so no later export shows
+ * them, and keep only a keyed one-way mark of each id (HMAC-SHA-256 under
+ * a random key of the journal, never the id) so no later run on the
+ * journal buys them again (`--refresh` included; see
+ * pubrio_journal_unforget()). The journal is opened to write: not while a
+ * run holds it.
+ * @param path the journal.
+ * @param items people_search_ids, emails (any case) or phone numbers (by
+ *        their digits); an id is marked even if the journal never bought
+ *        it. LinkedIn URLs are refused (not supported yet).
+ * @param count the number of @p items, at least 1.
+ * @param forgotten receives the number of people forgotten (may be NULL).
+ * @param unmatched receives the number of emails or phones that matched
+ *        nobody (may be NULL).
+ * @param err error detail (may be NULL).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT; ::PUBRIO_E_JOURNAL;
+ *         ::PUBRIO_E_OUT_OF_MEMORY.
+ */
+PUBRIO_API pubrio_status pubrio_journal_forget(const char *path,
+                                               const char *const *items,
+                                               size_t count, size_t *forgotten,
+                                               size_t *unmatched,
+                                               pubrio_error *err);
+
+/**
+ * @brief Undo pubrio_journal_forget() for people by id: later runs may buy
+ * them again (their erased contacts are not restored).
+ * @param path the journal.
+ * @param ids people_search_ids.
+ * @param count the number of @p ids, at least 1.
+ * @param unforgotten receives how many marks were removed (may be NULL).
+ * @param err error detail (may be NULL).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT; ::PUBRIO_E_JOURNAL;
+ *         ::PUBRIO_E_OUT_OF_MEMORY.
+ */
+PUBRIO_API pubrio_status pubrio_journal_unforget(const char *path,
+                                                 const char *const *ids,
+                                                 size_t count,
+                                                 size_t *unforgotten,
+                                                 pubrio_error *err);
+
 /** @} */
 
 /**

@@ -6,6 +6,7 @@
 
 #include "error.h"
 #include "growth.h"
+#include "log.h"
 #include "rate.h"
 #include "uuid.h"
 
@@ -401,6 +402,22 @@ static int place_person(pubrio_bulk *b, size_t pos) {
   if (pri_store_person_state(b->store, b->people.items[pos], &bought, &pending,
                              &uncertain) != 0)
     return -1;
+  /* Forgotten (pubrio_journal_forget()): never bought again through this
+   * journal, --refresh or not; named, not handed out. */
+  int forgotten = pri_store_is_forgotten(b->store, b->people.items[pos]);
+  if (forgotten < 0)
+    return -1;
+  if (forgotten) {
+    char id[PUBRIO_ID_LEN + 1];
+    pri_uuid_format(b->people.items[pos], id);
+    b->person_state[pos] |= PERSON_IN_INPUT;
+    b->forgotten++;
+    pri_log(b->client, PUBRIO_LOG_WARN,
+            "%s was forgotten in this journal (pubrio forget): not bought; "
+            "pubrio forget --unforget buys it again",
+            id);
+    return 0;
+  }
   if (b->o.refresh)
     bought = 0;
   unsigned covered =

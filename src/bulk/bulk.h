@@ -184,6 +184,7 @@ struct pubrio_bulk {
    * journal's purchases belong to: a run never mixes two. */
   int has_workspace, has_journal_workspace;
   int64_t workspace, journal_workspace;
+  size_t forgotten; /* people of the input forgotten in the journal */
 };
 
 /* Read the account's quotas (into the pacer), prices and balance, unless

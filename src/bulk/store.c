@@ -130,11 +130,14 @@ static const char schema_sql[] =
  * run's key, the journal's purchases being the first known one's (a store
  * brought up from 2 has none until a run knows it); the key's mark
  * (HMAC-SHA-256 under the journal's own random key, never the key), so a
- * key seen with the workspace needs no request to prove it again. */
+ * key seen with the workspace needs no request to prove it again; the
+ * forgotten people's marks (the id's HMAC-SHA-256 under the same key). */
 #define WORKSPACE_COLUMN_SQL                                                   \
   "ALTER TABLE runs ADD COLUMN workspace INTEGER;"                             \
   "ALTER TABLE runs ADD COLUMN key_mark BLOB;"                                 \
-  "CREATE TABLE journal_key(key BLOB NOT NULL);"
+  "CREATE TABLE journal_key(key BLOB NOT NULL);"                               \
+  "CREATE TABLE forgotten(mark BLOB PRIMARY KEY, at INTEGER NOT NULL)"         \
+  " WITHOUT ROWID;"
 
 /* [v - 2]: what version v adds to version v - 1. */
 static const char *const migration_sql[STORE_VERSION - 1] = {
@@ -620,9 +623,12 @@ pubrio_status pri_store_open(pri_store **out, const char *path, int read_only,
     fresh = 1;
   /* Only now, knowing the file is ours, is anything written. */
   if (st == PUBRIO_OK && !(exists && read_only)) {
+    /* secure_delete: what is deleted (a forgotten person, contacts bought
+     * again) is overwritten, not left in free space. */
     const char *setup = exists ? "PRAGMA locking_mode = EXCLUSIVE;"
                                  "PRAGMA journal_mode = WAL;"
                                  "PRAGMA synchronous = FULL;"
+                                 "PRAGMA secure_delete = ON;"
                                : "PRAGMA synchronous = OFF;";
     if (exec(s, setup) != 0 || exec(s, "BEGIN IMMEDIATE") != 0)
       st = store_failure(s, shown, "locking", err);
@@ -801,6 +807,139 @@ int pri_store_key_workspace(pri_store *s, const char *api_key,
   }
   sqlite3_finalize(st);
   return rc == SQLITE_DONE ? found : -1;
+}
+
+/* The mark a forgotten person leaves: never the id itself. */
+static void person_mark(pri_store *s, const uint8_t person[16],
+                        uint8_t mark[PRI_KEYED_HASH_LEN]) {
+  pri_keyed_hash(s->secret, sizeof s->secret, person, 16, mark);
+}
+
+/* Run @p sql with @p person bound as ?1 (and @p mark as ?2); 0 or -1. */
+static int person_exec(pri_store *s, const char *sql, const uint8_t *person,
+                       const uint8_t *mark) {
+  sqlite3_stmt *st = NULL;
+  int ok = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK;
+  if (ok) {
+    sqlite3_bind_blob(st, 1, person, 16, SQLITE_STATIC);
+    if (mark) {
+      sqlite3_bind_blob(st, 2, mark, PRI_KEYED_HASH_LEN, SQLITE_STATIC);
+      sqlite3_bind_int64(st, 3, epoch_now());
+    }
+    ok = sqlite3_step(st) == SQLITE_DONE;
+  }
+  if (!ok)
+    keep_error(s);
+  sqlite3_finalize(st);
+  return ok ? 0 : -1;
+}
+
+int pri_store_forget(pri_store *s, const uint8_t person[16]) {
+  if (!s->has_secret)
+    return -1;
+  uint8_t mark[PRI_KEYED_HASH_LEN];
+  person_mark(s, person, mark);
+  if (begin(s) != 0)
+    return -1;
+  int ok =
+      person_exec(s, "DELETE FROM contacts WHERE person = ?1", person, NULL) ==
+          0 &&
+      person_exec(s, "DELETE FROM people WHERE person = ?1", person, NULL) ==
+          0 &&
+      person_exec(s, "DELETE FROM batch_people WHERE person = ?1", person,
+                  NULL) == 0 &&
+      person_exec(s, "INSERT OR IGNORE INTO forgotten(mark, at) VALUES(?2, ?3)",
+                  person, mark) == 0;
+  return end(s, ok);
+}
+
+int pri_store_unforget(pri_store *s, const uint8_t person[16]) {
+  if (!s->has_secret)
+    return -1;
+  uint8_t mark[PRI_KEYED_HASH_LEN];
+  person_mark(s, person, mark);
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2(s->db, "DELETE FROM forgotten WHERE mark = ?1",
+                              -1, &st, NULL);
+  if (rc == SQLITE_OK) {
+    sqlite3_bind_blob(st, 1, mark, sizeof mark, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+  }
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE) {
+    keep_error(s);
+    return -1;
+  }
+  return sqlite3_changes(s->db) > 0;
+}
+
+int pri_store_is_forgotten(pri_store *s, const uint8_t person[16]) {
+  if (!s->has_secret)
+    return 0; /* read only, or a temporary store: nobody forgotten */
+  uint8_t mark[PRI_KEYED_HASH_LEN];
+  person_mark(s, person, mark);
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2(s->db, "SELECT 1 FROM forgotten WHERE mark = ?1",
+                              -1, &st, NULL);
+  if (rc == SQLITE_OK) {
+    sqlite3_bind_blob(st, 1, mark, sizeof mark, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+  }
+  sqlite3_finalize(st);
+  return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int pri_store_people_with_contact(pri_store *s, const char *value,
+                                  uint8_t (**out)[16], size_t *count) {
+  sqlite3_stmt *st = NULL;
+  size_t cap = 0;
+  *out = NULL;
+  *count = 0;
+  /* An email in any case; a phone as written or with the same digits. */
+  int rc = sqlite3_prepare_v2(
+      s->db,
+      "SELECT DISTINCT person FROM contacts WHERE lower(value) = lower(?1)"
+      " OR (kind = 1 AND ?2 != '' AND replace(replace(replace(replace(replace("
+      "value, '+', ''), ' ', ''), '-', ''), '(', ''), ')', '') = ?2)",
+      -1, &st, NULL);
+  char digits[64] = "";
+  size_t n = 0;
+  int only_phone_chars = 1;
+  for (const char *c = value; *c && only_phone_chars; c++)
+    if (*c >= '0' && *c <= '9' && n + 1 < sizeof digits)
+      digits[n++] = *c;
+    else if (!strchr("+ -()", *c))
+      only_phone_chars = 0;
+  digits[only_phone_chars ? n : 0] = '\0';
+  if (rc == SQLITE_OK) {
+    sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, digits, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+      if (sqlite3_column_bytes(st, 0) != 16)
+        continue;
+      if (pri_grow(out, &cap, *count + 1, sizeof **out) != 0) {
+        rc = SQLITE_NOMEM;
+        break;
+      }
+      memcpy((*out)[(*count)++], sqlite3_column_blob(st, 0), 16);
+    }
+  }
+  if (rc != SQLITE_DONE)
+    keep_error(s);
+  sqlite3_finalize(st);
+  return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int pri_store_scrub(pri_store *s) {
+  /* secure_delete zeroed the rows; VACUUM rebuilds every page (interior
+   * b-tree pages keep copies of keys), and the checkpoint moves it all
+   * into the database and truncates the WAL that held the old pages. */
+  if (exec(s, "VACUUM") != 0 ||
+      exec(s, "PRAGMA wal_checkpoint(TRUNCATE)") != 0) {
+    keep_error(s);
+    return -1;
+  }
+  return 0;
 }
 
 int pri_store_each_accepted(pri_store *s,

@@ -16,6 +16,8 @@
  *                                  known owns the journal. key_mark: the
  *                                  key's HMAC-SHA-256 under journal_key
  *   journal_key(key)               32 random bytes, made with the journal
+ *   forgotten(mark, at)            a forgotten person's id, as its
+ *                                  HMAC-SHA-256 under journal_key
  *   batches(number, run, types, profile_id, people, state, redeem_query_id,
  *           charged, updated_at, linkedin_url)  linkedin_url: a single
  *                                  redeem by URL, its person in
@@ -58,6 +60,21 @@ int pri_store_set_run_key(pri_store *store, const char *api_key);
  * @p workspace, 0 when the key was never seen with one, -1 on failure. */
 int pri_store_key_workspace(pri_store *store, const char *api_key,
                             int64_t *workspace);
+
+/* Forget a person: their contacts, bought state and batch rows erased,
+ * their mark kept so no later run buys them; 0 or -1. */
+int pri_store_forget(pri_store *store, const uint8_t person[16]);
+/* Remove a person's mark: 1 removed, 0 none was there, -1 on failure. */
+int pri_store_unforget(pri_store *store, const uint8_t person[16]);
+/* 1 when the person was forgotten, 0 if not, -1 on failure. */
+int pri_store_is_forgotten(pri_store *store, const uint8_t person[16]);
+/* The people with a contact of @p value (an email in any case, a phone by
+ * its digits), in a new array (pri_free) of *@p count; 0 or -1. */
+int pri_store_people_with_contact(pri_store *store, const char *value,
+                                  uint8_t (**out)[16], size_t *count);
+/* Rewrite the database so nothing erased stays in its pages, free space
+ * or WAL; 0 or -1. */
+int pri_store_scrub(pri_store *store);
 
 /* Record a new run; 0 or -1. */
 int pri_store_begin_run(pri_store *store, unsigned types, int has_profile_id,

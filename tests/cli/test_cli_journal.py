@@ -1,6 +1,7 @@
 """The journal as data that is safe, through the real `pubrio` binary: a
 file another user planted, a journal read where it lies on a read-only
 file system, a planted trigger, a damaged row (issue 27)."""
+import json
 import os
 import shutil
 import sqlite3
@@ -198,6 +199,65 @@ class DataNotCode(JournalTest):
         r = self.run_cli("status", "--journal", journal)
         self.assertEqual(r.returncode, 9, r.stderr)  # a batch to collect
         self.assertIn("(3 people)", r.stdout)
+
+
+class Forget(JournalTest):
+    def raw(self, journal):
+        data = b""
+        for suffix in ("", "-wal"):
+            if os.path.exists(journal + suffix):
+                with open(journal + suffix, "rb") as f:
+                    data += f.read()
+        return data
+
+    def test_forgotten_people_are_erased_and_never_bought_again(self):
+        journal = self.path("run.journal")
+        people = ids(4)
+        bought = {json.loads(line)["people_search_id"]: json.loads(line)
+                  for line in self.buy(journal, people).stdout.splitlines()}
+        phone1 = bought[people[1]]["phones"][0]["value"]
+        phone0 = bought[people[0]]["phones"][0]["value"]
+        self.assertIn(phone0.encode(), self.raw(journal))
+        r = self.run_cli("forget", "--journal", journal, people[0], phone1,
+                         "nobody@example.com")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("2 people forgotten", r.stderr)
+        self.assertIn("1 item matched nobody", r.stderr)
+        raw = self.raw(journal)
+        for value in (phone0, phone1, people[0]):
+            self.assertNotIn(value.encode(), raw)
+        self.assertNotIn(uuid.UUID(people[0]).bytes, raw)
+        out = self.run_cli("export", "--journal", journal)
+        self.assertEqual(sorted(json.loads(line)["people_search_id"]
+                                for line in out.stdout.splitlines()),
+                         sorted(people[2:]))
+        submits = self.server.requests("/redeem/people/batch")
+        r = self.run_cli("redeem", "--types", "phone", "--wait", "-q",
+                         "--refresh", "--journal", journal, *people)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(sorted(json.loads(line)["people_search_id"]
+                                for line in r.stdout.splitlines()),
+                         sorted(people[2:]))
+        self.assertEqual(self.server.requests("/redeem/people/batch"),
+                         submits + 1)
+        r = self.run_cli("forget", "--unforget", "--journal", journal,
+                         people[0])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = self.run_cli("redeem", "--types", "phone", "--wait", "-q",
+                         "--journal", journal, *people)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn(people[0], r.stdout)
+        self.assertNotIn(people[1], r.stdout)
+
+    def test_bad_items_are_usage_errors(self):
+        journal = self.path("run.journal")
+        r = self.run_cli("forget", "--journal", journal,
+                         "https://www.linkedin.com/in/someone")
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("not supported yet", r.stderr)
+        self.assertEqual(self.run_cli("forget", "--journal", journal)
+                         .returncode, 2)
+        self.assertFalse(os.path.exists(journal))
 
 
 if __name__ == "__main__":

@@ -304,7 +304,8 @@ static void a_version_2_journal_is_tied_on_its_next_run(void **state) {
   fixture *f = *state;
   buy_all(f, PUBRIO_BATCH_SIZE_MAX);
   tamper("ALTER TABLE runs DROP COLUMN key_mark; ALTER TABLE runs DROP COLUMN"
-         " workspace; DROP TABLE journal_key; PRAGMA user_version = 2;");
+         " workspace; DROP TABLE journal_key; DROP TABLE forgotten;"
+         " PRAGMA user_version = 2;");
   size_t handed, named;
   size_t reads = fake_server_request_count(f->server, "/profile");
   assert_int_equal(run_as(f, f->client, 7, &handed, &named), PUBRIO_OK);
@@ -326,6 +327,127 @@ static void a_version_2_journal_is_tied_on_its_next_run(void **state) {
   pubrio_client_free(other);
 }
 
+/* Whether @p needle (@p len bytes) is anywhere in the file at @p path. */
+static int file_holds(const char *path, const void *needle, size_t len) {
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return 0;
+  fseek(f, 0, SEEK_END);
+  long size = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  char *data = malloc(size > 0 ? (size_t)size : 1);
+  assert_non_null(data);
+  size_t got = fread(data, 1, (size_t)size, f);
+  fclose(f);
+  int found = 0;
+  for (size_t i = 0; !found && i + len <= got; i++)
+    found = memcmp(data + i, needle, len) == 0;
+  free(data);
+  return found;
+}
+
+/* In the database or its WAL, raw bytes. */
+static int journal_holds(const void *needle, size_t len) {
+  char wal[80];
+  snprintf(wal, sizeof wal, "%s-wal", journal);
+  return file_holds(journal, needle, len) || file_holds(wal, needle, len);
+}
+
+/* The phone bought for person @p i, copied from the journal. */
+static void phone_of(fixture *f, int i, char *out, size_t size) {
+  pubrio_journal *j = NULL;
+  assert_int_equal(pubrio_journal_open(&j, journal, &f->err), PUBRIO_OK);
+  const pubrio_person *p = NULL;
+  out[0] = '\0';
+  while (pubrio_journal_next_person(j, &p, &f->err) == PUBRIO_OK && p)
+    if (strcmp(p->people_search_id, ids[i]) == 0 && p->phone_count)
+      snprintf(out, size, "%s", pubrio_person_phone(p, 0)->value);
+  pubrio_journal_free(j);
+  assert_true(out[0] != '\0');
+}
+
+/* Forgetting erases a person from every byte of the database and its WAL
+ * (by id, or by a phone of theirs), keeps only a keyed mark, and no later
+ * run buys them, --refresh or not, until unforgotten. */
+static void forgotten_people_leave_no_byte_and_are_never_bought(void **state) {
+  fixture *f = *state;
+  buy_all(f, 2);
+  char phone0[64], phone1[64], phone2[64];
+  phone_of(f, 0, phone0, sizeof phone0);
+  phone_of(f, 1, phone1, sizeof phone1);
+  phone_of(f, 2, phone2, sizeof phone2);
+  uint8_t id0[16] = {0x40, 0, 0, 0, 0, 0, 0x40, 0, 0x80, 0, 0, 0, 0, 0, 0, 0};
+  assert_true(journal_holds(phone0, strlen(phone0))); /* the search works */
+  assert_true(journal_holds(id0, sizeof id0));
+  const char *items[] = {ids[0], phone1};
+  size_t forgotten = 0, unmatched = 9;
+  assert_int_equal(
+      pubrio_journal_forget(journal, items, 2, &forgotten, &unmatched, &f->err),
+      PUBRIO_OK);
+  assert_int_equal(forgotten, 2);
+  assert_int_equal(unmatched, 0);
+  assert_false(journal_holds(phone0, strlen(phone0)));
+  assert_false(journal_holds(phone1, strlen(phone1)));
+  assert_false(journal_holds(id0, sizeof id0));
+  assert_false(journal_holds(ids[0], PUBRIO_ID_LEN));
+  assert_true(journal_holds(phone2, strlen(phone2))); /* the rest stays */
+  /* Export: the three others. */
+  pubrio_journal *j = NULL;
+  assert_int_equal(pubrio_journal_open(&j, journal, &f->err), PUBRIO_OK);
+  size_t people = 0;
+  pubrio_journal_counts(j, &people, NULL);
+  assert_int_equal(people, PEOPLE - 2);
+  pubrio_journal_free(j);
+  /* A rerun with --refresh buys the three again, never the forgotten. */
+  size_t submitted, before;
+  int repeat;
+  fake_server_people_stats(f->server, &before, &repeat);
+  pubrio_bulk_options *o = journaled(PUBRIO_BATCH_SIZE_MAX);
+  pubrio_bulk_options_set_refresh(o, 1, NULL);
+  pubrio_bulk *b = NULL;
+  assert_int_equal(
+      pubrio_bulk_new(&b, f->client, PUBRIO_CONTACT_PHONE, o, &f->err),
+      PUBRIO_OK);
+  assert_int_equal(pubrio_bulk_add_people(b, id_ptrs, PEOPLE, &f->err),
+                   PUBRIO_OK);
+  size_t handed = 0;
+  assert_int_equal(pubrio_bulk_run(b, count_people, &handed, &f->err),
+                   PUBRIO_OK);
+  pubrio_bulk_free(b);
+  pubrio_bulk_options_free(o);
+  fake_server_people_stats(f->server, &submitted, &repeat);
+  assert_int_equal(submitted - before, PEOPLE - 2);
+  assert_int_equal(handed, PEOPLE - 2);
+  /* Unforgotten by id: bought again (the other stays forgotten). */
+  size_t undone = 0;
+  assert_int_equal(pubrio_journal_unforget(journal, items, 1, &undone, &f->err),
+                   PUBRIO_OK);
+  assert_int_equal(undone, 1);
+  size_t named;
+  assert_int_equal(run_as(f, f->client, -1, &handed, &named), PUBRIO_OK);
+  fake_server_people_stats(f->server, &before, &repeat);
+  assert_int_equal(before - submitted, 1);
+  assert_int_equal(handed, PEOPLE - 1);
+}
+
+/* Bad items are refused before the journal is touched. */
+static void forget_refuses_bad_items(void **state) {
+  fixture *f = *state;
+  const char *url[] = {"https://www.linkedin.com/in/someone"};
+  const char *empty[] = {""};
+  assert_int_equal(pubrio_journal_forget(journal, url, 1, NULL, NULL, &f->err),
+                   PUBRIO_E_INVALID_ARGUMENT);
+  assert_int_equal(
+      pubrio_journal_forget(journal, empty, 1, NULL, NULL, &f->err),
+      PUBRIO_E_INVALID_ARGUMENT);
+  assert_int_equal(pubrio_journal_forget(journal, url, 0, NULL, NULL, &f->err),
+                   PUBRIO_E_INVALID_ARGUMENT);
+  const char *not_id[] = {"nope"};
+  assert_int_equal(pubrio_journal_unforget(journal, not_id, 1, NULL, &f->err),
+                   PUBRIO_E_INVALID_ARGUMENT);
+  assert_int_equal(access(journal, F_OK), -1); /* never made */
+}
+
 static fake_server_options ready = {.estimated_time = 0};
 
 #define T(name)                                                                \
@@ -344,6 +466,8 @@ int main(void) {
       T(a_journal_others_can_write_is_refused),
       T(another_workspace_gets_nothing_of_the_first),
       T(a_version_2_journal_is_tied_on_its_next_run),
+      T(forgotten_people_leave_no_byte_and_are_never_bought),
+      T(forget_refuses_bad_items),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
