@@ -61,6 +61,9 @@ pubrio_status pubrio_journal_open(pubrio_journal **out, const char *path,
   if (!j)
     return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
   pubrio_status st = pri_store_open(&j->store, path, 1, err);
+  char *shown = pri_store_shown_path(path);
+  if (st == PUBRIO_OK && !shown)
+    st = pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
   if (st == PUBRIO_OK &&
       (pri_store_each_run(j->store, keep_run, j) != 0 ||
        pri_store_each_accepted(j->store, keep_open, j) != 0 ||
@@ -68,11 +71,12 @@ pubrio_status pubrio_journal_open(pubrio_journal **out, const char *path,
     st = pri_error_set(err, PUBRIO_E_JOURNAL,
                        "the journal %s cannot be "
                        "read: %s",
-                       path, pri_store_error(j->store));
+                       shown, pri_store_error(j->store));
   /* A missing file opens as an empty temporary store: say so instead. */
   if (st == PUBRIO_OK && !j->run_count && !j->people)
     st = pri_error_set(err, PUBRIO_E_JOURNAL, "the journal %s holds no run",
-                       path);
+                       shown);
+  pri_free(shown);
   if (st != PUBRIO_OK) {
     pubrio_journal_free(j);
     return st;

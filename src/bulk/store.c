@@ -193,9 +193,7 @@ static int64_t query_int(pri_store *s, const char *sql, int64_t fallback,
   return v;
 }
 
-/* The path as messages show it: a connection string's password
- * ("postgresql://user:secret@host/db") masked, whatever the scheme. */
-static char *shown_path(const char *path) {
+char *pri_store_shown_path(const char *path) {
   if (!path)
     return pri_strdup("(temporary)");
   size_t len = strlen(path);
@@ -608,7 +606,7 @@ static pubrio_status open_database(pri_store *s, const char *path,
 pubrio_status pri_store_open(pri_store **out, const char *path, int read_only,
                              pubrio_error *err) {
   *out = NULL;
-  char *shown = shown_path(path);
+  char *shown = pri_store_shown_path(path);
   if (!shown)
     return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
   int created = 0;

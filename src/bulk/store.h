@@ -173,6 +173,12 @@ int pri_store_counts(pri_store *store, size_t *people, size_t *contacts);
 int pri_store_next_bought(pri_store *store, int first, uint8_t next[16],
                           unsigned *types);
 
+/* The path as messages show it, in a new string (pri_free; NULL when out
+ * of memory): a connection string's password
+ * ("postgresql://user:secret@host/db") masked as ***, whatever the scheme;
+ * NULL: "(temporary)". */
+char *pri_store_shown_path(const char *path);
+
 /* The store's last error, for messages. */
 const char *pri_store_error(pri_store *store);
 

@@ -448,6 +448,33 @@ static void forget_refuses_bad_items(void **state) {
   assert_int_equal(access(journal, F_OK), -1); /* never made */
 }
 
+/* A database password in a connection string given as the journal (as a
+ * PostgreSQL store would take it) never appears in a message. */
+static void a_password_in_the_journal_path_is_never_printed(void **state) {
+  fixture *f = *state;
+  const char *url = "postgresql://ana:s3cret-pw@127.0.0.1/pubrio";
+  pubrio_bulk_options *o = NULL;
+  assert_int_equal(pubrio_bulk_options_new(&o, NULL), PUBRIO_OK);
+  pubrio_bulk_options_set_journal(o, url, 0, NULL);
+  pubrio_bulk *b = NULL;
+  assert_int_equal(
+      pubrio_bulk_new(&b, f->client, PUBRIO_CONTACT_PHONE, o, &f->err),
+      PUBRIO_E_JOURNAL);
+  assert_null(strstr(f->err.message, "s3cret-pw"));
+  refused_naming(f, PUBRIO_E_JOURNAL, "postgresql://ana:***@127.0.0.1/pubrio");
+  pubrio_bulk_options_free(o);
+  pubrio_journal *j = NULL;
+  pubrio_error_clear(&f->err);
+  assert_int_equal(pubrio_journal_open(&j, url, &f->err), PUBRIO_E_JOURNAL);
+  assert_null(strstr(f->err.message, "s3cret-pw"));
+  refused_naming(f, PUBRIO_E_JOURNAL, "ana:***@");
+  const char *items[] = {ids[0]};
+  pubrio_error_clear(&f->err);
+  assert_int_equal(pubrio_journal_forget(url, items, 1, NULL, NULL, &f->err),
+                   PUBRIO_E_JOURNAL);
+  assert_null(strstr(f->err.message, "s3cret-pw"));
+}
+
 static fake_server_options ready = {.estimated_time = 0};
 
 #define T(name)                                                                \
@@ -468,6 +495,7 @@ int main(void) {
       T(a_version_2_journal_is_tied_on_its_next_run),
       T(forgotten_people_leave_no_byte_and_are_never_bought),
       T(forget_refuses_bad_items),
+      T(a_password_in_the_journal_path_is_never_printed),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
