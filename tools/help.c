@@ -12,7 +12,8 @@ static const char synopsis_help[] =
     "       pubrio query REDEEM_QUERY_ID... [--input FILE | -] [--wait]\n"
     "       pubrio export --journal FILE [--format json|csv]\n"
     "       pubrio status --journal FILE\n"
-    "       pubrio forget --journal FILE [--unforget] ITEM...\n"
+    "       pubrio forget --journal FILE [--unforget] ITEM... | --older-than "
+    "D\n"
     "       pubrio help [redeem | query | export | status | forget]\n"
     "       pubrio --version | --help | -h\n"
     "\n";
@@ -128,6 +129,11 @@ static const char forget_help[] =
     "                      of each id is kept, so later runs on the journal\n"
     "                      never buy them again (--refresh included)\n"
     "  --unforget          by people_search_id: let later runs buy them\n"
+    "  --older-than DURATION  retention: erase the contacts of everyone with\n"
+    "                      a contact collected longer ago than DURATION\n"
+    "                      (90d, 12h, 30m, 3600s, 2w); no mark is kept, so\n"
+    "                      a later run may buy them again. `pubrio status`\n"
+    "                      shows the oldest contact's age\n"
     "\n";
 
 static const char common_help[] =

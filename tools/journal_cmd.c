@@ -104,6 +104,13 @@ int cli_status(const cli_options *o) {
   pubrio_journal_counts(j, &people, &contacts);
   printf("people bought: %zu, contacts stored: %zu, credits charged: %lld\n",
          people, contacts, (long long)credits);
+  int64_t oldest = 0;
+  if (pubrio_journal_oldest_contact(j, &oldest)) {
+    int64_t age = (int64_t)time(NULL) - oldest;
+    printf("oldest contact: collected %lld days ago (pubrio forget "
+           "--older-than erases by age)\n",
+           (long long)(age > 0 ? age / 86400 : 0));
+  }
   if (singles || singles_uncertain)
     printf("linkedin urls redeemed one by one: %zu answered, %zu "
            "uncertain\n",

@@ -1798,6 +1798,32 @@ PUBRIO_API pubrio_status pubrio_journal_unforget(const char *path,
                                                  size_t *unforgotten,
                                                  pubrio_error *err);
 
+/**
+ * @brief Retention (GDPR article 5(1)(e)): erase from a journal the
+ * contacts of every person with a contact collected before @p before, as
+ * pubrio_journal_forget() erases (database, free pages, WAL), but without a
+ * mark: a later run may buy them again.
+ * @param path the journal.
+ * @param before seconds since the epoch (UTC).
+ * @param forgotten receives the number of people erased (may be NULL).
+ * @param err error detail (may be NULL).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT; ::PUBRIO_E_JOURNAL;
+ *         ::PUBRIO_E_OUT_OF_MEMORY.
+ */
+PUBRIO_API pubrio_status pubrio_journal_forget_older(const char *path,
+                                                     int64_t before,
+                                                     size_t *forgotten,
+                                                     pubrio_error *err);
+
+/**
+ * @brief When the oldest contact a journal holds was collected.
+ * @param journal the journal.
+ * @param collected_at receives seconds since the epoch (may be NULL).
+ * @return 1, or 0 when the journal holds no contact.
+ */
+PUBRIO_API int pubrio_journal_oldest_contact(const pubrio_journal *journal,
+                                             int64_t *collected_at);
+
 /** @} */
 
 /**

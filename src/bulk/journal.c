@@ -20,6 +20,8 @@ struct pubrio_journal {
   uncollected *open;
   size_t open_count, open_cap;
   size_t people, contacts;
+  int has_oldest;
+  int64_t oldest; /* when the oldest contact was collected */
   int started, ended;
   pubrio_query_result *person; /* the last one handed out */
 };
@@ -67,7 +69,8 @@ pubrio_status pubrio_journal_open(pubrio_journal **out, const char *path,
   if (st == PUBRIO_OK &&
       (pri_store_each_run(j->store, keep_run, j) != 0 ||
        pri_store_each_accepted(j->store, keep_open, j) != 0 ||
-       pri_store_counts(j->store, &j->people, &j->contacts) != 0))
+       pri_store_counts(j->store, &j->people, &j->contacts) != 0 ||
+       (j->has_oldest = pri_store_oldest_contact(j->store, &j->oldest)) < 0))
     st = pri_error_set(err, PUBRIO_E_JOURNAL,
                        "the journal %s cannot be "
                        "read: %s",
@@ -161,4 +164,13 @@ const char *pubrio_journal_uncollected(const pubrio_journal *j, size_t index,
   if (people_count)
     *people_count = j->open[index].people;
   return j->open[index].id;
+}
+
+int pubrio_journal_oldest_contact(const pubrio_journal *j,
+                                  int64_t *collected_at) {
+  if (!j || !j->has_oldest)
+    return 0;
+  if (collected_at)
+    *collected_at = j->oldest;
+  return 1;
 }

@@ -1,6 +1,7 @@
 /* Forgetting people in a journal (GDPR article 17): their contacts erased
  * from the database, its free pages and its WAL, and a keyed one-way mark
- * of each id kept so no later run on the journal buys them again. */
+ * of each id kept so no later run on the journal buys them again; and
+ * retention (article 5(1)(e)): contacts collected before a time erased. */
 #include "alloc.h"
 #include "error.h"
 #include "store.h"
@@ -109,5 +110,31 @@ pubrio_status pubrio_journal_unforget(const char *path, const char *const *ids,
   pri_store_close(store);
   if (unforgotten)
     *unforgotten = removed;
+  return st;
+}
+
+pubrio_status pubrio_journal_forget_older(const char *path, int64_t before,
+                                          size_t *forgotten,
+                                          pubrio_error *err) {
+  if (forgotten)
+    *forgotten = 0;
+  if (!path || !*path)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
+                         "path is NULL or empty");
+  pri_store *store = NULL;
+  pubrio_status st = pri_store_open(&store, path, 0, err);
+  size_t people = 0;
+  if (st == PUBRIO_OK && pri_store_forget_older(store, before, &people) != 0)
+    st = pri_error_set(err, PUBRIO_E_JOURNAL,
+                       "the journal could not erase old contacts: %s",
+                       pri_store_error(store));
+  if (st == PUBRIO_OK && pri_store_scrub(store) != 0)
+    st = pri_error_set(err, PUBRIO_E_JOURNAL,
+                       "the journal could not be rewritten without the "
+                       "erased contacts: %s",
+                       pri_store_error(store));
+  pri_store_close(store);
+  if (forgotten)
+    *forgotten = people;
   return st;
 }

@@ -933,6 +933,57 @@ int pri_store_people_with_contact(pri_store *s, const char *value,
   return rc == SQLITE_DONE ? 0 : -1;
 }
 
+int pri_store_forget_older(pri_store *s, int64_t before, size_t *people) {
+  uint8_t(*found)[16] = NULL;
+  size_t count = 0, cap = 0;
+  sqlite3_stmt *st = NULL;
+  *people = 0;
+  int rc = sqlite3_prepare_v2(
+      s->db, "SELECT DISTINCT person FROM contacts WHERE at < ?1", -1, &st,
+      NULL);
+  if (rc == SQLITE_OK) {
+    sqlite3_bind_int64(st, 1, before);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+      if (sqlite3_column_bytes(st, 0) == 16) {
+        if (pri_grow(&found, &cap, count + 1, sizeof *found) != 0) {
+          rc = SQLITE_NOMEM;
+          break;
+        }
+        memcpy(found[count++], sqlite3_column_blob(st, 0), 16);
+      }
+  }
+  if (rc != SQLITE_DONE)
+    keep_error(s);
+  sqlite3_finalize(st);
+  int ok = rc == SQLITE_DONE && begin(s) == 0;
+  /* Retention, not a request to be forgotten: no mark, a later run may
+   * buy them again. */
+  for (size_t i = 0; ok && i < count; i++)
+    ok = person_exec(s, "DELETE FROM contacts WHERE person = ?1", found[i],
+                     NULL) == 0 &&
+         person_exec(s, "DELETE FROM people WHERE person = ?1", found[i],
+                     NULL) == 0 &&
+         person_exec(s, "DELETE FROM batch_people WHERE person = ?1", found[i],
+                     NULL) == 0;
+  pri_free(found);
+  if (rc != SQLITE_DONE)
+    return -1;
+  if (end(s, ok) != 0)
+    return -1;
+  *people = count;
+  return 0;
+}
+
+int pri_store_oldest_contact(pri_store *s, int64_t *at) {
+  int failed = 0;
+  int64_t v =
+      query_int(s, "SELECT coalesce(min(at), -1) FROM contacts", -1, &failed);
+  if (failed)
+    return -1;
+  *at = v;
+  return v >= 0;
+}
+
 int pri_store_scrub(pri_store *s) {
   /* secure_delete zeroed the rows; VACUUM rebuilds every page (interior
    * b-tree pages keep copies of keys), and the checkpoint moves it all

@@ -72,6 +72,13 @@ int pri_store_is_forgotten(pri_store *store, const uint8_t person[16]);
  * its digits), in a new array (pri_free) of *@p count; 0 or -1. */
 int pri_store_people_with_contact(pri_store *store, const char *value,
                                   uint8_t (**out)[16], size_t *count);
+/* Retention: erase the contacts (and bought state) of every person with a
+ * contact collected before @p before (seconds since the epoch), without a
+ * mark; their number in *@p people. 0 or -1. */
+int pri_store_forget_older(pri_store *store, int64_t before, size_t *people);
+/* When the oldest contact stored was collected (seconds since the epoch):
+ * 1, 0 with no contact, -1 on failure. */
+int pri_store_oldest_contact(pri_store *store, int64_t *at);
 /* Rewrite the database so nothing erased stays in its pages, free space
  * or WAL; 0 or -1. */
 int pri_store_scrub(pri_store *store);

@@ -249,6 +249,32 @@ class Forget(JournalTest):
         self.assertIn(people[0], r.stdout)
         self.assertNotIn(people[1], r.stdout)
 
+    def test_older_than_erases_old_contacts_and_status_shows_the_age(self):
+        journal = self.path("run.journal")
+        people = ids(3)
+        bought = {json.loads(line)["people_search_id"]: json.loads(line)
+                  for line in self.buy(journal, people).stdout.splitlines()}
+        old_phone = bought[people[0]]["phones"][0]["value"]
+        db = sqlite3.connect(journal)
+        db.execute("UPDATE contacts SET at = at - 40 * 86400 WHERE person = ?",
+                   (uuid.UUID(people[0]).bytes,))
+        db.commit()
+        db.close()
+        st = self.run_cli("status", "--journal", journal)
+        self.assertIn("oldest contact: collected 40 days ago", st.stdout)
+        r = self.run_cli("forget", "--journal", journal, "--older-than", "30d")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("contacts of 1 person collected more than 30d ago",
+                      r.stderr)
+        self.assertNotIn(old_phone.encode(), self.raw(journal))
+        st = self.run_cli("status", "--journal", journal)
+        self.assertIn("people bought: 2", st.stdout)
+        self.assertIn("oldest contact: collected 0 days ago", st.stdout)
+        for bad in ("30", "-1d", "30x", "d"):
+            r = self.run_cli("forget", "--journal", journal, "--older-than",
+                             bad)
+            self.assertEqual(r.returncode, 2, bad)
+
     def test_bad_items_are_usage_errors(self):
         journal = self.path("run.journal")
         r = self.run_cli("forget", "--journal", journal,

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 enum { PEOPLE = 5 };
@@ -448,6 +449,52 @@ static void forget_refuses_bad_items(void **state) {
   assert_int_equal(access(journal, F_OK), -1); /* never made */
 }
 
+/* Retention: contacts collected before a time are erased (no byte left),
+ * with no mark (a later run may buy them again); the oldest contact's
+ * time is read back. */
+static void contacts_older_than_a_time_are_erased(void **state) {
+  fixture *f = *state;
+  buy_all(f, PUBRIO_BATCH_SIZE_MAX);
+  char phone0[64], phone1[64];
+  phone_of(f, 0, phone0, sizeof phone0);
+  phone_of(f, 1, phone1, sizeof phone1);
+  int64_t now = (int64_t)time(NULL), old = now - 40 * 86400;
+  char sql[200];
+  snprintf(sql, sizeof sql,
+           "UPDATE contacts SET at = %lld WHERE person = x'40000000000040008000"
+           "000000000000'",
+           (long long)old);
+  tamper(sql);
+  pubrio_journal *j = NULL;
+  assert_int_equal(pubrio_journal_open(&j, journal, &f->err), PUBRIO_OK);
+  int64_t oldest = 0;
+  assert_int_equal(pubrio_journal_oldest_contact(j, &oldest), 1);
+  assert_int_equal(oldest, old);
+  pubrio_journal_free(j);
+  size_t erased = 0;
+  assert_int_equal(
+      pubrio_journal_forget_older(journal, now - 30 * 86400, &erased, &f->err),
+      PUBRIO_OK);
+  assert_int_equal(erased, 1);
+  assert_false(journal_holds(phone0, strlen(phone0)));
+  assert_true(journal_holds(phone1, strlen(phone1)));
+  assert_int_equal(pubrio_journal_open(&j, journal, &f->err), PUBRIO_OK);
+  assert_int_equal(pubrio_journal_oldest_contact(j, &oldest), 1);
+  assert_true(oldest >= now - 60);
+  size_t people = 0;
+  pubrio_journal_counts(j, &people, NULL);
+  assert_int_equal(people, PEOPLE - 1);
+  pubrio_journal_free(j);
+  /* No mark: a later run buys that person again. */
+  size_t before, after, handed, named;
+  int repeat;
+  fake_server_people_stats(f->server, &before, &repeat);
+  assert_int_equal(run_as(f, f->client, -1, &handed, &named), PUBRIO_OK);
+  fake_server_people_stats(f->server, &after, &repeat);
+  assert_int_equal(after - before, 1);
+  assert_int_equal(handed, PEOPLE);
+}
+
 /* A database password in a connection string given as the journal (as a
  * PostgreSQL store would take it) never appears in a message. */
 static void a_password_in_the_journal_path_is_never_printed(void **state) {
@@ -496,6 +543,7 @@ int main(void) {
       T(forgotten_people_leave_no_byte_and_are_never_bought),
       T(forget_refuses_bad_items),
       T(a_password_in_the_journal_path_is_never_printed),
+      T(contacts_older_than_a_time_are_erased),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
