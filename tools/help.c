@@ -123,7 +123,8 @@ static const char journal_help[] =
 
 static const char forget_help[] =
     "forget: forget people in a journal (no key, no request)\n"
-    "  ITEM...             people_search_ids, emails or phone numbers: their\n"
+    "  ITEM...             people_search_ids, LinkedIn URLs, emails or phone\n"
+    "                      numbers: their\n"
     "                      contacts are erased from the journal, its free\n"
     "                      pages and its WAL, and only a keyed one-way mark\n"
     "                      of each id is kept, so later runs on the journal\n"

@@ -1764,9 +1764,11 @@ PUBRIO_API const char *pubrio_journal_uncollected(const pubrio_journal *journal,
  * pubrio_journal_unforget()). The journal is opened to write: not while a
  * run holds it.
  * @param path the journal.
- * @param items people_search_ids, emails (any case) or phone numbers (by
- *        their digits); an id is marked even if the journal never bought
- *        it. LinkedIn URLs are refused (not supported yet).
+ * @param items people_search_ids, LinkedIn profile URLs (any spelling:
+ *        the person the URL named is forgotten, and the URL is erased and
+ *        marked, so no later run redeems it), emails (any case) or phone
+ *        numbers (by their digits); an id or URL is marked even if the
+ *        journal never bought it.
  * @param count the number of @p items, at least 1.
  * @param forgotten receives the number of people forgotten (may be NULL).
  * @param unmatched receives the number of emails or phones that matched

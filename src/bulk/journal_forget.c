@@ -20,6 +20,14 @@ static int forget_item(pri_store *store, const char *item, size_t *people,
     ++*people;
     return 0;
   }
+  char url[PUBRIO_LINKEDIN_URL_MAX];
+  if (pubrio_linkedin_url_normalize(item, url, sizeof url, NULL) == PUBRIO_OK) {
+    size_t named = 0;
+    if (pri_store_forget_url(store, url, &named) != 0)
+      return -1;
+    *people += named;
+    return 0; /* marked even when no run asked it yet */
+  }
   uint8_t(*found)[16] = NULL;
   size_t count = 0;
   if (pri_store_people_with_contact(store, item, &found, &count) != 0)
@@ -44,11 +52,13 @@ static pubrio_status check_items(const char *path, const char *const *items,
     if (!items[i] || !*items[i])
       return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
                            "item %zu is NULL or empty", i);
-    if (strstr(items[i], "linkedin.com/"))
+    char url[PUBRIO_LINKEDIN_URL_MAX];
+    if (strstr(items[i], "linkedin.com/") &&
+        pubrio_linkedin_url_normalize(items[i], url, sizeof url, NULL) !=
+            PUBRIO_OK)
       return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT,
-                           "item %zu is a LinkedIn URL: forgetting by URL is "
-                           "not supported yet; give the person's "
-                           "people_search_id, email or phone",
+                           "item %zu looks like a LinkedIn URL but is not a "
+                           "profile URL",
                            i);
   }
   return PUBRIO_OK;

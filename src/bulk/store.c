@@ -876,6 +876,95 @@ int pri_store_unforget(pri_store *s, const uint8_t person[16]) {
   return sqlite3_changes(s->db) > 0;
 }
 
+/* A forgotten LinkedIn URL's mark: the canonical URL's keyed hash. */
+static void url_mark(pri_store *s, const char *url,
+                     uint8_t mark[PRI_KEYED_HASH_LEN]) {
+  pri_keyed_hash(s->secret, sizeof s->secret, url, strlen(url), mark);
+}
+
+int pri_store_forget_url(pri_store *s, const char *url, size_t *people) {
+  *people = 0;
+  if (!s->has_secret)
+    return -1;
+  uint8_t(*found)[16] = NULL;
+  size_t count = 0, cap = 0;
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2(s->db,
+                              "SELECT DISTINCT p.person FROM batches b JOIN"
+                              " batch_people p ON p.batch = b.number WHERE"
+                              " b.linkedin_url = ?1",
+                              -1, &st, NULL);
+  if (rc == SQLITE_OK) {
+    sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+      if (sqlite3_column_bytes(st, 0) == 16) {
+        if (pri_grow(&found, &cap, count + 1, sizeof *found) != 0) {
+          rc = SQLITE_NOMEM;
+          break;
+        }
+        memcpy(found[count++], sqlite3_column_blob(st, 0), 16);
+      }
+  }
+  if (rc != SQLITE_DONE)
+    keep_error(s);
+  sqlite3_finalize(st);
+  int ok = rc == SQLITE_DONE;
+  for (size_t i = 0; ok && i < count; i++)
+    ok = pri_store_forget(s, found[i]) == 0;
+  pri_free(found);
+  /* The URL itself is personal data: its batches keep an empty one (still
+   * single redeems for `pubrio status`), and its mark stays. */
+  uint8_t mark[PRI_KEYED_HASH_LEN];
+  url_mark(s, url, mark);
+  if (ok && begin(s) == 0) {
+    rc = sqlite3_prepare_v2(s->db,
+                            "UPDATE batches SET linkedin_url = '' WHERE"
+                            " linkedin_url = ?1",
+                            -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+      sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
+      rc = sqlite3_step(st);
+    }
+    sqlite3_finalize(st);
+    ok = rc == SQLITE_DONE;
+    if (ok) {
+      rc = sqlite3_prepare_v2(
+          s->db, "INSERT OR IGNORE INTO forgotten(mark, at) VALUES(?1, ?2)", -1,
+          &st, NULL);
+      if (rc == SQLITE_OK) {
+        sqlite3_bind_blob(st, 1, mark, sizeof mark, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, epoch_now());
+        rc = sqlite3_step(st);
+      }
+      sqlite3_finalize(st);
+      ok = rc == SQLITE_DONE;
+    }
+    if (end(s, ok) != 0)
+      ok = 0;
+  } else {
+    ok = 0;
+  }
+  if (ok)
+    *people = count;
+  return ok ? 0 : -1;
+}
+
+int pri_store_url_forgotten(pri_store *s, const char *url) {
+  if (!s->has_secret)
+    return 0;
+  uint8_t mark[PRI_KEYED_HASH_LEN];
+  url_mark(s, url, mark);
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2(s->db, "SELECT 1 FROM forgotten WHERE mark = ?1",
+                              -1, &st, NULL);
+  if (rc == SQLITE_OK) {
+    sqlite3_bind_blob(st, 1, mark, sizeof mark, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+  }
+  sqlite3_finalize(st);
+  return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
 int pri_store_is_forgotten(pri_store *s, const uint8_t person[16]) {
   if (!s->has_secret)
     return 0; /* read only, or a temporary store: nobody forgotten */

@@ -66,6 +66,12 @@ int pri_store_key_workspace(pri_store *store, const char *api_key,
 int pri_store_forget(pri_store *store, const uint8_t person[16]);
 /* Remove a person's mark: 1 removed, 0 none was there, -1 on failure. */
 int pri_store_unforget(pri_store *store, const uint8_t person[16]);
+/* Forget the people a canonical LinkedIn @p url named and the URL itself
+ * (its text erased, its mark kept); their number in *@p people. 0 or
+ * -1. */
+int pri_store_forget_url(pri_store *store, const char *url, size_t *people);
+/* 1 when the canonical @p url was forgotten, 0 if not, -1 on failure. */
+int pri_store_url_forgotten(pri_store *store, const char *url);
 /* 1 when the person was forgotten, 0 if not, -1 on failure. */
 int pri_store_is_forgotten(pri_store *store, const uint8_t person[16]);
 /* The people with a contact of @p value (an email in any case, a phone by

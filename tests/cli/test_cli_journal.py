@@ -278,9 +278,9 @@ class Forget(JournalTest):
     def test_bad_items_are_usage_errors(self):
         journal = self.path("run.journal")
         r = self.run_cli("forget", "--journal", journal,
-                         "https://www.linkedin.com/in/someone")
+                         "https://www.linkedin.com/company/someone")
         self.assertEqual(r.returncode, 2, r.stderr)
-        self.assertIn("not supported yet", r.stderr)
+        self.assertIn("not a profile URL", r.stderr)
         self.assertEqual(self.run_cli("forget", "--journal", journal)
                          .returncode, 2)
         self.assertFalse(os.path.exists(journal))

@@ -7,6 +7,8 @@
  * a broken disk would. */
 #include "test_support.h"
 
+#include "fake_api.h"
+
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -431,10 +433,59 @@ static void forgotten_people_leave_no_byte_and_are_never_bought(void **state) {
   assert_int_equal(handed, PEOPLE - 1);
 }
 
+static int count_not_found(const pubrio_bulk_event *ev, void *userdata) {
+  size_t *counts = userdata;
+  counts[0] += ev->kind == PUBRIO_BULK_PERSON;
+  counts[1] += ev->kind == PUBRIO_BULK_NOT_FOUND;
+  return 0;
+}
+
+/* A run of one LinkedIn URL on the journal: [people, not found] events. */
+static void run_url(fixture *f, const char *url, size_t counts[2]) {
+  pubrio_bulk_options *o = journaled(PUBRIO_BATCH_SIZE_MAX);
+  pubrio_bulk *b = NULL;
+  assert_int_equal(
+      pubrio_bulk_new(&b, f->client, PUBRIO_CONTACT_PHONE, o, &f->err),
+      PUBRIO_OK);
+  assert_int_equal(pubrio_bulk_add_linkedin_urls(b, &url, 1, &f->err),
+                   PUBRIO_OK);
+  counts[0] = counts[1] = 0;
+  assert_int_equal(pubrio_bulk_run(b, count_not_found, counts, &f->err),
+                   PUBRIO_OK);
+  pubrio_bulk_free(b);
+  pubrio_bulk_options_free(o);
+}
+
+/* Forgotten by LinkedIn URL (any spelling): the person it named and the
+ * URL itself leave no byte; a later run never redeems the URL again. */
+static void a_person_is_forgotten_by_linkedin_url(void **state) {
+  fixture *f = *state;
+  const char *url = "https://www.linkedin.com/in/jane-doe";
+  char id[37];
+  assert_int_equal(fake_api_resolve_linkedin(url, id), 0);
+  size_t counts[2];
+  run_url(f, url, counts);
+  assert_int_equal(counts[0], 1);
+  assert_true(journal_holds("jane-doe", 8));
+  const char *items[] = {"http://uk.linkedin.com/in/Jane-Doe/?trk=x"};
+  size_t forgotten = 0;
+  assert_int_equal(
+      pubrio_journal_forget(journal, items, 1, &forgotten, NULL, &f->err),
+      PUBRIO_OK);
+  assert_int_equal(forgotten, 1);
+  assert_false(journal_holds("jane-doe", 8));
+  size_t singles = fake_server_request_count(f->server, "/redeem/people");
+  run_url(f, url, counts);
+  assert_int_equal(counts[0], 0);
+  assert_int_equal(counts[1], 1); /* named, not bought */
+  assert_int_equal(fake_server_request_count(f->server, "/redeem/people"),
+                   singles);
+}
+
 /* Bad items are refused before the journal is touched. */
 static void forget_refuses_bad_items(void **state) {
   fixture *f = *state;
-  const char *url[] = {"https://www.linkedin.com/in/someone"};
+  const char *url[] = {"https://www.linkedin.com/company/someone"};
   const char *empty[] = {""};
   assert_int_equal(pubrio_journal_forget(journal, url, 1, NULL, NULL, &f->err),
                    PUBRIO_E_INVALID_ARGUMENT);
@@ -542,6 +593,7 @@ int main(void) {
       T(a_version_2_journal_is_tied_on_its_next_run),
       T(forgotten_people_leave_no_byte_and_are_never_bought),
       T(forget_refuses_bad_items),
+      T(a_person_is_forgotten_by_linkedin_url),
       T(a_password_in_the_journal_path_is_never_printed),
       T(contacts_older_than_a_time_are_erased),
   };
