@@ -150,6 +150,7 @@ struct pri_store {
   int64_t version; /* of the schema, once opened (up to date when written) */
   uint8_t secret[PRI_KEYED_HASH_LEN]; /* journal_key, when opened to write */
   int has_secret;
+  int64_t forgotten; /* marks when opened: none, no lookup a person */
   int64_t run;
   sqlite3_value *cursor; /* the last person pri_store_next_bought() read */
   int64_t cursor_row;    /* and its position, for naming a damaged one */
@@ -650,6 +651,11 @@ pubrio_status pri_store_open(pri_store **out, const char *path, int read_only,
       st = store_failure(s, shown, "creating", err);
     if (st == PUBRIO_OK && load_secret(s) != 0)
       st = store_failure(s, shown, "making its key", err);
+    int failed = 0;
+    if (st == PUBRIO_OK)
+      s->forgotten = query_int(s, "SELECT count(*) FROM forgotten", 0, &failed);
+    if (failed)
+      st = store_failure(s, shown, "reading", err);
     if (st == PUBRIO_OK && exec(s, "COMMIT") != 0)
       st = store_failure(s, shown, "creating", err);
     if (st == PUBRIO_OK && exists && sync_directory(path) != 0)
@@ -853,7 +859,10 @@ int pri_store_forget(pri_store *s, const uint8_t person[16]) {
                   NULL) == 0 &&
       person_exec(s, "INSERT OR IGNORE INTO forgotten(mark, at) VALUES(?2, ?3)",
                   person, mark) == 0;
-  return end(s, ok);
+  if (end(s, ok) != 0)
+    return -1;
+  s->forgotten++;
+  return 0;
 }
 
 int pri_store_unforget(pri_store *s, const uint8_t person[16]) {
@@ -944,13 +953,15 @@ int pri_store_forget_url(pri_store *s, const char *url, size_t *people) {
   } else {
     ok = 0;
   }
-  if (ok)
+  if (ok) {
     *people = count;
+    s->forgotten++;
+  }
   return ok ? 0 : -1;
 }
 
 int pri_store_url_forgotten(pri_store *s, const char *url) {
-  if (!s->has_secret)
+  if (!s->has_secret || !s->forgotten)
     return 0;
   uint8_t mark[PRI_KEYED_HASH_LEN];
   url_mark(s, url, mark);
@@ -966,8 +977,8 @@ int pri_store_url_forgotten(pri_store *s, const char *url) {
 }
 
 int pri_store_is_forgotten(pri_store *s, const uint8_t person[16]) {
-  if (!s->has_secret)
-    return 0; /* read only, or a temporary store: nobody forgotten */
+  if (!s->has_secret || !s->forgotten)
+    return 0; /* read only, a temporary store, or nobody forgotten */
   uint8_t mark[PRI_KEYED_HASH_LEN];
   person_mark(s, person, mark);
   sqlite3_stmt *st = NULL;
