@@ -104,5 +104,8 @@ int cli_export(const cli_options *options);
 int cli_status(const cli_options *options);
 /* `pubrio lookup [FILE]`: the arguments after the options. */
 int cli_lookup(int argc, char **argv, const cli_options *options);
+/* `pubrio forget` (tools/forget_cmd.c): its own arguments after the
+ * command name. */
+int cli_forget(int argc, char **argv);
 
 #endif

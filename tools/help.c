@@ -13,7 +13,9 @@ static const char synopsis_help[] =
     "       pubrio lookup [options] (FILE.csv | --input FILE | -)\n"
     "       pubrio export --journal FILE [--format json|csv]\n"
     "       pubrio status --journal FILE\n"
-    "       pubrio help [redeem | query | lookup | export | status]\n"
+    "       pubrio forget --journal FILE [--unforget] ITEM... | --older-than "
+    "D\n"
+    "       pubrio help [redeem | query | lookup | export | status | forget]\n"
     "       pubrio --version | --help | -h\n"
     "\n";
 
@@ -151,6 +153,22 @@ static const char journal_help[] =
     "  pubrio status --journal run.journal\n"
     "\n";
 
+static const char forget_help[] =
+    "forget: forget people in a journal (no key, no request)\n"
+    "  ITEM...             people_search_ids, LinkedIn URLs, emails or phone\n"
+    "                      numbers: their\n"
+    "                      contacts are erased from the journal, its free\n"
+    "                      pages and its WAL, and only a keyed one-way mark\n"
+    "                      of each id is kept, so later runs on the journal\n"
+    "                      never buy them again (--refresh included)\n"
+    "  --unforget          by people_search_id: let later runs buy them\n"
+    "  --older-than DURATION  retention: erase the contacts of everyone with\n"
+    "                      a contact collected longer ago than DURATION\n"
+    "                      (90d, 12h, 30m, 3600s, 2w); no mark is kept, so\n"
+    "                      a later run may buy them again. `pubrio status`\n"
+    "                      shows the oldest contact's age\n"
+    "\n";
+
 static const char common_help[] =
     "common options:\n"
     "  --output FILE       write the results to FILE, atomically: a temporary\n"
@@ -206,19 +224,21 @@ void help_print(const char *command) {
   if (!command || strcmp(command, "export") == 0 ||
       strcmp(command, "status") == 0)
     fputs(journal_help, stdout);
+  if (!command || strcmp(command, "forget") == 0)
+    fputs(forget_help, stdout);
   fputs(common_help, stdout);
   fputs(exit_help, stdout);
 }
 
 int help_command(int argc, char **argv) {
-  static const char *const commands[] = {"redeem", "query", "lookup", "export",
-                                         "status"};
+  static const char *const commands[] = {"redeem", "query",  "lookup",
+                                         "export", "status", "forget"};
   int known = 0;
   for (size_t i = 0; argc == 1 && i < sizeof commands / sizeof *commands; i++)
     known |= strcmp(argv[0], commands[i]) == 0;
   if (argc > 1 || (argc == 1 && !known)) {
-    fputs("pubrio: help: name one command: redeem, query, lookup, export or "
-          "status\n",
+    fputs("pubrio: help: name one command: redeem, query, lookup, export, "
+          "status or forget\n",
           stderr);
     return CLI_USAGE;
   }

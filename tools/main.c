@@ -358,6 +358,8 @@ static int run(int argc, char **argv, cli_options *op) {
   const char *command = argc > 1 ? argv[1] : NULL;
   if (command && strcmp(command, "help") == 0)
     return help_command(argc - 2, argv + 2);
+  if (command && strcmp(command, "forget") == 0) /* no key, no request */
+    return cli_forget(argc - 2, argv + 2);
   if (!command || command[0] == '-') {
     /* Only --help and --version come before a subcommand. */
     int rc = parse_options(argc, argv, &o, NULL);

@@ -373,4 +373,8 @@ c_functions! {
     pub fn pubrio_journal_counts(journal: *const pubrio_journal, people: *mut usize, contacts: *mut usize);
     pub fn pubrio_journal_next_person(journal: *mut pubrio_journal, out: *mut *const pubrio_person, err: *mut pubrio_error) -> pubrio_status;
     pub fn pubrio_journal_uncollected(journal: *const pubrio_journal, index: usize, people_count: *mut usize) -> *const c_char;
+    pub fn pubrio_journal_forget(path: *const c_char, items: *const *const c_char, count: usize, forgotten: *mut usize, unmatched: *mut usize, err: *mut pubrio_error) -> pubrio_status;
+    pub fn pubrio_journal_unforget(path: *const c_char, ids: *const *const c_char, count: usize, unforgotten: *mut usize, err: *mut pubrio_error) -> pubrio_status;
+    pub fn pubrio_journal_forget_older(path: *const c_char, before: i64, forgotten: *mut usize, err: *mut pubrio_error) -> pubrio_status;
+    pub fn pubrio_journal_oldest_contact(journal: *const pubrio_journal, collected_at: *mut i64) -> c_int;
 }
