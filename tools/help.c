@@ -122,9 +122,10 @@ static const char journal_help[] =
 static const char common_help[] =
     "common options:\n"
     "  --output FILE       write the results to FILE, atomically: a temporary\n"
-    "                      file beside it (0600, or FILE's mode when it\n"
-    "                      exists) renamed over FILE at the end, so a failed\n"
-    "                      or killed run never leaves half a FILE\n"
+    "                      file beside it (always 0600) renamed over FILE at\n"
+    "                      the end, so a failed or killed run never leaves\n"
+    "                      half a FILE; a device or FIFO is written through;\n"
+    "                      a file or link of another user is refused\n"
     "  --api-key KEY       API key (default: $PUBRIO_API_KEY); blanked in\n"
     "                      the process's arguments once read, but prefer the\n"
     "                      environment or --api-key-file\n"

@@ -1311,6 +1311,7 @@ class AtomicOutput(CliTest):
         args = [CLI, "redeem", "--types", "phone", "--wait", "--format", "csv",
                 "--batch-size", "5", "--parallel", "2", "--input", f,
                 "--output", out]
+        replaced = False
         for _ in range(12):
             proc = subprocess.Popen(args, stdout=subprocess.DEVNULL,
                                     stderr=subprocess.DEVNULL, env=env)
@@ -1322,7 +1323,10 @@ class AtomicOutput(CliTest):
             if got != previous:  # a kill after the rename: a whole run
                 self.assertEqual(len(parse_csv(got)), 61)
                 previous = got
-            self.assertEqual(os.stat(out).st_mode & 0o777, 0o640)
+                replaced = True
+            # The old FILE keeps its mode; a new one is always 0600.
+            self.assertEqual(os.stat(out).st_mode & 0o777,
+                             0o600 if replaced else 0o640)
         # Killed runs leave only hidden temporaries (they were writing),
         # never a partial FILE.
         names = set(os.listdir(self.tmp.name)) - {"in.csv", "out.csv"}
@@ -1336,7 +1340,8 @@ class AtomicOutput(CliTest):
             rows = parse_csv(fh.read())
         self.assertEqual(len(rows), 61)
         self.assertEqual([row[0] for row in rows[1:]], people)
-        self.assertEqual(os.stat(out).st_mode & 0o777, 0o640)  # mode kept
+        # Always 0600 (contacts are personal data), whatever FILE's was.
+        self.assertEqual(os.stat(out).st_mode & 0o777, 0o600)
 
     def test_new_file_is_0600_and_a_failed_run_leaves_the_old_one(self):
         out = self.path("batches.jsonl")
@@ -1464,6 +1469,133 @@ class Touches2(CliTest):
         self.assertIn("batches 1/1", r.stderr)
         self.assertNotIn("\x1b", r.stderr + r.stdout)
         self.assertNotIn("\r", r.stderr)
+
+
+def read_all(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+class OutputTargets(CliTest):
+    """--output on what is not a plain file of ours (issue 27 item 1)."""
+
+    def test_a_fifo_is_written_through_and_left_a_fifo(self):
+        import stat
+        import threading
+        fifo = self.path("results.fifo")
+        os.mkfifo(fifo)
+        os.chmod(fifo, 0o644)
+        got = []
+        reader = threading.Thread(
+            target=lambda: got.append(read_all(fifo)), daemon=True)
+        reader.start()
+        r = self.run_cli("redeem", "--types", "phone", "--wait",
+                         "--output", fifo, *ids(3))
+        if os.path.exists(fifo) and not got and stat.S_ISFIFO(
+                os.lstat(fifo).st_mode):  # release a reader never written to
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        reader.join(30)
+        self.assertTrue(got, "the FIFO was never written")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        people = self.people(got[0].decode())
+        self.assertEqual(sorted(p["people_search_id"] for p in people),
+                         sorted(ids(3)))
+        st = os.lstat(fifo)
+        self.assertTrue(stat.S_ISFIFO(st.st_mode))
+        self.assertEqual(st.st_mode & 0o777, 0o644)
+        self.assertEqual(os.listdir(self.tmp.name), ["results.fifo"])
+
+    def test_a_character_device_is_written_through_and_left_a_device(self):
+        import stat
+        import tty
+        import select
+        # /dev/tty's character device (5, 0: the process's terminal), made
+        # with mknod in our folder; the CLI runs with a pseudo-terminal as
+        # its terminal, so what it writes is read back from the master.
+        master, slave = os.openpty()
+        self.addCleanup(os.close, master)
+        tty.setraw(slave)
+        dev = self.path("tty.dev")
+        os.mknod(dev, 0o620 | stat.S_IFCHR, os.makedev(5, 0))
+        os.chmod(dev, 0o620)
+        slave_name = os.ttyname(slave)
+
+        def own_terminal():
+            os.setsid()
+            os.close(os.open(slave_name, os.O_RDWR))  # becomes the terminal
+
+        env = dict(os.environ, PUBRIO_BASE_URL=self.server.url,
+                   PUBRIO_API_KEY="test-key")
+        r = subprocess.run([CLI, "redeem", "--types", "phone", "--wait",
+                            "--output", dev, *ids(2)], capture_output=True,
+                           text=True, env=env, timeout=60,
+                           preexec_fn=own_terminal)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        data = b""
+        while data.count(b"\n") < 2 and select.select([master], [], [], 5)[0]:
+            data += os.read(master, 65536)
+        os.close(slave)
+        people = self.people(data.decode())
+        self.assertEqual(sorted(p["people_search_id"] for p in people),
+                         sorted(ids(2)))
+        st = os.lstat(dev)
+        self.assertTrue(stat.S_ISCHR(st.st_mode))
+        self.assertEqual(st.st_mode & 0o777, 0o620)
+
+    def test_a_link_is_followed_and_its_targets_mode_never_copied(self):
+        target = self.path("shared.jsonl")
+        with open(target, "w") as f:
+            f.write("old\n")
+        os.chmod(target, 0o666)
+        link = self.path("out.jsonl")
+        os.symlink(target, link)
+        r = self.run_cli("redeem", "--types", "phone", "--wait",
+                         "--output", link, *ids(2))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertTrue(os.path.islink(link))
+        self.assertEqual(os.stat(target).st_mode & 0o777, 0o600)
+        with open(link) as f:
+            self.assertEqual(len(self.people(f.read())), 2)
+        # A regular file of ours comes out 0600 too, whatever its mode was.
+        plain = self.path("plain.jsonl")
+        with open(plain, "w") as f:
+            f.write("old\n")
+        os.chmod(plain, 0o644)
+        r = self.run_cli("redeem", "--types", "phone", "--wait",
+                         "--output", plain, *ids(1))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(os.stat(plain).st_mode & 0o777, 0o600)
+
+    @unittest.skipUnless(os.geteuid() == 0, "needs root to chown")
+    def test_what_another_user_owns_is_not_replaced(self):
+        nobody = 65534
+        theirs = self.path("theirs.jsonl")
+        with open(theirs, "w") as f:
+            f.write("their data\n")
+        os.chown(theirs, nobody, nobody)
+        planted = self.path("planted.jsonl")
+        mine = self.path("mine.jsonl")
+        with open(mine, "w") as f:
+            f.write("mine\n")
+        os.symlink(mine, planted)
+        os.lchown(planted, nobody, nobody)
+        for path, words in ((theirs, "owned by another user"),
+                            (planted, "symbolic link owned by another user"),
+                            (self.tmp.name, "a directory")):
+            with self.subTest(path=path):
+                r = self.run_cli("redeem", "--types", "phone", "--wait",
+                                 "--output", path, *ids(1))
+                self.assertEqual(r.returncode, 2, r.stderr)
+                self.assertIn(words, r.stderr)
+        self.assertEqual(self.server.requests(), 0)
+        with open(theirs) as f:
+            self.assertEqual(f.read(), "their data\n")
+        self.assertEqual(os.stat(theirs).st_uid, nobody)
+        with open(mine) as f:
+            self.assertEqual(f.read(), "mine\n")
+        self.assertTrue(os.path.islink(planted))
+        self.assertEqual(sorted(os.listdir(self.tmp.name)),
+                         ["mine.jsonl", "planted.jsonl", "theirs.jsonl"])
 
 
 if __name__ == "__main__":
