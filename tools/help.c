@@ -158,8 +158,9 @@ static const char exit_help[] =
     "  130 interrupted (the journal stays valid).\n"
     "Ctrl-C stops a run: nothing new starts and requests in flight finish\n"
     "(a submit's answer is kept); a second Ctrl-C cuts them. When a run\n"
-    "stops early, every batch paid for and not collected is printed with\n"
-    "the command that collects it.\n";
+    "stops early, every batch paid for and not delivered is written to an\n"
+    "ids file, and one command collects them all: pubrio query --wait\n"
+    "--input FILE.\n";
 
 void help_print(const char *command) {
   if (!command)

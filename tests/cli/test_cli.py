@@ -16,6 +16,11 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "fake_server"))
 from fake_server import QUERY, SUBMIT, FakeServer  # noqa: E402
 
 CLI = os.environ.get("PUBRIO_CLI", "pubrio")
+if os.sep in CLI:  # the tests run the CLI from their temporary folder
+    CLI = os.path.abspath(CLI)
+if os.sep in os.environ.get("PUBRIO_FAKE_SERVER", ""):
+    os.environ["PUBRIO_FAKE_SERVER"] = os.path.abspath(
+        os.environ["PUBRIO_FAKE_SERVER"])
 
 
 def ids(n, seed=0):
@@ -28,10 +33,27 @@ class CliTest(unittest.TestCase):
     def setUp(self):
         self.server = FakeServer(*self.server_args)
         self.tmp = tempfile.TemporaryDirectory()
+        # An early stop writes its ids file in the current directory.
+        self.cwd = os.getcwd()
+        os.chdir(self.tmp.name)
 
     def tearDown(self):
+        os.chdir(self.cwd)
         self.server.stop()
         self.tmp.cleanup()
+
+    def named_batches(self, err):
+        """The batch ids an early stop named: its ids file, read."""
+        m = re.search(r"the ids are in (\S+); collect them all with:\n"
+                      r"  pubrio query --wait (?:--format csv )?--input (\S+)\n",
+                      err)
+        if not m:
+            return []
+        self.assertEqual(m.group(1), m.group(2))
+        self.assertEqual(os.stat(m.group(1)).st_mode & 0o777, 0o600)
+        with open(m.group(1)) as f:
+            return [line.split("#")[0].strip() for line in f
+                    if line.split("#")[0].strip()]
 
     def path(self, name):
         return os.path.join(self.tmp.name, name)
@@ -730,35 +752,38 @@ class CreditSafety(CliTest):
     def test_a_closed_or_full_stdout_is_a_stop(self):
         # `| head`: the reader goes away after one line. The run stops as on
         # Ctrl-C (exit 8, not SIGPIPE's 141), saying so, and names every
-        # batch paid for and not collected.
+        # batch whose people may not have reached the reader: what a reader
+        # read before it left is unknown, so every batch of the run is named
+        # (in one file), and one command collects them all again.
         server = FakeServer("--estimated-time", "0", "--latency-ms", "30",
                             "--complete-after-polls", "2")
         self.addCleanup(server.stop)
         env = dict(os.environ, PUBRIO_BASE_URL=server.url,
                    PUBRIO_API_KEY="test-key")
+        people = ids(200)
         proc = subprocess.Popen([CLI, "redeem", "--types", "phone", "--wait",
                                  "--batch-size", "10", "--rate", "1000",
-                                 *ids(200)],
+                                 *people],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 env=env)
-        proc.stdout.readline()
+        first = json.loads(proc.stdout.readline())["people_search_id"]
         proc.stdout.close()
         err = proc.stderr.read().decode()
+        proc.stderr.close()
         proc.wait(timeout=60)
         self.assertEqual(proc.returncode, 8, err)
         self.assertIn("the output could not be written (Broken pipe)", err)
-        accepted = server.stats()["requests"][SUBMIT]
-        named = err.count("was accepted and is not collected")
-        collected = int(re.search(r"(\d+) batch(es)? collected", err).group(1))
-        self.assertEqual(named + collected, accepted, err)
-        # A full disk behind stdout: the same stop, never "success".
-        with open("/dev/full", "w") as full:
-            r = subprocess.run([CLI, "redeem", "--types", "phone", "--wait",
-                                *ids(20)], stdout=full,
-                               stderr=subprocess.PIPE, text=True, env=env,
-                               timeout=60)
-        self.assertEqual(r.returncode, 8, r.stderr)
-        self.assertIn("No space left on device", r.stderr)
+        named = self.named_batches(err)
+        self.assertEqual(len(named), len(set(named)))
+        self.assertEqual(len(named), server.stats()["requests"][SUBMIT], err)
+        r = subprocess.run([CLI, "query", "--wait", "--input",
+                            re.search(r"--input (\S+)", err).group(1)],
+                           capture_output=True, text=True, env=env, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        again = {p["people_search_id"] for p in self.people(r.stdout)}
+        self.assertEqual(len(again), server.stats()["people_submitted"])
+        self.assertIn(first, again)
+        self.assertLessEqual(again, set(people))
 
     def test_input_lines_are_capped_and_binary_refused(self):
         good = ids(2)
@@ -1474,6 +1499,120 @@ class Touches2(CliTest):
 def read_all(path):
     with open(path, "rb") as f:
         return f.read()
+
+
+class EarlyStop(CliTest):
+    """An early stop names its batches in one file and one command, and its
+    summary says what is accepted, charged and still open (issue 26 item
+    13)."""
+    server_args = ("--estimated-time", "0", "--complete-after-ms", "4000",
+                   "--phone-price", "3")
+
+    def test_one_command_collects_every_batch_left(self):
+        people = ids(40, seed=31)
+        f = self.write("in.txt", people)
+        for journal in ((), ("--journal", self.path("run.journal"))):
+            with self.subTest(journal=bool(journal)):
+                r = self.run_cli("redeem", "--types", "phone", "--wait",
+                                 "--batch-size", "1", "--parallel", "8",
+                                 "--rate", "100000", "--max-wait", "1",
+                                 "--input", f, *journal)
+                self.assertEqual(r.returncode, 6, r.stderr)
+                self.assertEqual(r.stderr.count("pubrio query"), 1, r.stderr)
+                self.assertLess(len(r.stderr.splitlines()), 8, r.stderr)
+                named = self.named_batches(r.stderr)
+                self.assertEqual(len(named), 40, r.stderr)
+                self.assertRegex(r.stderr,
+                                 r"pubrio: 40 batches accepted, 40 still open: "
+                                 r"0 credits charged so far, at most 120 more "
+                                 r"when they are collected")
+                r = self.run_cli("query", "--wait", "--input",
+                                 re.search(r"--input (\S+)",
+                                           r.stderr).group(1))
+                self.assertEqual(r.returncode, 0, r.stderr)
+                self.assertEqual(sorted(p["people_search_id"]
+                                        for p in self.people(r.stdout)),
+                                 sorted(people))
+                people = ids(40, seed=32)  # the second run: new people
+                f = self.write("in.txt", people)
+
+
+class FullDisk(CliTest):
+    """A disk that fills under --output or under standard output (issue 26
+    items 10 and 11): a real tmpfs of 32 KiB, mounted for the test."""
+
+    def setUp(self):
+        super().setUp()
+        self.disk = self.path("disk")
+        os.mkdir(self.disk)
+        r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=32k", "tmpfs",
+                            self.disk], capture_output=True, text=True)
+        if r.returncode != 0:
+            self.skipTest("cannot mount a tmpfs (needs root): " +
+                          r.stderr.strip())
+        self.mounted = True
+        self.people = ids(600, seed=21)
+        self.input = self.write("in.txt", self.people)
+
+    def tearDown(self):
+        if getattr(self, "mounted", False):
+            subprocess.run(["umount", self.disk], check=True)
+        super().tearDown()
+
+    def check_every_paid_person_is_kept_or_named(self, kept_text, err):
+        kept = set()
+        for line in kept_text.split("\n")[:-1]:  # the last may be cut
+            try:
+                kept.add(json.loads(line)["people_search_id"])
+            except ValueError:
+                pass
+        named = self.named_batches(err)
+        self.assertTrue(named, err)
+        env = dict(os.environ, PUBRIO_BASE_URL=self.server.url,
+                   PUBRIO_API_KEY="test-key")
+        r = subprocess.run([CLI, "query", "--wait", "--input",
+                            re.search(r"--input (\S+)", err).group(1)],
+                           capture_output=True, text=True, env=env, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        again = {p["people_search_id"] for p in self.people_of(r.stdout)}
+        paid = self.server.stats()["people_submitted"]
+        self.assertEqual(len(kept | again), paid, err)
+        self.assertLessEqual(kept | again, set(self.people))
+        return kept
+
+    def people_of(self, stdout):
+        return [json.loads(line) for line in stdout.splitlines() if line]
+
+    def test_output_on_a_full_disk_keeps_what_was_written(self):
+        out = os.path.join(self.disk, "contacts.jsonl")
+        r = self.run_cli("redeem", "--types", "phone", "--wait",
+                         "--batch-size", "20", "--parallel", "2",
+                         "--input", self.input, "--output", out)
+        self.assertEqual(r.returncode, 8, r.stderr)
+        self.assertIn("No space left on device", r.stderr)
+        m = re.search(r"what was written before the failure is kept in (\S+) "
+                      r"\(incomplete\)", r.stderr)
+        self.assertTrue(m, r.stderr)
+        self.assertFalse(os.path.exists(out))  # never half a FILE
+        with open(m.group(1)) as f:
+            kept = self.check_every_paid_person_is_kept_or_named(f.read(),
+                                                                 r.stderr)
+        self.assertGreater(len(kept), 20)
+
+    def test_stdout_on_a_full_disk_names_what_did_not_reach_it(self):
+        out = os.path.join(self.disk, "stdout.jsonl")
+        env = dict(os.environ, PUBRIO_BASE_URL=self.server.url,
+                   PUBRIO_API_KEY="test-key")
+        with open(out, "w") as f:
+            r = subprocess.run([CLI, "redeem", "--types", "phone", "--wait",
+                                "--batch-size", "20", "--parallel", "2",
+                                "--input", self.input], stdout=f,
+                               stderr=subprocess.PIPE, text=True, env=env,
+                               timeout=120)
+        self.assertEqual(r.returncode, 8, r.stderr)
+        self.assertIn("No space left on device", r.stderr)
+        with open(out) as f:
+            self.check_every_paid_person_is_kept_or_named(f.read(), r.stderr)
 
 
 class OutputTargets(CliTest):
