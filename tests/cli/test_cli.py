@@ -1295,6 +1295,72 @@ class Csv(CsvRun):
         self.assertEqual(out[1][2], 'ok,"x"')
 
 
+class NothingPaidDropped(CsvRun):
+    """Every contact paid for reaches every output, whole (issue 26 item
+    12): 300 emails of one person (a cell far past 4,096 bytes) and
+    contacts of types this version does not know."""
+    types = "email-work,phone"
+
+    def answer(self, batch, person):
+        emails = [{"value": "person.%03d@long-domain-name.example" % i,
+                   "type": "email-work", "status": "Verified"}
+                  for i in range(300)]
+        emails.append({"value": "x@other.example", "type": "email-other",
+                       "status": "Guessed"})
+        phones = [{"value": "+15550001", "type": "phone", "status": None},
+                  {"value": "+15550002", "type": "fax", "status": None}]
+        self.server.script(QUERY, 200, json.dumps({"data": {"query": {
+            "redeem_query_id": "00000000-0000-4000-8000-%012x" % batch,
+            "is_completed": True}, "peoples": [{
+                "people_search_id": person, "emails": emails,
+                "phones": phones}]}}))
+        return emails, phones
+
+    def test_long_cells_and_unknown_types_are_written(self):
+        person = ids(1, seed=41)[0]
+        journal = self.path("run.journal")
+        # The enriched CSV.
+        emails, phones = self.answer(1, person)
+        data = csv_bytes([["people_search_id", "name"], [person, "Ann"]])
+        r, err, out = self.redeem_rows(data, "--journal", journal)
+        self.assertEqual(r.returncode, 0, err)
+        header = out[0]
+        row = dict(zip(header, out[1]))
+        self.assertEqual(row["email_work"].split("; "),
+                         [e["value"] for e in emails[:300]])
+        self.assertIn("other_contacts", header)
+        self.assertEqual(row["phone"], "+15550001")
+        self.assertEqual(row["other_contacts"],
+                         "email-other: x@other.example (Guessed); "
+                         "fax: +15550002")
+        self.assertEqual(row["pubrio_result"], "found")
+        # JSON lines, --format csv (a second batch each, the same answer).
+        def values(contacts):
+            return sorted(c["value"] for c in contacts)
+        for batch, fmt in ((2, "json"), (3, "csv")):
+            self.answer(batch, person)
+            r = self.run_cli("redeem", "--types", self.types, "--wait",
+                             "--format", fmt, person)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            if fmt == "json":
+                p = self.people(r.stdout)[0]
+                got = values(p["emails"] + p["phones"])
+            else:
+                got = sorted(row[2] for row in parse_csv(
+                    r.stdout.encode())[1:])
+            self.assertEqual(got, values(emails + phones))
+        # export, from the journal, in both formats.
+        r = self.run_cli("export", "--journal", journal)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        p = self.people(r.stdout)[0]
+        self.assertEqual(values(p["emails"] + p["phones"]),
+                         values(emails + phones))
+        r = self.run_cli("export", "--journal", journal, "--format", "csv")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(sorted(row[2] for row in parse_csv(
+            r.stdout.encode())[1:]), values(emails + phones))
+
+
 class CsvStopped(CsvRun):
     server_args = ("--estimated-time", "0", "--complete-after-polls",
                    "1000000")
