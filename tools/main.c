@@ -212,9 +212,26 @@ static const struct option long_options[] = {
 static int parse_options(int argc, char **argv, cli_options *o,
                          const char *command) {
   long long v;
-  int c;
+  int c, index = -1;
+  /* Each option once: a second --types would silently buy both. Only
+   * --rate (one window each) and -v (more detail) repeat. */
+  unsigned char seen[OPT_OUTPUT - OPT_TYPES + 3] = {0};
   opterr = 0; /* our own message, in our own format */
-  while ((c = getopt_long(argc, argv, "vqh", long_options, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "vqh", long_options, &index)) != -1) {
+    const char *name = index >= 0 ? long_options[index].name : NULL;
+    index = -1;
+    if (c != OPT_RATE && c != 'v' && c != '?' && c != ':') {
+      size_t slot = c == 'q'   ? sizeof seen - 1
+                    : c == 'h' ? sizeof seen - 2
+                               : (size_t)(c - OPT_TYPES);
+      if (slot < sizeof seen && seen[slot]++)
+        return name ? usage_error("--%s is given twice: give it once", name)
+                    : usage_error("-%s is given twice: give it once",
+                                  c == 'q' ? "q" : "h");
+    }
+    if (optarg && !*optarg)
+      return usage_error("--%s needs a value (an empty one was given)",
+                         name ? name : "option");
     switch (c) {
     case OPT_TYPES:
       if (parse_types(optarg, &o->types) != 0)

@@ -1567,6 +1567,52 @@ def read_all(path):
         return f.read()
 
 
+class OptionsOnce(CliTest):
+    """A repeated or empty option is a usage error, before anything is sent
+    (issue 26 item 17): `--types email-work --types phone` bought both."""
+
+    def test_every_option_twice_or_empty_is_refused(self):
+        person = ids(1)[0]
+        key_file = self.write("key.txt", ["test-key"])
+        values = {
+            "types": "phone", "profile-id": "1",
+            "input": self.write("in.txt", [person]), "batch-size": "5",
+            "parallel": "2", "max-credits": "10", "max-wait": "5",
+            "format": "json", "journal": self.path("j.journal"),
+            "price": "email=1", "api-key": "test-key",
+            "api-key-file": key_file, "base-url": self.server.url,
+            "timeout": "5", "retries": "1", "input-format": "ids",
+            "id-column": "a", "url-column": "b", "delimiter": ";",
+            "output": self.path("out.jsonl")}
+        flags = ["dry-run", "wait", "resubmit-uncertain", "refresh",
+                 "no-account", "strict", "quiet"]
+        base = ["redeem", "--types", "phone", "--wait"]
+        for name, value in values.items():
+            with self.subTest(option=name, twice=True):
+                extra = [] if name == "types" else base
+                r = self.run_cli(*(extra or ["redeem"]), f"--{name}", value,
+                                 f"--{name}={value}", person)
+                self.assertEqual(r.returncode, 2, r.stderr)
+                self.assertIn(f"--{name} is given twice", r.stderr)
+            with self.subTest(option=name, empty=True):
+                r = self.run_cli("redeem", f"--{name}", "", person)
+                self.assertEqual(r.returncode, 2, r.stderr)
+                self.assertIn(f"--{name} needs a value", r.stderr)
+        for name in flags:
+            with self.subTest(option=name, twice=True):
+                r = self.run_cli(*base, f"--{name}", f"--{name}", person)
+                self.assertEqual(r.returncode, 2, r.stderr)
+                self.assertIn(f"--{name} is given twice", r.stderr)
+        r = self.run_cli(*base, "-q", "--quiet", person)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertEqual(self.server.requests(), 0)
+        # --rate (a window each) and -v (more detail) do repeat.
+        r = self.run_cli(*base, "--rate", "100", "--rate", "10/1s", "-v",
+                         "-v", person)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.server.requests(SUBMIT), 1)
+
+
 class EarlyStop(CliTest):
     """An early stop names its batches in one file and one command, and its
     summary says what is accepted, charged and still open (issue 26 item
