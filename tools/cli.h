@@ -68,6 +68,7 @@ typedef struct cli_options {
   const char *url_column;
   int strict;
   const char *output_file;
+  int csv_raw; /* --csv-raw: no formula guard in CSV cells */
 } cli_options;
 
 /* Counts SIGINT/SIGTERM (the first drains a run, the second cuts it). */

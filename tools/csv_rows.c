@@ -1,5 +1,6 @@
 #include "csv_rows.h"
 
+#include "csv_cell.h"
 #include "csv_input.h"
 #include "text.h"
 
@@ -573,7 +574,8 @@ static void put_value(FILE *out, const char *s) {
   size_t size = 0;
   FILE *mem = s ? open_memstream(&escaped, &size) : NULL;
   if (mem) {
-    text_put(mem, s, (size_t)-1); /* never cut: every paid byte */
+    fputs(csv_cell_guard(s), mem); /* not a formula in a spreadsheet */
+    text_put(mem, s, (size_t)-1);  /* never cut: every paid byte */
     if (fclose(mem) == 0) {
       put_field(out, escaped, strlen(escaped));
       free(escaped);

