@@ -68,7 +68,8 @@ typedef struct cli_options {
   const char *url_column;
   int strict;
   const char *output_file;
-  int csv_raw; /* --csv-raw: no formula guard in CSV cells */
+  int csv_raw;             /* --csv-raw: no formula guard in CSV cells */
+  int allow_insecure_http; /* --allow-insecure-http (unsafe) */
 } cli_options;
 
 /* Counts SIGINT/SIGTERM (the first drains a run, the second cuts it). */

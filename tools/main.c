@@ -172,7 +172,8 @@ enum {
   OPT_DELIMITER,
   OPT_STRICT,
   OPT_OUTPUT,
-  OPT_CSV_RAW
+  OPT_CSV_RAW,
+  OPT_INSECURE_HTTP
 };
 
 static const struct option long_options[] = {
@@ -208,6 +209,7 @@ static const struct option long_options[] = {
     {"strict", no_argument, NULL, OPT_STRICT},
     {"output", required_argument, NULL, OPT_OUTPUT},
     {"csv-raw", no_argument, NULL, OPT_CSV_RAW},
+    {"allow-insecure-http", no_argument, NULL, OPT_INSECURE_HTTP},
     {NULL, 0, NULL, 0}};
 
 /* Parse options after the subcommand; returns -1 to continue, else an exit
@@ -218,7 +220,7 @@ static int parse_options(int argc, char **argv, cli_options *o,
   int c, index = -1;
   /* Each option once: a second --types would silently buy both. Only
    * --rate (one window each) and -v (more detail) repeat. */
-  unsigned char seen[OPT_CSV_RAW - OPT_TYPES + 3] = {0};
+  unsigned char seen[OPT_INSECURE_HTTP - OPT_TYPES + 3] = {0};
   opterr = 0; /* our own message, in our own format */
   while ((c = getopt_long(argc, argv, "vqh", long_options, &index)) != -1) {
     const char *name = index >= 0 ? long_options[index].name : NULL;
@@ -347,6 +349,7 @@ static int parse_options(int argc, char **argv, cli_options *o,
       o->csv_raw = 1;
       csv_cell_set_raw(1);
       break;
+    case OPT_INSECURE_HTTP: o->allow_insecure_http = 1; break;
     default: return usage_error("invalid option \"%s\"", argv[optind - 1]);
     }
   }

@@ -1693,6 +1693,123 @@ class OptionsOnce(CliTest):
         self.assertEqual(self.server.requests(SUBMIT), 1)
 
 
+class RecordingProxy:
+    """An HTTP proxy on 127.0.0.1 that records what each connection sends
+    and answers 502."""
+
+    def __init__(self):
+        import threading
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.url = "http://127.0.0.1:%d" % self.sock.getsockname()[1]
+        self.received = []
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            with conn:
+                conn.settimeout(5)
+                data = b""
+                try:
+                    while b"\r\n\r\n" not in data:
+                        chunk = conn.recv(65536)
+                        if not chunk:
+                            break
+                        data += chunk
+                    conn.sendall(b"HTTP/1.1 502 Bad Gateway\r\n"
+                                 b"Content-Length: 0\r\n"
+                                 b"Connection: close\r\n\r\n")
+                except OSError:
+                    pass
+                self.received.append(data)
+
+    def close(self):
+        self.sock.close()
+
+
+class PlainHttp(CliTest):
+    """The key never crosses the network in clear (issue 27 item 8): plain
+    http only to loopback unless allowed, and loopback never through a
+    proxy."""
+    key = "test-key"  # the fake server's
+
+    def setUp(self):
+        super().setUp()
+        self.proxy = RecordingProxy()
+        self.addCleanup(self.proxy.close)
+
+    def run_proxied(self, *args, **env_extra):
+        env = {k: v for k, v in os.environ.items()
+               if k.lower() not in ("http_proxy", "https_proxy", "all_proxy",
+                                    "no_proxy", "pubrio_allow_insecure_http")}
+        env.update(PUBRIO_API_KEY=self.key, http_proxy=self.proxy.url,
+                   https_proxy=self.proxy.url, PUBRIO_BASE_URL=self.server.url)
+        env.update(env_extra)
+        return subprocess.run([CLI, *args], capture_output=True, text=True,
+                              env=env, timeout=60)
+
+    def test_plain_http_to_another_host_is_refused_before_sending(self):
+        person = ids(1)[0]
+        for args in (("redeem", "--types", "phone", "--wait", person),
+                     ("query", person)):
+            with self.subTest(args=args[0]):
+                r = self.run_proxied(args[0], "--base-url",
+                                     "http://api.pubrio.com", "--retries",
+                                     "0", *args[1:])
+                self.assertEqual(r.returncode, 2, r.stderr)
+                self.assertIn("refusing plain http to http://api.pubrio.com",
+                              r.stderr)
+                self.assertNotIn(self.key, r.stderr)
+        r = self.run_proxied("query", "--retries", "0", person,
+                             PUBRIO_BASE_URL="http://10.1.2.3:8080")
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertEqual(self.proxy.received, [])  # nothing left at all
+        # Allowed explicitly (the option, or the variable): it goes, here
+        # to the proxy, which sees the key: that is what "unsafe" means.
+        r = self.run_proxied("query", "--retries", "0",
+                             "--allow-insecure-http", "--base-url",
+                             "http://api.pubrio.com", person)
+        self.assertNotIn("refusing plain http", r.stderr)
+        r = self.run_proxied("query", "--retries", "0", "--base-url",
+                             "http://api.pubrio.com", person,
+                             PUBRIO_ALLOW_INSECURE_HTTP="1")
+        self.assertNotIn("refusing plain http", r.stderr)
+        self.assertEqual(len(self.proxy.received), 2)
+        self.assertIn(self.key.encode(), self.proxy.received[0])
+
+    def test_loopback_never_goes_through_a_proxy(self):
+        person = ids(1)[0]
+        for base in (self.server.url,
+                     self.server.url.replace("127.0.0.1", "localhost")):
+            with self.subTest(base=base):
+                r = self.run_proxied("redeem", "--types", "phone", "--wait",
+                                     "--base-url", base, person)
+                self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.proxy.received, [])
+        self.assertEqual(self.server.requests(SUBMIT), 2)
+        # [::1] is loopback too: not refused (nothing listens there).
+        r = self.run_proxied("query", "--retries", "0", "--base-url",
+                             "http://[::1]:9", person)
+        self.assertNotIn("refusing plain http", r.stderr)
+        self.assertEqual(self.proxy.received, [])
+
+    def test_https_through_a_proxy_stays_a_tunnel(self):
+        r = self.run_proxied("query", "--retries", "0", "--timeout", "5",
+                             "--base-url", "https://api.pubrio.com",
+                             ids(1)[0])
+        self.assertEqual(r.returncode, 5, r.stderr)
+        self.assertEqual(len(self.proxy.received), 1)
+        self.assertTrue(self.proxy.received[0].startswith(
+            b"CONNECT api.pubrio.com:443"), self.proxy.received)
+        self.assertNotIn(self.key.encode(), self.proxy.received[0])
+
+
 class EarlyStop(CliTest):
     """An early stop names its batches in one file and one command, and its
     summary says what is accepted, charged and still open (issue 26 item
