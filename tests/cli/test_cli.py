@@ -1822,6 +1822,7 @@ class EarlyStop(CliTest):
         f = self.write("in.txt", people)
         for journal in ((), ("--journal", self.path("run.journal"))):
             with self.subTest(journal=bool(journal)):
+                submits = self.server.requests(SUBMIT)
                 r = self.run_cli("redeem", "--types", "phone", "--wait",
                                  "--batch-size", "1", "--parallel", "8",
                                  "--rate", "100000", "--max-wait", "1",
@@ -1830,18 +1831,23 @@ class EarlyStop(CliTest):
                 self.assertEqual(r.stderr.count("pubrio query"), 1, r.stderr)
                 self.assertLess(len(r.stderr.splitlines()), 8, r.stderr)
                 named = self.named_batches(r.stderr)
-                self.assertEqual(len(named), 40, r.stderr)
-                self.assertRegex(r.stderr,
-                                 r"pubrio: 40 batches accepted, 40 still open: "
-                                 r"0 credits charged so far, at most 120 more "
-                                 r"when they are collected")
+                # Every batch accepted (a slow machine may not submit all
+                # 40 within the second) is named, once.
+                accepted = self.server.requests(SUBMIT) - submits
+                self.assertGreater(accepted, 10)
+                self.assertEqual(len(set(named)), accepted, r.stderr)
+                self.assertEqual(len(named), accepted)
+                self.assertIn(
+                    f"pubrio: {accepted} batches accepted, {accepted} still "
+                    f"open: 0 credits charged so far, at most {3 * accepted} "
+                    "more when they are collected", r.stderr)
                 r = self.run_cli("query", "--wait", "--input",
                                  re.search(r"--input (\S+)",
                                            r.stderr).group(1))
                 self.assertEqual(r.returncode, 0, r.stderr)
-                self.assertEqual(sorted(p["people_search_id"]
-                                        for p in self.people(r.stdout)),
-                                 sorted(people))
+                got = [p["people_search_id"] for p in self.people(r.stdout)]
+                self.assertEqual(len(set(got)), accepted)
+                self.assertLessEqual(set(got), set(people))
                 people = ids(40, seed=32)  # the second run: new people
                 f = self.write("in.txt", people)
 
