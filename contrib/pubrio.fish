@@ -1,16 +1,22 @@
 # fish completion for pubrio (installed as
 # share/fish/vendor_completions.d/pubrio.fish)
-set -l commands redeem query help
+set -l commands redeem query export status help
 complete -c pubrio -f
 complete -c pubrio -n "not __fish_seen_subcommand_from $commands" -a redeem -d 'unlock contacts (spends credits)'
 complete -c pubrio -n "not __fish_seen_subcommand_from $commands" -a query -d "print batches' contacts or state"
+complete -c pubrio -n "not __fish_seen_subcommand_from $commands" -a export -d 'print what a journal holds (no key)'
+complete -c pubrio -n "not __fish_seen_subcommand_from $commands" -a status -d "list a journal's runs (no key)"
 complete -c pubrio -n "not __fish_seen_subcommand_from $commands" -a help -d 'print the help of a command'
 complete -c pubrio -n "not __fish_seen_subcommand_from $commands" -l version -d 'print the version'
-complete -c pubrio -n "__fish_seen_subcommand_from help" -a 'redeem query'
+complete -c pubrio -n "__fish_seen_subcommand_from help" -a 'redeem query export status'
 complete -c pubrio -s h -l help -d 'print the help'
 
 # Both commands
-complete -c pubrio -n "__fish_seen_subcommand_from redeem query" -l output -r -F -d 'write the results to FILE atomically'
+complete -c pubrio -n "__fish_seen_subcommand_from redeem query export status" -l output -r -F -d 'write the results to FILE atomically'
+complete -c pubrio -n "__fish_seen_subcommand_from redeem query export status" -l csv-raw -d 'CSV cells as answered (no formula guard)'
+complete -c pubrio -n "__fish_seen_subcommand_from export status" -l journal -r -F -d 'journal file'
+complete -c pubrio -n "__fish_seen_subcommand_from export" -l format -x -a 'json csv' -d 'output format'
+complete -c pubrio -n "__fish_seen_subcommand_from redeem query" -l allow-insecure-http -d 'UNSAFE: plain http to any host'
 complete -c pubrio -n "__fish_seen_subcommand_from redeem query" -l input -r -F -d 'read people from FILE (- for standard input)'
 complete -c pubrio -n "__fish_seen_subcommand_from redeem query" -l wait -d 'collect the contacts'
 complete -c pubrio -n "__fish_seen_subcommand_from redeem query" -l max-wait -x -d 'give up waiting after SECONDS'
@@ -38,3 +44,6 @@ complete -c pubrio -n "__fish_seen_subcommand_from redeem" -l journal -r -F -d '
 complete -c pubrio -n "__fish_seen_subcommand_from redeem" -l resubmit-uncertain -d 'resend uncertain people (may charge twice)'
 complete -c pubrio -n "__fish_seen_subcommand_from redeem" -l max-credits -x -d 'credit budget'
 complete -c pubrio -n "__fish_seen_subcommand_from redeem" -l dry-run -d 'print the plan, send nothing'
+complete -c pubrio -n "__fish_seen_subcommand_from redeem" -l refresh -d 'buy again people the journal holds'
+complete -c pubrio -n "__fish_seen_subcommand_from redeem" -l no-account -d 'do not read prices, quotas and balance first'
+complete -c pubrio -n "__fish_seen_subcommand_from redeem" -l price -x -d 'credits a contact: email=N,phone=N'

@@ -375,6 +375,13 @@ static int run(int argc, char **argv, cli_options *op) {
   const char *command = argc > 1 ? argv[1] : NULL;
   if (command && strcmp(command, "help") == 0)
     return help_command(argc - 2, argv + 2);
+  if (command && strcmp(command, "--list-options") == 0) {
+    /* The parser's own table: what completions and help are checked
+     * against (tests/cli). */
+    for (const struct option *opt = long_options; opt->name; opt++)
+      printf("--%s\n", opt->name);
+    return CLI_OK;
+  }
   if (!command || command[0] == '-') {
     /* Only --help and --version come before a subcommand. */
     int rc = parse_options(argc, argv, &o, NULL);

@@ -1810,6 +1810,46 @@ class PlainHttp(CliTest):
         self.assertNotIn(self.key.encode(), self.proxy.received[0])
 
 
+class OptionTable(CliTest):
+    """The help, the man page and the bash, zsh and fish completions name
+    every option of the parser's one table (`pubrio --list-options`), and
+    every subcommand (issue 31 item 11)."""
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+
+    def read(self, *parts):
+        with open(os.path.join(self.root, *parts)) as f:
+            return f.read()
+
+    def test_every_option_appears_everywhere(self):
+        r = self.run_cli("--list-options")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        options = r.stdout.split()
+        self.assertIn("--types", options)
+        self.assertGreater(len(options), 30)
+        help_text = self.run_cli("--help").stdout
+        man = self.read("docs", "man", "pubrio.1").replace("\\-", "-")
+        bash = self.read("contrib", "pubrio.bash-completion")
+        zsh = self.read("contrib", "pubrio.zsh-completion")
+        fish = self.read("contrib", "pubrio.fish")
+        for opt in options:
+            with self.subTest(option=opt):
+                word = re.compile(re.escape(opt) + r"(?![\w-])")
+                self.assertRegex(help_text, word, "--help")
+                self.assertRegex(man, word, "the man page")
+                self.assertRegex(bash, word, "bash")
+                self.assertRegex(zsh, word, "zsh")
+                self.assertRegex(fish, r"-l " + re.escape(opt[2:]) +
+                                 r"(?![\w-])", "fish")
+        for command in ("redeem", "query", "export", "status"):
+            with self.subTest(command=command):
+                for text in (help_text, man, bash, zsh, fish):
+                    self.assertIn(command, text)
+        # `pubrio help query` says its options, not "as above".
+        r = self.run_cli("help", "query")
+        self.assertNotIn("as above", r.stdout)
+        self.assertIn("--max-wait", r.stdout)
+
+
 class EarlyStop(CliTest):
     """An early stop names its batches in one file and one command, and its
     summary says what is accepted, charged and still open (issue 26 item
