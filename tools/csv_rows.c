@@ -155,6 +155,26 @@ static void list_headers(const csv_record *header) {
   fputc('\n', stderr);
 }
 
+/* A header read as one field that another delimiter would split (a
+ * European spreadsheet's ';'): say which --delimiter to pass. */
+static void suggest_delimiter(const csv_record *header) {
+  static const char candidates[] = ";\t|,";
+  if (header->count != 1)
+    return;
+  for (const char *d = candidates; *d; d++)
+    if (*d != rows.delimiter && strchr(header->fields[0], *d)) {
+      fprintf(stderr,
+              "pubrio: the header holds '%s' and no '%c': pass --delimiter "
+              "%s\n",
+              *d == '\t' ? "\\t" : (char[]){*d, '\0'}, rows.delimiter,
+              *d == '\t'  ? "tab"
+              : *d == ';' ? "';'"
+              : *d == '|' ? "'|'"
+                          : ",");
+      return;
+    }
+}
+
 /* Find the id and URL columns; -1 after printing why (a usage error). */
 static int find_columns(const csv_record *header) {
   const cli_options *o = rows.o;
@@ -186,6 +206,7 @@ static int find_columns(const csv_record *header) {
             "column: name one with --id-column or --url-column\n",
             rows.name);
     list_headers(header);
+    suggest_delimiter(header);
     return -1;
   }
   rows.id_column = found[0];

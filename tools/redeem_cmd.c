@@ -145,8 +145,8 @@ static void print_plan(const cli_options *o, const pubrio_bulk_stats *s) {
          "only when found",
          (long long)s->credits_worst_case, paying,
          text_plural(paying, "person", "people"), prices);
-  if (s->has_balance)
-    printf("; %lld available", (long long)s->balance);
+  if (s->has_balance) /* the summary names the same figure */
+    printf("; balance %lld (credit + top-up)", (long long)s->balance);
   printf("\n");
   if (!s->prices_known)
     printf("note: no price known (--price email=N,phone=N, or a key to read "
@@ -267,8 +267,12 @@ static void summary(const cli_options *o, const pubrio_bulk_stats *s,
   if (s->credits_before)
     fprintf(stderr, " (%lld by earlier runs on the journal)",
             (long long)s->credits_before);
-  if (s->has_credit)
-    fprintf(stderr, ", %lld left", (long long)s->credit);
+  if (s->has_balance) /* the dry run's figure, less this run's charges */
+    fprintf(stderr, ", balance %lld (credit + top-up)",
+            (long long)(s->balance - s->credits_charged));
+  else if (s->has_credit)
+    fprintf(stderr, ", %lld credit left (top-up not counted)",
+            (long long)s->credit);
   fprintf(stderr, ", %lld.%01lld s\n", (long long)(elapsed_ms / 1000),
           (long long)(elapsed_ms % 1000 / 100));
   size_t open = s->batches_accepted > s->batches_collected

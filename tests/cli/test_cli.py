@@ -1850,6 +1850,32 @@ class OptionTable(CliTest):
         self.assertIn("--max-wait", r.stdout)
 
 
+class SmallPoints(CliTest):
+    """Issue 31 item 13's small points."""
+
+    def test_a_semicolon_csv_says_which_delimiter_to_pass(self):
+        f = self.write("leads.csv", ["people_search_id;name",
+                                     ids(1)[0] + ";Ann"])
+        r = self.run_cli("redeem", "--types", "phone", "--wait", "--input", f)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("pass --delimiter ';'", r.stderr)
+        self.assertEqual(self.server.requests(), 0)
+
+    def test_one_balance_figure_named_the_same_in_plan_and_summary(self):
+        person = ids(1)[0]
+        plan = self.run_cli("redeem", "--types", "phone", "--dry-run", person)
+        self.assertEqual(plan.returncode, 0, plan.stderr)
+        before = int(re.search(r"balance (\d+) \(credit \+ top-up\)",
+                               plan.stdout).group(1))
+        r = self.run_cli("redeem", "--types", "phone", "--wait", person)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        charged = int(re.search(r"(\d+) credits? charged", r.stderr).group(1))
+        after = int(re.search(r"balance (\d+) \(credit \+ top-up\)",
+                              r.stderr).group(1))
+        self.assertGreater(charged, 0)
+        self.assertEqual(after, before - charged)
+
+
 class EarlyStop(CliTest):
     """An early stop names its batches in one file and one command, and its
     summary says what is accepted, charged and still open (issue 26 item
