@@ -25,8 +25,10 @@ static struct delivery {
   batch_record *batches; /* by batch number */
   size_t cap;
   int failed;
-  size_t from_journal_pending; /* people handed out from the journal */
-  size_t from_journal_lost;
+  /* People handed out without a batch to collect again (from the journal,
+   * or answered by LinkedIn URL one by one). */
+  size_t unbatched_pending;
+  size_t unbatched_lost;
 } d;
 
 static batch_record *record(int number) {
@@ -50,8 +52,12 @@ void delivery_event(const cli_options *o, const pubrio_bulk_event *ev) {
   if (ev->kind != PUBRIO_BULK_BATCH_ACCEPTED &&
       ev->kind != PUBRIO_BULK_PERSON && ev->kind != PUBRIO_BULK_BATCH_DONE)
     return;
-  if (ev->kind == PUBRIO_BULK_PERSON && (ev->from_store || ev->batch <= 0)) {
-    d.from_journal_pending++; /* a journal (or a URL's answer) holds it */
+  if (ev->kind == PUBRIO_BULK_PERSON &&
+      (ev->from_store || ev->linkedin_url || ev->batch <= 0)) {
+    if (d.failed)
+      d.unbatched_lost++;
+    else
+      d.unbatched_pending++;
     return;
   }
   batch_record *b = record(ev->batch);
@@ -80,8 +86,8 @@ void delivery_flushed(int ok, int failed_errno) {
       b->state = LOST;
   }
   if (!ok)
-    d.from_journal_lost += d.from_journal_pending;
-  d.from_journal_pending = 0;
+    d.unbatched_lost += d.unbatched_pending;
+  d.unbatched_pending = 0;
   d.failed = !ok;
 }
 
@@ -171,13 +177,15 @@ void delivery_report(const cli_options *o, const pubrio_bulk *run) {
         break;
     }
   }
-  if (d.failed && (d.from_journal_lost || d.from_journal_pending))
+  size_t unbatched = d.unbatched_lost + d.unbatched_pending;
+  if (d.failed && unbatched)
     fprintf(stderr,
-            "pubrio: %zu %s handed out from the journal may not have "
-            "reached the output: rerun with the same --journal (0 credits)\n",
-            d.from_journal_lost + d.from_journal_pending,
-            text_plural(d.from_journal_lost + d.from_journal_pending, "person",
-                        "people"));
+            "pubrio: %zu %s handed out from the journal or asked by LinkedIn "
+            "URL may not have reached the output: %s\n",
+            unbatched, text_plural(unbatched, "person", "people"),
+            o->journal ? "the journal holds them; rerun with the same "
+                         "--journal (0 credits)"
+                       : "without a journal they cannot be collected again");
   if (!n || !ids || !people || !kinds) {
     if (n) /* out of memory: the run still names what it did not collect */
       for (size_t i = 0, c; pubrio_bulk_uncollected(run, i, &c); i++)

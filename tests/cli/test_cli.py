@@ -1918,6 +1918,34 @@ class EarlyStop(CliTest):
                 f = self.write("in.txt", people)
 
 
+class ClosedPipeFromJournal(CliTest):
+    def test_people_from_the_journal_are_named_as_rerunnable(self):
+        people = ids(3000, seed=61)
+        journal = self.path("run.journal")
+        f = self.write("in.txt", people)
+        r = self.run_cli("redeem", "--types", "phone", "--wait", "--rate",
+                         "100000", "--input", f, "--journal", journal)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        env = dict(os.environ, PUBRIO_BASE_URL=self.server.url,
+                   PUBRIO_API_KEY="test-key")
+        # A rerun hands everyone out from the journal (no request), into a
+        # pipe its reader closes after one line.
+        proc = subprocess.Popen([CLI, "redeem", "--types", "phone", "--wait",
+                                 "--input", f, "--journal", journal],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                env=env)
+        proc.stdout.readline()
+        proc.stdout.close()
+        err = proc.stderr.read().decode()
+        proc.stderr.close()
+        proc.wait(timeout=60)
+        self.assertEqual(proc.returncode, 8, err)
+        self.assertRegex(err, r"\d+ people handed out from the journal or "
+                         r"asked by LinkedIn URL may not have reached the "
+                         r"output: the journal holds them; rerun with the "
+                         r"same --journal \(0 credits\)")
+
+
 class FullDisk(CliTest):
     """A disk that fills under --output or under standard output (issue 26
     items 10 and 11): a real tmpfs of 32 KiB, mounted for the test."""
