@@ -72,6 +72,8 @@ typedef struct cli_options {
   int lookup_similar;
   const char *lookup_columns[16];
   int lookup_column_count;
+  int csv_raw;             /* --csv-raw: no formula guard in CSV cells */
+  int allow_insecure_http; /* --allow-insecure-http (unsafe) */
 } cli_options;
 
 /* Counts SIGINT/SIGTERM (the first drains a run, the second cuts it). */

@@ -594,6 +594,25 @@ PUBRIO_API pubrio_status pubrio_rate_parse(const char *text,
                                            int64_t *out_window_ms,
                                            pubrio_error *err);
 
+/**
+ * @brief Allow a plain http:// base URL naming a host other than loopback
+ * (UNSAFE: the API key and every contact bought cross the network in
+ * clear).
+ *
+ * By default a request to an http:// base URL whose host is not loopback
+ * (127.0.0.0/8, ::1, localhost) fails with ::PUBRIO_E_INVALID_ARGUMENT
+ * before anything is sent; https:// is always allowed. The environment
+ * variable PUBRIO_ALLOW_INSECURE_HTTP=1, read by pubrio_client_new(), has
+ * the same effect. A loopback base URL is never sent through a proxy
+ * (http_proxy and the like), which is another host.
+ * @param client the client.
+ * @param allow 1 to allow, 0 to refuse again (the default).
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT for a NULL client.
+ */
+PUBRIO_API pubrio_status pubrio_client_set_allow_insecure_http(
+    pubrio_client *client, int allow, pubrio_error *err);
+
 /** @} */
 
 /**

@@ -287,6 +287,7 @@ c_functions! {
     pub fn pubrio_client_reset_cancel(client: *mut pubrio_client);
     pub fn pubrio_client_set_base_url(client: *mut pubrio_client, base_url: *const c_char, err: *mut pubrio_error) -> pubrio_status;
     pub fn pubrio_client_base_url(client: *const pubrio_client) -> *const c_char;
+    pub fn pubrio_client_set_allow_insecure_http(client: *mut pubrio_client, allow: c_int, err: *mut pubrio_error) -> pubrio_status;
     pub fn pubrio_client_set_timeouts(client: *mut pubrio_client, connect_timeout_ms: i64, total_timeout_ms: i64, err: *mut pubrio_error) -> pubrio_status;
     pub fn pubrio_client_set_user_agent(client: *mut pubrio_client, user_agent: *const c_char, err: *mut pubrio_error) -> pubrio_status;
     pub fn pubrio_client_set_retry(client: *mut pubrio_client, max_attempts: c_int, base_delay_ms: i64, max_delay_ms: i64, err: *mut pubrio_error) -> pubrio_status;
