@@ -57,6 +57,7 @@ mod error;
 mod hooks;
 mod interrupt;
 mod journal;
+mod lookup;
 mod request;
 mod stats;
 mod types;
@@ -69,6 +70,10 @@ pub use error::{Error, ErrorDetails, Result, Status, SubmitState};
 pub use hooks::{Clock, LogLevel};
 pub use interrupt::CtrlCGuard;
 pub use journal::{Journal, JournalPeople, JournalRun};
+pub use lookup::{
+    LookupAnswer, LookupConfidence, LookupEntry, LookupOutcome, LookupPlan, LookupRequest, LookupRequestBuilder,
+    LookupResult,
+};
 pub use request::{BatchRequest, RequestBuilder};
 pub use stats::BulkStats;
 pub use types::{BatchJob, Contact, ContactType, ContactTypes, Person, QueryResult};
