@@ -36,6 +36,9 @@
 //! A [`Client`] is `Send`, not `Sync` (the C client serves one thread at a
 //! time); a [`CancelHandle`] stops its calls from any thread. Any number of
 //! people go through [`Client::bulk`], an `Iterator` over [`Event`]s.
+//! Emails, phones and names (with a domain or a company) resolve to people
+//! with [`Client::lookup`]: a [`LookupAnswer`] per [`LookupEntry`], in
+//! entry order, sent once like a submit.
 //!
 //! ```compile_fail
 //! // A Client is not Sync: two threads cannot share one.
