@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages the build, tests and demo need, when missing.
 set -euo pipefail
-packages=(build-essential g++ doxygen time cmake pkg-config libcurl4-openssl-dev libcjson-dev
+packages=(build-essential g++ doxygen time cmake pkg-config libcurl4-openssl-dev libssl-dev libcjson-dev
           libsqlite3-dev libcmocka-dev libmicrohttpd-dev libcsv-dev clang
           libclang-rt-14-dev valgrind openssl python3 python3-venv golang-go
           man-db zsh fish clang-format abigail-tools

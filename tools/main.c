@@ -230,8 +230,7 @@ static int parse_options(int argc, char **argv, cli_options *o,
   while ((c = getopt_long(argc, argv, "vqh", long_options, &index)) != -1) {
     const char *name = index >= 0 ? long_options[index].name : NULL;
     index = -1;
-    if (c != OPT_RATE && c != OPT_COLUMN && c != 'v' && c != '?' &&
-        c != ':') {
+    if (c != OPT_RATE && c != OPT_COLUMN && c != 'v' && c != '?' && c != ':') {
       size_t slot = c == 'q'   ? sizeof seen - 1
                     : c == 'h' ? sizeof seen - 2
                                : (size_t)(c - OPT_TYPES);

@@ -777,7 +777,9 @@ int pri_store_set_run_key(pri_store *s, const char *api_key) {
   if (!s->has_secret || !api_key)
     return 0; /* a temporary store: nothing to recognise later */
   uint8_t mark[PRI_KEYED_HASH_LEN];
-  pri_keyed_hash(s->secret, sizeof s->secret, api_key, strlen(api_key), mark);
+  if (pri_keyed_hash(s->secret, sizeof s->secret, api_key, strlen(api_key),
+                     mark) != 0)
+    return -1;
   sqlite3_stmt *st = NULL;
   int ok =
       sqlite3_prepare_v2(s->db, "UPDATE runs SET key_mark = ?1 WHERE id = ?2",
@@ -798,7 +800,9 @@ int pri_store_key_workspace(pri_store *s, const char *api_key,
   if (!s->has_secret || !api_key)
     return 0;
   uint8_t mark[PRI_KEYED_HASH_LEN];
-  pri_keyed_hash(s->secret, sizeof s->secret, api_key, strlen(api_key), mark);
+  if (pri_keyed_hash(s->secret, sizeof s->secret, api_key, strlen(api_key),
+                     mark) != 0)
+    return -1;
   sqlite3_stmt *st = NULL;
   int rc = sqlite3_prepare_v2(s->db,
                               "SELECT workspace FROM runs WHERE key_mark = ?1"
@@ -819,9 +823,9 @@ int pri_store_key_workspace(pri_store *s, const char *api_key,
 }
 
 /* The mark a forgotten person leaves: never the id itself. */
-static void person_mark(pri_store *s, const uint8_t person[16],
-                        uint8_t mark[PRI_KEYED_HASH_LEN]) {
-  pri_keyed_hash(s->secret, sizeof s->secret, person, 16, mark);
+static int person_mark(pri_store *s, const uint8_t person[16],
+                       uint8_t mark[PRI_KEYED_HASH_LEN]) {
+  return pri_keyed_hash(s->secret, sizeof s->secret, person, 16, mark);
 }
 
 /* Run @p sql with @p person bound as ?1 (and @p mark as ?2); 0 or -1. */
@@ -847,7 +851,8 @@ int pri_store_forget(pri_store *s, const uint8_t person[16]) {
   if (!s->has_secret)
     return -1;
   uint8_t mark[PRI_KEYED_HASH_LEN];
-  person_mark(s, person, mark);
+  if (person_mark(s, person, mark) != 0)
+    return -1;
   if (begin(s) != 0)
     return -1;
   int ok =
@@ -869,7 +874,8 @@ int pri_store_unforget(pri_store *s, const uint8_t person[16]) {
   if (!s->has_secret)
     return -1;
   uint8_t mark[PRI_KEYED_HASH_LEN];
-  person_mark(s, person, mark);
+  if (person_mark(s, person, mark) != 0)
+    return -1;
   sqlite3_stmt *st = NULL;
   int rc = sqlite3_prepare_v2(s->db, "DELETE FROM forgotten WHERE mark = ?1",
                               -1, &st, NULL);
@@ -886,9 +892,9 @@ int pri_store_unforget(pri_store *s, const uint8_t person[16]) {
 }
 
 /* A forgotten LinkedIn URL's mark: the canonical URL's keyed hash. */
-static void url_mark(pri_store *s, const char *url,
-                     uint8_t mark[PRI_KEYED_HASH_LEN]) {
-  pri_keyed_hash(s->secret, sizeof s->secret, url, strlen(url), mark);
+static int url_mark(pri_store *s, const char *url,
+                    uint8_t mark[PRI_KEYED_HASH_LEN]) {
+  return pri_keyed_hash(s->secret, sizeof s->secret, url, strlen(url), mark);
 }
 
 int pri_store_forget_url(pri_store *s, const char *url, size_t *people) {
@@ -924,8 +930,7 @@ int pri_store_forget_url(pri_store *s, const char *url, size_t *people) {
   /* The URL itself is personal data: its batches keep an empty one (still
    * single redeems for `pubrio status`), and its mark stays. */
   uint8_t mark[PRI_KEYED_HASH_LEN];
-  url_mark(s, url, mark);
-  if (ok && begin(s) == 0) {
+  if (ok && url_mark(s, url, mark) == 0 && begin(s) == 0) {
     rc = sqlite3_prepare_v2(s->db,
                             "UPDATE batches SET linkedin_url = '' WHERE"
                             " linkedin_url = ?1",
@@ -964,7 +969,8 @@ int pri_store_url_forgotten(pri_store *s, const char *url) {
   if (!s->has_secret || !s->forgotten)
     return 0;
   uint8_t mark[PRI_KEYED_HASH_LEN];
-  url_mark(s, url, mark);
+  if (url_mark(s, url, mark) != 0)
+    return -1;
   sqlite3_stmt *st = NULL;
   int rc = sqlite3_prepare_v2(s->db, "SELECT 1 FROM forgotten WHERE mark = ?1",
                               -1, &st, NULL);
@@ -980,7 +986,8 @@ int pri_store_is_forgotten(pri_store *s, const uint8_t person[16]) {
   if (!s->has_secret || !s->forgotten)
     return 0; /* read only, a temporary store, or nobody forgotten */
   uint8_t mark[PRI_KEYED_HASH_LEN];
-  person_mark(s, person, mark);
+  if (person_mark(s, person, mark) != 0)
+    return -1;
   sqlite3_stmt *st = NULL;
   int rc = sqlite3_prepare_v2(s->db, "SELECT 1 FROM forgotten WHERE mark = ?1",
                               -1, &st, NULL);

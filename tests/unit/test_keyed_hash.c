@@ -20,7 +20,7 @@ static void check(const uint8_t *key, size_t key_len, const char *data,
                   size_t len, const char *expected) {
   uint8_t mark[PRI_KEYED_HASH_LEN];
   char text[2 * PRI_KEYED_HASH_LEN + 1];
-  pri_keyed_hash(key, key_len, data, len, mark);
+  assert_int_equal(pri_keyed_hash(key, key_len, data, len, mark), 0);
   hex(mark, sizeof mark, text);
   assert_string_equal(text, expected);
 }
