@@ -51,7 +51,7 @@ case $config in
     targets=(test_threads test_credit_safety test_bulk test_bulk_safety) ;;
   fuzz)
     options+=(-DCMAKE_C_COMPILER=clang -DPUBRIO_FUZZ=ON "-DPUBRIO_SANITIZE=address,undefined")
-    targets=(fuzz_parse_job fuzz_parse_query fuzz_parse_error fuzz_parse_account fuzz_parse_lookup) ;;
+    targets=(fuzz_parse_job fuzz_parse_query fuzz_parse_error fuzz_parse_account fuzz_parse_lookup fuzz_journal) ;;
   pyasan)
     options+=(-DPUBRIO_SANITIZE=address)
     targets=(pubrio) ;;

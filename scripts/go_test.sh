@@ -30,7 +30,8 @@ go test -count=1 ./...
 go test -race -count=1 ./...
 
 # The README's Go code is the code that runs: its first block is the
-# example program, its second the body of ExampleClient_StartBulk.
+# example program, its second the body of ExampleClient_StartBulk, its
+# third ExampleClient_Submit's, its fourth ExampleClient_Lookup's.
 readme_block() { # N: the Nth ```go block of the README's Go section
   awk -v want="$1" '/^## / {in_go = ($0 == "## Go")}
     in_go && /^```go$/ {n++; if (n == want) {block = 1; next}}
@@ -53,6 +54,13 @@ sed -n '/^func ExampleClient_Submit/,/^}/p' pubrio/account_test.go |
   sed '$d; s/^\t//' >"$work/example_submit.go"
 if [ ! -s "$work/readme_3.go" ] || ! diff -u "$work/example_submit.go" "$work/readme_3.go"; then
   echo "README's Submit differs from ExampleClient_Submit"; exit 1
+fi
+readme_block 4 >"$work/readme_4.go"
+sed -n '/^func ExampleClient_Lookup/,/^}/p' pubrio/lookup_test.go |
+  sed -n '/req := pubrio.LookupRequest{/,/^\t\/\/ Output:/p' |
+  sed '$d; s/^\t//' >"$work/example_lookup.go"
+if [ ! -s "$work/readme_4.go" ] || ! diff -u "$work/example_lookup.go" "$work/readme_4.go"; then
+  echo "README's Lookup differs from ExampleClient_Lookup"; exit 1
 fi
 lines=$(wc -l <example/main.go)
 echo "go example: $lines lines in all, $(sed -n '/^func main/,/^}/p' example/main.go | wc -l) in main"

@@ -4,7 +4,8 @@
 # found through pkg-config; rustfmt, clippy, rustdoc, `cargo test` against the fake
 # server, the tests again under valgrind, then the README's Rust example
 # (examples/rust/src/main.rs, a project of its own with a path dependency),
-# checked to be that file and run as written. Installs the build in
+# checked to be that file and run as written, and its lookup example
+# (pubrio/examples/lookup.rs, the second block) likewise. Installs the build in
 # PUBRIO_BUILD_DIR (default: build-test/default, made by scripts/build.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -80,3 +81,17 @@ out=$(cd examples/rust && LD_LIBRARY_PATH=$(dirname "$pc") ../../scripts/with_fa
   cargo run -q --offline --locked -- "$id")
 grep -q "^$id +1555" <<<"$out" || { echo "unexpected output: $out"; exit 1; }
 echo "rust: README example ($lines lines) ok: $out"
+
+# The README's second Rust block is the lookup example
+# (bindings/rust/pubrio/examples/lookup.rs) byte for byte, and it runs as
+# written against the fake server's directory.
+lookup=bindings/rust/pubrio/examples/lookup.rs
+awk '/^## / {r = ($0 == "## Rust")} r && /^```rust$/ {n++; if (n == 2) {c = 1; next}} c && /^```$/ {exit} c' README.md >"$work/readme_lookup.rs"
+diff -u "$lookup" "$work/readme_lookup.rs" || { echo "README's Rust lookup example differs from $lookup"; exit 1; }
+(cd bindings/rust && cargo build --offline --locked -q --example lookup)
+out=$(scripts/with_fake_server.sh "$build" -- "$CARGO_TARGET_DIR/debug/examples/lookup")
+grep -qx 'at most 3 credits' <<<"$out" &&
+  grep -qx '0: Found e37ccf38-ea8f-422e-9874-cb23b15e8fe4 exact' <<<"$out" &&
+  grep -qx '2: Found 3e6f2c1f-1ca0-4cd2-9d29-4ef2b5c5c8d8 similarity_company' <<<"$out" ||
+  { echo "the lookup example printed: $out"; exit 1; }
+echo "rust: README lookup example ok"

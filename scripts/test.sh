@@ -19,9 +19,10 @@ stages=(
   go "Go module (cgo, pkg-config): gofmt, go vet, go test and -race against the fake server, the README example"
   contract "contract: Stoplight Prism on the OpenAPI spec"
   node "Node package: npm ci, tsc, node:test against the fake server, the README example"
+  leaving "leaving a bulk run in C, the CLI, Python, Rust, Go and Node side by side: paid = handed out + kept + named"
   asan "ASan + UBSan (clang): the whole suite"
   tsan "ThreadSanitizer (clang): the threaded tests (parallel clients, cancel from another thread, the bulk engine)"
-  fuzz "libFuzzer: each response parser for PUBRIO_FUZZ_SECONDS (default 20) s"
+  fuzz "libFuzzer: each response parser and the journal reader for PUBRIO_FUZZ_SECONDS (default 20) s"
   valgrind "valgrind memcheck: every test, the CLI, the fuzz corpus replays (any error or leak fails)"
 )
 names=()
@@ -116,6 +117,8 @@ stage_contract() { on_build default scripts/contract_test.sh; }
 
 stage_node() { on_build default scripts/node_test.sh; }
 
+stage_leaving() { on_build default scripts/leaving_test.sh; }
+
 stage_asan() {
   build asan
   (cd "$dir" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
@@ -130,11 +133,14 @@ stage_tsan() {
 
 stage_fuzz() {
   build fuzz # the five harnesses only
-  local harness work
-  for harness in parse_job parse_query parse_error parse_account parse_lookup; do
+  local harness work dict
+  for harness in parse_job parse_query parse_error parse_account parse_lookup journal; do
     work=$(mktemp -d)
+    # The JSON words help the parsers; a journal is a database file.
+    dict=-dict=fuzz/pubrio.dict
+    [ "$harness" = journal ] && dict=-max_len=65536
     "$dir/fuzz/fuzz_$harness" -max_total_time="${PUBRIO_FUZZ_SECONDS:-20}" \
-      -dict=fuzz/pubrio.dict -rss_limit_mb=2048 -print_final_stats=1 \
+      "$dict" -rss_limit_mb=2048 -print_final_stats=1 \
       "$work" "fuzz/corpus/$harness" >"$scratch/fuzz-$harness.log" 2>&1 ||
       { tail -40 "$scratch/fuzz-$harness.log"; rm -rf "$work"; return 1; }
     echo "fuzz_$harness: $(grep -E 'stat::number_of_executed_units' "$scratch/fuzz-$harness.log" | awk '{print $2}') runs, no crash"
@@ -173,7 +179,7 @@ stage_valgrind() {
     valgrind -q --error-exitcode=99 --leak-check=full \
     --errors-for-leak-kinds=definite,indirect "$dir/tools/pubrio" redeem \
     --types phone --wait -q --input "$scratch/ids.txt"
-  for harness in parse_job parse_query parse_error parse_lookup; do
+  for harness in parse_job parse_query parse_error parse_lookup journal; do
     memcheck "replay_$harness" "$dir/fuzz/fuzz_$harness" "fuzz/corpus/$harness"
   done
 }

@@ -134,6 +134,9 @@ pubrio_status pri_call_prepare_attempt(pubrio_client *c, const pri_call *call,
   const char *url = st->url.data;
   if (pri_client_cancelled(c))
     return pri_error_set(err, PUBRIO_E_CANCELLED, "cancelled before %s", url);
+  pubrio_status insecure = pri_client_check_url(c, err);
+  if (insecure != PUBRIO_OK)
+    return insecure;
   if (!(st->request.timeout_ms =
             attempt_timeout(c, call->deadline, &st->trimmed)))
     return deadline_error(err, &st->deadline_reached, url, "before");

@@ -72,6 +72,8 @@ pubrio_status pubrio_client_new(pubrio_client **out, const char *api_key,
                          "out of memory (or libcurl or a pipe failed to "
                          "start)");
   }
+  const char *insecure = getenv("PUBRIO_ALLOW_INSECURE_HTTP");
+  c->allow_insecure_http = insecure && strcmp(insecure, "1") == 0;
   const char *env_url = getenv("PUBRIO_BASE_URL");
   pubrio_status st = push_config(c, err);
   if (st == PUBRIO_OK)
@@ -125,6 +127,30 @@ pubrio_status pubrio_client_set_base_url(pubrio_client *client,
   pri_free(client->base_url);
   client->base_url = copy;
   return PUBRIO_OK;
+}
+
+pubrio_status pubrio_client_set_allow_insecure_http(pubrio_client *client,
+                                                    int allow,
+                                                    pubrio_error *err) {
+  if (!client)
+    return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "client is NULL");
+  client->allow_insecure_http = allow != 0;
+  return PUBRIO_OK;
+}
+
+/* Checked at request time, not when the URL is set, so the setters can be
+ * called in any order. */
+pubrio_status pri_client_check_url(const pubrio_client *c, pubrio_error *err) {
+  if (c->allow_insecure_http || !pri_transport_url_is_plain_http(c->base_url) ||
+      pri_transport_url_is_loopback(c->base_url))
+    return PUBRIO_OK;
+  return pri_error_set(
+      err, PUBRIO_E_INVALID_ARGUMENT,
+      "refusing plain http to %s: the API key would cross the network in "
+      "clear; use https://, or allow it explicitly, knowing it is unsafe "
+      "(pubrio_client_set_allow_insecure_http(), "
+      "PUBRIO_ALLOW_INSECURE_HTTP=1, pubrio --allow-insecure-http)",
+      c->base_url);
 }
 
 const char *pubrio_client_base_url(const pubrio_client *client) {

@@ -34,7 +34,14 @@ struct pubrio_client {
   pri_transport *transport;
   char **extra_headers; /* "Name: value" lines */
   size_t extra_count, extra_cap;
+  int allow_insecure_http; /* plain http to a host but loopback */
 };
+
+/* PUBRIO_OK when a request may go to the base URL: https, loopback, or
+ * plain http the user allowed; else a typed error, before anything is
+ * sent (the key would cross the network in clear). */
+pubrio_status pri_client_check_url(const pubrio_client *client,
+                                   pubrio_error *err);
 
 /* Whether pubrio_client_cancel() was called (and not reset). */
 int pri_client_cancelled(pubrio_client *client);

@@ -2,6 +2,7 @@
 #include "alloc.h"
 #include "clock.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <curl/curl.h>
 #include <errno.h>
@@ -222,6 +223,46 @@ int pri_transport_url_ok(const char *url) {
   curl_free(scheme);
   curl_url_cleanup(u);
   return ok;
+}
+
+/* One part of @p url, as libcurl parses it (curl_free() it); NULL when
+ * none. */
+static char *url_part(const char *url, CURLUPart part) {
+  CURLU *u = curl_url();
+  char *value = NULL;
+  if (!u || curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+      curl_url_get(u, part, &value, 0) != CURLUE_OK)
+    value = NULL;
+  curl_url_cleanup(u);
+  return value;
+}
+
+int pri_transport_url_is_plain_http(const char *url) {
+  char *scheme = url ? url_part(url, CURLUPART_SCHEME) : NULL;
+  int http = scheme && strcasecmp(scheme, "http") == 0;
+  curl_free(scheme);
+  return http;
+}
+
+int pri_transport_url_is_loopback(const char *url) {
+  char *host = url ? url_part(url, CURLUPART_HOST) : NULL;
+  int loopback = 0;
+  if (host) {
+    unsigned char addr[16];
+    size_t len = strlen(host);
+    if (strcasecmp(host, "localhost") == 0) {
+      loopback = 1;
+    } else if (inet_pton(AF_INET, host, addr) == 1) {
+      loopback = addr[0] == 127;
+    } else if (len > 2 && host[0] == '[' && host[len - 1] == ']') {
+      static const unsigned char one[16] = {[15] = 1};
+      host[len - 1] = '\0';
+      loopback = inet_pton(AF_INET6, host + 1, addr) == 1 &&
+                 memcmp(addr, one, sizeof one) == 0;
+    }
+  }
+  curl_free(host);
+  return loopback;
 }
 
 /* libcurl 7.88 reports a response header over its 100 KB limit as plain
@@ -450,6 +491,10 @@ int pri_transfer_start(pri_transfer *x, const pri_http_request *req,
                      ? (long)t->connect_timeout_ms
                      : timeout;
   curl_easy_setopt(c, CURLOPT_URL, req->url);
+  /* Loopback never goes through a proxy: a proxy is another host, and over
+   * plain http it would read the key. */
+  curl_easy_setopt(c, CURLOPT_NOPROXY,
+                   pri_transport_url_is_loopback(req->url) ? "*" : NULL);
   curl_easy_setopt(c, CURLOPT_POSTFIELDS, req->body);
   curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
   if (timeout != x->timeout_set)

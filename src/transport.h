@@ -117,6 +117,12 @@ void pri_transfer_expire(pri_transfer *transfer);
  * or fragment (libcurl's URL parser decides what a URL is). */
 int pri_transport_url_ok(const char *url);
 
+/* Whether @p url's scheme is plain http. */
+int pri_transport_url_is_plain_http(const char *url);
+
+/* Whether @p url's host is loopback: 127.0.0.0/8, ::1 or localhost. */
+int pri_transport_url_is_loopback(const char *url);
+
 /* The wait a 429 or 503 asks for: retry-after-ms (preferred) or Retry-After
  * (delta-seconds, or an HTTP date against @p now_epoch). -1 when absent or
  * unreadable. */

@@ -72,6 +72,8 @@ typedef struct cli_options {
   int lookup_similar;
   const char *lookup_columns[16];
   int lookup_column_count;
+  int csv_raw;             /* --csv-raw: no formula guard in CSV cells */
+  int allow_insecure_http; /* --allow-insecure-http (unsafe) */
 } cli_options;
 
 /* Counts SIGINT/SIGTERM (the first drains a run, the second cuts it). */
@@ -104,5 +106,8 @@ int cli_export(const cli_options *options);
 int cli_status(const cli_options *options);
 /* `pubrio lookup [FILE]`: the arguments after the options. */
 int cli_lookup(int argc, char **argv, const cli_options *options);
+/* `pubrio forget` (tools/forget_cmd.c): its own arguments after the
+ * command name. */
+int cli_forget(int argc, char **argv);
 
 #endif

@@ -139,6 +139,8 @@ pubrio_client *cli_make_client(const cli_options *o) {
    * leaves the process (the account is only read with a real key). */
   const char *key = !cli_has_key(o) && o->dry_run ? "dry-run" : o->api_key;
   pubrio_status st = pubrio_client_new(&c, key, &err);
+  if (!st && o->allow_insecure_http)
+    st = pubrio_client_set_allow_insecure_http(c, 1, &err);
   if (!st && o->base_url)
     st = pubrio_client_set_base_url(c, o->base_url, &err);
   if (!st && o->timeout_ms > 0)

@@ -1,5 +1,6 @@
 #include "csv_rows.h"
 
+#include "csv_cell.h"
 #include "csv_input.h"
 #include "text.h"
 
@@ -25,6 +26,8 @@ typedef struct person_entry {
   int batch;            /* its batch in this run, 0 when none was seen */
   int collected;        /* the run handed the person out */
   char *values[VALUES]; /* the appended contact columns, as answered */
+  char *other;          /* contacts of a type this version does not know:
+                           paid for, so written too ("type: value") */
   const char *fixed;    /* a result known before the run (static text) */
   char *failure;        /* why the run could not redeem it */
   struct person_entry *next; /* every entry, for freeing (tdestroy is GNU) */
@@ -54,6 +57,7 @@ static struct csv_rows {
   int active;
   int out_of_memory;
   int take_failed; /* the run refused to take a person: reading stops */
+  int has_other;   /* some contact's type is unknown: other_contacts */
   pubrio_status run_status;
   /* First-pass counts */
   size_t rows, by_id, by_url, url_refused, invalid, ragged;
@@ -108,6 +112,7 @@ static void free_person(person_entry *e) {
   tdelete(e, &rows.people, compare_keys);
   free(e->key);
   free(e->failure);
+  free(e->other);
   for (int i = 0; i < VALUES; i++)
     free(e->values[i]);
   free(e);
@@ -150,6 +155,26 @@ static void list_headers(const csv_record *header) {
   fputc('\n', stderr);
 }
 
+/* A header read as one field that another delimiter would split (a
+ * European spreadsheet's ';'): say which --delimiter to pass. */
+static void suggest_delimiter(const csv_record *header) {
+  static const char candidates[] = ";\t|,";
+  if (header->count != 1)
+    return;
+  for (const char *d = candidates; *d; d++)
+    if (*d != rows.delimiter && strchr(header->fields[0], *d)) {
+      fprintf(stderr,
+              "pubrio: the header holds '%s' and no '%c': pass --delimiter "
+              "%s\n",
+              *d == '\t' ? "\\t" : (char[]){*d, '\0'}, rows.delimiter,
+              *d == '\t'  ? "tab"
+              : *d == ';' ? "';'"
+              : *d == '|' ? "'|'"
+                          : ",");
+      return;
+    }
+}
+
 /* Find the id and URL columns; -1 after printing why (a usage error). */
 static int find_columns(const csv_record *header) {
   const cli_options *o = rows.o;
@@ -181,6 +206,7 @@ static int find_columns(const csv_record *header) {
             "column: name one with --id-column or --url-column\n",
             rows.name);
     list_headers(header);
+    suggest_delimiter(header);
     return -1;
   }
   rows.id_column = found[0];
@@ -437,6 +463,33 @@ static char *joined(const pubrio_person *p, pubrio_contact_type type,
   return text;
 }
 
+/* "type: value (status); ..." of every contact whose type this version
+ * does not know (an empty string when none). */
+static char *joined_other(const pubrio_person *p) {
+  char *text = NULL;
+  size_t size = 0;
+  FILE *out = open_memstream(&text, &size);
+  if (!out)
+    return NULL;
+  int n = 0;
+  for (size_t i = 0; i < p->email_count + p->phone_count; i++) {
+    const pubrio_contact *c = i < p->email_count
+                                  ? pubrio_person_email(p, i)
+                                  : pubrio_person_phone(p, i - p->email_count);
+    if (!c || c->type != PUBRIO_CONTACT_UNKNOWN)
+      continue;
+    fprintf(out, "%s%s: %s", n++ ? "; " : "", c->type_raw ? c->type_raw : "",
+            c->value ? c->value : "");
+    if (c->status && *c->status)
+      fprintf(out, " (%s)", c->status);
+  }
+  if (fclose(out) != 0) {
+    free(text);
+    return NULL;
+  }
+  return text;
+}
+
 /* The entry an event is about: by the URL it was asked by, else by its
  * person's id; NULL when none (the run hands out no such person). */
 static person_entry *entry_of(const pubrio_bulk_event *ev) {
@@ -463,6 +516,12 @@ static void keep_person(const pubrio_bulk_event *ev) {
     if (!e->values[i])
       rows.out_of_memory = 1;
   }
+  free(e->other);
+  e->other = joined_other(ev->person);
+  if (!e->other)
+    rows.out_of_memory = 1;
+  else if (*e->other)
+    rows.has_other = 1;
   e->collected = 1;
   if (!e->batch)
     e->batch = ev->batch;
@@ -536,7 +595,8 @@ static void put_value(FILE *out, const char *s) {
   size_t size = 0;
   FILE *mem = s ? open_memstream(&escaped, &size) : NULL;
   if (mem) {
-    text_put(mem, s, 4096);
+    fputs(csv_cell_guard(s), mem); /* not a formula in a spreadsheet */
+    text_put(mem, s, (size_t)-1);  /* never cut: every paid byte */
     if (fclose(mem) == 0) {
       put_field(out, escaped, strlen(escaped));
       free(escaped);
@@ -561,6 +621,7 @@ static void result_text(const person_entry *e, char *buf, size_t size) {
     int found = 0;
     for (int i = 0; i < VALUES; i += 2)
       found |= e->values[i] && *e->values[i];
+    found |= e->other && *e->other;
     snprintf(buf, size, "%s", found ? "found" : "not found");
   } else if (b && b->done) {
     snprintf(buf, size, "not found"); /* its batch's answer did not name it */
@@ -601,6 +662,8 @@ static int write_record(void *ctx, const csv_record *rec) {
     put_record_fields(out, rec);
     for (size_t i = 0; i < sizeof appended / sizeof *appended; i++) {
       fputc(rows.delimiter, out);
+      if (i == VALUES && rows.has_other) /* only when there are some */
+        fprintf(out, "other_contacts%c", rows.delimiter);
       fputs(appended[i], out);
     }
     end_row(out);
@@ -616,6 +679,11 @@ static int write_record(void *ctx, const csv_record *rec) {
       put_value(out, v.entry->values[i]);
   }
   fputc(rows.delimiter, out);
+  if (rows.has_other) {
+    if (v.entry)
+      put_value(out, v.entry->other);
+    fputc(rows.delimiter, out);
+  }
   char result[512];
   if (v.entry)
     result_text(v.entry, result, sizeof result);

@@ -13,7 +13,9 @@ static const char synopsis_help[] =
     "       pubrio lookup [options] (FILE.csv | --input FILE | -)\n"
     "       pubrio export --journal FILE [--format json|csv]\n"
     "       pubrio status --journal FILE\n"
-    "       pubrio help [redeem | query | lookup | export | status]\n"
+    "       pubrio forget --journal FILE [--unforget] ITEM... | --older-than "
+    "D\n"
+    "       pubrio help [redeem | query | lookup | export | status | forget]\n"
     "       pubrio --version | --help | -h\n"
     "\n";
 
@@ -56,6 +58,12 @@ static const char redeem_help[] =
     "                      input, the input's rows (see below)\n"
     "  --rate N            requests per minute, submits and polls together\n"
     "                      (default 300, Pubrio's limit)\n"
+    "  --rate N/DURATION   also at most N requests in each DURATION (ms, s,\n"
+    "                      min, h, day, month; 2400/h, 15/10s); repeatable\n"
+    "  --price email=N,phone=N  credits a contact found, for the budget and\n"
+    "                      the plan when the account's prices are not read\n"
+    "  --no-account        do not read the account (quotas, prices, balance:\n"
+    "                      free) before the first submit\n"
     "  --journal FILE      an SQLite database (created 0600, locked: one run\n"
     "                      at a time) holding every batch and every contact\n"
     "                      bought; a rerun never asks for a stored person\n"
@@ -101,7 +109,11 @@ static const char redeem_csv_help[] =
 static const char query_help[] =
     "query: print each batch's contacts if complete, else its state (ids as\n"
     "  arguments, or with --input as for redeem)\n"
-    "  --wait, --max-wait, --format   as above\n"
+    "  --wait              wait for each batch and print its contacts\n"
+    "  --max-wait SECONDS  give up waiting after this long (default 600)\n"
+    "  --format json|csv   JSON lines (default) or CSV rows\n"
+    "  --input FILE        batch ids, one a line ('-': standard input); the\n"
+    "                      ids file an early stop of redeem wrote\n"
     "\n"
     "examples:\n"
     "  pubrio query 00000000-0000-4000-8000-000000000001 --wait\n"
@@ -151,19 +163,44 @@ static const char journal_help[] =
     "  pubrio status --journal run.journal\n"
     "\n";
 
+static const char forget_help[] =
+    "forget: forget people in a journal (no key, no request)\n"
+    "  ITEM...             people_search_ids, LinkedIn URLs, emails or phone\n"
+    "                      numbers: their\n"
+    "                      contacts are erased from the journal, its free\n"
+    "                      pages and its WAL, and only a keyed one-way mark\n"
+    "                      of each id is kept, so later runs on the journal\n"
+    "                      never buy them again (--refresh included)\n"
+    "  --unforget          by people_search_id: let later runs buy them\n"
+    "  --older-than DURATION  retention: erase the contacts of everyone with\n"
+    "                      a contact collected longer ago than DURATION\n"
+    "                      (90d, 12h, 30m, 3600s, 2w); no mark is kept, so\n"
+    "                      a later run may buy them again. `pubrio status`\n"
+    "                      shows the oldest contact's age\n"
+    "\n";
+
 static const char common_help[] =
     "common options:\n"
     "  --output FILE       write the results to FILE, atomically: a temporary\n"
-    "                      file beside it (0600, or FILE's mode when it\n"
-    "                      exists) renamed over FILE at the end, so a failed\n"
-    "                      or killed run never leaves half a FILE\n"
+    "                      file beside it (always 0600) renamed over FILE at\n"
+    "                      the end, so a failed or killed run never leaves\n"
+    "                      half a FILE; a device or FIFO is written through;\n"
+    "                      a file or link of another user is refused\n"
+    "  --csv-raw           CSV cells exactly as answered: without it, a value\n"
+    "                      starting with = + - @ (but a +digits phone) or a\n"
+    "                      tab or CR gets a ' in front, so a spreadsheet\n"
+    "                      never runs it as a formula\n"
     "  --api-key KEY       API key (default: $PUBRIO_API_KEY); blanked in\n"
     "                      the process's arguments once read, but prefer the\n"
     "                      environment or --api-key-file\n"
     "  --api-key-file FILE read the key from FILE's first line ('-': standard\n"
     "                      input)\n"
     "  --base-url URL      API base URL (default: $PUBRIO_BASE_URL, else\n"
-    "                      https://api.pubrio.com)\n"
+    "                      https://api.pubrio.com); plain http only to\n"
+    "                      loopback (127.0.0.0/8, ::1, localhost)\n"
+    "  --allow-insecure-http  UNSAFE: allow a plain http base URL to any\n"
+    "                      host (the key and contacts travel in clear); so\n"
+    "                      does PUBRIO_ALLOW_INSECURE_HTTP=1\n"
     "  --timeout SECONDS   per-request timeout (default 60)\n"
     "  --retries N         retries after the first attempt (default 2); a\n"
     "                      submit is only retried when provably not processed\n"
@@ -171,6 +208,7 @@ static const char common_help[] =
     "                      (twice: with bodies); the key is always redacted\n"
     "  -q, --quiet         only results and errors\n"
     "  -h, --help          this help\n"
+    "  --version           the version\n"
     "\n"
     "The progress line is drawn on a terminal only; NO_COLOR set: without\n"
     "terminal escape sequences.\n"
@@ -189,8 +227,9 @@ static const char exit_help[] =
     "  130 interrupted (the journal stays valid).\n"
     "Ctrl-C stops a run: nothing new starts and requests in flight finish\n"
     "(a submit's answer is kept); a second Ctrl-C cuts them. When a run\n"
-    "stops early, every batch paid for and not collected is printed with\n"
-    "the command that collects it.\n";
+    "stops early, every batch paid for and not delivered is written to an\n"
+    "ids file, and one command collects them all: pubrio query --wait\n"
+    "--input FILE.\n";
 
 void help_print(const char *command) {
   if (!command)
@@ -206,19 +245,21 @@ void help_print(const char *command) {
   if (!command || strcmp(command, "export") == 0 ||
       strcmp(command, "status") == 0)
     fputs(journal_help, stdout);
+  if (!command || strcmp(command, "forget") == 0)
+    fputs(forget_help, stdout);
   fputs(common_help, stdout);
   fputs(exit_help, stdout);
 }
 
 int help_command(int argc, char **argv) {
-  static const char *const commands[] = {"redeem", "query", "lookup", "export",
-                                         "status"};
+  static const char *const commands[] = {"redeem", "query",  "lookup",
+                                         "export", "status", "forget"};
   int known = 0;
   for (size_t i = 0; argc == 1 && i < sizeof commands / sizeof *commands; i++)
     known |= strcmp(argv[0], commands[i]) == 0;
   if (argc > 1 || (argc == 1 && !known)) {
-    fputs("pubrio: help: name one command: redeem, query, lookup, export or "
-          "status\n",
+    fputs("pubrio: help: name one command: redeem, query, lookup, export, "
+          "status or forget\n",
           stderr);
     return CLI_USAGE;
   }

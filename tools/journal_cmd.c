@@ -28,19 +28,36 @@ int cli_export(const cli_options *o) {
   pubrio_error err = {0};
   const pubrio_person *p = NULL;
   pubrio_status st;
+  size_t damaged = 0;
+  int rc = CLI_OK;
   if (o->format == FORMAT_CSV)
     output_csv_header(stdout);
-  while ((st = pubrio_journal_next_person(j, &p, &err)) == PUBRIO_OK && p &&
-         !ferror(stdout))
+  /* A damaged row is named and stepped over: the rest is still exported,
+   * and the exit code says something was missing. */
+  while (!ferror(stdout)) {
+    st = pubrio_journal_next_person(j, &p, &err);
+    if (st != PUBRIO_OK) {
+      cli_print_error("export", st, &err);
+      pubrio_error_clear(&err);
+      rc = CLI_FAILED;
+      damaged++;
+      if (st == PUBRIO_E_OUT_OF_MEMORY)
+        break;
+      continue;
+    }
+    if (!p)
+      break;
     output_person(stdout, o->format, p, NULL);
-  int rc = CLI_OK;
-  if (st != PUBRIO_OK) {
-    cli_print_error("export", st, &err);
-    rc = CLI_FAILED;
-  } else if (fflush(stdout) != 0 || ferror(stdout)) {
+  }
+  if (fflush(stdout) != 0 || ferror(stdout)) {
     fprintf(stderr, "pubrio: the output could not be written (%s)\n",
             strerror(errno ? errno : EIO));
     rc = CLI_OUTPUT;
+  } else if (damaged) {
+    fprintf(stderr,
+            "pubrio: %zu %s of the journal could not be exported (named "
+            "above); everything else was\n",
+            damaged, damaged == 1 ? "row" : "rows");
   }
   pubrio_error_clear(&err);
   pubrio_journal_free(j);
@@ -87,6 +104,13 @@ int cli_status(const cli_options *o) {
   pubrio_journal_counts(j, &people, &contacts);
   printf("people bought: %zu, contacts stored: %zu, credits charged: %lld\n",
          people, contacts, (long long)credits);
+  int64_t oldest = 0;
+  if (pubrio_journal_oldest_contact(j, &oldest)) {
+    int64_t age = (int64_t)time(NULL) - oldest;
+    printf("oldest contact: collected %lld days ago (pubrio forget "
+           "--older-than erases by age)\n",
+           (long long)(age > 0 ? age / 86400 : 0));
+  }
   if (singles || singles_uncertain)
     printf("linkedin urls redeemed one by one: %zu answered, %zu "
            "uncertain\n",

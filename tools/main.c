@@ -2,6 +2,7 @@
  * API, safely: everything is validated before a credit is spent. */
 #include "atomic_file.h"
 #include "cli.h"
+#include "csv_cell.h"
 #include "help.h"
 #include "input.h"
 
@@ -172,7 +173,9 @@ enum {
   OPT_STRICT,
   OPT_OUTPUT,
   OPT_SIMILAR,
-  OPT_COLUMN
+  OPT_COLUMN,
+  OPT_CSV_RAW,
+  OPT_INSECURE_HTTP
 };
 
 static const struct option long_options[] = {
@@ -209,6 +212,8 @@ static const struct option long_options[] = {
     {"output", required_argument, NULL, OPT_OUTPUT},
     {"similar", no_argument, NULL, OPT_SIMILAR},
     {"column", required_argument, NULL, OPT_COLUMN},
+    {"csv-raw", no_argument, NULL, OPT_CSV_RAW},
+    {"allow-insecure-http", no_argument, NULL, OPT_INSECURE_HTTP},
     {NULL, 0, NULL, 0}};
 
 /* Parse options after the subcommand; returns -1 to continue, else an exit
@@ -216,9 +221,28 @@ static const struct option long_options[] = {
 static int parse_options(int argc, char **argv, cli_options *o,
                          const char *command) {
   long long v;
-  int c;
+  int c, index = -1;
+  /* Each option once: a second --types would silently buy both. Only
+   * --rate (one window each), --column (one column each) and -v (more
+   * detail) repeat. */
+  unsigned char seen[OPT_INSECURE_HTTP - OPT_TYPES + 3] = {0};
   opterr = 0; /* our own message, in our own format */
-  while ((c = getopt_long(argc, argv, "vqh", long_options, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "vqh", long_options, &index)) != -1) {
+    const char *name = index >= 0 ? long_options[index].name : NULL;
+    index = -1;
+    if (c != OPT_RATE && c != OPT_COLUMN && c != 'v' && c != '?' &&
+        c != ':') {
+      size_t slot = c == 'q'   ? sizeof seen - 1
+                    : c == 'h' ? sizeof seen - 2
+                               : (size_t)(c - OPT_TYPES);
+      if (slot < sizeof seen && seen[slot]++)
+        return name ? usage_error("--%s is given twice: give it once", name)
+                    : usage_error("-%s is given twice: give it once",
+                                  c == 'q' ? "q" : "h");
+    }
+    if (optarg && !*optarg)
+      return usage_error("--%s needs a value (an empty one was given)",
+                         name ? name : "option");
     switch (c) {
     case OPT_TYPES:
       if (parse_types(optarg, &o->types) != 0)
@@ -333,6 +357,11 @@ static int parse_options(int argc, char **argv, cli_options *o,
         return usage_error("%s", "--column: at most 16");
       o->lookup_columns[o->lookup_column_count++] = optarg;
       break;
+    case OPT_CSV_RAW:
+      o->csv_raw = 1;
+      csv_cell_set_raw(1);
+      break;
+    case OPT_INSECURE_HTTP: o->allow_insecure_http = 1; break;
     default: return usage_error("invalid option \"%s\"", argv[optind - 1]);
     }
   }
@@ -358,6 +387,15 @@ static int run(int argc, char **argv, cli_options *op) {
   const char *command = argc > 1 ? argv[1] : NULL;
   if (command && strcmp(command, "help") == 0)
     return help_command(argc - 2, argv + 2);
+  if (command && strcmp(command, "forget") == 0) /* no key, no request */
+    return cli_forget(argc - 2, argv + 2);
+  if (command && strcmp(command, "--list-options") == 0) {
+    /* The parser's own table: what completions and help are checked
+     * against (tests/cli). */
+    for (const struct option *opt = long_options; opt->name; opt++)
+      printf("--%s\n", opt->name);
+    return CLI_OK;
+  }
   if (!command || command[0] == '-') {
     /* Only --help and --version come before a subcommand. */
     int rc = parse_options(argc, argv, &o, NULL);

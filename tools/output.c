@@ -1,5 +1,6 @@
 #include "output.h"
 
+#include "csv_cell.h"
 #include "progress.h"
 #include "text.h"
 
@@ -40,13 +41,15 @@ static cJSON *contacts_json(const pubrio_person *p, int phones) {
 
 /* RFC 4180: quote a field holding a comma or a quote. Control characters
  * (line breaks included) are written as \u00XX first, so a value can
- * neither steer a terminal nor forge a row. */
+ * neither steer a terminal nor forge a row; a value a spreadsheet would
+ * run as a formula gets its guard (tools/csv_cell.c). */
 static void csv_field(FILE *out, const char *value) {
   if (!value)
     return;
   int quote = strpbrk(value, ",\"") != NULL;
   if (quote)
     fputc('"', out);
+  fputs(csv_cell_guard(value), out);
   for (const char *c = value; *c;) {
     const char *quote_at = quote ? strchr(c, '"') : NULL;
     size_t run = quote_at ? (size_t)(quote_at - c) : strlen(c);

@@ -4,12 +4,11 @@
  * named with the command that collects it. */
 #include "cli.h"
 #include "csv_rows.h"
+#include "delivery.h"
 #include "ids.h"
 #include "input.h"
 #include "output.h"
 #include "progress.h"
-#include "text.h"
-
 #include "text.h"
 
 #include <errno.h>
@@ -146,8 +145,8 @@ static void print_plan(const cli_options *o, const pubrio_bulk_stats *s) {
          "only when found",
          (long long)s->credits_worst_case, paying,
          text_plural(paying, "person", "people"), prices);
-  if (s->has_balance)
-    printf("; %lld available", (long long)s->balance);
+  if (s->has_balance) /* the summary names the same figure */
+    printf("; balance %lld (credit + top-up)", (long long)s->balance);
   printf("\n");
   if (o->wait && s->min_duration_ms > o->max_wait_ms)
     fprintf(stderr,
@@ -169,19 +168,6 @@ static void print_plan(const cli_options *o, const pubrio_bulk_stats *s) {
             "run within it\n",
             (long long)s->credits_worst_case, (long long)s->balance,
             (long long)s->balance);
-}
-
-/* Every paid batch not collected, with the command that collects it. */
-static void report_unfinished(const cli_options *o, const pubrio_bulk *run) {
-  size_t people = 0, i = 0;
-  for (const char *id; (id = pubrio_bulk_uncollected(run, i, &people)); i++)
-    fprintf(stderr,
-            "pubrio: batch %s (%zu %s) was accepted and is not collected; "
-            "collect it with: pubrio query %s --wait\n",
-            id, people, text_plural(people, "person", "people"), id);
-  if (i && o->journal)
-    fprintf(stderr, "pubrio: or rerun with the same --journal to collect "
-                    "what is left\n");
 }
 
 /* A batch that failed while the run went on. An uncertain submit names
@@ -215,8 +201,16 @@ static int output_failed(FILE *out, int *failed_errno, pubrio_bulk *run) {
   if (!ferror(out))
     return 0;
   *failed_errno = errno ? errno : EIO;
+  delivery_flushed(0, *failed_errno);
   pubrio_bulk_stop(run);
   return 1;
+}
+
+/* Flush what was written: its batches are delivered, or the output
+ * failed. */
+static void flush_output(FILE *out) {
+  if (fflush(out) == 0 && !ferror(out))
+    delivery_flushed(1, 0);
 }
 
 /* Hand each event of the run to the output; the run's status at the end. */
@@ -245,16 +239,18 @@ static pubrio_status drive(const cli_options *o, pubrio_bulk *run,
     int quiet_out = output_failed(stdout, out_errno, run);
     if (ev.kind == PUBRIO_BULK_BATCH_ACCEPTED)
       progress_batch_accepted(bar, ev.job);
+    delivery_event(o, &ev);
     if (csv_rows_event(&ev)) /* CSV rows are written at the end */
       continue;
-    if (ev.kind == PUBRIO_BULK_BATCH_ACCEPTED && !o->wait && !quiet_out)
+    if (ev.kind == PUBRIO_BULK_BATCH_ACCEPTED && !o->wait && !quiet_out) {
       output_batch(stdout, ev.batch, ev.people_count, ev.job);
-    else if (ev.kind == PUBRIO_BULK_PERSON && !quiet_out)
+      flush_output(stdout);
+    } else if (ev.kind == PUBRIO_BULK_PERSON && !quiet_out)
       output_person(stdout, o->format, ev.person, ev.linkedin_url);
     else if (ev.kind == PUBRIO_BULK_NOT_FOUND && !quiet_out)
       output_not_found(stdout, o->format, ev.linkedin_url);
     else if (ev.kind == PUBRIO_BULK_BATCH_DONE && !quiet_out)
-      fflush(stdout); /* results survive a later crash */
+      flush_output(stdout); /* results survive a later crash */
     else if (ev.kind == PUBRIO_BULK_BATCH_FAILED) {
       report_failed_batch(&ev);
       (*failed_batches)++;
@@ -283,10 +279,30 @@ static void summary(const cli_options *o, const pubrio_bulk_stats *s,
   if (s->credits_before)
     fprintf(stderr, " (%lld by earlier runs on the journal)",
             (long long)s->credits_before);
-  if (s->has_credit)
-    fprintf(stderr, ", %lld left", (long long)s->credit);
+  if (s->has_balance) /* the dry run's figure, less this run's charges */
+    fprintf(stderr, ", balance %lld (credit + top-up)",
+            (long long)(s->balance - s->credits_charged));
+  else if (s->has_credit)
+    fprintf(stderr, ", %lld credit left (top-up not counted)",
+            (long long)s->credit);
   fprintf(stderr, ", %lld.%01lld s\n", (long long)(elapsed_ms / 1000),
           (long long)(elapsed_ms % 1000 / 100));
+  size_t open = s->batches_accepted > s->batches_collected
+                    ? s->batches_accepted - s->batches_collected
+                    : 0;
+  if (open) { /* their charges come when they are collected */
+    int64_t worst =
+        s->credits_committed - s->credits_before - s->credits_charged;
+    fprintf(stderr,
+            "pubrio: %zu %s accepted, %zu still open: %lld %s charged so "
+            "far, at most %lld more when %s collected\n",
+            s->batches_accepted,
+            text_plural(s->batches_accepted, "batch", "batches"), open,
+            (long long)s->credits_charged,
+            text_plural((size_t)s->credits_charged, "credit", "credits"),
+            (long long)(worst > 0 ? worst : 0),
+            text_plural(open, "it is", "they are"));
+  }
   if (s->people_left_uncertain)
     fprintf(stderr,
             "pubrio: %zu %s uncertain: the API may have charged for them; "
@@ -302,9 +318,12 @@ static int stopped(const cli_options *o, const pubrio_bulk *run,
   if (out_errno)
     fprintf(stderr,
             "pubrio: the output could not be written (%s): the run "
-            "stopped; what was collected is %s\n",
+            "stopped; every batch whose people did not all reach it is "
+            "named below%s\n",
             strerror(out_errno),
-            o->journal ? "in the journal (pubrio export)" : "lost");
+            o->journal ? " (and the journal holds what was collected: "
+                         "pubrio export)"
+                       : "");
   else if (st == PUBRIO_E_WAIT_TIMEOUT) { /* what stopped it, in its words */
     fprintf(stderr, "pubrio: --max-wait of %lld s: ",
             (long long)(o->max_wait_ms / 1000));
@@ -315,7 +334,7 @@ static int stopped(const cli_options *o, const pubrio_bulk *run,
             o->journal ? "; the journal is up to date" : "");
   else if (!failed_batches) /* else each failed batch was named already */
     cli_print_error("redeem", st, err);
-  report_unfinished(o, run);
+  delivery_report(o, run);
   if (out_errno)
     return CLI_OUTPUT;
   /* In a run a 429 is a wait: rate limited means a quota outlasts it. */
@@ -358,8 +377,12 @@ int cli_redeem(const cli_options *o) {
       int out_errno = 0, failed_batches = 0;
       st = drive(o, run, &bar, &out_errno, &failed_batches, &err);
       csv_rows_write(st);
-      if ((fflush(stdout) != 0 || ferror(stdout)) && !out_errno)
+      if ((fflush(stdout) != 0 || ferror(stdout)) && !out_errno) {
         out_errno = errno ? errno : EIO;
+        delivery_flushed(0, out_errno);
+      } else if (!out_errno) {
+        delivery_flushed(1, 0);
+      }
       pubrio_bulk_stats_get(run, &stats, sizeof stats);
       progress_finish(&bar, &stats);
       rc = st == PUBRIO_OK && !out_errno
@@ -373,6 +396,7 @@ int cli_redeem(const cli_options *o) {
     }
   }
   csv_rows_free();
+  delivery_free();
   pubrio_bulk_free(run);
   pubrio_bulk_options_free(opts);
   pubrio_error_clear(&err);

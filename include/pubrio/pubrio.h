@@ -594,6 +594,25 @@ PUBRIO_API pubrio_status pubrio_rate_parse(const char *text,
                                            int64_t *out_window_ms,
                                            pubrio_error *err);
 
+/**
+ * @brief Allow a plain http:// base URL naming a host other than loopback
+ * (UNSAFE: the API key and every contact bought cross the network in
+ * clear).
+ *
+ * By default a request to an http:// base URL whose host is not loopback
+ * (127.0.0.0/8, ::1, localhost) fails with ::PUBRIO_E_INVALID_ARGUMENT
+ * before anything is sent; https:// is always allowed. The environment
+ * variable PUBRIO_ALLOW_INSECURE_HTTP=1, read by pubrio_client_new(), has
+ * the same effect. A loopback base URL is never sent through a proxy
+ * (http_proxy and the like), which is another host.
+ * @param client the client.
+ * @param allow 1 to allow, 0 to refuse again (the default).
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT for a NULL client.
+ */
+PUBRIO_API pubrio_status pubrio_client_set_allow_insecure_http(
+    pubrio_client *client, int allow, pubrio_error *err);
+
 /** @} */
 
 /**
@@ -1854,6 +1873,77 @@ PUBRIO_API pubrio_status pubrio_journal_next_person(pubrio_journal *journal,
 PUBRIO_API const char *pubrio_journal_uncollected(const pubrio_journal *journal,
                                                   size_t index,
                                                   size_t *people_count);
+
+/**
+ * @brief Forget people in a journal (GDPR article 17): erase their contacts
+ * from the database, its free pages and its WAL, so no later export shows
+ * them, and keep only a keyed one-way mark of each id (HMAC-SHA-256 under
+ * a random key of the journal, never the id) so no later run on the
+ * journal buys them again (`--refresh` included; see
+ * pubrio_journal_unforget()). The journal is opened to write: not while a
+ * run holds it.
+ * @param path the journal.
+ * @param items people_search_ids, LinkedIn profile URLs (any spelling:
+ *        the person the URL named is forgotten, and the URL is erased and
+ *        marked, so no later run redeems it), emails (any case) or phone
+ *        numbers (by their digits); an id or URL is marked even if the
+ *        journal never bought it.
+ * @param count the number of @p items, at least 1.
+ * @param forgotten receives the number of people forgotten (may be NULL).
+ * @param unmatched receives the number of emails or phones that matched
+ *        nobody (may be NULL).
+ * @param err error detail (may be NULL).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT; ::PUBRIO_E_JOURNAL;
+ *         ::PUBRIO_E_OUT_OF_MEMORY.
+ */
+PUBRIO_API pubrio_status pubrio_journal_forget(const char *path,
+                                               const char *const *items,
+                                               size_t count, size_t *forgotten,
+                                               size_t *unmatched,
+                                               pubrio_error *err);
+
+/**
+ * @brief Undo pubrio_journal_forget() for people by id: later runs may buy
+ * them again (their erased contacts are not restored).
+ * @param path the journal.
+ * @param ids people_search_ids.
+ * @param count the number of @p ids, at least 1.
+ * @param unforgotten receives how many marks were removed (may be NULL).
+ * @param err error detail (may be NULL).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT; ::PUBRIO_E_JOURNAL;
+ *         ::PUBRIO_E_OUT_OF_MEMORY.
+ */
+PUBRIO_API pubrio_status pubrio_journal_unforget(const char *path,
+                                                 const char *const *ids,
+                                                 size_t count,
+                                                 size_t *unforgotten,
+                                                 pubrio_error *err);
+
+/**
+ * @brief Retention (GDPR article 5(1)(e)): erase from a journal the
+ * contacts of every person with a contact collected before @p before, as
+ * pubrio_journal_forget() erases (database, free pages, WAL), but without a
+ * mark: a later run may buy them again.
+ * @param path the journal.
+ * @param before seconds since the epoch (UTC).
+ * @param forgotten receives the number of people erased (may be NULL).
+ * @param err error detail (may be NULL).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT; ::PUBRIO_E_JOURNAL;
+ *         ::PUBRIO_E_OUT_OF_MEMORY.
+ */
+PUBRIO_API pubrio_status pubrio_journal_forget_older(const char *path,
+                                                     int64_t before,
+                                                     size_t *forgotten,
+                                                     pubrio_error *err);
+
+/**
+ * @brief When the oldest contact a journal holds was collected.
+ * @param journal the journal.
+ * @param collected_at receives seconds since the epoch (may be NULL).
+ * @return 1, or 0 when the journal holds no contact.
+ */
+PUBRIO_API int pubrio_journal_oldest_contact(const pubrio_journal *journal,
+                                             int64_t *collected_at);
 
 /** @} */
 

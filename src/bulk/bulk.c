@@ -6,6 +6,7 @@
 
 #include "error.h"
 #include "growth.h"
+#include "log.h"
 #include "rate.h"
 #include "uuid.h"
 
@@ -326,7 +327,10 @@ static pubrio_status open_store(pubrio_bulk *b, int read_only,
   b->next_number = highest + 1;
   b->store_charged_before = pri_store_charged(b->store);
   b->prior_uncertain_worst = pri_store_uncertain_worst(b->store, b->o.prices);
-  if (b->store_charged_before < 0 || b->prior_uncertain_worst < 0 ||
+  int workspace = pri_store_workspace(b->store, &b->journal_workspace);
+  b->has_journal_workspace = workspace == 1;
+  if (b->store_charged_before < 0 || workspace < 0 ||
+      b->prior_uncertain_worst < 0 ||
       pri_store_each_accepted(b->store, load_prior_batch, b) != 0)
     return pri_error_set(err, PUBRIO_E_JOURNAL,
                          "the journal cannot be read: %s",
@@ -413,6 +417,22 @@ static int place_person(pubrio_bulk *b, size_t pos) {
   if (pri_store_person_state(b->store, b->people.items[pos], &bought, &pending,
                              &uncertain) != 0)
     return -1;
+  /* Forgotten (pubrio_journal_forget()): never bought again through this
+   * journal, --refresh or not; named, not handed out. */
+  int forgotten = pri_store_is_forgotten(b->store, b->people.items[pos]);
+  if (forgotten < 0)
+    return -1;
+  if (forgotten) {
+    char id[PUBRIO_ID_LEN + 1];
+    pri_uuid_format(b->people.items[pos], id);
+    b->person_state[pos] |= PERSON_IN_INPUT;
+    b->forgotten++;
+    pri_log(b->client, PUBRIO_LOG_WARN,
+            "%s was forgotten in this journal (pubrio forget): not bought; "
+            "pubrio forget --unforget buys it again",
+            id);
+    return 0;
+  }
   if (b->o.refresh)
     bought = 0;
   unsigned covered =

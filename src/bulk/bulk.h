@@ -194,6 +194,11 @@ struct pubrio_bulk {
   int has_balance; /* read from the account before the run */
   int64_t balance;
   int prices_given; /* by the caller, not the account */
+  /* The key's workspace (POST /profile's profile_id) and the one the
+   * journal's purchases belong to: a run never mixes two. */
+  int has_workspace, has_journal_workspace;
+  int64_t workspace, journal_workspace;
+  size_t forgotten; /* people of the input forgotten in the journal */
 };
 
 /* Read the account's quotas (into the pacer), prices and balance, unless

@@ -55,6 +55,8 @@ static void apply_profile(pubrio_bulk *b, pubrio_status st, pubrio_profile *p,
       b->o.prices[2] = p->phone_price;
       b->o.has_prices = 1;
     }
+    b->has_workspace = p->has_profile_id;
+    b->workspace = p->profile_id;
     if (p->has_credit) {
       b->has_balance = 1;
       b->balance = pri_bulk_add_credits(

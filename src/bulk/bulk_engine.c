@@ -64,6 +64,16 @@ static void stop_by_caller(pubrio_bulk *b, const char *message) {
       pri_transfer_cut(b->slots[i].transfer);
 }
 
+/* The store failed: stop, naming what it could not do and why (the full
+ * disk, not what a rollback said after it). */
+static void journal_stop(pubrio_bulk *b, const char *doing) {
+  pubrio_error e = {0};
+  pri_error_set(&e, PUBRIO_E_JOURNAL, "the journal could not %s (%s)", doing,
+                pri_store_error(b->store));
+  stop(b, PUBRIO_E_JOURNAL, &e);
+  pubrio_error_clear(&e);
+}
+
 /* A batch's failure that lets the rest of the run go on; the first one is
  * the run's status at the end. */
 static void problem(pubrio_bulk *b, pubrio_status status,
@@ -505,8 +515,7 @@ static void accepted(pubrio_bulk *b, bulk_slot *s, int64_t now) {
   b->accepted_batches++;
   if (pri_store_accepted(b->store, bb->number, bb->types,
                          bb->redeem_query_id) != 0)
-    stop_with(b, PUBRIO_E_JOURNAL, /* the batch is named as uncollected */
-              "the journal could not record an accepted batch");
+    journal_stop(b, "record an accepted batch"); /* named as uncollected */
   bulk_item *item = push_with_people(b, PUBRIO_BULK_BATCH_ACCEPTED, s->batch);
   if (item) {
     item->job = s->job; /* handed out with the event */
@@ -642,8 +651,7 @@ static void collected(pubrio_bulk *b, bulk_slot *s, int64_t now) {
                                   charge) != 0) {
     pri_free(ids);
     bb->state = BATCH_ACCEPTED; /* paid and named as uncollected */
-    stop_with(b, PUBRIO_E_JOURNAL,
-              "the journal could not store a collected batch's contacts");
+    journal_stop(b, "store a collected batch's contacts");
     return;
   }
   pri_free(ids);
@@ -664,7 +672,7 @@ static void submit_failed(pubrio_bulk *b, bulk_slot *s, pubrio_status status) {
     bb->state = BATCH_REFUSED;
     close_worst(b, bb);
     if (pri_store_refused(b->store, bb->number, bb->types) != 0)
-      stop_with(b, PUBRIO_E_JOURNAL, "the journal could not record a refusal");
+      journal_stop(b, "record a refusal");
     int again = status == PUBRIO_E_RATE_LIMITED ||
                 ((status == PUBRIO_E_CANCELLED || status == PUBRIO_E_TIMEOUT) &&
                  s->err.attempts == 0);
@@ -747,7 +755,8 @@ static void single_answered(pubrio_bulk *b, bulk_slot *s) {
                                 p ? uuid : NULL, res, charge) != 0) {
     pubrio_error e = {0};
     pri_error_set(&e, PUBRIO_E_JOURNAL,
-                  "the journal could not store the answer for %s", u->url);
+                  "the journal could not store the answer for %s (%s)", u->url,
+                  pri_store_error(b->store));
     single_uncertain(b, s, PUBRIO_E_JOURNAL, &e);
     stop(b, PUBRIO_E_JOURNAL, &e);
     pubrio_error_clear(&e);
@@ -784,7 +793,7 @@ static void single_failed(pubrio_bulk *b, bulk_slot *s, pubrio_status status) {
   bb->state = BATCH_REFUSED;
   close_worst(b, bb);
   if (pri_store_refused(b->store, bb->number, bb->types) != 0)
-    stop_with(b, PUBRIO_E_JOURNAL, "the journal could not record a refusal");
+    journal_stop(b, "record a refusal");
   if (status == PUBRIO_E_RATE_LIMITED ||
       ((status == PUBRIO_E_CANCELLED || status == PUBRIO_E_TIMEOUT) &&
        s->err.attempts == 0)) {
@@ -1168,18 +1177,83 @@ static void check_before_sending(pubrio_bulk *b, int64_t now) {
   }
 }
 
+/* A journal holds one workspace's purchases: a key of another one is
+ * handed out, polled and counted none of them (its people, its batches,
+ * its charges), and the run stops saying what it found. A run that knows
+ * its workspace records it, so the journal is tied to it from then on;
+ * a key seen before with the workspace is not asked again (its mark), so
+ * a rerun that has nothing to buy still sends nothing. */
+static void check_workspace(pubrio_bulk *b, int key_known) {
+  if (b->stop_level)
+    return;
+  if (!b->has_workspace && b->has_journal_workspace && !key_known) {
+    char why[320];
+    snprintf(why, sizeof why,
+             "the journal holds the purchases of workspace %lld, this key "
+             "was never used with it and its workspace could not be read "
+             "(POST /profile): nothing is handed out, polled or bought; "
+             "rerun when the account can be read, or use another journal",
+             (long long)b->journal_workspace);
+    b->known_cursor = b->people.count;
+    b->url_known_cursor = b->url_count;
+    for (size_t i = 0; i < b->prior_batches; i++)
+      b->batches[i].state = BATCH_REFUSED;
+    b->open_worst = 0;
+    stop_with(b, PUBRIO_E_JOURNAL, why);
+    return;
+  }
+  if (!b->has_workspace)
+    return; /* nothing known to compare or record */
+  if (b->has_journal_workspace && b->journal_workspace != b->workspace) {
+    char why[320];
+    snprintf(why, sizeof why,
+             "the journal holds the purchases of workspace %lld and this "
+             "key is of workspace %lld: none of them is handed out, polled "
+             "or counted, and nothing was bought; use a journal of this "
+             "workspace (or the first workspace's key)",
+             (long long)b->journal_workspace, (long long)b->workspace);
+    b->known_cursor = b->people.count;
+    b->url_known_cursor = b->url_count;
+    for (size_t i = 0; i < b->prior_batches; i++)
+      b->batches[i].state = BATCH_REFUSED; /* not this workspace's to poll */
+    b->open_worst = 0;
+    b->store_charged_before = b->prior_uncertain_worst = 0;
+    stop_with(b, PUBRIO_E_JOURNAL, why);
+    return;
+  }
+  if (pri_store_set_workspace(b->store, b->workspace) != 0)
+    journal_stop(b, "record the run's workspace");
+}
+
 static void begin_run(pubrio_bulk *b) {
   b->started = 1;
   int64_t now = pri_clock_now(&b->client->clock);
   b->deadline = pri_wait_deadline(&b->o.wait, now);
   if (b->stop_level) /* stopped before it began: nothing to record */
     return;
-  if (b->to_submit || b->prior_batches || b->urls_to_send) /* a request */
+  /* A request to make, or purchases of a workspace that this key was
+   * never seen with: the account says whose key it is before any of them
+   * is handed out. */
+  int64_t seen = -1;
+  int key_known =
+      b->has_journal_workspace &&
+      pri_store_key_workspace(b->store, b->client->api_key, &seen) == 1;
+  if (key_known) {
+    b->has_workspace = 1; /* what /profile said for this key before */
+    b->workspace = seen;
+  }
+  int hands_out_stored = b->known > 0;
+  for (size_t i = 0; i < b->url_count && !hands_out_stored; i++)
+    hands_out_stored = b->urls[i].known;
+  if (b->to_submit || b->prior_batches || b->urls_to_send ||
+      (hands_out_stored && !key_known))
     pri_bulk_read_account(b);
   now = pri_clock_now(&b->client->clock);
   if (pri_store_begin_run(b->store, b->types, b->o.has_profile_id,
-                          b->o.profile_id) != 0)
+                          b->o.profile_id) != 0 ||
+      pri_store_set_run_key(b->store, b->client->api_key) != 0)
     stop_with(b, PUBRIO_E_JOURNAL, "the journal cannot record a new run");
+  check_workspace(b, key_known);
   check_before_sending(b, now);
 }
 

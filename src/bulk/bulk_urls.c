@@ -9,6 +9,7 @@
 
 #include "error.h"
 #include "growth.h"
+#include "log.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -58,9 +59,21 @@ static int reserve(pubrio_bulk *b, size_t extra) {
 static int place_url(pubrio_bulk *b, bulk_url *u) {
   uint8_t person[16];
   int known = pri_store_url_state(b->store, u->url, person);
-  if (known < 0)
+  int forgotten = known < 0 ? -1 : pri_store_url_forgotten(b->store, u->url);
+  if (known < 0 || forgotten < 0)
     return -1;
   u->need = b->types;
+  if (forgotten) { /* pubrio forget: never redeemed again, named */
+    pri_log(b->client, PUBRIO_LOG_WARN,
+            "%s was forgotten in this journal (pubrio forget): not bought",
+            u->url);
+    u->state = URL_NOT_FOUND;
+    u->known = 1;
+    b->known++;
+    b->urls_not_found++;
+    b->forgotten++;
+    return 0;
+  }
   if (known == PRI_URL_UNCERTAIN && !b->o.resubmit_uncertain) {
     u->state = URL_UNCERTAIN;
     b->prior_uncertain++;

@@ -4,6 +4,7 @@
 #include "error.h"
 #include "growth.h"
 #include "store.h"
+#include "uuid.h"
 
 #include <string.h>
 
@@ -19,7 +20,8 @@ struct pubrio_journal {
   uncollected *open;
   size_t open_count, open_cap;
   size_t people, contacts;
-  uint8_t last[16];
+  int has_oldest;
+  int64_t oldest; /* when the oldest contact was collected */
   int started, ended;
   pubrio_query_result *person; /* the last one handed out */
 };
@@ -61,18 +63,23 @@ pubrio_status pubrio_journal_open(pubrio_journal **out, const char *path,
   if (!j)
     return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
   pubrio_status st = pri_store_open(&j->store, path, 1, err);
+  char *shown = pri_store_shown_path(path);
+  if (st == PUBRIO_OK && !shown)
+    st = pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
   if (st == PUBRIO_OK &&
       (pri_store_each_run(j->store, keep_run, j) != 0 ||
        pri_store_each_accepted(j->store, keep_open, j) != 0 ||
-       pri_store_counts(j->store, &j->people, &j->contacts) != 0))
+       pri_store_counts(j->store, &j->people, &j->contacts) != 0 ||
+       (j->has_oldest = pri_store_oldest_contact(j->store, &j->oldest)) < 0))
     st = pri_error_set(err, PUBRIO_E_JOURNAL,
                        "the journal %s cannot be "
                        "read: %s",
-                       path, pri_store_error(j->store));
+                       shown, pri_store_error(j->store));
   /* A missing file opens as an empty temporary store: say so instead. */
   if (st == PUBRIO_OK && !j->run_count && !j->people)
     st = pri_error_set(err, PUBRIO_E_JOURNAL, "the journal %s holds no run",
-                       path);
+                       shown);
+  pri_free(shown);
   if (st != PUBRIO_OK) {
     pubrio_journal_free(j);
     return st;
@@ -120,22 +127,32 @@ pubrio_status pubrio_journal_next_person(pubrio_journal *j,
     return PUBRIO_OK;
   uint8_t next[16];
   unsigned types = 0;
-  int found = pri_store_next_bought(j->store, j->started ? j->last : NULL, next,
-                                    &types);
-  if (found < 0)
+  int found = pri_store_next_bought(j->store, !j->started, next, &types);
+  j->started = 1;
+  if (found < 0) {
+    j->ended = 1; /* the rest cannot be reached */
     return pri_error_set(err, PUBRIO_E_JOURNAL,
                          "the journal cannot be read: %s",
+                         pri_store_error(j->store));
+  }
+  if (found == 2) /* the next call goes on after it */
+    return pri_error_set(err, PUBRIO_E_JOURNAL, "the journal: %s",
                          pri_store_error(j->store));
   if (!found) {
     j->ended = 1;
     return PUBRIO_OK;
   }
   j->person = pri_store_read_person(j->store, next, types);
-  if (!j->person)
-    return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY,
-                         "out of memory reading the journal");
-  memcpy(j->last, next, 16);
-  j->started = 1;
+  if (!j->person) {
+    const char *why = pri_store_error(j->store);
+    char id[PUBRIO_ID_LEN + 1];
+    pri_uuid_format(next, id);
+    return pri_error_set(
+        err,
+        strcmp(why, "out of memory") == 0 ? PUBRIO_E_OUT_OF_MEMORY
+                                          : PUBRIO_E_JOURNAL,
+        "the journal: the contacts of %s cannot be read: %s", id, why);
+  }
   *out = pubrio_query_result_person(j->person, 0);
   return PUBRIO_OK;
 }
@@ -147,4 +164,13 @@ const char *pubrio_journal_uncollected(const pubrio_journal *j, size_t index,
   if (people_count)
     *people_count = j->open[index].people;
   return j->open[index].id;
+}
+
+int pubrio_journal_oldest_contact(const pubrio_journal *j,
+                                  int64_t *collected_at) {
+  if (!j || !j->has_oldest)
+    return 0;
+  if (collected_at)
+    *collected_at = j->oldest;
+  return 1;
 }

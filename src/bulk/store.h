@@ -7,9 +7,17 @@
  * refused and left untouched. Without a path the store is a private
  * temporary database, so a run without a journal takes the same path.
  *
- * Schema (PRAGMA application_id 'PBRI', user_version 2; a version 1 store
- * is brought up to 2 when opened to write):
- *   runs(id, started_at, types, profile_id, library)
+ * Schema (PRAGMA application_id 'PBRI', user_version 3; an older store is
+ * brought up to 3 when opened to write, and a store whose schema is not
+ * exactly its version's is refused):
+ *   runs(id, started_at, types, profile_id, library, workspace, key_mark)
+ *                                  workspace: POST /profile's profile_id for
+ *                                  the run's key, when read; the first one
+ *                                  known owns the journal. key_mark: the
+ *                                  key's HMAC-SHA-256 under journal_key
+ *   journal_key(key)               32 random bytes, made with the journal
+ *   forgotten(mark, at)            a forgotten person's id, as its
+ *                                  HMAC-SHA-256 under journal_key
  *   batches(number, run, types, profile_id, people, state, redeem_query_id,
  *           charged, updated_at, linkedin_url)  linkedin_url: a single
  *                                  redeem by URL, its person in
@@ -39,6 +47,47 @@ typedef struct pri_store pri_store;
 pubrio_status pri_store_open(pri_store **out, const char *path, int read_only,
                              pubrio_error *err);
 void pri_store_close(pri_store *store);
+
+/* The workspace the journal's purchases belong to (the first run's that
+ * knew it): 1 with it in @p workspace, 0 unknown, -1 on failure. */
+int pri_store_workspace(pri_store *store, int64_t *workspace);
+/* Record the workspace of the run begun last; 0 or -1. */
+int pri_store_set_workspace(pri_store *store, int64_t workspace);
+/* Record the mark of the run's @p api_key (a keyed hash, never the key);
+ * 0 or -1. */
+int pri_store_set_run_key(pri_store *store, const char *api_key);
+/* The workspace a run with @p api_key recorded: 1 with it in
+ * @p workspace, 0 when the key was never seen with one, -1 on failure. */
+int pri_store_key_workspace(pri_store *store, const char *api_key,
+                            int64_t *workspace);
+
+/* Forget a person: their contacts, bought state and batch rows erased,
+ * their mark kept so no later run buys them; 0 or -1. */
+int pri_store_forget(pri_store *store, const uint8_t person[16]);
+/* Remove a person's mark: 1 removed, 0 none was there, -1 on failure. */
+int pri_store_unforget(pri_store *store, const uint8_t person[16]);
+/* Forget the people a canonical LinkedIn @p url named and the URL itself
+ * (its text erased, its mark kept); their number in *@p people. 0 or
+ * -1. */
+int pri_store_forget_url(pri_store *store, const char *url, size_t *people);
+/* 1 when the canonical @p url was forgotten, 0 if not, -1 on failure. */
+int pri_store_url_forgotten(pri_store *store, const char *url);
+/* 1 when the person was forgotten, 0 if not, -1 on failure. */
+int pri_store_is_forgotten(pri_store *store, const uint8_t person[16]);
+/* The people with a contact of @p value (an email in any case, a phone by
+ * its digits), in a new array (pri_free) of *@p count; 0 or -1. */
+int pri_store_people_with_contact(pri_store *store, const char *value,
+                                  uint8_t (**out)[16], size_t *count);
+/* Retention: erase the contacts (and bought state) of every person with a
+ * contact collected before @p before (seconds since the epoch), without a
+ * mark; their number in *@p people. 0 or -1. */
+int pri_store_forget_older(pri_store *store, int64_t before, size_t *people);
+/* When the oldest contact stored was collected (seconds since the epoch):
+ * 1, 0 with no contact, -1 on failure. */
+int pri_store_oldest_contact(pri_store *store, int64_t *at);
+/* Rewrite the database so nothing erased stays in its pages, free space
+ * or WAL; 0 or -1. */
+int pri_store_scrub(pri_store *store);
 
 /* Record a new run; 0 or -1. */
 int pri_store_begin_run(pri_store *store, unsigned types, int has_profile_id,
@@ -132,10 +181,18 @@ int pri_store_each_run(pri_store *store,
                        void *userdata);
 /* People bought and contacts stored; 0 or -1. */
 int pri_store_counts(pri_store *store, size_t *people, size_t *contacts);
-/* The next person bought after @p after (NULL: the first), in id order,
- * with the types bought: 1, 0 at the end, or -1. */
-int pri_store_next_bought(pri_store *store, const uint8_t *after,
-                          uint8_t next[16], unsigned *types);
+/* The next person bought (@p first: the first), in id order, with the
+ * types bought: 1; 2 for a damaged row (not an id, or nonsense types),
+ * which pri_store_error() names and the next call steps over; 0 at the
+ * end; -1 on failure. */
+int pri_store_next_bought(pri_store *store, int first, uint8_t next[16],
+                          unsigned *types);
+
+/* The path as messages show it, in a new string (pri_free; NULL when out
+ * of memory): a connection string's password
+ * ("postgresql://user:secret@host/db") masked as ***, whatever the scheme;
+ * NULL: "(temporary)". */
+char *pri_store_shown_path(const char *path);
 
 /* The store's last error, for messages. */
 const char *pri_store_error(pri_store *store);

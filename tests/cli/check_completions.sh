@@ -16,7 +16,7 @@ offered() {
 for opt in --id-column --url-column --delimiter --strict --output; do
   [[ $(offered pubrio redeem "$opt") == *"$opt"* ]] || fail "bash: $opt"
 done
-[[ $(offered pubrio help "") == "redeem query" ]] || fail "bash: help COMMAND"
+[[ $(offered pubrio help "") == "redeem query lookup export status forget" ]] || fail "bash: help COMMAND"
 
 missing=0
 if command -v zsh >/dev/null; then

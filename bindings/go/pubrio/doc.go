@@ -29,6 +29,16 @@
 // to a *slog.Logger (or any Logger): pubrio.WithLogger(slog.Default(),
 // pubrio.LogInfo).
 //
+// Client.Lookup resolves the lists people hold (an email, a phone, or a
+// name with a domain or a company) to people_search_ids, an answer per
+// entry in entry order; it spends credits once per request, like Submit,
+// and a failure after the entries were checked is a *LookupError naming the
+// failed entries, the answers received returned beside it:
+//
+//	req := pubrio.LookupRequest{Entries: []pubrio.LookupEntry{{Email: email}, {Phone: phone}}}
+//	result, err := client.Lookup(ctx, req)
+//	for i, a := range result.Answers { ... } // a.Outcome, a.PeopleSearchID, a.Confidence
+//
 // Every call takes a context.Context: when it is done, the call in progress
 // is cancelled within milliseconds (pubrio_client_cancel) and its error
 // matches both context.Canceled (or context.DeadlineExceeded) and

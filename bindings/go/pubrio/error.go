@@ -98,6 +98,8 @@ var cNames = strings.NewReplacer(
 	"pubrio_bulk_uncertain()", "Bulk.Uncertain",
 	"pubrio_bulk_drained()", "Bulk.Drained",
 	"pubrio_bulk_close()", "Bulk.Close",
+	"pubrio_lookup_person", "Client.LookupPerson",
+	"pubrio_lookup_batch", "Client.Lookup",
 )
 
 // goNames rewrites a library message for a Go reader.

@@ -89,6 +89,7 @@ type fakeStats struct {
 	PeopleSubmitted     int            `json:"people_submitted"`
 	MaxSubmitsPerPerson int            `json:"max_submits_per_person"`
 	LastSubmitBody      string         `json:"last_submit_body"`
+	Credit              int64          `json:"credit"`
 }
 
 // stats is what the server saw (GET /_fake/stats; control requests are not
@@ -111,8 +112,19 @@ func (f *fakeServer) stats() fakeStats {
 // (POST /_fake/reply).
 func (f *fakeServer) script(path string, status int, body string, times int) {
 	f.t.Helper()
-	spec, _ := json.Marshal(map[string]interface{}{
-		"path": path, "status": status, "body": body, "times": times})
+	f.scriptReply(map[string]interface{}{"path": path, "status": status, "body": body, "times": times})
+}
+
+// faultProcessThenClose is tests/fake_server's FAKE_FAULT_PROCESS_THEN_CLOSE:
+// the request is acted on as the API would (charged), then its connection
+// closed with no answer.
+const faultProcessThenClose = 3
+
+// scriptReply scripts an answer with any of POST /_fake/reply's fields
+// ("fault", "delay_ms", ...).
+func (f *fakeServer) scriptReply(reply map[string]interface{}) {
+	f.t.Helper()
+	spec, _ := json.Marshal(reply)
 	resp, err := http.Post(f.URL+"/_fake/reply", "application/json", bytes.NewReader(spec))
 	if err != nil {
 		f.t.Fatal(err)

@@ -81,6 +81,31 @@ c_enums! {
         PUBRIO_BULK_BATCH_FAILED = 7,
         PUBRIO_BULK_NOT_FOUND = 8,
     }
+    /// An identifier of a lookup entry.
+    pub enum pubrio_lookup_field: c_uint {
+        PUBRIO_LOOKUP_EMAIL = 0,
+        PUBRIO_LOOKUP_PHONE = 1,
+        PUBRIO_LOOKUP_FIRST_NAME = 2,
+        PUBRIO_LOOKUP_LAST_NAME = 3,
+        PUBRIO_LOOKUP_DOMAIN = 4,
+        PUBRIO_LOOKUP_COMPANY = 5,
+    }
+    /// How a lookup match was made.
+    pub enum pubrio_lookup_confidence: c_uint {
+        PUBRIO_LOOKUP_CONFIDENCE_NONE = 0,
+        PUBRIO_LOOKUP_EXACT = 1,
+        PUBRIO_LOOKUP_SIMILARITY_DOMAIN = 2,
+        PUBRIO_LOOKUP_SIMILARITY_COMPANY = 3,
+        PUBRIO_LOOKUP_CONFIDENCE_OTHER = 4,
+    }
+    /// What became of one lookup entry.
+    pub enum pubrio_lookup_outcome: c_uint {
+        PUBRIO_LOOKUP_FOUND = 1,
+        PUBRIO_LOOKUP_NOT_FOUND = 2,
+        PUBRIO_LOOKUP_NOT_LOOKED_UP = 3,
+        PUBRIO_LOOKUP_FAILED = 4,
+        PUBRIO_LOOKUP_NOT_SENT = 5,
+    }
 }
 
 c_opaque! {
@@ -96,6 +121,10 @@ c_opaque! {
     pubrio_bulk_options,
     /// A journal opened for reading.
     pubrio_journal,
+    /// The entries of a contact lookup and its options.
+    pubrio_lookup_request,
+    /// The answers of a contact lookup, one per entry.
+    pubrio_lookup_result,
 }
 
 c_structs! {
@@ -241,6 +270,25 @@ c_structs! {
         pub singles_uncertain: usize,
         pub singles_answered: usize,
     }
+    /// The answer for one lookup entry; its strings live as long as the result.
+    pub struct pubrio_lookup_answer {
+        pub outcome: pubrio_lookup_outcome,
+        pub reason: *const c_char,
+        pub people_search_id: *const c_char,
+        pub first_name: *const c_char,
+        pub last_name: *const c_char,
+        pub people_name: *const c_char,
+        pub company_name: *const c_char,
+        pub domain: *const c_char,
+        pub confidence: pubrio_lookup_confidence,
+        pub confidence_text: *const c_char,
+        pub input_value: *const c_char,
+        pub input_type: *const c_char,
+        pub is_duplicate_input: c_int,
+        pub credits: i64,
+        pub status: pubrio_status,
+        pub submit_state: pubrio_submit_state,
+    }
 }
 
 /// Allocates `size` bytes (as malloc).
@@ -287,6 +335,7 @@ c_functions! {
     pub fn pubrio_client_reset_cancel(client: *mut pubrio_client);
     pub fn pubrio_client_set_base_url(client: *mut pubrio_client, base_url: *const c_char, err: *mut pubrio_error) -> pubrio_status;
     pub fn pubrio_client_base_url(client: *const pubrio_client) -> *const c_char;
+    pub fn pubrio_client_set_allow_insecure_http(client: *mut pubrio_client, allow: c_int, err: *mut pubrio_error) -> pubrio_status;
     pub fn pubrio_client_set_timeouts(client: *mut pubrio_client, connect_timeout_ms: i64, total_timeout_ms: i64, err: *mut pubrio_error) -> pubrio_status;
     pub fn pubrio_client_set_user_agent(client: *mut pubrio_client, user_agent: *const c_char, err: *mut pubrio_error) -> pubrio_status;
     pub fn pubrio_client_set_retry(client: *mut pubrio_client, max_attempts: c_int, base_delay_ms: i64, max_delay_ms: i64, err: *mut pubrio_error) -> pubrio_status;
@@ -373,4 +422,25 @@ c_functions! {
     pub fn pubrio_journal_counts(journal: *const pubrio_journal, people: *mut usize, contacts: *mut usize);
     pub fn pubrio_journal_next_person(journal: *mut pubrio_journal, out: *mut *const pubrio_person, err: *mut pubrio_error) -> pubrio_status;
     pub fn pubrio_journal_uncollected(journal: *const pubrio_journal, index: usize, people_count: *mut usize) -> *const c_char;
+    pub fn pubrio_journal_forget(path: *const c_char, items: *const *const c_char, count: usize, forgotten: *mut usize, unmatched: *mut usize, err: *mut pubrio_error) -> pubrio_status;
+    pub fn pubrio_journal_unforget(path: *const c_char, ids: *const *const c_char, count: usize, unforgotten: *mut usize, err: *mut pubrio_error) -> pubrio_status;
+    pub fn pubrio_journal_forget_older(path: *const c_char, before: i64, forgotten: *mut usize, err: *mut pubrio_error) -> pubrio_status;
+    pub fn pubrio_journal_oldest_contact(journal: *const pubrio_journal, collected_at: *mut i64) -> c_int;
+
+    pub fn pubrio_lookup_request_new(out: *mut *mut pubrio_lookup_request, err: *mut pubrio_error) -> pubrio_status;
+    pub fn pubrio_lookup_request_free(request: *mut pubrio_lookup_request);
+    pub fn pubrio_lookup_request_add_entry(request: *mut pubrio_lookup_request, index: *mut usize, err: *mut pubrio_error) -> pubrio_status;
+    pub fn pubrio_lookup_request_set(request: *mut pubrio_lookup_request, index: usize, field: pubrio_lookup_field, value: *const c_char, err: *mut pubrio_error) -> pubrio_status;
+    pub fn pubrio_lookup_request_set_similarity(request: *mut pubrio_lookup_request, enabled: c_int, err: *mut pubrio_error) -> pubrio_status;
+    pub fn pubrio_lookup_request_set_profile_id(request: *mut pubrio_lookup_request, profile_id: i64, err: *mut pubrio_error) -> pubrio_status;
+    pub fn pubrio_lookup_request_set_batch_size(request: *mut pubrio_lookup_request, batch_size: usize, err: *mut pubrio_error) -> pubrio_status;
+    pub fn pubrio_lookup_request_count(request: *const pubrio_lookup_request) -> usize;
+    pub fn pubrio_lookup_request_plan(request: *const pubrio_lookup_request, lookups: *mut usize, refused: *mut usize, requests: *mut usize, err: *mut pubrio_error) -> pubrio_status;
+    pub fn pubrio_lookup_person(client: *mut pubrio_client, request: *const pubrio_lookup_request, out: *mut *mut pubrio_lookup_result, err: *mut pubrio_error) -> pubrio_status;
+    pub fn pubrio_lookup_batch(client: *mut pubrio_client, request: *const pubrio_lookup_request, out: *mut *mut pubrio_lookup_result, err: *mut pubrio_error) -> pubrio_status;
+    pub fn pubrio_lookup_result_count(result: *const pubrio_lookup_result) -> usize;
+    pub fn pubrio_lookup_result_answer(result: *const pubrio_lookup_result, index: usize) -> *const pubrio_lookup_answer;
+    pub fn pubrio_lookup_result_totals(result: *const pubrio_lookup_result, charged: *mut i64, requests: *mut usize);
+    pub fn pubrio_lookup_result_free(result: *mut pubrio_lookup_result);
+    pub fn pubrio_lookup_confidence_str(confidence: pubrio_lookup_confidence) -> *const c_char;
 }

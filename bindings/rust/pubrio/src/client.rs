@@ -14,6 +14,7 @@ use crate::account::{Profile, Usage};
 use crate::bulk::{Bulk, BulkOptions, Plan};
 use crate::error::{c_string, opt_string, Error, ErrorSlot, Result};
 use crate::hooks::{self, Clock, LogFn, LogLevel};
+use crate::lookup::{self, LookupAnswer, LookupRequest, LookupResult};
 use crate::request::BatchRequest;
 use crate::types::{BatchJob, ContactTypes, QueryResult};
 use crate::wait::WaitOptions;
@@ -371,6 +372,40 @@ impl Client {
         let status =
             unsafe { sys::pubrio_redeem_person(self.as_ptr(), id, url, types.bits(), -1, &mut out, err.ptr()) };
         finish(err, status, out)
+    }
+
+    /// Look up every entry of `request` (POST
+    /// /redeem/people/contact/lookup/batch, as many requests as the batch
+    /// size and the mapping need): an answer per entry, in entry order.
+    /// This SPENDS CREDITS (1 per billable match; misses and duplicates are
+    /// free) and each request is sent once: a 429 is waited for, anything
+    /// else stops the call. Each match is mapped back to its entry by the
+    /// identifier it names, never by position; one that maps to no entry
+    /// is [`Status::Protocol`](crate::Status::Protocol), never guessed.
+    ///
+    /// On failure the error's
+    /// [`lookup_result`](crate::ErrorDetails::lookup_result) holds every
+    /// answer received (the found ones are paid for), the failed entries
+    /// with their [`SubmitState`](crate::SubmitState) (`Uncertain`: maybe
+    /// charged, never resent) and the entries never sent; its message
+    /// names the failed entries.
+    pub fn lookup(&mut self, request: &LookupRequest) -> Result<LookupResult> {
+        let err = ErrorSlot::new();
+        let mut out = ptr::null_mut();
+        let status = unsafe { sys::pubrio_lookup_batch(self.as_ptr(), request.as_ptr(), &mut out, err.ptr()) };
+        lookup::finish(err, status, out)
+    }
+
+    /// Look up the one entry of `request` (POST
+    /// /redeem/people/contact/lookup): a request of another size is
+    /// `InvalidArgument`, nothing sent. Spends credits once, as
+    /// [`lookup`](Self::lookup), whose error it returns the same way.
+    pub fn lookup_person(&mut self, request: &LookupRequest) -> Result<LookupAnswer> {
+        let err = ErrorSlot::new();
+        let mut out = ptr::null_mut();
+        let status = unsafe { sys::pubrio_lookup_person(self.as_ptr(), request.as_ptr(), &mut out, err.ptr()) };
+        let result = lookup::finish(err, status, out)?;
+        Ok(result.answers.into_iter().next().expect("one answer for one entry"))
     }
 
     /// A dry run of [`bulk`](Self::bulk): its [`Plan::stats`] tell what a

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use pubrio_sys as sys;
 
+use crate::lookup::LookupResult;
 use crate::types::QueryResult;
 
 /// `Result` with this crate's [`Error`].
@@ -60,9 +61,11 @@ pub enum Status {
 /// The library's messages may tell the reader to call a C function: a Rust
 /// user is told the method that does the same.
 fn rust_names(message: String) -> String {
-    const NAMES: [(&str, &str); 2] = [
+    const NAMES: [(&str, &str); 4] = [
         ("pubrio_redeem_people_batch_wait()", "Client::wait"),
         ("pubrio_redeem_people_batch_query()", "Client::query"),
+        ("pubrio_lookup_person", "Client::lookup_person"),
+        ("pubrio_lookup_batch", "Client::lookup"),
     ];
     NAMES.iter().fold(message, |m, (c, rust)| if m.contains(c) { m.replace(c, rust) } else { m })
 }
@@ -152,7 +155,7 @@ pub enum SubmitState {
 }
 
 impl SubmitState {
-    fn from_raw(raw: sys::pubrio_submit_state) -> SubmitState {
+    pub(crate) fn from_raw(raw: sys::pubrio_submit_state) -> SubmitState {
         match raw {
             sys::PUBRIO_SUBMIT_NONE => SubmitState::None,
             sys::PUBRIO_SUBMIT_NOT_SPENT => SubmitState::NotSpent,
@@ -184,6 +187,15 @@ impl Error {
 
     pub(crate) fn set_last_result(&mut self, result: Option<QueryResult>) {
         self.0.last_result = result.map(Box::new);
+    }
+
+    /// A lookup's answers kept with its error; `note` (which entries
+    /// failed) is added to the message.
+    pub(crate) fn set_lookup_result(&mut self, result: LookupResult, note: Option<String>) {
+        if let Some(note) = note {
+            self.0.message = format!("{} ({note})", self.0.message);
+        }
+        self.0.lookup_result = Some(Box::new(result));
     }
 }
 
@@ -218,6 +230,10 @@ pub struct ErrorDetails {
     /// A wait's last state seen, on [`Status::WaitTimeout`] and
     /// [`Status::Cancelled`].
     pub last_result: Option<Box<QueryResult>>,
+    /// A lookup's answers when it failed after checking its entries: every
+    /// answer received (found entries were paid for), the failed entries
+    /// with their submit state, the ones never sent.
+    pub lookup_result: Option<Box<LookupResult>>,
 }
 
 impl Error {
@@ -236,6 +252,7 @@ impl Error {
             submit_state: SubmitState::None,
             retry_after: None,
             last_result: None,
+            lookup_result: None,
         }))
     }
 
@@ -253,6 +270,7 @@ impl Error {
             submit_state: SubmitState::from_raw(raw.submit_state),
             retry_after: u64::try_from(raw.retry_after_ms).ok().map(Duration::from_millis),
             last_result: None,
+            lookup_result: None,
         }))
     }
 }
@@ -275,6 +293,12 @@ impl fmt::Debug for Error {
         some!(http_status, api_code, api_message, details_json, request_id, redeem_query_id, retry_after, last_result);
         if self.attempts > 0 {
             d.field("attempts", &self.attempts);
+        }
+        if let Some(r) = &self.lookup_result {
+            // A count, not every answer: a lookup may hold thousands.
+            let found = r.answers.iter().filter(|a| a.is_found()).count();
+            let summary = format!("{} answers, {found} found, {} uncertain", r.answers.len(), r.uncertain().len());
+            d.field("lookup_result", &format_args!("{summary}"));
         }
         d.finish()
     }

@@ -36,6 +36,9 @@
 //! A [`Client`] is `Send`, not `Sync` (the C client serves one thread at a
 //! time); a [`CancelHandle`] stops its calls from any thread. Any number of
 //! people go through [`Client::bulk`], an `Iterator` over [`Event`]s.
+//! Emails, phones and names (with a domain or a company) resolve to people
+//! with [`Client::lookup`]: a [`LookupAnswer`] per [`LookupEntry`], in
+//! entry order, sent once like a submit.
 //!
 //! ```compile_fail
 //! // A Client is not Sync: two threads cannot share one.
@@ -57,6 +60,7 @@ mod error;
 mod hooks;
 mod interrupt;
 mod journal;
+mod lookup;
 mod request;
 mod stats;
 mod types;
@@ -69,6 +73,10 @@ pub use error::{Error, ErrorDetails, Result, Status, SubmitState};
 pub use hooks::{Clock, LogLevel};
 pub use interrupt::CtrlCGuard;
 pub use journal::{Journal, JournalPeople, JournalRun};
+pub use lookup::{
+    LookupAnswer, LookupConfidence, LookupEntry, LookupOutcome, LookupPlan, LookupRequest, LookupRequestBuilder,
+    LookupResult,
+};
 pub use request::{BatchRequest, RequestBuilder};
 pub use stats::BulkStats;
 pub use types::{BatchJob, Contact, ContactType, ContactTypes, Person, QueryResult};
