@@ -2,9 +2,10 @@
 # The Node package (bindings/node): `npm ci` (koffi, TypeScript, pinned in
 # package-lock.json), `npm test` (tsc over the declarations, then node:test
 # against the fake server), then the README's Node example exactly as
-# written, in an empty project that installs the packed package; and the
-# README's `npm install ./bindings/node` into an empty project from a fresh
-# copy of the folder (no node_modules), required and imported.
+# written, in an empty project that installs the packed package, and its
+# lookup example the same way; and the README's `npm install
+# ./bindings/node` into an empty project from a fresh copy of the folder
+# (no node_modules), required and imported.
 # Uses the build in PUBRIO_BUILD_DIR (default: build-test/default, made by
 # scripts/build.sh).
 set -euo pipefail
@@ -58,3 +59,14 @@ scripts/with_fake_server.sh "$build" --estimated-time 0 -- node "$work/redeem.mj
 grep -q '^540574d1-5a4b-4c8e-9b0a-8f3e2f1d7c11 ' "$work/out" ||
   { cat "$work/out" >&2; echo "the README's Node example printed no contacts" >&2; exit 1; }
 echo "README Node example: $lines lines, ran against the fake server from the packed package"
+
+# The lookup block, the same way: found by email, and by name at a company.
+awk '/<!-- node lookup example: begin -->/ {on = 1; next}
+     /<!-- node lookup example: end -->/ {on = 0} on' README.md | sed '/^```/d' >"$work/lookup.mjs"
+lines=$(grep -cv '^[[:space:]]*$' "$work/lookup.mjs")
+[ "$lines" -le 10 ] || { echo "the README's Node lookup example has $lines lines (10 at most)" >&2; exit 1; }
+scripts/with_fake_server.sh "$build" -- node "$work/lookup.mjs" >"$work/out"
+grep -q '^found exact e37ccf38-ea8f-422e-9874-cb23b15e8fe4$' "$work/out" &&
+  grep -q '^found similarity_company 3e6f2c1f-1ca0-4cd2-9d29-4ef2b5c5c8d8$' "$work/out" ||
+  { cat "$work/out" >&2; echo "the README's Node lookup example found nobody" >&2; exit 1; }
+echo "README Node lookup example: $lines lines, ran against the fake server from the packed package"

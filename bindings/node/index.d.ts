@@ -255,6 +255,109 @@ export interface BulkStats {
   peopleKept: number;
 }
 
+/** The fields a lookup entry may hold (all strings; a key not listed here
+ * is refused). */
+export interface LookupEntryFields {
+  /** A work or personal email. */
+  email?: string;
+  /** A phone number (E.164 preferred). */
+  phone?: string;
+  firstName?: string;
+  lastName?: string;
+  /** The company's web domain; a URL is reduced to its domain. */
+  domain?: string;
+  /** The company's name. */
+  company?: string;
+}
+
+/** Who to look up: an email, a phone, or a first and last name with a
+ * domain or a company (a similarity match: looked up only with
+ * `similar: true`). */
+export type LookupEntry =
+  | (LookupEntryFields & { email: string })
+  | (LookupEntryFields & { phone: string })
+  | (LookupEntryFields & { firstName: string; lastName: string; domain: string })
+  | (LookupEntryFields & { firstName: string; lastName: string; company: string });
+
+/** What became of an entry: `not_looked_up` a name while `similar` is off;
+ * `failed` its request failed (see `code`, `submitState`, `reason`);
+ * `not_sent` the call stopped before its request left (nothing spent). */
+export type LookupOutcome = 'found' | 'not_found' | 'not_looked_up' | 'failed' | 'not_sent';
+
+/** How a match was made; `other` is a value this version does not know
+ * (its text in `confidenceText`). */
+export type LookupConfidence = 'exact' | 'similarity_domain' | 'similarity_company' | 'other';
+
+/** The answer for one entry, in the entry's place. */
+export interface LookupAnswer {
+  /** The entry as given (its known fields). */
+  entry: LookupEntryFields;
+  outcome: LookupOutcome;
+  /** Why it was not looked up, failed or not sent; else null. */
+  reason: string | null;
+  /** The person found; else null. */
+  peopleSearchId: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  peopleName: string | null;
+  companyName: string | null;
+  domain: string | null;
+  /** null when nothing matched. */
+  confidence: LookupConfidence | null;
+  /** The answer's confidence text, as sent. */
+  confidenceText: string | null;
+  /** The identifier that matched, as answered (type: "email-work",
+   * "email-personal", "phone", "domain" or "company"); null when none. */
+  input: { value: string; type: string | null } | null;
+  /** The API saw this input twice in one request (not charged). */
+  duplicate: boolean;
+  /** 1 for a billable match, else 0. */
+  credits: number;
+  /** `failed`: its request's error code; else null. */
+  code: PubrioErrorCode | `PUBRIO_STATUS_${number}` | null;
+  /** `failed`: whether its request may have been charged ("uncertain":
+   * never resent); `not_sent`: "not_spent"; else null. */
+  submitState: SubmitState | null;
+}
+
+/** The answers of client.lookup(). */
+export interface LookupResult {
+  /** One per entry, in entry order. */
+  answers: LookupAnswer[];
+  /** The credits the answered requests cost, as the API reported them. */
+  creditsCharged: number;
+  /** The requests sent. */
+  requests: number;
+}
+
+/** client.lookupOne(). */
+export interface LookupOneOptions extends CallOptions {
+  /** Look up a name with a company or domain (a similarity match can name
+   * the wrong person): off by default. */
+  similar?: boolean;
+  /** Sent as `profile_id` when given. */
+  profileId?: number;
+}
+
+/** client.lookup() and client.planLookup(). */
+export interface LookupOptions extends LookupOneOptions {
+  /** The most entries a request holds, 1..10000 (default 100); a 400
+   * naming the size halves it. */
+  batchSize?: number;
+}
+
+/** What a lookup would do, nothing sent. */
+export interface LookupPlan {
+  /** Entries it would look up. */
+  lookups: number;
+  /** The most it can cost: 1 credit an entry looked up. */
+  worstCaseCredits: number;
+  /** Entries it would not look up (a name while `similar` is off). */
+  refused: number;
+  /** Requests it would send (before a 400 naming the size). */
+  requests: number;
+}
+
 /** What became of a submit, as far as credits go (null: no submit). */
 export type SubmitState = 'not_spent' | 'uncertain' | 'accepted';
 
@@ -314,6 +417,12 @@ export class PubrioError extends Error {
   uncertain?: string[];
   /** A wait cut short (timeout, cancel): the last state seen, or null. */
   lastResult: QueryResult | null;
+  /** Lookups: what became of every entry (the answers already received
+   * are paid for); null when the entries were refused before sending. */
+  lookup?: LookupResult | null;
+  /** Lookups: the entries (indexes) whose request may have been charged
+   * without an answer; never resent unless you send them again. */
+  uncertainEntries?: number[];
 }
 export class InvalidArgumentError extends PubrioError {}
 export class OutOfMemoryError extends PubrioError {}
@@ -398,6 +507,17 @@ export class Client {
    * what is still in flight; a third ends the process. Returns the
    * function that removes the handler (close() does too). */
   cancelOnSignal(signals?: NodeJS.Signals | NodeJS.Signals[]): () => void;
+  /** Resolve entries to people (POST /redeem/people/contact/lookup/batch;
+   * SPENDS CREDITS, 1 a billable match; each request sent once). Bad
+   * entries reject with InvalidArgumentError naming the entry before
+   * anything is sent; a later failure rejects with the error's `lookup`
+   * and `uncertainEntries` set. */
+  lookup(entries: Iterable<LookupEntry>, options?: LookupOptions): Promise<LookupResult>;
+  /** One entry (POST /redeem/people/contact/lookup; spends credits, sent
+   * once): its answer. */
+  lookupOne(entry: LookupEntry, options?: LookupOneOptions): Promise<LookupAnswer>;
+  /** What lookup() would do, nothing sent; bad entries throw. */
+  planLookup(entries: Iterable<LookupEntry>, options?: Omit<LookupOptions, 'signal'>): LookupPlan;
   /** Any number of people through the bulk engine, as an async iterable. */
   redeem(people: Iterable<string>, contactTypes: ContactType | ContactType[], options?: RedeemOptions): BulkRun;
   /** Free the client (a call in flight is cancelled first). */

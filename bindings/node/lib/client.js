@@ -6,6 +6,7 @@
 const { c, koffi, callAsync, allocError, LogFn } = require('./ffi');
 const { takeError, invalidArgument, errorFrom } = require('./errors');
 const convert = require('./convert');
+const lookup = require('./lookup');
 
 const CANCELLED = 16;
 const WAIT_TIMEOUT = 15;
@@ -414,6 +415,53 @@ class Client {
       const status = await callAsync(c.redeemPerson, ptr, peopleSearchId, linkedinUrl, mask, profileId ?? -1, out, err);
       return this.#result(status, out[0], err);
     }, options.signal);
+  }
+
+  /**
+   * Resolve entries ({ email }, { phone }, or { firstName, lastName,
+   * domain or company }) to people (POST /redeem/people/contact/lookup/
+   * batch; SPENDS CREDITS, 1 a billable match; each request sent once).
+   * Options: similar (look up names with a company or domain; off by
+   * default), profileId, batchSize (1..10000, default 100), signal.
+   * Resolves to { answers (one per entry, in entry order), creditsCharged,
+   * requests }. A failure rejects with the typed error, its `lookup` the
+   * same object (answers received are kept: they are paid for) and its
+   * `uncertainEntries` the entries maybe charged without an answer.
+   */
+  async lookup(entries, options = {}) {
+    return this.#lookup(c.lookupBatch, lookup.entryList(entries), options);
+  }
+
+  /** One entry through POST /redeem/people/contact/lookup (spends credits,
+   * sent once): resolves to its answer; a failure as lookup(). */
+  async lookupOne(entry, options = {}) {
+    const result = await this.#lookup(c.lookupPerson, lookup.entryList([entry]), options);
+    return result.answers[0];
+  }
+
+  async #lookup(call, entries, options) {
+    const req = lookup.request(entries, options);
+    try {
+      return await this._exclusive(async (ptr, err) => {
+        const out = [null];
+        const status = await callAsync(call, ptr, req, out, err);
+        return lookup.settle(status, out[0], err, entries);
+      }, options.signal);
+    } finally {
+      c.lookupRequestFree(req);
+    }
+  }
+
+  /** What lookup(entries, options) would do, nothing sent: the entries it
+   * looks up (also the worst case in credits), those it refuses (a name
+   * while `similar` is off) and the requests. Bad entries throw. */
+  planLookup(entries, options = {}) {
+    const req = lookup.request(lookup.entryList(entries), options);
+    try {
+      return lookup.plan(req);
+    } finally {
+      c.lookupRequestFree(req);
+    }
   }
 
   /**

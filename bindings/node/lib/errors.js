@@ -37,6 +37,9 @@ const NODE_CALLS = {
   pubrio_bulk_plan: 'run.stats()',
   pubrio_bulk_next: 'the run\'s loop',
   pubrio_bulk_next_event: 'the run\'s loop',
+  pubrio_lookup_batch: 'client.lookup()',
+  pubrio_lookup_person: 'client.lookupOne()',
+  pubrio_lookup_request_plan: 'client.planLookup()',
 };
 const C_OPTIONS = { resubmit_uncertain: 'resubmitUncertain', max_credits: 'maxCredits', profile_id: 'profileId' };
 
@@ -134,4 +137,4 @@ function invalidArgument(message) {
   return errorFrom({ status: 1, message, retry_after_ms: -1 });
 }
 
-module.exports = { ...errors, errorFrom, takeError, invalidArgument, nodeWords };
+module.exports = { ...errors, errorFrom, takeError, invalidArgument, nodeWords, CODES, SUBMIT_STATES };

@@ -28,6 +28,8 @@ koffi.opaque('pubrio_batch_request');
 koffi.opaque('pubrio_wait_options');
 koffi.opaque('pubrio_bulk_options');
 koffi.opaque('pubrio_bulk');
+koffi.opaque('pubrio_lookup_request');
+koffi.opaque('pubrio_lookup_result');
 
 const ErrorStruct = koffi.struct('pubrio_error', {
   status: 'int',
@@ -163,6 +165,26 @@ const BulkEvent = koffi.struct('pubrio_bulk_event', {
   linkedin_url: 'const char *',
 });
 
+// One entry's answer of a lookup, read through the library's pointer.
+const LookupAnswer = koffi.struct('pubrio_lookup_answer', {
+  outcome: 'int',
+  reason: 'const char *',
+  people_search_id: 'const char *',
+  first_name: 'const char *',
+  last_name: 'const char *',
+  people_name: 'const char *',
+  company_name: 'const char *',
+  domain: 'const char *',
+  confidence: 'int',
+  confidence_text: 'const char *',
+  input_value: 'const char *',
+  input_type: 'const char *',
+  is_duplicate_input: 'int',
+  credits: 'int64_t',
+  status: 'int',
+  submit_state: 'int',
+});
+
 // pubrio_bulk_next() and every call taking `pubrio_error *` write the
 // library's idea of the struct, which may be newer and larger than the one
 // above: the memory handed to them has this much room to spare.
@@ -236,6 +258,20 @@ const c = {
   bulkDrained: f('void *pubrio_bulk_drained(pubrio_bulk *bulk, size_t index)'),
   bulkUncertain: f('const char *pubrio_bulk_uncertain(pubrio_bulk *bulk, size_t index)'),
   bulkLeftover: f('size_t pubrio_bulk_leftover(pubrio_bulk *bulk, void *out, size_t size)'),
+  lookupRequestNew: f('int pubrio_lookup_request_new(_Out_ pubrio_lookup_request **out, void *err)'),
+  lookupRequestFree: f('void pubrio_lookup_request_free(pubrio_lookup_request *request)'),
+  lookupAddEntry: f('int pubrio_lookup_request_add_entry(pubrio_lookup_request *request, _Out_ size_t *index, void *err)'),
+  lookupSet: f('int pubrio_lookup_request_set(pubrio_lookup_request *request, size_t index, int field, const char *value, void *err)'),
+  lookupSetSimilarity: f('int pubrio_lookup_request_set_similarity(pubrio_lookup_request *request, int enabled, void *err)'),
+  lookupSetProfile: f('int pubrio_lookup_request_set_profile_id(pubrio_lookup_request *request, int64_t profile_id, void *err)'),
+  lookupSetBatchSize: f('int pubrio_lookup_request_set_batch_size(pubrio_lookup_request *request, size_t batch_size, void *err)'),
+  lookupPlan: f('int pubrio_lookup_request_plan(pubrio_lookup_request *request, _Out_ size_t *lookups, _Out_ size_t *refused, _Out_ size_t *requests, void *err)'),
+  lookupPerson: f('int pubrio_lookup_person(pubrio_client *client, pubrio_lookup_request *request, _Out_ pubrio_lookup_result **out, void *err)'),
+  lookupBatch: f('int pubrio_lookup_batch(pubrio_client *client, pubrio_lookup_request *request, _Out_ pubrio_lookup_result **out, void *err)'),
+  lookupResultCount: f('size_t pubrio_lookup_result_count(pubrio_lookup_result *result)'),
+  lookupResultAnswer: f('pubrio_lookup_answer *pubrio_lookup_result_answer(pubrio_lookup_result *result, size_t index)'),
+  lookupResultTotals: f('void pubrio_lookup_result_totals(pubrio_lookup_result *result, _Out_ int64_t *charged, _Out_ size_t *requests)'),
+  lookupResultFree: f('void pubrio_lookup_result_free(pubrio_lookup_result *result)'),
   bulkUncollected: f('const char *pubrio_bulk_uncollected(pubrio_bulk *bulk, size_t index, _Out_ size_t *people_count)'),
 };
 
@@ -262,6 +298,6 @@ function callAsync(fn, ...args) {
 
 module.exports = {
   koffi, lib, c, callAsync, allocZeroed, allocError, SPARE_BYTES,
-  types: { ErrorStruct, Job, Contact, Person, QueryResult, Profile, Usage, BulkStats, BulkEvent },
+  types: { ErrorStruct, Job, Contact, Person, QueryResult, Profile, Usage, BulkStats, BulkEvent, LookupAnswer },
   LogFn,
 };

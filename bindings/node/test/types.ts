@@ -1,7 +1,10 @@
 // Compiled by `tsc` (npm test), never run: the declarations in index.d.ts
 // must describe how the package is used.
 import * as pubrio from '..';
-import { Client, PubrioError, BadRequestError, type Person, type QueryResult, type Profile, type Usage } from '..';
+import {
+  Client, PubrioError, BadRequestError, type Person, type QueryResult, type Profile, type Usage,
+  type LookupEntry, type LookupAnswer, type LookupResult, type LookupPlan, type LookupOutcome, type LookupConfidence,
+} from '..';
 
 async function typed(): Promise<void> {
   const client = new Client({ apiKey: 'k', baseUrl: 'http://127.0.0.1:1', timeoutMs: 1000, headers: { 'x-a': 'b' } });
@@ -49,6 +52,45 @@ async function typed(): Promise<void> {
   new Client({ logger: console, logLevel: 'loud' });
   // @ts-expect-error: an unknown contact type is a compile error
   await client.submit(['x'], ['fax']);
+  const entries: LookupEntry[] = [
+    { email: 'king.lai@pubrio.com' },
+    { phone: '+15550100001' },
+    { firstName: 'Ann', lastName: 'Lee', company: 'Acme Inc' },
+    { firstName: 'John', lastName: 'Smith', domain: 'example.com' },
+    { email: 'bob@acme.io', company: 'Acme Inc' },
+  ];
+  const lookupPlan: LookupPlan = client.planLookup(entries, { similar: true, batchSize: 50 });
+  const worst: number = lookupPlan.worstCaseCredits;
+  const looked: LookupResult = await client.lookup(entries, { similar: true, profileId: 1, batchSize: 50, signal: controller.signal });
+  for (const a of looked.answers) {
+    const outcome: LookupOutcome = a.outcome;
+    const confidence: LookupConfidence | null = a.confidence;
+    const found: string | null = a.peopleSearchId;
+    const matched: string | undefined = a.input?.value;
+    const email: string | undefined = a.entry.email;
+    console.log(outcome, confidence, found, matched, email, a.duplicate, a.credits, a.submitState);
+    if (a.outcome === 'found' && a.confidence === 'similarity_company') console.log(a.companyName);
+  }
+  const single: LookupAnswer = await client.lookupOne({ phone: '+15550100001' }, { similar: false });
+  console.log(worst, looked.creditsCharged, looked.requests, single.peopleName);
+  try {
+    await client.lookup(entries);
+  } catch (e) {
+    if (e instanceof PubrioError) {
+      const kept: LookupAnswer[] | undefined = e.lookup?.answers;
+      const uncertain: number[] | undefined = e.uncertainEntries;
+      console.log(kept, uncertain);
+    }
+  }
+  // @ts-expect-error: half a name is no entry
+  await client.lookup([{ firstName: 'Ann' }]);
+  // @ts-expect-error: a name needs a domain or a company
+  await client.lookupOne({ firstName: 'Ann', lastName: 'Lee' });
+  // @ts-expect-error: an unknown outcome is a compile error
+  const wrong: LookupOutcome = 'maybe';
+  // @ts-expect-error: planLookup sends nothing and takes no signal
+  client.planLookup(entries, { signal: controller.signal });
+  console.log(wrong);
   client.close();
 }
 void typed;
