@@ -97,6 +97,12 @@ static void report_input(const cli_options *o, const pubrio_bulk_stats *s) {
             "submitted again\n",
             s->people_journaled,
             text_plural(s->people_journaled, "person", "people"));
+  if (s->people_forgotten) /* said even with -q: nobody is bought */
+    fprintf(stderr,
+            "pubrio: %zu %s forgotten in this journal (pubrio forget): not "
+            "bought, not handed out (pubrio forget --unforget buys again)\n",
+            s->people_forgotten,
+            text_plural(s->people_forgotten, "person was", "people were"));
   if (s->people_uncertain)
     fprintf(stderr,
             "pubrio: %zu %s being submitted when an earlier run stopped; "

@@ -253,6 +253,8 @@ export interface BulkStats {
   /** People collected and not handed out when the run was closed: kept,
    * in run.drained. */
   peopleKept: number;
+  /** People the journal holds as forgotten (`pubrio forget`): neither bought nor handed out. */
+  peopleForgotten: number;
 }
 
 /** The fields a lookup entry may hold (all strings; a key not listed here

@@ -1670,6 +1670,10 @@ struct pubrio_bulk_stats {
                                        nobody) collected and not handed out
                                        when pubrio_bulk_close() ran: kept
                                        for pubrio_bulk_drained(). */
+  size_t people_forgotten;        /**< Added people (ids or LinkedIn URLs)
+                                       the journal holds as forgotten
+                                       (pubrio_journal_forget()): neither
+                                       bought nor handed out. */
 };
 
 /**

@@ -591,6 +591,7 @@ void pubrio_bulk_stats_get(const pubrio_bulk *b, pubrio_bulk_stats *out,
         s.people_uncollected += b->batches[i].count;
       }
     s.people_kept = b->kept_count;
+    s.people_forgotten = b->forgotten;
   }
   if (out)
     memcpy(out, &s, out_size < sizeof s ? out_size : sizeof s);

@@ -240,6 +240,8 @@ class Forget(JournalTest):
                          sorted(people[2:]))
         self.assertEqual(self.server.requests("/redeem/people/batch"),
                          submits + 1)
+        # Named by default, even with -q: the run did not buy them.
+        self.assertIn("2 people were forgotten in this journal", r.stderr)
         r = self.run_cli("forget", "--unforget", "--journal", journal,
                          people[0])
         self.assertEqual(r.returncode, 0, r.stderr)

@@ -129,6 +129,7 @@ type BulkStats struct {
 	BatchesUncollected     int   // batches accepted (paid) and not collected now: Uncollected
 	PeopleUncollected      int   // ...the people they hold
 	PeopleKept             int   // collected and not handed out when Close ran: Drained
+	PeopleForgotten        int   // held as forgotten by the journal (pubrio forget): not bought
 }
 
 // UncollectedBatch is a batch accepted (paid for) and not collected when a
@@ -563,6 +564,7 @@ func (r *bulkRun) readStats() BulkStats {
 		BatchesUncollected:     int(s.batches_uncollected),
 		PeopleUncollected:      int(s.people_uncollected),
 		PeopleKept:             int(s.people_kept),
+		PeopleForgotten:        int(s.people_forgotten),
 	}
 }
 

@@ -164,6 +164,7 @@ function bulkStats(s) {
     batchesUncollected: s.batches_uncollected,
     peopleUncollected: s.people_uncollected,
     peopleKept: s.people_kept,
+    peopleForgotten: s.people_forgotten,
   };
 }
 

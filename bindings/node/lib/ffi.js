@@ -148,6 +148,7 @@ const BulkStats = koffi.struct('pubrio_bulk_stats', {
   batches_uncollected: 'size_t',
   people_uncollected: 'size_t',
   people_kept: 'size_t',
+  people_forgotten: 'size_t',
 });
 
 const BulkEvent = koffi.struct('pubrio_bulk_event', {

@@ -114,7 +114,8 @@ class BulkStats(ctypes.Structure):
         (name, size_t) for name in (
             "linkedin_urls", "linkedin_urls_to_redeem",
             "linkedin_urls_redeemed", "linkedin_urls_not_found",
-            "batches_uncollected", "people_uncollected", "people_kept")]
+            "batches_uncollected", "people_uncollected", "people_kept",
+            "people_forgotten")]
 
 
 ERR = ctypes.POINTER(Error)

@@ -229,6 +229,7 @@ c_structs! {
         pub batches_uncollected: usize,
         pub people_uncollected: usize,
         pub people_kept: usize,
+        pub people_forgotten: usize,
     }
     /// The workspace's balance, prices and plan limits (POST /profile).
     pub struct pubrio_profile {

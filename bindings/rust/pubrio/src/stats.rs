@@ -81,6 +81,9 @@ pub struct BulkStats {
     /// People collected and not handed out when the run was closed: kept
     /// in [`Drained::people`](crate::Drained::people).
     pub people_kept: usize,
+    /// People the journal holds as forgotten (`pubrio forget`): neither
+    /// bought nor handed out.
+    pub people_forgotten: usize,
 }
 
 fn millis(ms: i64) -> Duration {
@@ -126,6 +129,7 @@ impl From<&sys::pubrio_bulk_stats> for BulkStats {
             batches_uncollected: s.batches_uncollected,
             people_uncollected: s.people_uncollected,
             people_kept: s.people_kept,
+            people_forgotten: s.people_forgotten,
         }
     }
 }
