@@ -10,44 +10,13 @@
 
 #include "atomic_file.h"
 #include "csv_input.h"
+#include "lookup_columns.h"
 #include "text.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-enum col {
-  C_EMAIL,
-  C_PHONE,
-  C_FIRST,
-  C_LAST,
-  C_FULL,
-  C_COMPANY,
-  C_DOMAIN,
-  C_ID,
-  C_COUNT
-};
-
-static const char *const col_names[C_COUNT] = {
-    "email", "phone",   "first_name", "last_name",
-    "name",  "company", "domain",     "people_search_id"};
-
-/* The usual header names of each column, folded (lower case, no spaces,
- * underscores or hyphens). */
-static const char *const usual[C_COUNT][9] = {
-    {"email", "workemail", "emailaddress", "businessemail", "personalemail",
-     "mail", NULL},
-    {"phone", "mobile", "phonenumber", "mobilephone", "mobilenumber",
-     "telephone", "tel", "cellphone", NULL},
-    {"firstname", "first", "givenname", "forename", NULL},
-    {"lastname", "last", "surname", "familyname", NULL},
-    {"fullname", "name", "contactname", "personname", NULL},
-    {"company", "companyname", "organization", "organisation", "employer",
-     "account", "accountname", NULL},
-    {"domain", "website", "companydomain", "companywebsite", "web", "url",
-     "websiteurl", NULL},
-    {"peoplesearchid", NULL}};
 
 typedef struct row {
   size_t line;
@@ -64,59 +33,16 @@ static struct lookup_rows {
   csv_input_info info;
   row *rows;
   size_t count, cap, width;
-  long column[C_COUNT]; /* -1: none */
+  long column[LOOKUP_COL_COUNT]; /* -1: none */
   int header_done;
   int failed;
 } lr;
 
-static void fold_name(const char *in, char *out, size_t cap) {
-  size_t n = 0;
-  for (; *in && n + 1 < cap; in++) {
-    unsigned char c = (unsigned char)*in;
-    if (c == ' ' || c == '_' || c == '-' || c == '\t')
-      continue;
-    out[n++] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  }
-  out[n] = '\0';
-}
-
-/* --column FIELD=NAME for @p c, or NULL. */
-static const char *named_column(int c) {
-  size_t len = strlen(col_names[c]);
-  for (int i = 0; i < lr.o->lookup_column_count; i++) {
-    const char *spec = lr.o->lookup_columns[i];
-    if (strncmp(spec, col_names[c], len) == 0 && spec[len] == '=')
-      return spec + len + 1;
-  }
-  return NULL;
-}
-
 static int find_columns(const csv_record *header) {
-  char folded[256];
-  for (int c = 0; c < C_COUNT; c++) {
-    lr.column[c] = -1;
-    const char *named = named_column(c);
-    for (size_t i = 0; i < header->count && lr.column[c] < 0; i++) {
-      if (named) {
-        if (strcmp(header->fields[i], named) == 0)
-          lr.column[c] = (long)i;
-        continue;
-      }
-      fold_name(header->fields[i], folded, sizeof folded);
-      for (int u = 0; usual[c][u] && lr.column[c] < 0; u++)
-        if (strcmp(folded, usual[c][u]) == 0)
-          lr.column[c] = (long)i;
-    }
-    if (named && lr.column[c] < 0) {
-      fprintf(stderr, "pubrio: --column %s=", col_names[c]);
-      text_put(stderr, named, 200);
-      fputs(": no such column in the header\n", stderr);
-      return CLI_USAGE;
-    }
-  }
-  for (int c = 0; c < C_ID; c++)
-    if (lr.column[c] >= 0)
-      return -1;
+  int rc = lookup_columns_find(header, lr.o->lookup_columns,
+                               lr.o->lookup_column_count, lr.column);
+  if (rc != 0)
+    return rc;
   fputs("pubrio: the CSV header has no email, phone, name, company or domain "
         "column (name them with --column FIELD=NAME; see pubrio help "
         "lookup)\n",
@@ -127,13 +53,6 @@ static int find_columns(const csv_record *header) {
 static const char *cell(const row *r, int c) {
   long i = lr.column[c];
   return i >= 0 && (size_t)i < r->count ? r->fields[i] : "";
-}
-
-static int blank(const char *s) {
-  for (; *s; s++)
-    if (*s != ' ' && *s != '\t')
-      return 0;
-  return 1;
 }
 
 static int keep_record(void *ctx, const csv_record *rec) {
@@ -179,84 +98,13 @@ static int keep_record(void *ctx, const csv_record *rec) {
   return 0;
 }
 
-/* "Ada Lovelace" -> Ada / Lovelace; "Lovelace, Ada" -> the same; one
- * word is no full name. */
-static int split_name(const char *full, char *first, char *last, size_t cap) {
-  const char *comma = strchr(full, ',');
-  if (comma) {
-    snprintf(last, cap, "%.*s", (int)(comma - full), full);
-    snprintf(first, cap, "%s", comma + 1);
-  } else {
-    const char *end = full + strlen(full);
-    while (end > full && end[-1] == ' ')
-      end--;
-    const char *space = end;
-    while (space > full && space[-1] != ' ')
-      space--;
-    if (space == full)
-      return 0;
-    snprintf(first, cap, "%.*s", (int)(space - full), full);
-    snprintf(last, cap, "%.*s", (int)(end - space), space);
-  }
-  return !blank(first) && !blank(last);
-}
-
-static void refuse_row(row *r, const char *why) {
-  free(r->why);
-  r->why = strdup(why);
-}
-
-/* The row as a lookup entry: checked on a one-entry request first, so a
- * bad row is named and left out, never half added. */
+/* The row as a lookup entry (lookup_columns.c): a bad row is named and
+ * left out, never half added. */
 static int add_row(pubrio_lookup_request *req, row *r) {
-  char first[512] = "", last[512] = "";
-  const char *values[6] = {cell(r, C_EMAIL),  cell(r, C_PHONE),
-                           cell(r, C_FIRST),  cell(r, C_LAST),
-                           cell(r, C_DOMAIN), cell(r, C_COMPANY)};
-  if (blank(values[2]) && blank(values[3]) && !blank(cell(r, C_FULL)) &&
-      split_name(cell(r, C_FULL), first, last, sizeof first)) {
-    values[2] = first;
-    values[3] = last;
-  }
-  int any = 0;
-  for (int i = 0; i < 6; i++)
-    any |= !blank(values[i]);
-  if (!any) {
-    refuse_row(r, "not looked up: no email, phone, name, company or domain");
-    return 0;
-  }
-  pubrio_lookup_request *one = NULL;
-  pubrio_error err = {0};
-  size_t index;
-  int ok = pubrio_lookup_request_new(&one, NULL) == PUBRIO_OK &&
-           pubrio_lookup_request_add_entry(one, &index, NULL) == PUBRIO_OK;
-  for (int i = 0; ok && i < 6; i++)
-    ok = pubrio_lookup_request_set(one, 0, (pubrio_lookup_field)i, values[i],
-                                   &err) == PUBRIO_OK;
-  ok = ok &&
-       pubrio_lookup_request_plan(one, NULL, NULL, NULL, &err) == PUBRIO_OK;
-  pubrio_lookup_request_free(one);
-  if (!ok) {
-    char why[600];
-    const char *m = err.message ? err.message : "out of memory";
-    /* "lookup entry 0: ..." speaks of the scratch entry, not the row */
-    const char *colon = strncmp(m, "lookup entry 0", 14) == 0 ? m + 14 : m;
-    while (*colon == ':' || *colon == ' ')
-      colon++;
-    snprintf(why, sizeof why, "not looked up: %s", colon);
-    refuse_row(r, why);
-    pubrio_error_clear(&err);
-    return 0;
-  }
-  ok = pubrio_lookup_request_add_entry(req, &index, NULL) == PUBRIO_OK;
-  for (int i = 0; ok && i < 6; i++)
-    ok = pubrio_lookup_request_set(req, index, (pubrio_lookup_field)i,
-                                   values[i], &err) == PUBRIO_OK;
-  pubrio_error_clear(&err);
-  if (!ok)
-    return -1;
-  r->entry = (long)index;
-  return 0;
+  const char *cells[LOOKUP_COL_COUNT];
+  for (int c = 0; c < LOOKUP_COL_COUNT; c++)
+    cells[c] = cell(r, c);
+  return lookup_columns_add_row(req, cells, &r->entry, &r->why);
 }
 
 /* A field quoted only where RFC 4180 requires it. */
@@ -328,7 +176,7 @@ static void result_of(const row *r, const pubrio_lookup_result *res, char *buf,
 static void end_row(FILE *out) { fputs(lr.info.crlf ? "\r\n" : "\n", out); }
 
 static void write_rows(const pubrio_lookup_result *res) {
-  long id_col = lr.column[C_ID];
+  long id_col = lr.column[LOOKUP_COL_ID];
   if (lr.info.bom)
     fputs("\xEF\xBB\xBF", stdout);
   for (size_t n = 0; n < lr.count; n++) {
@@ -341,7 +189,7 @@ static void write_rows(const pubrio_lookup_result *res) {
       if (i)
         fputc(lr.delimiter, stdout);
       int fill = n > 0 && (long)i == id_col && id &&
-                 (i >= r->count || blank(r->fields[i]));
+                 (i >= r->count || lookup_blank(r->fields[i]));
       if (fill)
         fputs(id, stdout);
       else if (i < r->count)
@@ -506,22 +354,8 @@ int cli_lookup(int argc, char **argv, const cli_options *options) {
     o.input_file = argv[0];
   if (!o.input_file)
     return usage("lookup needs a CSV file: --input FILE");
-  for (int i = 0; i < o.lookup_column_count; i++) {
-    const char *eq = strchr(o.lookup_columns[i], '=');
-    int known = 0;
-    for (int c = 0; eq && c < C_COUNT; c++)
-      known |= strncmp(o.lookup_columns[i], col_names[c],
-                       (size_t)(eq - o.lookup_columns[i])) == 0 &&
-               strlen(col_names[c]) == (size_t)(eq - o.lookup_columns[i]);
-    if (!known || !eq[1]) {
-      fputs("pubrio: --column ", stderr);
-      text_put(stderr, o.lookup_columns[i], 200);
-      fputs(": use FIELD=NAME with FIELD one of email, phone, first_name, "
-            "last_name, name, company, domain, people_search_id\n",
-            stderr);
-      return CLI_USAGE;
-    }
-  }
+  if (!lookup_columns_check(o.lookup_columns, o.lookup_column_count))
+    return CLI_USAGE;
   if (o.key_from_stdin && strcmp(o.input_file, "-") == 0)
     return usage("standard input cannot hold both the key and the CSV");
   cli_catch_signals();

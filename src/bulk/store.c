@@ -23,10 +23,10 @@
 #include <unistd.h>
 
 #define STORE_APPLICATION_ID 0x50425249 /* "PBRI" */
-/* 2: batches.linkedin_url (a single redeem); 3: runs.workspace. Written
- * as text in SQL. */
-#define STORE_VERSION 3
-#define STORE_VERSION_SQL "PRAGMA user_version = 3;"
+/* 2: batches.linkedin_url (a single redeem); 3: runs.workspace; 4: the
+ * lookups table. Written as text in SQL. */
+#define STORE_VERSION 4
+#define STORE_VERSION_SQL "PRAGMA user_version = 4;"
 
 enum {
   ST_INTENT,
@@ -46,6 +46,9 @@ enum {
   ST_URL,
   ST_FIRST_BOUGHT,
   ST_NEXT_BOUGHT,
+  ST_LOOKUP_SET,
+  ST_LOOKUP_DROP,
+  ST_LOOKUP_GET,
   ST_COUNT
 };
 
@@ -92,6 +95,13 @@ static const char *const statement_sql[ST_COUNT] = {
     [ST_URL] = "SELECT b.state, p.person FROM batches b LEFT JOIN"
                " batch_people p ON p.batch = b.number WHERE b.linkedin_url ="
                " ?1 AND b.state != 'refused' ORDER BY b.number DESC LIMIT 1",
+    [ST_LOOKUP_SET] =
+        "INSERT INTO lookups(mark, state, person, confidence, at) VALUES(?1,"
+        " ?2, ?3, ?4, ?5) ON CONFLICT(mark) DO UPDATE SET state = ?2, person ="
+        " ?3, confidence = ?4, at = ?5",
+    [ST_LOOKUP_DROP] = "DELETE FROM lookups WHERE mark = ?1",
+    [ST_LOOKUP_GET] = "SELECT state, person, confidence FROM lookups WHERE"
+                      " mark = ?1",
 };
 
 /* Version 2's addition, also how a version 1 store is brought up to it: a
@@ -139,9 +149,21 @@ static const char schema_sql[] =
   "CREATE TABLE forgotten(mark BLOB PRIMARY KEY, at INTEGER NOT NULL)"         \
   " WITHOUT ROWID;"
 
+/* Version 4's addition: each contact lookup key's resolution (asked
+ * without an answer, a person and the confidence, or nobody), so a rerun
+ * asks no lookup again. The key (an email, a phone, a name's domain or
+ * company) is personal data: kept only as its mark (HMAC-SHA-256 under
+ * journal_key). */
+#define LOOKUPS_TABLE_SQL                                                      \
+  "CREATE TABLE lookups(mark BLOB PRIMARY KEY, state INTEGER NOT NULL,"        \
+  " person BLOB, confidence INTEGER NOT NULL, at INTEGER NOT NULL)"            \
+  " WITHOUT ROWID;"                                                            \
+  "CREATE INDEX lookups_by_person ON lookups(person) WHERE person IS NOT"      \
+  " NULL;"
+
 /* [v - 2]: what version v adds to version v - 1. */
 static const char *const migration_sql[STORE_VERSION - 1] = {
-    URL_COLUMN_SQL, WORKSPACE_COLUMN_SQL};
+    URL_COLUMN_SQL, WORKSPACE_COLUMN_SQL, LOOKUPS_TABLE_SQL};
 
 struct pri_store {
   sqlite3 *db;
@@ -522,6 +544,8 @@ static pubrio_status prepare_all(pri_store *s, const char *shown,
                                  pubrio_error *err) {
   for (int i = 0; i < ST_COUNT; i++)
     if ((s->has_urls || (i != ST_INTENT && i != ST_URL)) &&
+        (s->version >= 4 ||
+         (i != ST_LOOKUP_SET && i != ST_LOOKUP_DROP && i != ST_LOOKUP_GET)) &&
         sqlite3_prepare_v3(s->db, statement_sql[i], -1,
                            SQLITE_PREPARE_PERSISTENT, &s->stmt[i],
                            NULL) != SQLITE_OK)
@@ -863,7 +887,10 @@ int pri_store_forget(pri_store *s, const uint8_t person[16]) {
       person_exec(s, "DELETE FROM batch_people WHERE person = ?1", person,
                   NULL) == 0 &&
       person_exec(s, "INSERT OR IGNORE INTO forgotten(mark, at) VALUES(?2, ?3)",
-                  person, mark) == 0;
+                  person, mark) == 0 &&
+      /* The keys that named them go too: personal data. */
+      (s->version < 4 || person_exec(s, "DELETE FROM lookups WHERE person = ?1",
+                                     person, NULL) == 0);
   if (end(s, ok) != 0)
     return -1;
   s->forgotten++;
@@ -1622,4 +1649,69 @@ int pri_store_next_bought(pri_store *s, int first, uint8_t next[16],
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     return -1;
   return found;
+}
+
+/* A lookup key's mark: its keyed hash, never the key. */
+static void lookup_mark(pri_store *s, const char *key,
+                        uint8_t mark[PRI_KEYED_HASH_LEN]) {
+  pri_keyed_hash(s->secret, sizeof s->secret, key, strlen(key), mark);
+}
+
+int pri_store_lookups_record(pri_store *s, const pri_stored_lookup *rows,
+                             size_t count) {
+  if (!s->has_secret || s->version < 4)
+    return -1;
+  if (begin(s) != 0)
+    return -1;
+  int ok = 1;
+  for (size_t i = 0; ok && i < count; i++) {
+    uint8_t mark[PRI_KEYED_HASH_LEN];
+    lookup_mark(s, rows[i].key, mark);
+    sqlite3_stmt *st =
+        s->stmt[rows[i].state == PRI_STORED_LOOKUP_NEW ? ST_LOOKUP_DROP
+                                                       : ST_LOOKUP_SET];
+    sqlite3_bind_blob(st, 1, mark, sizeof mark, SQLITE_TRANSIENT);
+    if (rows[i].state != PRI_STORED_LOOKUP_NEW) {
+      sqlite3_bind_int(st, 2, rows[i].state);
+      if (rows[i].state == PRI_STORED_LOOKUP_FOUND)
+        sqlite3_bind_blob(st, 3, rows[i].person, 16, SQLITE_STATIC);
+      sqlite3_bind_int(st, 4, rows[i].confidence);
+      sqlite3_bind_int64(st, 5, epoch_now());
+    }
+    ok = step_done(st) == 0;
+  }
+  return end(s, ok);
+}
+
+int pri_store_lookup_state(pri_store *s, const char *key,
+                           pri_stored_lookup *out) {
+  out->key = key;
+  out->state = PRI_STORED_LOOKUP_NEW;
+  out->confidence = 0;
+  memset(out->person, 0, sizeof out->person);
+  if (!s->has_secret || s->version < 4)
+    return 0; /* read only or older: nothing known */
+  uint8_t mark[PRI_KEYED_HASH_LEN];
+  lookup_mark(s, key, mark);
+  sqlite3_stmt *st = s->stmt[ST_LOOKUP_GET];
+  sqlite3_bind_blob(st, 1, mark, sizeof mark, SQLITE_STATIC);
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
+    int state = sqlite3_column_int(st, 0);
+    int named = sqlite3_column_bytes(st, 1) == 16;
+    int confidence = sqlite3_column_int(st, 2);
+    /* A damaged row is never trusted as an answer: asked, not resent. */
+    if (state == PRI_STORED_LOOKUP_FOUND && named) {
+      memcpy(out->person, sqlite3_column_blob(st, 1), 16);
+      out->confidence = confidence;
+    } else if (state != PRI_STORED_LOOKUP_NOT_FOUND || named) {
+      state = PRI_STORED_LOOKUP_ASKED;
+    }
+    out->state = state;
+  } else if (rc != SQLITE_DONE) {
+    keep_error(s);
+  }
+  sqlite3_reset(st);
+  sqlite3_clear_bindings(st);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }

@@ -7,8 +7,8 @@
  * refused and left untouched. Without a path the store is a private
  * temporary database, so a run without a journal takes the same path.
  *
- * Schema (PRAGMA application_id 'PBRI', user_version 3; an older store is
- * brought up to 3 when opened to write, and a store whose schema is not
+ * Schema (PRAGMA application_id 'PBRI', user_version 4; an older store is
+ * brought up to 4 when opened to write, and a store whose schema is not
  * exactly its version's is refused):
  *   runs(id, started_at, types, profile_id, library, workspace, key_mark)
  *                                  workspace: POST /profile's profile_id for
@@ -28,7 +28,10 @@
  *                                  a collected batch, in an accepted one, in
  *                                  an intent without an answer
  *   contacts(person, kind, type, value, status, batch, at)  kind 0 email,
- *                                  1 phone; type as the API sent it */
+ *                                  1 phone; type as the API sent it
+ *   lookups(mark, state, person, confidence, at)  a contact lookup key's
+ *                                  HMAC-SHA-256 under journal_key and its
+ *                                  pri_stored_lookup_state */
 #ifndef PUBRIO_STORE_H
 #define PUBRIO_STORE_H
 
@@ -196,5 +199,33 @@ char *pri_store_shown_path(const char *path);
 
 /* The store's last error, for messages. */
 const char *pri_store_error(pri_store *store);
+
+/* Contact lookups: what the journal knows of a lookup key (lookup.h's
+ * pri_lookup_key(), kept as its keyed hash). */
+typedef enum pri_stored_lookup_state {
+  PRI_STORED_LOOKUP_NEW = 0,      /* never asked (or refused, nothing spent) */
+  PRI_STORED_LOOKUP_ASKED = 1,    /* its request left without an answer */
+  PRI_STORED_LOOKUP_FOUND = 2,    /* answered: person, confidence */
+  PRI_STORED_LOOKUP_NOT_FOUND = 3 /* answered: nobody */
+} pri_stored_lookup_state;
+
+typedef struct pri_stored_lookup {
+  const char *key;
+  int state;          /* pri_stored_lookup_state */
+  uint8_t person[16]; /* FOUND: whom */
+  int confidence;     /* FOUND: a pubrio_lookup_confidence */
+} pri_stored_lookup;
+
+/* Record @p count keys' states in one transaction: ASKED before a request
+ * leaves (its intent), FOUND or NOT_FOUND with its answer, NEW to drop a
+ * key whose request was refused with nothing processed. 0 or -1 (also on
+ * a store opened read only). */
+int pri_store_lookups_record(pri_store *store, const pri_stored_lookup *rows,
+                             size_t count);
+/* What the store knows of @p key, in @p out (NEW when nothing, or the
+ * store is read only or older than version 4); 0 or -1. A damaged row
+ * reads as ASKED: never taken as an answer, never resent. */
+int pri_store_lookup_state(pri_store *store, const char *key,
+                           pri_stored_lookup *out);
 
 #endif

@@ -301,14 +301,14 @@ static void another_workspace_gets_nothing_of_the_first(void **state) {
   assert_int_equal(fake_server_request_count(f->server, SUBMIT_PATH), submits);
 }
 
-/* A version 2 journal (before workspaces) is brought up to 3 and tied to
+/* A version 2 journal (before workspaces) is brought up to date and tied to
  * the workspace of the first run that knows it. */
 static void a_version_2_journal_is_tied_on_its_next_run(void **state) {
   fixture *f = *state;
   buy_all(f, PUBRIO_BATCH_SIZE_MAX);
   tamper("ALTER TABLE runs DROP COLUMN key_mark; ALTER TABLE runs DROP COLUMN"
          " workspace; DROP TABLE journal_key; DROP TABLE forgotten;"
-         " PRAGMA user_version = 2;");
+         " DROP TABLE lookups; PRAGMA user_version = 2;");
   size_t handed, named;
   size_t reads = fake_server_request_count(f->server, "/profile");
   assert_int_equal(run_as(f, f->client, 7, &handed, &named), PUBRIO_OK);
