@@ -3,7 +3,8 @@
 # libpubrio installed into a temporary prefix from a build and
 # found through pkg-config; rustfmt, clippy, rustdoc, `cargo test` against the fake
 # server, the tests again under valgrind, then the README's Rust example
-# (examples/rust/src/main.rs, a project of its own with a path dependency),
+# (examples/rust/src/main.rs, a project of its own with a path dependency and
+# the documented build.rs, run without LD_LIBRARY_PATH),
 # checked to be that file and run as written, and its lookup example
 # (pubrio/examples/lookup.rs, the second block) likewise. Installs the build in
 # PUBRIO_BUILD_DIR (default: build-test/default, made by scripts/build.sh).
@@ -51,23 +52,13 @@ scripts/with_fake_server.sh "$build" --estimated-time 0 -- "$CARGO_TARGET_DIR/de
   { cat "$work/overhead.out"; echo "the overhead example did not run without LD_LIBRARY_PATH"; exit 1; }
 echo "rust: an example runs without LD_LIBRARY_PATH"
 
-# A program of one's own with the crate documentation's three-line build.rs
-# runs without it too.
-mkdir "$work/app"
-cp -r examples/rust/src "$work/app/"
-sed "s|path = \"../../bindings/rust/pubrio\"|path = \"$PWD/bindings/rust/pubrio\"|" examples/rust/Cargo.toml >"$work/app/Cargo.toml"
-cat >"$work/app/build.rs" <<'BUILD'
-fn main() {
-    if let Ok(dir) = std::env::var("DEP_PUBRIO_RS_LIBDIR") {
-        println!("cargo:rustc-link-arg=-Wl,-rpath,{dir}");
-    }
-}
-BUILD
-(cd "$work/app" && cargo build --offline -q)
-scripts/with_fake_server.sh "$build" --estimated-time 0 -- "$CARGO_TARGET_DIR/debug/redeem-and-wait" \
-  540574d1-5a4b-4c8e-9b0a-8f3e2f1d7c11 | grep -q '^540574d1' ||
-  { echo "a program with the documented build.rs did not run without LD_LIBRARY_PATH"; exit 1; }
-echo "rust: a program of one's own with the documented build.rs runs without LD_LIBRARY_PATH"
+# The README's example is a program of one's own: its build.rs is the
+# crate documentation's three lines, which let it run without
+# LD_LIBRARY_PATH (below).
+awk '/^\/\/! fn main\(\) \{$/ {c=1} c {sub(/^\/\/! /, ""); print} c && /^}$/ {exit}' \
+  bindings/rust/pubrio/src/lib.rs >"$work/documented_build.rs"
+sed -n '/^fn main() {$/,$p' examples/rust/build.rs | diff -u "$work/documented_build.rs" - ||
+  { echo "examples/rust/build.rs is not the build.rs the crate documentation shows"; exit 1; }
 
 # The README's block under "## Rust" must be the example file, byte for byte.
 awk '/^## Rust/ {r=1} r && /^```rust/ {c=1; next} c && /^```/ {exit} c' README.md >"$work/readme.rs"
@@ -76,8 +67,8 @@ lines=$(grep -cv '^[[:space:]]*$' "$example")
 [ "$lines" -le 10 ] || { echo "the Rust example is $lines lines (more than 10)"; exit 1; }
 id=540574d1-5a4b-4c8e-9b0a-8f3e2f1d7c11
 (cd examples/rust && cargo fmt --check)
-# This one has no build.rs of its own: the loader is told.
-out=$(cd examples/rust && LD_LIBRARY_PATH=$(dirname "$pc") ../../scripts/with_fake_server.sh "$build" --estimated-time 0 -- \
+# Its build.rs gives it the library's rpath: no LD_LIBRARY_PATH (unset above).
+out=$(cd examples/rust && ../../scripts/with_fake_server.sh "$build" --estimated-time 0 -- \
   cargo run -q --offline --locked -- "$id")
 grep -q "^$id +1555" <<<"$out" || { echo "unexpected output: $out"; exit 1; }
 echo "rust: README example ($lines lines) ok: $out"

@@ -4,25 +4,67 @@
 #include "output.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
-static pubrio_journal *open_journal(const cli_options *o) {
+/* The path as messages show it: a connection string's password masked
+ * as ***, as the library's store shows it (src/bulk/store.c). */
+static void shown_path(const char *path, char *out, size_t size) {
+  snprintf(out, size, "%s", path);
+  const char *scheme = strstr(path, "://");
+  const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
+  const char *slash = scheme ? strchr(scheme + 3, '/') : NULL;
+  const char *colon =
+      at ? memchr(scheme + 3, ':', (size_t)(at - scheme - 3)) : NULL;
+  size_t keep = colon ? (size_t)(colon + 1 - path) : 0;
+  if (colon && (!slash || at < slash) && keep < size)
+    snprintf(out + keep, size - keep, "***%s", at);
+}
+
+/* Reading never creates a journal: a path that is not there, or not a
+ * file, is said as such rather than opened as an empty store. */
+static int journal_is_there(const char *command, const char *path) {
+  struct stat sb;
+  int found = stat(path, &sb) == 0;
+  if (found && S_ISREG(sb.st_mode))
+    return 1;
+  int e = found ? 0 : errno;
+  char shown[PATH_MAX + 4];
+  shown_path(path, shown, sizeof shown);
+  if (found)
+    fprintf(stderr, "pubrio: %s: the journal %s is not a file\n", command,
+            shown);
+  else if (e == ENOENT || e == ENOTDIR)
+    fprintf(stderr,
+            "pubrio: %s: the journal %s does not exist (a journal is "
+            "written by pubrio redeem --journal FILE)\n",
+            command, shown);
+  else
+    fprintf(stderr, "pubrio: %s: the journal %s cannot be opened (%s)\n",
+            command, shown, strerror(e));
+  return 0;
+}
+
+static pubrio_journal *open_journal(const char *command, const cli_options *o) {
   if (!o->journal) {
     fprintf(stderr, "pubrio: --journal FILE is required\n");
     return NULL;
   }
+  if (!journal_is_there(command, o->journal))
+    return NULL;
   pubrio_journal *j = NULL;
   pubrio_error err = {0};
   if (pubrio_journal_open(&j, o->journal, &err) != PUBRIO_OK)
-    cli_print_error("journal", err.status, &err);
+    cli_print_error(command, err.status, &err);
   pubrio_error_clear(&err);
   return j;
 }
 
 int cli_export(const cli_options *o) {
-  pubrio_journal *j = open_journal(o);
+  pubrio_journal *j = open_journal("export", o);
   if (!j)
     return CLI_USAGE;
   pubrio_error err = {0};
@@ -75,7 +117,7 @@ static void types_text(unsigned types, char *out, size_t size) {
 }
 
 int cli_status(const cli_options *o) {
-  pubrio_journal *j = open_journal(o);
+  pubrio_journal *j = open_journal("status", o);
   if (!j)
     return CLI_USAGE;
   pubrio_journal_run run;

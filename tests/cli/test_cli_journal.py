@@ -288,5 +288,35 @@ class Forget(JournalTest):
         self.assertFalse(os.path.exists(journal))
 
 
+class Missing(JournalTest):
+    """Issue 31 item 13: a journal that is not there is said in one clear
+    sentence naming it (a password masked), exit 2, and nothing created."""
+
+    def test_a_missing_journal_is_said_once_and_clearly(self):
+        for command in ("status", "export"):
+            journal = self.path("nope") + "/x.j"
+            r = self.run_cli(command, "--journal", journal)
+            self.assertEqual(r.returncode, 2, r.stderr)
+            self.assertEqual(r.stderr.strip().splitlines(), [
+                f"pubrio: {command}: the journal {journal} does not exist "
+                "(a journal is written by pubrio redeem --journal FILE)"])
+            self.assertNotIn("holds no run", r.stderr)
+            self.assertEqual(r.stdout, "")
+            self.assertFalse(os.path.exists(self.path("nope")))
+
+    def test_a_password_in_the_path_is_masked(self):
+        url = "postgresql://user:s3cr3t@db.invalid/pubrio"
+        r = self.run_cli("status", "--journal", url)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertNotIn("s3cr3t", r.stderr)
+        self.assertIn("the journal postgresql://user:***@db.invalid/pubrio "
+                      "does not exist", r.stderr)
+
+    def test_a_directory_is_not_a_journal(self):
+        r = self.run_cli("status", "--journal", self.tmp.name)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn(f"the journal {self.tmp.name} is not a file", r.stderr)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -83,6 +83,19 @@ func WithBaseURL(url string) Option {
 	})
 }
 
+// WithAllowInsecureHTTP allows a plain http:// base URL naming a host other
+// than loopback. UNSAFE: the API key and every contact bought then cross the
+// network in clear, readable by anyone on the path (a proxy included). Off by
+// default: a call to such a URL fails with ErrInvalidArgument before anything
+// is sent, while https:// and loopback (127.0.0.0/8, ::1, localhost) are
+// always allowed. PUBRIO_ALLOW_INSECURE_HTTP=1 in the environment, read when
+// the client is made, does the same. false refuses again.
+func WithAllowInsecureHTTP(allow bool) Option {
+	return setter(func(p *C.pubrio_client, e *C.pubrio_error) C.pubrio_status {
+		return C.pubrio_client_set_allow_insecure_http(p, cbool(allow), e)
+	})
+}
+
 // WithTimeouts sets the time to connect and the time for one attempt
 // (defaults 10 s and 60 s); both at least a millisecond.
 func WithTimeouts(connect, total time.Duration) Option {

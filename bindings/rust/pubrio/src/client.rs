@@ -163,6 +163,20 @@ impl Client {
         self.set(|c, e| unsafe { sys::pubrio_client_set_base_url(c, url.as_ptr(), e) })
     }
 
+    /// Allow a plain `http://` base URL naming a host other than loopback.
+    ///
+    /// **Unsafe for the data, not for memory**: the API key and every
+    /// contact bought then cross the network in clear, readable by anyone
+    /// on the path (a proxy included). Off by default: a call to such a URL
+    /// fails with [`Status::InvalidArgument`](crate::Status::InvalidArgument)
+    /// before anything is sent, while `https://` and loopback
+    /// (127.0.0.0/8, `::1`, `localhost`) are always allowed. The environment
+    /// variable `PUBRIO_ALLOW_INSECURE_HTTP=1`, read by [`Client::new`],
+    /// does the same. `false` refuses again.
+    pub fn set_allow_insecure_http(&mut self, allow: bool) -> Result<()> {
+        self.set(|c, e| unsafe { sys::pubrio_client_set_allow_insecure_http(c, allow.into(), e) })
+    }
+
     /// Connect and per-attempt timeouts.
     pub fn set_timeouts(&mut self, connect: Duration, total: Duration) -> Result<()> {
         self.set(|c, e| unsafe { sys::pubrio_client_set_timeouts(c, ms(connect), ms(total), e) })

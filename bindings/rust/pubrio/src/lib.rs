@@ -19,7 +19,7 @@
 //! libpubrio-dev package does):
 //!
 //! ```ignore
-//! // build.rs of a program depending on pubrio (scripts/rust_test.sh builds one)
+//! // build.rs of a program depending on pubrio (examples/rust/build.rs is one)
 //! fn main() {
 //!     if let Ok(dir) = std::env::var("DEP_PUBRIO_RS_LIBDIR") {
 //!         println!("cargo:rustc-link-arg=-Wl,-rpath,{dir}");
