@@ -48,6 +48,8 @@ void progress_init(progress *p, int verbose, int quiet, int collecting) {
   p->enabled = !quiet && (p->tty || verbose);
   p->collecting = collecting;
   p->start_ms = p->last_print_ms = cli_now_ms();
+  p->ready_at_ms = 0;
+  p->hold[0] = '\0';
 }
 
 /* The terminal's width in columns: the kernel's, else $COLUMNS, else 80. */

@@ -305,8 +305,12 @@ class AsyncRedemption:
             while not self._ready:
                 if self._ended or self._run is None:
                     raise StopAsyncIteration
-                people, ended = await self._owner._run(self._trip)
-                self._ready.extend(people)
+                # The trip leaves the people on the run (_fetched), where a
+                # cancel during the await finds them for `drained`; taken
+                # here with no await between, so a cancel cannot split it.
+                ended = await self._owner._run(self._trip)
+                self._ready.extend(self._run._fetched)
+                self._run._fetched.clear()
                 self._ended = ended
             return self._ready.popleft()
         except StopAsyncIteration:
@@ -316,17 +320,19 @@ class AsyncRedemption:
             await self._end(exc)
             raise
 
-    def _trip(self) -> Tuple[List[Person], bool]:
-        """On the worker: the people ready within a slice, and whether the
-        run ended (StopIteration cannot cross a Future)."""
+    def _trip(self) -> bool:
+        """On the worker: the people ready within a slice, onto the run's
+        _fetched, and whether the run ended (StopIteration cannot cross a
+        Future)."""
         assert self._run is not None
         if self._run._bulk is None:  # ended as a loop over it was left
-            return [], True
+            return True
         try:
-            return self._run.next_people(_SLICE_MS, _PEOPLE_PER_TRIP,
-                                         until_one=False), False
+            self._run.next_people(_SLICE_MS, _PEOPLE_PER_TRIP,
+                                  until_one=False, into=self._run._fetched)
+            return False
         except StopIteration:
-            return [], True
+            return True
 
     async def _end(self, exc: Optional[BaseException]) -> None:
         self._keep_ready()

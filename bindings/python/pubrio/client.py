@@ -4,9 +4,11 @@ import itertools
 import logging
 import os
 import queue
+import signal
 import sys
 import threading
 import warnings
+from contextlib import contextmanager
 from types import TracebackType
 from typing import (TYPE_CHECKING, Any, Callable, Dict, Iterable, Iterator,
                     List, Mapping, Optional, Tuple, Type, Union)
@@ -24,6 +26,31 @@ PathArg = Union[str, "os.PathLike[str]"]
 if TYPE_CHECKING:  # a client's helper thread's queue: calls, then None
     _Jobs = queue.SimpleQueue[Optional[Callable[[], None]]]
 
+
+
+@contextmanager
+def _sigint_held() -> Iterator[None]:
+    """Ctrl-C held back while a person moves from the C run into Python:
+    the run counts it handed out once pubrio_bulk_next() returns it, so a
+    KeyboardInterrupt before it is stored would lose a person paid for.
+    The Python handler is swapped for one that notes the signal, and the
+    note is acted on (the old handler called) once the person is stored.
+    Only the main thread runs signal handlers; elsewhere nothing is held."""
+    if threading.current_thread() is not threading.main_thread() or \
+            signal.getsignal(signal.SIGINT) is None:  # not set from Python
+        yield
+        return
+    caught: List[Any] = []
+    previous = signal.signal(signal.SIGINT,
+                             lambda signum, frame: caught.append(frame))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if caught and callable(previous):
+            previous(signal.SIGINT, caught[0])  # KeyboardInterrupt, usually
+        elif caught and previous == signal.SIG_DFL:
+            os.kill(os.getpid(), signal.SIGINT)
 
 class Client:
     """A connection to the API. api_key defaults to $PUBRIO_API_KEY and
@@ -560,6 +587,9 @@ class Redemption(Iterator[Person]):
         # Fetched from the run by a wrapper (the asyncio one buffers) and
         # not handed out: kept first on `drained` when the run ends.
         self._held: List[Person] = []
+        # Taken from the run by the for loop and not yet handed to its body:
+        # kept on `drained` too when the run ends first (Ctrl-C).
+        self._fetched: List[Person] = []
         self._uncertain: List[str] = []
         self._ending = False
         self._final_stats: Optional[Dict[str, int]] = None
@@ -664,15 +694,31 @@ class Redemption(Iterator[Person]):
         return self._loop()
 
     def _loop(self) -> Iterator[Person]:
+        # A person stays in _fetched until the loop's body has it: a Ctrl-C
+        # before the yield leaves it there for `drained`, never lost.
         try:
             while True:
+                if not self._fetched:
+                    try:
+                        self._fill()
+                    except StopIteration:
+                        return
+                    except BaseException as exc:
+                        self._end(exc)
+                        raise
                 try:
-                    person = self.__next__()
-                except StopIteration:
-                    return
-                yield person
+                    yield self._fetched[0]
+                except GeneratorExit:  # left after the body had it
+                    self._fetched.pop(0)
+                    raise
+                self._fetched.pop(0)
         finally:  # the loop ended or was left (the generator closed)
             self._end(None)
+
+    def _fill(self) -> None:
+        if self._bulk is None:
+            raise StopIteration
+        self.next_people(200, 1, until_one=True, into=self._fetched)
 
     def __next__(self) -> Person:
         if self._bulk is None:
@@ -690,23 +736,29 @@ class Redemption(Iterator[Person]):
         slices of @timeout_ms so Python sees Ctrl-C between them."""
         return self.next_people(timeout_ms, 1, until_one=True)[0]
 
-    def next_people(self, timeout_ms: int, most: int,
-                    until_one: bool) -> List[Person]:
+    def next_people(self, timeout_ms: int, most: int, until_one: bool,
+                    into: Optional[List[Person]] = None) -> List[Person]:
         """Up to @most people: waits @timeout_ms for events (again and
         again when @until_one, until there is a person). StopIteration at
         the end of the run (after the people before it were returned).
-        Any failure is raised, the run left open for the caller to end."""
-        out: List[Person] = []
+        Any failure is raised, the run left open for the caller to end.
+        People go into @into (a new list when None) as they leave the C
+        run, Ctrl-C held back meanwhile (_sigint_held)."""
+        out: List[Person] = [] if into is None else into
         wait_ms = timeout_ms
         while len(out) < most:
             client = self._client
             if client is None or client._closed:
                 raise ClientClosed(
                     "the client was closed while this run was open")
-            status = _lib.bulk_next(self._bulk, wait_ms,
-                                    ctypes.byref(self._event),
-                                    ctypes.sizeof(self._event),
-                                    ctypes.byref(self._err))
+            with _sigint_held():
+                status = _lib.bulk_next(self._bulk, wait_ms,
+                                        ctypes.byref(self._event),
+                                        ctypes.sizeof(self._event),
+                                        ctypes.byref(self._err))
+                if status == 0 and self._event.kind == _lib.BULK_PERSON:
+                    out.append(person_from_c(self._event.person,
+                                             self._event.linkedin_url))
             if status != 0:
                 exc = from_c(status, self._err)
                 _lib.error_clear(ctypes.byref(self._err))
@@ -718,9 +770,7 @@ class Redemption(Iterator[Person]):
                     return out
                 self._end(None)
                 raise StopIteration
-            if kind == _lib.BULK_PERSON:
-                out.append(person_from_c(self._event.person,
-                                         self._event.linkedin_url))
+            if kind == _lib.BULK_PERSON:  # in @out already
                 wait_ms = 0  # take what is ready, then hand it out
             elif kind == _lib.BULK_NOT_FOUND:
                 self.not_found.append(
@@ -782,7 +832,8 @@ class Redemption(Iterator[Person]):
                         ) -> Optional[KeyboardInterrupt]:
         bulk = self._bulk
         status, interrupt = self._close_c()
-        held, self._held = self._held, []
+        held, self._held = self._held + self._fetched, []
+        self._fetched = []
         self.drained.extend(held)
         for i in itertools.count():
             ev = _lib.bulk_drained(bulk, i)

@@ -214,6 +214,10 @@ class LeavingTest(Leaving, unittest.TestCase):
                 if len(handed) == 1:
                     timer.start()
         timer.join()
+        # Ctrl-C can land in the body between `person` bound and noted:
+        # the body had it (the library's side is held back, _sigint_held).
+        if person.people_search_id not in handed:
+            handed.append(person.people_search_id)
         self.assertEqual(ctx.exception.uncollected,  # type: ignore
                          run.uncollected)
         self.assert_run_accounted(handed, run, logs.output)
