@@ -92,13 +92,17 @@ class AsyncClient:
                                           functools.partial(fn, *args))
             try:
                 return await asyncio.shield(future)
-            except asyncio.CancelledError:
+            except asyncio.CancelledError as cancel:
                 ptr = self._client._ptr
                 _lib.client_cancel(ptr)
                 try:
                     await asyncio.wait([future])
                     if not future.cancelled():
-                        future.exception()  # retrieved: the cancel wins
+                        # Retrieved: the cancel wins, keeping what a cut
+                        # lookup was answered (and paid) on it.
+                        cut = future.exception()
+                        if getattr(cut, "lookup", None) is not None:
+                            setattr(cancel, "lookup", getattr(cut, "lookup"))
                 finally:
                     # Nothing runs on the client now (one worker, and the
                     # lock is held): the next call may run again.
@@ -162,9 +166,10 @@ class AsyncClient:
                      similar: bool = False, profile_id: Optional[int] = None,
                      batch_size: Optional[int] = None) -> LookupResult:
         """Client.lookup, off the loop (spends credits; each request sent
-        once). Cancelling the task ends the call at once: what its requests
-        answered, and the entries maybe charged, are on the exception's
-        `lookup`."""
+        once). Cancelling the task ends the call at once; the
+        CancelledError's `lookup` then holds the answers received (paid
+        for) and, in `lookup.uncertain`, the entries whose request was cut
+        in flight (maybe charged, not sent again)."""
         return await self._run(self._client.lookup, _listed(entries),
                                similar, profile_id, batch_size)
 

@@ -216,6 +216,31 @@ class LookupTest(unittest.TestCase):
         self.assertEqual(self.server.requests(BATCH), 1)
         self.assertEqual(self.server.requests(SINGLE), 1)
 
+    def test_a_cancelled_async_lookup_names_the_cut_entry(self) -> None:
+        # The call's first request hangs; the task is cancelled once the
+        # server has it: that entry is uncertain (cut in flight, maybe
+        # charged), the others never sent, and the call's answers ride on
+        # the CancelledError.
+        async def main() -> None:
+            async with pubrio.AsyncClient("test-key",
+                                          base_url=self.server.url) as c:
+                await c.lookup([{"email": "chris.wu@globex.com"}])
+                self.server.script(BATCH, 200, "{}", delay_ms=20000)
+                task = asyncio.create_task(c.lookup(
+                    [{"email": "bob@acme.io"}, {"email": "ann@acme.io"},
+                     {"email": "jane.doe@example.com"}], batch_size=1))
+                while self.server.requests(BATCH) < 2:
+                    await asyncio.sleep(0.01)
+                task.cancel()
+                with self.assertRaises(asyncio.CancelledError) as caught:
+                    await task
+                lookup = getattr(caught.exception, "lookup")
+                self.assertEqual([a.outcome for a in lookup.answers],
+                                 ["failed", "not_sent", "not_sent"])
+                self.assertEqual([a.index for a in lookup.uncertain], [0])
+        asyncio.run(main())
+        self.assertEqual(self.server.requests(BATCH), 2)
+
 
 if __name__ == "__main__":
     unittest.main()
