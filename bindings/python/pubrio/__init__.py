@@ -9,7 +9,9 @@
     540574d1-5a4b-4c8e-9b0a-8f3e2f1d7c11 w.540574d1@work.example
 
 `client.redeem(people, types)` runs any number of people (batched,
-concurrent, journaled); `pubrio.AsyncClient` is the same for asyncio.
+concurrent, journaled); `client.lookup(entries)` resolves emails, phones
+and names to people_search_ids; `pubrio.AsyncClient` is the same for
+asyncio.
 
 The shared library is found through $PUBRIO_LIBRARY (a path), else a copy
 beside this module, else the system's library search (libpubrio.so.0).
@@ -28,8 +30,10 @@ from .errors import (BadRequest, Cancelled, ClientBusy, ClientClosed,
                      PubrioError, RateLimited, ResponseTooLarge, ServerError,
                      Timeout, TlsError, TransportError, Unauthorized,
                      UncertainWarning, Uncollected, WaitTimeout)
-from .results import (Batch, Contact, ContactType, Credits, Person, Plan,
-                      Profile, QueryResult, Usage)
+from .results import (Batch, Contact, ContactType, Credits, LookupAnswer,
+                      LookupConfidence, LookupEntry, LookupOutcome,
+                      LookupPlan, LookupResult, Person, Plan, Profile,
+                      QueryResult, Usage)
 
 __version__ = "0.2.0"  # the C library's (CMakeLists.txt): one version, tested
 
@@ -37,9 +41,11 @@ __all__: List[str] = [
     "AsyncClient", "AsyncRedemption", "BadRequest", "Batch", "Cancelled",
     "Client", "ClientBusy", "ClientClosed", "Contact", "ContactType",
     "CreditBudget", "Credits", "HttpError", "InvalidArgument", "InvalidType",
-    "JournalError", "NoApiKey", "PaymentRequired", "Person", "Plan",
-    "Profile", "ProtocolError", "PubrioError", "QueryResult", "RateLimited",
-    "Redemption", "ResponseTooLarge", "ServerError", "Timeout", "TlsError",
+    "JournalError", "LookupAnswer", "LookupConfidence", "LookupEntry",
+    "LookupOutcome", "LookupPlan", "LookupResult", "NoApiKey",
+    "PaymentRequired", "Person", "Plan", "Profile", "ProtocolError",
+    "PubrioError", "QueryResult", "RateLimited", "Redemption",
+    "ResponseTooLarge", "ServerError", "Timeout", "TlsError",
     "TransportError", "Unauthorized", "UncertainWarning", "Uncollected",
     "Usage", "WaitTimeout", "__version__", "version"]
 

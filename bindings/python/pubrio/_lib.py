@@ -242,6 +242,55 @@ bulk_drained = _fn("pubrio_bulk_drained", ctypes.POINTER(BulkEvent), P,
 bulk_uncertain = _fn("pubrio_bulk_uncertain", c_str, P, size_t)
 bulk_leftover = _fn("pubrio_bulk_leftover", size_t, P, P, size_t)
 
+
+class LookupAnswer(ctypes.Structure):
+    # Read through the library's pointer, as a prefix.
+    _fields_ = [("outcome", ctypes.c_int), ("reason", c_str),
+                ("people_search_id", c_str), ("first_name", c_str),
+                ("last_name", c_str), ("people_name", c_str),
+                ("company_name", c_str), ("domain", c_str),
+                ("confidence", ctypes.c_int), ("confidence_text", c_str),
+                ("input_value", c_str), ("input_type", c_str),
+                ("is_duplicate_input", ctypes.c_int), ("credits", i64),
+                ("status", ctypes.c_int), ("submit_state", ctypes.c_int)]
+
+
+LOOKUP_ANSWER_P = ctypes.POINTER(LookupAnswer)
+SIZE_P = ctypes.POINTER(size_t)
+lookup_req_new = _fn("pubrio_lookup_request_new", _int, ctypes.POINTER(P),
+                     ERR)
+lookup_req_free = _fn("pubrio_lookup_request_free", None, P)
+lookup_add_entry = _fn("pubrio_lookup_request_add_entry", _int, P, SIZE_P,
+                       ERR)
+lookup_set = _fn("pubrio_lookup_request_set", _int, P, size_t, _int, c_str,
+                 ERR)
+lookup_similarity = _fn("pubrio_lookup_request_set_similarity", _int, P,
+                        _int, ERR)
+lookup_profile = _fn("pubrio_lookup_request_set_profile_id", _int, P, i64,
+                     ERR)
+lookup_batch_size = _fn("pubrio_lookup_request_set_batch_size", _int, P,
+                        size_t, ERR)
+lookup_plan = _fn("pubrio_lookup_request_plan", _int, P, SIZE_P, SIZE_P,
+                  SIZE_P, ERR)
+lookup_person = _fn("pubrio_lookup_person", _int, P, P, ctypes.POINTER(P),
+                    ERR)
+lookup_batch = _fn("pubrio_lookup_batch", _int, P, P, ctypes.POINTER(P), ERR)
+lookup_result_count = _fn("pubrio_lookup_result_count", size_t, P)
+lookup_result_answer = _fn("pubrio_lookup_result_answer", LOOKUP_ANSWER_P, P,
+                           size_t)
+lookup_result_totals = _fn("pubrio_lookup_result_totals", None, P,
+                           ctypes.POINTER(i64), SIZE_P)
+lookup_result_free = _fn("pubrio_lookup_result_free", None, P)
+
+# pubrio_lookup_field, by the Python name of an entry's field.
+LOOKUP_FIELDS: Dict[str, int] = {"email": 0, "phone": 1, "first_name": 2,
+                                 "last_name": 3, "domain": 4, "company": 5}
+# pubrio_lookup_outcome and pubrio_lookup_confidence, by value.
+LOOKUP_OUTCOMES = [None, "found", "not_found", "not_looked_up", "failed",
+                   "not_sent"]
+LOOKUP_CONFIDENCES = [None, "exact", "similarity_domain",
+                      "similarity_company", "other"]
+
 # pubrio_status values used here.
 CANCELLED = 16
 

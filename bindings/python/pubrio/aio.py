@@ -11,10 +11,10 @@ from typing import (Any, Callable, Deque, Dict, Iterable, List, Mapping,
                     Optional, Tuple, Type, TypeVar)
 
 from . import _lib
-from .client import Client, PathArg, Redemption
+from .client import Client, LookupEntryArg, PathArg, Redemption
 from .errors import ClientClosed, Uncollected
-from .results import (Batch, ContactType, Person, Plan, Profile, QueryResult,
-                      Usage)
+from .results import (Batch, ContactType, LookupAnswer, LookupPlan,
+                      LookupResult, Person, Plan, Profile, QueryResult, Usage)
 
 T = TypeVar("T")
 
@@ -92,13 +92,17 @@ class AsyncClient:
                                           functools.partial(fn, *args))
             try:
                 return await asyncio.shield(future)
-            except asyncio.CancelledError:
+            except asyncio.CancelledError as cancel:
                 ptr = self._client._ptr
                 _lib.client_cancel(ptr)
                 try:
                     await asyncio.wait([future])
                     if not future.cancelled():
-                        future.exception()  # retrieved: the cancel wins
+                        # Retrieved: the cancel wins, keeping what a cut
+                        # lookup was answered (and paid) on it.
+                        cut = future.exception()
+                        if getattr(cut, "lookup", None) is not None:
+                            setattr(cancel, "lookup", getattr(cut, "lookup"))
                 finally:
                     # Nothing runs on the client now (one worker, and the
                     # lock is held): the next call may run again.
@@ -157,6 +161,30 @@ class AsyncClient:
         """Client.plan, off the loop."""
         return await self._run(functools.partial(
             self._client.plan, _listed(people), _listed(types), **options))
+
+    async def lookup(self, entries: Iterable[LookupEntryArg],
+                     similar: bool = False, profile_id: Optional[int] = None,
+                     batch_size: Optional[int] = None) -> LookupResult:
+        """Client.lookup, off the loop (spends credits; each request sent
+        once). Cancelling the task ends the call at once; the
+        CancelledError's `lookup` then holds the answers received (paid
+        for) and, in `lookup.uncertain`, the entries whose request was cut
+        in flight (maybe charged, not sent again)."""
+        return await self._run(self._client.lookup, _listed(entries),
+                               similar, profile_id, batch_size)
+
+    async def lookup_one(self, entry: LookupEntryArg, similar: bool = False,
+                         profile_id: Optional[int] = None) -> LookupAnswer:
+        """Client.lookup_one, off the loop."""
+        return await self._run(self._client.lookup_one, entry, similar,
+                               profile_id)
+
+    async def plan_lookup(self, entries: Iterable[LookupEntryArg],
+                          similar: bool = False,
+                          batch_size: Optional[int] = None) -> LookupPlan:
+        """Client.plan_lookup (sends nothing)."""
+        return await self._run(self._client.plan_lookup, _listed(entries),
+                               similar, batch_size)
 
     def redeem(self, people: Iterable[str], types: Iterable[ContactType],
                profile_id: Optional[int] = None, timeout: float = 600.0,

@@ -14,15 +14,20 @@ from typing import (TYPE_CHECKING, Any, Callable, Dict, Iterable, Iterator,
                     List, Mapping, Optional, Tuple, Type, Union)
 
 from . import _args, _lib
-from .errors import (ClientBusy, ClientClosed, PubrioError, Uncollected,
-                     UncertainWarning, check, from_c)
-from .results import (Batch, ContactType, Person, Plan, Profile, QueryResult,
-                      Usage, batch_from_c, person_from_c, plan_from_stats,
-                      profile_from_c, result_from_c, usage_from_c)
+from .errors import (ClientBusy, ClientClosed, InvalidArgument, InvalidType,
+                     PubrioError, Uncollected, UncertainWarning, check,
+                     from_c)
+from .results import (Batch, ContactType, LookupAnswer, LookupEntry,
+                      LookupPlan, LookupResult, Person, Plan, Profile,
+                      QueryResult, Usage, batch_from_c, lookup_result_from_c,
+                      person_from_c, plan_from_stats, profile_from_c,
+                      result_from_c, usage_from_c)
 
 log = logging.getLogger("pubrio")
 
 PathArg = Union[str, "os.PathLike[str]"]
+# A lookup entry: a LookupEntry, or a dict of its fields.
+LookupEntryArg = Union[LookupEntry, Mapping[str, Optional[str]]]
 if TYPE_CHECKING:  # a client's helper thread's queue: calls, then None
     _Jobs = queue.SimpleQueue[Optional[Callable[[], None]]]
 
@@ -508,6 +513,94 @@ class Client:
         finally:
             run._free()  # never driven: nothing to drain or to name
 
+    def lookup(self, entries: Iterable[LookupEntryArg], similar: bool = False,
+               profile_id: Optional[int] = None,
+               batch_size: Optional[int] = None) -> LookupResult:
+        """Resolve people to their people_search_id (POST /redeem/people/
+        contact/lookup/batch; SPENDS CREDITS: 1 per billable match,
+        duplicates and misses free; each request sent once). `entries`:
+        LookupEntry values (or dicts of their fields): an email, a phone,
+        or a first and last name with a domain or a company. A name with
+        only a domain or a company is looked up only with `similar=True`
+        (a similarity match can name the wrong person); otherwise its
+        answer is "not_looked_up". The answers come one per entry, in
+        entry order, each mapped back by the identifier that matched, never
+        by position. `batch_size`: the most entries a request holds (100;
+        a 400 naming the size halves it). A bad entry raises
+        InvalidArgument naming it before anything is sent. A failure once
+        requests were sent raises with `lookup` on the exception: the
+        answers already received (paid for) and, in `lookup.uncertain`,
+        the entries maybe charged without an answer (never resent).
+
+        >>> with pubrio.Client() as client:
+        ...     result = client.lookup([{"email": "ann@acme.io"},
+        ...                             {"phone": "+1 555 010 0009"}])
+        >>> [(a.outcome, a.confidence) for a in result.answers]
+        [('found', 'exact'), ('not_found', None)]
+        """
+        self._handle()
+        req, listed = _lookup_request(entries, similar, profile_id,
+                                      batch_size)
+        return self._send_lookup(_lib.lookup_batch, req, listed)
+
+    def lookup_one(self, entry: LookupEntryArg, similar: bool = False,
+                   profile_id: Optional[int] = None) -> LookupAnswer:
+        """Resolve one person (POST /redeem/people/contact/lookup; SPENDS
+        CREDITS: 1 for a billable match; sent once): lookup() for a single
+        entry, its answer.
+
+        >>> with pubrio.Client() as client:
+        ...     client.lookup_one({"email": "ann@acme.io"}).people_name
+        'Ann Lee'
+        """
+        self._handle()
+        if isinstance(entry, (list, tuple)):
+            raise _args.InvalidType("lookup_one takes one entry, not a %s: "
+                                    "use lookup()" % type(entry).__name__)
+        req, listed = _lookup_request([entry], similar, profile_id, None)
+        return self._send_lookup(_lib.lookup_person, req, listed).answers[0]
+
+    def plan_lookup(self, entries: Iterable[LookupEntryArg],
+                    similar: bool = False,
+                    batch_size: Optional[int] = None) -> LookupPlan:
+        """What lookup() would do, sending nothing (no key needed): the
+        entries it would look up (the worst case in credits), the entries
+        it would refuse (similarity off) and the requests it would send.
+
+        >>> with pubrio.Client() as client:
+        ...     client.plan_lookup([{"email": "ann@acme.io"},
+        ...                         {"first_name": "Jane", "last_name": "Doe",
+        ...                          "domain": "example.com"}])
+        LookupPlan(lookups=1, worst_case_credits=1, refused=1, requests=1)
+        """
+        req, _listed = _lookup_request(entries, similar, None, batch_size)
+        err = _lib.Error()
+        counts = [_lib.size_t() for _ in range(3)]
+        try:
+            check(_lib.lookup_plan(req, *(ctypes.byref(c) for c in counts),
+                                   ctypes.byref(err)), err)
+        finally:
+            _lib.lookup_req_free(req)
+        lookups, refused, requests = (int(c.value) for c in counts)
+        return LookupPlan(lookups, lookups, refused, requests)
+
+    def _send_lookup(self, fn: Callable[..., Any], req: Any,
+                     listed: List[LookupEntry]) -> LookupResult:
+        """@fn (the single or the batch lookup) on @req; the answers, also
+        put on the exception when the call fails after sending."""
+        res = _lib.P()
+        try:
+            try:
+                self._blocking(fn, req, ctypes.byref(res))
+            except BaseException as exc:
+                if res:  # the C call says what became of every entry
+                    _attach_lookup(exc, lookup_result_from_c(res, listed))
+                raise
+            return lookup_result_from_c(res, listed)
+        finally:
+            _lib.lookup_result_free(res)
+            _lib.lookup_req_free(req)
+
 
 def _serve(jobs: "_Jobs") -> None:
     """A client's helper thread: runs its calls until told to end. It holds
@@ -892,6 +985,95 @@ class Redemption(Iterator[Person]):
             self._end(None)
         except Exception:  # at interpreter exit the modules may be gone
             pass
+
+
+def _lookup_entries(entries: Any) -> List[LookupEntry]:
+    """@entries as LookupEntry values; anything else is InvalidType, an
+    unknown field InvalidArgument, each naming the entry."""
+    if isinstance(entries, (str, bytes, LookupEntry, Mapping)):
+        raise InvalidType("entries must be a list of LookupEntry or "
+                                "dicts, not one %s" % type(entries).__name__)
+    try:
+        items = list(entries)
+    except TypeError:
+        raise InvalidType("entries must be a list of LookupEntry or "
+                                "dicts, not %s"
+                                % type(entries).__name__) from None
+    out = []
+    for i, item in enumerate(items):
+        if isinstance(item, LookupEntry):
+            out.append(item)
+            continue
+        if not isinstance(item, Mapping):
+            raise InvalidType("lookup entry %d must be a LookupEntry "
+                                    "or a dict, not %s"
+                                    % (i, type(item).__name__))
+        unknown = [k for k in item if k not in _lib.LOOKUP_FIELDS]
+        if unknown:
+            raise InvalidArgument(
+                "lookup entry %d: unknown field %r (use %s)"
+                % (i, unknown[0], ", ".join(_lib.LOOKUP_FIELDS)))
+        out.append(LookupEntry(**item))
+    return out
+
+
+def _lookup_request(entries: Any, similar: Any, profile_id: Optional[int],
+                    batch_size: Optional[int]
+                    ) -> Tuple[Any, List[LookupEntry]]:
+    """A pubrio_lookup_request of @entries (the caller frees it) and the
+    entries as LookupEntry values, in order."""
+    listed = _lookup_entries(entries)
+    if not isinstance(similar, bool):
+        raise InvalidType("similar must be a bool, not %s"
+                                % type(similar).__name__)
+    profile = (None if profile_id is None
+               else _args.integer(profile_id, "profile_id", minimum=0,
+                                  maximum=2 ** 63 - 1))
+    size = (None if batch_size is None
+            else _args.integer(batch_size, "batch_size", minimum=1,
+                               maximum=10000))
+    err = _lib.Error()
+    ref = ctypes.byref(err)
+    req = _lib.P()
+    check(_lib.lookup_req_new(ctypes.byref(req), ref), err)
+    try:
+        for i, entry in enumerate(listed):
+            check(_lib.lookup_add_entry(req, None, ref), err)
+            for name, field in _lib.LOOKUP_FIELDS.items():
+                value = _args.optional_text(getattr(entry, name),
+                                            "lookup entry %d: %s" % (i, name))
+                if value is not None:
+                    check(_lib.lookup_set(req, i, field, value, ref), err)
+        check(_lib.lookup_similarity(req, int(similar), ref), err)
+        if profile is not None:
+            check(_lib.lookup_profile(req, profile, ref), err)
+        if size is not None:
+            check(_lib.lookup_batch_size(req, size, ref), err)
+    except BaseException:
+        _lib.lookup_req_free(req)
+        raise
+    return req, listed
+
+
+def _attach_lookup(exc: BaseException, result: LookupResult) -> None:
+    """Put a failed lookup's answers on @exc (`lookup`) and, when some were
+    paid for or may have been, a note shown with its traceback."""
+    try:
+        setattr(exc, "lookup", result)
+    except AttributeError:
+        return
+    found, uncertain = result.found, result.uncertain
+    if (found or uncertain) and hasattr(exc, "add_note"):
+        parts = []
+        if found:
+            parts.append("%d entries answered (kept on error.lookup)"
+                         % len(found))
+        if uncertain:
+            parts.append("%d entries maybe charged without an answer, not "
+                         "sent again: entries %s" % (
+                             len(uncertain),
+                             ", ".join(str(a.index) for a in uncertain)))
+        exc.add_note("pubrio: " + "; ".join(parts))
 
 
 def _uncollected_of(bulk: Any) -> List[Uncollected]:

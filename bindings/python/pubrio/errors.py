@@ -9,6 +9,7 @@ import json
 from typing import Any, Dict, List, NamedTuple, Optional, Type
 
 from . import _lib
+from .results import LookupResult
 
 
 class Uncollected(NamedTuple):
@@ -25,7 +26,10 @@ class PubrioError(Exception):
     submit_state ("not_spent", "uncertain": the API may have charged, or
     "accepted": charged, collect redeem_query_id instead of resubmitting)
     and redeem_query_id; for a bulk run, uncollected: the batches paid for
-    and not collected (Uncollected tuples)."""
+    and not collected (Uncollected tuples); for a lookup, lookup: the
+    LookupResult of the call (the answers already received, paid for,
+    kept; lookup.uncertain: the entries maybe charged without an answer),
+    None when nothing was sent."""
 
     status_code = 0  # the pubrio_status of the class; see _BY_STATUS
 
@@ -52,6 +56,7 @@ class PubrioError(Exception):
         self.submit_state = submit_state
         self.redeem_query_id = redeem_query_id
         self.uncollected: List[Uncollected] = []
+        self.lookup: Optional[LookupResult] = None
         # Said once: a message that starts with the status's name has it.
         said = message
         if not said.startswith(self.status):

@@ -1,6 +1,7 @@
 """Typed results, read from the library's structs: each is a frozen
 dataclass that also reads as the dict of earlier versions (record.field or
 record["field"], and equal to such a dict)."""
+import ctypes
 import dataclasses
 from typing import (Any, Callable, ClassVar, FrozenSet, List, Literal,
                     Optional)
@@ -206,3 +207,144 @@ def plan_from_stats(stats: Any) -> Plan:
     """@stats: a run's counts (a mapping of pubrio_bulk_stats' fields)."""
     return Plan(**{f.name: int(stats[f.name])
                    for f in dataclasses.fields(Plan)})
+
+
+# What became of a lookup entry, and how a match was made: mypy refuses a
+# misspelt one ("similarity-domain").
+LookupOutcome = Literal["found", "not_found", "not_looked_up", "failed",
+                        "not_sent"]
+LookupConfidence = Literal["exact", "similarity_domain", "similarity_company",
+                           "other"]
+SubmitState = Literal["not_spent", "uncertain", "accepted"]
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class LookupEntry(_Record):
+    """One person to look up (Client.lookup()): an `email`, a `phone`, or a
+    `first_name` and `last_name` with a `domain` (a URL is reduced to its
+    domain) or a `company`. A name with only a domain or a company is a
+    similarity match, looked up only with similar=True. A dict with these
+    keys is taken too."""
+    email: Optional[str] = None
+    phone: Optional[str] = None
+    first_name: Optional[str] = None
+    last_name: Optional[str] = None
+    domain: Optional[str] = None
+    company: Optional[str] = None
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class LookupAnswer(_Record):
+    """The answer for one entry (`index`: its place in the entries given,
+    `entry`: the entry). `outcome`: "found" (the person named), "not_found"
+    (free), "not_looked_up" (a name with only a domain or company while
+    similarity is off: `reason` says so), "failed" (its request failed:
+    `status`, `submit_state`, `reason`; "uncertain" means it may have been
+    charged without an answer: never resent) or "not_sent" (the call
+    stopped before its request left: nothing spent). `confidence`: how the
+    match was made (None without one; "other" for a value this version
+    does not know, kept in `confidence_text`). `input_value` and
+    `input_type` (email-work, email-personal, phone, domain, company): the
+    identifier that matched, as answered. `duplicate`: the API saw the
+    input twice (not charged). `credits`: 1 for a billable match."""
+    index: int
+    entry: LookupEntry
+    outcome: LookupOutcome
+    people_search_id: Optional[str] = None
+    first_name: Optional[str] = None
+    last_name: Optional[str] = None
+    people_name: Optional[str] = None
+    company_name: Optional[str] = None
+    domain: Optional[str] = None
+    confidence: Optional[LookupConfidence] = None
+    confidence_text: Optional[str] = None
+    input_value: Optional[str] = None
+    input_type: Optional[str] = None
+    duplicate: bool = False
+    credits: int = 0
+    reason: Optional[str] = None
+    status: Optional[str] = None  # "failed": its request's status's name
+    submit_state: Optional[SubmitState] = None  # "failed": maybe charged?
+
+    @property
+    def found(self) -> bool:
+        return self.outcome == "found"
+
+    @property
+    def uncertain(self) -> bool:
+        """Its request may have been charged and got no answer."""
+        return self.outcome == "failed" and self.submit_state == "uncertain"
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class LookupResult(_Record):
+    """The answers of Client.lookup(), one per entry in entry order, the
+    credits the answered requests cost (as the API reported them) and the
+    requests sent. On a failure the exception's `lookup` is this: the
+    answers already received (paid for) kept, the entries maybe charged in
+    `uncertain`."""
+    answers: List[LookupAnswer]
+    credits_charged: int
+    requests: int
+
+    @property
+    def found(self) -> List[LookupAnswer]:
+        return [a for a in self.answers if a.found]
+
+    @property
+    def uncertain(self) -> List[LookupAnswer]:
+        """The entries whose lookup may have been charged without an
+        answer: never sent again by the library; look them up again only
+        knowing it may charge twice."""
+        return [a for a in self.answers if a.uncertain]
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class LookupPlan(_Record):
+    """What Client.lookup() would do (Client.plan_lookup()), sending
+    nothing: the entries it would look up, which is also the worst case in
+    credits (1 each), the entries it would refuse (a name with only a
+    domain or company, similarity off) and the batch requests the split
+    makes (entries that could produce the same identifier go to different
+    requests)."""
+    lookups: int
+    worst_case_credits: int
+    refused: int
+    requests: int
+
+
+def lookup_answer_from_c(a: _lib.LookupAnswer, index: int,
+                         entry: LookupEntry) -> LookupAnswer:
+    def pick(values: List[Optional[str]], value: int) -> Any:
+        return values[value] if 0 <= value < len(values) else None
+
+    failed = a.outcome == 4
+    return LookupAnswer(
+        index=index, entry=entry,
+        outcome=pick(_lib.LOOKUP_OUTCOMES, a.outcome) or "failed",
+        people_search_id=_lib.text(a.people_search_id),
+        first_name=_lib.text(a.first_name), last_name=_lib.text(a.last_name),
+        people_name=_lib.text(a.people_name),
+        company_name=_lib.text(a.company_name), domain=_lib.text(a.domain),
+        confidence=pick(_lib.LOOKUP_CONFIDENCES, a.confidence),
+        confidence_text=_lib.text(a.confidence_text),
+        input_value=_lib.text(a.input_value),
+        input_type=_lib.text(a.input_type),
+        duplicate=bool(a.is_duplicate_input), credits=int(a.credits),
+        reason=_lib.text(a.reason),
+        status=(_lib.text(_lib.status_str(a.status)) if failed else None),
+        submit_state=(pick(_lib.SUBMIT_STATES, a.submit_state)
+                      if failed else None))
+
+
+def lookup_result_from_c(res: Any, entries: List[LookupEntry]
+                         ) -> LookupResult:
+    """@res: a pubrio_lookup_result of @entries."""
+    answers = []
+    for i in range(int(_lib.lookup_result_count(res))):
+        a = _lib.lookup_result_answer(res, i)
+        answers.append(lookup_answer_from_c(a.contents, i, entries[i]))
+    charged, requests = _lib.i64(), _lib.size_t()
+    _lib.lookup_result_totals(res, ctypes.byref(charged),
+                              ctypes.byref(requests))
+    return LookupResult(answers, int(charged.value), int(requests.value))

@@ -21,7 +21,8 @@ MIRRORS = {"pubrio_error": _lib.Error, "pubrio_batch_job": _lib.Job,
            "pubrio_query_result": _lib.Result,
            "pubrio_bulk_event": _lib.BulkEvent,
            "pubrio_bulk_stats": _lib.BulkStats,
-           "pubrio_profile": _lib.Profile, "pubrio_usage": _lib.Usage}
+           "pubrio_profile": _lib.Profile, "pubrio_usage": _lib.Usage,
+           "pubrio_lookup_answer": _lib.LookupAnswer}
 WRITTEN_BY_C = ("pubrio_error", "pubrio_bulk_event", "pubrio_bulk_stats")
 
 

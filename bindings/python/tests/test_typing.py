@@ -26,11 +26,18 @@ with pubrio.Client() as client:
     reveal_type(client.usage().hourly_used)
     reveal_type(client.plan(["x"], ["email-work"]).batches)
     reveal_type(client.redeem_and_wait(["x"], ["email-personal"]))
+    looked = client.lookup([pubrio.LookupEntry(email="a@b.io"),
+                            {"phone": "+15550100001"}], similar=True)
+    reveal_type(looked.answers[0].outcome)
+    reveal_type(looked.uncertain[0].confidence)
+    reveal_type(client.lookup_one({"email": "a@b.io"}).people_search_id)
+    reveal_type(client.plan_lookup([{"email": "a@b.io"}]).worst_case_credits)
 
 async def main() -> None:
     async with pubrio.AsyncClient() as aclient:
         reveal_type(aclient)
         reveal_type(await aclient.profile())
+        reveal_type(await aclient.lookup_one({"phone": "+15550100001"}))
         async for person in aclient.redeem(["x"], ["phone"]):
             reveal_type(person)
 '''
@@ -43,6 +50,18 @@ import pubrio
 
 with pubrio.Client() as client:
     client.submit(["x"], ["email_work"])
+'''
+
+
+# A misspelt lookup outcome and confidence: mypy refuses both.
+MISSPELT_LOOKUP = '''
+import pubrio
+
+with pubrio.Client() as client:
+    answer = client.lookup_one({"email": "a@b.io"})
+    wanted: pubrio.LookupConfidence = "similarity-domain"
+    if answer.outcome == "fund":
+        print(answer.confidence == wanted)
 '''
 
 
@@ -96,6 +115,10 @@ class TypingTest(unittest.TestCase):
         self.assertIn('"Union[builtins.int, None]"', out)
         self.assertIn('"builtins.int"', out)
         self.assertIn('"pubrio.results.QueryResult"', out)
+        self.assertIn("Literal['not_looked_up']", out)  # an outcome
+        self.assertIn("Literal['similarity_company']", out)
+        self.assertEqual(out.count("Union[builtins.str, None]"), 1, out)
+        self.assertIn('"pubrio.results.LookupAnswer"', out)
         self.assertNotIn("error:", out)
 
     def test_a_misspelt_contact_type_is_a_type_error(self) -> None:
@@ -107,6 +130,18 @@ class TypingTest(unittest.TestCase):
         self.assertEqual(done.returncode, 1, done.stdout)
         self.assertIn("user.py:5: error:", done.stdout)
         self.assertIn("'email_work'", done.stdout)
+
+    def test_a_misspelt_lookup_outcome_is_a_type_error(self) -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "user.py")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(MISSPELT_LOOKUP)
+            done = self.run_mypy(path)
+        self.assertEqual(done.returncode, 1, done.stdout)
+        self.assertIn("user.py:6: error:", done.stdout)
+        self.assertIn("'similarity-domain'", done.stdout)
+        self.assertIn("user.py:7: error: Non-overlapping equality check",
+                      done.stdout)
 
 
 if __name__ == "__main__":
