@@ -30,7 +30,10 @@ typedef struct person_entry {
                            paid for, so written too ("type: value") */
   const char *fixed;    /* a result known before the run (static text) */
   char *failure;        /* why the run could not redeem it */
-  struct person_entry *next; /* every entry, for freeing (tdestroy is GNU) */
+  char *found_id;       /* by URL: the people_search_id it came to */
+  int by_url;           /* an id input's LinkedIn URL (key is the URL) */
+  struct person_entry *next; /* every entry in the order first seen (an id
+                                input's order), and for freeing */
 } person_entry;
 
 typedef struct batch_state {
@@ -48,7 +51,9 @@ static struct csv_rows {
   size_t width;               /* fields in the widest record */
   csv_input_info info;
   void *people; /* person_entry by key (tsearch) */
-  person_entry *all;
+  person_entry *all, *last;
+  int by_ids;  /* ids or URLs, not a CSV input: one row a person */
+  int has_url; /* some id input is a LinkedIn URL: linkedin_url column */
   batch_state *batches;
   size_t batch_cap;
   ids_take_fn take;
@@ -103,8 +108,11 @@ static person_entry *person(const char *key, int *is_new) {
     return NULL;
   }
   *is_new = 1;
-  e->next = rows.all;
-  rows.all = e;
+  if (rows.last)
+    rows.last->next = e;
+  else
+    rows.all = e;
+  rows.last = e;
   return e;
 }
 
@@ -113,6 +121,7 @@ static void free_person(person_entry *e) {
   free(e->key);
   free(e->failure);
   free(e->other);
+  free(e->found_id);
   for (int i = 0; i < VALUES; i++)
     free(e->values[i]);
   free(e);
@@ -411,6 +420,34 @@ int csv_rows_read(const cli_options *o, ids_take_fn take, void *run) {
 
 int csv_rows_active(void) { return rows.active; }
 
+int csv_rows_keep_input(const cli_options *o, const char *text, int is_url) {
+  if (rows.in || o->format != FORMAT_CSV || !o->wait || o->dry_run)
+    return 0; /* a CSV input files its rows itself */
+  char key[PUBRIO_LINKEDIN_URL_MAX];
+  pubrio_error err = {0};
+  int refused = is_url ? pubrio_linkedin_url_normalize(text, key, sizeof key,
+                                                       &err) != PUBRIO_OK
+                       : trimmed(text, key, sizeof key) != 0;
+  if (refused) {
+    pubrio_error_clear(&err);
+    return 0; /* the run refused it: never reached */
+  }
+  for (char *c = key; !is_url && *c; c++)
+    *c = (char)tolower((unsigned char)*c);
+  rows.o = o;
+  rows.delimiter = ',';
+  rows.by_ids = rows.active = 1;
+  int is_new;
+  person_entry *e = person(key, &is_new);
+  if (!e) {
+    rows.out_of_memory = 1;
+    return -1;
+  }
+  e->by_url |= is_url;
+  rows.has_url |= is_url;
+  return 0;
+}
+
 static batch_state *batch(int number) {
   if (number <= 0)
     return NULL;
@@ -522,6 +559,9 @@ static void keep_person(const pubrio_bulk_event *ev) {
     rows.out_of_memory = 1;
   else if (*e->other)
     rows.has_other = 1;
+  if (e->by_url && !e->found_id && ev->person->people_search_id &&
+      !(e->found_id = strdup(ev->person->people_search_id)))
+    rows.out_of_memory = 1;
   e->collected = 1;
   if (!e->batch)
     e->batch = ev->batch;
@@ -562,7 +602,7 @@ int csv_rows_event(const pubrio_bulk_event *ev) {
     batch_state *b = batch(ev->batch);
     if (b)
       b->done = 1;
-    return 0; /* the caller flushes */
+    return 0; /* not consumed (the caller flushes nothing: rows come last) */
   }
   default: return 0;
   }
@@ -694,13 +734,51 @@ static int write_record(void *ctx, const csv_record *rec) {
   return ferror(out) ? 1 : 0;
 }
 
+/* An id input: a header, then one row a person in input order. */
+static int write_people(FILE *out) {
+  fputs("people_search_id", out);
+  if (rows.has_url)
+    fputs(",linkedin_url", out);
+  for (size_t i = 0; i < sizeof appended / sizeof *appended; i++)
+    fprintf(out, ",%s%s",
+            i == VALUES && rows.has_other ? "other_contacts," : "",
+            appended[i]);
+  end_row(out);
+  char result[512];
+  for (const person_entry *e = rows.all; e && !ferror(out); e = e->next) {
+    put_value(out, e->by_url ? e->found_id : e->key);
+    if (rows.has_url) {
+      fputc(',', out);
+      put_value(out, e->by_url ? e->key : NULL);
+    }
+    for (int i = 0; i < VALUES; i++) {
+      fputc(',', out);
+      put_value(out, e->values[i]);
+    }
+    if (rows.has_other) {
+      fputc(',', out);
+      put_value(out, e->other);
+    }
+    fputc(',', out);
+    result_text(e, result, sizeof result);
+    put_value(out, result);
+    end_row(out);
+  }
+  return ferror(out) ? 1 : 0;
+}
+
 void csv_rows_write(pubrio_status run_status) {
   if (!rows.active)
     return;
   rows.run_status = run_status;
-  rewind(rows.in);
-  int rc = csv_input_read(rows.in, rows.name, rows.delimiter, write_record,
-                          stdout, NULL);
+  int rc = 0;
+  if (rows.by_ids) {
+    rc = write_people(stdout);
+  } else {
+    rewind(rows.in);
+    rc = csv_input_read(rows.in, rows.name, rows.delimiter, write_record,
+                        stdout, NULL);
+  }
   fflush(stdout);
   if (rc != 0 || rows.out_of_memory || ferror(stdout))
     fprintf(stderr, "pubrio: the rows could not all be written (%s)\n",

@@ -10,6 +10,12 @@
  * input order, its fields untouched, with the results appended. Memory
  * holds one row and the run's people, never the file.
  *
+ * An id input with --format csv (csv_rows_keep_input) is kept the same
+ * way, one entry a person in the order given, and written at the end as
+ * one row a person: people_search_id (linkedin_url), then the same
+ * appended columns. Written at the end, so no batch is delivered before
+ * (tools/delivery.c): the caller flushes nothing until then.
+ *
  * One run per process: the state belongs to this module. */
 #ifndef PUBRIO_CLI_CSV_ROWS_H
 #define PUBRIO_CLI_CSV_ROWS_H
@@ -22,8 +28,14 @@
  * no person at all). @p take is the run's: it validates and keeps an id. */
 int csv_rows_read(const cli_options *o, ids_take_fn take, void *run);
 
-/* 1 when the rows are written at the end (a CSV input with --format csv
- * and --wait), so nothing else is printed on standard output. */
+/* An id or LinkedIn URL of an id input that the run took (@p is_url):
+ * with --format csv and --wait it gets one row, in the order first given,
+ * written at the end like a CSV input's rows. 0, or -1 when out of
+ * memory. Nothing for a CSV input, which files its own rows. */
+int csv_rows_keep_input(const cli_options *o, const char *text, int is_url);
+
+/* 1 when the rows are written at the end (--format csv and --wait, from
+ * a CSV input or ids), so nothing else is printed on standard output. */
 int csv_rows_active(void);
 
 /* Keep what an event of the run says about the rows' people. 1 when the

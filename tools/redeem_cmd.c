@@ -19,13 +19,24 @@
 /* A LinkedIn URL, not an id: a UUID holds neither '/' nor '.'. */
 static int is_url(const char *text) { return strpbrk(text, "/.") != NULL; }
 
+/* What reading the input adds to. */
+typedef struct taking {
+  const cli_options *o;
+  pubrio_bulk *run;
+} taking;
+
 /* An id or a LinkedIn URL into the run, which validates and de-duplicates
- * it. */
-static int add_to_run(void *run, const char *text, char *why, size_t why_size) {
+ * it; with --format csv its row is kept in input order (csv_rows.c). */
+static int add_to_run(void *ctx, const char *text, char *why, size_t why_size) {
+  const taking *t = ctx;
   pubrio_error err = {0};
   int url = is_url(text);
-  pubrio_status st = url ? pubrio_bulk_add_linkedin_urls(run, &text, 1, &err)
-                         : pubrio_bulk_add_people(run, &text, 1, &err);
+  pubrio_status st = url ? pubrio_bulk_add_linkedin_urls(t->run, &text, 1, &err)
+                         : pubrio_bulk_add_people(t->run, &text, 1, &err);
+  if (st == PUBRIO_OK && csv_rows_keep_input(t->o, text, url) != 0) {
+    fprintf(stderr, "pubrio: reading ids: out of memory\n");
+    return -2;
+  }
   int rc = st == PUBRIO_OK ? 0 : st == PUBRIO_E_INVALID_ARGUMENT ? -1 : -2;
   if (rc == -1 && url) { /* "linkedin_url at index 0: why" */
     const char *colon = err.message ? strstr(err.message, ": ") : NULL;
@@ -255,8 +266,10 @@ static pubrio_status drive(const cli_options *o, pubrio_bulk *run,
       output_person(stdout, o->format, ev.person, ev.linkedin_url);
     else if (ev.kind == PUBRIO_BULK_NOT_FOUND && !quiet_out)
       output_not_found(stdout, o->format, ev.linkedin_url);
-    else if (ev.kind == PUBRIO_BULK_BATCH_DONE && !quiet_out)
-      flush_output(stdout); /* results survive a later crash */
+    else if (ev.kind == PUBRIO_BULK_BATCH_DONE && !quiet_out &&
+             !csv_rows_active())
+      flush_output(stdout); /* results survive a later crash (CSV rows are
+                               not written yet: not delivered either) */
     else if (ev.kind == PUBRIO_BULK_BATCH_FAILED) {
       report_failed_batch(&ev);
       (*failed_batches)++;
@@ -363,7 +376,8 @@ int cli_redeem(const cli_options *o) {
     cli_print_error("setup", st, &err);
     rc = CLI_USAGE; /* nothing was sent */
   } else {
-    rc = input_read(o, add_to_run, run);
+    taking t = {o, run};
+    rc = input_read(o, add_to_run, &t);
   }
   pubrio_bulk_stats stats;
   if (rc == CLI_OK) {

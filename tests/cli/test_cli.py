@@ -172,13 +172,13 @@ class Basics(CliTest):
                          "--format", "csv", "-", stdin="\n".join(people))
         self.assertEqual(r.returncode, 0, r.stderr)
         rows = r.stdout.splitlines()
-        self.assertEqual(rows[0], "people_search_id,type,value,status")
-        ids_seen = {row.split(",")[0] for row in rows[1:]}
-        self.assertTrue(ids_seen <= set(people))
+        # One row a person, in input order, the contacts in columns.
+        self.assertEqual(rows[0], "people_search_id," + ",".join(APPENDED))
+        self.assertEqual([row.split(",")[0] for row in rows[1:]], people)
         for row in rows[1:]:
-            pid, typ, value, status = row.split(",")
-            self.assertIn(typ, ("email-work", "phone"))
-            self.assertEqual(status, "Verified" if typ == "email-work" else "")
+            pid = row.split(",")[0]
+            self.assertEqual(row.split(","),
+                             [pid] + fake_contacts(pid, "email-work,phone"))
 
     def test_query_subcommand(self):
         r = self.run_cli("redeem", "--types", "phone", *ids(2))
@@ -1345,9 +1345,17 @@ class NothingPaidDropped(CsvRun):
             if fmt == "json":
                 p = self.people(r.stdout)[0]
                 got = values(p["emails"] + p["phones"])
-            else:
-                got = sorted(row[2] for row in parse_csv(
-                    r.stdout.encode())[1:])
+            else:  # one row: every contact, several of a type joined
+                out = parse_csv(r.stdout.encode())
+                self.assertEqual(len(out), 2)
+                row = dict(zip(out[0], out[1]))
+                self.assertEqual(row["people_search_id"], person)
+                got = sorted(row["email_work"].split("; ") +
+                             [row["phone"]] +
+                             ["x@other.example", "+15550002"])
+                self.assertEqual(row["other_contacts"],
+                                 "email-other: x@other.example (Guessed); "
+                                 "fax: +15550002")
             self.assertEqual(got, values(emails + phones))
         # export, from the journal, in both formats.
         r = self.run_cli("export", "--journal", journal)
@@ -1395,10 +1403,13 @@ class FormulaCells(CsvRun):
         r = self.run_cli("redeem", "--types", self.types, "--wait",
                          "--format", "csv", "--journal", journal, person)
         self.assertEqual(r.returncode, 0, r.stderr)
-        rows = parse_csv(r.stdout.encode())[1:]
-        self.assertEqual(sorted(row[2] for row in rows),
-                         sorted(guarded + [self.e164]))
-        self.assertIn("'=cmd|' /C calc'!A0", [row[3] for row in rows])
+        out = parse_csv(r.stdout.encode())
+        self.assertEqual(len(out), 2)  # one row a person
+        row = dict(zip(out[0], out[1]))
+        self.assertEqual(row["email_work"], "'" + "; ".join(raw[:5]))
+        self.assertEqual(row["phone"], "'" + "; ".join([raw[5], self.e164]))
+        self.assertEqual(row["phone_status"], "'=cmd|' /C calc'!A0"
+                         "; =cmd|' /C calc'!A0")
         # export --format csv, the same.
         r = self.run_cli("export", "--journal", journal, "--format", "csv")
         self.assertEqual(r.returncode, 0, r.stderr)
@@ -1462,6 +1473,87 @@ class CsvStopped(CsvRun):
                          {f"error: not collected (batch {b[0]})"
                           for b in batches})
 
+
+
+class CsvFromIds(CsvRun):
+    """--format csv from ids (arguments, a file, stdin): one row a person,
+    in input order, the contacts in the enriched CSV's columns (issue 31
+    item 13)."""
+    server_args = ("--estimated-time", "0", "--latency-ms", "40")
+
+    def run_ids(self, journal, people, fmt, *extra):
+        f = self.write("in.txt", people)
+        return self.run_cli("redeem", "--types", self.types, "--wait",
+                            "--format", fmt, "--batch-size", "4",
+                            "--parallel", "4", "--journal", journal,
+                            "--input", f, *extra)
+
+    def test_one_row_a_person_in_input_order(self):
+        people = ids(30, seed=61)
+        nobody = [p for p in people if fake_contacts(p, self.types)[-1] ==
+                  "not found"]
+        self.assertTrue(nobody)  # a person not found is among them
+        given = people + [people[3]]  # a duplicate: still one row
+        # The last five were bought by an earlier run: a rerun hands them
+        # out first, before any batch, and the batches come back as they
+        # complete (several at once): completion is not input order.
+        for name in ("a.journal", "b.journal"):
+            r = self.run_ids(self.path(name), people[-5:], "json")
+            self.assertEqual(r.returncode, 0, r.stderr)
+        r = self.run_ids(self.path("a.journal"), given, "json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        handed = [p["people_search_id"] for p in self.people(r.stdout)]
+        self.assertEqual(handed[:5], people[-5:])  # the shuffle is real
+        r = self.run_ids(self.path("b.journal"), given, "csv")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("5 people already bought", r.stderr)
+        self.assertGreater(self.server.stats()["max_concurrent"], 1)
+        out = parse_csv(r.stdout.encode())
+        self.assertEqual(out[0], ["people_search_id"] + APPENDED)
+        # Every person once, in input order, found or not.
+        self.assertEqual([row[0] for row in out[1:]], people)
+        for row in out[1:]:
+            self.assertEqual(row[1:], fake_contacts(row[0], self.types))
+        found = [row for row in out[1:] if row[-1] == "found"]
+        self.assertTrue(all(row[1] and row[3] and row[5] for row in found))
+        self.assertEqual([row[0] for row in out[1:] if row[-1] ==
+                          "not found"], nobody)
+
+    def test_linkedin_urls_and_arguments(self):
+        person = ids(1, seed=62)[0]
+        r = self.run_cli("redeem", "--types", self.types, "--wait",
+                         "--format", "csv", "linkedin.com/in/nobody-x",
+                         person.upper(), "https://www.linkedin.com/in/jane-doe")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        out = parse_csv(r.stdout.encode())
+        self.assertEqual(out[0], ["people_search_id", "linkedin_url"] +
+                         APPENDED)
+        jane = fake_linkedin_id("jane-doe")
+        self.assertEqual(out[1:], [
+            ["", "https://www.linkedin.com/in/nobody-x"] +
+            ["", "", "", "", "", "", "not found"],
+            [person, ""] + fake_contacts(person, self.types),
+            [jane, "https://www.linkedin.com/in/jane-doe"] +
+            fake_contacts(jane, self.types)])
+
+
+class CsvFromIdsStopped(CsvRun):
+    server_args = ("--estimated-time", "0", "--complete-after-polls",
+                   "1000000")
+
+    def test_rows_not_collected_name_their_batch(self):
+        people = ids(3, seed=63)
+        r = self.run_cli("redeem", "--types", "phone", "--wait", "--format",
+                         "csv", "--max-wait", "1", "--batch-size", "2",
+                         *people)
+        self.assertEqual(r.returncode, 6, r.stderr)
+        out = parse_csv(r.stdout.encode())
+        self.assertEqual([row[0] for row in out[1:]], people)
+        named = self.named_batches(r.stderr)
+        self.assertEqual(len(named), 2, r.stderr)
+        for row in out[1:]:
+            self.assertRegex(row[-1], r"^error: not collected \(batch (%s)\)$"
+                             % "|".join(named))
 
 class AtomicOutput(CliTest):
     def test_kill_9_never_leaves_half_a_file(self):
@@ -2023,6 +2115,45 @@ class FullDisk(CliTest):
         with open(out) as f:
             self.check_every_paid_person_is_kept_or_named(f.read(), r.stderr)
 
+
+    def test_csv_rows_written_at_the_end_name_every_batch_on_a_full_disk(self):
+        # The rows of --format csv come after the run: no batch is
+        # delivered before they are flushed, so a full disk names every
+        # batch (from ids and from a CSV input alike).
+        env = dict(os.environ, PUBRIO_BASE_URL=self.server.url,
+                   PUBRIO_API_KEY="test-key")
+        leads = self.write("in.csv", ["people_search_id"] + self.people)
+        for given in (self.input, leads):
+            with self.subTest(input=os.path.basename(given)):
+                out = os.path.join(self.disk, "stdout.csv")
+                before = self.server.stats()["people_submitted"]
+                with open(out, "w") as f:
+                    r = subprocess.run(
+                        [CLI, "redeem", "--types", "phone", "--wait",
+                         "--format", "csv", "--batch-size", "20",
+                         "--parallel", "2", "--input", given],
+                        stdout=f, stderr=subprocess.PIPE, text=True, env=env,
+                        timeout=120)
+                self.assertEqual(r.returncode, 8, r.stderr)
+                self.assertIn("No space left on device", r.stderr)
+                with open(out) as f:
+                    lines = f.read().split("\n")[1:-1]  # the last may be cut
+                os.unlink(out)
+                kept = {line.split(",")[0] for line in lines}
+                self.assertLess(len(kept), len(self.people))
+                named = self.named_batches(r.stderr)
+                self.assertEqual(len(named), 30, r.stderr)  # 600 / 20
+                q = subprocess.run([CLI, "query", "--wait", "--input",
+                                    re.search(r"--input (\S+)",
+                                              r.stderr).group(1)],
+                                   capture_output=True, text=True, env=env,
+                                   timeout=60)
+                self.assertEqual(q.returncode, 0, q.stderr)
+                again = {p["people_search_id"]
+                         for p in self.people_of(q.stdout)}
+                self.assertEqual(again, set(self.people))
+                self.assertEqual(self.server.stats()["people_submitted"] -
+                                 before, len(self.people))
 
 class OutputTargets(CliTest):
     """--output on what is not a plain file of ours (issue 27 item 1)."""
