@@ -46,8 +46,14 @@
  *   new pace: its 429 or success is ignored, so 8 refusals of requests
  *   already in flight slow down once, not 8 times.
  * - A hidden quota: the requests that passed, started up to the first
- *   refused one of a run of 429s, and the time the quota reopened (halfway
- *   between the last refused start and the first start that passes again)
+ *   refused one of a run of 429s, say where its window began. Until a
+ *   window is learned, the holds after them are probes at the lengths
+ *   quotas are set to, counted from there (1 s, 10 s, a minute; longer than
+ *   the passes took: pri_pacer_probe_at), not doubling
+ *   holds that oversleep the reopening: a 10 s quota is found with one or
+ *   two 429s. The passes and the
+ *   time the quota reopened (the probe that passed; once learned, halfway
+ *   between the last refused start and the first that passes again)
  *   make a window learned for the rest of the run (pri_pacer_learn): the
  *   quota's next windows are waited for, not met with a 429 each. Against
  *   an unknown 15 per 10 s it takes 95 to 100 % of the quota with one 429
@@ -113,6 +119,7 @@ typedef struct pri_pacer {
   int64_t probe_from;  /* the earliest start of them */
   int64_t first_refused, last_refused; /* starts of the 429s of the run */
   size_t learned_window; /* index + 1 of the window learned; 0: none */
+  int probing; /* the hold of the 429s is a probe at pri_pacer_probe_at */
 } pri_pacer;
 
 /* What holds the next request (see pri_pacer_next). */
@@ -194,6 +201,13 @@ void pri_pacer_on_success(pri_pacer *pacer, int64_t started_ms, int64_t now_ms);
  * them) count in it. Its index, or -1 (bad values, out of memory). */
 int pri_pacer_learn(pri_pacer *pacer, int64_t limit, int64_t from_ms,
                     int64_t reopened_ms);
+/* When to probe a hidden quota whose passes started from @p from_ms over
+ * @p span_ms (to the first refused start) and that refuses at @p now_ms:
+ * the first of @p from_ms + 1 s, 10 s, 60 s (each 1/64 later) still ahead
+ * and longer than @p span_ms (the window held them all), at most
+ * PRI_PACER_BACKOFF_MAX_MS from @p now_ms; -1 when none fits (the
+ * doubling holds then). Pure; exposed for tests. */
+int64_t pri_pacer_probe_at(int64_t from_ms, int64_t span_ms, int64_t now_ms);
 /* Release what the pacer holds and leave it zeroed (unlimited). */
 void pri_pacer_free(pri_pacer *pacer);
 
