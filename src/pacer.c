@@ -370,6 +370,38 @@ int pri_pacer_learn(pri_pacer *pacer, int64_t limit, int64_t from_ms,
   return (int)pacer->learned_window - 1;
 }
 
+void pri_pacer_note_latency(pri_pacer *p, int64_t latency_ms) {
+  if (latency_ms < 0)
+    return;
+  double latency = (double)latency_ms; /* an average of about the last 8 */
+  p->avg_latency_ms =
+      p->latencies++ ? p->avg_latency_ms + (latency - p->avg_latency_ms) / 8.0
+                     : latency;
+}
+
+int pri_pacer_in_flight(const pri_pacer *pacer, int64_t now_ms, int cap) {
+  if (cap < 1)
+    cap = 1;
+  if (!pacer->latencies)
+    return cap < PRI_PACER_IN_FLIGHT_FIRST ? cap : PRI_PACER_IN_FLIGHT_FIRST;
+  double latency = pacer->avg_latency_ms;
+  double target = latency * PRI_PACER_UNPACED_PER_MIN / 60000.0;
+  if (pacer->gap_ms > 0 && latency / (double)pacer->gap_ms < target)
+    target = latency / (double)pacer->gap_ms;
+  int64_t until = now_ms + (int64_t)latency;
+  for (size_t i = 0; i < pacer->count; i++) {
+    double room = (double)pri_pacer_room_until(pacer, i, now_ms, until);
+    if (room < target)
+      target = room;
+  }
+  if (target >= (double)cap)
+    return cap;
+  int n = (int)target;
+  if ((double)n < target)
+    n++;
+  return n > 1 ? n : 1;
+}
+
 void pri_pacer_on_rate_limited(pri_pacer *pacer, int64_t started_ms,
                                int64_t retry_after_ms, int64_t now_ms) {
   /* The server's own word holds, whatever the request. */

@@ -72,6 +72,9 @@ enum {
 #define PRI_PACER_BACKOFF_MAX_MS 60000
 #define PRI_PACER_GAP_MAX_MS 60000
 #define PRI_PACER_UNPACED_PER_MIN 6000.0
+/* Requests in flight: before a latency is measured, and at most. */
+#define PRI_PACER_IN_FLIGHT_FIRST 8
+#define PRI_PACER_IN_FLIGHT_MAX 64
 /* The longest window and highest limit a window may have. */
 #define PRI_PACER_WINDOW_MAX_MS (366LL * 24 * 3600 * 1000)
 #define PRI_PACER_LIMIT_MAX 1000000000LL
@@ -120,6 +123,9 @@ typedef struct pri_pacer {
   int64_t first_refused, last_refused; /* starts of the 429s of the run */
   size_t learned_window; /* index + 1 of the window learned; 0: none */
   int probing; /* the hold of the 429s is a probe at pri_pacer_probe_at */
+  /* What in flight follows (pri_pacer_in_flight). */
+  double avg_latency_ms; /* recent average, start to answer */
+  int64_t latencies;     /* answers averaged so far */
 } pri_pacer;
 
 /* What holds the next request (see pri_pacer_next). */
@@ -208,6 +214,17 @@ int pri_pacer_learn(pri_pacer *pacer, int64_t limit, int64_t from_ms,
  * PRI_PACER_BACKOFF_MAX_MS from @p now_ms; -1 when none fits (the
  * doubling holds then). Pure; exposed for tests. */
 int64_t pri_pacer_probe_at(int64_t from_ms, int64_t span_ms, int64_t now_ms);
+/* A request was answered @p latency_ms (>= 0; else ignored) after it
+ * left, in real time: what pri_pacer_in_flight follows. */
+void pri_pacer_note_latency(pri_pacer *pacer, int64_t latency_ms);
+/* How many requests to keep in flight at @p now_ms, 1..@p cap (Little's
+ * law: in flight = rate x latency): the starts the windows have room for
+ * within one recent average latency (pri_pacer_room_until), at most that
+ * latency at PRI_PACER_UNPACED_PER_MIN (a quick server needs few: a burst
+ * into a quota nobody announced costs a 429 each), at most one latency
+ * over the pace 429s imposed, rounded up. PRI_PACER_IN_FLIGHT_FIRST (at
+ * most @p cap) before any answer measured a latency. Pure. */
+int pri_pacer_in_flight(const pri_pacer *pacer, int64_t now_ms, int cap);
 /* Release what the pacer holds and leave it zeroed (unlimited). */
 void pri_pacer_free(pri_pacer *pacer);
 

@@ -880,6 +880,65 @@ static void a_hidden_quota_is_found_with_two_429s(void **state) {
   pri_pacer_free(&p);
 }
 
+/* The in-flight target, from latencies (Little's law, in flight = rate x
+ * latency), on the injected clock: 8 before any answer; at 1 s a request
+ * under 300 a minute with the window empty, the room the window has within
+ * one latency (all of it: 64, the cap); once the window is spent, what
+ * leaves it within one latency; a quick server needs few; a hidden quota
+ * learned bounds it by its room; the pace 429s imposed bounds it too. */
+static void in_flight_follows_latency_and_the_budget(void **state) {
+  (void)state;
+  pri_pacer p = {0};
+  assert_int_equal(pri_pacer_set_limit(&p, 300), 0);
+  assert_int_equal(pri_pacer_in_flight(&p, 0, 64), PRI_PACER_IN_FLIGHT_FIRST);
+  assert_int_equal(pri_pacer_in_flight(&p, 0, 4), 4);
+  /* Answers after 1 s: the whole minute's room fits in one latency. */
+  for (int i = 0; i < 8; i++) {
+    pri_pacer_record(&p, i);
+    pri_pacer_note_latency(&p, 1000);
+  }
+  pri_pacer_note_latency(&p, -5); /* a clock gone back: ignored */
+  assert_true(p.avg_latency_ms > 999.0 && p.avg_latency_ms < 1001.0);
+  assert_int_equal(pri_pacer_in_flight(&p, 1008, 64), 64);
+  assert_int_equal(pri_pacer_in_flight(&p, 1008, 16), 16);
+  /* The minute spent (300 starts by 1.3 s): nothing leaves it within the
+   * next second, so one; at the minute's turn, the starts that leave it
+   * within one latency. */
+  for (int i = 8; i < 300; i++)
+    pri_pacer_record(&p, 1008 + i);
+  assert_int_equal(pri_pacer_in_flight(&p, 1400, 64), 1);
+  assert_int_equal(pri_pacer_in_flight(&p, 60000, 64), 8); /* 0..7 ms */
+  /* A quick server: 5 ms answers need one in flight at 100 a second. */
+  for (int i = 0; i < 128; i++) /* the average forgets the 1 s ones */
+    pri_pacer_note_latency(&p, 5);
+  assert_true(p.avg_latency_ms < 6.0);
+  assert_int_equal(pri_pacer_in_flight(&p, 200000, 64), 1);
+  /* 100 ms: 100 a second x 0.1 s = 10. */
+  for (int i = 0; i < 128; i++)
+    pri_pacer_note_latency(&p, 100);
+  assert_int_equal(pri_pacer_in_flight(&p, 300000, 64), 10);
+  /* A quota of 15 in 10 s learned, 12 used: 3 more within the latency. */
+  int64_t now = 400000;
+  for (int i = 0; i < 12; i++)
+    pri_pacer_record(&p, now);
+  assert_int_equal(pri_pacer_learn(&p, 15, now - 10000, now), 1);
+  assert_int_equal(pri_pacer_in_flight(&p, now, 64), 3);
+  /* A pace of one a second after 429s: 0.1 s / 1 s, rounded up: 1. */
+  pri_pacer q = {0};
+  for (int i = 0; i < 8; i++)
+    pri_pacer_note_latency(&q, 100);
+  q.gap_ms = 1000;
+  assert_int_equal(pri_pacer_in_flight(&q, 0, 64), 1);
+  q.gap_ms = 25;
+  assert_int_equal(pri_pacer_in_flight(&q, 0, 64), 4);
+  /* Nothing configured: only the latency and the unpaced rate. */
+  q.gap_ms = 0;
+  assert_int_equal(pri_pacer_in_flight(&q, 0, 64), 10);
+  assert_int_equal(pri_pacer_in_flight(&q, 0, 0), 1);
+  pri_pacer_free(&q);
+  pri_pacer_free(&p);
+}
+
 /* ---- cost ---- */
 
 static long allocations;
@@ -1184,6 +1243,7 @@ int main(void) {
       cmocka_unit_test(adaptation_finds_an_unknown_quota),
       cmocka_unit_test(a_quota_learned_holds_its_next_windows),
       cmocka_unit_test(a_hidden_quota_is_found_with_two_429s),
+      cmocka_unit_test(in_flight_follows_latency_and_the_budget),
       cmocka_unit_test(memory_stays_small_with_a_million_a_day),
       cmocka_unit_test(out_of_memory_stays_safe),
       cmocka_unit_test(rate_texts_good),
