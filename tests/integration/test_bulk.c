@@ -145,8 +145,9 @@ static void requests_run_concurrently(void **state) {
 
 /* By default what is in flight follows the latency (issue 30): at 200 ms
  * a request and 300 a minute with room, 100 a second x 0.2 s = 20 go at
- * once after the first answers, more than the 8 it starts with (the old
- * fixed default); a number given stays the most. */
+ * once after the first answers (more if the answers come slower, as under
+ * a sanitizer), more than the 8 it starts with (the old fixed default);
+ * 0 names that default, a negative number is refused. */
 static void in_flight_follows_latency_by_default(void **state) {
   fixture *f = *state;
   pubrio_bulk_options *o = options();
@@ -156,7 +157,7 @@ static void in_flight_follows_latency_by_default(void **state) {
   assert_int_equal(pubrio_bulk_run(b, count_event, &t, &f->err), PUBRIO_OK);
   assert_int_equal(t.people, 60);
   int most = fake_server_max_concurrent(f->server);
-  if (most < 12 || most > 21)
+  if (most < 12 || most > 40) /* 20 at 200 ms; more when slower */
     fail_msg("at most %d requests at once", most);
   pubrio_bulk_free(b);
   assert_int_equal(pubrio_bulk_options_set_max_in_flight(o, 0, NULL),
