@@ -7,6 +7,7 @@ server saw at once, and checks every person was submitted once and
 collected once. Peak RSS of the CLI from GNU time.
 
     bench/bulk_run.py BUILD_DIR PEOPLE LATENCY_MS PARALLEL [WINDOW] [RATE]
+    (PARALLEL 0: no --parallel, the CLI's adaptive default, floored as 64)
     (WINDOW: the server's limit, default 300; RATE: the CLI's --rate,
      default WINDOW)
 
@@ -46,7 +47,8 @@ with tempfile.TemporaryDirectory() as tmp:
                 ["/usr/bin/time", "-f", "%M", os.path.join(build, "tools",
                                                            "pubrio"),
                  "redeem", "--types", "phone", "--wait", "-q",
-                 "--parallel", str(parallel), "--rate", str(rate),
+                 *(["--parallel", str(parallel)] if parallel else []),
+                 "--rate", str(rate),
                  "--max-wait", "3600", "--input", ids_file],
                 stdout=sink, stderr=subprocess.PIPE, text=True, env=env)
         wall = time.monotonic() - start
@@ -56,10 +58,11 @@ with tempfile.TemporaryDirectory() as tmp:
 batches = math.ceil(people / 100)
 requests = stats["requests"].get(SUBMIT, 0) + stats["requests"].get(QUERY, 0)
 needed = 2 * batches
-floor = max(2 * latency / 1000.0, needed * latency / 1000.0 / parallel,
+floor = max(2 * latency / 1000.0,
+            needed * latency / 1000.0 / (parallel or 64),
             (math.ceil(needed / window) - 1) * 60.0)
-print("%d people, latency %d ms, --parallel %d, window %d/min, --rate %d"
-      % (people, latency, parallel, window, rate))
+print("%d people, latency %d ms, --parallel %s, window %d/min, --rate %d"
+      % (people, latency, parallel or "(default)", window, rate))
 print("exit %d, wall %.1f s, floor %.1f s, ratio %.2f" %
       (run.returncode, wall, floor, wall / floor if floor else float("nan")))
 print("requests %d (%.2f per batch), 429s %d, most at once %d" %

@@ -326,6 +326,23 @@ static int64_t starts_since(const pri_pacer *p, int64_t from_ms) {
   return n > 0 ? n : 1;
 }
 
+int64_t pri_pacer_probe_at(int64_t from_ms, int64_t span_ms, int64_t now_ms) {
+  /* The lengths quotas are set to, each a little late (1/64: a sliding
+   * window counts a request when it arrives, after it started here): a
+   * 10 s window is found with one or two 429s, as a sequential loop finds
+   * it. Only a length longer than the span of the passes: the window
+   * that let them pass and refused the next holds them all. */
+  static const int64_t likely_ms[] = {1000, 10000, 60000};
+  for (size_t i = 0; i < sizeof likely_ms / sizeof *likely_ms; i++) {
+    int64_t at = from_ms + likely_ms[i] + likely_ms[i] / 64;
+    if (at > now_ms && likely_ms[i] > span_ms)
+      return at < now_ms + PRI_PACER_BACKOFF_MAX_MS
+                 ? at
+                 : now_ms + PRI_PACER_BACKOFF_MAX_MS;
+  }
+  return -1;
+}
+
 int pri_pacer_learn(pri_pacer *pacer, int64_t limit, int64_t from_ms,
                     int64_t reopened_ms) {
   int64_t window = reopened_ms - from_ms;
@@ -353,6 +370,38 @@ int pri_pacer_learn(pri_pacer *pacer, int64_t limit, int64_t from_ms,
   return (int)pacer->learned_window - 1;
 }
 
+void pri_pacer_note_latency(pri_pacer *p, int64_t latency_ms) {
+  if (latency_ms < 0)
+    return;
+  double latency = (double)latency_ms; /* an average of about the last 8 */
+  p->avg_latency_ms =
+      p->latencies++ ? p->avg_latency_ms + (latency - p->avg_latency_ms) / 8.0
+                     : latency;
+}
+
+int pri_pacer_in_flight(const pri_pacer *pacer, int64_t now_ms, int cap) {
+  if (cap < 1)
+    cap = 1;
+  if (!pacer->latencies)
+    return cap < PRI_PACER_IN_FLIGHT_FIRST ? cap : PRI_PACER_IN_FLIGHT_FIRST;
+  double latency = pacer->avg_latency_ms;
+  double target = latency * PRI_PACER_UNPACED_PER_MIN / 60000.0;
+  if (pacer->gap_ms > 0 && latency / (double)pacer->gap_ms < target)
+    target = latency / (double)pacer->gap_ms;
+  int64_t until = now_ms + (int64_t)latency;
+  for (size_t i = 0; i < pacer->count; i++) {
+    double room = (double)pri_pacer_room_until(pacer, i, now_ms, until);
+    if (room < target)
+      target = room;
+  }
+  if (target >= (double)cap)
+    return cap;
+  int n = (int)target;
+  if ((double)n < target)
+    n++;
+  return n > 1 ? n : 1;
+}
+
 void pri_pacer_on_rate_limited(pri_pacer *pacer, int64_t started_ms,
                                int64_t retry_after_ms, int64_t now_ms) {
   /* The server's own word holds, whatever the request. */
@@ -378,7 +427,18 @@ void pri_pacer_on_rate_limited(pri_pacer *pacer, int64_t started_ms,
   int64_t delay = (int64_t)PRI_PACER_BACKOFF_FIRST_MS << shift;
   if (delay > PRI_PACER_BACKOFF_MAX_MS)
     delay = PRI_PACER_BACKOFF_MAX_MS;
-  hold(pacer, now_ms + delay);
+  int64_t until = now_ms + delay;
+  if (!pacer->learned_window && pacer->probe_limit > 0) {
+    /* A hidden quota's first reopening: probe where it is likely, not at
+     * doubling holds that oversleep it. */
+    int64_t probe = pri_pacer_probe_at(
+        pacer->probe_from, pacer->first_refused - pacer->probe_from, now_ms);
+    if (probe >= 0) {
+      until = probe;
+      pacer->probing = 1;
+    }
+  }
+  hold(pacer, until);
   /* The rate that was refused: the slowest of the pace already learned, the
    * recent starts and what the windows allow. Only the first of a run of
    * 429s learns it: the next ones halve the pace again, as the gaps between
@@ -405,7 +465,10 @@ void pri_pacer_on_success(pri_pacer *pacer, int64_t started_ms,
     /* It reopened between the last refused start and this one: halfway,
      * made longer by the next 429 if that was too soon. */
     int64_t reopened =
-        pacer->last_refused + (started_ms - pacer->last_refused) / 2;
+        pacer->probing
+            ? started_ms /* a probe at a likely length: taken as it is */
+            : pacer->last_refused + (started_ms - pacer->last_refused) / 2;
+    pacer->probing = 0;
     if (pacer->probe_limit > 0 && reopened > pacer->probe_from)
       pri_pacer_learn(pacer, pacer->probe_limit, pacer->probe_from, reopened);
     pacer->probe_limit = pacer->passes = 0;

@@ -46,8 +46,14 @@
  *   new pace: its 429 or success is ignored, so 8 refusals of requests
  *   already in flight slow down once, not 8 times.
  * - A hidden quota: the requests that passed, started up to the first
- *   refused one of a run of 429s, and the time the quota reopened (halfway
- *   between the last refused start and the first start that passes again)
+ *   refused one of a run of 429s, say where its window began. Until a
+ *   window is learned, the holds after them are probes at the lengths
+ *   quotas are set to, counted from there (1 s, 10 s, a minute; longer than
+ *   the passes took: pri_pacer_probe_at), not doubling
+ *   holds that oversleep the reopening: a 10 s quota is found with one or
+ *   two 429s. The passes and the
+ *   time the quota reopened (the probe that passed; once learned, halfway
+ *   between the last refused start and the first that passes again)
  *   make a window learned for the rest of the run (pri_pacer_learn): the
  *   quota's next windows are waited for, not met with a 429 each. Against
  *   an unknown 15 per 10 s it takes 95 to 100 % of the quota with one 429
@@ -66,6 +72,9 @@ enum {
 #define PRI_PACER_BACKOFF_MAX_MS 60000
 #define PRI_PACER_GAP_MAX_MS 60000
 #define PRI_PACER_UNPACED_PER_MIN 6000.0
+/* Requests in flight: before a latency is measured, and at most. */
+#define PRI_PACER_IN_FLIGHT_FIRST 8
+#define PRI_PACER_IN_FLIGHT_MAX 64
 /* The longest window and highest limit a window may have. */
 #define PRI_PACER_WINDOW_MAX_MS (366LL * 24 * 3600 * 1000)
 #define PRI_PACER_LIMIT_MAX 1000000000LL
@@ -113,6 +122,10 @@ typedef struct pri_pacer {
   int64_t probe_from;  /* the earliest start of them */
   int64_t first_refused, last_refused; /* starts of the 429s of the run */
   size_t learned_window; /* index + 1 of the window learned; 0: none */
+  int probing; /* the hold of the 429s is a probe at pri_pacer_probe_at */
+  /* What in flight follows (pri_pacer_in_flight). */
+  double avg_latency_ms; /* recent average, start to answer */
+  int64_t latencies;     /* answers averaged so far */
 } pri_pacer;
 
 /* What holds the next request (see pri_pacer_next). */
@@ -194,6 +207,24 @@ void pri_pacer_on_success(pri_pacer *pacer, int64_t started_ms, int64_t now_ms);
  * them) count in it. Its index, or -1 (bad values, out of memory). */
 int pri_pacer_learn(pri_pacer *pacer, int64_t limit, int64_t from_ms,
                     int64_t reopened_ms);
+/* When to probe a hidden quota whose passes started from @p from_ms over
+ * @p span_ms (to the first refused start) and that refuses at @p now_ms:
+ * the first of @p from_ms + 1 s, 10 s, 60 s (each 1/64 later) still ahead
+ * and longer than @p span_ms (the window held them all), at most
+ * PRI_PACER_BACKOFF_MAX_MS from @p now_ms; -1 when none fits (the
+ * doubling holds then). Pure; exposed for tests. */
+int64_t pri_pacer_probe_at(int64_t from_ms, int64_t span_ms, int64_t now_ms);
+/* A request was answered @p latency_ms (>= 0; else ignored) after it
+ * left, in real time: what pri_pacer_in_flight follows. */
+void pri_pacer_note_latency(pri_pacer *pacer, int64_t latency_ms);
+/* How many requests to keep in flight at @p now_ms, 1..@p cap (Little's
+ * law: in flight = rate x latency): the starts the windows have room for
+ * within one recent average latency (pri_pacer_room_until), at most that
+ * latency at PRI_PACER_UNPACED_PER_MIN (a quick server needs few: a burst
+ * into a quota nobody announced costs a 429 each), at most one latency
+ * over the pace 429s imposed, rounded up. PRI_PACER_IN_FLIGHT_FIRST (at
+ * most @p cap) before any answer measured a latency. Pure. */
+int pri_pacer_in_flight(const pri_pacer *pacer, int64_t now_ms, int cap);
 /* Release what the pacer holds and leave it zeroed (unlimited). */
 void pri_pacer_free(pri_pacer *pacer);
 

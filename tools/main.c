@@ -379,7 +379,7 @@ int main(int argc, char **argv) {
 static int run(int argc, char **argv, cli_options *op) {
   cli_options o = *op;
   o.batch_size = PUBRIO_BATCH_SIZE_MAX;
-  o.parallel = 8;
+  o.parallel = 0; /* adaptive */
   o.max_wait_ms = 600000;
   o.rate = 300;
   o.retries = 2;

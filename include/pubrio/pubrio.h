@@ -1221,7 +1221,9 @@ PUBRIO_API pubrio_status pubrio_bulk_options_set_batch_size(
 /**
  * @brief Requests in flight at once, submits and polls together.
  * @param options the options.
- * @param max_in_flight 1..64 (default 8).
+ * @param max_in_flight 1..64 fixed, or 0 (the default): adaptive, as many
+ * as the rate budget left can start within one recent latency (Little's
+ * law), 8 before the first answer, at most 64.
  * @param err optional error details (NULL: none).
  * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT when out of range.
  */

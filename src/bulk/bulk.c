@@ -17,7 +17,7 @@
 
 static const pubrio_bulk_options default_bulk_options = {
     .batch_size = PUBRIO_BATCH_SIZE_MAX,
-    .max_in_flight = 8, /* 5 requests/s x 1.5 s latency: see pubrio.h */
+    .max_in_flight = 0, /* adaptive: rate x latency, see pubrio.h */
     .requests_per_minute = 300,
     .max_credits = -1,
     .prices = {1, 1, 1},
@@ -63,8 +63,8 @@ pubrio_status pubrio_bulk_options_set_max_in_flight(pubrio_bulk_options *o,
                                                     pubrio_error *err) {
   if (!o)
     return pri_error_set(err, PUBRIO_E_INVALID_ARGUMENT, "options is NULL");
-  if (max_in_flight < 1 || max_in_flight > 64)
-    return range_error(err, "requests in flight", max_in_flight, 1, 64);
+  if (max_in_flight < 0 || max_in_flight > 64) /* 0: adaptive */
+    return range_error(err, "requests in flight", max_in_flight, 0, 64);
   o->max_in_flight = max_in_flight;
   return PUBRIO_OK;
 }
@@ -378,6 +378,9 @@ static pubrio_status bulk_new(pubrio_bulk **out, pubrio_client *client,
   b->types = types;
   b->fatal_err.retry_after_ms = -1;
   pubrio_status st = PUBRIO_OK;
+  b->adaptive = b->o.max_in_flight == 0;
+  if (b->adaptive) /* slots for the most; pri_pacer_in_flight says how many */
+    b->o.max_in_flight = PRI_PACER_IN_FLIGHT_MAX;
   b->slots = pri_calloc((size_t)b->o.max_in_flight, sizeof *b->slots);
   if (!b->slots || build_pacer(b) != 0 ||
       (o && o->journal_path &&

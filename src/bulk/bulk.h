@@ -112,6 +112,7 @@ typedef struct bulk_slot {
   int running;
   int64_t retry_at;   /* > 0: waiting to try again then */
   int64_t expires_at; /* the attempt's timeout, in time the engine drove */
+  int64_t sent_at;    /* the attempt's start, monotonic: its latency */
   pri_call call;
   pri_call_state st;
   char *body;
@@ -168,6 +169,7 @@ struct pubrio_bulk {
   int64_t deadline, left_at;
   int stop_level; /* 1: drain (nothing new starts), 2: cut all */
   int no_more_submits;
+  int adaptive; /* max_in_flight 0: slots for 64, pri_pacer_in_flight used */
   pubrio_status fatal; /* what stops the run (returned once drained) */
   pubrio_error fatal_err;
   pubrio_status problem; /* a batch-level failure, returned at the end */

@@ -169,7 +169,8 @@ static void attempt(pubrio_bulk *b, bulk_slot *s) {
   pubrio_status st =
       pri_call_prepare_attempt(b->client, &s->call, &s->st, &s->err);
   if (st == PUBRIO_OK) {
-    s->expires_at = pri_clock_monotonic_ms() + s->st.request.timeout_ms;
+    s->sent_at = pri_clock_monotonic_ms();
+    s->expires_at = s->sent_at + s->st.request.timeout_ms;
     s->st.request.timeout_ms = 0;
     if (pri_transfer_start(s->transfer, &s->st.request, &s->st.resp) != 0)
       st = pri_error_set(&s->err, PUBRIO_E_OUT_OF_MEMORY,
@@ -449,6 +450,18 @@ static int may_send(pubrio_bulk *b, int64_t now) {
   return pri_pacer_wait_ms(&b->pacer, now) == 0;
 }
 
+/* Whether a new request may take a slot: always within the fixed number
+ * given; by default, while fewer slots are busy than the rate budget and
+ * the latency call for (pri_pacer_in_flight). */
+static int room_in_flight(pubrio_bulk *b, int64_t now) {
+  if (!b->adaptive)
+    return 1;
+  int busy = 0;
+  for (int i = 0; i < b->o.max_in_flight; i++)
+    busy += b->slots[i].batch != SIZE_MAX;
+  return busy < pri_pacer_in_flight(&b->pacer, now, b->o.max_in_flight);
+}
+
 /* Start what is due, within the in-flight limit and the rate budget:
  * retries first, then polls and submits in turn (so a resume with many
  * batches to collect still reaches new people), at most one submit a pass
@@ -463,7 +476,8 @@ static void start_due(pubrio_bulk *b, int64_t now) {
       attempt(b, s);
   }
   bulk_slot *s;
-  while (!b->stop_level && (s = free_slot(b)) && may_send(b, now)) {
+  while (!b->stop_level && (s = free_slot(b)) && may_send(b, now) &&
+         room_in_flight(b, now)) {
     size_t due = b->o.submit_only ? SIZE_MAX : earliest_due_poll(b, now);
     int submit = submit_allowed(b, now);
     if (due != SIZE_MAX && (!submit || !b->prefer_submit)) {
@@ -881,6 +895,9 @@ static void answered(pubrio_bulk *b, bulk_slot *s) {
   /* Every 429 slows the whole run down (a quota or the minute limit is
    * shared by every request); answers bring the pace back up. */
   const pri_http_response *resp = &s->st.resp;
+  /* The latency is the network's: real time, whatever clock paces. */
+  if (resp->kind == PRI_NET_OK)
+    pri_pacer_note_latency(&b->pacer, pri_clock_monotonic_ms() - s->sent_at);
   if (resp->kind == PRI_NET_OK && resp->status == 429)
     pri_pacer_on_rate_limited(&b->pacer, s->st.started, resp->retry_after_ms,
                               now);
