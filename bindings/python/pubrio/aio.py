@@ -190,7 +190,7 @@ class AsyncClient:
                profile_id: Optional[int] = None, timeout: float = 600.0,
                journal: Optional[PathArg] = None,
                resubmit_uncertain: bool = False, batch_size: int = 100,
-               parallel: int = 8, requests_per_minute: int = 300,
+               parallel: int = 0, requests_per_minute: int = 300,
                max_credits: Optional[int] = None, min_delay: float = 1.0,
                max_delay: float = 30.0,
                linkedin_urls: Optional[Iterable[str]] = None

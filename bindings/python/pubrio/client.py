@@ -439,14 +439,16 @@ class Client:
                profile_id: Optional[int] = None, timeout: float = 600.0,
                journal: Optional[PathArg] = None,
                resubmit_uncertain: bool = False, batch_size: int = 100,
-               parallel: int = 8, requests_per_minute: int = 300,
+               parallel: int = 0, requests_per_minute: int = 300,
                max_credits: Optional[int] = None, min_delay: float = 1.0,
                max_delay: float = 30.0,
                linkedin_urls: Optional[Iterable[str]] = None
                ) -> "Redemption":
         """Redeem any number of people: an iterator of their contacts (one
         Person each) as batches are collected. Batches are submitted
-        concurrently within the rate budget, journaled in `journal` when
+        concurrently within the rate budget (`parallel` requests in
+        flight; 0, the default, follows the measured latency and the rate
+        budget, up to 64), journaled in `journal` when
         given (a rerun resumes: nobody is submitted twice), never past
         `max_credits`. A batch is polled first after the time its submit
         announced, then every `min_delay` seconds growing to `max_delay`;
