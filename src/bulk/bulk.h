@@ -253,7 +253,7 @@ size_t pri_bulk_lookup_next(pubrio_bulk *bulk, int *busy);
  * -1 when the journal cannot (nothing may be sent). */
 int pri_bulk_lookup_start(pubrio_bulk *bulk, bulk_slot *slot);
 /* The end of a lookup request: PUBRIO_OK, or the failure that stops
- * further submits (its message in slot->err). */
+ * further lookups of the run (its message in slot->err). */
 pubrio_status pri_bulk_lookup_settle(pubrio_bulk *bulk, bulk_slot *slot,
                                      pubrio_status status);
 /* The next lookup entry's event (@p final: the found ones too, once all

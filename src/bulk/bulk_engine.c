@@ -885,8 +885,8 @@ static void settle(pubrio_bulk *b, bulk_slot *s, pubrio_status status) {
   memset(&s->st, 0, sizeof s->st);
   if (s->batch == PRI_BULK_LOOKUP) {
     status = pri_bulk_lookup_settle(b, s, status);
-    if (status != PUBRIO_OK) { /* as an uncertain single redeem */
-      b->no_more_submits = 1;
+    if (status != PUBRIO_OK) { /* no further lookup; the people found are
+                                  still bought */
       problem(b, status, &s->err);
       if (status == PUBRIO_E_JOURNAL || status == PUBRIO_E_UNAUTHORIZED ||
           status == PUBRIO_E_PAYMENT_REQUIRED ||

@@ -61,6 +61,7 @@ struct pri_bulk_lookups {
   size_t *batch; /* the request prepared or in flight */
   size_t batch_n;
   int prepared, in_flight;
+  int stopped;   /* a request failed: no further lookup in this run */
   int64_t worst; /* the request in flight's worst case */
   pri_lookup_answer_list list;
   size_t batch_size;
@@ -362,7 +363,7 @@ int pri_bulk_lookups_begin(pubrio_bulk *b) {
 size_t pri_bulk_lookup_next(pubrio_bulk *b, int *busy) {
   pri_bulk_lookups *l = b->lookups;
   *busy = 0;
-  if (!l || !l->planned)
+  if (!l || !l->planned || l->stopped)
     return 0;
   if (l->in_flight) {
     *busy = 1;
@@ -571,6 +572,7 @@ pubrio_status pri_bulk_lookup_settle(pubrio_bulk *b, bulk_slot *s,
   }
   pri_lookup_answer_list_free(&l->list);
   memset(&l->list, 0, sizeof l->list);
+  l->stopped = out != PUBRIO_OK;
   return out;
 }
 

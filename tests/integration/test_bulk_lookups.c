@@ -281,6 +281,34 @@ static void an_uncertain_lookup_is_never_resent(void **state) {
   pubrio_lookup_request_free(req);
 }
 
+/* A match that maps to no entry fails its request (protocol): the entry
+ * it could not place is left uncertain, never guessed; the entry it did
+ * map is found and bought; no further lookup is sent. */
+static void an_unmappable_match_is_never_guessed(void **state) {
+  fixture *f = *state;
+  pubrio_lookup_request *req = new_request();
+  add_email(req, "unmappable.one@" FAKE_LOOKUP_GENERATED_DOMAIN);
+  add_email(req, "ann@acme.io");
+  add_email(req, "ANN@acme.io");   /* de-duplicated */
+  add_email(req, "bob@acme.io");   /* a second request: */
+  add_phone(req, "+442079460001"); /* Ann's phone */
+  assert_int_equal(pubrio_lookup_request_set_batch_size(req, 2, NULL),
+                   PUBRIO_OK);
+  pubrio_bulk *b = make_run(f, NULL, req);
+  seen s;
+  assert_int_equal(drain_all(b, &s, &f->err), PUBRIO_E_PROTOCOL);
+  assert_int_equal(fake_server_request_count(f->server, BATCH_PATH), 1);
+  assert_int_equal(s.entry[1].kind, PUBRIO_BULK_BATCH_FAILED);
+  assert_int_equal(s.entry[1].events, 1);
+  assert_person(&s, 1, "Ann", 0);
+  assert_person(&s, 2, "Ann", 1);
+  assert_int_equal(s.entry[4].kind, PUBRIO_BULK_BATCH_FAILED); /* not sent */
+  assert_int_equal(s.entry[5].kind, PUBRIO_BULK_BATCH_FAILED);
+  assert_int_equal(people_submitted(f), 1);
+  pubrio_bulk_free(b);
+  pubrio_lookup_request_free(req);
+}
+
 /* A 429 storm on the lookup is waited out: one charge per person. */
 static void a_429_storm_is_waited_out(void **state) {
   fixture *f = *state;
@@ -409,6 +437,7 @@ int main(void) {
       T(lookups_map_buy_once_and_rerun_asks_nothing, &ready),
       T(similarity_on_two_people_at_one_company, &ready),
       T(an_uncertain_lookup_is_never_resent, &ready),
+      T(an_unmappable_match_is_never_guessed, &ready),
       T(a_429_storm_is_waited_out, &ready),
       T(the_budget_holds_lookups_and_purchases, &priced),
       T(a_size_refusal_sends_smaller_requests, &ready),
