@@ -246,7 +246,9 @@ pubrio_status pubrio_bulk_add_lookups(pubrio_bulk *b,
   }
   if (ok) {
     l->req->similarity = request->similarity;
-    l->req->profile_id = request->profile_id;
+    l->req->profile_id = request->profile_id >= 0 ? request->profile_id
+                         : b->o.has_profile_id    ? b->o.profile_id
+                                                  : -1; /* the run's */
     l->req->batch_size = request->batch_size;
   }
   size_t *last = ok ? pri_calloc(n, sizeof *last) : NULL;

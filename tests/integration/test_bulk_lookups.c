@@ -405,6 +405,33 @@ static void a_size_refusal_sends_smaller_requests(void **state) {
   pubrio_lookup_request_free(req);
 }
 
+/* The run's profile_id goes with its lookups when the request has none. */
+static void the_runs_profile_id_goes_with_lookups(void **state) {
+  fixture *f = *state;
+  pubrio_lookup_request *req = new_request();
+  add_email(req, "ann@acme.io");
+  pubrio_bulk_options *o = NULL;
+  assert_int_equal(pubrio_bulk_options_new(&o, NULL), PUBRIO_OK);
+  assert_int_equal(pubrio_bulk_options_set_profile_id(o, 7, NULL), PUBRIO_OK);
+  pubrio_bulk *b = make_run(f, o, req);
+  seen s;
+  assert_int_equal(drain_all(b, &s, &f->err), PUBRIO_OK);
+  int checked = 0;
+  for (size_t i = 0; i < fake_server_request_count(f->server, NULL); i++) {
+    fake_request r = {0};
+    assert_int_equal(fake_server_request(f->server, i, &r), 0);
+    if (strcmp(r.path, BATCH_PATH) == 0) {
+      assert_non_null(strstr(r.body, "\"profile_id\":7"));
+      checked++;
+    }
+    fake_request_clear(&r);
+  }
+  assert_int_equal(checked, 1);
+  pubrio_bulk_free(b);
+  pubrio_bulk_options_free(o);
+  pubrio_lookup_request_free(req);
+}
+
 /* A bad entry or a started run leaves the run untouched. */
 static void bad_requests_are_refused_whole(void **state) {
   fixture *f = *state;
@@ -441,6 +468,7 @@ int main(void) {
       T(a_429_storm_is_waited_out, &ready),
       T(the_budget_holds_lookups_and_purchases, &priced),
       T(a_size_refusal_sends_smaller_requests, &ready),
+      T(the_runs_profile_id_goes_with_lookups, &ready),
       T(bad_requests_are_refused_whole, &ready),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
