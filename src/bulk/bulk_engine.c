@@ -1325,6 +1325,8 @@ static pubrio_status next_event(pubrio_bulk *b, int64_t until,
       abandon_waiting(b);
       if (!any_running(b) && (popped = pri_bulk_pop_event(b, ev)) > 0)
         return PUBRIO_OK;
+      if (!any_running(b) && !b->closed && pri_bulk_lookup_event(b, ev, 1) > 0)
+        return PUBRIO_OK; /* every lookup entry's answer, before the end */
       if (!any_running(b))
         return report(b->fatal, &b->fatal_err, err);
     } else if (!any_busy(b) && !polls_left(b) && !people_left(b)) {

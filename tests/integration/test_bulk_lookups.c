@@ -370,6 +370,10 @@ static void the_budget_holds_lookups_and_purchases(void **state) {
     } else {
       assert_int_equal(st, PUBRIO_E_CREDIT_BUDGET);
       assert_int_equal(submitted, 1); /* 2 + 30 + 30 > 61 at worst */
+      /* Every entry answered all the same: the one not bought says so. */
+      assert_person(&s, 0, "King", 0);
+      assert_int_equal(s.entry[2].kind, PUBRIO_BULK_BATCH_FAILED);
+      assert_int_equal(s.entry[2].events, 1);
     }
     pubrio_bulk_free(b);
     pubrio_bulk_options_free(o);
