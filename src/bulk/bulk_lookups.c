@@ -594,7 +594,9 @@ static int entry_event(pubrio_bulk *b, pri_bulk_lookups *l, size_t i,
   case LK_FOUND: {
     ev->lookup_confidence =
         pubrio_lookup_confidence_str((pubrio_lookup_confidence)k->confidence);
-    size_t pos = pri_bulk_add_person(b, k->person) - 1;
+    size_t pos = pri_bulk_add_person(b, k->person);
+    if (!pos--)
+      return -1; /* out of memory: tried again */
     unsigned bought = 0, pending, uncertain;
     if (!k->forgotten && pri_store_person_state(b->store, k->person, &bought,
                                                 &pending, &uncertain) != 0)
