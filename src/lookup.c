@@ -334,8 +334,7 @@ static pubrio_status map_matches(const pri_lookup_plan *plan,
   return PUBRIO_OK;
 }
 
-/* Whether a 400 refused the request's size (nothing was processed). */
-static int names_the_size(const pubrio_error *e) {
+int pri_lookup_refused_size(const pubrio_error *e) {
   static const char *const words[] = {"size", "limit", "too many", "maximum",
                                       "exceed"};
   const char *texts[] = {e->api_message, e->details_json};
@@ -401,7 +400,7 @@ static step run_request(pubrio_client *client,
             st == PUBRIO_OK ? PUBRIO_LOOKUP_NOT_FOUND : PUBRIO_LOOKUP_FAILED,
             st == PUBRIO_OK ? NULL : one.message, st,
             st == PUBRIO_OK ? PUBRIO_SUBMIT_NONE : PUBRIO_SUBMIT_UNCERTAIN);
-  } else if (!single && n > 1 && names_the_size(&one)) {
+  } else if (!single && n > 1 && pri_lookup_refused_size(&one)) {
     next = STEP_SMALLER; /* a 400: nothing processed, send them again */
     pri_lookup_plan_return(plan, batch, n);
   } else {

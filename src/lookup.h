@@ -105,6 +105,10 @@ typedef struct pri_lookup_answer_list {
   int64_t total_credit_cost;
 } pri_lookup_answer_list;
 
+/* Whether a 400 refused the request's size (nothing was processed): the
+ * entries go again in smaller requests. */
+int pri_lookup_refused_size(const pubrio_error *e);
+
 void pri_lookup_match_free(pri_lookup_match *match);
 void pri_lookup_answer_list_free(pri_lookup_answer_list *list);
 

@@ -2,6 +2,7 @@
 
 #include "csv_cell.h"
 #include "csv_input.h"
+#include "lookup_columns.h"
 #include "text.h"
 
 #include <ctype.h>
@@ -32,6 +33,9 @@ typedef struct person_entry {
   char *failure;        /* why the run could not redeem it */
   char *found_id;       /* by URL: the people_search_id it came to */
   int by_url;           /* an id input's LinkedIn URL (key is the URL) */
+  char *lookup_id;      /* a lookup row: the person found */
+  char *lookup_result;  /* a lookup row: exact, similarity_..., not found,
+                           or why it was not looked up */
   struct person_entry *next; /* every entry in the order first seen (an id
                                 input's order), and for freeing */
 } person_entry;
@@ -57,15 +61,23 @@ static struct csv_rows {
   batch_state *batches;
   size_t batch_cap;
   ids_take_fn take;
-  void *run;
+  void *take_ctx;   /* what @take is handed */
+  pubrio_bulk *run; /* the run the lookups join */
   int second_pass;
   int active;
   int out_of_memory;
   int take_failed; /* the run refused to take a person: reading stops */
   int has_other;   /* some contact's type is unknown: other_contacts */
   pubrio_status run_status;
+  /* Rows with neither id nor URL, looked up by their other columns
+   * (email, phone, names with a company or domain). */
+  long lookup_column[LOOKUP_COL_COUNT];
+  int has_lookup_columns;
+  int header_seen;
+  pubrio_lookup_request *lookups;
+  size_t lookup_cursor; /* the second pass: the next row's entry */
   /* First-pass counts */
-  size_t rows, by_id, by_url, url_refused, invalid, ragged;
+  size_t rows, by_id, by_url, url_refused, invalid, ragged, by_lookup;
 } rows = {.id_column = -1, .url_column = -1};
 
 /* A URL row's person into the run (first pass, once per distinct
@@ -73,7 +85,7 @@ static struct csv_rows {
  * filed under the URL), else the row's pubrio_result text (static). */
 static const char *redeem_by_url(const char *canonical_url) {
   char why[256];
-  int rc = rows.take(rows.run, canonical_url, why, sizeof why);
+  int rc = rows.take(rows.take_ctx, canonical_url, why, sizeof why);
   if (rc < -1)
     rows.take_failed = 1;
   return rc == 0 ? NULL : "invalid: not a LinkedIn profile URL";
@@ -120,6 +132,8 @@ static void free_person(person_entry *e) {
   tdelete(e, &rows.people, compare_keys);
   free(e->key);
   free(e->failure);
+  free(e->lookup_id);
+  free(e->lookup_result);
   free(e->other);
   free(e->found_id);
   for (int i = 0; i < VALUES; i++)
@@ -209,10 +223,16 @@ static int find_columns(const csv_record *header) {
     if (found[1] < 0)
       found[1] = column_named(header, "linkedin");
   }
-  if (found[0] < 0 && found[1] < 0) {
+  int lookup = lookup_columns_find(header, o->lookup_columns,
+                                   o->lookup_column_count, rows.lookup_column);
+  if (lookup == CLI_USAGE)
+    return -1;
+  rows.has_lookup_columns = lookup == -1;
+  if (found[0] < 0 && found[1] < 0 && !rows.has_lookup_columns) {
     fprintf(stderr,
             "pubrio: %s has no people_search_id, linkedin_url or linkedin "
-            "column: name one with --id-column or --url-column\n",
+            "column, nor an email, phone or name column to look people up "
+            "by: name one with --id-column, --url-column or --column\n",
             rows.name);
     list_headers(header);
     suggest_delimiter(header);
@@ -235,6 +255,17 @@ typedef struct verdict {
   char reason[192]; /* why not, without "invalid: " */
 } verdict;
 
+static int classify_lookup(const csv_record *rec, verdict *v);
+
+/* Whether a row has something to look its person up by. */
+static int has_lookup_cells(const csv_record *rec) {
+  for (int c = 0; rows.has_lookup_columns && c < LOOKUP_COL_ID; c++)
+    if (rows.lookup_column[c] >= 0 &&
+        !lookup_blank(csv_record_field(rec, (size_t)rows.lookup_column[c])))
+      return 1;
+  return 0;
+}
+
 /* Which person a row names, the same way in both passes: by its id when it
  * is valid, else by its URL. The first pass hands each person to the run;
  * the second finds what the first filed. -1 when reading must stop. */
@@ -256,7 +287,7 @@ static int classify(const csv_record *rec, verdict *v) {
       *c = (char)tolower((unsigned char)*c);
     if (!rows.second_pass) {
       char why[256];
-      int rc = rows.take(rows.run, id, why, sizeof why);
+      int rc = rows.take(rows.take_ctx, id, why, sizeof why);
       if (rc < -1)
         return -1;
       id_bad = rc == -1;
@@ -277,6 +308,8 @@ static int classify(const csv_record *rec, verdict *v) {
   const char *id_why =
       id_bad ? "people_search_id is not a canonical UUID (8-4-4-4-12 hex)"
              : NULL;
+  if (!has_url && !id_bad && has_lookup_cells(rec))
+    return classify_lookup(rec, v);
   if (!has_url) {
     snprintf(v->reason, sizeof v->reason, "%s",
              id_why ? id_why : "no people_search_id or LinkedIn URL");
@@ -308,6 +341,52 @@ static int classify(const csv_record *rec, verdict *v) {
   return rows.take_failed ? -1 : 0;
 }
 
+/* A row with neither id nor URL: a lookup entry of the run (entries are
+ * numbered in row order, so the second pass counts them again). */
+static int classify_lookup(const csv_record *rec, verdict *v) {
+  const char *cells[LOOKUP_COL_COUNT];
+  for (int c = 0; c < LOOKUP_COL_COUNT; c++)
+    cells[c] =
+        rows.lookup_column[c] >= 0 && !has_nul(rec, rows.lookup_column[c])
+            ? csv_record_field(rec, (size_t)rows.lookup_column[c])
+            : "";
+  pubrio_lookup_request *scratch = NULL;
+  pubrio_lookup_request *into = rows.lookups;
+  if (rows.second_pass &&
+      pubrio_lookup_request_new(&scratch, NULL) != PUBRIO_OK) {
+    rows.out_of_memory = 1;
+    return -1;
+  }
+  if (rows.second_pass)
+    into = scratch;
+  long entry = -1;
+  char *why = NULL;
+  int rc = lookup_columns_add_row(into, cells, &entry, &why);
+  pubrio_lookup_request_free(scratch);
+  if (rc != 0) {
+    rows.out_of_memory = 1;
+    return -1;
+  }
+  if (entry < 0) { /* with an id or URL column, what it lacks is those */
+    snprintf(v->reason, sizeof v->reason, "%s",
+             rows.id_column >= 0 || rows.url_column >= 0
+                 ? "no people_search_id or LinkedIn URL"
+             : why ? why
+                   : "not looked up: nothing to look up by");
+    free(why);
+    return 0;
+  }
+  char key[32];
+  snprintf(key, sizeof key, "#%zu",
+           rows.second_pass ? rows.lookup_cursor++ : (size_t)entry);
+  int is_new;
+  if (!(v->entry = person(key, &is_new))) {
+    rows.out_of_memory = 1;
+    return -1;
+  }
+  return 0;
+}
+
 static void name_row(const csv_record *rec, const char *what) {
   fprintf(stderr, "pubrio: %s line %zu: %s\n", rows.name, rec->line, what);
 }
@@ -315,8 +394,10 @@ static void name_row(const csv_record *rec, const char *what) {
 /* The first pass, one record. */
 static int read_record(void *ctx, const csv_record *rec) {
   (void)ctx;
-  if (rows.header_count == 0 && rows.id_column < 0 && rows.url_column < 0)
+  if (!rows.header_seen) {
+    rows.header_seen = 1;
     return find_columns(rec) == 0 ? 0 : 2;
+  }
   rows.rows++;
   if (rec->count != rows.header_count) {
     char what[128];
@@ -336,6 +417,8 @@ static int read_record(void *ctx, const csv_record *rec) {
     snprintf(what, sizeof what, "invalid: %s", v.reason);
     name_row(rec, what);
     rows.invalid++;
+  } else if (v.entry->key[0] == '#') {
+    rows.by_lookup++;
   } else if (v.by_url) {
     rows.by_url++;
     rows.url_refused += v.entry->fixed != NULL;
@@ -375,11 +458,19 @@ static FILE *open_input(const char *path) {
   return spool;
 }
 
-int csv_rows_read(const cli_options *o, ids_take_fn take, void *run) {
+int csv_rows_read(const cli_options *o, ids_take_fn take, void *ctx,
+                  pubrio_bulk *run) {
   rows.o = o;
   rows.take = take;
+  rows.take_ctx = ctx;
   rows.run = run;
   rows.delimiter = o->delimiter ? o->delimiter : ',';
+  if (pubrio_lookup_request_new(&rows.lookups, NULL) != PUBRIO_OK ||
+      pubrio_lookup_request_set_similarity(rows.lookups, o->lookup_similar,
+                                           NULL) != PUBRIO_OK) {
+    fprintf(stderr, "pubrio: out of memory\n");
+    return CLI_USAGE;
+  }
   rows.name =
       strcmp(o->input_file, "-") == 0 ? "standard input" : o->input_file;
   rows.in = open_input(o->input_file);
@@ -392,7 +483,7 @@ int csv_rows_read(const cli_options *o, ids_take_fn take, void *run) {
       fprintf(stderr, "pubrio: out of memory\n");
     return CLI_USAGE; /* why was printed */
   }
-  if (rows.id_column < 0 && rows.url_column < 0) {
+  if (!rows.header_seen) {
     fprintf(stderr, "pubrio: %s is empty: no header row\n", rows.name);
     return CLI_USAGE;
   }
@@ -408,12 +499,21 @@ int csv_rows_read(const cli_options *o, ids_take_fn take, void *run) {
     fprintf(stderr, "pubrio: %zu %s cannot be redeemed: %s\n", rows.invalid,
             text_plural(rows.invalid, "row", "rows"),
             rows.active ? "kept in the output with the reason" : "skipped");
-  if (rows.by_id + rows.by_url - rows.url_refused == 0) {
+  if (rows.by_id + rows.by_url - rows.url_refused + rows.by_lookup == 0) {
     fprintf(stderr,
             "pubrio: no row of %s has a valid people_search_id or LinkedIn "
-            "URL: nothing was sent\n",
+            "URL, or anything to look a person up by: nothing was sent\n",
             rows.name);
     return CLI_USAGE;
+  }
+  if (rows.by_lookup) {
+    pubrio_error err = {0};
+    pubrio_status st = pubrio_bulk_add_lookups(rows.run, rows.lookups, &err);
+    if (st != PUBRIO_OK) {
+      cli_print_error("looking up rows", st, &err);
+      pubrio_error_clear(&err);
+      return CLI_USAGE;
+    }
   }
   return CLI_OK;
 }
@@ -540,8 +640,7 @@ static person_entry *entry_of(const pubrio_bulk_event *ev) {
   return find_person(key);
 }
 
-static void keep_person(const pubrio_bulk_event *ev) {
-  person_entry *e = entry_of(ev);
+static void keep_person(const pubrio_bulk_event *ev, person_entry *e) {
   if (!e)
     return;
   static const pubrio_contact_type types[] = {PUBRIO_CONTACT_EMAIL_WORK,
@@ -567,9 +666,47 @@ static void keep_person(const pubrio_bulk_event *ev) {
     e->batch = ev->batch;
 }
 
+/* The entry of a lookup row the event answers, its lookup result kept. */
+static person_entry *lookup_entry_of(const pubrio_bulk_event *ev) {
+  char key[32];
+  snprintf(key, sizeof key, "#%zu", ev->lookup_entry - 1);
+  person_entry *e = find_person(key);
+  if (!e)
+    return NULL;
+  const char *result = ev->kind == PUBRIO_BULK_PERSON ? ev->lookup_confidence
+                       : ev->kind == PUBRIO_BULK_NOT_FOUND && ev->message
+                           ? ev->message
+                       : ev->kind == PUBRIO_BULK_NOT_FOUND ? "not found"
+                                                           : NULL;
+  char text[320];
+  snprintf(text, sizeof text, "%s%s",
+           ev->kind == PUBRIO_BULK_NOT_FOUND && ev->message ? "not looked up: "
+                                                            : "",
+           result ? result : "");
+  free(e->lookup_result);
+  e->lookup_result = result ? strdup(text) : NULL;
+  free(e->lookup_id);
+  e->lookup_id = ev->kind == PUBRIO_BULK_PERSON && ev->person
+                     ? strdup(ev->person->people_search_id)
+                     : NULL;
+  if ((result && !e->lookup_result) ||
+      (ev->kind == PUBRIO_BULK_PERSON && ev->person && !e->lookup_id))
+    rows.out_of_memory = 1;
+  return e;
+}
+
 int csv_rows_event(const pubrio_bulk_event *ev) {
   if (!rows.active)
     return 0;
+  if (ev->lookup_entry && ev->kind != PUBRIO_BULK_PERSON) {
+    person_entry *e = lookup_entry_of(ev);
+    if (e && ev->kind == PUBRIO_BULK_NOT_FOUND)
+      e->collected = 1;
+    if (e && ev->kind == PUBRIO_BULK_BATCH_FAILED && !e->failure &&
+        !(e->failure = strdup(ev->message ? ev->message : "failed")))
+      rows.out_of_memory = 1;
+    return ev->kind != PUBRIO_BULK_BATCH_FAILED; /* failures named too */
+  }
   switch (ev->kind) {
   case PUBRIO_BULK_BATCH_ACCEPTED:
     remember_batch(ev);
@@ -583,7 +720,9 @@ int csv_rows_event(const pubrio_bulk_event *ev) {
         e->batch = ev->batch;
     }
     return 1;
-  case PUBRIO_BULK_PERSON: keep_person(ev); return 1;
+  case PUBRIO_BULK_PERSON:
+    keep_person(ev, ev->lookup_entry ? lookup_entry_of(ev) : entry_of(ev));
+    return 1;
   case PUBRIO_BULK_NOT_FOUND: {
     person_entry *e = entry_of(ev);
     if (e)
@@ -655,6 +794,8 @@ static void result_text(const person_entry *e, char *buf, size_t size) {
       rows.o->journal ? "; rerun with the same --journal to collect it" : "";
   if (e->fixed) {
     snprintf(buf, size, "%s", e->fixed);
+  } else if (e->key[0] == '#' && e->lookup_result && !e->failure) {
+    snprintf(buf, size, "%s", e->lookup_result);
   } else if (e->failure) {
     snprintf(buf, size, "error: %s", e->failure);
   } else if (e->collected) {
@@ -684,14 +825,21 @@ static void end_row(FILE *out) { fputs(rows.info.crlf ? "\r\n" : "\n", out); }
 
 /* The input's fields, padded to the widest record so the appended columns
  * line up. */
-static void put_record_fields(FILE *out, const csv_record *rec) {
+static void put_record_fields(FILE *out, const csv_record *rec,
+                              const person_entry *e) {
   for (size_t i = 0; i < rows.width; i++) {
     if (i)
       fputc(rows.delimiter, out);
-    if (i < rec->count)
+    if (e && e->lookup_id && (long)i == rows.id_column)
+      put_value(out, e->lookup_id); /* filled in */
+    else if (i < rec->count)
       put_field(out, rec->fields[i], rec->lengths[i]);
   }
 }
+
+/* The people_search_id column is appended when the input has none and
+ * rows were looked up. */
+static int appends_id(void) { return rows.by_lookup && rows.id_column < 0; }
 
 static int write_record(void *ctx, const csv_record *rec) {
   FILE *out = ctx;
@@ -699,20 +847,22 @@ static int write_record(void *ctx, const csv_record *rec) {
     rows.second_pass = 1;
     if (rows.info.bom)
       fputs("\xEF\xBB\xBF", out);
-    put_record_fields(out, rec);
+    put_record_fields(out, rec, NULL);
     for (size_t i = 0; i < sizeof appended / sizeof *appended; i++) {
       fputc(rows.delimiter, out);
       if (i == VALUES && rows.has_other) /* only when there are some */
         fprintf(out, "other_contacts%c", rows.delimiter);
       fputs(appended[i], out);
     }
+    if (appends_id())
+      fprintf(out, "%cpeople_search_id", rows.delimiter);
     end_row(out);
     return 0;
   }
   verdict v;
   if (classify(rec, &v) != 0)
     return 1;
-  put_record_fields(out, rec);
+  put_record_fields(out, rec, v.entry);
   for (int i = 0; i < VALUES; i++) {
     fputc(rows.delimiter, out);
     if (v.entry)
@@ -730,6 +880,11 @@ static int write_record(void *ctx, const csv_record *rec) {
   else
     snprintf(result, sizeof result, "invalid: %s", v.reason);
   put_value(out, result);
+  if (appends_id()) {
+    fputc(rows.delimiter, out);
+    if (v.entry && v.entry->lookup_id)
+      put_value(out, v.entry->lookup_id);
+  }
   end_row(out);
   return ferror(out) ? 1 : 0;
 }
@@ -795,6 +950,7 @@ void csv_rows_free(void) {
   for (size_t i = 0; i < rows.batch_cap; i++)
     free(rows.batches[i].redeem_query_id);
   free(rows.batches);
+  pubrio_lookup_request_free(rows.lookups);
   memset(&rows, 0, sizeof rows);
   rows.id_column = rows.url_column = -1;
 }

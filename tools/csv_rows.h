@@ -26,7 +26,8 @@
 /* The first pass: CLI_OK, or CLI_USAGE after printing why (a missing or
  * unknown column, an unreadable or malformed file, --strict and a bad row,
  * no person at all). @p take is the run's: it validates and keeps an id. */
-int csv_rows_read(const cli_options *o, ids_take_fn take, void *run);
+int csv_rows_read(const cli_options *o, ids_take_fn take, void *ctx,
+                  pubrio_bulk *run);
 
 /* An id or LinkedIn URL of an id input that the run took (@p is_url):
  * with --format csv and --wait it gets one row, in the order first given,

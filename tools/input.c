@@ -34,6 +34,8 @@ int input_check_options(const cli_options *o, int is_redeem) {
   return CLI_USAGE;
 }
 
-int input_read(const cli_options *o, ids_take_fn take, void *ctx) {
-  return input_is_csv(o) ? csv_rows_read(o, take, ctx) : ids_read(o, take, ctx);
+int input_read(const cli_options *o, ids_take_fn take, void *ctx,
+               pubrio_bulk *run) {
+  return input_is_csv(o) ? csv_rows_read(o, take, ctx, run)
+                         : ids_read(o, take, ctx);
 }

@@ -13,6 +13,7 @@ int input_check_options(const cli_options *o, int is_redeem);
 
 /* Hand every person of the input to @p take (see ids_read and
  * csv_rows_read). CLI_OK, or CLI_USAGE after printing why. */
-int input_read(const cli_options *o, ids_take_fn take, void *ctx);
+int input_read(const cli_options *o, ids_take_fn take, void *ctx,
+               pubrio_bulk *run);
 
 #endif

@@ -377,7 +377,7 @@ int cli_redeem(const cli_options *o) {
     rc = CLI_USAGE; /* nothing was sent */
   } else {
     taking t = {o, run};
-    rc = input_read(o, add_to_run, &t);
+    rc = input_read(o, add_to_run, &t, run);
   }
   pubrio_bulk_stats stats;
   if (rc == CLI_OK) {

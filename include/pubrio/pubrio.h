@@ -1537,6 +1537,14 @@ typedef struct pubrio_bulk_event {
   const char *linkedin_url; /**< PERSON, NOT_FOUND and BATCH_FAILED of a
                                  person asked by LinkedIn URL: the URL,
                                  normalized; else NULL. */
+  size_t lookup_entry;      /**< PERSON, NOT_FOUND and BATCH_FAILED of a lookup
+                                 entry (pubrio_bulk_add_lookups()): its index in
+                                 the request + 1; else 0. A NOT_FOUND with a
+                                 message was not looked up (the message says
+                                 why). */
+  const char *lookup_confidence; /**< PERSON of a lookup entry: "exact",
+                                      "similarity_domain" or
+                                      "similarity_company"; else NULL. */
 } pubrio_bulk_event;
 
 /**
@@ -2239,6 +2247,30 @@ PUBRIO_API void pubrio_lookup_result_free(pubrio_lookup_result *result);
  */
 PUBRIO_API const char *
 pubrio_lookup_confidence_str(pubrio_lookup_confidence confidence);
+
+/**
+ * @brief Look up a request's entries in the run, then buy each person found.
+ *
+ * All or nothing, before the run starts; one request per run. Entries are
+ * de-duplicated by their identifiers; what the journal knows of each
+ * (found, not found, asked without an answer) is used, so a rerun asks no
+ * lookup again (the refresh option asks again; uncertain ones are asked
+ * again only when the journal option says so). An entry that needs
+ * similarity while the request's is off is answered at once as not looked
+ * up. Lookups are sent before LinkedIn URLs and batches, one request at a
+ * time, under the run's pacer, deadline and credit budget (1 credit per
+ * entry at worst until answered); each person found is bought once for the
+ * run's types, even when two entries or an id name them. Every entry gets
+ * one event carrying pubrio_bulk_event::lookup_entry.
+ * @param bulk the run, not started.
+ * @param request the entries and the similarity option (copied).
+ * @param err optional error details (NULL: none).
+ * @return ::PUBRIO_OK; ::PUBRIO_E_INVALID_ARGUMENT (a bad entry, a started
+ *         run, a second request), ::PUBRIO_E_JOURNAL,
+ *         ::PUBRIO_E_OUT_OF_MEMORY: the run is left untouched.
+ */
+PUBRIO_API pubrio_status pubrio_bulk_add_lookups(
+    pubrio_bulk *bulk, const pubrio_lookup_request *request, pubrio_error *err);
 
 /** @} */
 

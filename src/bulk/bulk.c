@@ -521,6 +521,7 @@ void pubrio_bulk_free(pubrio_bulk *b) {
   pri_uuid_set_free(&b->people);
   pri_free(b->person_state);
   pri_bulk_urls_free(b);
+  pri_bulk_lookups_free(b);
   pri_pacer_free(&b->pacer);
   pri_store_close(b->store);
   pubrio_error_clear(&b->fatal_err);

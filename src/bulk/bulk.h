@@ -37,11 +37,13 @@ enum {
   PERSON_IN_INPUT = 1,
   PERSON_NEED_SHIFT = 1, /* bits 1..3: the types this run submits */
   PERSON_NEED_MASK = 7 << 1,
-  PERSON_HANDED = 1 << 4,    /* handed out */
-  PERSON_UNCERTAIN = 1 << 5, /* an earlier submit got no answer */
-  PERSON_KNOWN = 1 << 6,     /* every asked type already bought */
-  PERSON_PENDING = 1 << 7,   /* in an accepted batch not collected yet */
-  PERSON_SUBMITS = 1 << 8    /* this run submits it (for some types) */
+  PERSON_HANDED = 1 << 4,        /* handed out */
+  PERSON_UNCERTAIN = 1 << 5,     /* an earlier submit got no answer */
+  PERSON_KNOWN = 1 << 6,         /* every asked type already bought */
+  PERSON_PENDING = 1 << 7,       /* in an accepted batch not collected yet */
+  PERSON_SUBMITS = 1 << 8,       /* this run submits it (for some types) */
+  PERSON_LOOKED_UP = 1 << 9,     /* found by a lookup entry (bulk_lookups.c) */
+  PERSON_LOOKUP_HANDED = 1 << 10 /* handed out for a lookup entry */
 };
 
 /* The contact-type bits a person's state says this run still submits. */
@@ -201,6 +203,7 @@ struct pubrio_bulk {
   int has_workspace, has_journal_workspace;
   int64_t workspace, journal_workspace;
   size_t forgotten; /* people of the input forgotten in the journal */
+  struct pri_bulk_lookups *lookups; /* contact lookups (bulk_lookups.c) */
 };
 
 /* Read the account's quotas (into the pacer), prices and balance, unless
@@ -237,6 +240,29 @@ void pri_bulk_requeue_url(pubrio_bulk *bulk, size_t url);
 void pri_bulk_url_named(pubrio_bulk *bulk, size_t url, size_t pos,
                         unsigned types);
 void pri_bulk_urls_free(pubrio_bulk *bulk);
+
+/* Contact lookups (bulk_lookups.c). A slot whose request is a lookup
+ * holds this instead of a batch index. */
+#define PRI_BULK_LOOKUP (SIZE_MAX - 1)
+typedef struct pri_bulk_lookups pri_bulk_lookups;
+/* The run starts: the people the journal found join the roster (every id
+ * is in by then); 0 or -1 (the store). */
+int pri_bulk_lookups_begin(pubrio_bulk *bulk);
+/* How many entries the next lookup request carries (0: none now); *busy
+ * is set while one is in flight (nothing else is submitted then). */
+size_t pri_bulk_lookup_next(pubrio_bulk *bulk, int *busy);
+/* Prepare the next lookup in @p slot and record its keys as asked; 0, or
+ * -1 when the journal cannot (nothing may be sent). */
+int pri_bulk_lookup_start(pubrio_bulk *bulk, bulk_slot *slot);
+/* The end of a lookup request: PUBRIO_OK, or the failure that stops
+ * further lookups of the run (its message in slot->err). */
+pubrio_status pri_bulk_lookup_settle(pubrio_bulk *bulk, bulk_slot *slot,
+                                     pubrio_status status);
+/* The next lookup entry's event (@p final: the found ones too, once all
+ * else is done); 1 filled, 0 none, -1 the store failed. */
+int pri_bulk_lookup_event(pubrio_bulk *bulk, pubrio_bulk_event *event,
+                          int final);
+void pri_bulk_lookups_free(pubrio_bulk *bulk);
 
 /* What a stopped or closed run leaves (bulk_leftover.c). Whether the batch
  * was paid for and not collected (named by pubrio_bulk_uncollected()). */

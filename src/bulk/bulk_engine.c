@@ -238,6 +238,14 @@ static int submit_fits(const pubrio_bulk *b, int64_t now) {
  * batch's people. */
 static int next_submit(pubrio_bulk *b, size_t *url, unsigned *types,
                        size_t *n) {
+  int lookup_busy; /* lookups first: their people join the roster */
+  if ((*n = pri_bulk_lookup_next(b, &lookup_busy)) > 0) {
+    *url = PRI_BULK_LOOKUP;
+    *types = 0;
+    return 1;
+  }
+  if (lookup_busy)
+    return 0;
   *url = pri_bulk_next_url(b);
   if (*url != SIZE_MAX) {
     *types = b->urls[*url].need;
@@ -245,6 +253,13 @@ static int next_submit(pubrio_bulk *b, size_t *url, unsigned *types,
     return 1;
   }
   return !b->urls_sending && (*n = peek_batch(b, types, NULL)) > 0;
+}
+
+/* The most the next submit can cost: a lookup 1 credit an entry. */
+static int64_t next_worst(const pubrio_bulk *b, size_t url, unsigned types,
+                          size_t n) {
+  return url == PRI_BULK_LOOKUP ? (int64_t)n
+                                : pri_bulk_worst_credits(b, types, n);
 }
 
 /* Batches this run still has to collect, submits in flight included. */
@@ -302,8 +317,7 @@ static int submit_allowed(pubrio_bulk *b, int64_t now) {
     return 0;
   return b->o.max_credits < 0 ||
          pri_bulk_add_credits(pri_bulk_committed_credits(b),
-                              pri_bulk_worst_credits(b, types, n)) <=
-             b->o.max_credits;
+                              next_worst(b, url, types, n)) <= b->o.max_credits;
 }
 
 /* A submit body of the batch's people, as a single submit sends. */
@@ -428,6 +442,17 @@ static void start_single(pubrio_bulk *b, bulk_slot *s, size_t url) {
 }
 
 static void start_next_submit(pubrio_bulk *b, bulk_slot *s) {
+  int lookup_busy;
+  if (pri_bulk_lookup_next(b, &lookup_busy)) {
+    s->batch = PRI_BULK_LOOKUP;
+    s->submit = 1;
+    int stored = pri_bulk_lookup_start(b, s) == 0;
+    if (stored)
+      begin(b, s, PRI_BULK_LOOKUP, 1);
+    else
+      send_if_stored(b, s, PRI_BULK_LOOKUP, 0);
+    return;
+  }
   size_t url = pri_bulk_next_url(b);
   if (url != SIZE_MAX)
     start_single(b, s, url);
@@ -872,6 +897,19 @@ static void settle(pubrio_bulk *b, bulk_slot *s, pubrio_status status) {
     pri_call_end(b->client, &s->call, &s->st, PUBRIO_OK, NULL);
   }
   memset(&s->st, 0, sizeof s->st);
+  if (s->batch == PRI_BULK_LOOKUP) {
+    status = pri_bulk_lookup_settle(b, s, status);
+    if (status != PUBRIO_OK) { /* no further lookup; the people found are
+                                  still bought */
+      problem(b, status, &s->err);
+      if (status == PUBRIO_E_JOURNAL || status == PUBRIO_E_UNAUTHORIZED ||
+          status == PUBRIO_E_PAYMENT_REQUIRED ||
+          status == PUBRIO_E_OUT_OF_MEMORY)
+        stop(b, status, &s->err);
+    }
+    release(s);
+    return;
+  }
   int single = b->batches[s->batch].url != SIZE_MAX;
   if (status == PUBRIO_OK && single)
     single_answered(b, s);
@@ -1167,7 +1205,7 @@ static void check_before_sending(pubrio_bulk *b, int64_t now) {
   size_t url, n = 0;
   if (!next_submit(b, &url, &types, &n))
     n = 0;
-  int64_t first = n ? pri_bulk_worst_credits(b, types, n) : 0;
+  int64_t first = n ? next_worst(b, url, types, n) : 0;
   char why[256];
   unsigned unpriced = n ? unpriced_types(b) : 0;
   if (unpriced) {
@@ -1244,6 +1282,8 @@ static void check_workspace(pubrio_bulk *b, int key_known) {
 
 static void begin_run(pubrio_bulk *b) {
   b->started = 1;
+  if (pri_bulk_lookups_begin(b) != 0)
+    stop_with(b, PUBRIO_E_JOURNAL, "the journal cannot be read");
   int64_t now = pri_clock_now(&b->client->clock);
   b->deadline = pri_wait_deadline(&b->o.wait, now);
   if (b->stop_level) /* stopped before it began: nothing to record */
@@ -1262,8 +1302,9 @@ static void begin_run(pubrio_bulk *b) {
   int hands_out_stored = b->known > 0;
   for (size_t i = 0; i < b->url_count && !hands_out_stored; i++)
     hands_out_stored = b->urls[i].known;
+  int lookup_busy;
   if (b->to_submit || b->prior_batches || b->urls_to_send ||
-      (hands_out_stored && !key_known))
+      pri_bulk_lookup_next(b, &lookup_busy) || (hands_out_stored && !key_known))
     pri_bulk_read_account(b);
   now = pri_clock_now(&b->client->clock);
   if (pri_store_begin_run(b->store, b->types, b->o.has_profile_id,
@@ -1301,9 +1342,17 @@ static pubrio_status next_event(pubrio_bulk *b, int64_t until,
       abandon_waiting(b);
       if (!any_running(b) && (popped = pri_bulk_pop_event(b, ev)) > 0)
         return PUBRIO_OK;
+      if (!any_running(b) && !b->closed && pri_bulk_lookup_event(b, ev, 1) > 0)
+        return PUBRIO_OK; /* every lookup entry's answer, before the end */
       if (!any_running(b))
         return report(b->fatal, &b->fatal_err, err);
     } else if (!any_busy(b) && !polls_left(b) && !people_left(b)) {
+      if ((popped = pri_bulk_lookup_event(b, ev, 1)) > 0)
+        return PUBRIO_OK; /* every lookup entry's answer, the found last */
+      if (popped < 0) {
+        stop_with(b, PUBRIO_E_JOURNAL, "the journal cannot be read");
+        continue;
+      }
       if (b->problem != PUBRIO_OK) /* the run ends with a batch's failure */
         return report(b->problem, &b->problem_err, err);
       memset(ev, 0, sizeof *ev);

@@ -163,5 +163,8 @@ int pri_bulk_pop_event(pubrio_bulk *b, pubrio_bulk_event *ev) {
   }
   /* A close keeps what this run collected; what the store held before
    * stays there, for the next run on the journal. */
+  int lookup = b->closed ? 0 : pri_bulk_lookup_event(b, ev, 0);
+  if (lookup)
+    return lookup;
   return b->closed ? 0 : next_known(b, ev);
 }

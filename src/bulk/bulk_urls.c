@@ -189,7 +189,8 @@ void pri_bulk_url_named(pubrio_bulk *b, size_t url, size_t pos,
   unsigned need = pri_bulk_need(*state);
   /* Only a person still waiting for a batch: one in a batch already is
    * past saving. */
-  if (!(*state & PERSON_IN_INPUT) || !(*state & PERSON_SUBMITS) || !need)
+  if (!(*state & (PERSON_IN_INPUT | PERSON_LOOKED_UP)) ||
+      !(*state & PERSON_SUBMITS) || !need)
     return;
   need &= ~types;
   *state =
