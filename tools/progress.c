@@ -112,10 +112,12 @@ void progress_show(progress *p, const pubrio_bulk_stats *s, int force) {
         (int64_t)((double)elapsed * (double)(total - done) / (double)done));
   else if (done >= total)
     clock_text(eta, sizeof eta, 0);
-  else if (p->collecting && p->ready_at_ms > now &&
+  else if (p->collecting && p->ready_at_ms > 0 &&
            s->batches_accepted >= s->batches)
-    /* Nothing collected yet, every batch accepted: their estimates. */
-    clock_text(eta, sizeof eta, p->ready_at_ms - now);
+    /* Nothing collected yet, every batch accepted: their estimates (past
+     * them, any moment now). */
+    clock_text(eta, sizeof eta,
+               p->ready_at_ms > now ? p->ready_at_ms - now : 0);
   if (s->next_request_in_ms >= 1000 && p->hold[0])
     snprintf(wait, sizeof wait, "  %s", p->hold);
   else if (s->next_request_in_ms >= 1000)
