@@ -749,41 +749,10 @@ int csv_rows_event(const pubrio_bulk_event *ev) {
 
 /* ---- The second pass ---- */
 
-/* An input field, as it was: quoted only where RFC 4180 requires it (a
- * delimiter, a quote or a line break inside). */
-static void put_field(FILE *out, const char *s, size_t len) {
-  int quote = memchr(s, rows.delimiter, len) || memchr(s, '"', len) ||
-              memchr(s, '\r', len) || memchr(s, '\n', len);
-  if (!quote) {
-    fwrite(s, 1, len, out);
-    return;
-  }
-  fputc('"', out);
-  for (size_t i = 0; i < len; i++) {
-    if (s[i] == '"')
-      fputc('"', out);
-    fputc(s[i], out);
-  }
-  fputc('"', out);
-}
-
-/* Server text: control characters escaped first (tools/text.c), so no
- * value can steer a terminal or forge a row; then quoted as a field. */
+/* Server text as a field (tools/csv_cell.c). */
 static void put_value(FILE *out, const char *s) {
-  char *escaped = NULL;
-  size_t size = 0;
-  FILE *mem = s ? open_memstream(&escaped, &size) : NULL;
-  if (mem) {
-    fputs(csv_cell_guard(s), mem); /* not a formula in a spreadsheet */
-    text_put(mem, s, (size_t)-1);  /* never cut: every paid byte */
-    if (fclose(mem) == 0) {
-      put_field(out, escaped, strlen(escaped));
-      free(escaped);
-      return;
-    }
-    free(escaped);
+  if (csv_cell_put_text(out, s, rows.delimiter) != 0)
     rows.out_of_memory = 1;
-  }
 }
 
 static void result_text(const person_entry *e, char *buf, size_t size) {
@@ -833,7 +802,7 @@ static void put_record_fields(FILE *out, const csv_record *rec,
     if (e && e->lookup_id && (long)i == rows.id_column)
       put_value(out, e->lookup_id); /* filled in */
     else if (i < rec->count)
-      put_field(out, rec->fields[i], rec->lengths[i]);
+      csv_cell_put_field(out, rec->fields[i], rec->lengths[i], rows.delimiter);
   }
 }
 

@@ -9,6 +9,7 @@
 #include "cli.h"
 
 #include "atomic_file.h"
+#include "csv_cell.h"
 #include "csv_input.h"
 #include "lookup_columns.h"
 #include "text.h"
@@ -107,39 +108,6 @@ static int add_row(pubrio_lookup_request *req, row *r) {
   return lookup_columns_add_row(req, cells, &r->entry, &r->why);
 }
 
-/* A field quoted only where RFC 4180 requires it. */
-static void put_field(FILE *out, const char *s, size_t len) {
-  int quote = memchr(s, lr.delimiter, len) || memchr(s, '"', len) ||
-              memchr(s, '\r', len) || memchr(s, '\n', len);
-  if (!quote) {
-    fwrite(s, 1, len, out);
-    return;
-  }
-  fputc('"', out);
-  for (size_t i = 0; i < len; i++) {
-    if (s[i] == '"')
-      fputc('"', out);
-    fputc(s[i], out);
-  }
-  fputc('"', out);
-}
-
-/* Our text (reasons quote server and input text): control characters
- * escaped (tools/text.c), never a formula, then quoted as a field. */
-static void put_text(FILE *out, const char *s) {
-  char *escaped = NULL;
-  size_t size = 0;
-  FILE *mem = open_memstream(&escaped, &size);
-  if (mem) {
-    if (s[0] && strchr("=+-@", s[0]))
-      fputc('\'', mem);
-    text_put(mem, s, 4096);
-  }
-  if (mem && fclose(mem) == 0)
-    put_field(out, escaped, strlen(escaped));
-  free(escaped);
-}
-
 static void result_of(const row *r, const pubrio_lookup_result *res, char *buf,
                       size_t size, const char **id) {
   *id = NULL;
@@ -193,7 +161,7 @@ static void write_rows(const pubrio_lookup_result *res) {
       if (fill)
         fputs(id, stdout);
       else if (i < r->count)
-        put_field(stdout, r->fields[i], r->lengths[i]);
+        csv_cell_put_field(stdout, r->fields[i], r->lengths[i], lr.delimiter);
     }
     if (id_col < 0) {
       fputc(lr.delimiter, stdout);
@@ -206,7 +174,7 @@ static void write_rows(const pubrio_lookup_result *res) {
     if (n == 0)
       fputs("lookup_result", stdout);
     else
-      put_text(stdout, result);
+      csv_cell_put_text(stdout, result, lr.delimiter);
     end_row(stdout);
   }
 }
