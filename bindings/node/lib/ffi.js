@@ -164,6 +164,8 @@ const BulkEvent = koffi.struct('pubrio_bulk_event', {
   message: 'const char *',
   from_store: 'int',
   linkedin_url: 'const char *',
+  lookup_entry: 'size_t',
+  lookup_confidence: 'const char *',
 });
 
 // One entry's answer of a lookup, read through the library's pointer.

@@ -90,7 +90,8 @@ class BulkEvent(ctypes.Structure):
                 ("people", ctypes.POINTER(c_str)),
                 ("stats", ctypes.c_void_p),
                 ("status", ctypes.c_int), ("message", c_str),
-                ("from_store", ctypes.c_int), ("linkedin_url", c_str)]
+                ("from_store", ctypes.c_int), ("linkedin_url", c_str),
+                ("lookup_entry", size_t), ("lookup_confidence", c_str)]
 
 
 class BulkStats(ctypes.Structure):

@@ -189,6 +189,8 @@ c_structs! {
         pub message: *const c_char,
         pub from_store: c_int,
         pub linkedin_url: *const c_char,
+        pub lookup_entry: usize,
+        pub lookup_confidence: *const c_char,
     }
     /// Counts of a bulk run.
     pub struct pubrio_bulk_stats {
@@ -408,6 +410,7 @@ c_functions! {
     pub fn pubrio_bulk_free(bulk: *mut pubrio_bulk);
     pub fn pubrio_bulk_add_people(bulk: *mut pubrio_bulk, people_search_ids: *const *const c_char, count: usize, err: *mut pubrio_error) -> pubrio_status;
     pub fn pubrio_bulk_add_linkedin_urls(bulk: *mut pubrio_bulk, linkedin_urls: *const *const c_char, count: usize, err: *mut pubrio_error) -> pubrio_status;
+    pub fn pubrio_bulk_add_lookups(bulk: *mut pubrio_bulk, request: *const pubrio_lookup_request, err: *mut pubrio_error) -> pubrio_status;
     pub fn pubrio_bulk_next(bulk: *mut pubrio_bulk, timeout_ms: i64, event: *mut pubrio_bulk_event, err: *mut pubrio_error) -> pubrio_status;
     pub fn pubrio_bulk_run(bulk: *mut pubrio_bulk, fn_: pubrio_bulk_event_fn, userdata: *mut c_void, err: *mut pubrio_error) -> pubrio_status;
     pub fn pubrio_bulk_stats_get(bulk: *const pubrio_bulk, out: *mut pubrio_bulk_stats, out_size: usize);
