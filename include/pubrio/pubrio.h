@@ -1631,7 +1631,8 @@ struct pubrio_bulk_stats {
   size_t in_flight;           /**< Requests in flight now. */
   long requests;              /**< Requests sent by this run. */
   long planned_requests;      /**< The fewest the run needs: a submit and a
-                                   poll a batch, a poll a journaled batch. */
+                                   poll a batch, a poll a journaled batch,
+                                   a request a full lookup request. */
   int64_t min_duration_ms;    /**< The shortest the rate budget allows for
                                    planned_requests. */
   int64_t next_request_in_ms; /**< When the rate budget lets the next
@@ -1651,7 +1652,11 @@ struct pubrio_bulk_stats {
                                        earlier one, and not sent again: maybe
                                        charged. */
   int64_t credits_worst_case;     /**< The most the people to submit can cost:
-                                       every asked type found, at the prices. */
+                                       every asked type found, at the prices;
+                                       with a person for each lookup entry
+                                       still to send (`lookups_to_send`),
+                                       whose own worst case is 1 credit an
+                                       entry. */
   int64_t credits_before;         /**< Credits earlier runs on the journal were
                                        charged. */
   int64_t credits_committed;      /**< What the credit budget holds against:
@@ -1684,6 +1689,23 @@ struct pubrio_bulk_stats {
                                        the journal holds as forgotten
                                        (pubrio_journal_forget()): neither
                                        bought nor handed out. */
+  size_t lookups;                 /**< Distinct lookup entries added
+                                       (pubrio_bulk_add_lookups(); an entry
+                                       repeated is counted in `duplicates`). */
+  size_t lookups_to_send;   /**< ...of which this run sends and has not had
+                                 answered yet (1 credit each at worst). */
+  size_t lookups_found;     /**< ...resolved to a person, by this run or
+                                 from the journal. */
+  size_t lookups_not_found; /**< ...resolved to nobody (this run or an
+                                 earlier one). */
+  size_t lookups_uncertain; /**< ...asked without an answer, by this run or
+                                 an earlier one: maybe charged, never
+                                 resent unless asked. The rest of
+                                 `lookups` are not looked up (a name with
+                                 only a company or domain while similarity
+                                 is off) or were refused (nothing spent). */
+  int64_t lookup_credits;   /**< Credits lookups charged this run (also in
+                                 `credits_charged`). */
 };
 
 /**

@@ -263,6 +263,10 @@ pubrio_status pri_bulk_lookup_settle(pubrio_bulk *bulk, bulk_slot *slot,
 int pri_bulk_lookup_event(pubrio_bulk *bulk, pubrio_bulk_event *event,
                           int final);
 void pri_bulk_lookups_free(pubrio_bulk *bulk);
+/* The lookup counts of @p stats (the `lookups*` fields and lookup_credits);
+ * the requests the entries still to send need at least, added to
+ * planned_requests, and the people they may find, to credits_worst_case. */
+void pri_bulk_lookups_stats(const pubrio_bulk *bulk, pubrio_bulk_stats *stats);
 
 /* What a stopped or closed run leaves (bulk_leftover.c). Whether the batch
  * was paid for and not collected (named by pubrio_bulk_uncollected()). */

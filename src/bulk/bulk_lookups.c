@@ -65,6 +65,7 @@ struct pri_bulk_lookups {
   int64_t worst; /* the request in flight's worst case */
   pri_lookup_answer_list list;
   size_t batch_size;
+  int64_t charged; /* credits this run's lookups were charged */
 };
 
 static const char NEEDS_SIMILARITY[] =
@@ -488,6 +489,7 @@ static pubrio_status answered(pubrio_bulk *b, pri_bulk_lookups *l,
   if (billable > charged)
     charged = billable;
   b->credits_charged = pri_bulk_add_credits(b->credits_charged, charged);
+  l->charged = pri_bulk_add_credits(l->charged, charged);
   pubrio_status st = map_matches(l, found, err);
   size_t n = 0;
   for (size_t i = 0; i < l->batch_n; i++) {
@@ -668,4 +670,31 @@ int pri_bulk_lookup_event(pubrio_bulk *b, pubrio_bulk_event *ev, int final) {
     return r;
   }
   return 0;
+}
+
+void pri_bulk_lookups_stats(const pubrio_bulk *b, pubrio_bulk_stats *s) {
+  const pri_bulk_lookups *l = b->lookups;
+  if (!l)
+    return;
+  s->lookups = l->key_count;
+  for (size_t k = 0; k < l->key_count; k++)
+    switch ((lk_state)l->keys[k].state) {
+    case LK_TO_SEND:
+    case LK_SENDING: s->lookups_to_send++; break;
+    case LK_FOUND: s->lookups_found++; break;
+    case LK_NOT_FOUND: s->lookups_not_found++; break;
+    case LK_UNCERTAIN: s->lookups_uncertain++; break;
+    case LK_FAILED:
+    case LK_NOT_LOOKED_UP: break;
+    }
+  s->lookup_credits = l->charged;
+  /* The fewest lookup requests: full ones (the plan may need more). */
+  if (s->lookups_to_send && l->batch_size)
+    s->planned_requests +=
+        (long)((s->lookups_to_send + l->batch_size - 1) / l->batch_size);
+  /* Each entry still to send may name a person needing every asked type. */
+  if (s->lookups_to_send)
+    s->credits_worst_case = pri_bulk_add_credits(
+        s->credits_worst_case,
+        pri_bulk_worst_credits(b, b->types, s->lookups_to_send));
 }

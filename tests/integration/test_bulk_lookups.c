@@ -457,6 +457,72 @@ static void bad_requests_are_refused_whole(void **state) {
   pubrio_lookup_request_free(req);
 }
 
+/* The stats count lookups: before the run, the entries it sends (1 credit
+ * each) and a person each may find in the worst case; after, found, not
+ * found and not looked up, and what the lookups were charged; an uncertain
+ * one counted in this run and in the rerun that does not resend it. */
+static void stats_count_lookups(void **state) {
+  fixture *f = *state;
+  pubrio_lookup_request *req = new_request();
+  add_email(req, "king.lai@pubrio.com");           /* found */
+  add_email(req, "missing.person@people.example"); /* a miss */
+  add_name(req, "Ann", "Lee", "Acme Inc");         /* needs similarity */
+  add_email(req, "KING.LAI@pubrio.com");           /* a duplicate */
+  pubrio_bulk_options *o = journaled(0);
+  assert_int_equal(pubrio_bulk_options_set_prices(o, 10, 30, NULL), PUBRIO_OK);
+  int64_t before = fake_server_credit(f->server);
+  pubrio_bulk *b = make_run(f, o, req);
+  pubrio_bulk_stats st;
+  pubrio_bulk_stats_get(b, &st, sizeof st);
+  assert_int_equal(st.lookups, 3);
+  assert_int_equal(st.duplicates, 1);
+  assert_int_equal(st.lookups_to_send, 2);
+  assert_int_equal(st.lookups_found + st.lookups_not_found, 0);
+  assert_int_equal(st.lookups_uncertain, 0);
+  assert_int_equal(st.credits_worst_case, 2 * 30); /* a phone each */
+  assert_int_equal(st.planned_requests, 1);
+  seen s;
+  assert_int_equal(drain_all(b, &s, &f->err), PUBRIO_OK);
+  pubrio_bulk_stats_get(b, &st, sizeof st);
+  assert_int_equal(st.lookups, 3);
+  assert_int_equal(st.lookups_to_send, 0);
+  assert_int_equal(st.lookups_found, 1);
+  assert_int_equal(st.lookups_not_found, 1);
+  assert_int_equal(st.lookups_uncertain, 0);
+  assert_int_equal(st.lookup_credits, 1); /* King, billable */
+  assert_int_equal(st.credits_charged, before - fake_server_credit(f->server));
+  assert_int_equal(st.credits_charged, 1 + 30);
+  pubrio_bulk_free(b);
+
+  /* An answer lost after the API acted: uncertain here and in the rerun,
+   * which sends nothing. */
+  pubrio_lookup_request *lost = new_request();
+  add_email(lost, "ann@acme.io");
+  fake_reply r = {.path = BATCH_PATH,
+                  .status = 200,
+                  .fault = FAKE_FAULT_PROCESS_THEN_CLOSE};
+  fake_server_push_reply(f->server, &r);
+  b = make_run(f, o, lost);
+  assert_int_not_equal(drain_all(b, &s, &f->err), PUBRIO_OK);
+  pubrio_bulk_stats_get(b, &st, sizeof st);
+  assert_int_equal(st.lookups_uncertain, 1);
+  assert_int_equal(st.lookups_to_send, 0);
+  assert_int_equal(st.lookup_credits, 0); /* no answer: nothing known */
+  pubrio_bulk_free(b);
+  size_t asked = fake_server_request_count(f->server, BATCH_PATH);
+  b = make_run(f, o, lost);
+  pubrio_bulk_stats_get(b, &st, sizeof st);
+  assert_int_equal(st.lookups_uncertain, 1);
+  assert_int_equal(st.lookups_to_send, 0);
+  assert_int_equal(st.credits_worst_case, 0);
+  drain_all(b, &s, &f->err);
+  assert_int_equal(fake_server_request_count(f->server, BATCH_PATH), asked);
+  pubrio_bulk_free(b);
+  pubrio_bulk_options_free(o);
+  pubrio_lookup_request_free(lost);
+  pubrio_lookup_request_free(req);
+}
+
 static fake_server_options ready = {.estimated_time = 0};
 static fake_server_options priced = {.estimated_time = 0, .phone_price = 30};
 
@@ -474,6 +540,7 @@ int main(void) {
       T(a_size_refusal_sends_smaller_requests, &ready),
       T(the_runs_profile_id_goes_with_lookups, &ready),
       T(bad_requests_are_refused_whole, &ready),
+      T(stats_count_lookups, &priced),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -130,6 +130,12 @@ type BulkStats struct {
 	PeopleUncollected      int   // ...the people they hold
 	PeopleKept             int   // collected and not handed out when Close ran: Drained
 	PeopleForgotten        int   // held as forgotten by the journal (pubrio forget): not bought
+	Lookups                int   // distinct lookup entries added (a repeated one is in Duplicates)
+	LookupsToSend          int   // ...of which this run sends and has not had answered yet (1 credit each at worst)
+	LookupsFound           int   // ...resolved to a person (this run or the journal)
+	LookupsNotFound        int   // ...resolved to nobody (this run or the journal)
+	LookupsUncertain       int   // ...asked without an answer (this run or an earlier one): maybe charged, never resent
+	LookupCredits          int64 // credits this run's lookups were charged (also in CreditsCharged)
 }
 
 // UncollectedBatch is a batch accepted (paid for) and not collected when a
@@ -565,6 +571,12 @@ func (r *bulkRun) readStats() BulkStats {
 		PeopleUncollected:      int(s.people_uncollected),
 		PeopleKept:             int(s.people_kept),
 		PeopleForgotten:        int(s.people_forgotten),
+		Lookups:                int(s.lookups),
+		LookupsToSend:          int(s.lookups_to_send),
+		LookupsFound:           int(s.lookups_found),
+		LookupsNotFound:        int(s.lookups_not_found),
+		LookupsUncertain:       int(s.lookups_uncertain),
+		LookupCredits:          int64(s.lookup_credits),
 	}
 }
 

@@ -116,7 +116,9 @@ class BulkStats(ctypes.Structure):
             "linkedin_urls", "linkedin_urls_to_redeem",
             "linkedin_urls_redeemed", "linkedin_urls_not_found",
             "batches_uncollected", "people_uncollected", "people_kept",
-            "people_forgotten")]
+            "people_forgotten", "lookups", "lookups_to_send",
+            "lookups_found", "lookups_not_found", "lookups_uncertain")] + [
+        ("lookup_credits", i64)]
 
 
 ERR = ctypes.POINTER(Error)

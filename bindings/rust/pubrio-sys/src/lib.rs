@@ -232,6 +232,12 @@ c_structs! {
         pub people_uncollected: usize,
         pub people_kept: usize,
         pub people_forgotten: usize,
+        pub lookups: usize,
+        pub lookups_to_send: usize,
+        pub lookups_found: usize,
+        pub lookups_not_found: usize,
+        pub lookups_uncertain: usize,
+        pub lookup_credits: i64,
     }
     /// The workspace's balance, prices and plan limits (POST /profile).
     pub struct pubrio_profile {
