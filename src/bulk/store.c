@@ -45,10 +45,16 @@ pubrio_status pri_store_open(pri_store **out, const char *path, int read_only,
 #ifdef PUBRIO_WITH_POSTGRESQL
   return pri_store_postgresql_open(out, path, read_only, err);
 #else
-  return pri_error_set(err, PUBRIO_E_JOURNAL,
-                       "this libpubrio was built without PostgreSQL support "
-                       "(cmake -DPUBRIO_WITH_POSTGRESQL=ON, with libpq): a "
-                       "postgresql:// journal cannot be opened");
+  char *shown = pri_store_shown_path(path);
+  if (!shown)
+    return pri_error_set(err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
+  pri_error_set(err, PUBRIO_E_JOURNAL,
+                "the journal %s cannot be opened: this libpubrio was built "
+                "without PostgreSQL (cmake -DPUBRIO_WITH_POSTGRESQL=ON, with "
+                "libpq)",
+                shown);
+  pri_free(shown);
+  return PUBRIO_E_JOURNAL;
 #endif
 }
 

@@ -838,6 +838,22 @@ static int url_mark(sqlite_store *s, const char *url,
   return pri_keyed_hash(s->secret, sizeof s->secret, url, strlen(url), mark);
 }
 
+/* Step @p st (prepared and bound) to its end, gathering the 16-byte ids
+ * of its first column in a new array (pri_free): SQLITE_DONE, or the
+ * failing step's code (SQLITE_NOMEM when the array cannot grow). */
+static int collect_people(sqlite3_stmt *st, uint8_t (**found)[16],
+                          size_t *count) {
+  size_t cap = 0;
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+    if (sqlite3_column_bytes(st, 0) == 16) {
+      if (pri_grow(found, &cap, *count + 1, sizeof **found) != 0)
+        return SQLITE_NOMEM;
+      memcpy((*found)[(*count)++], sqlite3_column_blob(st, 0), 16);
+    }
+  return rc;
+}
+
 static int sqlite_forget_url(pri_store *store, const char *url,
                              size_t *people) {
   sqlite_store *s = (sqlite_store *)store;
@@ -845,7 +861,7 @@ static int sqlite_forget_url(pri_store *store, const char *url,
   if (!s->has_secret)
     return -1;
   uint8_t(*found)[16] = NULL;
-  size_t count = 0, cap = 0;
+  size_t count = 0;
   sqlite3_stmt *st = NULL;
   int rc = sqlite3_prepare_v2(s->db,
                               "SELECT DISTINCT p.person FROM batches b JOIN"
@@ -854,14 +870,7 @@ static int sqlite_forget_url(pri_store *store, const char *url,
                               -1, &st, NULL);
   if (rc == SQLITE_OK) {
     sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-      if (sqlite3_column_bytes(st, 0) == 16) {
-        if (pri_grow(&found, &cap, count + 1, sizeof *found) != 0) {
-          rc = SQLITE_NOMEM;
-          break;
-        }
-        memcpy(found[count++], sqlite3_column_blob(st, 0), 16);
-      }
+    rc = collect_people(st, &found, &count);
   }
   if (rc != SQLITE_DONE)
     keep_error(s);
@@ -990,7 +999,7 @@ static int sqlite_forget_older(pri_store *store, int64_t before,
                                size_t *people) {
   sqlite_store *s = (sqlite_store *)store;
   uint8_t(*found)[16] = NULL;
-  size_t count = 0, cap = 0;
+  size_t count = 0;
   sqlite3_stmt *st = NULL;
   *people = 0;
   int rc = sqlite3_prepare_v2(
@@ -998,14 +1007,7 @@ static int sqlite_forget_older(pri_store *store, int64_t before,
       NULL);
   if (rc == SQLITE_OK) {
     sqlite3_bind_int64(st, 1, before);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-      if (sqlite3_column_bytes(st, 0) == 16) {
-        if (pri_grow(&found, &cap, count + 1, sizeof *found) != 0) {
-          rc = SQLITE_NOMEM;
-          break;
-        }
-        memcpy(found[count++], sqlite3_column_blob(st, 0), 16);
-      }
+    rc = collect_people(st, &found, &count);
   }
   if (rc != SQLITE_DONE)
     keep_error(s);
