@@ -508,13 +508,18 @@ static pubrio_status answered(pubrio_bulk *b, pri_bulk_lookups *l,
                         : PUBRIO_LOOKUP_CONFIDENCE_OTHER);
       rows[n++] = (pri_stored_lookup){.key = k->key,
                                       .state = PRI_STORED_LOOKUP_FOUND,
-                                      .confidence = k->confidence};
+                                      .confidence = k->confidence,
+                                      .charged = !found[i]->is_duplicate_input};
       memcpy(rows[n - 1].person, k->person, 16);
     } else if (st == PUBRIO_OK) {
       rows[n++] = (pri_stored_lookup){.key = k->key,
                                       .state = PRI_STORED_LOOKUP_NOT_FOUND};
     }
   }
+  /* What the answer charged past its billable matches goes on the first
+   * row, so the journal holds the request's whole charge. */
+  if (n && charged > billable)
+    rows[0].charged += charged - billable;
   pubrio_status out = st;
   if (pri_store_lookups_record(b->store, rows, n) != 0) {
     end_sending(l, LK_UNCERTAIN, "the journal could not store the answer");

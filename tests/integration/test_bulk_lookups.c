@@ -515,11 +515,61 @@ static void stats_count_lookups(void **state) {
   assert_int_equal(st.lookups_uncertain, 1);
   assert_int_equal(st.lookups_to_send, 0);
   assert_int_equal(st.credits_worst_case, 0);
+  /* The first run's charges, and 1 at worst for the uncertain lookup. */
+  assert_int_equal(st.credits_before, 1 + 30);
+  assert_int_equal(st.credits_committed, 1 + 30 + 1);
   drain_all(b, &s, &f->err);
   assert_int_equal(fake_server_request_count(f->server, BATCH_PATH), asked);
   pubrio_bulk_free(b);
   pubrio_bulk_options_free(o);
   pubrio_lookup_request_free(lost);
+  pubrio_lookup_request_free(req);
+}
+
+/* A rerun's budget counts what the first run's lookups were charged: with
+ * a budget of exactly the first run's charges, the rerun's next lookup
+ * (1 credit at worst) does not fit, and the run stops before any request;
+ * counting the purchases only, it would have been sent. */
+static void a_rerun_budget_counts_earlier_lookup_charges(void **state) {
+  fixture *f = *state;
+  pubrio_lookup_request *req = new_request();
+  add_email(req, "king.lai@pubrio.com");
+  add_email(req, "john.smith@example.com");
+  pubrio_bulk_options *o = journaled(0);
+  assert_int_equal(pubrio_bulk_options_set_prices(o, 10, 30, NULL), PUBRIO_OK);
+  int64_t before = fake_server_credit(f->server);
+  pubrio_bulk *b = make_run(f, o, req);
+  seen s;
+  assert_int_equal(drain_all(b, &s, &f->err), PUBRIO_OK);
+  pubrio_bulk_stats st;
+  pubrio_bulk_stats_get(b, &st, sizeof st);
+  int64_t spent = before - fake_server_credit(f->server);
+  assert_int_equal(st.credits_charged, spent);
+  assert_int_equal(st.lookup_credits, 2);
+  pubrio_bulk_free(b);
+
+  add_email(req, "ann@acme.io"); /* new: its lookup is the next request */
+  assert_int_equal(pubrio_bulk_options_set_max_credits(o, spent, NULL),
+                   PUBRIO_OK);
+  size_t requests = fake_server_request_count(f->server, NULL);
+  b = make_run(f, o, req);
+  pubrio_bulk_stats_get(b, &st, sizeof st);
+  assert_int_equal(st.credits_before, spent); /* lookups and purchases */
+  assert_int_equal(drain_all(b, &s, &f->err), PUBRIO_E_CREDIT_BUDGET);
+  assert_int_equal(fake_server_request_count(f->server, BATCH_PATH), 1);
+  assert_int_equal(fake_server_request_count(f->server, REDEEM_PATH), 1);
+  /* Only the account's free reads: no lookup, no purchase. */
+  for (size_t i = requests; i < fake_server_request_count(f->server, NULL);
+       i++) {
+    fake_request r = {0};
+    assert_int_equal(fake_server_request(f->server, i, &r), 0);
+    if (strncmp(r.path, "/profile", 8) != 0)
+      fail_msg("the rerun sent %s", r.path);
+    fake_request_clear(&r);
+  }
+  assert_int_equal(fake_server_credit(f->server), before - spent);
+  pubrio_bulk_free(b);
+  pubrio_bulk_options_free(o);
   pubrio_lookup_request_free(req);
 }
 
@@ -541,6 +591,7 @@ int main(void) {
       T(the_runs_profile_id_goes_with_lookups, &ready),
       T(bad_requests_are_refused_whole, &ready),
       T(stats_count_lookups, &priced),
+      T(a_rerun_budget_counts_earlier_lookup_charges, &priced),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
