@@ -1510,8 +1510,14 @@ typedef enum pubrio_bulk_event_kind {
                                        pubrio_bulk_uncollected()). Also a
                                        LinkedIn URL's single redeem
                                        (`linkedin_url` set). */
-  PUBRIO_BULK_NOT_FOUND = 8       /**< A LinkedIn URL names nobody Pubrio
+  PUBRIO_BULK_NOT_FOUND = 8,      /**< A LinkedIn URL names nobody Pubrio
                                        knows: `linkedin_url`; no credit. */
+  PUBRIO_BULK_RESOLVED = 9        /**< pubrio_bulk_drained() only: a lookup
+                                       entry resolved (paid) to a person the
+                                       run did not hand out: `person` names
+                                       the people_search_id (no contacts),
+                                       `lookup_entry` and
+                                       `lookup_confidence` are set. */
 } pubrio_bulk_event_kind;
 
 /** @brief One event of a bulk run. Its pointers live until the next call on
@@ -1684,7 +1690,9 @@ struct pubrio_bulk_stats {
   size_t people_kept;             /**< People (and LinkedIn URLs naming
                                        nobody) collected and not handed out
                                        when pubrio_bulk_close() ran: kept
-                                       for pubrio_bulk_drained(). */
+                                       for pubrio_bulk_drained() (its
+                                       ::PUBRIO_BULK_RESOLVED events are
+                                       not counted here). */
   size_t people_forgotten;        /**< Added people (ids or LinkedIn URLs)
                                        the journal holds as forgotten
                                        (pubrio_journal_forget()): neither
@@ -1753,8 +1761,10 @@ PUBRIO_API const char *pubrio_bulk_uncollected(const pubrio_bulk *bulk,
  * uncertain); polls in flight are cut at once (a poll spends nothing: the
  * batch stays named as uncollected). Every person the run collected and did
  * not hand out, queued before the close or collected by the drain, is kept
- * for pubrio_bulk_drained(). What remains paid and not delivered is named
- * by pubrio_bulk_uncollected() (accepted batches) and
+ * for pubrio_bulk_drained(), and so is every lookup entry resolved to a
+ * person and not handed out (a ::PUBRIO_BULK_RESOLVED event naming the
+ * person: the lookup was paid). What remains paid and not delivered is
+ * named by pubrio_bulk_uncollected() (accepted batches) and
  * pubrio_bulk_uncertain() (people submitted without a conclusive answer:
  * maybe charged, never resent), and summed up by pubrio_bulk_leftover().
  * A run that already finished or stopped is only drained of what it still
@@ -1777,7 +1787,9 @@ PUBRIO_API pubrio_status pubrio_bulk_close(pubrio_bulk *bulk,
 /**
  * @brief What pubrio_bulk_close() kept: the @p index-th ::PUBRIO_BULK_PERSON
  * or ::PUBRIO_BULK_NOT_FOUND event collected and not handed out, in the
- * order the run would have handed them out.
+ * order the run would have handed them out, then a ::PUBRIO_BULK_RESOLVED
+ * event for each lookup entry resolved to a person and not handed out, in
+ * entry order.
  * @param bulk the run.
  * @param index 0, 1, ...
  * @return the event (owned by the run, valid until pubrio_bulk_free()), or
@@ -1803,8 +1815,9 @@ PUBRIO_API const char *pubrio_bulk_uncertain(const pubrio_bulk *bulk,
  * @brief One sentence naming what a stopped or closed run leaves paid and
  * not delivered: the batches accepted and not collected (with their ids,
  * the first few of them), the people left uncertain, the people an earlier
- * run left uncertain in the journal, and the people kept by
- * pubrio_bulk_close(). For a warning or a log line; the lists themselves
+ * run left uncertain in the journal, and the people and resolved lookup
+ * entries kept by pubrio_bulk_close(). For a warning or a log line; the
+ * lists themselves
  * are pubrio_bulk_uncollected(), pubrio_bulk_uncertain() and
  * pubrio_bulk_drained().
  * @param bulk the run.

@@ -590,7 +590,7 @@ void pubrio_bulk_stats_get(const pubrio_bulk *b, pubrio_bulk_stats *out,
         s.batches_uncollected++;
         s.people_uncollected += b->batches[i].count;
       }
-    s.people_kept = b->kept_count;
+    s.people_kept = b->kept_count - b->kept_resolved;
     s.people_forgotten = b->forgotten;
     pri_bulk_lookups_stats(b, &s);
     long rate = b->o.requests_per_minute;

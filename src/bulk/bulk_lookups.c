@@ -11,6 +11,7 @@
 #include "call.h"
 
 #include "error.h"
+#include "growth.h"
 #include "json.h"
 #include "log.h"
 #include "lookup.h"
@@ -702,4 +703,31 @@ void pri_bulk_lookups_stats(const pubrio_bulk *b, pubrio_bulk_stats *s) {
     s->credits_worst_case = pri_bulk_add_credits(
         s->credits_worst_case,
         pri_bulk_worst_credits(b, b->types, s->lookups_to_send));
+}
+
+int pri_bulk_lookups_keep_resolved(pubrio_bulk *b) {
+  pri_bulk_lookups *l = b->lookups;
+  for (size_t i = 0; l && i < l->input_count; i++) {
+    lk_key *k = &l->keys[l->input_key[i]];
+    if (l->handed[i] || k->state != LK_FOUND)
+      continue;
+    if (pri_grow(&b->kept, &b->kept_cap, b->kept_count + 1, sizeof *b->kept))
+      return -1;
+    /* The person alone: its id, no contacts (none were asked for). */
+    pubrio_query_result *named = pri_store_read_person(b->store, k->person, 0);
+    if (!named)
+      return -1;
+    bulk_kept *kept = &b->kept[b->kept_count++];
+    memset(kept, 0, sizeof *kept);
+    kept->result = named;
+    kept->event.kind = PUBRIO_BULK_RESOLVED;
+    kept->event.person = pubrio_query_result_person(named, 0);
+    kept->event.lookup_entry = i + 1;
+    kept->event.lookup_confidence =
+        pubrio_lookup_confidence_str((pubrio_lookup_confidence)k->confidence);
+    kept->event.from_store = k->from_store;
+    b->kept_resolved++;
+    l->handed[i] = 1;
+  }
+  return 0;
 }

@@ -573,6 +573,70 @@ static void a_rerun_budget_counts_earlier_lookup_charges(void **state) {
   pubrio_lookup_request_free(req);
 }
 
+/* A close after the lookups were answered (paid) and before their people's
+ * batch left (the rate budget holds it): drained holds a RESOLVED event
+ * for exactly the entries found, naming the person without contacts, and
+ * the leftover sentence names them; nothing is bought. */
+static void a_close_keeps_resolved_lookups(void **state) {
+  fixture *f = *state;
+  pubrio_lookup_request *req = new_request();
+  add_email(req, "king.lai@pubrio.com");           /* 1 found */
+  add_email(req, "missing.person@people.example"); /* 2 a miss */
+  add_phone(req, "+1 (555) 010-0002");             /* 3 John */
+  add_name(req, "Ann", "Lee", "Acme Inc");         /* 4 not looked up */
+  pubrio_bulk_options *o = NULL;
+  assert_int_equal(pubrio_bulk_options_new(&o, NULL), PUBRIO_OK);
+  assert_int_equal(pubrio_bulk_options_set_read_account(o, 0, NULL), PUBRIO_OK);
+  assert_int_equal(pubrio_bulk_options_set_rate_limit(o, 1, NULL), PUBRIO_OK);
+  pubrio_bulk *b = make_run(f, o, req);
+  pubrio_bulk_event ev;
+  pubrio_bulk_stats st;
+  pubrio_bulk_stats_get(b, &st, sizeof st);
+  assert_int_equal(st.lookups_to_send, 3);
+  for (int i = 0; i < 200 && st.lookups_to_send; i++) {
+    assert_int_equal(pubrio_bulk_next_event(b, 50, &ev, sizeof ev, &f->err),
+                     PUBRIO_OK);
+    /* The miss and the name are answered at once; nothing else yet. */
+    if (ev.kind != PUBRIO_BULK_NONE &&
+        !(ev.kind == PUBRIO_BULK_NOT_FOUND &&
+          (ev.lookup_entry == 2 || ev.lookup_entry == 4)))
+      fail_msg("event %d of entry %zu before the close", ev.kind,
+               ev.lookup_entry);
+    pubrio_bulk_stats_get(b, &st, sizeof st);
+  }
+  assert_int_equal(st.lookups_found, 2);
+  assert_int_equal(st.lookups_not_found, 1);
+  assert_int_equal(pubrio_bulk_close(b, 0, &f->err), PUBRIO_E_CANCELLED);
+  assert_int_equal(fake_server_request_count(f->server, BATCH_PATH), 1);
+  assert_int_equal(fake_server_request_count(f->server, REDEEM_PATH), 0);
+  const pubrio_bulk_event *kept;
+  size_t resolved = 0, n = 0;
+  for (; (kept = pubrio_bulk_drained(b, n)) != NULL; n++) {
+    assert_int_equal(kept->kind, PUBRIO_BULK_RESOLVED);
+    assert_int_equal(kept->person->email_count + kept->person->phone_count, 0);
+    assert_string_equal(kept->lookup_confidence, "exact");
+    if (kept->lookup_entry == 1)
+      assert_string_equal(kept->person->people_search_id, id_of("King"));
+    else if (kept->lookup_entry == 3)
+      assert_string_equal(kept->person->people_search_id, id_of("John"));
+    else
+      fail_msg("entry %zu is not resolved", kept->lookup_entry);
+    resolved++;
+  }
+  assert_int_equal(resolved, 2);
+  pubrio_bulk_stats_get(b, &st, sizeof st);
+  assert_int_equal(st.people_kept, 0); /* people collected: none */
+  char sentence[512];
+  pubrio_bulk_leftover(b, sentence, sizeof sentence);
+  assert_non_null(strstr(sentence, "2 lookup entries resolved (paid)"));
+  /* A second close keeps nothing more. */
+  assert_int_equal(pubrio_bulk_close(b, 0, &f->err), PUBRIO_E_CANCELLED);
+  assert_null(pubrio_bulk_drained(b, 2));
+  pubrio_bulk_free(b);
+  pubrio_bulk_options_free(o);
+  pubrio_lookup_request_free(req);
+}
+
 static fake_server_options ready = {.estimated_time = 0};
 static fake_server_options priced = {.estimated_time = 0, .phone_price = 30};
 
@@ -592,6 +656,7 @@ int main(void) {
       T(bad_requests_are_refused_whole, &ready),
       T(stats_count_lookups, &priced),
       T(a_rerun_budget_counts_earlier_lookup_charges, &priced),
+      T(a_close_keeps_resolved_lookups, &ready),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

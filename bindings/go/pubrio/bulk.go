@@ -68,6 +68,10 @@ const (
 	// EventNotFound: the LinkedIn URL in LinkedInURL names nobody Pubrio
 	// knows (no credit).
 	EventNotFound BulkEventKind = C.PUBRIO_BULK_NOT_FOUND
+	// EventResolved: only among what Close kept (Drained): a lookup entry
+	// resolved (paid) to a person the run did not hand out; Person names
+	// the people_search_id (no contacts).
+	EventResolved BulkEventKind = C.PUBRIO_BULK_RESOLVED
 )
 
 // BulkEvent is one event of a bulk run, copied into Go memory.

@@ -299,6 +299,7 @@ CANCELLED = 16
 
 # pubrio_bulk_event_kind values used here.
 BULK_PERSON, BULK_FINISHED, BULK_NOT_FOUND = 2, 5, 8
+BULK_RESOLVED = 9  # drained only: a lookup entry resolved, not handed out
 
 # pubrio_log_level -> logging's levels.
 LOG_LEVELS: Dict[int, int] = {1: logging.ERROR, 2: logging.WARNING,

@@ -80,6 +80,7 @@ c_enums! {
         PUBRIO_BULK_PROGRESS = 6,
         PUBRIO_BULK_BATCH_FAILED = 7,
         PUBRIO_BULK_NOT_FOUND = 8,
+        PUBRIO_BULK_RESOLVED = 9,
     }
     /// An identifier of a lookup entry.
     pub enum pubrio_lookup_field: c_uint {
