@@ -181,6 +181,21 @@ class BulkLookupPlanAndSummary(unittest.TestCase):
         self.assertEqual(int(m.group(1)),
                          before - self.server.stats()["credit"])
 
+    def test_a_rerun_names_uncertain_lookups_and_exits_9(self):
+        journal = os.path.join(self.tmp.name, "run.journal")
+        self.server.script(LOOKUP, 200, times=1, fault=3)  # process, close
+        first = self.run_cli("--journal", journal)
+        self.assertNotEqual(first.returncode, 0, first.stderr)
+        asked = self.server.stats()["requests"][LOOKUP]
+        again = self.run_cli("--journal", journal)
+        # Nothing to send: the 4 asked entries are uncertain (maybe
+        # charged), named, not asked again; the run says so in its exit.
+        self.assertEqual(again.returncode, 9, again.stderr)
+        self.assertIn("0 found, 0 not found, 1 not looked up, 4 uncertain",
+                      again.stderr)
+        self.assertIn("4 lookups were asked without an answer", again.stderr)
+        self.assertEqual(self.server.stats()["requests"][LOOKUP], asked)
+
 
 if __name__ == "__main__":
     unittest.main()
