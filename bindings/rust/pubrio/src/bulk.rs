@@ -104,6 +104,11 @@ pub struct BulkOptions {
     /// Whether the run reads the account (POST /profile and
     /// /profile/usage, free) before its first request; `None`: yes.
     pub read_account: Option<bool>,
+    /// How long leaving the run ([`Bulk::close`], or a drop) waits for the
+    /// submits in flight to answer; past it they are cut and their people
+    /// named uncertain (maybe charged, never resent). `None`: each
+    /// request's own timeout.
+    pub close_timeout: Option<Duration>,
 }
 
 impl BulkOptions {
@@ -165,6 +170,11 @@ impl BulkOptions {
     /// Whether to read the account before the first request.
     pub fn read_account(mut self, read: bool) -> Self {
         self.read_account = Some(read);
+        self
+    }
+    /// How long leaving the run waits for the submits in flight.
+    pub fn close_timeout(mut self, timeout: Duration) -> Self {
+        self.close_timeout = Some(timeout);
         self
     }
 
@@ -372,6 +382,7 @@ pub struct Bulk<'c> {
     started: bool,
     ended: bool,
     closed: bool,
+    close_timeout_ms: i64,     // BulkOptions::close_timeout; -1: each request's own
     lookups: Vec<LookupEntry>, // add_lookups' entries, named by the events
     client: &'c mut Client,
 }
@@ -391,7 +402,15 @@ impl<'c> Bulk<'c> {
         S: AsRef<str>,
     {
         let raw = new_raw(client, people, types, options, sys::pubrio_bulk_new)?;
-        Ok(Bulk { raw: raw.into_raw(), started: false, ended: false, closed: false, lookups: Vec::new(), client })
+        Ok(Bulk {
+            raw: raw.into_raw(),
+            started: false,
+            ended: false,
+            closed: false,
+            close_timeout_ms: close_timeout_ms(options),
+            lookups: Vec::new(),
+            client,
+        })
     }
 
     /// Add people by LinkedIn profile URL, before the first event. Each URL
@@ -473,12 +492,12 @@ impl<'c> Bulk<'c> {
         self.close_raw()
     }
 
-    /// `pubrio_bulk_close` once (a timeout of each request's own), and
-    /// what it kept and named copied out; the run is freed on drop.
+    /// `pubrio_bulk_close` once (within [`BulkOptions::close_timeout`]),
+    /// and what it kept and named copied out; the run is freed on drop.
     fn close_raw(&mut self) -> Drained {
         self.closed = true;
         let err = ErrorSlot::new();
-        let status = unsafe { sys::pubrio_bulk_close(self.raw.as_ptr(), -1, err.ptr()) };
+        let status = unsafe { sys::pubrio_bulk_close(self.raw.as_ptr(), self.close_timeout_ms, err.ptr()) };
         let stopped_by = err.check(status).err().map(|e| e.status);
         self.ended = true;
         let mut people = Vec::new();
@@ -752,4 +771,10 @@ impl Drop for Bulk<'_> {
         }
         unsafe { sys::pubrio_bulk_free(self.raw.as_ptr()) }
     }
+}
+
+/// pubrio_bulk_close's timeout: the option in milliseconds (0 cuts at once),
+/// -1 without it.
+fn close_timeout_ms(options: &BulkOptions) -> i64 {
+    options.close_timeout.map_or(-1, |t| i64::try_from(t.as_millis()).unwrap_or(i64::MAX))
 }
