@@ -20,8 +20,8 @@ from .errors import (ClientBusy, ClientClosed, InvalidArgument, InvalidType,
 from .results import (Batch, ContactType, LookupAnswer, LookupEntry,
                       LookupPlan, LookupResult, Person, Plan, Profile,
                       QueryResult, Usage, batch_from_c, lookup_of_event,
-                      lookup_result_from_c, person_from_c, plan_from_stats, profile_from_c,
-                      result_from_c, usage_from_c)
+                      lookup_result_from_c, person_from_c, plan_from_stats,
+                      profile_from_c, result_from_c, usage_from_c)
 
 log = logging.getLogger("pubrio")
 
