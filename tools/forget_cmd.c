@@ -6,6 +6,7 @@
 #include "help.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,32 +57,55 @@ static int forget_older(const char *journal, const char *text) {
   return CLI_OK;
 }
 
+static const struct option forget_options[] = {
+    {"journal", required_argument, NULL, 'j'},
+    {"older-than", required_argument, NULL, 'o'},
+    {"unforget", no_argument, NULL, 'u'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0}};
+
+/* @p argv[0] is "forget". Options come before the items ("+": the first
+ * item ends them, as "--" does), each once. */
 int cli_forget(int argc, char **argv) {
   const char *journal = NULL, *older = NULL;
-  int unforget = 0, first_item = -1;
-  for (int i = 0; i < argc; i++) {
-    if (first_item < 0 && strcmp(argv[i], "--journal") == 0 && i + 1 < argc) {
-      journal = argv[++i];
-    } else if (first_item < 0 && strncmp(argv[i], "--journal=", 10) == 0) {
-      journal = argv[i] + 10;
-    } else if (first_item < 0 && strcmp(argv[i], "--older-than") == 0 &&
-               i + 1 < argc) {
-      older = argv[++i];
-    } else if (first_item < 0 && strcmp(argv[i], "--unforget") == 0) {
-      unforget = 1;
-    } else if (first_item < 0 &&
-               (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)) {
-      help_print("forget");
-      return CLI_OK;
-    } else if (first_item < 0 && strcmp(argv[i], "--") == 0) {
-      first_item = i + 1;
-    } else if (first_item < 0 && argv[i][0] == '-' && argv[i][1] == '-') {
-      fprintf(stderr, "pubrio: forget: unknown option \"%s\"\n", argv[i]);
+  int unforget = 0, c;
+  unsigned seen = 0;
+  optind = 0; /* getopt's state starts afresh for this argv */
+  opterr = 0; /* our own message, in our own format */
+  while ((c = getopt_long(argc, argv, "+h", forget_options, NULL)) != -1) {
+    size_t i = 0;
+    while (forget_options[i].name && forget_options[i].val != c)
+      i++;
+    if (forget_options[i].name && (seen & (1u << i))) {
+      fprintf(stderr, "pubrio: forget: --%s is given twice: give it once\n",
+              forget_options[i].name);
       return CLI_USAGE;
-    } else if (first_item < 0) {
-      first_item = i;
+    }
+    seen |= 1u << i;
+    switch (c) {
+    case 'j': journal = optarg; break;
+    case 'o': older = optarg; break;
+    case 'u': unforget = 1; break;
+    case 'h': help_print("forget"); return CLI_OK;
+    default:
+      fprintf(stderr,
+              "pubrio: forget: unknown option or missing value \"%s\"\n",
+              argv[optind - 1]);
+      return CLI_USAGE;
     }
   }
+  int first_item = optind < argc ? optind : -1;
+  /* An option after the items is a slip, not an item (unless "--" said
+   * so): --unforget there would otherwise forget instead. */
+  for (int i = optind;
+       first_item > 0 && i < argc && strcmp(argv[optind - 1], "--") != 0; i++)
+    if (strncmp(argv[i], "--", 2) == 0) {
+      fprintf(stderr,
+              "pubrio: forget: \"%s\" comes after the items: options go "
+              "first\n",
+              argv[i]);
+      return CLI_USAGE;
+    }
   if (journal && older && !unforget && first_item < 0)
     return forget_older(journal, older);
   if (!journal || older || first_item < 0 || first_item >= argc) {

@@ -388,7 +388,7 @@ static int run(int argc, char **argv, cli_options *op) {
   if (command && strcmp(command, "help") == 0)
     return help_command(argc - 2, argv + 2);
   if (command && strcmp(command, "forget") == 0) /* no key, no request */
-    return cli_forget(argc - 2, argv + 2);
+    return cli_forget(argc - 1, argv + 1);
   if (command && strcmp(command, "--list-options") == 0) {
     /* The parser's own table: what completions and help are checked
      * against (tests/cli). */

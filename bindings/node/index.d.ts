@@ -22,6 +22,13 @@ export interface Person {
   /** In a bulk run, the LinkedIn URL (normalized) this person was asked
    * by; absent otherwise. */
   linkedinUrl?: string;
+  /** In a bulk run, the index in the run's `lookups` of the lookup entry
+   * this person was found by; absent otherwise. */
+  lookupEntry?: number;
+  /** That entry (its known fields), with `lookupEntry`. */
+  lookup?: LookupEntryFields;
+  /** How that entry matched, with `lookupEntry`. */
+  lookupConfidence?: LookupConfidence;
 }
 
 /** A batch's state, as the submit and query answers give it. */
@@ -180,6 +187,23 @@ export interface RedeemOptions extends WaitOptions {
    * `linkedinUrl`, an id naming the same person is bought once, and URLs
    * naming nobody end up in `run.notFound`. */
   linkedinUrls?: Iterable<string>;
+  /** People named by what a CRM list holds: the entries client.lookup()
+   * takes (a bad one rejects with InvalidArgumentError naming it before
+   * anything is sent). They are looked up first (SPENDS CREDITS, 1 a
+   * billable match; one request at a time under the run's rate, deadline
+   * and `maxCredits`, each sent once; a rerun on the journal asks none
+   * again), then each person found is bought once for the run's types,
+   * even when two entries or an id name them. The person comes with
+   * `lookupEntry`, `lookup` and `lookupConfidence`; entries naming nobody
+   * or not looked up end up in `run.lookupsNotFound`, failed ones in
+   * `run.lookupsFailed`. */
+  lookups?: Iterable<LookupEntry>;
+  /** Look up `lookups` entries holding only a name with a company or
+   * domain (a similarity match can name the wrong person): off by
+   * default, when such an entry is `not_looked_up`. */
+  similar?: boolean;
+  /** The most lookup entries a request holds, 1..10000 (default 100). */
+  lookupBatchSize?: number;
 }
 
 /** Redeem one person: exactly one of `peopleSearchId` and `linkedinUrl`. */
@@ -334,6 +358,22 @@ export interface LookupAnswer {
   submitState: SubmitState | null;
 }
 
+/** A bulk run's lookup entry that named nobody (`not_found`), was not
+ * looked up (`not_looked_up`: a name while `similar` is off) or failed
+ * (`failed`: its lookup failed, maybe charged and never resent, or its
+ * person was not bought; or the run stopped before its request left). */
+export interface RunLookupAnswer {
+  /** Its index in the run's `lookups`. */
+  index: number;
+  /** The entry (its known fields). */
+  entry: LookupEntryFields;
+  outcome: 'not_found' | 'not_looked_up' | 'failed';
+  /** Why it was not looked up or failed; else null. */
+  reason: string | null;
+  /** `failed`: the error code; else null. */
+  code: PubrioErrorCode | `PUBRIO_STATUS_${number}` | null;
+}
+
 /** The answers of client.lookup(). */
 export interface LookupResult {
   /** One per entry, in entry order. */
@@ -480,6 +520,14 @@ export class BulkRun implements AsyncIterable<Person> {
   readonly leftover: string | null;
   /** The LinkedIn URLs (normalized) that name nobody, as the run finds them. */
   readonly notFound: string[];
+  /** The lookup entries given (their known fields), in order: a person's
+   * `lookupEntry` indexes it. */
+  readonly lookups: LookupEntryFields[];
+  /** The lookup entries that named nobody or were not looked up, as the
+   * run finds them. */
+  readonly lookupsNotFound: RunLookupAnswer[];
+  /** The lookup entries whose lookup or purchase failed. */
+  readonly lookupsFailed: RunLookupAnswer[];
   /** The run's counts; before the loop, a dry run (nothing sent). */
   stats(): Promise<BulkStats>;
   /** Leave the run (a loop over it ends at its next step): resolves to the

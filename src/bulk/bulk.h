@@ -167,6 +167,7 @@ struct pubrio_bulk {
   /* The scheduler. */
   bulk_slot *slots;
   pri_pacer pacer;
+  int64_t shared_hold_until; /* a store shared by runs: its quota's wait */
   int started, prefer_submit;
   int64_t deadline, left_at;
   int stop_level; /* 1: drain (nothing new starts), 2: cut all */

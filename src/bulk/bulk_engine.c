@@ -471,8 +471,29 @@ static size_t earliest_due_poll(pubrio_bulk *b, int64_t now) {
   return best;
 }
 
+/* On a store several runs share (a team's journal), the start is also
+ * taken from the store's one quota: taken, it must be used at once. */
+static int take_shared_start(pubrio_bulk *b, int64_t now) {
+  if (!pri_store_shares_quota(b->store))
+    return 1;
+  pri_store_window windows[8];
+  size_t n = 0;
+  for (size_t i = 0; i < b->pacer.count && n < 8; i++)
+    windows[n++] = (pri_store_window){b->pacer.windows[i].limit,
+                                      b->pacer.windows[i].window_ms};
+  int64_t wait = 0;
+  int taken = pri_store_quota_take(b->store, windows, n, &wait);
+  if (taken < 0)
+    journal_stop(b, "take a start from the journal's shared quota");
+  else if (taken == 1)
+    b->shared_hold_until = now + (wait > 0 ? wait : 1);
+  return taken == 0;
+}
+
+/* Whether a request may start now; call it right before starting one. */
 static int may_send(pubrio_bulk *b, int64_t now) {
-  return pri_pacer_wait_ms(&b->pacer, now) == 0;
+  return pri_pacer_wait_ms(&b->pacer, now) == 0 &&
+         now >= b->shared_hold_until && take_shared_start(b, now);
 }
 
 /* Whether a new request may take a slot: always within the fixed number
@@ -501,10 +522,11 @@ static void start_due(pubrio_bulk *b, int64_t now) {
       attempt(b, s);
   }
   bulk_slot *s;
-  while (!b->stop_level && (s = free_slot(b)) && may_send(b, now) &&
-         room_in_flight(b, now)) {
+  while (!b->stop_level && (s = free_slot(b)) && room_in_flight(b, now)) {
     size_t due = b->o.submit_only ? SIZE_MAX : earliest_due_poll(b, now);
     int submit = submit_allowed(b, now);
+    if ((due == SIZE_MAX && !submit) || !may_send(b, now))
+      return;
     if (due != SIZE_MAX && (!submit || !b->prefer_submit)) {
       start_poll(b, s, due);
       b->prefer_submit = 1;
@@ -936,11 +958,15 @@ static void answered(pubrio_bulk *b, bulk_slot *s) {
   /* The latency is the network's: real time, whatever clock paces. */
   if (resp->kind == PRI_NET_OK)
     pri_pacer_note_latency(&b->pacer, pri_clock_monotonic_ms() - s->sent_at);
-  if (resp->kind == PRI_NET_OK && resp->status == 429)
+  if (resp->kind == PRI_NET_OK && resp->status == 429) {
     pri_pacer_on_rate_limited(&b->pacer, s->st.started, resp->retry_after_ms,
                               now);
-  else if (resp->kind == PRI_NET_OK && resp->status >= 200 &&
-           resp->status < 300)
+    /* ...and every run on a shared store with it. */
+    if (pri_store_shares_quota(b->store) &&
+        pri_store_quota_pause(b->store, pri_pacer_wait_ms(&b->pacer, now)) != 0)
+      journal_stop(b, "hold the journal's shared quota after a 429");
+  } else if (resp->kind == PRI_NET_OK && resp->status >= 200 &&
+             resp->status < 300)
     pri_pacer_on_success(&b->pacer, s->st.started, now);
   switch (pri_call_judge(b->client, &s->call, &s->st, &delay, &s->err)) {
   case PRI_VERDICT_DONE: settle(b, s, PUBRIO_OK); return;
@@ -1027,6 +1053,8 @@ static int64_t next_wake(pubrio_bulk *b, int64_t now) {
       wake = now + room; /* a quota makes room for the next submit */
   }
   int64_t ready = now + pri_pacer_wait_ms(&b->pacer, now);
+  if (ready < b->shared_hold_until)
+    ready = b->shared_hold_until;
   if (wake != INT64_MAX && wake < ready)
     wake = ready;
   if (!b->o.submit_only && b->deadline < wake && !b->stop_level)
@@ -1383,6 +1411,8 @@ static pubrio_status next_event(pubrio_bulk *b, int64_t until,
     if (!b->stop_level && !b->o.submit_only && !any_busy(b) &&
         (polls_left(b) || people_left(b))) {
       int64_t held = pri_pacer_wait_ms(&b->pacer, now);
+      if (held < b->shared_hold_until - now)
+        held = b->shared_hold_until - now;
       int64_t room = polls_left(b) ? -1 : quota_room_wait(b, now);
       if (now + (room > held ? room : held) >= b->deadline) {
         quota_past_deadline(b, now);

@@ -208,3 +208,19 @@ int pri_store_lookup_state(pri_store *s, const char *key,
                            pri_stored_lookup *out) {
   return s->backend->lookup_state(s, key, out);
 }
+
+int pri_store_shares_quota(pri_store *s) {
+  return s->backend->quota_take != NULL;
+}
+
+int pri_store_quota_take(pri_store *s, const pri_store_window *windows,
+                         size_t count, int64_t *wait_ms) {
+  *wait_ms = 0;
+  if (!s->backend->quota_take)
+    return 0;
+  return s->backend->quota_take(s, windows, count, wait_ms);
+}
+
+int pri_store_quota_pause(pri_store *s, int64_t ms) {
+  return s->backend->quota_pause ? s->backend->quota_pause(s, ms) : 0;
+}

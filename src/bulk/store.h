@@ -232,4 +232,22 @@ int pri_store_lookups_record(pri_store *store, const pri_stored_lookup *rows,
 int pri_store_lookup_state(pri_store *store, const char *key,
                            pri_stored_lookup *out);
 
+/* One quota for every run on a store that several runs use at once (a
+ * team's PostgreSQL journal): the windows every run paces against. */
+typedef struct pri_store_window {
+  int64_t limit;     /* starts at most... */
+  int64_t window_ms; /* ...in any window this long */
+} pri_store_window;
+/* 1 when the store paces its runs together (pri_store_quota_take() means
+ * something), 0 for a store one run holds at a time. */
+int pri_store_shares_quota(pri_store *store);
+/* The next request's start, taken in every window across every run on the
+ * store (the store's clock): 0 taken (always, for a store that does not
+ * share); 1 nothing taken, *@p wait_ms until it fits (or a pause ends);
+ * -1 on failure. */
+int pri_store_quota_take(pri_store *store, const pri_store_window *windows,
+                         size_t count, int64_t *wait_ms);
+/* A 429 met by one run holds every run's starts for @p ms; 0 or -1. */
+int pri_store_quota_pause(pri_store *store, int64_t ms);
+
 #endif

@@ -77,6 +77,12 @@ typedef struct pri_store_backend {
                         size_t count);
   int (*lookup_state)(pri_store *store, const char *key,
                       pri_stored_lookup *out);
+
+  /* Optional (NULL: the store holds one run at a time, whose own pacer is
+   * enough): one quota for every run on the store. */
+  int (*quota_take)(pri_store *store, const pri_store_window *windows,
+                    size_t count, int64_t *wait_ms);
+  int (*quota_pause)(pri_store *store, int64_t ms);
 } pri_store_backend;
 
 /* The head of every backend's own struct. */

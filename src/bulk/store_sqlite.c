@@ -925,6 +925,20 @@ static int sqlite_forget_url(pri_store *store, const char *url,
   return ok ? 0 : -1;
 }
 
+/* 1 when @p mark is among the forgotten, 0 if not, -1 on failure. */
+static int mark_forgotten(sqlite_store *s,
+                          const uint8_t mark[PRI_KEYED_HASH_LEN]) {
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2(s->db, "SELECT 1 FROM forgotten WHERE mark = ?1",
+                              -1, &st, NULL);
+  if (rc == SQLITE_OK) {
+    sqlite3_bind_blob(st, 1, mark, PRI_KEYED_HASH_LEN, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+  }
+  sqlite3_finalize(st);
+  return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
 static int sqlite_url_forgotten(pri_store *store, const char *url) {
   sqlite_store *s = (sqlite_store *)store;
   if (!s->has_secret || !s->forgotten)
@@ -932,15 +946,7 @@ static int sqlite_url_forgotten(pri_store *store, const char *url) {
   uint8_t mark[PRI_KEYED_HASH_LEN];
   if (url_mark(s, url, mark) != 0)
     return -1;
-  sqlite3_stmt *st = NULL;
-  int rc = sqlite3_prepare_v2(s->db, "SELECT 1 FROM forgotten WHERE mark = ?1",
-                              -1, &st, NULL);
-  if (rc == SQLITE_OK) {
-    sqlite3_bind_blob(st, 1, mark, sizeof mark, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-  }
-  sqlite3_finalize(st);
-  return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+  return mark_forgotten(s, mark);
 }
 
 static int sqlite_is_forgotten(pri_store *store, const uint8_t person[16]) {
@@ -950,15 +956,7 @@ static int sqlite_is_forgotten(pri_store *store, const uint8_t person[16]) {
   uint8_t mark[PRI_KEYED_HASH_LEN];
   if (person_mark(s, person, mark) != 0)
     return -1;
-  sqlite3_stmt *st = NULL;
-  int rc = sqlite3_prepare_v2(s->db, "SELECT 1 FROM forgotten WHERE mark = ?1",
-                              -1, &st, NULL);
-  if (rc == SQLITE_OK) {
-    sqlite3_bind_blob(st, 1, mark, sizeof mark, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-  }
-  sqlite3_finalize(st);
-  return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+  return mark_forgotten(s, mark);
 }
 
 static int sqlite_people_with_contact(pri_store *store, const char *value,

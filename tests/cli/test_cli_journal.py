@@ -287,6 +287,25 @@ class Forget(JournalTest):
                          .returncode, 2)
         self.assertFalse(os.path.exists(journal))
 
+    def test_options_are_given_once_and_before_the_items(self):
+        """getopt_long parses forget as every other command: a second
+        --journal (the last one used to win silently, forgetting in
+        another journal than the first named) is refused, and so is an
+        unknown option; after the first item everything is an item."""
+        one, other = self.path("one.journal"), self.path("other.journal")
+        r = self.run_cli("forget", "--journal", one, "--journal", other,
+                         "a@example.com")
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("--journal is given twice", r.stderr)
+        r = self.run_cli("forget", "--journal", one, "--bogus", "a@b.com")
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn('"--bogus"', r.stderr)
+        r = self.run_cli("forget", "--journal", one, "a@example.com",
+                         "--unforget")
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertFalse(os.path.exists(one))
+        self.assertFalse(os.path.exists(other))
+
 
 class Missing(JournalTest):
     """Issue 31 item 13: a journal that is not there is said in one clear

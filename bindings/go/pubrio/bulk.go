@@ -66,7 +66,8 @@ const (
 	// charged, never resent). The run ends with that status.
 	EventBatchFailed BulkEventKind = C.PUBRIO_BULK_BATCH_FAILED
 	// EventNotFound: the LinkedIn URL in LinkedInURL names nobody Pubrio
-	// knows (no credit).
+	// knows (no credit), or the lookup entry in Lookup found nobody or was
+	// not looked up (Lookup.Outcome and Message say which).
 	EventNotFound BulkEventKind = C.PUBRIO_BULK_NOT_FOUND
 	// EventResolved: only among what Close kept (Drained): a lookup entry
 	// resolved (paid) to a person the run did not hand out; Person names
@@ -91,7 +92,11 @@ type BulkEvent struct {
 	// LinkedIn URL, normalized, the person was asked by; else "".
 	LinkedInURL string
 	Status      Status // EventBatchFailed: why
-	Message     string // EventBatchFailed: a sentence
+	Message     string // EventBatchFailed, and an EventNotFound of a lookup entry not looked up: a sentence
+	// Lookup (EventPerson, EventNotFound, EventBatchFailed): the lookup
+	// entry (Bulk.AddLookups) the event answers, its confidence and
+	// outcome; nil for an id's or a LinkedIn URL's event.
+	Lookup *BulkLookup
 }
 
 // BulkStats are the counts of a bulk run.
@@ -222,6 +227,7 @@ type bulkRun struct {
 	uncollected []UncollectedBatch
 	uncertain   []string
 	drained     []BulkEvent
+	lookups     []LookupEntry // Bulk.AddLookups' entries, named by the events
 }
 
 // StartBulk creates a bulk run for the contact types and people (each id is
@@ -354,7 +360,7 @@ func (b *Bulk) Next() bool {
 		case C.PUBRIO_BULK_BATCH_ACCEPTED, C.PUBRIO_BULK_PERSON,
 			C.PUBRIO_BULK_BATCH_DONE, C.PUBRIO_BULK_STRANGERS,
 			C.PUBRIO_BULK_BATCH_FAILED, C.PUBRIO_BULK_NOT_FOUND:
-			r.event = eventFromC(&ev)
+			r.event = eventFromC(&ev, r.lookups)
 			return true
 		}
 		// PUBRIO_BULK_NONE, PROGRESS and kinds this version does not know.
@@ -490,7 +496,7 @@ func (r *bulkRun) closeLocked() error {
 		if ev == nil {
 			break
 		}
-		r.drained = append(r.drained, eventFromC(ev))
+		r.drained = append(r.drained, eventFromC(ev, r.lookups))
 	}
 	r.stats = r.readStats()
 	r.uncollected = r.readUncollected()
@@ -607,7 +613,7 @@ func (r *bulkRun) readUncertain() []string {
 	}
 }
 
-func eventFromC(ev *C.pubrio_bulk_event) BulkEvent {
+func eventFromC(ev *C.pubrio_bulk_event, lookups []LookupEntry) BulkEvent {
 	out := BulkEvent{
 		Kind:          BulkEventKind(ev.kind),
 		Batch:         int(ev.batch),
@@ -615,9 +621,12 @@ func eventFromC(ev *C.pubrio_bulk_event) BulkEvent {
 		PeopleCount:   int(ev.people_count),
 		FromStore:     ev.from_store != 0,
 		LinkedInURL:   goString(ev.linkedin_url),
+		Lookup:        lookupOf(ev, lookups),
 	}
 	if ev.kind == C.PUBRIO_BULK_BATCH_FAILED {
 		out.Status = Status(ev.status)
+	}
+	if ev.kind == C.PUBRIO_BULK_BATCH_FAILED || ev.kind == C.PUBRIO_BULK_NOT_FOUND {
 		out.Message = goString(ev.message)
 	}
 	if ev.job != nil {

@@ -64,4 +64,17 @@
 //		log.Print(err) // the batches to collect with Client.Wait, the people maybe charged
 //	}
 //	for _, ev := range run.Drained() { ... } // paid for: handed back here
+//
+// A bulk run also takes lookup entries beside its ids (Bulk.AddLookups,
+// the LookupRequest Client.Lookup takes, before the first Next): they are
+// looked up first, each person found is bought once for the run's types,
+// and each entry's event names it in BulkEvent.Lookup (its index, the
+// entry, the confidence and the outcome). With a journal, a rerun asks no
+// lookup again:
+//
+//	run, err := client.StartBulk(ctx, pubrio.Phone, ids, &pubrio.BulkOptions{Journal: path})
+//	err = run.AddLookups(pubrio.LookupRequest{Entries: entries, Similarity: true})
+//	for run.Next() {
+//		if l := run.Event().Lookup; l != nil { ... } // l.Index, l.Entry, l.Outcome, l.Confidence
+//	}
 package pubrio

@@ -14,11 +14,12 @@
 const { c, koffi, types, callAsync, allocZeroed, allocError } = require('./ffi');
 const { takeError, invalidArgument, nodeWords } = require('./errors');
 const convert = require('./convert');
+const lookup = require('./lookup');
 const { check, waitOptions } = require('./client');
 
 const NEXT_TIMEOUT_MS = 200; // how long one worker call may wait for an event
 const ADD_CHUNK = 10000; // ids per pubrio_bulk_add_people() call
-const KIND = { NONE: 0, BATCH_ACCEPTED: 1, PERSON: 2, BATCH_DONE: 3, STRANGERS: 4, FINISHED: 5, NOT_FOUND: 8, RESOLVED: 9 };
+const KIND = { NONE: 0, BATCH_ACCEPTED: 1, PERSON: 2, BATCH_DONE: 3, STRANGERS: 4, FINISHED: 5, BATCH_FAILED: 7, NOT_FOUND: 8, RESOLVED: 9 };
 
 // How long a close lets what is in flight finish: each request's own
 // timeout (a submit's answer says whether it was paid).
@@ -31,10 +32,36 @@ const dropped = new FinalizationRegistry((res) => {
   closeAndFree(res).then((left) => warnLeftover(left, 'a run dropped without leaving its loop'), () => {});
 });
 
+// What a run's left holds before anything was kept.
+function nothingLeft() {
+  return { drained: [], notFound: [], lookupsNotFound: [], lookupsFailed: [], uncertain: [], uncollected: [], leftover: null, stats: null, status: 0 };
+}
+
+// Keep what event `ev` hands out into `into` ({ people, notFound,
+// lookupsNotFound, lookupsFailed }): a person, a LinkedIn URL naming
+// nobody, a lookup entry (of `lookups`) naming nobody, not looked up or
+// failed. Returns the person, if any.
+function take(ev, lookups, into) {
+  const answer = lookup.runAnswer(ev, lookups);
+  if (ev.kind === KIND.PERSON) {
+    const person = convert.person(ev.person, ev.linkedin_url, answer);
+    into.people.push(person);
+    return person;
+  }
+  if (answer !== null) {
+    const { index, entry, outcome, reason, code } = answer;
+    (outcome === 'failed' ? into.lookupsFailed : into.lookupsNotFound).push({ index, entry, outcome, reason, code });
+  } else if (ev.kind === KIND.NOT_FOUND) {
+    into.notFound.push(ev.linkedin_url);
+  }
+  return null;
+}
+
 // pubrio_bulk_close() then pubrio_bulk_free() of `res` ({ bulk, err,
-// event, client, release, accepted }), once; what the close kept and named.
+// event, client, release, accepted, lookups }), once; what the close kept
+// and named.
 async function closeAndFree(res) {
-  const left = { drained: [], notFound: [], uncertain: [], uncollected: [], leftover: null, stats: null, status: 0 };
+  const left = nothingLeft();
   if (!res.bulk) return left;
   const bulk = res.bulk;
   try {
@@ -44,9 +71,7 @@ async function closeAndFree(res) {
       for (let i = 0; ; i++) {
         const ptr = c.bulkDrained(bulk, i);
         if (!ptr) break;
-        const ev = koffi.decode(ptr, types.BulkEvent);
-        if (ev.kind === KIND.PERSON) left.drained.push(convert.person(ev.person, ev.linkedin_url));
-        else if (ev.kind === KIND.NOT_FOUND) left.notFound.push(ev.linkedin_url);
+        take(koffi.decode(ptr, types.BulkEvent), res.lookups, { ...left, people: left.drained });
       }
       for (let i = 0; ; i++) {
         const id = c.bulkUncertain(bulk, i);
@@ -127,6 +152,9 @@ class BulkRun {
   #people;
   #linkedinUrls;
   #notFound = [];
+  #lookups;
+  #lookupsNotFound = [];
+  #lookupsFailed = [];
   #mask;
   #options;
   #started = false;
@@ -144,6 +172,7 @@ class BulkRun {
     // Checked now, so bad input fails before anything is sent.
     this.#people = convert.idList(people, 'people');
     this.#linkedinUrls = options.linkedinUrls == null ? [] : convert.idList(options.linkedinUrls, 'linkedinUrls');
+    this.#lookups = options.lookups == null ? [] : lookup.entryList(options.lookups);
     this.#mask = convert.typesMask(contactTypes);
     this.#client = client;
     this.#options = options;
@@ -188,6 +217,25 @@ class BulkRun {
     return [...this.#notFound];
   }
 
+  /** The lookup entries given (copies of their known fields), in order:
+   * a person's `lookupEntry` is an index into it. */
+  get lookups() {
+    return [...this.#lookups];
+  }
+
+  /** The lookup entries that named nobody (`not_found`) or were not looked
+   * up (`not_looked_up`: `reason` says why), as the run finds them: each
+   * { index, entry, outcome, reason, code }. */
+  get lookupsNotFound() {
+    return [...this.#lookupsNotFound];
+  }
+
+  /** The lookup entries whose lookup or purchase failed (`failed`: `code`
+   * and `reason` say why; a lookup maybe charged is never resent). */
+  get lookupsFailed() {
+    return [...this.#lookupsFailed];
+  }
+
   /** The run's counts (before the first event: a dry run, nothing sent). */
   async stats() {
     if (this.#left) return this.#left.stats;
@@ -212,9 +260,19 @@ class BulkRun {
     }
     if (o.journal !== undefined && typeof o.journal !== 'string') throw invalidArgument('journal must be a file path');
     if (this.#closeRequested) throw invalidArgument('the run is closed');
+    // Entries checked whole before anything is sent (a bad one named).
+    const lookupReq = this.#lookups.length
+      ? lookup.request(this.#lookups, { similar: o.similar ?? false, batchSize: o.lookupBatchSize ?? null })
+      : null;
     const err = allocError();
     const out = [null];
-    check(c.bulkOptionsNew(out, err), err);
+    try {
+      check(c.bulkOptionsNew(out, err), err);
+    } catch (e) {
+      c.lookupRequestFree(lookupReq);
+      koffi.free(err);
+      throw e;
+    }
     const opts = out[0];
     let wait = null;
     let release = null;
@@ -250,6 +308,7 @@ class BulkRun {
           const urls = this.#linkedinUrls;
           check(await callAsync(c.bulkAddLinkedinUrls, bulk, urls, urls.length, err), err);
         }
+        if (lookupReq) check(await callAsync(c.bulkAddLookups, bulk, lookupReq, err), err); // copied by the run
       } catch (e) {
         c.bulkFree(bulk); // nothing was sent: nothing to close
         throw e;
@@ -261,12 +320,14 @@ class BulkRun {
         client: this.#client,
         release,
         accepted: this.#accepted,
+        lookups: this.#lookups,
       };
       release = null;
       dropped.register(this, this.#res, this);
     } finally {
       c.waitOptionsFree(wait);
       c.bulkOptionsFree(opts);
+      c.lookupRequestFree(lookupReq);
       koffi.free(err);
       release?.();
     }
@@ -337,10 +398,12 @@ class BulkRun {
           });
           return [];
         case KIND.PERSON:
-          return [convert.person(ev.person, ev.linkedin_url)];
         case KIND.NOT_FOUND:
-          this.#notFound.push(ev.linkedin_url);
-          return [];
+        case KIND.BATCH_FAILED: {
+          const people = [];
+          take(ev, this.#lookups, { people, notFound: this.#notFound, lookupsNotFound: this.#lookupsNotFound, lookupsFailed: this.#lookupsFailed });
+          return people;
+        }
         case KIND.BATCH_DONE: {
           const seen = this.#accepted.get(ev.redeem_query_id);
           if (seen) seen.handedOut = true;
@@ -361,12 +424,14 @@ class BulkRun {
       await this.#opening?.catch(() => {});
       const res = this.#res;
       if (!res) {
-        this.#left = { drained: [], notFound: [], uncertain: [], uncollected: [], leftover: null, stats: null, status: 0 };
+        this.#left = nothingLeft();
         return this.#left;
       }
       dropped.unregister(this);
       const left = await closeAndFree(res);
       this.#notFound.push(...left.notFound);
+      this.#lookupsNotFound.push(...left.lookupsNotFound);
+      this.#lookupsFailed.push(...left.lookupsFailed);
       this.#left = left;
       warnLeftover(left, null);
       return left;

@@ -60,7 +60,7 @@ function contacts(personPtr, count, getter) {
 
 /** A pubrio_person pointer to a plain object; `linkedinUrl`: the URL a
  * bulk run asked it by (the key is left out when there is none). */
-function person(personPtr, linkedinUrl = null) {
+function person(personPtr, linkedinUrl = null, lookup = null) {
   const p = koffi.decode(personPtr, types.Person);
   const out = {
     peopleSearchId: p.people_search_id,
@@ -68,6 +68,12 @@ function person(personPtr, linkedinUrl = null) {
     phones: contacts(personPtr, p.phone_count, c.personPhone),
   };
   if (linkedinUrl !== null) out.linkedinUrl = linkedinUrl;
+  if (lookup !== null) {
+    // A bulk run's lookup entry named this person (lookup.runAnswer()).
+    out.lookupEntry = lookup.index;
+    out.lookup = lookup.entry;
+    out.lookupConfidence = lookup.confidence;
+  }
   return out;
 }
 

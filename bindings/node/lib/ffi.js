@@ -261,6 +261,7 @@ const c = {
   bulkFree: f('void pubrio_bulk_free(pubrio_bulk *bulk)'),
   bulkAddPeople: f('int pubrio_bulk_add_people(pubrio_bulk *bulk, const char **ids, size_t count, void *err)'),
   bulkAddLinkedinUrls: f('int pubrio_bulk_add_linkedin_urls(pubrio_bulk *bulk, const char **urls, size_t count, void *err)'),
+  bulkAddLookups: f('int pubrio_bulk_add_lookups(pubrio_bulk *bulk, pubrio_lookup_request *request, void *err)'),
   bulkNext: f('int pubrio_bulk_next_event(pubrio_bulk *bulk, int64_t timeout_ms, void *event, size_t event_size, void *err)'),
   bulkStatsGet: f('void pubrio_bulk_stats_get(pubrio_bulk *bulk, void *out, size_t out_size)'),
   bulkClose: f('int pubrio_bulk_close(pubrio_bulk *bulk, int64_t timeout_ms, void *err)'),

@@ -159,4 +159,34 @@ function settle(status, resPtr, err, entries) {
   }
 }
 
-module.exports = { entryList, request, plan, settle };
+// pubrio_bulk_event_kind values of the events a lookup entry gets.
+const EVENT = { PERSON: 2, BATCH_FAILED: 7, NOT_FOUND: 8 };
+
+/** What a bulk run's event `ev` says of the lookup entry it answers (one
+ * of `entries`, the run's lookups as entryList copied them), or null when
+ * it answers none: { index, entry, outcome ("found", "not_found",
+ * "not_looked_up" or "failed"), reason, code, confidence }. */
+function runAnswer(ev, entries) {
+  const number = Number(ev.lookup_entry); // the index + 1; 0: not an entry's
+  if (!(number > 0 && number <= entries.length)) return null;
+  const index = number - 1;
+  const reason = ev.message === null ? null : nodeWords(ev.message);
+  const out = { index, entry: entries[index], outcome: null, reason, code: null, confidence: null };
+  switch (ev.kind) {
+    case EVENT.PERSON:
+      out.outcome = 'found';
+      out.confidence = CONFIDENCES.includes(ev.lookup_confidence) ? ev.lookup_confidence : 'other';
+      return out;
+    case EVENT.NOT_FOUND:
+      out.outcome = reason === null ? 'not_found' : 'not_looked_up';
+      return out;
+    case EVENT.BATCH_FAILED:
+      out.outcome = 'failed';
+      out.code = CODES[ev.status] ?? `PUBRIO_STATUS_${ev.status}`;
+      return out;
+    default:
+      return null;
+  }
+}
+
+module.exports = { entryList, request, plan, settle, runAnswer };

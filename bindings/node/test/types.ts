@@ -4,6 +4,7 @@ import * as pubrio from '..';
 import {
   Client, PubrioError, BadRequestError, type Person, type QueryResult, type Profile, type Usage,
   type LookupEntry, type LookupAnswer, type LookupResult, type LookupPlan, type LookupOutcome, type LookupConfidence,
+  type RunLookupAnswer,
 } from '..';
 
 async function typed(): Promise<void> {
@@ -71,6 +72,16 @@ async function typed(): Promise<void> {
     console.log(outcome, confidence, found, matched, email, a.duplicate, a.credits, a.submitState);
     if (a.outcome === 'found' && a.confidence === 'similarity_company') console.log(a.companyName);
   }
+  const crm = client.redeem([], 'phone', { journal: 'crm.journal', lookups: entries, similar: true, lookupBatchSize: 50 });
+  for await (const p of crm) {
+    const index: number | undefined = p.lookupEntry;
+    const how: LookupConfidence | undefined = p.lookupConfidence;
+    console.log(index, how, p.lookup?.email, index === undefined ? null : crm.lookups[index].phone);
+  }
+  const missed: RunLookupAnswer[] = [...crm.lookupsNotFound, ...crm.lookupsFailed];
+  console.log(missed.map((m) => [m.index, m.entry.email, m.outcome, m.reason, m.code]));
+  // @ts-expect-error: a run's lookup entries are entries, not strings
+  client.redeem([], 'phone', { lookups: ['king.lai@pubrio.com'] });
   const single: LookupAnswer = await client.lookupOne({ phone: '+15550100001' }, { similar: false });
   console.log(worst, looked.creditsCharged, looked.requests, single.peopleName);
   try {

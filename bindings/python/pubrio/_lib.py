@@ -206,6 +206,7 @@ bulk_add = _fn("pubrio_bulk_add_people", _int, P, ctypes.POINTER(c_str),
                size_t, ERR)
 bulk_add_urls = _fn("pubrio_bulk_add_linkedin_urls", _int, P,
                     ctypes.POINTER(c_str), size_t, ERR)
+bulk_add_lookups = _fn("pubrio_bulk_add_lookups", _int, P, P, ERR)
 bulk_next = _fn("pubrio_bulk_next_event", _int, P, i64,
                 ctypes.POINTER(BulkEvent), size_t, ERR)
 bulk_stop = _fn("pubrio_bulk_stop", None, P)
@@ -298,7 +299,7 @@ LOOKUP_CONFIDENCES = [None, "exact", "similarity_domain",
 CANCELLED = 16
 
 # pubrio_bulk_event_kind values used here.
-BULK_PERSON, BULK_FINISHED, BULK_NOT_FOUND = 2, 5, 8
+BULK_PERSON, BULK_FINISHED, BULK_BATCH_FAILED, BULK_NOT_FOUND = 2, 5, 7, 8
 BULK_RESOLVED = 9  # drained only: a lookup entry resolved, not handed out
 
 # pubrio_log_level -> logging's levels.

@@ -13,8 +13,9 @@ from typing import (Any, Callable, Deque, Dict, Iterable, List, Mapping,
 from . import _lib
 from .client import Client, LookupEntryArg, PathArg, Redemption
 from .errors import ClientClosed, Uncollected
-from .results import (Batch, ContactType, LookupAnswer, LookupPlan,
-                      LookupResult, Person, Plan, Profile, QueryResult, Usage)
+from .results import (Batch, ContactType, LookupAnswer, LookupEntry,
+                      LookupPlan, LookupResult, Person, Plan, Profile,
+                      QueryResult, Usage)
 
 T = TypeVar("T")
 
@@ -193,7 +194,10 @@ class AsyncClient:
                parallel: int = 0, requests_per_minute: int = 300,
                max_credits: Optional[int] = None, min_delay: float = 1.0,
                max_delay: float = 30.0,
-               linkedin_urls: Optional[Iterable[str]] = None
+               linkedin_urls: Optional[Iterable[str]] = None,
+               lookups: Optional[Iterable[LookupEntryArg]] = None,
+               similar: bool = False,
+               lookup_batch_size: Optional[int] = None
                ) -> "AsyncRedemption":
         """Client.redeem as an async iterator: `async for person in
         client.redeem(...)`. The run opens at the first step (bad input
@@ -209,7 +213,9 @@ class AsyncClient:
                        max_credits=max_credits, min_delay=min_delay,
                        max_delay=max_delay,
                        linkedin_urls=(None if linkedin_urls is None
-                                      else _listed(linkedin_urls)))
+                                      else _listed(linkedin_urls)),
+                       lookups=None if lookups is None else _listed(lookups),
+                       similar=similar, lookup_batch_size=lookup_batch_size)
         return AsyncRedemption(self, _listed(people), _listed(types),
                                options)
 
@@ -229,7 +235,8 @@ def _listed(items: Any) -> Any:
 class AsyncRedemption:
     """An async iterator over a bulk run (see AsyncClient.redeem): the
     attributes of Redemption (`drained`, `uncollected`, `uncertain`,
-    `people_uncertain`, `not_found`, `finished`), aclose(), and `async
+    `people_uncertain`, `not_found`, `lookups`, `lookups_not_found`,
+    `lookups_failed`, `finished`), aclose(), and `async
     with`. However the run is left (the loop ends, `break`, an exception,
     a cancelled task, aclose(), the iterator dropped) it is closed once,
     as Redemption's is."""
@@ -274,6 +281,23 @@ class AsyncRedemption:
     def not_found(self) -> List[str]:
         """The LinkedIn URLs that name nobody, as the run finds them."""
         return list(self._run.not_found) if self._run is not None else []
+
+    @property
+    def lookups(self) -> List[LookupEntry]:
+        """The lookup entries given, in order (once the run is open)."""
+        return list(self._run.lookups) if self._run is not None else []
+
+    @property
+    def lookups_not_found(self) -> List[LookupAnswer]:
+        """The lookup entries that named nobody or were not looked up."""
+        return (list(self._run.lookups_not_found)
+                if self._run is not None else [])
+
+    @property
+    def lookups_failed(self) -> List[LookupAnswer]:
+        """The lookup entries whose lookup or purchase failed."""
+        return (list(self._run.lookups_failed)
+                if self._run is not None else [])
 
     @property
     def finished(self) -> bool:

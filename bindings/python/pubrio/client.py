@@ -19,9 +19,9 @@ from .errors import (ClientBusy, ClientClosed, InvalidArgument, InvalidType,
                      from_c)
 from .results import (Batch, ContactType, LookupAnswer, LookupEntry,
                       LookupPlan, LookupResult, Person, Plan, Profile,
-                      QueryResult, Usage, batch_from_c, lookup_result_from_c,
-                      person_from_c, plan_from_stats, profile_from_c,
-                      result_from_c, usage_from_c)
+                      QueryResult, Usage, batch_from_c, lookup_of_event,
+                      lookup_result_from_c, person_from_c, plan_from_stats,
+                      profile_from_c, result_from_c, usage_from_c)
 
 log = logging.getLogger("pubrio")
 
@@ -442,7 +442,10 @@ class Client:
                parallel: int = 0, requests_per_minute: int = 300,
                max_credits: Optional[int] = None, min_delay: float = 1.0,
                max_delay: float = 30.0,
-               linkedin_urls: Optional[Iterable[str]] = None
+               linkedin_urls: Optional[Iterable[str]] = None,
+               lookups: Optional[Iterable[LookupEntryArg]] = None,
+               similar: bool = False,
+               lookup_batch_size: Optional[int] = None
                ) -> "Redemption":
         """Redeem any number of people: an iterator of their contacts (one
         Person each) as batches are collected. Batches are submitted
@@ -462,6 +465,23 @@ class Client:
         batch. Its person comes out with `linkedin_url` set; an id of
         `people` naming the same person is handed out too, bought once. A
         URL naming nobody is listed in `run.not_found`.
+
+        `lookups` names people by what a CRM list holds: the entries
+        lookup() takes (LookupEntry values or dicts: an email, a phone, or
+        a first and last name with a domain or a company). They are looked
+        up first (SPENDS CREDITS: 1 per billable match; one request at a
+        time under the run's rate, timeout and max_credits, each sent
+        once; `lookup_batch_size` entries a request, 100 by default), then
+        each person found is bought for `types`, once, even when two
+        entries or an id of `people` name them. A name with only a domain
+        or a company is looked up only with `similar=True`. Each entry's
+        person comes out with `lookup_entry` (its index in `lookups`),
+        `lookup` (the entry) and `lookup_confidence` set; an entry naming
+        nobody, or not looked up (`outcome` "not_looked_up", `reason`
+        says why), is in `run.lookups_not_found`, one whose lookup or
+        purchase failed in `run.lookups_failed` (LookupAnswer values,
+        `status` and `reason` saying why). With a `journal`, a rerun asks
+        no lookup again.
 
         However the run is left (break, an exception, close(), Ctrl-C,
         client.cancel(), a failure of the run, the iterator dropped) it is
@@ -485,7 +505,8 @@ class Client:
         run = Redemption(self, people, types, profile_id, timeout, journal,
                          resubmit_uncertain, batch_size, parallel,
                          requests_per_minute, max_credits,
-                         (min_delay, max_delay), linkedin_urls)
+                         (min_delay, max_delay), linkedin_urls,
+                         lookups=(lookups, similar, lookup_batch_size))
         run.warn_uncertain(stacklevel=2)
         return run
 
@@ -661,7 +682,11 @@ class Redemption(Iterator[Person]):
     once it is closed. Also: `people_uncertain`, the people an earlier run
     left uncertain (not sent again, not handed out); `not_found`, the
     LinkedIn URLs (normalized) that name nobody, as the run finds them;
-    `finished`, True once everything was collected.
+    `lookups`, the lookup entries given (LookupEntry values, in order);
+    `lookups_not_found` and `lookups_failed`, the answers (LookupAnswer,
+    `index` and `entry` naming the entry) of entries that named nobody or
+    were not looked up, and of those whose lookup or purchase failed, as
+    the run finds them; `finished`, True once everything was collected.
     """
 
     def __init__(self, client: Client, people: Iterable[str],
@@ -671,13 +696,19 @@ class Redemption(Iterator[Person]):
                  requests_per_minute: int, max_credits: Optional[int],
                  delays: Tuple[float, float],
                  linkedin_urls: Optional[Iterable[str]] = None,
-                 dry_run: bool = False) -> None:
+                 dry_run: bool = False,
+                 lookups: Tuple[Optional[Iterable[LookupEntryArg]], Any,
+                                Optional[int]] = (None, False, None)
+                 ) -> None:
         self._bulk: Any = None
         self._client: Optional[Client] = None
         self._journal = journal
         self.finished = False
         self._uncollected: List[Uncollected] = []
         self.not_found: List[str] = []
+        self.lookups: List[LookupEntry] = []
+        self.lookups_not_found: List[LookupAnswer] = []
+        self.lookups_failed: List[LookupAnswer] = []
         self.drained: List[Person] = []
         # Fetched from the run by a wrapper (the asyncio one buffers) and
         # not handed out: kept first on `drained` when the run ends.
@@ -707,7 +738,11 @@ class Redemption(Iterator[Person]):
         wopts = _wait_options(timeout, delays[0], delays[1], None)
         err, ref = self._err, ctypes.byref(self._err)
         opts = _lib.P()
+        lookup_req = None
         try:
+            if lookups[0] is not None:  # checked whole before the run
+                lookup_req, self.lookups = _lookup_request(
+                    lookups[0], lookups[1], None, lookups[2])
             check(_lib.bopt_new(ctypes.byref(opts), ref), err)
             check(_lib.bopt_batch(opts, numbers[0], ref), err)
             check(_lib.bopt_parallel(opts, numbers[1], ref), err)
@@ -736,12 +771,16 @@ class Redemption(Iterator[Person]):
             if urls:  # all or nothing: one call names a bad one's index
                 check(_lib.bulk_add_urls(bulk, _lib.array_of(urls),
                                          len(urls), ref), err)
+            if self.lookups:  # copied by the run
+                check(_lib.bulk_add_lookups(bulk, lookup_req, ref), err)
         except BaseException:
             self._free()
             raise
         finally:
             _lib.bopt_free(opts)
             _lib.wopt_free(wopts)
+            if lookup_req is not None:
+                _lib.lookup_req_free(lookup_req)
         self.people_uncertain: int = self.stats()["people_uncertain"]
 
     def warn_uncertain(self, stacklevel: int) -> None:
@@ -851,9 +890,8 @@ class Redemption(Iterator[Person]):
                                         ctypes.byref(self._event),
                                         ctypes.sizeof(self._event),
                                         ctypes.byref(self._err))
-                if status == 0 and self._event.kind == _lib.BULK_PERSON:
-                    out.append(person_from_c(self._event.person,
-                                             self._event.linkedin_url))
+                if status == 0:
+                    self._take(self._event, out)
             if status != 0:
                 exc = from_c(status, self._err)
                 _lib.error_clear(ctypes.byref(self._err))
@@ -867,13 +905,25 @@ class Redemption(Iterator[Person]):
                 raise StopIteration
             if kind == _lib.BULK_PERSON:  # in @out already
                 wait_ms = 0  # take what is ready, then hand it out
-            elif kind == _lib.BULK_NOT_FOUND:
-                self.not_found.append(
-                    _lib.text(self._event.linkedin_url) or "")
             elif kind == 0:  # the wait ran out
                 if out or not until_one:
                     return out
         return out
+
+    def _take(self, event: _lib.BulkEvent, people: List[Person]) -> None:
+        """Keep what @event hands out: a person into @people, a LinkedIn
+        URL naming nobody on `not_found`, a lookup entry's miss or failure
+        on `lookups_not_found` or `lookups_failed`."""
+        lookup = lookup_of_event(event, self.lookups)
+        if event.kind == _lib.BULK_PERSON:
+            people.append(person_from_c(event.person, event.linkedin_url,
+                                        lookup))
+        elif lookup is not None and lookup.outcome == "failed":
+            self.lookups_failed.append(lookup)
+        elif lookup is not None:
+            self.lookups_not_found.append(lookup)
+        elif event.kind == _lib.BULK_NOT_FOUND:
+            self.not_found.append(_lib.text(event.linkedin_url) or "")
 
     def _close_c(self) -> Tuple[int, Optional[KeyboardInterrupt]]:
         """pubrio_bulk_close(): the run stops, the submits in flight finish,
@@ -934,12 +984,7 @@ class Redemption(Iterator[Person]):
             ev = _lib.bulk_drained(bulk, i)
             if not ev:
                 break
-            event = ev.contents
-            if event.kind == _lib.BULK_PERSON:
-                self.drained.append(person_from_c(event.person,
-                                                  event.linkedin_url))
-            elif event.kind == _lib.BULK_NOT_FOUND:
-                self.not_found.append(_lib.text(event.linkedin_url) or "")
+            self._take(ev.contents, self.drained)
         self._uncollected = _uncollected_of(bulk)
         self._uncertain = _uncertain_of(bulk)
         self._final_stats = self.stats()

@@ -3,8 +3,8 @@ dataclass that also reads as the dict of earlier versions (record.field or
 record["field"], and equal to such a dict)."""
 import ctypes
 import dataclasses
-from typing import (Any, Callable, ClassVar, FrozenSet, List, Literal,
-                    Optional)
+from typing import (Any, Callable, ClassVar, Dict, FrozenSet, List,
+                    Literal, Optional)
 
 from . import _lib
 
@@ -47,13 +47,21 @@ class Contact(_Record):
 @dataclasses.dataclass(frozen=True, eq=False)
 class Person(_Record):
     """A redeemed person and their contacts. `linkedin_url`: in a bulk run,
-    the LinkedIn URL (normalized) this person was asked by; else None."""
+    the LinkedIn URL (normalized) this person was asked by; else None.
+    `lookup_entry`, `lookup` and `lookup_confidence`: in a bulk run, the
+    lookup entry this person was found by (its index in the run's
+    `lookups`, the entry itself) and how the match was made ("exact",
+    "similarity_domain", "similarity_company"); else None."""
     people_search_id: str
     emails: List[Contact]
     phones: List[Contact]
     linkedin_url: Optional[str] = None
+    lookup_entry: Optional[int] = None
+    lookup: Optional["LookupEntry"] = None
+    lookup_confidence: Optional["LookupConfidence"] = None
 
-    _added_later: ClassVar[FrozenSet[str]] = frozenset({"linkedin_url"})
+    _added_later: ClassVar[FrozenSet[str]] = frozenset(
+        {"linkedin_url", "lookup_entry", "lookup", "lookup_confidence"})
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -102,14 +110,19 @@ def _contacts(person: Any, count: int,
     return out
 
 
-def person_from_c(pp: Any, linkedin_url: Optional[bytes] = None) -> Person:
+def person_from_c(pp: Any, linkedin_url: Optional[bytes] = None,
+                  lookup: Optional["LookupAnswer"] = None) -> Person:
     """@pp: a pointer to a pubrio_person; @linkedin_url: the URL a bulk
-    run's event names it by, or None."""
+    run's event names it by, or None; @lookup: the lookup entry it names
+    it by (its index, the entry and the confidence), or None."""
     p = pp.contents
     return Person(_lib.text(p.people_search_id) or "",
                   _contacts(pp, p.email_count, _lib.person_email),
                   _contacts(pp, p.phone_count, _lib.person_phone),
-                  _lib.text(linkedin_url))
+                  _lib.text(linkedin_url),
+                  None if lookup is None else lookup.index,
+                  None if lookup is None else lookup.entry,
+                  None if lookup is None else lookup.confidence)
 
 
 def result_from_c(res: Any) -> QueryResult:
@@ -348,3 +361,36 @@ def lookup_result_from_c(res: Any, entries: List[LookupEntry]
     _lib.lookup_result_totals(res, ctypes.byref(charged),
                               ctypes.byref(requests))
     return LookupResult(answers, int(charged.value), int(requests.value))
+
+
+def lookup_of_event(event: _lib.BulkEvent, entries: List[LookupEntry]
+                    ) -> Optional[LookupAnswer]:
+    """What a bulk run's @event says of the lookup entry it answers (one of
+    @entries, the run's `lookups`), or None when it answers none: "found"
+    (PERSON: its id and confidence), "not_found", "not_looked_up"
+    (NOT_FOUND with the reason) or "failed" (BATCH_FAILED: the status and
+    the reason)."""
+    number = int(event.lookup_entry)  # the index + 1; 0: not an entry's
+    if not 0 < number <= len(entries):
+        return None
+    index = number - 1
+    entry = entries[index]
+    reason = _lib.text(event.message)
+    if event.kind == _lib.BULK_PERSON:
+        said = _lib.text(event.lookup_confidence)
+        known: Dict[Optional[str], LookupConfidence] = {
+            "exact": "exact", "similarity_domain": "similarity_domain",
+            "similarity_company": "similarity_company"}
+        return LookupAnswer(
+            index, entry, "found",
+            people_search_id=(_lib.text(event.person.contents.people_search_id)
+                              if event.person else None),
+            confidence=known.get(said, "other"), confidence_text=said)
+    if event.kind == _lib.BULK_NOT_FOUND:
+        return LookupAnswer(index, entry,
+                            "not_looked_up" if reason else "not_found",
+                            reason=reason)
+    if event.kind == _lib.BULK_BATCH_FAILED:
+        return LookupAnswer(index, entry, "failed", reason=reason,
+                            status=_lib.text(_lib.status_str(event.status)))
+    return None

@@ -65,6 +65,23 @@ with pubrio.Client() as client:
 '''
 
 
+# Lookup entries in a run: what a person and the run's lists say of them.
+RUN_LOOKUPS = '''
+import pubrio
+
+with pubrio.Client() as client:
+    with client.redeem([], ["phone"], lookups=[{"email": "a@b.io"}],
+                       similar=True, lookup_batch_size=10) as run:
+        for person in run:
+            reveal_type(person.lookup_entry)
+            reveal_type(person.lookup)
+            reveal_type(person.lookup_confidence)
+        reveal_type(run.lookups_not_found)
+        reveal_type(run.lookups_failed[0].outcome)
+        client.redeem([], ["phone"], lookups="a@b.io", similar=1)
+'''
+
+
 def mypy_command() -> list:
     """This interpreter's mypy, else Debian's (python3-mypy)."""
     for python in (sys.executable, "/usr/bin/python3"):
@@ -120,6 +137,29 @@ class TypingTest(unittest.TestCase):
         self.assertEqual(out.count("Union[builtins.str, None]"), 1, out)
         self.assertIn('"pubrio.results.LookupAnswer"', out)
         self.assertNotIn("error:", out)
+
+    def test_run_lookups_are_typed(self) -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "user.py")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(RUN_LOOKUPS)
+            done = self.run_mypy(path)
+        out = done.stdout
+        self.assertIn('user.py:8: note: Revealed type is '
+                      '"Union[builtins.int, None]"', out)
+        self.assertIn('user.py:9: note: Revealed type is '
+                      '"Union[pubrio.results.LookupEntry, None]"', out)
+        self.assertIn("user.py:10: note: Revealed type is \"Union["
+                      "Literal['exact'], Literal['similarity_domain'], "
+                      "Literal['similarity_company'], Literal['other'], "
+                      "None]\"", out)
+        self.assertIn('user.py:11: note: Revealed type is '
+                      '"builtins.list[pubrio.results.LookupAnswer]"', out)
+        self.assertIn("Literal['not_looked_up']", out)
+        # A string is no list of entries; similar is a bool.
+        self.assertIn("user.py:13: error: Argument \"lookups\"", out)
+        self.assertIn("user.py:13: error: Argument \"similar\"", out)
+        self.assertEqual(out.count("error:"), 2, out)
 
     def test_a_misspelt_contact_type_is_a_type_error(self) -> None:
         with tempfile.TemporaryDirectory() as tmp:

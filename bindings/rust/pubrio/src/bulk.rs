@@ -8,8 +8,10 @@ use std::time::Duration;
 
 use pubrio_sys as sys;
 
+use crate::bulk_lookups::BulkLookup;
 use crate::client::Client;
 use crate::error::{c_string, opt_string, ErrorSlot, Result, Status};
+use crate::lookup::{LookupEntry, LookupRequest};
 use crate::stats::{self, BulkStats};
 use crate::types::{BatchJob, ContactTypes, Person};
 use crate::wait::WaitOptions;
@@ -102,6 +104,11 @@ pub struct BulkOptions {
     /// Whether the run reads the account (POST /profile and
     /// /profile/usage, free) before its first request; `None`: yes.
     pub read_account: Option<bool>,
+    /// How long leaving the run ([`Bulk::close`], or a drop) waits for the
+    /// submits in flight to answer; past it they are cut and their people
+    /// named uncertain (maybe charged, never resent). `None`: each
+    /// request's own timeout.
+    pub close_timeout: Option<Duration>,
 }
 
 impl BulkOptions {
@@ -163,6 +170,11 @@ impl BulkOptions {
     /// Whether to read the account before the first request.
     pub fn read_account(mut self, read: bool) -> Self {
         self.read_account = Some(read);
+        self
+    }
+    /// How long leaving the run waits for the submits in flight.
+    pub fn close_timeout(mut self, timeout: Duration) -> Self {
+        self.close_timeout = Some(timeout);
         self
     }
 
@@ -237,6 +249,7 @@ pub enum Event {
         people: Vec<String>,
     },
     /// A person's contacts.
+    #[non_exhaustive]
     Person {
         /// The batch's number (0 when handed out from the journal or
         /// redeemed alone by LinkedIn URL).
@@ -253,13 +266,20 @@ pub enum Event {
         /// The LinkedIn URL (normalized) this person was asked by, when it
         /// was one ([`Bulk::add_linkedin_urls`]).
         linkedin_url: Option<String>,
+        /// The lookup entry this person was found by, when it was one
+        /// ([`Bulk::add_lookups`]): its index, the entry, the confidence.
+        lookup: Option<BulkLookup>,
     },
-    /// A LinkedIn URL names nobody Pubrio knows (no credit).
+    /// A LinkedIn URL names nobody Pubrio knows (no credit), or a lookup
+    /// entry found nobody or was not looked up (`lookup` says which).
+    #[non_exhaustive]
     NotFound {
-        /// The URL, normalized.
+        /// The URL, normalized ("" for a lookup entry).
         linkedin_url: String,
         /// Known from an earlier run on the journal: nothing was asked.
         from_store: bool,
+        /// The lookup entry ([`Bulk::add_lookups`]), when it is one.
+        lookup: Option<BulkLookup>,
     },
     /// A batch was collected.
     BatchDone {
@@ -272,7 +292,9 @@ pub enum Event {
     /// its status): a submit without a conclusive answer (its `people` are
     /// left uncertain: maybe charged, never resent), or an accepted batch
     /// whose answer broke the contract (paid, not collected: it stays in
-    /// [`Bulk::uncollected`]).
+    /// [`Bulk::uncollected`]). Also a LinkedIn URL's single redeem, and a
+    /// lookup entry whose lookup failed (`lookup`).
+    #[non_exhaustive]
     BatchFailed {
         /// The batch's number.
         batch: u32,
@@ -286,6 +308,9 @@ pub enum Event {
         people: Vec<String>,
         /// The LinkedIn URL whose single redeem failed; else `None`.
         linkedin_url: Option<String>,
+        /// The lookup entry ([`Bulk::add_lookups`]) whose lookup failed or
+        /// whose person was not bought; else `None`.
+        lookup: Option<BulkLookup>,
     },
     /// Never sent any more: an answer naming people its batch does not
     /// hold is a [`Event::BatchFailed`].
@@ -357,6 +382,8 @@ pub struct Bulk<'c> {
     started: bool,
     ended: bool,
     closed: bool,
+    close_timeout_ms: i64,     // BulkOptions::close_timeout; -1: each request's own
+    lookups: Vec<LookupEntry>, // add_lookups' entries, named by the events
     client: &'c mut Client,
 }
 
@@ -375,7 +402,15 @@ impl<'c> Bulk<'c> {
         S: AsRef<str>,
     {
         let raw = new_raw(client, people, types, options, sys::pubrio_bulk_new)?;
-        Ok(Bulk { raw: raw.into_raw(), started: false, ended: false, closed: false, client })
+        Ok(Bulk {
+            raw: raw.into_raw(),
+            started: false,
+            ended: false,
+            closed: false,
+            close_timeout_ms: close_timeout_ms(options),
+            lookups: Vec::new(),
+            client,
+        })
     }
 
     /// Add people by LinkedIn profile URL, before the first event. Each URL
@@ -393,6 +428,31 @@ impl<'c> Bulk<'c> {
         S: AsRef<str>,
     {
         add_linkedin_urls(self.raw, linkedin_urls)
+    }
+
+    /// Add contact lookup entries, before the first event, beside the
+    /// run's ids and LinkedIn URLs: the same [`LookupRequest`]
+    /// [`Client::lookup`] takes (its similarity, batch size and profile id
+    /// apply). One request a run; entries are de-duplicated by their
+    /// identifiers. They are looked up before LinkedIn URLs and batches
+    /// (SPENDS CREDITS: 1 a billable match, counted at worst against
+    /// [`BulkOptions::max_credits`] until answered), one request at a time
+    /// within the run's rate budget and deadline, each sent once; each
+    /// person found is bought for the run's types once, even when two
+    /// entries or an id name them (the later ones are `from_store`). With a
+    /// journal, each entry's resolution is kept: a rerun asks no lookup
+    /// again ([`BulkOptions::refresh`] asks again).
+    ///
+    /// Every entry gets one event whose `lookup` names it
+    /// ([`BulkLookup`]): an [`Event::Person`], an [`Event::NotFound`] (a
+    /// miss, or an entry needing similarity while it is off) or an
+    /// [`Event::BatchFailed`]. A second request or a started run is
+    /// `InvalidArgument`, and nothing is added.
+    pub fn add_lookups(&mut self, request: &LookupRequest) -> Result<()> {
+        let err = ErrorSlot::new();
+        err.check(unsafe { sys::pubrio_bulk_add_lookups(self.raw.as_ptr(), request.as_ptr(), err.ptr()) })?;
+        self.lookups = request.entries().to_vec();
+        Ok(())
     }
 
     /// Ask the run to stop: nothing new starts, requests in flight finish
@@ -432,12 +492,12 @@ impl<'c> Bulk<'c> {
         self.close_raw()
     }
 
-    /// `pubrio_bulk_close` once (a timeout of each request's own), and
-    /// what it kept and named copied out; the run is freed on drop.
+    /// `pubrio_bulk_close` once (within [`BulkOptions::close_timeout`]),
+    /// and what it kept and named copied out; the run is freed on drop.
     fn close_raw(&mut self) -> Drained {
         self.closed = true;
         let err = ErrorSlot::new();
-        let status = unsafe { sys::pubrio_bulk_close(self.raw.as_ptr(), -1, err.ptr()) };
+        let status = unsafe { sys::pubrio_bulk_close(self.raw.as_ptr(), self.close_timeout_ms, err.ptr()) };
         let stopped_by = err.check(status).err().map(|e| e.status);
         self.ended = true;
         let mut people = Vec::new();
@@ -445,7 +505,7 @@ impl<'c> Bulk<'c> {
             let event = unsafe { sys::pubrio_bulk_drained(self.raw.as_ptr(), people.len()) };
             match unsafe { event.as_ref() } {
                 // Kinds this crate does not know are skipped, not lost to the count.
-                Some(event) => people.push(unsafe { Self::event(event) }),
+                Some(event) => people.push(unsafe { Self::event(event, &self.lookups) }),
                 None => break,
             }
         }
@@ -490,7 +550,7 @@ impl<'c> Bulk<'c> {
     }
 
     /// Copies an event out of the library's memory (valid until the next call).
-    unsafe fn event(e: &sys::pubrio_bulk_event) -> Option<Event> {
+    unsafe fn event(e: &sys::pubrio_bulk_event, lookups: &[LookupEntry]) -> Option<Event> {
         let batch = u32::try_from(e.batch).unwrap_or(0);
         let id = || opt_string(e.redeem_query_id).unwrap_or_default();
         Some(match e.kind {
@@ -503,10 +563,12 @@ impl<'c> Bulk<'c> {
                 person: Person::from_raw(e.person),
                 from_store: e.from_store != 0,
                 linkedin_url: opt_string(e.linkedin_url),
+                lookup: BulkLookup::of(e, lookups),
             },
             sys::PUBRIO_BULK_NOT_FOUND => Event::NotFound {
                 linkedin_url: opt_string(e.linkedin_url).unwrap_or_default(),
                 from_store: e.from_store != 0,
+                lookup: BulkLookup::of(e, lookups),
             },
             sys::PUBRIO_BULK_BATCH_FAILED => Event::BatchFailed {
                 batch,
@@ -515,6 +577,7 @@ impl<'c> Bulk<'c> {
                 message: opt_string(e.message).unwrap_or_default(),
                 people: people(e),
                 linkedin_url: opt_string(e.linkedin_url),
+                lookup: BulkLookup::of(e, lookups),
             },
             sys::PUBRIO_BULK_BATCH_DONE => Event::BatchDone { batch, redeem_query_id: id() },
             sys::PUBRIO_BULK_PROGRESS if !e.stats.is_null() => Event::Progress(BulkStats::from(&*e.stats)),
@@ -677,7 +740,7 @@ impl Iterator for Bulk<'_> {
             }
             if event.kind == sys::PUBRIO_BULK_FINISHED {
                 self.ended = true;
-            } else if let Some(event) = unsafe { Self::event(&event) } {
+            } else if let Some(event) = unsafe { Self::event(&event, &self.lookups) } {
                 return Some(Ok(event));
             }
         }
@@ -708,4 +771,10 @@ impl Drop for Bulk<'_> {
         }
         unsafe { sys::pubrio_bulk_free(self.raw.as_ptr()) }
     }
+}
+
+/// pubrio_bulk_close's timeout: the option in milliseconds (0 cuts at once),
+/// -1 without it.
+fn close_timeout_ms(options: &BulkOptions) -> i64 {
+    options.close_timeout.map_or(-1, |t| i64::try_from(t.as_millis()).unwrap_or(i64::MAX))
 }

@@ -55,6 +55,7 @@
 //! ```
 mod account;
 mod bulk;
+mod bulk_lookups;
 mod client;
 mod error;
 mod hooks;
@@ -68,6 +69,7 @@ mod wait;
 
 pub use account::{Profile, Usage};
 pub use bulk::{Bulk, BulkOptions, Drained, Event, JournalOptions, Plan, Uncollected};
+pub use bulk_lookups::BulkLookup;
 pub use client::{CancelHandle, Client};
 pub use error::{Error, ErrorDetails, Result, Status, SubmitState};
 pub use hooks::{Clock, LogLevel};

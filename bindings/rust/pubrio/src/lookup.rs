@@ -87,6 +87,7 @@ impl LookupEntry {
 #[derive(Debug)]
 pub struct LookupRequest {
     raw: NonNull<sys::pubrio_lookup_request>,
+    entries: Vec<LookupEntry>, // as built, for the events of a bulk run that name them
 }
 
 // As BatchRequest: no thread affinity, read-only through `&self`, but the
@@ -129,6 +130,12 @@ impl LookupRequest {
 
     pub(crate) fn as_ptr(&self) -> *const sys::pubrio_lookup_request {
         self.raw.as_ptr()
+    }
+
+    /// The entries, in the order they were added (an answer's or a bulk
+    /// event's index is into this).
+    pub fn entries(&self) -> &[LookupEntry] {
+        &self.entries
     }
 
     /// How many entries it holds.
@@ -212,9 +219,12 @@ impl LookupRequestBuilder {
         let err = ErrorSlot::new();
         let mut raw = ptr::null_mut();
         err.check(unsafe { sys::pubrio_lookup_request_new(&mut raw, err.ptr()) })?;
-        let request = LookupRequest { raw: NonNull::new(raw).expect("pubrio_lookup_request_new gave NULL with OK") };
+        let request = LookupRequest {
+            raw: NonNull::new(raw).expect("pubrio_lookup_request_new gave NULL with OK"),
+            entries: self.entries,
+        };
         let raw = request.raw.as_ptr();
-        for (i, entry) in self.entries.iter().enumerate() {
+        for (i, entry) in request.entries.iter().enumerate() {
             let mut index = 0;
             err.check(unsafe { sys::pubrio_lookup_request_add_entry(raw, &mut index, err.ptr()) })?;
             for (value, field, name) in entry.fields() {
@@ -299,6 +309,14 @@ impl LookupConfidence {
             sys::PUBRIO_LOOKUP_SIMILARITY_COMPANY => LookupConfidence::SimilarityCompany,
             _ => LookupConfidence::Other,
         }
+    }
+
+    /// The value of the API's word ("exact", ...); `None` for "".
+    pub(crate) fn from_text(text: &str) -> LookupConfidence {
+        [LookupConfidence::Exact, LookupConfidence::SimilarityDomain, LookupConfidence::SimilarityCompany]
+            .into_iter()
+            .find(|c| c.as_str() == text)
+            .unwrap_or(if text.is_empty() { LookupConfidence::None } else { LookupConfidence::Other })
     }
 
     fn raw(self) -> sys::pubrio_lookup_confidence {

@@ -26,7 +26,7 @@ fn a_bulk_run_over_250_people_yields_each_once() {
             Event::BatchAccepted { batch, job, people } => {
                 assert!(accepted.insert(batch, (job.redeem_query_id, people)).is_none());
             }
-            Event::Person { batch, redeem_query_id, person, from_store, linkedin_url } => {
+            Event::Person { batch, redeem_query_id, person, from_store, linkedin_url, .. } => {
                 assert!(!from_store, "a run without a journal buys everyone");
                 assert_eq!(linkedin_url, None, "asked by id");
                 assert_eq!(accepted[&batch].0, redeem_query_id);
@@ -255,7 +255,7 @@ fn a_failed_submit_is_a_batch_failed_event_and_the_run_goes_on_to_end_with_its_s
     let (mut failed, mut persons, mut end) = (Vec::new(), 0, None);
     for event in &mut run {
         match event {
-            Ok(Event::BatchFailed { batch, redeem_query_id, status, message, people, linkedin_url: None }) => {
+            Ok(Event::BatchFailed { batch, redeem_query_id, status, message, people, linkedin_url: None, .. }) => {
                 failed.push((batch, redeem_query_id, status, message, people))
             }
             Ok(Event::Person { .. }) => persons += 1,

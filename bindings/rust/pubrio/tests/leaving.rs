@@ -175,6 +175,42 @@ fn leaving_by_close_hands_back_what_was_kept() {
     }
 }
 
+/// BulkOptions::close_timeout bounds the close: 0 cuts the submits in
+/// flight at once (every answer is 100 ms late), their people named
+/// uncertain instead of waited for. A cut submit may or may not have
+/// reached the server: paid lies between what was handed out, kept and
+/// named uncollected, and that plus the uncertain. Left at the second
+/// batch accepted, the submits may all have answered already on a loaded
+/// machine (answers that came are kept, not cut): tried until one leaving
+/// cuts some.
+#[test]
+fn leaving_by_close_within_a_timeout_cuts_the_submits_in_flight() {
+    let mut cut = false;
+    for _ in 0..10 {
+        let (fake, mut client, _log) = setup();
+        let mut tracker = Tracker::new(false);
+        let options = options().close_timeout(std::time::Duration::ZERO);
+        let mut run = client.bulk(ids(200), ContactTypes::PHONE, &options).unwrap();
+        for event in run.by_ref() {
+            if tracker.see(&event.unwrap()) {
+                break;
+            }
+        }
+        let drained = run.close();
+        let kept = drained.people.len();
+        let uncollected: usize = drained.uncollected.iter().map(|u| u.people_count).sum();
+        let sure = tracker.handed.len() + kept + uncollected;
+        let paid = fake.stat("people_submitted") as usize;
+        assert!(sure <= paid && paid <= sure + drained.uncertain.len(), "paid {paid}, sure {sure}: {drained:?}");
+        assert!(fake.stat("max_submits_per_person") <= 1, "a person was submitted twice");
+        if !drained.uncertain.is_empty() {
+            cut = true;
+            break;
+        }
+    }
+    assert!(cut, "no close cut a submit in flight");
+}
+
 #[test]
 fn leaving_by_drop_logs_what_is_left() {
     for at_person in MOMENTS {

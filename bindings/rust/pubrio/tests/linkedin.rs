@@ -50,7 +50,7 @@ fn a_url_and_an_id_of_one_person_are_bought_once_and_nobody_is_not_found() {
                 from_store += usize::from(stored);
                 by_id.push(person.people_search_id);
             }
-            Event::NotFound { linkedin_url, from_store } => {
+            Event::NotFound { linkedin_url, from_store, .. } => {
                 assert!(!from_store);
                 not_found.push(linkedin_url);
             }
