@@ -40,6 +40,10 @@ typedef struct lk_key {
   uint8_t forgotten;
   uint8_t confidence; /* LK_FOUND: a pubrio_lookup_confidence */
   uint8_t person[16];
+  /* What the journal held before this run asked it again (--refresh or
+   * resubmitting): put back when its request is refused. */
+  uint8_t prior_state, prior_confidence;
+  uint8_t prior_person[16];
   size_t sent;   /* its entry in the request sent, or SIZE_MAX */
   size_t first;  /* its first input entry */
   char *message; /* LK_UNCERTAIN / LK_FAILED: why */
@@ -207,6 +211,9 @@ static int place_key(pubrio_bulk *b, pri_bulk_lookups *l, size_t k) {
     return 0; /* joins the roster when the run starts (every id is in) */
   }
   key->state = LK_TO_SEND;
+  key->prior_state = (uint8_t)known.state;
+  key->prior_confidence = (uint8_t)known.confidence;
+  memcpy(key->prior_person, known.person, 16);
   return 0;
 }
 
@@ -405,12 +412,18 @@ int pri_bulk_lookup_start(pubrio_bulk *b, bulk_slot *s) {
   return stored ? 0 : -1;
 }
 
-/* The request's keys are not asked after all (nothing was processed). */
+/* The request's keys are not asked after all (nothing was processed): each
+ * goes back to what the journal held before (its charges kept), or to
+ * never asked. */
 static void record_new(pubrio_bulk *b, pri_bulk_lookups *l) {
   pri_stored_lookup *rows = pri_calloc(l->batch_n, sizeof *rows);
-  for (size_t i = 0; rows && i < l->batch_n; i++)
-    rows[i] = (pri_stored_lookup){.key = l->keys[l->req_key[l->batch[i]]].key,
-                                  .state = PRI_STORED_LOOKUP_NEW};
+  for (size_t i = 0; rows && i < l->batch_n; i++) {
+    const lk_key *k = &l->keys[l->req_key[l->batch[i]]];
+    rows[i] = (pri_stored_lookup){.key = k->key,
+                                  .state = k->prior_state,
+                                  .confidence = k->prior_confidence};
+    memcpy(rows[i].person, k->prior_person, 16);
+  }
   if (rows) /* left ASKED, a rerun would only not resend them */
     pri_store_lookups_record(b->store, rows, l->batch_n);
   pri_free(rows);

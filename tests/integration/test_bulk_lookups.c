@@ -637,6 +637,48 @@ static void a_close_keeps_resolved_lookups(void **state) {
   pubrio_lookup_request_free(req);
 }
 
+/* A key asked again with --refresh whose request is refused (nothing
+ * processed) goes back to what the journal held: its earlier charge still
+ * counts, and a rerun answers it from the journal without asking. */
+static void
+a_refused_refresh_keeps_the_earlier_answer_and_charge(void **state) {
+  fixture *f = *state;
+  pubrio_lookup_request *req = new_request();
+  add_email(req, "king.lai@pubrio.com");
+  pubrio_bulk_options *o = journaled(0);
+  assert_int_equal(pubrio_bulk_options_set_prices(o, 10, 30, NULL), PUBRIO_OK);
+  int64_t before = fake_server_credit(f->server);
+  pubrio_bulk *b = make_run(f, o, req);
+  seen s;
+  assert_int_equal(drain_all(b, &s, &f->err), PUBRIO_OK);
+  int64_t spent = before - fake_server_credit(f->server);
+  pubrio_bulk_free(b);
+
+  fake_reply r = {.path = BATCH_PATH,
+                  .status = 400,
+                  .body = "{\"code\":40001,\"message\":\"bad entry\","
+                          "\"details\":{}}"};
+  fake_server_push_reply(f->server, &r);
+  assert_int_equal(pubrio_bulk_options_set_refresh(o, 1, NULL), PUBRIO_OK);
+  b = make_run(f, o, req);
+  assert_int_equal(drain_all(b, &s, &f->err), PUBRIO_E_BAD_REQUEST);
+  assert_int_equal(fake_server_request_count(f->server, BATCH_PATH), 2);
+  pubrio_bulk_free(b);
+
+  assert_int_equal(pubrio_bulk_options_set_refresh(o, 0, NULL), PUBRIO_OK);
+  b = make_run(f, o, req);
+  pubrio_bulk_stats st;
+  pubrio_bulk_stats_get(b, &st, sizeof st);
+  assert_int_equal(st.credits_before, spent); /* the lookup's 1 included */
+  assert_int_equal(st.lookups_found, 1);
+  assert_int_equal(drain_all(b, &s, &f->err), PUBRIO_OK);
+  assert_person(&s, 0, "King", 1);
+  assert_int_equal(fake_server_request_count(f->server, BATCH_PATH), 2);
+  pubrio_bulk_free(b);
+  pubrio_bulk_options_free(o);
+  pubrio_lookup_request_free(req);
+}
+
 static fake_server_options ready = {.estimated_time = 0};
 static fake_server_options priced = {.estimated_time = 0, .phone_price = 30};
 
@@ -657,6 +699,7 @@ int main(void) {
       T(stats_count_lookups, &priced),
       T(a_rerun_budget_counts_earlier_lookup_charges, &priced),
       T(a_close_keeps_resolved_lookups, &ready),
+      T(a_refused_refresh_keeps_the_earlier_answer_and_charge, &priced),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
