@@ -44,6 +44,7 @@ typedef struct cli_options {
   int wait;
   int64_t max_wait_ms;
   cli_format format;
+  int format_given;    /* --format was given (pubrio lookup: CSV unless so) */
   int rate;            /* --rate N: requests a minute */
   int64_t rates[8][2]; /* --rate N/DURATION: requests, window_ms */
   int rate_count;

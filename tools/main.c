@@ -289,6 +289,7 @@ static int parse_options(int argc, char **argv, cli_options *o,
           strcmp(optarg, "csv"))
         return usage_error("--format \"%s\": use json (jsonl) or csv", optarg);
       o->format = strcmp(optarg, "csv") == 0 ? FORMAT_CSV : FORMAT_JSON;
+      o->format_given = 1;
       break;
     case OPT_RATE:
       if (parse_rate(o, optarg) != 0)

@@ -69,6 +69,10 @@ const (
 	// knows (no credit), or the lookup entry in Lookup found nobody or was
 	// not looked up (Lookup.Outcome and Message say which).
 	EventNotFound BulkEventKind = C.PUBRIO_BULK_NOT_FOUND
+	// EventResolved: only among what Close kept (Drained): a lookup entry
+	// resolved (paid) to a person the run did not hand out; Person names
+	// the people_search_id (no contacts).
+	EventResolved BulkEventKind = C.PUBRIO_BULK_RESOLVED
 )
 
 // BulkEvent is one event of a bulk run, copied into Go memory.
@@ -135,6 +139,12 @@ type BulkStats struct {
 	PeopleUncollected      int   // ...the people they hold
 	PeopleKept             int   // collected and not handed out when Close ran: Drained
 	PeopleForgotten        int   // held as forgotten by the journal (pubrio forget): not bought
+	Lookups                int   // distinct lookup entries added (a repeated one is in Duplicates)
+	LookupsToSend          int   // ...of which this run sends and has not had answered yet (1 credit each at worst)
+	LookupsFound           int   // ...resolved to a person (this run or the journal)
+	LookupsNotFound        int   // ...resolved to nobody (this run or the journal)
+	LookupsUncertain       int   // ...asked without an answer (this run or an earlier one): maybe charged, never resent
+	LookupCredits          int64 // credits this run's lookups were charged (also in CreditsCharged)
 }
 
 // UncollectedBatch is a batch accepted (paid for) and not collected when a
@@ -571,6 +581,12 @@ func (r *bulkRun) readStats() BulkStats {
 		PeopleUncollected:      int(s.people_uncollected),
 		PeopleKept:             int(s.people_kept),
 		PeopleForgotten:        int(s.people_forgotten),
+		Lookups:                int(s.lookups),
+		LookupsToSend:          int(s.lookups_to_send),
+		LookupsFound:           int(s.lookups_found),
+		LookupsNotFound:        int(s.lookups_not_found),
+		LookupsUncertain:       int(s.lookups_uncertain),
+		LookupCredits:          int64(s.lookup_credits),
 	}
 }
 
