@@ -27,6 +27,11 @@ static void shown_path(const char *path, char *out, size_t size) {
 /* Reading never creates a journal: a path that is not there, or not a
  * file, is said as such rather than opened as an empty store. */
 static int journal_is_there(const char *command, const char *path) {
+  /* A PostgreSQL journal is no file: the library reads an empty schema
+   * as an empty journal, creating nothing. */
+  if (strncmp(path, "postgresql://", 13) == 0 ||
+      strncmp(path, "postgres://", 11) == 0)
+    return 1;
   struct stat sb;
   int found = stat(path, &sb) == 0;
   if (found && S_ISREG(sb.st_mode))
