@@ -37,9 +37,12 @@
 
 #define STORE_APPLICATION "libpubrio journal"
 #define STORE_VERSION 1
-/* The advisory lock's first key ("PBRI"); its second is the schema's
- * hash, so journals in other schemas do not exclude each other. */
+/* The advisory locks' first keys: "PBRI" for the run writing, the next
+ * while the schema is made or checked (apart, so a run waits for no one
+ * else's life); their second is the schema's hash, so journals in other
+ * schemas do not exclude each other. */
 #define STORE_LOCK_KEY 1346523721
+#define SCHEMA_LOCK_KEY (STORE_LOCK_KEY + 1)
 
 /* Version 1's schema, created in the current schema; a later version adds
  * what migration_sql[] says, in the same transaction as the version. */
@@ -84,7 +87,9 @@ enum { OUR_TABLES = sizeof our_tables / sizeof *our_tables };
 typedef struct pg_store {
   pri_store base; /* first: what the engine holds */
   PGconn *conn;
-  char *password; /* the URI's, to mask in any message; NULL when none */
+  /* The URI's password as written and as libpq reads it (percent-decoded),
+   * to mask in any message; NULL when none. */
+  char *secrets[2];
   int read_only;
   uint8_t secret[PRI_KEYED_HASH_LEN]; /* journal_key, when opened to write */
   int has_secret;
@@ -97,16 +102,23 @@ typedef struct pg_store {
 
 static int64_t epoch_now(void) { return (int64_t)time(NULL); }
 
-/* Server and libpq text is untrusted and may echo the connection string:
- * one line, printable ASCII, the password (when there is one) as ***. */
-static void clean_message(const char *password, const char *text, char *out,
+/* Server and libpq text is untrusted and may quote the connection string
+ * (libpq's parser quotes a bad token, the password as written): one line,
+ * printable ASCII, either form of the password (@p secrets, NULL when
+ * none) as ***. */
+static void clean_message(char *const secrets[2], const char *text, char *out,
                           size_t size) {
-  size_t n = 0, pass_len = password ? strlen(password) : 0;
+  size_t n = 0;
   for (const char *c = text ? text : ""; *c && n + 4 < size; c++) {
-    if (pass_len && strncmp(c, password, pass_len) == 0) {
+    size_t hidden = 0;
+    for (int k = 0; secrets && k < 2 && !hidden; k++)
+      if (secrets[k] && secrets[k][0] &&
+          strncmp(c, secrets[k], strlen(secrets[k])) == 0)
+        hidden = strlen(secrets[k]);
+    if (hidden) {
       memcpy(out + n, "***", 3);
       n += 3;
-      c += pass_len - 1;
+      c += hidden - 1;
       continue;
     }
     if (*c == '\n' && !c[1])
@@ -121,7 +133,7 @@ static void clean_message(const char *password, const char *text, char *out,
 static const char *pg_error(pri_store *store) {
   pg_store *s = (pg_store *)store;
   if (!s->message[0])
-    clean_message(s->password,
+    clean_message(s->secrets,
                   s->conn ? PQerrorMessage(s->conn) : "the store is closed",
                   s->message, sizeof s->message);
   return s->message;
@@ -133,7 +145,7 @@ static void keep_result_error(pg_store *s, const PGresult *r) {
   if (s->message[0])
     return;
   const char *text = r ? PQresultErrorMessage(r) : "";
-  clean_message(s->password, text && *text ? text : PQerrorMessage(s->conn),
+  clean_message(s->secrets, text && *text ? text : PQerrorMessage(s->conn),
                 s->message, sizeof s->message);
 }
 
@@ -282,10 +294,11 @@ static void pg_close(pri_store *store) {
   if (!s)
     return;
   PQfinish(s->conn); /* the run's advisory lock goes with its session */
-  if (s->password) {
-    memset(s->password, 0, strlen(s->password));
-    pri_free(s->password);
-  }
+  for (int k = 0; k < 2; k++)
+    if (s->secrets[k]) {
+      memset(s->secrets[k], 0, strlen(s->secrets[k]));
+      pri_free(s->secrets[k]);
+    }
   pri_free(s);
 }
 
@@ -295,16 +308,37 @@ static void ignore_notice(void *arg, const char *message) {
   (void)message;
 }
 
-/* The URI's password, to keep out of every message; 0, or -1 when the
- * URI cannot be parsed (libpq's message in @p why). */
-static int find_password(const char *uri, char **password, char *why,
+/* The URI's password as written: between the user's ':' and the '@'
+ * (pri_store_shown_path() masks the same part); NULL when none. */
+static char *written_password(const char *uri) {
+  const char *start = strstr(uri, "://");
+  start = start ? start + 3 : uri;
+  const char *at = strchr(start, '@');
+  const char *slash = strchr(start, '/');
+  if (!at || (slash && slash < at))
+    return NULL;
+  const char *colon = memchr(start, ':', (size_t)(at - start));
+  if (!colon || colon + 1 == at)
+    return NULL;
+  size_t len = (size_t)(at - colon - 1);
+  char *out = pri_malloc(len + 1);
+  if (out) {
+    memcpy(out, colon + 1, len);
+    out[len] = '\0';
+  }
+  return out;
+}
+
+/* The URI's password, to keep out of every message, in either form; 0,
+ * or -1 when the URI cannot be parsed (libpq's message, which may quote
+ * the password as written, in @p why: clean it). */
+static int find_password(const char *uri, char *secrets[2], char *why,
                          size_t size) {
   char *error = NULL;
+  secrets[0] = written_password(uri);
+  secrets[1] = NULL;
   PQconninfoOption *opts = PQconninfoParse(uri, &error);
-  *password = NULL;
   if (!opts) {
-    /* libpq's parse errors name the bad part, never the password's value
-     * on its own; masked by the caller's shown path anyway. */
     snprintf(why, size, "%s", error ? error : "out of memory");
     if (why[0] && why[strlen(why) - 1] == '\n')
       why[strlen(why) - 1] = '\0';
@@ -314,7 +348,7 @@ static int find_password(const char *uri, char **password, char *why,
   int ok = 1;
   for (PQconninfoOption *o = opts; o->keyword; o++)
     if (strcmp(o->keyword, "password") == 0 && o->val && o->val[0])
-      ok = (*password = pri_strdup(o->val)) != NULL;
+      ok = (secrets[1] = pri_strdup(o->val)) != NULL;
   PQconninfoFree(opts);
   return ok ? 0 : -1;
 }
@@ -449,12 +483,13 @@ static pubrio_status open_to_write(pg_store *s, const char *shown,
    * made. */
   int fresh = 0;
   int64_t version = 0;
-  params lock = {0};
+  params lock = {0}, schema_lock = {0};
   p_int(&lock, STORE_LOCK_KEY);
+  p_int(&schema_lock, SCHEMA_LOCK_KEY);
   if (begin(s) != 0 ||
       exec_sql(s,
                "SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))",
-               &lock) != 0)
+               &schema_lock) != 0)
     return store_failure(s, shown, "locking", err);
   pubrio_status st = check_schema(s, shown, &fresh, &version, err);
   if (st == PUBRIO_OK && fresh) {
@@ -1467,9 +1502,9 @@ pubrio_status pri_store_postgresql_open(pri_store **out, const char *uri,
   s->read_only = read_only;
   char why[256];
   pubrio_status st = PUBRIO_OK;
-  if (find_password(uri, &s->password, why, sizeof why) != 0) {
+  if (find_password(uri, s->secrets, why, sizeof why) != 0) {
     char clean[256];
-    clean_message(NULL, why, clean, sizeof clean);
+    clean_message(s->secrets, why, clean, sizeof clean);
     st = pri_error_set(err, PUBRIO_E_JOURNAL,
                        "the journal %s is not a valid PostgreSQL connection "
                        "URI: %s",
