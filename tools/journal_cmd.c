@@ -12,7 +12,7 @@
 
 /* The path as messages show it: a connection string's password masked
  * as ***, as the library's store shows it (src/bulk/store.c). */
-static void shown_path(const char *path, char *out, size_t size) {
+void cli_shown_path(const char *path, char *out, size_t size) {
   snprintf(out, size, "%s", path);
   const char *scheme = strstr(path, "://");
   const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
@@ -38,7 +38,7 @@ static int journal_is_there(const char *command, const char *path) {
     return 1;
   int e = found ? 0 : errno;
   char shown[PATH_MAX + 4];
-  shown_path(path, shown, sizeof shown);
+  cli_shown_path(path, shown, sizeof shown);
   if (found)
     fprintf(stderr, "pubrio: %s: the journal %s is not a file\n", command,
             shown);
