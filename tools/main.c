@@ -416,8 +416,13 @@ static int run(int argc, char **argv, cli_options *op) {
   if (is_lookup)
     return cli_lookup(argc - 1 - optind, argv + 1 + optind, &o);
   if (is_journal) { /* no key, no request */
-    if (optind + 1 < argc)
-      return usage_error("unexpected argument \"%s\"", argv[optind + 1]);
+    if (optind + 1 < argc) {
+      /* Maybe a journal's URI given without --journal: never its
+       * password. */
+      char shown[1024];
+      cli_shown_path(argv[optind + 1], shown, sizeof shown);
+      return usage_error("unexpected argument \"%s\"", shown);
+    }
     return command[0] == 'e' ? cli_export(&o) : cli_status(&o);
   }
   o.ids = argv + 1 + optind;

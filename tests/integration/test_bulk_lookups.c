@@ -18,7 +18,7 @@
 #define PHONE PUBRIO_CONTACT_PHONE
 #define MAX_ENTRIES 8
 
-static char journal_path[64];
+static char journal_path[JOURNAL_PATH_MAX];
 
 static int setup(void **state) {
   journal_path_new(journal_path, "lookups");
