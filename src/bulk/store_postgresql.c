@@ -22,6 +22,7 @@
  * (clean_message()). */
 #include "alloc.h"
 #include "store_backend.h"
+#include "store_postgresql_quota.h"
 
 #include "error.h"
 #include "growth.h"
@@ -73,15 +74,24 @@ static const char schema_sql[] =
     " integer NOT NULL, at bigint NOT NULL);"
     "CREATE INDEX contacts_by_person ON contacts(person);"
     "CREATE TABLE lookups(mark bytea PRIMARY KEY, state integer NOT NULL,"
-    " person bytea, confidence integer NOT NULL, at bigint NOT NULL);"
+    " person bytea, confidence integer NOT NULL, at bigint NOT NULL,"
+    " charged bigint NOT NULL DEFAULT 0);"
     "CREATE INDEX lookups_by_person ON lookups(person) WHERE person IS NOT"
     " NULL;";
 
 /* The tables a store of STORE_VERSION has, by name: anything else in its
  * schema is not ours. */
-static const char *const our_tables[] = {
-    "batch_people", "batches", "contacts",    "forgotten", "journal_key",
-    "lookups",      "people",  "pubrio_meta", "runs"};
+static const char *const our_tables[] = {"batch_people",
+                                         "batches",
+                                         "contacts",
+                                         "forgotten",
+                                         "journal_key",
+                                         "lookups",
+                                         "people",
+                                         "pubrio_meta",
+                                         "pubrio_quota_pause",
+                                         "pubrio_quota_starts",
+                                         "runs"};
 enum { OUR_TABLES = sizeof our_tables / sizeof *our_tables };
 
 typedef struct pg_store {
@@ -497,6 +507,7 @@ static pubrio_status open_to_write(pg_store *s, const char *shown,
     p_text(&p, STORE_APPLICATION);
     p_int(&p, STORE_VERSION);
     if (exec_script(s, schema_sql) != 0 ||
+        exec_script(s, pri_pg_quota_schema_sql) != 0 ||
         exec_sql(s,
                  "INSERT INTO pubrio_meta(application, version) VALUES($1,"
                  " $2)",
@@ -540,7 +551,8 @@ static pubrio_status open_to_read(pg_store *s, const char *shown,
   pubrio_status st = check_schema(s, shown, &fresh, &version, err);
   if (st == PUBRIO_OK && fresh &&
       (exec_script(s, "SET search_path = pg_temp") != 0 ||
-       exec_script(s, schema_sql) != 0))
+       exec_script(s, schema_sql) != 0 ||
+       exec_script(s, pri_pg_quota_schema_sql) != 0))
     st = store_failure(s, shown, "reading", err);
   if (st == PUBRIO_OK &&
       exec_script(s, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") != 0)
@@ -926,10 +938,12 @@ static int pg_number_range(pri_store *store, int64_t *lowest,
 static int64_t pg_charged(pri_store *store) {
   pg_store *s = (pg_store *)store;
   int failed = 0;
-  /* numeric sums never overflow; the cap keeps the total in range. */
+  /* numeric sums never overflow; the cap keeps the total in range.
+   * Batches' charges and lookup answers'. */
   int64_t v = query_int(s,
-                        "SELECT least(coalesce(sum(charged), 0),"
-                        " 4600000000000000000) FROM batches",
+                        "SELECT least((SELECT coalesce(sum(charged::numeric),"
+                        " 0) FROM batches) + (SELECT coalesce(sum(charged::"
+                        "numeric), 0) FROM lookups), 4600000000000000000)",
                         NULL, 0, &failed);
   return failed ? -1 : v;
 }
@@ -947,7 +961,8 @@ static int64_t pg_uncertain_worst(pri_store *store, const int64_t prices[3]) {
       "SELECT least(coalesce(sum((CASE WHEN types & 1 <> 0 THEN $1::numeric"
       " ELSE 0 END + CASE WHEN types & 2 <> 0 THEN $2::numeric ELSE 0 END +"
       " CASE WHEN types & 4 <> 0 THEN $3::numeric ELSE 0 END) *"
-      " greatest(0, least(people, $4::bigint))), 0), 4600000000000000000)"
+      " greatest(0, least(people, $4::bigint))), 0) + (SELECT count(*) FROM"
+      " lookups WHERE state = 1), 4600000000000000000)"
       " FROM batches WHERE state = 'intent'",
       &p, 0, &failed);
   return failed ? -1 : v;
@@ -1408,11 +1423,14 @@ static int pg_lookups_record(pri_store *store, const pri_stored_lookup *rows,
       p_text(&p, NULL);
     p_int(&p, rows[i].confidence);
     p_int(&p, epoch_now());
+    p_int(&p, rows[i].charged);
+    /* A key asked again (--refresh) keeps what it was charged before. */
     ok = ok && exec_sql(s,
                         "INSERT INTO lookups(mark, state, person, confidence,"
-                        " at) VALUES($1, $2, $3, $4, $5) ON CONFLICT(mark) DO"
-                        " UPDATE SET state = $2, person = $3, confidence = $4,"
-                        " at = $5",
+                        " at, charged) VALUES($1, $2, $3, $4, $5, $6) ON"
+                        " CONFLICT(mark) DO UPDATE SET state = $2, person ="
+                        " $3, confidence = $4, at = $5, charged ="
+                        " lookups.charged + $6",
                         &p) == 0;
   }
   return end(s, ok);
@@ -1452,6 +1470,31 @@ static int pg_lookup_state(pri_store *store, const char *key,
   return 0;
 }
 
+/* One quota for every run on the journal (store_postgresql_quota.c); its
+ * failure kept as every other, libpq's text cleaned of the secrets. */
+static int quota_failed(pg_store *s, const char *said) {
+  if (!s->message[0])
+    clean_message(s->secrets, said, s->message, sizeof s->message);
+  return -1;
+}
+
+static int pg_quota_take(pri_store *store, const pri_store_window *windows,
+                         size_t count, int64_t *wait_ms) {
+  pg_store *s = (pg_store *)store;
+  char said[256] = "";
+  int r =
+      pri_pg_quota_take(s->conn, windows, count, wait_ms, said, sizeof said);
+  return r < 0 ? quota_failed(s, said) : r;
+}
+
+static int pg_quota_pause(pri_store *store, int64_t ms) {
+  pg_store *s = (pg_store *)store;
+  char said[256] = "";
+  return pri_pg_quota_pause(s->conn, ms, said, sizeof said) < 0
+             ? quota_failed(s, said)
+             : 0;
+}
+
 static const pri_store_backend pg_backend = {
     .version = PRI_STORE_BACKEND_VERSION,
     .name = "postgresql",
@@ -1488,6 +1531,8 @@ static const pri_store_backend pg_backend = {
     .next_bought = pg_next_bought,
     .lookups_record = pg_lookups_record,
     .lookup_state = pg_lookup_state,
+    .quota_take = pg_quota_take,
+    .quota_pause = pg_quota_pause,
 };
 
 pubrio_status pri_store_postgresql_open(pri_store **out, const char *uri,
