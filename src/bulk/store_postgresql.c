@@ -456,8 +456,9 @@ static pubrio_status check_schema(pg_store *s, const char *shown, int *fresh,
   return st;
 }
 
-/* The journal's own random key (journal_key): read, or made once. */
-static int load_secret(pg_store *s) {
+/* The journal's own random key (journal_key), if it has one: 1 read, 0
+ * none, -1 a failure or a damaged key. */
+static int read_secret(pg_store *s) {
   PGresult *r = run_sql(s, "SELECT key FROM journal_key LIMIT 1", NULL);
   if (!r)
     return -1;
@@ -466,10 +467,14 @@ static int load_secret(pg_store *s) {
       rows == 1 &&
       cell_bytes(r, 0, 0, s->secret, sizeof s->secret) == (int)sizeof s->secret;
   PQclear(r);
-  if (s->has_secret)
-    return 0;
-  if (rows != 0) /* a damaged key */
-    return -1;
+  return s->has_secret ? 1 : rows == 0 ? 0 : -1;
+}
+
+/* The journal's key: read, or made once. */
+static int load_secret(pg_store *s) {
+  int read = read_secret(s);
+  if (read != 0)
+    return read > 0 ? 0 : -1;
   if (pri_random_bytes(s->secret, sizeof s->secret) != 0)
     return -1;
   params p = {0};
@@ -556,6 +561,16 @@ static pubrio_status open_to_read(pg_store *s, const char *shown,
     st = store_failure(s, shown, "reading", err);
   if (st == PUBRIO_OK &&
       exec_script(s, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") != 0)
+    st = store_failure(s, shown, "reading", err);
+  /* Its key and marks as they are, so a plan knows its lookup answers and
+   * forgotten people; nothing is made. */
+  int failed = 0;
+  if (st == PUBRIO_OK && !fresh && read_secret(s) < 0)
+    st = store_failure(s, shown, "reading its key", err);
+  else if (st == PUBRIO_OK && !fresh)
+    s->forgotten =
+        query_int(s, "SELECT count(*) FROM forgotten", NULL, 0, &failed);
+  if (st == PUBRIO_OK && failed)
     st = store_failure(s, shown, "reading", err);
   return st;
 }

@@ -547,7 +547,9 @@ static pubrio_status prepare_all(sqlite_store *s, const char *shown,
 
 /* The journal's own random key (journal_key): read, or made once. 0 or
  * -1. */
-static int load_secret(sqlite_store *s) {
+/* The journal's key, if it has one: 1 read, 0 none, -1 a failure or a
+ * damaged key. */
+static int read_secret(sqlite_store *s) {
   sqlite3_stmt *st = NULL;
   int rc = sqlite3_prepare_v2(s->db, "SELECT key FROM journal_key LIMIT 1", -1,
                               &st, NULL);
@@ -557,14 +559,18 @@ static int load_secret(sqlite_store *s) {
     s->has_secret = 1;
   }
   sqlite3_finalize(st);
-  if (s->has_secret)
-    return 0;
-  if (rc != SQLITE_DONE) /* a failure, or a damaged key */
-    return -1;
+  return s->has_secret ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int load_secret(sqlite_store *s) {
+  int read = read_secret(s);
+  if (read != 0)
+    return read > 0 ? 0 : -1;
   if (pri_random_bytes(s->secret, sizeof s->secret) != 0)
     return -1;
-  rc = sqlite3_prepare_v2(s->db, "INSERT INTO journal_key(key) VALUES(?1)", -1,
-                          &st, NULL);
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2(s->db, "INSERT INTO journal_key(key) VALUES(?1)",
+                              -1, &st, NULL);
   if (rc == SQLITE_OK) {
     sqlite3_bind_blob(st, 1, s->secret, sizeof s->secret, SQLITE_STATIC);
     rc = sqlite3_step(st);
@@ -1805,6 +1811,18 @@ pubrio_status pri_store_sqlite_open(pri_store **out, const char *path,
   if (s) {
     s->has_urls = !(exists && read_only && version == 1);
     s->version = exists && read_only ? version : STORE_VERSION;
+  }
+  /* Read only, the journal's key and marks are read as they are, so a
+   * plan knows its lookup answers and forgotten people (version 3 made
+   * them); nothing is made. */
+  if (st == PUBRIO_OK && exists && read_only && version >= 3) {
+    int failed = 0;
+    if (read_secret(s) < 0)
+      st = store_failure(s, shown, "reading its key", err);
+    else
+      s->forgotten = query_int(s, "SELECT count(*) FROM forgotten", 0, &failed);
+    if (st == PUBRIO_OK && failed)
+      st = store_failure(s, shown, "reading", err);
   }
   if (st == PUBRIO_OK)
     st = prepare_all(s, shown, err);

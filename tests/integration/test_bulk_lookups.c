@@ -210,6 +210,22 @@ static void lookups_map_buy_once_and_rerun_asks_nothing(void **state) {
   assert_int_equal(s.entry[3].from_store, 1);
   assert_int_equal(s.entry[5].kind, PUBRIO_BULK_NOT_FOUND);
   pubrio_bulk_free(b);
+
+  /* A plan on the journal (read only) knows those answers too: nothing
+   * to look up, nothing to buy. */
+  requests = fake_server_request_count(f->server, NULL);
+  assert_int_equal(pubrio_bulk_plan(&b, f->client, PHONE, o, &f->err),
+                   PUBRIO_OK);
+  assert_int_equal(pubrio_bulk_add_lookups(b, req, &f->err), PUBRIO_OK);
+  assert_int_equal(pubrio_bulk_add_people(b, john, 1, &f->err), PUBRIO_OK);
+  pubrio_bulk_stats_get(b, &st, sizeof st);
+  assert_int_equal(st.lookups_to_send, 0);
+  /* King, John and King's phone: the email again is a duplicate. */
+  assert_int_equal(st.lookups_found, 3);
+  assert_int_equal(st.lookups_not_found, 1);
+  assert_int_equal(st.people_to_submit, 0);
+  assert_int_equal(fake_server_request_count(f->server, NULL), requests);
+  pubrio_bulk_free(b);
   pubrio_bulk_options_free(o);
   pubrio_lookup_request_free(req);
 }
