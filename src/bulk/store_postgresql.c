@@ -24,6 +24,8 @@
 #include "store_backend.h"
 #include "store_postgresql_quota.h"
 
+#include "buf.h"
+
 #include "error.h"
 #include "growth.h"
 #include "keyed_hash.h"
@@ -185,6 +187,59 @@ static void p_text(params *p, const char *text) { /* NULL: SQL NULL */
   p->values[p->n] = text;
   p->lengths[p->n] = 0;
   p->formats[p->n++] = 0;
+}
+
+/* A PostgreSQL array literal, bound as one parameter so a batch is a few
+ * statements, not one a person: every element quoted with its backslashes
+ * and double quotes escaped, NULL unquoted, so no value can end an element
+ * or the array. */
+typedef struct pg_array {
+  pri_buf buf;
+  size_t count;
+  int failed;
+} pg_array;
+
+static void arr_add(pg_array *a, const char *bytes, size_t len) {
+  a->failed |= pri_buf_append(&a->buf, bytes, len) != 0;
+}
+
+static void arr_text(pg_array *a, const char *text) {
+  arr_add(a, a->count++ ? "," : "{", 1);
+  if (!text) {
+    arr_add(a, "NULL", 4);
+    return;
+  }
+  arr_add(a, "\"", 1);
+  for (const char *run = text; *run;) {
+    size_t plain = strcspn(run, "\"\\");
+    arr_add(a, run, plain);
+    run += plain;
+    if (*run) {
+      arr_add(a, "\\", 1);
+      arr_add(a, run++, 1);
+    }
+  }
+  arr_add(a, "\"", 1);
+}
+
+/* bytea's text form: \x and hex. */
+static void arr_bytes(pg_array *a, const uint8_t *bytes, size_t len) {
+  char hex[2 + 2 * 64 + 1] = "\\x";
+  for (size_t i = 0; i < len && i < 64; i++)
+    snprintf(hex + 2 + 2 * i, 3, "%02x", bytes[i]);
+  arr_text(a, hex);
+}
+
+static void arr_int(pg_array *a, int64_t v) {
+  char number[24];
+  snprintf(number, sizeof number, "%lld", (long long)v);
+  arr_text(a, number);
+}
+
+/* The literal, or NULL when memory failed. */
+static const char *arr_done(pg_array *a) {
+  arr_add(a, a->count ? "}" : "{}", a->count ? 1 : 2);
+  return a->failed ? NULL : a->buf.data;
 }
 
 /* Run @p sql with @p p bound (NULL: none); the result when it succeeded
@@ -988,8 +1043,16 @@ static int pg_intent(pri_store *store, int number, unsigned types,
                      const uint8_t (*people)[16], size_t count,
                      const char *linkedin_url) {
   pg_store *s = (pg_store *)store;
-  if (begin(s) != 0)
+  pg_array ids = {0};
+  for (size_t i = 0; i < count; i++)
+    arr_bytes(&ids, people[i], 16);
+  const char *id_list = arr_done(&ids);
+  if (!id_list || begin(s) != 0) {
+    if (!id_list)
+      snprintf(s->message, sizeof s->message, "out of memory");
+    pri_buf_free(&ids.buf);
     return -1;
+  }
   params p = {0};
   p_int(&p, number);
   p_int(&p, s->run);
@@ -1007,23 +1070,24 @@ static int pg_intent(pri_store *store, int number, unsigned types,
                     " people, state, updated_at, linkedin_url) VALUES($1, $2,"
                     " $3, $4, $5, 'intent', $6, $7)",
                     &p) == 0;
-  for (size_t i = 0; ok && i < count; i++) {
-    params q = {0};
-    p_int(&q, number);
-    p_bytes(&q, people[i], 16);
-    ok = exec_sql(s,
-                  "INSERT INTO batch_people(batch, person) VALUES($1, $2) ON"
-                  " CONFLICT DO NOTHING",
-                  &q) == 0;
-    params u = {0};
-    p_bytes(&u, people[i], 16);
-    p_int(&u, types);
-    ok = ok && exec_sql(s,
-                        "INSERT INTO people(person, uncertain) VALUES($1, $2)"
-                        " ON CONFLICT(person) DO UPDATE SET uncertain ="
-                        " people.uncertain | $2",
-                        &u) == 0;
-  }
+  params q = {0};
+  p_int(&q, number);
+  p_text(&q, id_list);
+  params u = {0};
+  p_text(&u, id_list);
+  p_int(&u, types);
+  ok = ok && (!count ||
+              (exec_sql(s,
+                        "INSERT INTO batch_people(batch, person) SELECT $1,"
+                        " unnest($2::bytea[]) ON CONFLICT DO NOTHING",
+                        &q) == 0 &&
+               exec_sql(s,
+                        "INSERT INTO people(person, uncertain) SELECT DISTINCT"
+                        " unnest($1::bytea[]), $2::integer ON CONFLICT(person)"
+                        " DO UPDATE SET uncertain = people.uncertain |"
+                        " excluded.uncertain",
+                        &u) == 0));
+  pri_buf_free(&ids.buf);
   return end(s, ok);
 }
 
@@ -1089,43 +1153,71 @@ static void type_list(unsigned types, char *out, size_t size) {
     }
 }
 
-static int add_contacts(pg_store *s, const uint8_t uuid[16], int kind,
-                        const pubrio_person *p, int number) {
-  size_t n = kind ? p->phone_count : p->email_count;
-  for (size_t i = 0; i < n; i++) {
-    const pubrio_contact *c =
-        kind ? pubrio_person_phone(p, i) : pubrio_person_email(p, i);
-    params q = {0};
-    p_bytes(&q, uuid, 16);
-    p_int(&q, kind);
-    p_text(&q, c->type_raw);
-    p_text(&q, c->value);
-    p_text(&q, c->status);
-    p_int(&q, number);
-    p_int(&q, epoch_now());
-    if (exec_sql(s,
-                 "INSERT INTO contacts(person, kind, type, value, status,"
-                 " batch, at) VALUES($1, $2, $3, $4, $5, $6, $7)",
-                 &q) != 0)
-      return -1;
+/* The contacts of a transaction's people, as parallel arrays (one row a
+ * contact), and the people whose contacts of the asked types they
+ * replace. */
+typedef struct contact_rows {
+  pg_array people, person, kind, type, value, status;
+} contact_rows;
+
+static void rows_add(contact_rows *r, const uint8_t uuid[16],
+                     const pubrio_person *p) {
+  arr_bytes(&r->people, uuid, 16);
+  for (int kind = 0; kind < 2; kind++) {
+    size_t n = kind ? p->phone_count : p->email_count;
+    for (size_t i = 0; i < n; i++) {
+      const pubrio_contact *c =
+          kind ? pubrio_person_phone(p, i) : pubrio_person_email(p, i);
+      arr_bytes(&r->person, uuid, 16);
+      arr_int(&r->kind, kind);
+      arr_text(&r->type, c->type_raw);
+      arr_text(&r->value, c->value);
+      arr_text(&r->status, c->status);
+    }
   }
-  return 0;
 }
 
-/* A person's contacts of the asked types (@p names, type_list()) replaced
- * by those of @p p; 0 or -1. */
-static int replace_contacts(pg_store *s, const uint8_t uuid[16],
-                            const pubrio_person *p, int number,
-                            const char *names) {
-  params q = {0};
-  p_bytes(&q, uuid, 16);
-  p_text(&q, names);
+static void rows_free(contact_rows *r) {
+  pg_array *all[] = {&r->people, &r->person, &r->kind,
+                     &r->type,   &r->value,  &r->status};
+  for (size_t i = 0; i < sizeof all / sizeof *all; i++)
+    pri_buf_free(&all[i]->buf);
+}
+
+/* The people's contacts of the asked types (@p names, type_list())
+ * replaced by the rows, in the order the answer gave them; 0 or -1. */
+static int rows_store(pg_store *s, contact_rows *r, int number,
+                      const char *names) {
+  if (!r->people.count)
+    return 0;
+  params del = {0}, add = {0};
+  p_text(&del, arr_done(&r->people));
+  p_text(&del, names);
+  pg_array *cols[] = {&r->person, &r->kind, &r->type, &r->value, &r->status};
+  int ok = del.values[0] != NULL;
+  for (size_t i = 0; i < 5; i++) {
+    p_text(&add, arr_done(cols[i]));
+    ok = ok && add.values[i] != NULL;
+  }
+  p_int(&add, number);
+  p_int(&add, epoch_now());
+  if (!ok) {
+    snprintf(s->message, sizeof s->message, "out of memory");
+    return -1;
+  }
   return exec_sql(s,
-                  "DELETE FROM contacts WHERE person = $1 AND (type IS NULL"
-                  " OR strpos($2, ',' || type || ',') > 0)",
-                  &q) == 0 &&
-                 add_contacts(s, uuid, 0, p, number) == 0 &&
-                 add_contacts(s, uuid, 1, p, number) == 0
+                  "DELETE FROM contacts WHERE person = ANY($1::bytea[]) AND"
+                  " (type IS NULL OR strpos($2, ',' || type || ',') > 0)",
+                  &del) == 0 &&
+                 (!r->person.count ||
+                  exec_sql(s,
+                           "INSERT INTO contacts(person, kind, type, value,"
+                           " status, batch, at) SELECT c.p, c.k, c.t, c.v,"
+                           " c.s, $6, $7 FROM unnest($1::bytea[],"
+                           " $2::integer[], $3::text[], $4::text[],"
+                           " $5::text[]) WITH ORDINALITY AS c(p, k, t, v, s,"
+                           " n) ORDER BY c.n",
+                           &add) == 0)
              ? 0
              : -1;
 }
@@ -1152,8 +1244,8 @@ static int pg_collected(pri_store *store, int number, unsigned types,
     pri_free(seen);
     return -1;
   }
-  int ok = 1;
-  for (size_t i = 0; ok && i < res->people_count; i++) {
+  contact_rows rows = {0};
+  for (size_t i = 0; i < res->people_count; i++) {
     const pubrio_person *p = pubrio_query_result_person(res, i);
     uint8_t uuid[16];
     if (pri_uuid_parse(p->people_search_id, uuid) != 0)
@@ -1163,16 +1255,29 @@ static int pg_collected(pri_store *store, int number, unsigned types,
       k++;
     if (k == count || seen[k]++) /* a stranger, or named twice */
       continue;
-    ok = replace_contacts(s, uuid, p, number, names) == 0;
+    rows_add(&rows, uuid, p);
   }
   pri_free(seen);
-  ok = ok && mark_collected(s, number, charged) == 0 &&
-       batch_people_update(s,
-                           "UPDATE people SET pending = pending & ~$2::integer,"
-                           " bought = bought | $2 WHERE person IN (SELECT"
-                           " person FROM batch_people WHERE batch = $1)",
-                           number, types) == 0;
+  int ok = rows_store(s, &rows, number, names) == 0 &&
+           mark_collected(s, number, charged) == 0 &&
+           batch_people_update(s,
+                               "UPDATE people SET pending = pending &"
+                               " ~$2::integer, bought = bought | $2 WHERE"
+                               " person IN (SELECT person FROM batch_people"
+                               " WHERE batch = $1)",
+                               number, types) == 0;
+  rows_free(&rows);
   return end(s, ok);
+}
+
+static int single_contacts(pg_store *s, const uint8_t person[16],
+                           const pubrio_person *p, int number,
+                           const char *names) {
+  contact_rows rows = {0};
+  rows_add(&rows, person, p);
+  int rc = rows_store(s, &rows, number, names);
+  rows_free(&rows);
+  return rc;
 }
 
 static int pg_single_answered(pri_store *store, int number, unsigned types,
@@ -1196,7 +1301,7 @@ static int pg_single_answered(pri_store *store, int number, unsigned types,
                   "INSERT INTO batch_people(batch, person) VALUES($1, $2) ON"
                   " CONFLICT DO NOTHING",
                   &q) == 0 &&
-         replace_contacts(s, person, p, number, names) == 0 &&
+         single_contacts(s, person, p, number, names) == 0 &&
          exec_sql(s,
                   "INSERT INTO people(person, bought) VALUES($1, $2) ON"
                   " CONFLICT(person) DO UPDATE SET bought = people.bought |"

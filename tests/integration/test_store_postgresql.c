@@ -181,6 +181,56 @@ static void a_second_writing_run_is_refused_until_the_first_ends(void **state) {
   pubrio_bulk_options_free(o);
 }
 
+/* Contacts are stored a batch at a time as array parameters: values the
+ * array syntax gives meaning to (quotes, backslashes, commas, braces, the
+ * word NULL) come back exactly, a null status stays null. */
+static void contacts_with_array_syntax_come_back_exactly(void **state) {
+  fixture *f = *state;
+  static const char *const values[] = {"a\"b,c}{", "back\\slash", "NULL",
+                                       "{\"x\"}"};
+  static const char *const statuses[] = {"NULL", NULL, "ok", ""};
+  char body[1024];
+  snprintf(body, sizeof body,
+           "{\"data\":{\"profile\":{\"total_charged_credit\":4},"
+           "\"query\":{\"redeem_query_id\":"
+           "\"00000000-0000-4000-8000-000000000001\",\"is_completed\":true},"
+           "\"peoples\":[{\"people_search_id\":\"%s\",\"phones\":["
+           "{\"value\":\"a\\\"b,c}{\",\"type\":\"phone\",\"status\":\"NULL\"},"
+           "{\"value\":\"back\\\\slash\",\"type\":\"phone\",\"status\":null},"
+           "{\"value\":\"NULL\",\"type\":\"phone\",\"status\":\"ok\"},"
+           "{\"value\":\"{\\\"x\\\"}\",\"type\":\"phone\",\"status\":\"\"}"
+           "]}]}}",
+           ids[0]);
+  script(f, QUERY_PATH, 200, body, NULL, NULL);
+  pubrio_bulk_options *o = NULL;
+  assert_int_equal(pubrio_bulk_options_new(&o, NULL), PUBRIO_OK);
+  pubrio_bulk_options_set_journal(o, journal, 0, NULL);
+  pubrio_bulk *b = NULL;
+  assert_int_equal(
+      pubrio_bulk_new(&b, f->client, PUBRIO_CONTACT_PHONE, o, &f->err),
+      PUBRIO_OK);
+  assert_int_equal(pubrio_bulk_add_people(b, id_ptrs, 1, &f->err), PUBRIO_OK);
+  assert_int_equal(pubrio_bulk_run(b, NULL, NULL, &f->err), PUBRIO_OK);
+  pubrio_bulk_free(b);
+  pubrio_bulk_options_free(o);
+  pubrio_journal *j = NULL;
+  assert_int_equal(pubrio_journal_open(&j, journal, &f->err), PUBRIO_OK);
+  const pubrio_person *p = NULL;
+  assert_int_equal(pubrio_journal_next_person(j, &p, &f->err), PUBRIO_OK);
+  assert_non_null(p);
+  assert_string_equal(p->people_search_id, ids[0]);
+  assert_int_equal(p->phone_count, 4);
+  for (size_t i = 0; i < 4; i++) {
+    const pubrio_contact *c = pubrio_person_phone(p, i);
+    assert_string_equal(c->value, values[i]); /* in the answer's order */
+    if (statuses[i])
+      assert_string_equal(c->status, statuses[i]);
+    else
+      assert_null(c->status);
+  }
+  pubrio_journal_free(j);
+}
+
 static fake_server_options ready = {.estimated_time = 0};
 
 #define T(name)                                                                \
@@ -198,6 +248,7 @@ int main(void) {
       T(a_planted_trigger_or_table_is_refused),
       T(an_empty_schema_reads_as_no_journal),
       T(a_second_writing_run_is_refused_until_the_first_ends),
+      T(contacts_with_array_syntax_come_back_exactly),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
