@@ -336,18 +336,27 @@ static char *submit_body(pubrio_bulk *b, const bulk_batch *bb) {
 
 /* A submit leaves only once its intent is stored; else nothing more is
  * sent. */
+/* @p recorded: pri_store_intent()'s answer, or -2 when there was nothing
+ * to record (out of memory). */
 static void send_if_stored(pubrio_bulk *b, bulk_slot *s, size_t batch,
-                           int stored) {
-  if (stored) {
+                           int recorded) {
+  if (recorded == 0) {
     begin(b, s, batch, 1);
     return;
   }
   pubrio_status st =
-      s->body ? pri_error_set(&s->err, PUBRIO_E_JOURNAL,
-                              "the journal could not record the next "
-                              "submit's intent (%s); nothing more is sent",
-                              pri_store_error(b->store))
-              : pri_error_set(&s->err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
+      recorded == PRI_STORE_OVER_BUDGET
+          ? pri_error_set(&s->err, PUBRIO_E_CREDIT_BUDGET,
+                          "the next batch could push the charges of every "
+                          "run on the journal past the credit budget (%lld): "
+                          "people are left unsubmitted",
+                          (long long)b->o.max_credits)
+      : s->body && recorded != -2
+          ? pri_error_set(&s->err, PUBRIO_E_JOURNAL,
+                          "the journal could not record the next "
+                          "submit's intent (%s); nothing more is sent",
+                          pri_store_error(b->store))
+          : pri_error_set(&s->err, PUBRIO_E_OUT_OF_MEMORY, "out of memory");
   s->err.submit_state = PUBRIO_SUBMIT_NOT_SPENT;
   stop(b, st, &s->err);
   settle(b, s, st);
@@ -395,15 +404,16 @@ static void start_submit(pubrio_bulk *b, bulk_slot *s) {
   b->open_worst = pri_bulk_add_credits(b->open_worst, bb->worst);
   s->body = submit_body(b, bb);
   uint8_t(*ids)[16] = s->body ? pri_bulk_batch_ids(b, bb) : NULL;
-  int stored =
-      ids && pri_store_intent(b->store, bb->number, bb->types,
-                              bb->has_profile_id, bb->profile_id,
-                              (const uint8_t(*)[16])ids, bb->count, NULL) == 0;
+  int recorded = ids ? pri_store_intent(b->store, bb->number, bb->types,
+                                        bb->has_profile_id, bb->profile_id,
+                                        (const uint8_t(*)[16])ids, bb->count,
+                                        NULL, bb->worst, b->o.max_credits)
+                     : -2;
   pri_free(ids);
   s->batch = at;
   s->submit = 1;
   s->call = pri_redeem_submit_call(s->body ? s->body : "", &s->job);
-  send_if_stored(b, s, at, stored);
+  send_if_stored(b, s, at, recorded);
 }
 
 /* Start the next URL's single redeem (submit_allowed() said it may): a
@@ -432,13 +442,15 @@ static void start_single(pubrio_bulk *b, bulk_slot *s, size_t url) {
   b->open_worst = pri_bulk_add_credits(b->open_worst, bb->worst);
   s->body = pri_json_redeem_person_body(
       NULL, u->url, bb->types, bb->has_profile_id ? bb->profile_id : -1);
-  int stored = s->body && pri_store_intent(b->store, bb->number, bb->types,
-                                           bb->has_profile_id, bb->profile_id,
-                                           NULL, 0, u->url) == 0;
+  int recorded =
+      s->body ? pri_store_intent(b->store, bb->number, bb->types,
+                                 bb->has_profile_id, bb->profile_id, NULL, 0,
+                                 u->url, bb->worst, b->o.max_credits)
+              : -2;
   s->batch = at;
   s->submit = 1;
   s->call = pri_redeem_person_call(s->body ? s->body : "", &s->result);
-  send_if_stored(b, s, at, stored);
+  send_if_stored(b, s, at, recorded);
 }
 
 static void start_next_submit(pubrio_bulk *b, bulk_slot *s) {

@@ -147,9 +147,9 @@ int64_t pri_store_uncertain_worst(pri_store *s, const int64_t prices[3]) {
 int pri_store_intent(pri_store *s, int number, unsigned types,
                      int has_profile_id, int64_t profile_id,
                      const uint8_t (*people)[16], size_t count,
-                     const char *linkedin_url) {
+                     const char *linkedin_url, int64_t worst, int64_t cap) {
   return s->backend->intent(s, number, types, has_profile_id, profile_id,
-                            people, count, linkedin_url);
+                            people, count, linkedin_url, worst, cap);
 }
 
 int pri_store_accepted(pri_store *s, int number, unsigned types,

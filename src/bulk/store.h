@@ -132,11 +132,16 @@ int64_t pri_store_uncertain_worst(pri_store *store, const int64_t prices[3]);
 
 /* Durable transitions: 0, or -1 (nothing changed). */
 /* A batch's @p people, or with @p linkedin_url a single redeem of the
- * person that URL names (@p people unused). */
+ * person that URL names (@p people unused); @p worst is the most it can
+ * cost. On a store several runs share, @p cap (>= 0) is the credit budget
+ * they keep together: 2 when every run's charges and open worst cases plus
+ * @p worst would pass it (nothing written). A store one run holds at a
+ * time leaves the budget to its run. */
+enum { PRI_STORE_OVER_BUDGET = 2 };
 int pri_store_intent(pri_store *store, int number, unsigned types,
                      int has_profile_id, int64_t profile_id,
                      const uint8_t (*people)[16], size_t count,
-                     const char *linkedin_url);
+                     const char *linkedin_url, int64_t worst, int64_t cap);
 int pri_store_accepted(pri_store *store, int number, unsigned types,
                        const char *redeem_query_id);
 int pri_store_refused(pri_store *store, int number, unsigned types);

@@ -52,7 +52,7 @@ typedef struct pri_store_backend {
   int (*intent)(pri_store *store, int number, unsigned types,
                 int has_profile_id, int64_t profile_id,
                 const uint8_t (*people)[16], size_t count,
-                const char *linkedin_url);
+                const char *linkedin_url, int64_t worst, int64_t cap);
   int (*accepted)(pri_store *store, int number, unsigned types,
                   const char *redeem_query_id);
   int (*refused)(pri_store *store, int number, unsigned types);

@@ -46,6 +46,8 @@
  * schemas do not exclude each other. */
 #define STORE_LOCK_KEY 1346523721
 #define SCHEMA_LOCK_KEY (STORE_LOCK_KEY + 1)
+/* Serialises the intents checked against a shared credit budget. */
+#define BUDGET_LOCK_KEY (STORE_LOCK_KEY + 2)
 
 /* Version 1's schema, created in the current schema; a later version adds
  * what migration_sql[] says, in the same transaction as the version. */
@@ -61,7 +63,8 @@ static const char schema_sql[] =
     " REFERENCES runs(id), types integer NOT NULL, profile_id bigint,"
     " people bigint NOT NULL, state text NOT NULL CHECK(state IN ('intent',"
     " 'accepted', 'refused', 'collected')), redeem_query_id text,"
-    " charged bigint, updated_at bigint NOT NULL, linkedin_url text);"
+    " charged bigint, updated_at bigint NOT NULL, linkedin_url text,"
+    " worst bigint NOT NULL DEFAULT 0);"
     "CREATE INDEX batches_by_state ON batches(state);"
     "CREATE INDEX batches_by_url ON batches(linkedin_url) WHERE linkedin_url"
     " IS NOT NULL;"
@@ -1038,10 +1041,37 @@ static int64_t pg_uncertain_worst(pri_store *store, const int64_t prices[3]) {
   return failed ? -1 : v;
 }
 
+/* One budget for every run on the journal, inside the intent's
+ * transaction: under a lock every such intent takes, what every run was
+ * charged (batches and lookups) and the worst case of what may still be
+ * (open batches at their own runs' prices, lookups asked without an
+ * answer), plus @p worst, within @p cap. 1 room, 0 none, -1 failure. */
+static int budget_has_room(pg_store *s, int64_t worst, int64_t cap) {
+  params lock = {0};
+  p_int(&lock, BUDGET_LOCK_KEY);
+  if (exec_sql(s,
+               "SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))",
+               &lock) != 0)
+    return -1;
+  params p = {0};
+  p_int(&p, worst);
+  p_int(&p, cap);
+  int failed = 0;
+  int64_t room = query_int(
+      s,
+      "SELECT ((SELECT coalesce(sum(CASE WHEN state = 'collected' THEN"
+      " coalesce(charged, 0) WHEN state IN ('intent', 'accepted') THEN worst"
+      " ELSE 0 END::numeric), 0) FROM batches) + (SELECT coalesce(sum("
+      "charged::numeric), 0) FROM lookups) + (SELECT count(*) FROM lookups"
+      " WHERE state = 1) + $1::numeric <= $2::numeric)::int",
+      &p, 0, &failed);
+  return failed ? -1 : room != 0;
+}
+
 static int pg_intent(pri_store *store, int number, unsigned types,
                      int has_profile_id, int64_t profile_id,
                      const uint8_t (*people)[16], size_t count,
-                     const char *linkedin_url) {
+                     const char *linkedin_url, int64_t worst, int64_t cap) {
   pg_store *s = (pg_store *)store;
   pg_array ids = {0};
   for (size_t i = 0; i < count; i++)
@@ -1052,6 +1082,12 @@ static int pg_intent(pri_store *store, int number, unsigned types,
       snprintf(s->message, sizeof s->message, "out of memory");
     pri_buf_free(&ids.buf);
     return -1;
+  }
+  int room = cap < 0 ? 1 : budget_has_room(s, worst, cap);
+  if (room <= 0) {
+    end(s, 0);
+    pri_buf_free(&ids.buf);
+    return room < 0 ? -1 : PRI_STORE_OVER_BUDGET;
   }
   params p = {0};
   p_int(&p, number);
@@ -1065,10 +1101,11 @@ static int pg_intent(pri_store *store, int number, unsigned types,
   p_int(&p, linkedin_url ? 1 : (int64_t)count);
   p_int(&p, epoch_now());
   p_text(&p, linkedin_url);
+  p_int(&p, worst);
   int ok = exec_sql(s,
                     "INSERT INTO batches(number, run, types, profile_id,"
-                    " people, state, updated_at, linkedin_url) VALUES($1, $2,"
-                    " $3, $4, $5, 'intent', $6, $7)",
+                    " people, state, updated_at, linkedin_url, worst)"
+                    " VALUES($1, $2, $3, $4, $5, 'intent', $6, $7, $8)",
                     &p) == 0;
   params q = {0};
   p_int(&q, number);

@@ -1209,7 +1209,10 @@ static int64_t sqlite_uncertain_worst(pri_store *store,
 static int sqlite_intent(pri_store *store, int number, unsigned types,
                          int has_profile_id, int64_t profile_id,
                          const uint8_t (*people)[16], size_t count,
-                         const char *linkedin_url) {
+                         const char *linkedin_url, int64_t worst, int64_t cap) {
+  /* One run at a time: the run keeps its own budget. */
+  (void)worst;
+  (void)cap;
   sqlite_store *s = (sqlite_store *)store;
   if (begin(s) != 0)
     return -1;
