@@ -6,7 +6,8 @@
 // Every way of leaving a run (the loop ends, break, a throw in the loop
 // body, run.close(), the client closed or cancelled, Ctrl-C through
 // client.cancelOnSignal(), a run dropped and garbage collected) goes
-// through leave() once: pubrio_bulk_close() stops the run and drains it,
+// through leave() once: pubrio_bulk_close() stops the run and drains it
+// (within the closeTimeoutMs option: past it the submits in flight are cut),
 // the people it kept become run.drained, what stays paid and undelivered
 // is named (run.uncollected, run.uncertain, one process warning with
 // pubrio_bulk_leftover()'s sentence), and only then pubrio_bulk_free().
@@ -21,9 +22,19 @@ const NEXT_TIMEOUT_MS = 200; // how long one worker call may wait for an event
 const ADD_CHUNK = 10000; // ids per pubrio_bulk_add_people() call
 const KIND = { NONE: 0, BATCH_ACCEPTED: 1, PERSON: 2, BATCH_DONE: 3, STRANGERS: 4, FINISHED: 5, BATCH_FAILED: 7, NOT_FOUND: 8 };
 
-// How long a close lets what is in flight finish: each request's own
-// timeout (a submit's answer says whether it was paid).
+// How long a close lets what is in flight finish without a closeTimeoutMs:
+// each request's own timeout (a submit's answer says whether it was paid).
 const CLOSE_TIMEOUT_MS = -1;
+
+// The closeTimeoutMs option as pubrio_bulk_close() takes it: a whole
+// number of milliseconds >= 0 (0 cuts at once), CLOSE_TIMEOUT_MS without it.
+function closeTimeoutOf(value) {
+  if (value === undefined || value === null) return CLOSE_TIMEOUT_MS;
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw invalidArgument(`closeTimeoutMs must be an integer number of milliseconds >= 0, not ${typeof value === 'number' ? value : typeof value}`);
+  }
+  return value;
+}
 
 // Runs never left (dropped mid-loop, or opened by stats() and forgotten):
 // closed and freed once garbage, their leftovers named in a warning. The
@@ -57,16 +68,16 @@ function take(ev, lookups, into) {
   return null;
 }
 
-// pubrio_bulk_close() then pubrio_bulk_free() of `res` ({ bulk, err,
-// event, client, release, accepted, lookups }), once; what the close kept
-// and named.
+// pubrio_bulk_close() within res.closeTimeoutMs, then pubrio_bulk_free()
+// of `res` ({ bulk, err, event, client, release, accepted, lookups,
+// closeTimeoutMs }), once; what the close kept and named.
 async function closeAndFree(res) {
   const left = nothingLeft();
   if (!res.bulk) return left;
   const bulk = res.bulk;
   try {
     await res.client._exclusive(async () => {
-      left.status = await callAsync(c.bulkClose, bulk, CLOSE_TIMEOUT_MS, res.err);
+      left.status = await callAsync(c.bulkClose, bulk, res.closeTimeoutMs, res.err);
       c.errorClear(res.err);
       for (let i = 0; ; i++) {
         const ptr = c.bulkDrained(bulk, i);
@@ -156,6 +167,7 @@ class BulkRun {
   #lookupsNotFound = [];
   #lookupsFailed = [];
   #mask;
+  #closeTimeoutMs;
   #options;
   #started = false;
   // The C side, shared with the `dropped` registry: bulk, err, event,
@@ -174,6 +186,7 @@ class BulkRun {
     this.#linkedinUrls = options.linkedinUrls == null ? [] : convert.idList(options.linkedinUrls, 'linkedinUrls');
     this.#lookups = options.lookups == null ? [] : lookup.entryList(options.lookups);
     this.#mask = convert.typesMask(contactTypes);
+    this.#closeTimeoutMs = closeTimeoutOf(options.closeTimeoutMs);
     this.#client = client;
     this.#options = options;
   }
@@ -321,6 +334,7 @@ class BulkRun {
         release,
         accepted: this.#accepted,
         lookups: this.#lookups,
+        closeTimeoutMs: this.#closeTimeoutMs, // for every way of leaving
       };
       release = null;
       dropped.register(this, this.#res, this);
@@ -441,9 +455,10 @@ class BulkRun {
 
   /**
    * Leave the run: stop it (nothing new starts), let the submits in flight
-   * finish, keep the people collected and not handed out, name what stays
-   * paid and undelivered (run.uncollected, run.uncertain, a warning), and
-   * free it. Resolves to the people kept (run.drained). A loop over the run
+   * finish (within the run's `closeTimeoutMs`: past it they are cut, their
+   * people named in run.uncertain), keep the people collected and not
+   * handed out, name what stays paid and undelivered (run.uncollected,
+   * run.uncertain, a warning), and free it. Resolves to the people kept (run.drained). A loop over the run
    * ends at its next step. Calling it again resolves to the same people.
    */
   async close() {
