@@ -107,7 +107,7 @@ test('a break within 0 cuts the submits in flight', () =>
     return assertRunCut(server, run, handedOut);
   }));
 
-test('a throw in the loop body within 0 cuts the submits in flight, the error names them', () =>
+test('a throw in the loop body within 0 cuts the submits in flight', () =>
   untilCut(async (client, server) => {
     const run = client.redeem(IDS, ['phone'], RUN);
     const handedOut = [];
@@ -122,8 +122,8 @@ test('a throw in the loop body within 0 cuts the submits in flight, the error na
         error = e;
       }
     });
+    // The caller's own error passes through (the run never sees it).
     assert.match(error?.message ?? '', /the caller's own failure/);
-    assert.deepStrictEqual(error.uncertain, run.uncertain);
     return assertRunCut(server, run, handedOut);
   }));
 
