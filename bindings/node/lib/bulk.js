@@ -178,6 +178,7 @@ class BulkRun {
   #opening = null; // the one #open() of the run
   #leaving = null; // the one close of the run
   #closeRequested = false;
+  #abortCancelled = false; // the signal's abort cancelled the client (once)
   #left = null; // what the close kept and named
 
   constructor(client, people, contactTypes, options) {
@@ -384,9 +385,18 @@ class BulkRun {
     return this.#client._exclusive(async (ptr) => {
       const res = this.#res;
       if (!res?.bulk || this.#closeRequested) return null; // closed meanwhile
-      // An abort cancels the client: the engine stops as at a first stop
-      // and fails with PUBRIO_E_CANCELLED; the close drains and names.
-      const onAbort = () => c.clientCancel(ptr);
+      // An abort cancels the client once a run: the engine stops as at a
+      // first stop (the submits in flight finish) and fails with
+      // PUBRIO_E_CANCELLED; the close drains and names. A second cancel
+      // would cut the submits in flight, so a later step does not cancel
+      // again, and the cancel is not reset while the engine may not have
+      // taken it yet (it takes each one once; it is reset once the run
+      // has failed with it).
+      const onAbort = () => {
+        if (this.#abortCancelled) return;
+        this.#abortCancelled = true;
+        c.clientCancel(ptr);
+      };
       let status;
       try {
         if (signal?.aborted) onAbort();
@@ -394,7 +404,7 @@ class BulkRun {
         status = await callAsync(c.bulkNext, res.bulk, NEXT_TIMEOUT_MS, res.event, koffi.sizeof(types.BulkEvent), res.err);
       } finally {
         signal?.removeEventListener('abort', onAbort);
-        if (signal?.aborted) c.clientResetCancel(ptr);
+        if (this.#abortCancelled && status !== 0) c.clientResetCancel(ptr);
       }
       if (status !== 0) {
         const e = takeError(res.err);

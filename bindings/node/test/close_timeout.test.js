@@ -151,6 +151,45 @@ test('a run dropped mid-loop is closed within 0 once garbage', () =>
     return uncertain;
   }));
 
+// An abort is a first stop, as client.cancel(): the run fails with
+// CancelledError once the submits in flight are answered, so the close has
+// nothing to cut, with or without a close timeout. (An abort used to cancel
+// the client again at each later step: the second cancel cut the submits.)
+for (const closeTimeoutMs of [undefined, 0]) {
+  test(`an abort mid-run lets the submits in flight finish (closeTimeoutMs ${closeTimeoutMs})`, async () => {
+    const server = await startFakeServer(SERVER);
+    const client = new pubrio.Client({ apiKey: 'test-key', baseUrl: server.url });
+    try {
+      const controller = new AbortController();
+      const run = client.redeem(IDS, ['phone'], { ...RUN, closeTimeoutMs, signal: controller.signal });
+      const handedOut = [];
+      let error;
+      await catchingWarnings(async () => {
+        try {
+          for await (const person of run) {
+            handedOut.push(person.peopleSearchId);
+            if (handedOut.length === 1) controller.abort(new Error('the caller left'));
+          }
+        } catch (e) {
+          error = e;
+        }
+      });
+      assert.ok(error instanceof pubrio.CancelledError, String(error));
+      assert.match(error.cause?.message ?? '', /the caller left/);
+      assert.deepStrictEqual(run.uncertain, [], 'nothing was cut');
+      const seen = await server.stats();
+      const uncollected = run.uncollected.reduce((n, b) => n + b.peopleCount, 0);
+      assert.strictEqual(seen.people_submitted, handedOut.length + run.drained.length + uncollected);
+      assert.ok(uncollected > 0, 'left with batches accepted and not collected: this test proves nothing');
+      assert.strictEqual(seen.max_submits_per_person, 1);
+      await client.profile(); // the cancel is over: the client runs calls
+    } finally {
+      client.close();
+      await server.stop();
+    }
+  });
+}
+
 test('a bad closeTimeoutMs throws InvalidArgumentError before anything is sent', async () => {
   const server = await startFakeServer(SERVER);
   const client = new pubrio.Client({ apiKey: 'test-key', baseUrl: server.url });
