@@ -5,7 +5,7 @@ packages=(build-essential g++ doxygen time cmake pkg-config libcurl4-openssl-dev
           libsqlite3-dev libcmocka-dev libmicrohttpd-dev libcsv-dev clang
           libclang-rt-14-dev valgrind openssl python3 python3-venv golang-go
           man-db zsh fish clang-format abigail-tools
-          python3-mypy)
+          python3-mypy libpq-dev postgresql postgresql-common)
 # Node.js and npm run the contract test's Prism; the machine image may bring
 # its own, so Debian's are only a fallback.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)

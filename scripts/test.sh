@@ -11,6 +11,7 @@ cd "$(dirname "$0")/.."
 stages=(
   format "clang-format: src/ include/ tools/ tests/ match .clang-format (scripts/format.sh fixes)"
   ctest "build (gcc, -Werror, RelWithDebInfo) and the whole suite with ctest"
+  postgresql "the store on PostgreSQL: a throwaway cluster by pg_virtualenv, the store and CLI suites against it"
   consumer "install, exported symbols, outside consumers (find_package, pkg-config)"
   abi "ABI against the last release (abi/*.abi, libabigail's abidiff, members and enumerators in place)"
   package "Debian packages (CPack): contents, unpacked into a throwaway root, a consumer via pkg-config"
@@ -76,6 +77,23 @@ stage_format() {
 stage_ctest() {
   build default
   (cd "$dir" && ctest --output-on-failure -j"$jobs")
+}
+
+# ctest -L postgresql (test_store_postgresql, the _postgresql variants of the
+# journal tests, test_cli_postgresql) with PUBRIO_TEST_PG_URI naming the
+# cluster pg_virtualenv (postgresql-common) makes for the command and drops
+# after it (-t: in a temporary folder even as root, so runs never share one);
+# every test must run, none skipped.
+stage_postgresql() {
+  build default
+  local log=$scratch/postgresql.log
+  # shellcheck disable=SC2016 # expanded by the shell pg_virtualenv starts
+  (cd "$dir" && pg_virtualenv -t sh -c 'PUBRIO_TEST_PG_URI="postgresql://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT/$PGDATABASE" exec ctest --output-on-failure --no-tests=error -L postgresql -j"$1"' sh "$jobs") 2>&1 | tee "$log"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || return 1
+  if grep -q '\*\*\*Skipped' "$log"; then
+    echo "postgresql: a test was skipped: PUBRIO_TEST_PG_URI did not reach it" >&2
+    return 1
+  fi
 }
 
 stage_consumer() { on_build default scripts/consumer_test.sh; }

@@ -22,6 +22,7 @@ only_in() {
 sources=$(ls src/*.c src/*.h src/*/*.c src/*/*.h)
 only_in curl/curl.h src/transport.c
 only_in sqlite3.h src/bulk/store_sqlite.c
+only_in libpq-fe.h src/bulk/store_postgresql.c src/bulk/store_postgresql_quota.c
 only_in openssl/hmac.h src/util/keyed_hash.c
 for f in $(grep -l '#include <cjson/cJSON.h>' $sources); do
   case $f in

@@ -44,6 +44,7 @@ typedef struct cli_options {
   int wait;
   int64_t max_wait_ms;
   cli_format format;
+  int format_given;    /* --format was given (pubrio lookup: CSV unless so) */
   int rate;            /* --rate N: requests a minute */
   int64_t rates[8][2]; /* --rate N/DURATION: requests, window_ms */
   int rate_count;
@@ -103,6 +104,9 @@ int cli_redeem(const cli_options *options);
 int cli_query(const cli_options *options);
 /* What a journal holds, without a key or a request. */
 int cli_export(const cli_options *options);
+/* A journal's name as messages show it: a connection URI's password
+ * masked as *** (tools/journal_cmd.c). */
+void cli_shown_path(const char *path, char *out, size_t size);
 int cli_status(const cli_options *options);
 /* `pubrio lookup [FILE]`: the arguments after the options. */
 int cli_lookup(int argc, char **argv, const cli_options *options);

@@ -12,7 +12,7 @@
 
 /* The path as messages show it: a connection string's password masked
  * as ***, as the library's store shows it (src/bulk/store.c). */
-static void shown_path(const char *path, char *out, size_t size) {
+void cli_shown_path(const char *path, char *out, size_t size) {
   snprintf(out, size, "%s", path);
   const char *scheme = strstr(path, "://");
   const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
@@ -27,13 +27,18 @@ static void shown_path(const char *path, char *out, size_t size) {
 /* Reading never creates a journal: a path that is not there, or not a
  * file, is said as such rather than opened as an empty store. */
 static int journal_is_there(const char *command, const char *path) {
+  /* A PostgreSQL journal is no file: the library reads an empty schema
+   * as an empty journal, creating nothing. */
+  if (strncmp(path, "postgresql://", 13) == 0 ||
+      strncmp(path, "postgres://", 11) == 0)
+    return 1;
   struct stat sb;
   int found = stat(path, &sb) == 0;
   if (found && S_ISREG(sb.st_mode))
     return 1;
   int e = found ? 0 : errno;
   char shown[PATH_MAX + 4];
-  shown_path(path, shown, sizeof shown);
+  cli_shown_path(path, shown, sizeof shown);
   if (found)
     fprintf(stderr, "pubrio: %s: the journal %s is not a file\n", command,
             shown);

@@ -4,8 +4,10 @@
  * or hyphens) or named with --column FIELD=NAME; the output is the same
  * rows in the same order with people_search_id filled in (or appended)
  * and a lookup_result column: exact, similarity_domain,
- * similarity_company, not found, or why the row was not looked up. The
- * rows are held in memory (a CRM export, not a data lake). */
+ * similarity_company, not found, or why the row was not looked up; with
+ * --format json, one JSON object a row (JSON lines) with the same fields,
+ * named by the header. The rows are held in memory (a CRM export, not a
+ * data lake). */
 #include "cli.h"
 
 #include "atomic_file.h"
@@ -14,6 +16,7 @@
 #include "lookup_columns.h"
 #include "text.h"
 
+#include <cjson/cJSON.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -179,6 +182,60 @@ static void write_rows(const pubrio_lookup_result *res) {
   }
 }
 
+/* The JSON name of column @p i: its header cell, or "column_N" (from 1)
+ * when the header has none there or named an earlier column the same. */
+static const char *json_name(size_t i, char *buf, size_t size) {
+  const row *h = &lr.rows[0];
+  int usable =
+      i < h->count && h->fields[i][0] && strlen(h->fields[i]) == h->lengths[i];
+  for (size_t j = 0; usable && j < i; j++)
+    usable = j >= h->count || strcmp(h->fields[j], h->fields[i]) != 0;
+  if (usable && (strcmp(h->fields[i], "lookup_result") == 0 ||
+                 (lr.column[LOOKUP_COL_ID] < 0 &&
+                  strcmp(h->fields[i], "people_search_id") == 0)))
+    usable = 0; /* the fields appended below keep their names */
+  if (usable)
+    return h->fields[i];
+  snprintf(buf, size, "column_%zu", i + 1);
+  return buf;
+}
+
+/* --format json: each input row as one JSON object, the CSV's fields by
+ * the header's names; 0, or -1 when out of memory. */
+static int write_json_rows(const pubrio_lookup_result *res) {
+  long id_col = lr.column[LOOKUP_COL_ID];
+  for (size_t n = 1; n < lr.count; n++) {
+    const row *r = &lr.rows[n];
+    char result[1024], name[32];
+    const char *id = NULL;
+    result_of(r, res, result, sizeof result, &id);
+    cJSON *obj = cJSON_CreateObject();
+    int ok = obj != NULL;
+    for (size_t i = 0; ok && i < lr.width; i++) {
+      int fill = (long)i == id_col && id &&
+                 (i >= r->count || lookup_blank(r->fields[i]));
+      const char *value = fill ? id : i < r->count ? r->fields[i] : "";
+      ok = cJSON_AddStringToObject(obj, json_name(i, name, sizeof name),
+                                   value) != NULL;
+    }
+    if (ok && id_col < 0)
+      ok = (id ? cJSON_AddStringToObject(obj, "people_search_id", id)
+               : cJSON_AddNullToObject(obj, "people_search_id")) != NULL;
+    if (ok)
+      ok = cJSON_AddStringToObject(obj, "lookup_result", result) != NULL;
+    char *text = ok ? cJSON_PrintUnformatted(obj) : NULL;
+    char *safe = text ? text_json_escape_controls(text) : NULL;
+    if (safe)
+      printf("%s\n", safe);
+    free(safe);
+    cJSON_free(text);
+    cJSON_Delete(obj);
+    if (!safe)
+      return -1;
+  }
+  return 0;
+}
+
 static void free_rows(void) {
   for (size_t n = 0; n < lr.count; n++) {
     for (size_t i = 0; i < lr.rows[n].count; i++)
@@ -273,8 +330,15 @@ static int lookup(const cli_options *o) {
       rc = CLI_USAGE;
     else if (client)
       st = pubrio_lookup_batch(client, req, &res, &err);
-    if (rc < 0) {
+    if (rc < 0 && o->format == FORMAT_JSON && o->format_given) {
+      if (write_json_rows(res) != 0) {
+        fputs("pubrio: out of memory writing the rows\n", stderr);
+        rc = CLI_FAILED;
+      }
+    } else if (rc < 0) {
       write_rows(res);
+    }
+    if (rc < 0) {
       if (st != PUBRIO_OK)
         cli_print_error("lookup", st, &err);
       rc = st == PUBRIO_OK                               ? CLI_OK

@@ -289,6 +289,7 @@ static int parse_options(int argc, char **argv, cli_options *o,
           strcmp(optarg, "csv"))
         return usage_error("--format \"%s\": use json (jsonl) or csv", optarg);
       o->format = strcmp(optarg, "csv") == 0 ? FORMAT_CSV : FORMAT_JSON;
+      o->format_given = 1;
       break;
     case OPT_RATE:
       if (parse_rate(o, optarg) != 0)
@@ -415,8 +416,13 @@ static int run(int argc, char **argv, cli_options *op) {
   if (is_lookup)
     return cli_lookup(argc - 1 - optind, argv + 1 + optind, &o);
   if (is_journal) { /* no key, no request */
-    if (optind + 1 < argc)
-      return usage_error("unexpected argument \"%s\"", argv[optind + 1]);
+    if (optind + 1 < argc) {
+      /* Maybe a journal's URI given without --journal: never its
+       * password. */
+      char shown[1024];
+      cli_shown_path(argv[optind + 1], shown, sizeof shown);
+      return usage_error("unexpected argument \"%s\"", shown);
+    }
     return command[0] == 'e' ? cli_export(&o) : cli_status(&o);
   }
   o.ids = argv + 1 + optind;

@@ -137,9 +137,39 @@ static void price_text(const cli_options *o, const pubrio_bulk_stats *s,
     }
 }
 
+/* Lookup entries neither to send nor answered (by the journal): the ones
+ * the plan refused, which need similarity search. */
+static size_t lookups_refused(const pubrio_bulk_stats *s) {
+  size_t placed = s->lookups_to_send + s->lookups_found + s->lookups_not_found +
+                  s->lookups_uncertain;
+  return s->lookups > placed ? s->lookups - placed : 0;
+}
+
+/* The dry run's lookup lines: what is looked up, at what worst case, and
+ * what is not and why. */
+static void print_lookups(const pubrio_bulk_stats *s) {
+  size_t refused = lookups_refused(s);
+  printf("lookups:            %zu (%zu to look up: at most %zu %s, 1 a "
+         "match; %zu answered by the journal; %zu left uncertain, not asked "
+         "again)\n",
+         s->lookups, s->lookups_to_send, s->lookups_to_send,
+         text_plural(s->lookups_to_send, "credit", "credits"),
+         s->lookups_found + s->lookups_not_found, s->lookups_uncertain);
+  if (refused)
+    printf("not looked up:      %zu (only a name and a company or domain: "
+           "looked up only with --similar)\n",
+           refused);
+}
+
 static void print_plan(const cli_options *o, const pubrio_bulk_stats *s) {
   char prices[128];
   price_text(o, s, prices, sizeof prices);
+  /* The redeem's worst case counts a person each lookup may find; the
+   * lookups' own (1 a match) comes on top. */
+  int64_t lookup_worst = (int64_t)s->lookups_to_send;
+  int64_t worst = s->credits_worst_case > INT64_MAX - lookup_worst
+                      ? INT64_MAX
+                      : s->credits_worst_case + lookup_worst;
   printf("dry run: nothing sent\n"
          "people to submit:   %zu\n"
          "duplicates dropped: %zu\n"
@@ -157,11 +187,18 @@ static void print_plan(const cli_options *o, const pubrio_bulk_stats *s) {
            "answered)\n",
            s->linkedin_urls, s->linkedin_urls_to_redeem,
            s->linkedin_urls - s->linkedin_urls_to_redeem);
-  size_t paying = s->people_to_submit + s->linkedin_urls_to_redeem;
+  if (s->lookups)
+    print_lookups(s);
+  size_t paying =
+      s->people_to_submit + s->linkedin_urls_to_redeem + s->lookups_to_send;
   printf("credits:            at most %lld for %zu %s: %s each, charged "
          "only when found",
          (long long)s->credits_worst_case, paying,
          text_plural(paying, "person", "people"), prices);
+  if (s->lookups_to_send)
+    printf(" (%zu of them the lookups may find); lookups at most %lld "
+           "more: %lld in all",
+           s->lookups_to_send, (long long)lookup_worst, (long long)worst);
   if (s->has_balance) /* the summary names the same figure */
     printf("; balance %lld (credit + top-up)", (long long)s->balance);
   printf("\n");
@@ -178,13 +215,12 @@ static void print_plan(const cli_options *o, const pubrio_bulk_stats *s) {
   if (!s->prices_known)
     printf("note: no price known (--price email=N,phone=N, or a key to read "
            "the account): 1 credit a contact counted\n");
-  if (s->has_balance && s->credits_worst_case > s->balance)
+  if (s->has_balance && worst > s->balance)
     fprintf(stderr,
             "pubrio: warning: the worst case (%lld credits) is more "
             "than the balance (%lld); --max-credits %lld keeps the "
             "run within it\n",
-            (long long)s->credits_worst_case, (long long)s->balance,
-            (long long)s->balance);
+            (long long)worst, (long long)s->balance, (long long)s->balance);
 }
 
 /* A batch that failed while the run went on. An uncertain submit names
@@ -278,6 +314,25 @@ static pubrio_status drive(const cli_options *o, pubrio_bulk *run,
   }
 }
 
+/* The summary's lookup line: how the entries ended, what they cost. */
+static void summary_lookups(const pubrio_bulk_stats *s) {
+  size_t refused = lookups_refused(s);
+  fprintf(stderr,
+          "pubrio: %zu %s: %zu found, %zu not found, %zu not looked up, "
+          "%zu uncertain; %lld %s charged for lookups by this run\n",
+          s->lookups, text_plural(s->lookups, "lookup", "lookups"),
+          s->lookups_found, s->lookups_not_found, refused + s->lookups_to_send,
+          s->lookups_uncertain, (long long)s->lookup_credits,
+          text_plural((size_t)s->lookup_credits, "credit", "credits"));
+  if (s->lookups_uncertain)
+    fprintf(stderr,
+            "pubrio: %zu %s asked without an answer: the API may have "
+            "charged for %s; not asked again unless --resubmit-uncertain\n",
+            s->lookups_uncertain,
+            text_plural(s->lookups_uncertain, "lookup was", "lookups were"),
+            text_plural(s->lookups_uncertain, "it", "them"));
+}
+
 static void summary(const cli_options *o, const pubrio_bulk_stats *s,
                     int64_t elapsed_ms) {
   if (o->quiet)
@@ -328,6 +383,8 @@ static void summary(const cli_options *o, const pubrio_bulk_stats *s,
             "they are not sent again unless --resubmit-uncertain\n",
             s->people_left_uncertain,
             text_plural(s->people_left_uncertain, "person is", "people are"));
+  if (s->lookups)
+    summary_lookups(s);
 }
 
 /* The exit code of a run that stopped, after saying why. */
@@ -408,8 +465,9 @@ int cli_redeem(const cli_options *o) {
       rc = st == PUBRIO_OK && !out_errno
                ? CLI_OK
                : stopped(o, run, st, &err, out_errno, failed_batches);
-      if (rc == CLI_OK && stats.people_left_uncertain)
-        rc = CLI_UNCERTAIN;
+      if (rc == CLI_OK &&
+          (stats.people_left_uncertain || stats.lookups_uncertain))
+        rc = CLI_UNCERTAIN; /* maybe charged: a lookup too */
       if (st == PUBRIO_OK || stats.batches_accepted) /* else the error says
                                                         it all */
         summary(o, &stats, cli_now_ms() - bar.start_ms);

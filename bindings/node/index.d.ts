@@ -286,6 +286,18 @@ export interface BulkStats {
   peopleKept: number;
   /** People the journal holds as forgotten (`pubrio forget`): neither bought nor handed out. */
   peopleForgotten: number;
+  /** Distinct lookup entries added (a repeated entry is in `duplicates`). */
+  lookups: number;
+  /** ...of which this run sends and has not had answered yet (1 credit each at worst). */
+  lookupsToSend: number;
+  /** ...resolved to a person (this run or the journal). */
+  lookupsFound: number;
+  /** ...resolved to nobody (this run or the journal). */
+  lookupsNotFound: number;
+  /** ...asked without an answer (this run or an earlier one): maybe charged, never resent. */
+  lookupsUncertain: number;
+  /** Credits this run's lookups were charged (also in creditsCharged). */
+  lookupCredits: number;
 }
 
 /** The fields a lookup entry may hold (all strings; a key not listed here

@@ -1510,8 +1510,14 @@ typedef enum pubrio_bulk_event_kind {
                                        pubrio_bulk_uncollected()). Also a
                                        LinkedIn URL's single redeem
                                        (`linkedin_url` set). */
-  PUBRIO_BULK_NOT_FOUND = 8       /**< A LinkedIn URL names nobody Pubrio
+  PUBRIO_BULK_NOT_FOUND = 8,      /**< A LinkedIn URL names nobody Pubrio
                                        knows: `linkedin_url`; no credit. */
+  PUBRIO_BULK_RESOLVED = 9        /**< pubrio_bulk_drained() only: a lookup
+                                       entry resolved (paid) to a person the
+                                       run did not hand out: `person` names
+                                       the people_search_id (no contacts),
+                                       `lookup_entry` and
+                                       `lookup_confidence` are set. */
 } pubrio_bulk_event_kind;
 
 /** @brief One event of a bulk run. Its pointers live until the next call on
@@ -1631,7 +1637,8 @@ struct pubrio_bulk_stats {
   size_t in_flight;           /**< Requests in flight now. */
   long requests;              /**< Requests sent by this run. */
   long planned_requests;      /**< The fewest the run needs: a submit and a
-                                   poll a batch, a poll a journaled batch. */
+                                   poll a batch, a poll a journaled batch,
+                                   a request a full lookup request. */
   int64_t min_duration_ms;    /**< The shortest the rate budget allows for
                                    planned_requests. */
   int64_t next_request_in_ms; /**< When the rate budget lets the next
@@ -1651,7 +1658,11 @@ struct pubrio_bulk_stats {
                                        earlier one, and not sent again: maybe
                                        charged. */
   int64_t credits_worst_case;     /**< The most the people to submit can cost:
-                                       every asked type found, at the prices. */
+                                       every asked type found, at the prices;
+                                       with a person for each lookup entry
+                                       still to send (`lookups_to_send`),
+                                       whose own worst case is 1 credit an
+                                       entry. */
   int64_t credits_before;         /**< Credits earlier runs on the journal were
                                        charged. */
   int64_t credits_committed;      /**< What the credit budget holds against:
@@ -1679,11 +1690,30 @@ struct pubrio_bulk_stats {
   size_t people_kept;             /**< People (and LinkedIn URLs naming
                                        nobody) collected and not handed out
                                        when pubrio_bulk_close() ran: kept
-                                       for pubrio_bulk_drained(). */
+                                       for pubrio_bulk_drained() (its
+                                       ::PUBRIO_BULK_RESOLVED events are
+                                       not counted here). */
   size_t people_forgotten;        /**< Added people (ids or LinkedIn URLs)
                                        the journal holds as forgotten
                                        (pubrio_journal_forget()): neither
                                        bought nor handed out. */
+  size_t lookups;                 /**< Distinct lookup entries added
+                                       (pubrio_bulk_add_lookups(); an entry
+                                       repeated is counted in `duplicates`). */
+  size_t lookups_to_send;   /**< ...of which this run sends and has not had
+                                 answered yet (1 credit each at worst). */
+  size_t lookups_found;     /**< ...resolved to a person, by this run or
+                                 from the journal. */
+  size_t lookups_not_found; /**< ...resolved to nobody (this run or an
+                                 earlier one). */
+  size_t lookups_uncertain; /**< ...asked without an answer, by this run or
+                                 an earlier one: maybe charged, never
+                                 resent unless asked. The rest of
+                                 `lookups` are not looked up (a name with
+                                 only a company or domain while similarity
+                                 is off) or were refused (nothing spent). */
+  int64_t lookup_credits;   /**< Credits lookups charged this run (also in
+                                 `credits_charged`). */
 };
 
 /**
@@ -1731,8 +1761,10 @@ PUBRIO_API const char *pubrio_bulk_uncollected(const pubrio_bulk *bulk,
  * uncertain); polls in flight are cut at once (a poll spends nothing: the
  * batch stays named as uncollected). Every person the run collected and did
  * not hand out, queued before the close or collected by the drain, is kept
- * for pubrio_bulk_drained(). What remains paid and not delivered is named
- * by pubrio_bulk_uncollected() (accepted batches) and
+ * for pubrio_bulk_drained(), and so is every lookup entry resolved to a
+ * person and not handed out (a ::PUBRIO_BULK_RESOLVED event naming the
+ * person: the lookup was paid). What remains paid and not delivered is
+ * named by pubrio_bulk_uncollected() (accepted batches) and
  * pubrio_bulk_uncertain() (people submitted without a conclusive answer:
  * maybe charged, never resent), and summed up by pubrio_bulk_leftover().
  * A run that already finished or stopped is only drained of what it still
@@ -1755,7 +1787,9 @@ PUBRIO_API pubrio_status pubrio_bulk_close(pubrio_bulk *bulk,
 /**
  * @brief What pubrio_bulk_close() kept: the @p index-th ::PUBRIO_BULK_PERSON
  * or ::PUBRIO_BULK_NOT_FOUND event collected and not handed out, in the
- * order the run would have handed them out.
+ * order the run would have handed them out, then a ::PUBRIO_BULK_RESOLVED
+ * event for each lookup entry resolved to a person and not handed out, in
+ * entry order.
  * @param bulk the run.
  * @param index 0, 1, ...
  * @return the event (owned by the run, valid until pubrio_bulk_free()), or
@@ -1781,8 +1815,9 @@ PUBRIO_API const char *pubrio_bulk_uncertain(const pubrio_bulk *bulk,
  * @brief One sentence naming what a stopped or closed run leaves paid and
  * not delivered: the batches accepted and not collected (with their ids,
  * the first few of them), the people left uncertain, the people an earlier
- * run left uncertain in the journal, and the people kept by
- * pubrio_bulk_close(). For a warning or a log line; the lists themselves
+ * run left uncertain in the journal, and the people and resolved lookup
+ * entries kept by pubrio_bulk_close(). For a warning or a log line; the
+ * lists themselves
  * are pubrio_bulk_uncollected(), pubrio_bulk_uncertain() and
  * pubrio_bulk_drained().
  * @param bulk the run.

@@ -565,10 +565,6 @@ void pubrio_bulk_stats_get(const pubrio_bulk *b, pubrio_bulk_stats *out,
     s.planned_requests = (long)(new_batches * (b->o.submit_only ? 1 : 2) +
                                 (b->o.submit_only ? 0 : b->prior_batches) +
                                 b->urls_to_send + b->urls_sending);
-    long rate = b->o.requests_per_minute;
-    s.min_duration_ms = s.planned_requests
-                            ? (int64_t)((s.planned_requests - 1) / rate) * 60000
-                            : 0;
     int64_t now = pri_clock_now(&b->client->clock);
     s.next_request_in_ms = pri_pacer_wait_ms(&b->pacer, now);
     s.credits_charged = b->credits_charged;
@@ -594,8 +590,13 @@ void pubrio_bulk_stats_get(const pubrio_bulk *b, pubrio_bulk_stats *out,
         s.batches_uncollected++;
         s.people_uncollected += b->batches[i].count;
       }
-    s.people_kept = b->kept_count;
+    s.people_kept = b->kept_count - b->kept_resolved;
     s.people_forgotten = b->forgotten;
+    pri_bulk_lookups_stats(b, &s);
+    long rate = b->o.requests_per_minute;
+    s.min_duration_ms = s.planned_requests
+                            ? (int64_t)((s.planned_requests - 1) / rate) * 60000
+                            : 0;
   }
   if (out)
     memcpy(out, &s, out_size < sizeof s ? out_size : sizeof s);

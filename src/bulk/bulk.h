@@ -187,6 +187,7 @@ struct pubrio_bulk {
   int closed;      /* pubrio_bulk_close() ran */
   bulk_kept *kept; /* what it kept */
   size_t kept_count, kept_cap;
+  size_t kept_resolved; /* ...of which RESOLVED lookup entries */
   /* Counts. */
   size_t submitted_people, collected_people, accepted_batches,
       collected_batches, failed_batches, uncertain_people;
@@ -264,6 +265,14 @@ pubrio_status pri_bulk_lookup_settle(pubrio_bulk *bulk, bulk_slot *slot,
 int pri_bulk_lookup_event(pubrio_bulk *bulk, pubrio_bulk_event *event,
                           int final);
 void pri_bulk_lookups_free(pubrio_bulk *bulk);
+/* The close: every lookup entry resolved to a person and not handed out is
+ * kept as a RESOLVED event (after the kept people); 0, or -1 when out of
+ * memory or the store fails (what was kept stays). */
+int pri_bulk_lookups_keep_resolved(pubrio_bulk *bulk);
+/* The lookup counts of @p stats (the `lookups*` fields and lookup_credits);
+ * the requests the entries still to send need at least, added to
+ * planned_requests, and the people they may find, to credits_worst_case. */
+void pri_bulk_lookups_stats(const pubrio_bulk *bulk, pubrio_bulk_stats *stats);
 
 /* What a stopped or closed run leaves (bulk_leftover.c). Whether the batch
  * was paid for and not collected (named by pubrio_bulk_uncollected()). */

@@ -1531,6 +1531,9 @@ pubrio_status pubrio_bulk_close(pubrio_bulk *b, int64_t timeout_ms,
                    ? INT64_MAX
                    : now + timeout_ms);
     }
+    /* Paid lookups whose people were not handed out: named, not lost (out
+     * of memory: the journal still holds each resolution). */
+    pri_bulk_lookups_keep_resolved(b);
   }
   pubrio_bulk_event ev;
   return pubrio_bulk_next_event(b, 0, &ev, sizeof ev, err);

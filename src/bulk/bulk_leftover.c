@@ -23,7 +23,7 @@ void pri_bulk_kept_free(pubrio_bulk *b) {
     pubrio_query_result_free(b->kept[i].result);
   pri_free(b->kept);
   b->kept = NULL;
-  b->kept_count = b->kept_cap = 0;
+  b->kept_count = b->kept_cap = b->kept_resolved = 0;
 }
 
 const char *pubrio_bulk_uncollected(const pubrio_bulk *b, size_t index,
@@ -130,11 +130,19 @@ size_t pubrio_bulk_leftover(const pubrio_bulk *b, char *out, size_t size) {
     put(out, size, &len,
         "; a run on the same journal collects what was "
         "accepted and never buys the uncertain again");
-  if (b->kept_count) {
+  size_t people_kept = b->kept_count - b->kept_resolved;
+  if (people_kept) {
     part(out, size, &len);
     put(out, size, &len,
         "%zu %s collected while the run closed, kept for the caller",
-        b->kept_count, b->kept_count == 1 ? "person" : "people");
+        people_kept, people_kept == 1 ? "person" : "people");
+  }
+  if (b->kept_resolved) {
+    part(out, size, &len);
+    put(out, size, &len,
+        "%zu lookup %s resolved (paid) to people not handed out, kept for "
+        "the caller with their people_search_ids",
+        b->kept_resolved, b->kept_resolved == 1 ? "entry" : "entries");
   }
   return len;
 }

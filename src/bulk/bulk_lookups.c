@@ -11,6 +11,7 @@
 #include "call.h"
 
 #include "error.h"
+#include "growth.h"
 #include "json.h"
 #include "log.h"
 #include "lookup.h"
@@ -39,6 +40,10 @@ typedef struct lk_key {
   uint8_t forgotten;
   uint8_t confidence; /* LK_FOUND: a pubrio_lookup_confidence */
   uint8_t person[16];
+  /* What the journal held before this run asked it again (--refresh or
+   * resubmitting): put back when its request is refused. */
+  uint8_t prior_state, prior_confidence;
+  uint8_t prior_person[16];
   size_t sent;   /* its entry in the request sent, or SIZE_MAX */
   size_t first;  /* its first input entry */
   char *message; /* LK_UNCERTAIN / LK_FAILED: why */
@@ -65,6 +70,7 @@ struct pri_bulk_lookups {
   int64_t worst; /* the request in flight's worst case */
   pri_lookup_answer_list list;
   size_t batch_size;
+  int64_t charged; /* credits this run's lookups were charged */
 };
 
 static const char NEEDS_SIMILARITY[] =
@@ -205,6 +211,9 @@ static int place_key(pubrio_bulk *b, pri_bulk_lookups *l, size_t k) {
     return 0; /* joins the roster when the run starts (every id is in) */
   }
   key->state = LK_TO_SEND;
+  key->prior_state = (uint8_t)known.state;
+  key->prior_confidence = (uint8_t)known.confidence;
+  memcpy(key->prior_person, known.person, 16);
   return 0;
 }
 
@@ -403,12 +412,18 @@ int pri_bulk_lookup_start(pubrio_bulk *b, bulk_slot *s) {
   return stored ? 0 : -1;
 }
 
-/* The request's keys are not asked after all (nothing was processed). */
+/* The request's keys are not asked after all (nothing was processed): each
+ * goes back to what the journal held before (its charges kept), or to
+ * never asked. */
 static void record_new(pubrio_bulk *b, pri_bulk_lookups *l) {
   pri_stored_lookup *rows = pri_calloc(l->batch_n, sizeof *rows);
-  for (size_t i = 0; rows && i < l->batch_n; i++)
-    rows[i] = (pri_stored_lookup){.key = l->keys[l->req_key[l->batch[i]]].key,
-                                  .state = PRI_STORED_LOOKUP_NEW};
+  for (size_t i = 0; rows && i < l->batch_n; i++) {
+    const lk_key *k = &l->keys[l->req_key[l->batch[i]]];
+    rows[i] = (pri_stored_lookup){.key = k->key,
+                                  .state = k->prior_state,
+                                  .confidence = k->prior_confidence};
+    memcpy(rows[i].person, k->prior_person, 16);
+  }
   if (rows) /* left ASKED, a rerun would only not resend them */
     pri_store_lookups_record(b->store, rows, l->batch_n);
   pri_free(rows);
@@ -488,6 +503,7 @@ static pubrio_status answered(pubrio_bulk *b, pri_bulk_lookups *l,
   if (billable > charged)
     charged = billable;
   b->credits_charged = pri_bulk_add_credits(b->credits_charged, charged);
+  l->charged = pri_bulk_add_credits(l->charged, charged);
   pubrio_status st = map_matches(l, found, err);
   size_t n = 0;
   for (size_t i = 0; i < l->batch_n; i++) {
@@ -506,13 +522,18 @@ static pubrio_status answered(pubrio_bulk *b, pri_bulk_lookups *l,
                         : PUBRIO_LOOKUP_CONFIDENCE_OTHER);
       rows[n++] = (pri_stored_lookup){.key = k->key,
                                       .state = PRI_STORED_LOOKUP_FOUND,
-                                      .confidence = k->confidence};
+                                      .confidence = k->confidence,
+                                      .charged = !found[i]->is_duplicate_input};
       memcpy(rows[n - 1].person, k->person, 16);
     } else if (st == PUBRIO_OK) {
       rows[n++] = (pri_stored_lookup){.key = k->key,
                                       .state = PRI_STORED_LOOKUP_NOT_FOUND};
     }
   }
+  /* What the answer charged past its billable matches goes on the first
+   * row, so the journal holds the request's whole charge. */
+  if (n && charged > billable)
+    rows[0].charged += charged - billable;
   pubrio_status out = st;
   if (pri_store_lookups_record(b->store, rows, n) != 0) {
     end_sending(l, LK_UNCERTAIN, "the journal could not store the answer");
@@ -666,6 +687,60 @@ int pri_bulk_lookup_event(pubrio_bulk *b, pubrio_bulk_event *ev, int final) {
     if (r > 0)
       l->final_cursor++;
     return r;
+  }
+  return 0;
+}
+
+void pri_bulk_lookups_stats(const pubrio_bulk *b, pubrio_bulk_stats *s) {
+  const pri_bulk_lookups *l = b->lookups;
+  if (!l)
+    return;
+  s->lookups = l->key_count;
+  for (size_t k = 0; k < l->key_count; k++)
+    switch ((lk_state)l->keys[k].state) {
+    case LK_TO_SEND:
+    case LK_SENDING: s->lookups_to_send++; break;
+    case LK_FOUND: s->lookups_found++; break;
+    case LK_NOT_FOUND: s->lookups_not_found++; break;
+    case LK_UNCERTAIN: s->lookups_uncertain++; break;
+    case LK_FAILED:
+    case LK_NOT_LOOKED_UP: break;
+    }
+  s->lookup_credits = l->charged;
+  /* The fewest lookup requests: full ones (the plan may need more). */
+  if (s->lookups_to_send && l->batch_size)
+    s->planned_requests +=
+        (long)((s->lookups_to_send + l->batch_size - 1) / l->batch_size);
+  /* Each entry still to send may name a person needing every asked type. */
+  if (s->lookups_to_send)
+    s->credits_worst_case = pri_bulk_add_credits(
+        s->credits_worst_case,
+        pri_bulk_worst_credits(b, b->types, s->lookups_to_send));
+}
+
+int pri_bulk_lookups_keep_resolved(pubrio_bulk *b) {
+  pri_bulk_lookups *l = b->lookups;
+  for (size_t i = 0; l && i < l->input_count; i++) {
+    lk_key *k = &l->keys[l->input_key[i]];
+    if (l->handed[i] || k->state != LK_FOUND)
+      continue;
+    if (pri_grow(&b->kept, &b->kept_cap, b->kept_count + 1, sizeof *b->kept))
+      return -1;
+    /* The person alone: its id, no contacts (none were asked for). */
+    pubrio_query_result *named = pri_store_read_person(b->store, k->person, 0);
+    if (!named)
+      return -1;
+    bulk_kept *kept = &b->kept[b->kept_count++];
+    memset(kept, 0, sizeof *kept);
+    kept->result = named;
+    kept->event.kind = PUBRIO_BULK_RESOLVED;
+    kept->event.person = pubrio_query_result_person(named, 0);
+    kept->event.lookup_entry = i + 1;
+    kept->event.lookup_confidence =
+        pubrio_lookup_confidence_str((pubrio_lookup_confidence)k->confidence);
+    kept->event.from_store = k->from_store;
+    b->kept_resolved++;
+    l->handed[i] = 1;
   }
   return 0;
 }

@@ -7,8 +7,8 @@
  * refused and left untouched. Without a path the store is a private
  * temporary database, so a run without a journal takes the same path.
  *
- * Schema (PRAGMA application_id 'PBRI', user_version 4; an older store is
- * brought up to 4 when opened to write, and a store whose schema is not
+ * Schema (PRAGMA application_id 'PBRI', user_version 5; an older store is
+ * brought up to 5 when opened to write, and a store whose schema is not
  * exactly its version's is refused):
  *   runs(id, started_at, types, profile_id, library, workspace, key_mark)
  *                                  workspace: POST /profile's profile_id for
@@ -29,9 +29,10 @@
  *                                  an intent without an answer
  *   contacts(person, kind, type, value, status, batch, at)  kind 0 email,
  *                                  1 phone; type as the API sent it
- *   lookups(mark, state, person, confidence, at)  a contact lookup key's
- *                                  HMAC-SHA-256 under journal_key and its
- *                                  pri_stored_lookup_state */
+ *   lookups(mark, state, person, confidence, at, charged)  a contact
+ *                                  lookup key's HMAC-SHA-256 under
+ *                                  journal_key, its pri_stored_lookup_state
+ *                                  and the credits its answers charged */
 #ifndef PUBRIO_STORE_H
 #define PUBRIO_STORE_H
 
@@ -121,10 +122,11 @@ int pri_store_person_state(pri_store *store, const uint8_t person[16],
  * none), as stored: the caller judges their range. 0, or -1 when they
  * cannot be read. */
 int pri_store_number_range(pri_store *store, int64_t *lowest, int64_t *highest);
-/* Totals over every run: credits charged by collected batches, and the
- * worst case of the batches left uncertain, at @p prices (credits per
- * contact, indexed by type bit: [0] email-personal, [1] email-work,
- * [2] phone). -1 on failure. */
+/* Totals over every run: credits charged by collected batches and lookup
+ * answers, and the worst case of the batches left uncertain, at @p prices
+ * (credits per contact, indexed by type bit: [0] email-personal,
+ * [1] email-work, [2] phone), plus 1 a lookup asked without an answer.
+ * -1 on failure. */
 int64_t pri_store_charged(pri_store *store);
 int64_t pri_store_uncertain_worst(pri_store *store, const int64_t prices[3]);
 
@@ -214,6 +216,8 @@ typedef struct pri_stored_lookup {
   int state;          /* pri_stored_lookup_state */
   uint8_t person[16]; /* FOUND: whom */
   int confidence;     /* FOUND: a pubrio_lookup_confidence */
+  int64_t charged;    /* FOUND, NOT_FOUND: credits its answer charged for it
+                         (added to what the key was charged before) */
 } pri_stored_lookup;
 
 /* Record @p count keys' states in one transaction: ASKED before a request

@@ -24,9 +24,9 @@
 
 #define STORE_APPLICATION_ID 0x50425249 /* "PBRI" */
 /* 2: batches.linkedin_url (a single redeem); 3: runs.workspace; 4: the
- * lookups table. Written as text in SQL. */
-#define STORE_VERSION 4
-#define STORE_VERSION_SQL "PRAGMA user_version = 4;"
+ * lookups table; 5: lookups.charged. Written as text in SQL. */
+#define STORE_VERSION 5
+#define STORE_VERSION_SQL "PRAGMA user_version = 5;"
 
 enum {
   ST_INTENT,
@@ -95,10 +95,12 @@ static const char *const statement_sql[ST_COUNT] = {
     [ST_URL] = "SELECT b.state, p.person FROM batches b LEFT JOIN"
                " batch_people p ON p.batch = b.number WHERE b.linkedin_url ="
                " ?1 AND b.state != 'refused' ORDER BY b.number DESC LIMIT 1",
+    /* A key asked again (--refresh) keeps what it was charged before. */
     [ST_LOOKUP_SET] =
-        "INSERT INTO lookups(mark, state, person, confidence, at) VALUES(?1,"
-        " ?2, ?3, ?4, ?5) ON CONFLICT(mark) DO UPDATE SET state = ?2, person ="
-        " ?3, confidence = ?4, at = ?5",
+        "INSERT INTO lookups(mark, state, person, confidence, at, charged)"
+        " VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(mark) DO UPDATE SET"
+        " state = ?2, person = ?3, confidence = ?4, at = ?5, charged ="
+        " charged + ?6",
     [ST_LOOKUP_DROP] = "DELETE FROM lookups WHERE mark = ?1",
     [ST_LOOKUP_GET] = "SELECT state, person, confidence FROM lookups WHERE"
                       " mark = ?1",
@@ -161,9 +163,15 @@ static const char schema_sql[] =
   "CREATE INDEX lookups_by_person ON lookups(person) WHERE person IS NOT"      \
   " NULL;"
 
+/* Version 5's addition: the credits each lookup key's answers charged, so
+ * a rerun's budget counts them beside the batches'. */
+#define LOOKUPS_CHARGED_SQL                                                    \
+  "ALTER TABLE lookups ADD COLUMN charged INTEGER NOT NULL DEFAULT 0;"
+
 /* [v - 2]: what version v adds to version v - 1. */
 static const char *const migration_sql[STORE_VERSION - 1] = {
-    URL_COLUMN_SQL, WORKSPACE_COLUMN_SQL, LOOKUPS_TABLE_SQL};
+    URL_COLUMN_SQL, WORKSPACE_COLUMN_SQL, LOOKUPS_TABLE_SQL,
+    LOOKUPS_CHARGED_SQL};
 
 typedef struct sqlite_store {
   pri_store base; /* first: what the engine holds */
@@ -528,8 +536,8 @@ static pubrio_status prepare_all(sqlite_store *s, const char *shown,
                                  pubrio_error *err) {
   for (int i = 0; i < ST_COUNT; i++)
     if ((s->has_urls || (i != ST_INTENT && i != ST_URL)) &&
-        (s->version >= 4 ||
-         (i != ST_LOOKUP_SET && i != ST_LOOKUP_DROP && i != ST_LOOKUP_GET)) &&
+        (s->version >= 5 || i != ST_LOOKUP_SET) && /* lookups.charged */
+        (s->version >= 4 || (i != ST_LOOKUP_DROP && i != ST_LOOKUP_GET)) &&
         sqlite3_prepare_v3(s->db, statement_sql[i], -1,
                            SQLITE_PREPARE_PERSISTENT, &s->stmt[i],
                            NULL) != SQLITE_OK)
@@ -1149,9 +1157,13 @@ static int64_t sqlite_charged(pri_store *store) {
   int failed = 0;
   /* Charges are stored as counted: never negative, but an untrusted answer
    * can make one huge; total() is a float sum that never overflows, and
-   * the cap keeps it in range. */
-  int64_t v = query_int(s, "SELECT min(total(charged), 4.6e18) FROM batches", 0,
-                        &failed);
+   * the cap keeps it in range. Lookups' charges since version 5. */
+  int64_t v = query_int(
+      s,
+      s->version < 5 ? "SELECT min(total(charged), 4.6e18) FROM batches"
+                     : "SELECT min((SELECT total(charged) FROM batches)"
+                       " + (SELECT total(charged) FROM lookups), 4.6e18)",
+      0, &failed);
   return failed ? -1 : v;
 }
 
@@ -1178,7 +1190,12 @@ static int64_t sqlite_uncertain_worst(pri_store *store,
     total += per * (double)people;
   }
   sqlite3_finalize(st);
-  if (!ok)
+  /* A lookup asked without an answer: 1 credit at worst. */
+  int failed = 0;
+  if (ok && s->version >= 4)
+    total += (double)query_int(
+        s, "SELECT count(*) FROM lookups WHERE state = 1", 0, &failed);
+  if (!ok || failed)
     return -1;
   return total > 4.6e18 ? (int64_t)4.6e18 : (int64_t)total;
 }
@@ -1627,7 +1644,7 @@ static void lookup_mark(sqlite_store *s, const char *key,
 static int sqlite_lookups_record(pri_store *store,
                                  const pri_stored_lookup *rows, size_t count) {
   sqlite_store *s = (sqlite_store *)store;
-  if (!s->has_secret || s->version < 4)
+  if (!s->has_secret || s->version < 5)
     return -1;
   if (begin(s) != 0)
     return -1;
@@ -1645,6 +1662,7 @@ static int sqlite_lookups_record(pri_store *store,
         sqlite3_bind_blob(st, 3, rows[i].person, 16, SQLITE_STATIC);
       sqlite3_bind_int(st, 4, rows[i].confidence);
       sqlite3_bind_int64(st, 5, epoch_now());
+      sqlite3_bind_int64(st, 6, rows[i].charged);
     }
     ok = step_done(st) == 0;
   }

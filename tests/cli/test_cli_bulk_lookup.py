@@ -8,6 +8,7 @@ server's directory (tests/fake_server/fake_lookup.c)."""
 import csv
 import io
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -116,6 +117,84 @@ class BulkLookupCli(unittest.TestCase):
         self.assertEqual(after["requests"][REDEEM], before["requests"][REDEEM])
         self.assertEqual(after["credit"], before["credit"])
         self.assertEqual(again, first)  # every row answered the same
+
+
+class BulkLookupPlanAndSummary(unittest.TestCase):
+    """The dry run shows the lookups beside the redeem (what is looked up,
+    what is not and why, their worst case and the people they may find in
+    the redeem's); the summary of a run counts how the lookups ended."""
+
+    def setUp(self):
+        self.server = FakeServer("--estimated-time", "0", "--phone-price",
+                                 "30")
+        self.tmp = tempfile.TemporaryDirectory()
+        self.leads = os.path.join(self.tmp.name, "leads.csv")
+        with open(self.leads, "w", newline="") as f:
+            csv.writer(f).writerows(LEADS)
+
+    def tearDown(self):
+        self.server.stop()
+        self.tmp.cleanup()
+
+    def run_cli(self, *args):
+        env = dict(os.environ, PUBRIO_BASE_URL=self.server.url,
+                   PUBRIO_API_KEY="test-key")
+        return subprocess.run([CLI, "redeem", "--types", "phone", "--wait",
+                               "--format", "csv", "--input", self.leads,
+                               *args], capture_output=True, text=True,
+                              env=env, timeout=60)
+
+    def test_dry_run_counts_lookups_and_the_people_they_may_find(self):
+        r = self.run_cli("--dry-run")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        # 5 distinct entries: 4 to look up, Bob (a name and a company)
+        # not without --similar.
+        self.assertIn("lookups:            5 (4 to look up: at most 4 "
+                      "credits", r.stdout)
+        self.assertIn("not looked up:      1 (only a name and a company or "
+                      "domain: looked up only with --similar)", r.stdout)
+        # The redeem's worst case: a phone at 30 for each person the 4
+        # lookups may find (120), plus the lookups' 4.
+        self.assertIn("at most 120 for 4 people: phone 30 each", r.stdout)
+        self.assertIn("lookups at most 4 more: 124 in all", r.stdout)
+        self.assertEqual(self.server.stats()["requests"].get(LOOKUP, 0), 0)
+        self.assertEqual(self.server.stats()["requests"].get(REDEEM, 0), 0)
+
+        similar = self.run_cli("--dry-run", "--similar")
+        self.assertIn("lookups:            5 (5 to look up: at most 5 "
+                      "credits", similar.stdout)
+        self.assertNotIn("not looked up:", similar.stdout)
+        self.assertIn("150 for 5 people", similar.stdout)
+        self.assertIn("155 in all", similar.stdout)
+
+    def test_summary_counts_how_the_lookups_ended(self):
+        before = self.server.stats()["credit"]
+        r = self.run_cli("--max-credits", "1000")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        # King (email and phone) and John found, one miss, Bob not looked
+        # up; one request, whose second match of King is free: 2 credits.
+        self.assertIn("5 lookups: 3 found, 1 not found, 1 not looked up, "
+                      "0 uncertain; 2 credits charged for lookups by this "
+                      "run", r.stderr)
+        self.assertEqual(self.server.stats()["requests"][LOOKUP], 1)
+        m = re.search(r"(\d+) credits charged by this run", r.stderr)
+        self.assertEqual(int(m.group(1)),
+                         before - self.server.stats()["credit"])
+
+    def test_a_rerun_names_uncertain_lookups_and_exits_9(self):
+        journal = os.path.join(self.tmp.name, "run.journal")
+        self.server.script(LOOKUP, 200, times=1, fault=3)  # process, close
+        first = self.run_cli("--journal", journal)
+        self.assertNotEqual(first.returncode, 0, first.stderr)
+        asked = self.server.stats()["requests"][LOOKUP]
+        again = self.run_cli("--journal", journal)
+        # Nothing to send: the 4 asked entries are uncertain (maybe
+        # charged), named, not asked again; the run says so in its exit.
+        self.assertEqual(again.returncode, 9, again.stderr)
+        self.assertIn("0 found, 0 not found, 1 not looked up, 4 uncertain",
+                      again.stderr)
+        self.assertIn("4 lookups were asked without an answer", again.stderr)
+        self.assertEqual(self.server.stats()["requests"][LOOKUP], asked)
 
 
 if __name__ == "__main__":

@@ -328,8 +328,19 @@ class Missing(JournalTest):
         r = self.run_cli("status", "--journal", url)
         self.assertEqual(r.returncode, 2, r.stderr)
         self.assertNotIn("s3cr3t", r.stderr)
-        self.assertIn("the journal postgresql://user:***@db.invalid/pubrio "
-                      "does not exist", r.stderr)
+        # A connection URI is the library's to open (no file looked for).
+        self.assertRegex(r.stderr,
+                         r"the journal postgresql://user:\*\*\*@db\.invalid/"
+                         r"pubrio cannot be opened|without PostgreSQL support")
+
+    def test_a_journal_uri_given_without_the_option_is_masked(self):
+        url = "postgresql://user:s3cr3t@db.invalid/pubrio"
+        for command in ("status", "export"):
+            r = self.run_cli(command, url)
+            self.assertEqual(r.returncode, 2, r.stderr)
+            self.assertNotIn("s3cr3t", r.stderr)
+            self.assertIn('unexpected argument "postgresql://user:***@',
+                          r.stderr)
 
     def test_a_directory_is_not_a_journal(self):
         r = self.run_cli("status", "--journal", self.tmp.name)

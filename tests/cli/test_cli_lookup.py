@@ -5,6 +5,7 @@ lookup_result, similarity opt-in, a dry run, and the credit rules (a lost
 answer never resent, a 429 waited for)."""
 import csv
 import io
+import json
 import os
 import subprocess
 import sys
@@ -112,6 +113,38 @@ class LookupCli(unittest.TestCase):
         self.assertEqual(out[1], ["bob@acme.io", BOB, "a", "exact"])
         # A value already there is kept as it was.
         self.assertEqual(out[2][1], "00000000-0000-4000-8000-000000000009")
+
+    def test_format_json_one_object_a_row_with_the_csv_fields(self):
+        r = self.run_cli("--format", "json", self.csv_file(LEADS))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        objs = [json.loads(line) for line in r.stdout.splitlines()]
+        self.assertEqual(len(objs), len(LEADS) - 1)  # no header line
+        for obj in objs:
+            self.assertEqual(list(obj), LEADS[0] + ["people_search_id",
+                                                    "lookup_result"])
+        self.assertEqual(objs[0]["Full Name"], "King Lai")
+        self.assertEqual(objs[0]["Work E-mail"], " King.Lai@Pubrio.com")
+        self.assertEqual(objs[0]["people_search_id"], KING)
+        self.assertEqual(objs[0]["lookup_result"], "exact")
+        self.assertIsNone(objs[3]["people_search_id"])
+        self.assertEqual(objs[3]["lookup_result"], "not found")
+        # The same fields as the CSV of the same input, row by row (the
+        # CSV run asks again: the fake answers the same).
+        csv_run = self.run_cli(self.csv_file(LEADS))
+        for obj, row in zip(objs, self.rows(csv_run.stdout)[1:]):
+            self.assertEqual([v if v is not None else "" for v in
+                              obj.values()], row)
+
+    def test_format_json_names_blank_and_repeated_headers_by_position(self):
+        rows = [["email", "", "email", "lookup_result"],
+                ["bob@acme.io", "x", "y", "z"]]
+        r = self.run_cli("--format", "json", self.csv_file(rows))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        obj = json.loads(r.stdout)
+        self.assertEqual(obj, {"email": "bob@acme.io", "column_2": "x",
+                               "column_3": "y", "column_4": "z",
+                               "people_search_id": BOB,
+                               "lookup_result": "exact"})
 
     def test_dry_run_sends_nothing_and_needs_no_key(self):
         r = self.run_cli("--dry-run", "--similar", self.csv_file(LEADS),

@@ -348,7 +348,7 @@ static void strangers_are_not_handed_out(void **state) {
   pubrio_bulk_free(b);
 }
 
-static char journal_path[64];
+static char journal_path[JOURNAL_PATH_MAX];
 
 static int journal_setup(void **state) {
   journal_path_new(journal_path, "bulk");

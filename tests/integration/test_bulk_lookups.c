@@ -18,7 +18,7 @@
 #define PHONE PUBRIO_CONTACT_PHONE
 #define MAX_ENTRIES 8
 
-static char journal_path[64];
+static char journal_path[JOURNAL_PATH_MAX];
 
 static int setup(void **state) {
   journal_path_new(journal_path, "lookups");
@@ -457,6 +457,228 @@ static void bad_requests_are_refused_whole(void **state) {
   pubrio_lookup_request_free(req);
 }
 
+/* The stats count lookups: before the run, the entries it sends (1 credit
+ * each) and a person each may find in the worst case; after, found, not
+ * found and not looked up, and what the lookups were charged; an uncertain
+ * one counted in this run and in the rerun that does not resend it. */
+static void stats_count_lookups(void **state) {
+  fixture *f = *state;
+  pubrio_lookup_request *req = new_request();
+  add_email(req, "king.lai@pubrio.com");           /* found */
+  add_email(req, "missing.person@people.example"); /* a miss */
+  add_name(req, "Ann", "Lee", "Acme Inc");         /* needs similarity */
+  add_email(req, "KING.LAI@pubrio.com");           /* a duplicate */
+  pubrio_bulk_options *o = journaled(0);
+  assert_int_equal(pubrio_bulk_options_set_prices(o, 10, 30, NULL), PUBRIO_OK);
+  int64_t before = fake_server_credit(f->server);
+  pubrio_bulk *b = make_run(f, o, req);
+  pubrio_bulk_stats st;
+  pubrio_bulk_stats_get(b, &st, sizeof st);
+  assert_int_equal(st.lookups, 3);
+  assert_int_equal(st.duplicates, 1);
+  assert_int_equal(st.lookups_to_send, 2);
+  assert_int_equal(st.lookups_found + st.lookups_not_found, 0);
+  assert_int_equal(st.lookups_uncertain, 0);
+  assert_int_equal(st.credits_worst_case, 2 * 30); /* a phone each */
+  assert_int_equal(st.planned_requests, 1);
+  seen s;
+  assert_int_equal(drain_all(b, &s, &f->err), PUBRIO_OK);
+  pubrio_bulk_stats_get(b, &st, sizeof st);
+  assert_int_equal(st.lookups, 3);
+  assert_int_equal(st.lookups_to_send, 0);
+  assert_int_equal(st.lookups_found, 1);
+  assert_int_equal(st.lookups_not_found, 1);
+  assert_int_equal(st.lookups_uncertain, 0);
+  assert_int_equal(st.lookup_credits, 1); /* King, billable */
+  assert_int_equal(st.credits_charged, before - fake_server_credit(f->server));
+  assert_int_equal(st.credits_charged, 1 + 30);
+  pubrio_bulk_free(b);
+
+  /* An answer lost after the API acted: uncertain here and in the rerun,
+   * which sends nothing. */
+  pubrio_lookup_request *lost = new_request();
+  add_email(lost, "ann@acme.io");
+  fake_reply r = {.path = BATCH_PATH,
+                  .status = 200,
+                  .fault = FAKE_FAULT_PROCESS_THEN_CLOSE};
+  fake_server_push_reply(f->server, &r);
+  b = make_run(f, o, lost);
+  assert_int_not_equal(drain_all(b, &s, &f->err), PUBRIO_OK);
+  pubrio_bulk_stats_get(b, &st, sizeof st);
+  assert_int_equal(st.lookups_uncertain, 1);
+  assert_int_equal(st.lookups_to_send, 0);
+  assert_int_equal(st.lookup_credits, 0); /* no answer: nothing known */
+  pubrio_bulk_free(b);
+  size_t asked = fake_server_request_count(f->server, BATCH_PATH);
+  b = make_run(f, o, lost);
+  pubrio_bulk_stats_get(b, &st, sizeof st);
+  assert_int_equal(st.lookups_uncertain, 1);
+  assert_int_equal(st.lookups_to_send, 0);
+  assert_int_equal(st.credits_worst_case, 0);
+  /* The first run's charges, and 1 at worst for the uncertain lookup. */
+  assert_int_equal(st.credits_before, 1 + 30);
+  assert_int_equal(st.credits_committed, 1 + 30 + 1);
+  drain_all(b, &s, &f->err);
+  assert_int_equal(fake_server_request_count(f->server, BATCH_PATH), asked);
+  pubrio_bulk_free(b);
+  pubrio_bulk_options_free(o);
+  pubrio_lookup_request_free(lost);
+  pubrio_lookup_request_free(req);
+}
+
+/* A rerun's budget counts what the first run's lookups were charged: with
+ * a budget of exactly the first run's charges, the rerun's next lookup
+ * (1 credit at worst) does not fit, and the run stops before any request;
+ * counting the purchases only, it would have been sent. */
+static void a_rerun_budget_counts_earlier_lookup_charges(void **state) {
+  fixture *f = *state;
+  pubrio_lookup_request *req = new_request();
+  add_email(req, "king.lai@pubrio.com");
+  add_email(req, "john.smith@example.com");
+  pubrio_bulk_options *o = journaled(0);
+  assert_int_equal(pubrio_bulk_options_set_prices(o, 10, 30, NULL), PUBRIO_OK);
+  int64_t before = fake_server_credit(f->server);
+  pubrio_bulk *b = make_run(f, o, req);
+  seen s;
+  assert_int_equal(drain_all(b, &s, &f->err), PUBRIO_OK);
+  pubrio_bulk_stats st;
+  pubrio_bulk_stats_get(b, &st, sizeof st);
+  int64_t spent = before - fake_server_credit(f->server);
+  assert_int_equal(st.credits_charged, spent);
+  assert_int_equal(st.lookup_credits, 2);
+  pubrio_bulk_free(b);
+
+  add_email(req, "ann@acme.io"); /* new: its lookup is the next request */
+  assert_int_equal(pubrio_bulk_options_set_max_credits(o, spent, NULL),
+                   PUBRIO_OK);
+  size_t requests = fake_server_request_count(f->server, NULL);
+  b = make_run(f, o, req);
+  pubrio_bulk_stats_get(b, &st, sizeof st);
+  assert_int_equal(st.credits_before, spent); /* lookups and purchases */
+  assert_int_equal(drain_all(b, &s, &f->err), PUBRIO_E_CREDIT_BUDGET);
+  assert_int_equal(fake_server_request_count(f->server, BATCH_PATH), 1);
+  assert_int_equal(fake_server_request_count(f->server, REDEEM_PATH), 1);
+  /* Only the account's free reads: no lookup, no purchase. */
+  for (size_t i = requests; i < fake_server_request_count(f->server, NULL);
+       i++) {
+    fake_request r = {0};
+    assert_int_equal(fake_server_request(f->server, i, &r), 0);
+    if (strncmp(r.path, "/profile", 8) != 0)
+      fail_msg("the rerun sent %s", r.path);
+    fake_request_clear(&r);
+  }
+  assert_int_equal(fake_server_credit(f->server), before - spent);
+  pubrio_bulk_free(b);
+  pubrio_bulk_options_free(o);
+  pubrio_lookup_request_free(req);
+}
+
+/* A close after the lookups were answered (paid) and before their people's
+ * batch left (the rate budget holds it): drained holds a RESOLVED event
+ * for exactly the entries found, naming the person without contacts, and
+ * the leftover sentence names them; nothing is bought. */
+static void a_close_keeps_resolved_lookups(void **state) {
+  fixture *f = *state;
+  pubrio_lookup_request *req = new_request();
+  add_email(req, "king.lai@pubrio.com");           /* 1 found */
+  add_email(req, "missing.person@people.example"); /* 2 a miss */
+  add_phone(req, "+1 (555) 010-0002");             /* 3 John */
+  add_name(req, "Ann", "Lee", "Acme Inc");         /* 4 not looked up */
+  pubrio_bulk_options *o = NULL;
+  assert_int_equal(pubrio_bulk_options_new(&o, NULL), PUBRIO_OK);
+  assert_int_equal(pubrio_bulk_options_set_read_account(o, 0, NULL), PUBRIO_OK);
+  assert_int_equal(pubrio_bulk_options_set_rate_limit(o, 1, NULL), PUBRIO_OK);
+  pubrio_bulk *b = make_run(f, o, req);
+  pubrio_bulk_event ev;
+  pubrio_bulk_stats st;
+  pubrio_bulk_stats_get(b, &st, sizeof st);
+  assert_int_equal(st.lookups_to_send, 3);
+  for (int i = 0; i < 200 && st.lookups_to_send; i++) {
+    assert_int_equal(pubrio_bulk_next_event(b, 50, &ev, sizeof ev, &f->err),
+                     PUBRIO_OK);
+    /* The miss and the name are answered at once; nothing else yet. */
+    if (ev.kind != PUBRIO_BULK_NONE &&
+        !(ev.kind == PUBRIO_BULK_NOT_FOUND &&
+          (ev.lookup_entry == 2 || ev.lookup_entry == 4)))
+      fail_msg("event %d of entry %zu before the close", ev.kind,
+               ev.lookup_entry);
+    pubrio_bulk_stats_get(b, &st, sizeof st);
+  }
+  assert_int_equal(st.lookups_found, 2);
+  assert_int_equal(st.lookups_not_found, 1);
+  assert_int_equal(pubrio_bulk_close(b, 0, &f->err), PUBRIO_E_CANCELLED);
+  assert_int_equal(fake_server_request_count(f->server, BATCH_PATH), 1);
+  assert_int_equal(fake_server_request_count(f->server, REDEEM_PATH), 0);
+  const pubrio_bulk_event *kept;
+  size_t resolved = 0, n = 0;
+  for (; (kept = pubrio_bulk_drained(b, n)) != NULL; n++) {
+    assert_int_equal(kept->kind, PUBRIO_BULK_RESOLVED);
+    assert_int_equal(kept->person->email_count + kept->person->phone_count, 0);
+    assert_string_equal(kept->lookup_confidence, "exact");
+    if (kept->lookup_entry == 1)
+      assert_string_equal(kept->person->people_search_id, id_of("King"));
+    else if (kept->lookup_entry == 3)
+      assert_string_equal(kept->person->people_search_id, id_of("John"));
+    else
+      fail_msg("entry %zu is not resolved", kept->lookup_entry);
+    resolved++;
+  }
+  assert_int_equal(resolved, 2);
+  pubrio_bulk_stats_get(b, &st, sizeof st);
+  assert_int_equal(st.people_kept, 0); /* people collected: none */
+  char sentence[512];
+  pubrio_bulk_leftover(b, sentence, sizeof sentence);
+  assert_non_null(strstr(sentence, "2 lookup entries resolved (paid)"));
+  /* A second close keeps nothing more. */
+  assert_int_equal(pubrio_bulk_close(b, 0, &f->err), PUBRIO_E_CANCELLED);
+  assert_null(pubrio_bulk_drained(b, 2));
+  pubrio_bulk_free(b);
+  pubrio_bulk_options_free(o);
+  pubrio_lookup_request_free(req);
+}
+
+/* A key asked again with --refresh whose request is refused (nothing
+ * processed) goes back to what the journal held: its earlier charge still
+ * counts, and a rerun answers it from the journal without asking. */
+static void
+a_refused_refresh_keeps_the_earlier_answer_and_charge(void **state) {
+  fixture *f = *state;
+  pubrio_lookup_request *req = new_request();
+  add_email(req, "king.lai@pubrio.com");
+  pubrio_bulk_options *o = journaled(0);
+  assert_int_equal(pubrio_bulk_options_set_prices(o, 10, 30, NULL), PUBRIO_OK);
+  int64_t before = fake_server_credit(f->server);
+  pubrio_bulk *b = make_run(f, o, req);
+  seen s;
+  assert_int_equal(drain_all(b, &s, &f->err), PUBRIO_OK);
+  int64_t spent = before - fake_server_credit(f->server);
+  pubrio_bulk_free(b);
+
+  fake_reply r = {.path = BATCH_PATH,
+                  .status = 400,
+                  .body = "{\"code\":40001,\"message\":\"bad entry\","
+                          "\"details\":{}}"};
+  fake_server_push_reply(f->server, &r);
+  assert_int_equal(pubrio_bulk_options_set_refresh(o, 1, NULL), PUBRIO_OK);
+  b = make_run(f, o, req);
+  assert_int_equal(drain_all(b, &s, &f->err), PUBRIO_E_BAD_REQUEST);
+  assert_int_equal(fake_server_request_count(f->server, BATCH_PATH), 2);
+  pubrio_bulk_free(b);
+
+  assert_int_equal(pubrio_bulk_options_set_refresh(o, 0, NULL), PUBRIO_OK);
+  b = make_run(f, o, req);
+  pubrio_bulk_stats st;
+  pubrio_bulk_stats_get(b, &st, sizeof st);
+  assert_int_equal(st.credits_before, spent); /* the lookup's 1 included */
+  assert_int_equal(st.lookups_found, 1);
+  assert_int_equal(drain_all(b, &s, &f->err), PUBRIO_OK);
+  assert_person(&s, 0, "King", 1);
+  assert_int_equal(fake_server_request_count(f->server, BATCH_PATH), 2);
+  pubrio_bulk_free(b);
+  pubrio_bulk_options_free(o);
+  pubrio_lookup_request_free(req);
+}
+
 static fake_server_options ready = {.estimated_time = 0};
 static fake_server_options priced = {.estimated_time = 0, .phone_price = 30};
 
@@ -474,6 +696,10 @@ int main(void) {
       T(a_size_refusal_sends_smaller_requests, &ready),
       T(the_runs_profile_id_goes_with_lookups, &ready),
       T(bad_requests_are_refused_whole, &ready),
+      T(stats_count_lookups, &priced),
+      T(a_rerun_budget_counts_earlier_lookup_charges, &priced),
+      T(a_close_keeps_resolved_lookups, &ready),
+      T(a_refused_refresh_keeps_the_earlier_answer_and_charge, &priced),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -20,7 +20,7 @@ enum { MAX_PEOPLE = 400 };
 
 static char ids[MAX_PEOPLE][PUBRIO_ID_LEN + 1];
 static const char *id_ptrs[MAX_PEOPLE];
-static char journal_path[64];
+static char journal_path[JOURNAL_PATH_MAX];
 
 static void make_ids(void) {
   for (int i = 0; i < MAX_PEOPLE; i++) {

@@ -15,7 +15,7 @@
 #define PERSON_PATH "/redeem/people"
 #define PHONE PUBRIO_CONTACT_PHONE
 
-static char journal_path[64];
+static char journal_path[JOURNAL_PATH_MAX];
 
 static int setup(void **state) {
   journal_path_new(journal_path, "urls");

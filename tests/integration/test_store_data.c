@@ -21,7 +21,7 @@
 enum { PEOPLE = 5 };
 static char ids[PEOPLE][PUBRIO_ID_LEN + 1];
 static const char *id_ptrs[PEOPLE];
-static char journal[64];
+static char journal[JOURNAL_PATH_MAX];
 
 static int setup(void **state) {
   journal_path_new(journal, "data");
@@ -31,7 +31,7 @@ static int setup(void **state) {
 
 static int teardown(void **state) {
   fixture_free(*state);
-  char other[80];
+  char other[JOURNAL_PATH_MAX + 16];
   snprintf(other, sizeof other, "%s-journal", journal);
   unlink(other);
   journal_remove(journal);
@@ -205,7 +205,7 @@ static void a_journal_others_can_write_is_refused(void **state) {
   assert_int_equal(stat(journal, &st), 0);
   assert_int_equal(st.st_size, 0); /* untouched */
   assert_int_equal(chmod(journal, 0600), 0);
-  char planted[80];
+  char planted[JOURNAL_PATH_MAX + 16];
   snprintf(planted, sizeof planted, "%s-journal", journal);
   fd = open(planted, O_CREAT | O_EXCL | O_WRONLY, 0600);
   assert_true(fd >= 0);
@@ -351,7 +351,7 @@ static int file_holds(const char *path, const void *needle, size_t len) {
 
 /* In the database or its WAL, raw bytes. */
 static int journal_holds(const void *needle, size_t len) {
-  char wal[80];
+  char wal[JOURNAL_PATH_MAX + 16];
   snprintf(wal, sizeof wal, "%s-wal", journal);
   return file_holds(journal, needle, len) || file_holds(wal, needle, len);
 }

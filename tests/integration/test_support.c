@@ -89,16 +89,67 @@ void script(fixture *f, const char *path, int status, const char *body,
   fake_server_push_reply(f->server, &r);
 }
 
-void journal_path_new(char out[64], const char *tag) {
-  snprintf(out, 64, "/tmp/pubrio-%s-%d.db", tag, (int)getpid());
+#ifdef PUBRIO_TEST_POSTGRESQL
+#include <libpq-fe.h>
+
+/* The _postgresql variant of a test: its journals on the database
+ * PUBRIO_TEST_PG_URI names (scripts/test.sh postgresql starts one). */
+__attribute__((constructor)) static void need_postgresql(void) {
+  if (!getenv("PUBRIO_TEST_PG_URI") || !*getenv("PUBRIO_TEST_PG_URI")) {
+    printf("skipped: no PostgreSQL (set PUBRIO_TEST_PG_URI, or run "
+           "scripts/test.sh postgresql)\n");
+    exit(77);
+  }
+}
+
+/* @p sql (naming only a schema this process made) on the test database. */
+static void pg_admin(const char *sql) {
+  PGconn *c = PQconnectdb(getenv("PUBRIO_TEST_PG_URI"));
+  if (PQstatus(c) != CONNECTION_OK)
+    fail_msg("PUBRIO_TEST_PG_URI: %s", PQerrorMessage(c));
+  PQclear(PQexec(c, "SET client_min_messages = warning"));
+  PGresult *r = PQexec(c, sql);
+  if (PQresultStatus(r) != PGRES_COMMAND_OK)
+    fail_msg("%s: %s", sql, PQerrorMessage(c));
+  PQclear(r);
+  PQfinish(c);
+}
+
+void journal_path_new(char out[JOURNAL_PATH_MAX], const char *tag) {
+  static int made;
+  const char *base = getenv("PUBRIO_TEST_PG_URI");
+  char schema[64], sql[200];
+  snprintf(schema, sizeof schema, "t_%s_%d_%d", tag, (int)getpid(), ++made);
+  snprintf(sql, sizeof sql,
+           "DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s", schema,
+           schema);
+  pg_admin(sql);
+  int n = snprintf(out, JOURNAL_PATH_MAX, "%s%soptions=-csearch_path%%3D%s",
+                   base, strchr(base, '?') ? "&" : "?", schema);
+  assert_true(n > 0 && n < JOURNAL_PATH_MAX);
+}
+
+void journal_remove(const char *path) {
+  const char *schema = strstr(path, "search_path%3D");
+  char sql[160];
+  if (!schema)
+    return;
+  snprintf(sql, sizeof sql, "DROP SCHEMA IF EXISTS %.64s CASCADE",
+           schema + strlen("search_path%3D"));
+  pg_admin(sql);
+}
+#else
+void journal_path_new(char out[JOURNAL_PATH_MAX], const char *tag) {
+  snprintf(out, JOURNAL_PATH_MAX, "/tmp/pubrio-%s-%d.db", tag, (int)getpid());
   journal_remove(out);
 }
 
 void journal_remove(const char *path) {
-  char side[80];
+  char side[JOURNAL_PATH_MAX + 16];
   unlink(path);
   snprintf(side, sizeof side, "%s-wal", path);
   unlink(side);
   snprintf(side, sizeof side, "%s-shm", path);
   unlink(side);
 }
+#endif

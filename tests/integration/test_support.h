@@ -44,8 +44,13 @@ extern const char *const TEST_IDS[];
 extern const size_t TEST_ID_COUNT;
 
 /* A journal path of this process under /tmp (@p tag names the test), with
- * nothing at it yet; journal_remove() removes it and its WAL. */
-void journal_path_new(char out[64], const char *tag);
+ * nothing at it yet; journal_remove() removes it and its WAL. Built with
+ * PUBRIO_TEST_POSTGRESQL (a test's _postgresql variant), the journal is
+ * instead a connection URI to PUBRIO_TEST_PG_URI's database with a fresh
+ * schema of its own, which journal_remove() drops; without that variable
+ * such a test exits 77 (skipped: no PostgreSQL). */
+#define JOURNAL_PATH_MAX 512
+void journal_path_new(char out[JOURNAL_PATH_MAX], const char *tag);
 void journal_remove(const char *path);
 
 /* Push one scripted reply. */

@@ -1,7 +1,9 @@
-/* The journal's lookups table (store version 4): each contact lookup key's
- * resolution survives a reopen, so a rerun asks no lookup again; the key
- * itself is never written (only its keyed hash); a version 3 journal is
- * brought up to 4; forgetting a person drops the keys that named them. */
+/* The journal's lookups table (store version 4, its charges 5): each
+ * contact lookup key's resolution survives a reopen, so a rerun asks no
+ * lookup again; the key itself is never written (only its keyed hash); a
+ * version 3 journal is brought up to date; forgetting a person drops the
+ * keys that named them; the keys' charges count in the journal's charges
+ * and a key asked without an answer in its uncertain worst case. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -77,9 +79,9 @@ static void resolutions_survive_a_reopen(void **state) {
   pri_store *s = open_store(0);
   assert_int_equal(state_of(s, "e:ann@acme.io").state, PRI_STORED_LOOKUP_NEW);
   pri_stored_lookup rows[3] = {
-      {"e:ann@acme.io", PRI_STORED_LOOKUP_ASKED, {0}, 0},
-      {"p:+15550100", PRI_STORED_LOOKUP_ASKED, {0}, 0},
-      {"c:acme", PRI_STORED_LOOKUP_ASKED, {0}, 0}};
+      {"e:ann@acme.io", PRI_STORED_LOOKUP_ASKED, {0}, 0, 0},
+      {"p:+15550100", PRI_STORED_LOOKUP_ASKED, {0}, 0, 0},
+      {"c:acme", PRI_STORED_LOOKUP_ASKED, {0}, 0, 0}};
   assert_int_equal(pri_store_lookups_record(s, rows, 3), 0);
   rows[0].state = PRI_STORED_LOOKUP_FOUND;
   memcpy(rows[0].person, ann, 16);
@@ -114,7 +116,7 @@ static void resolutions_survive_a_reopen(void **state) {
 static void a_damaged_row_reads_as_asked(void **state) {
   (void)state;
   pri_store *s = open_store(0);
-  pri_stored_lookup row = {"e:ann@acme.io", PRI_STORED_LOOKUP_FOUND, {0}, 1};
+  pri_stored_lookup row = {"e:ann@acme.io", PRI_STORED_LOOKUP_FOUND, {0}, 1, 0};
   memcpy(row.person, ann, 16);
   assert_int_equal(pri_store_lookups_record(s, &row, 1), 0);
   pri_store_close(s);
@@ -126,20 +128,20 @@ static void a_damaged_row_reads_as_asked(void **state) {
 
 /* A version 3 journal gains the table when opened to write; opened read
  * only it keeps its version and knows no lookup. */
-static void a_version_3_journal_is_brought_up_to_4(void **state) {
+static void a_version_3_journal_is_brought_up_to_date(void **state) {
   (void)state;
   pri_store_close(open_store(0));
   sql("DROP TABLE lookups; PRAGMA user_version = 3;");
   pri_store *s = open_store(1);
   assert_int_equal(state_of(s, "e:ann@acme.io").state, PRI_STORED_LOOKUP_NEW);
-  pri_stored_lookup row = {"e:ann@acme.io", PRI_STORED_LOOKUP_ASKED, {0}, 0};
+  pri_stored_lookup row = {"e:ann@acme.io", PRI_STORED_LOOKUP_ASKED, {0}, 0, 0};
   assert_int_equal(pri_store_lookups_record(s, &row, 1), -1);
   pri_store_close(s);
   assert_int_equal(sql_int("PRAGMA user_version"), 3);
   s = open_store(0);
   assert_int_equal(pri_store_lookups_record(s, &row, 1), 0);
   pri_store_close(s);
-  assert_int_equal(sql_int("PRAGMA user_version"), 4);
+  assert_int_equal(sql_int("PRAGMA user_version"), 5);
   s = open_store(0);
   assert_int_equal(state_of(s, "e:ann@acme.io").state, PRI_STORED_LOOKUP_ASKED);
   pri_store_close(s);
@@ -150,8 +152,8 @@ static void forgetting_a_person_drops_their_keys(void **state) {
   (void)state;
   pri_store *s = open_store(0);
   pri_stored_lookup rows[2] = {
-      {"e:ann@acme.io", PRI_STORED_LOOKUP_FOUND, {0}, 1},
-      {"p:+15550100", PRI_STORED_LOOKUP_NOT_FOUND, {0}, 0}};
+      {"e:ann@acme.io", PRI_STORED_LOOKUP_FOUND, {0}, 1, 0},
+      {"p:+15550100", PRI_STORED_LOOKUP_NOT_FOUND, {0}, 0, 0}};
   memcpy(rows[0].person, ann, 16);
   assert_int_equal(pri_store_lookups_record(s, rows, 2), 0);
   assert_int_equal(pri_store_forget(s, ann), 0);
@@ -161,13 +163,67 @@ static void forgetting_a_person_drops_their_keys(void **state) {
   pri_store_close(s);
 }
 
+/* What each key's answers charged is in the journal's charges (a key
+ * answered again adds to it); a key asked without an answer counts 1 in
+ * the uncertain worst case until answered. */
+static void lookup_charges_count_in_the_totals(void **state) {
+  (void)state;
+  static const int64_t prices[3] = {1, 1, 30};
+  pri_store *s = open_store(0);
+  assert_int_equal(pri_store_charged(s), 0);
+  pri_stored_lookup rows[3] = {
+      {"e:ann@acme.io", PRI_STORED_LOOKUP_FOUND, {0}, 1, 1},
+      {"p:+15550100", PRI_STORED_LOOKUP_NOT_FOUND, {0}, 0, 2},
+      {"e:bob@acme.io", PRI_STORED_LOOKUP_ASKED, {0}, 0, 0}};
+  memcpy(rows[0].person, ann, 16);
+  assert_int_equal(pri_store_lookups_record(s, rows, 3), 0);
+  assert_int_equal(pri_store_charged(s), 3);
+  assert_int_equal(pri_store_uncertain_worst(s, prices), 1);
+  rows[2].state = PRI_STORED_LOOKUP_NOT_FOUND;
+  assert_int_equal(pri_store_lookups_record(s, &rows[2], 1), 0);
+  assert_int_equal(pri_store_uncertain_worst(s, prices), 0);
+  assert_int_equal(pri_store_lookups_record(s, rows, 1), 0); /* --refresh */
+  pri_store_close(s);
+  s = open_store(1);
+  assert_int_equal(pri_store_charged(s), 4);
+  pri_store_close(s);
+}
+
+/* A version 4 journal gains lookups.charged when opened to write (its
+ * keys charged 0, its resolutions kept); opened read only it still reads. */
+static void a_version_4_journal_gains_the_charges(void **state) {
+  (void)state;
+  pri_store *s = open_store(0);
+  pri_stored_lookup row = {
+      "e:ann@acme.io", PRI_STORED_LOOKUP_NOT_FOUND, {0}, 0, 5};
+  assert_int_equal(pri_store_lookups_record(s, &row, 1), 0);
+  pri_store_close(s);
+  sql("ALTER TABLE lookups DROP COLUMN charged; PRAGMA user_version = 4;");
+  s = open_store(1);
+  assert_int_equal(state_of(s, "e:ann@acme.io").state, PRI_STORED_LOOKUP_NEW);
+  assert_int_equal(pri_store_charged(s), 0);
+  pri_store_close(s);
+  assert_int_equal(sql_int("PRAGMA user_version"), 4);
+  s = open_store(0);
+  assert_int_equal(state_of(s, "e:ann@acme.io").state,
+                   PRI_STORED_LOOKUP_NOT_FOUND);
+  assert_int_equal(pri_store_charged(s), 0);
+  pri_store_close(s);
+  assert_int_equal(sql_int("PRAGMA user_version"), 5);
+  assert_int_equal(sql_int("SELECT charged FROM lookups"), 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(resolutions_survive_a_reopen, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(a_damaged_row_reads_as_asked, setup,
                                       teardown),
-      cmocka_unit_test_setup_teardown(a_version_3_journal_is_brought_up_to_4,
+      cmocka_unit_test_setup_teardown(a_version_3_journal_is_brought_up_to_date,
+                                      setup, teardown),
+      cmocka_unit_test_setup_teardown(lookup_charges_count_in_the_totals, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(a_version_4_journal_gains_the_charges,
                                       setup, teardown),
       cmocka_unit_test_setup_teardown(forgetting_a_person_drops_their_keys,
                                       setup, teardown),

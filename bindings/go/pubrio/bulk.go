@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"log"
+	"math"
 	"runtime"
 	"time"
 	"unsafe"
@@ -37,6 +38,11 @@ type BulkOptions struct {
 	// (past it they are cut, and their people named uncertain); 0 waits
 	// each request's own timeout.
 	CloseTimeout time.Duration
+	// Refresh buys again what the journal already holds: people whose
+	// asked types an earlier run bought are submitted again, and lookup
+	// entries it answered are looked up again (SPENDS CREDITS). By
+	// default they are handed out from the journal, at no cost.
+	Refresh bool
 }
 
 // Int64 returns a pointer to v, for BulkOptions.MaxCredits and the
@@ -69,6 +75,12 @@ const (
 	// knows (no credit), or the lookup entry in Lookup found nobody or was
 	// not looked up (Lookup.Outcome and Message say which).
 	EventNotFound BulkEventKind = C.PUBRIO_BULK_NOT_FOUND
+	// EventResolved: only among what Close kept (Drained): a lookup entry
+	// resolved (paid) to a person the run did not hand out; Person names
+	// the people_search_id (no contacts), Lookup the entry (its Index,
+	// Entry and Confidence; Outcome LookupFound). Buy the person by id;
+	// never look the entry up again to find them.
+	EventResolved BulkEventKind = C.PUBRIO_BULK_RESOLVED
 )
 
 // BulkEvent is one event of a bulk run, copied into Go memory.
@@ -135,6 +147,25 @@ type BulkStats struct {
 	PeopleUncollected      int   // ...the people they hold
 	PeopleKept             int   // collected and not handed out when Close ran: Drained
 	PeopleForgotten        int   // held as forgotten by the journal (pubrio forget): not bought
+	Lookups                int   // distinct lookup entries added (a repeated one is in Duplicates)
+	LookupsToSend          int   // ...of which this run sends and has not had answered yet (1 credit each at worst)
+	LookupsFound           int   // ...resolved to a person (this run or the journal)
+	LookupsNotFound        int   // ...resolved to nobody (this run or the journal)
+	LookupsUncertain       int   // ...asked without an answer (this run or an earlier one): maybe charged, never resent
+	LookupCredits          int64 // credits this run's lookups were charged (also in CreditsCharged)
+}
+
+// WorstCaseCredits is the most the run can cost, in credits: every person
+// to buy with every asked type found (CreditsWorstCase, at the prices,
+// counting a person for each lookup entry to send), plus 1 credit for each
+// lookup entry to send (LookupsToSend), as `pubrio redeem --dry-run` counts
+// it. Before the first Next it is the dry run's figure.
+func (s BulkStats) WorstCaseCredits() int64 {
+	lookups := int64(s.LookupsToSend)
+	if s.CreditsWorstCase > math.MaxInt64-lookups {
+		return math.MaxInt64
+	}
+	return s.CreditsWorstCase + lookups
 }
 
 // UncollectedBatch is a batch accepted (paid for) and not collected when a
@@ -157,7 +188,10 @@ type LeftoverError struct {
 	Message     string             // one sentence naming all of it
 	Uncollected []UncollectedBatch // collect each with Client.Wait
 	Uncertain   []string           // people_search_ids (or LinkedIn URLs) maybe charged
-	Drained     int                // people kept: Bulk.Drained hands them back
+	Drained     int                // events kept: Bulk.Drained hands them back
+	// Resolved counts, of Drained, the lookup entries resolved (paid) to
+	// people not handed out (EventResolved).
+	Resolved int
 }
 
 func (e *LeftoverError) Error() string { return "pubrio: " + e.Message }
@@ -368,8 +402,9 @@ func (b *Bulk) Err() error {
 }
 
 // Stats are the run's counts; before the first Next, a dry run (people,
-// batches, the fewest requests and the shortest time the rate budget
-// allows; nothing sent). After Close, the counts as the close left them.
+// batches, the lookup entries AddLookups added and their worst case
+// (WorstCaseCredits), the fewest requests and the shortest time the rate
+// budget allows; nothing sent). After Close, the counts as the close left them.
 func (b *Bulk) Stats() BulkStats {
 	r := b.r
 	r.client.mu.Lock()
@@ -408,7 +443,9 @@ func (b *Bulk) Uncertain() []string {
 
 // Drained are the people Close collected and did not hand out through Next
 // (EventPerson and EventNotFound events, in the order Next would have
-// given them): paid for, handed back here. Empty before Close.
+// given them), then an EventResolved for each lookup entry resolved (paid)
+// to a person not handed out, in entry order: paid for, handed back here.
+// Empty before Close.
 func (b *Bulk) Drained() []BulkEvent {
 	r := b.r
 	r.client.mu.Lock()
@@ -502,7 +539,13 @@ func (r *bulkRun) closeLocked() error {
 	if leftover == "" || delivered {
 		return nil
 	}
-	r.closeErr = &LeftoverError{Message: leftover, Drained: len(r.drained),
+	resolved := 0
+	for _, ev := range r.drained {
+		if ev.Kind == EventResolved {
+			resolved++
+		}
+	}
+	r.closeErr = &LeftoverError{Message: leftover, Drained: len(r.drained), Resolved: resolved,
 		Uncollected: append([]UncollectedBatch(nil), r.uncollected...),
 		Uncertain:   append([]string(nil), r.uncertain...)}
 	if r.client.logger != nil {
@@ -524,7 +567,7 @@ func (r *bulkRun) readLeftover() string {
 }
 
 // leftoverHint says, in Go, what to do about a leftover.
-const leftoverHint = " (Bulk.Drained hands back the people kept; collect each of Bulk.Uncollected with Client.Wait; " +
+const leftoverHint = " (Bulk.Drained hands back the people kept and the lookup entries resolved; collect each of Bulk.Uncollected with Client.Wait; " +
 	"Bulk.Uncertain may have been charged: never submit them again blindly)"
 
 func (r *bulkRun) readStats() BulkStats {
@@ -571,6 +614,12 @@ func (r *bulkRun) readStats() BulkStats {
 		PeopleUncollected:      int(s.people_uncollected),
 		PeopleKept:             int(s.people_kept),
 		PeopleForgotten:        int(s.people_forgotten),
+		Lookups:                int(s.lookups),
+		LookupsToSend:          int(s.lookups_to_send),
+		LookupsFound:           int(s.lookups_found),
+		LookupsNotFound:        int(s.lookups_not_found),
+		LookupsUncertain:       int(s.lookups_uncertain),
+		LookupCredits:          int64(s.lookup_credits),
 	}
 }
 
@@ -685,6 +734,9 @@ func (o *BulkOptions) toC(journal *C.char, e *C.pubrio_error) (*C.pubrio_bulk_op
 				return C.PUBRIO_OK
 			}
 			return C.pubrio_bulk_options_set_profile_id(opts, C.int64_t(*o.ProfileID), e)
+		},
+		func() C.pubrio_status {
+			return C.pubrio_bulk_options_set_refresh(opts, cbool(o.Refresh), e)
 		},
 	}
 	for _, step := range steps {

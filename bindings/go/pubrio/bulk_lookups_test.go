@@ -4,7 +4,8 @@ package pubrio_test
 // fake server's directory (tests/fake_server/fake_lookup.c): each entry's
 // event names it, a person named by two entries and an id is bought once,
 // a miss and an entry needing similarity are answered without a purchase,
-// a rerun on the journal asks no lookup again.
+// a rerun on the journal asks no lookup again (Refresh asks again), a close
+// names the entries resolved and not handed out, the dry run counts lookups.
 
 import (
 	"context"
@@ -260,6 +261,148 @@ func TestBulkLookupsBadEntriesAreRefusedBeforeSending(t *testing.T) {
 	run.Close()
 	if err := run.AddLookups(pubrio.LookupRequest{Entries: []pubrio.LookupEntry{good}}); !errors.Is(err, pubrio.ErrClosed) {
 		t.Fatalf("after Close: %v", err)
+	}
+}
+
+// fourEntries: King and John found, a miss, a name not looked up.
+var fourEntries = []pubrio.LookupEntry{
+	{Email: "king.lai@pubrio.com"},                           // 0 King
+	{Email: "missing.person@people.example"},                 // 1 a miss
+	{Phone: "+1 (555) 010-0002"},                             // 2 John
+	{FirstName: "Ann", LastName: "Lee", Company: "Acme Inc"}, // 3 needs similarity
+}
+
+// A run whose lookup request is answered and whose purchase is held by a
+// rate of 3 requests a minute (the run's two account reads, free, and the
+// lookup take them): only the miss and the name are handed out; Close keeps King and John, resolved (paid) and not
+// bought, and names them.
+func TestBulkLookupsCloseNamesTheEntriesItResolved(t *testing.T) {
+	f := startFake(t, "--estimated-time", "0")
+	c := newClient(t, f)
+	run, err := c.StartBulk(context.Background(), pubrio.Phone, nil, &pubrio.BulkOptions{Wait: fast, RateLimit: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer run.Close()
+	if err := run.AddLookups(pubrio.LookupRequest{Entries: fourEntries}); err != nil {
+		t.Fatal(err)
+	}
+	answered := map[int]bool{}
+	for len(answered) < 2 && run.Next() {
+		ev := run.Event()
+		if ev.Kind != pubrio.EventNotFound || ev.Lookup == nil || (ev.Lookup.Index != 1 && ev.Lookup.Index != 3) {
+			t.Fatalf("%+v before the close", ev)
+		}
+		answered[ev.Lookup.Index] = true
+	}
+	if s := run.Stats(); len(answered) != 2 || s.LookupsToSend != 0 || s.LookupsFound != 2 || s.LookupsNotFound != 1 {
+		t.Fatalf("answered %v; %+v", answered, s)
+	}
+	err = run.Close()
+	var left *pubrio.LeftoverError
+	if !errors.As(err, &left) || left.Drained != 2 || left.Resolved != 2 {
+		t.Fatalf("Close: %#v", err)
+	}
+	for _, says := range []string{"2 lookup entries resolved (paid)", "Bulk.Drained hands back the people kept and the lookup entries resolved"} {
+		if !strings.Contains(left.Message, says) {
+			t.Fatalf("%q does not say %q", left.Message, says)
+		}
+	}
+	drained := run.Drained()
+	want := map[int]string{0: kingID, 2: johnID}
+	if len(drained) != len(want) {
+		t.Fatalf("drained %+v", drained)
+	}
+	for _, ev := range drained {
+		l := ev.Lookup
+		if ev.Kind != pubrio.EventResolved || l == nil || ev.Person == nil || ev.Person.ID != want[l.Index] ||
+			len(ev.Person.Phones)+len(ev.Person.Emails) != 0 || l.Entry != fourEntries[l.Index] ||
+			l.Outcome != pubrio.LookupFound || l.Confidence != pubrio.ConfidenceExact {
+			t.Fatalf("kept %+v %+v", ev, l)
+		}
+		delete(want, l.Index)
+	}
+	if s := f.stats(); s.Requests[lookupBatchPath] != 1 || s.Requests[submitPath] != 0 {
+		t.Fatalf("the fake saw %v: looked up once, nobody bought", s.Requests)
+	}
+}
+
+// Before the first Next, Stats is the dry run: the lookups, the people
+// they may find in the worst case, and their own credit each.
+func TestBulkLookupsDryRunCountsLookupsAndTheirWorstCase(t *testing.T) {
+	f := startFake(t, "--estimated-time", "0")
+	c := newClient(t, f)
+	run, err := c.StartBulk(context.Background(), pubrio.Phone, []string{bobID}, &pubrio.BulkOptions{Wait: fast})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer run.Close()
+	idsOnly := run.Stats()
+	if err := run.AddLookups(pubrio.LookupRequest{Entries: fourEntries}); err != nil {
+		t.Fatal(err)
+	}
+	dry := run.Stats()
+	if dry.Lookups != 4 || dry.LookupsToSend != 3 || dry.LookupsFound+dry.LookupsNotFound != 0 ||
+		dry.PlannedRequests != idsOnly.PlannedRequests+1 {
+		t.Fatalf("dry run %+v", dry)
+	}
+	// Each entry to send may find a person to buy (a phone, 1 a contact
+	// without prices), and its lookup costs 1 credit at worst.
+	if idsOnly.WorstCaseCredits() != idsOnly.CreditsWorstCase || dry.CreditsWorstCase != idsOnly.CreditsWorstCase+3 ||
+		dry.WorstCaseCredits() != dry.CreditsWorstCase+3 {
+		t.Fatalf("worst case: ids %d, with lookups %d (%d in all)", idsOnly.CreditsWorstCase, dry.CreditsWorstCase,
+			dry.WorstCaseCredits())
+	}
+	if n := f.stats().Total; n != 0 {
+		t.Fatalf("a dry run sent %d requests", n)
+	}
+}
+
+// Refresh looks up again (and buys again) what the journal answered; a
+// rerun without it asks nothing.
+func TestBulkLookupsRefreshAsksAgain(t *testing.T) {
+	f := startFake(t, "--estimated-time", "0")
+	c := newClient(t, f)
+	journal := t.TempDir() + "/run.journal"
+	entries := []pubrio.LookupEntry{{Email: "king.lai@pubrio.com"}, {Email: "missing.person@people.example"}}
+	run := func(refresh bool) (map[int]pubrio.BulkEvent, pubrio.BulkStats) {
+		t.Helper()
+		run, err := c.StartBulk(context.Background(), pubrio.Phone, []string{johnID},
+			&pubrio.BulkOptions{Wait: fast, Journal: journal, Refresh: refresh})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer run.Close()
+		if err := run.AddLookups(pubrio.LookupRequest{Entries: entries}); err != nil {
+			t.Fatal(err)
+		}
+		if dry := run.Stats(); refresh && dry.LookupsToSend != 2 {
+			t.Fatalf("refresh: %d lookups to send", dry.LookupsToSend)
+		}
+		events, _ := lookupEvents(t, run)
+		return events, run.Stats()
+	}
+	wantAsked := func(lookups, submits int) {
+		t.Helper()
+		if s := f.stats(); s.Requests[lookupBatchPath] != lookups || s.Requests[submitPath] != submits {
+			t.Fatalf("the fake saw %v; want %d lookups, %d submits", s.Requests, lookups, submits)
+		}
+	}
+	run(false)
+	wantAsked(1, 1)
+	events, _ := run(false)
+	wantLookupPerson(t, events, entries, 0, kingID, pubrio.ConfidenceExact, true)
+	wantAsked(1, 1)
+	before := f.stats().Credit
+	events, stats := run(true)
+	wantLookupPerson(t, events, entries, 0, kingID, pubrio.ConfidenceExact, false)
+	if miss := events[1]; miss.Kind != pubrio.EventNotFound || miss.FromStore || miss.Lookup.Outcome != pubrio.LookupNotFound {
+		t.Fatalf("the miss asked again: %+v %+v", miss, miss.Lookup)
+	}
+	wantAsked(2, 2)
+	if spent := before - f.stats().Credit; spent <= 0 || spent != stats.CreditsCharged || stats.LookupCredits == 0 {
+		t.Fatalf("the fake took %d credits; the run counted %d (%d for lookups)", spent, stats.CreditsCharged,
+			stats.LookupCredits)
 	}
 }
 

@@ -20,7 +20,7 @@ const { check, waitOptions } = require('./client');
 
 const NEXT_TIMEOUT_MS = 200; // how long one worker call may wait for an event
 const ADD_CHUNK = 10000; // ids per pubrio_bulk_add_people() call
-const KIND = { NONE: 0, BATCH_ACCEPTED: 1, PERSON: 2, BATCH_DONE: 3, STRANGERS: 4, FINISHED: 5, BATCH_FAILED: 7, NOT_FOUND: 8 };
+const KIND = { NONE: 0, BATCH_ACCEPTED: 1, PERSON: 2, BATCH_DONE: 3, STRANGERS: 4, FINISHED: 5, BATCH_FAILED: 7, NOT_FOUND: 8, RESOLVED: 9 };
 
 // How long a close lets what is in flight finish without a closeTimeoutMs:
 // each request's own timeout (a submit's answer says whether it was paid).

@@ -171,6 +171,12 @@ function bulkStats(s) {
     peopleUncollected: s.people_uncollected,
     peopleKept: s.people_kept,
     peopleForgotten: s.people_forgotten,
+    lookups: s.lookups,
+    lookupsToSend: s.lookups_to_send,
+    lookupsFound: s.lookups_found,
+    lookupsNotFound: s.lookups_not_found,
+    lookupsUncertain: s.lookups_uncertain,
+    lookupCredits: s.lookup_credits,
   };
 }
 

@@ -149,6 +149,12 @@ const BulkStats = koffi.struct('pubrio_bulk_stats', {
   people_uncollected: 'size_t',
   people_kept: 'size_t',
   people_forgotten: 'size_t',
+  lookups: 'size_t',
+  lookups_to_send: 'size_t',
+  lookups_found: 'size_t',
+  lookups_not_found: 'size_t',
+  lookups_uncertain: 'size_t',
+  lookup_credits: 'int64_t',
 });
 
 const BulkEvent = koffi.struct('pubrio_bulk_event', {

@@ -116,7 +116,9 @@ class BulkStats(ctypes.Structure):
             "linkedin_urls", "linkedin_urls_to_redeem",
             "linkedin_urls_redeemed", "linkedin_urls_not_found",
             "batches_uncollected", "people_uncollected", "people_kept",
-            "people_forgotten")]
+            "people_forgotten", "lookups", "lookups_to_send",
+            "lookups_found", "lookups_not_found", "lookups_uncertain")] + [
+        ("lookup_credits", i64)]
 
 
 ERR = ctypes.POINTER(Error)
@@ -298,6 +300,7 @@ CANCELLED = 16
 
 # pubrio_bulk_event_kind values used here.
 BULK_PERSON, BULK_FINISHED, BULK_BATCH_FAILED, BULK_NOT_FOUND = 2, 5, 7, 8
+BULK_RESOLVED = 9  # drained only: a lookup entry resolved, not handed out
 
 # pubrio_log_level -> logging's levels.
 LOG_LEVELS: Dict[int, int] = {1: logging.ERROR, 2: logging.WARNING,

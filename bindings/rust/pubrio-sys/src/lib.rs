@@ -80,6 +80,7 @@ c_enums! {
         PUBRIO_BULK_PROGRESS = 6,
         PUBRIO_BULK_BATCH_FAILED = 7,
         PUBRIO_BULK_NOT_FOUND = 8,
+        PUBRIO_BULK_RESOLVED = 9,
     }
     /// An identifier of a lookup entry.
     pub enum pubrio_lookup_field: c_uint {
@@ -232,6 +233,12 @@ c_structs! {
         pub people_uncollected: usize,
         pub people_kept: usize,
         pub people_forgotten: usize,
+        pub lookups: usize,
+        pub lookups_to_send: usize,
+        pub lookups_found: usize,
+        pub lookups_not_found: usize,
+        pub lookups_uncertain: usize,
+        pub lookup_credits: i64,
     }
     /// The workspace's balance, prices and plan limits (POST /profile).
     pub struct pubrio_profile {

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use pubrio_sys as sys;
 
-use crate::bulk_lookups::BulkLookup;
+use crate::bulk_lookups::{BulkLookup, Resolved};
 use crate::client::Client;
 use crate::error::{c_string, opt_string, ErrorSlot, Result, Status};
 use crate::lookup::{LookupEntry, LookupRequest};
@@ -338,7 +338,8 @@ pub struct Uncollected {
 }
 
 /// What [`Bulk::close`] hands back and names: the people the close
-/// collected and did not hand out, and what is paid and not delivered.
+/// collected and did not hand out, the lookup entries resolved to people
+/// it did not hand out, and what is paid and not delivered.
 #[non_exhaustive]
 #[derive(Debug, Clone, Default)]
 pub struct Drained {
@@ -360,6 +361,11 @@ pub struct Drained {
     pub stopped_by: Option<Status>,
     /// The counts as the close left them.
     pub stats: BulkStats,
+    /// Lookup entries ([`Bulk::add_lookups`]) resolved (paid) to a person
+    /// the run did not hand out, in entry order: each names its entry and
+    /// the person's `people_search_id`, so what the lookups paid for is
+    /// not lost (buy the people by id; never look them up again).
+    pub resolved: Vec<Resolved>,
 }
 
 /// A bulk run: iterate it for `Result<Event>` until the run is finished
@@ -500,16 +506,16 @@ impl<'c> Bulk<'c> {
         let status = unsafe { sys::pubrio_bulk_close(self.raw.as_ptr(), self.close_timeout_ms, err.ptr()) };
         let stopped_by = err.check(status).err().map(|e| e.status);
         self.ended = true;
-        let mut people = Vec::new();
-        loop {
-            let event = unsafe { sys::pubrio_bulk_drained(self.raw.as_ptr(), people.len()) };
-            match unsafe { event.as_ref() } {
-                // Kinds this crate does not know are skipped, not lost to the count.
-                Some(event) => people.push(unsafe { Self::event(event, &self.lookups) }),
-                None => break,
-            }
+        let (mut people, mut resolved) = (Vec::new(), Vec::new());
+        for index in 0.. {
+            let event = unsafe { sys::pubrio_bulk_drained(self.raw.as_ptr(), index) };
+            let Some(event) = (unsafe { event.as_ref() }) else { break };
+            if let Some(entry) = unsafe { Resolved::of(event, &self.lookups) } {
+                resolved.push(entry);
+            } else if let Some(event) = unsafe { Self::event(event, &self.lookups) } {
+                people.push(event);
+            } // a kind newer than this crate: skipped
         }
-        let people = people.into_iter().flatten().collect();
         let n = unsafe { sys::pubrio_bulk_leftover(self.raw.as_ptr(), ptr::null_mut(), 0) };
         let leftover = (n > 0).then(|| {
             let mut buf = vec![0 as std::os::raw::c_char; n + 1];
@@ -523,6 +529,7 @@ impl<'c> Bulk<'c> {
             leftover,
             stopped_by,
             stats: self.stats(),
+            resolved,
         }
     }
 
@@ -690,6 +697,18 @@ impl<'c> Plan<'c> {
         add_linkedin_urls(self.raw.0, linkedin_urls)
     }
 
+    /// Add lookup entries, as [`Bulk::add_lookups`] (the same
+    /// [`LookupRequest`]; one a plan, all or nothing): the stats count them
+    /// (`lookups`; `lookups_to_send` for those to look up, each a person
+    /// to buy at worst in `credits_worst_case` and
+    /// 1 credit at worst for its lookup; their requests in
+    /// `planned_requests`). Nothing is looked up; see
+    /// [`worst_case_credits`](Self::worst_case_credits).
+    pub fn add_lookups(&mut self, request: &LookupRequest) -> Result<()> {
+        let err = ErrorSlot::new();
+        err.check(unsafe { sys::pubrio_bulk_add_lookups(self.raw.0.as_ptr(), request.as_ptr(), err.ptr()) })
+    }
+
     /// Read the account (two free requests) so that the stats show the
     /// cost at its prices beside its balance; off with
     /// [`BulkOptions::read_account`]`(false)`.
@@ -702,6 +721,16 @@ impl<'c> Plan<'c> {
     /// credits, balance.
     pub fn stats(&self) -> BulkStats {
         stats::read(self.raw.0.as_ptr())
+    }
+
+    /// The most the run can cost, in credits: every person to buy with
+    /// every asked type found (`credits_worst_case`, at the prices), plus 1
+    /// credit for each lookup entry to send (`lookups_to_send`), as
+    /// `pubrio redeem --dry-run` counts it.
+    pub fn worst_case_credits(&self) -> i64 {
+        let stats = self.stats();
+        let lookups = i64::try_from(stats.lookups_to_send).unwrap_or(i64::MAX);
+        stats.credits_worst_case.saturating_add(lookups)
     }
 }
 
@@ -751,8 +780,8 @@ impl Iterator for Bulk<'_> {
 impl std::iter::FusedIterator for Bulk<'_> {}
 
 /// Says, in Rust, what to do about a leftover.
-const LEFTOVER_HINT: &str = " (Drained::people holds the people kept; collect each of Drained::uncollected \
-     with Client::wait; Drained::uncertain may have been charged: never submit them again blindly)";
+const LEFTOVER_HINT: &str = " (Drained::people holds the people kept, Drained::resolved the lookup entries \
+     resolved with their people_search_ids; collect each of Drained::uncollected with Client::wait; Drained::uncertain may have been charged: never submit them again blindly)";
 
 impl Drop for Bulk<'_> {
     fn drop(&mut self) {

@@ -53,3 +53,42 @@ impl BulkLookup {
         })
     }
 }
+
+/// A lookup entry resolved (paid: the lookup charged 1 credit) to a person
+/// the run did not hand out, kept by [`Bulk::close`](crate::Bulk::close)
+/// in [`Drained::resolved`](crate::Drained::resolved): the person was not
+/// bought (or not delivered) by this run; buy them by `people_search_id`,
+/// never look the entry up again to find them.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolved {
+    /// The entry's index in the request ([`LookupRequest::entries`](crate::LookupRequest::entries)).
+    pub index: usize,
+    /// The entry itself.
+    pub entry: LookupEntry,
+    /// The person it resolved to.
+    pub people_search_id: String,
+    /// How the match was made.
+    pub confidence: LookupConfidence,
+}
+
+impl Resolved {
+    /// The resolved entry a `PUBRIO_BULK_RESOLVED` event names (`entries`
+    /// are the run's), or `None` for any other event.
+    ///
+    /// # Safety
+    /// `e` is an event the library keeps for `pubrio_bulk_drained`.
+    pub(crate) unsafe fn of(e: &sys::pubrio_bulk_event, entries: &[LookupEntry]) -> Option<Resolved> {
+        if e.kind != sys::PUBRIO_BULK_RESOLVED || e.person.is_null() {
+            return None;
+        }
+        let index = e.lookup_entry.checked_sub(1)?;
+        Some(Resolved {
+            index,
+            entry: entries.get(index).cloned().unwrap_or_default(),
+            people_search_id: opt_string((*e.person).people_search_id).unwrap_or_default(),
+            confidence: opt_string(e.lookup_confidence)
+                .map_or(LookupConfidence::None, |text| LookupConfidence::from_text(&text)),
+        })
+    }
+}

@@ -69,7 +69,7 @@ mod wait;
 
 pub use account::{Profile, Usage};
 pub use bulk::{Bulk, BulkOptions, Drained, Event, JournalOptions, Plan, Uncollected};
-pub use bulk_lookups::BulkLookup;
+pub use bulk_lookups::{BulkLookup, Resolved};
 pub use client::{CancelHandle, Client};
 pub use error::{Error, ErrorDetails, Result, Status, SubmitState};
 pub use hooks::{Clock, LogLevel};

@@ -84,6 +84,20 @@ pub struct BulkStats {
     /// People the journal holds as forgotten (`pubrio forget`): neither
     /// bought nor handed out.
     pub people_forgotten: usize,
+    /// Distinct lookup entries added (a repeated entry is in `duplicates`).
+    pub lookups: usize,
+    /// ...of which this run sends and has not had answered yet (1 credit
+    /// each at worst).
+    pub lookups_to_send: usize,
+    /// ...resolved to a person (this run or the journal).
+    pub lookups_found: usize,
+    /// ...resolved to nobody (this run or the journal).
+    pub lookups_not_found: usize,
+    /// ...asked without an answer (this run or an earlier one): maybe
+    /// charged, never resent.
+    pub lookups_uncertain: usize,
+    /// Credits this run's lookups were charged (also in `credits_charged`).
+    pub lookup_credits: i64,
 }
 
 fn millis(ms: i64) -> Duration {
@@ -130,6 +144,12 @@ impl From<&sys::pubrio_bulk_stats> for BulkStats {
             people_uncollected: s.people_uncollected,
             people_kept: s.people_kept,
             people_forgotten: s.people_forgotten,
+            lookups: s.lookups,
+            lookups_to_send: s.lookups_to_send,
+            lookups_found: s.lookups_found,
+            lookups_not_found: s.lookups_not_found,
+            lookups_uncertain: s.lookups_uncertain,
+            lookup_credits: s.lookup_credits,
         }
     }
 }

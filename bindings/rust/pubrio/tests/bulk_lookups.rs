@@ -3,16 +3,18 @@
 //! event names it, a person named by two entries and an id is bought once,
 //! a miss and an entry needing similarity are answered without a purchase,
 //! an uncertain lookup is never resent, a rerun on the journal asks no
-//! lookup again, bad entries are refused before anything is sent.
+//! lookup again, bad entries are refused before anything is sent, a close
+//! names the entries resolved and not handed out, a plan counts lookups.
 mod common;
 
 use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::{FakeServer, TempFile};
 use pubrio::{
-    Bulk, BulkLookup, BulkOptions, ContactTypes, Event, LookupConfidence, LookupEntry, LookupOutcome, LookupRequest,
-    Status, WaitOptions,
+    Bulk, BulkLookup, BulkOptions, ContactTypes, Event, LogLevel, LookupConfidence, LookupEntry, LookupOutcome,
+    LookupRequest, Resolved, Status, WaitOptions,
 };
 
 const LOOKUP: &str = "/redeem/people/contact/lookup/batch";
@@ -221,4 +223,111 @@ fn one_request_a_run_before_it_starts() {
     assert!(answers.is_empty(), "nothing was added: {answers:?}");
     drop(run);
     assert_eq!(fake.stat(LOOKUP), 0);
+}
+
+/// King and John found, a miss, a name not looked up: the request of the
+/// close and plan tests.
+fn four_entries() -> LookupRequest {
+    LookupRequest::builder()
+        .email("king.lai@pubrio.com") // 0 King
+        .email("missing.person@people.example") // 1 a miss
+        .phone("+1 (555) 010-0002") // 2 John
+        .entry(LookupEntry::name_at_company("Ann", "Lee", "Acme Inc")) // 3 needs similarity
+        .build()
+        .unwrap()
+}
+
+/// A run whose lookup request is answered and whose purchase is held by a
+/// rate of 1 request a minute (the lookup took it): only the miss and the
+/// name are handed out, King and John are resolved (paid) and not bought.
+fn run_held_after_the_lookup<'c>(client: &'c mut pubrio::Client, request: &LookupRequest) -> Bulk<'c> {
+    let held = options(None).rate_limit(1).read_account(false);
+    let mut run = client.bulk(Vec::<String>::new(), ContactTypes::PHONE, &held).unwrap();
+    run.add_lookups(request).unwrap();
+    let mut answered = Vec::new();
+    while answered.len() < 2 {
+        match run.next() {
+            Some(Ok(Event::NotFound { lookup: Some(l), .. })) => answered.push(l.index),
+            other => panic!("{other:?} before the close"),
+        }
+    }
+    answered.sort_unstable();
+    assert_eq!(answered, [1, 3], "the miss and the name");
+    let stats = run.stats();
+    assert_eq!((stats.lookups_to_send, stats.lookups_found, stats.lookups_not_found), (0, 2, 1));
+    run
+}
+
+fn resolved_fields(resolved: &[Resolved]) -> Vec<(usize, LookupEntry, String, LookupConfidence)> {
+    resolved.iter().map(|r| (r.index, r.entry.clone(), r.people_search_id.clone(), r.confidence)).collect()
+}
+
+#[test]
+fn a_close_names_the_lookups_it_resolved() {
+    let fake = FakeServer::start(&["--estimated-time", "0"]);
+    let mut client = fake.client();
+    let request = four_entries();
+    let entries = request.entries().to_vec();
+    let run = run_held_after_the_lookup(&mut client, &request);
+    let drained = run.close();
+    assert_eq!(drained.stopped_by, Some(Status::Cancelled));
+    assert!(drained.people.is_empty(), "nobody was bought: {:?}", drained.people);
+    assert_eq!(
+        resolved_fields(&drained.resolved),
+        [
+            (0, entries[0].clone(), KING.to_string(), LookupConfidence::Exact),
+            (2, entries[2].clone(), JOHN.to_string(), LookupConfidence::Exact)
+        ]
+    );
+    let leftover = drained.leftover.unwrap_or_default();
+    assert!(leftover.contains("2 lookup entries resolved (paid)"), "{leftover}");
+    assert!(leftover.contains("Drained::resolved"), "{leftover}");
+    assert_eq!((fake.stat(LOOKUP), fake.stat(SUBMIT)), (1, 0), "looked up once, nobody bought");
+}
+
+#[test]
+fn a_dropped_run_logs_the_lookups_it_resolved() {
+    let fake = FakeServer::start(&["--estimated-time", "0"]);
+    let mut client = fake.client();
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let lines = Arc::clone(&log);
+    client.set_log(LogLevel::Warn, move |_, line| lines.lock().unwrap().push(line.to_string())).unwrap();
+    drop(run_held_after_the_lookup(&mut client, &four_entries()));
+    let lines = log.lock().unwrap();
+    let warning = lines.iter().find(|l| l.contains("dropped")).unwrap_or_else(|| panic!("no warning in {lines:?}"));
+    assert!(warning.contains("2 lookup entries resolved (paid)"), "{warning}");
+    assert!(warning.contains("Drained::resolved"), "{warning}");
+}
+
+#[test]
+fn a_plan_counts_lookups_and_their_worst_case() {
+    let fake = FakeServer::start(&["--estimated-time", "0"]);
+    let mut client = fake.client();
+    let journal = TempFile(common::temp_path("bulk-lookups-plan.journal"));
+    let priced = options(Some(&journal)).read_account(false).prices(3, 5);
+    let request = four_entries();
+    // A plan's stats, and its worst case with the lookups' own credits.
+    let plan_of = |client: &mut pubrio::Client, lookups: bool| {
+        let mut plan = client.plan([BOB], ContactTypes::PHONE, &priced).unwrap();
+        if lookups {
+            plan.add_lookups(&request).unwrap();
+        }
+        (plan.stats(), plan.worst_case_credits())
+    };
+    let (ids_only, ids_only_worst) = plan_of(&mut client, false);
+    let (dry, dry_worst) = plan_of(&mut client, true);
+    assert_eq!((dry.lookups, dry.lookups_to_send, dry.lookups_found, dry.lookups_not_found), (4, 3, 0, 0));
+    // Each entry to send may find a person to buy (a phone at 5), and its
+    // lookup costs 1 credit at worst: both in the plan's worst case.
+    assert_eq!(dry.credits_worst_case, ids_only.credits_worst_case + 3 * 5);
+    assert_eq!(ids_only_worst, ids_only.credits_worst_case);
+    assert_eq!(dry_worst, dry.credits_worst_case + 3);
+    assert_eq!(dry.planned_requests, ids_only.planned_requests + 1, "one lookup request");
+    assert_eq!(fake.stat("total"), 0, "a plan sends nothing");
+    assert!(!journal.0.exists(), "a plan creates no journal");
+
+    let mut plan = client.plan([BOB], ContactTypes::PHONE, &priced).unwrap();
+    plan.add_lookups(&request).unwrap();
+    let second = plan.add_lookups(&request).unwrap_err();
+    assert_eq!(second.status, Status::InvalidArgument, "{second}");
 }

@@ -1,0 +1,203 @@
+/* The journal on PostgreSQL as data that is safe: the connection's
+ * password in no message (even where libpq's own text quotes it), a
+ * schema of another program refused by name and left as it was, a
+ * journal of another version or with a planted trigger refused, the
+ * schema's version stored, a schema without a journal read as none
+ * without creating one. Each test on a fresh schema of the database
+ * PUBRIO_TEST_PG_URI names (test_support.c, PUBRIO_TEST_POSTGRESQL);
+ * skipped without it. */
+#include "test_support.h"
+
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { PEOPLE = 3 };
+static char ids[PEOPLE][PUBRIO_ID_LEN + 1];
+static const char *id_ptrs[PEOPLE];
+static char journal[JOURNAL_PATH_MAX];
+
+static int setup(void **state) {
+  journal_path_new(journal, "pgstore");
+  *state = fixture_new(*state);
+  return 0;
+}
+
+static int teardown(void **state) {
+  fixture_free(*state);
+  journal_remove(journal);
+  return 0;
+}
+
+/* @p sql on the journal's own schema (the URI's search_path); the first
+ * cell of its answer in @p out when asked. */
+static void on_journal(const char *sql, char *out, size_t size) {
+  PGconn *c = PQconnectdb(journal);
+  if (PQstatus(c) != CONNECTION_OK)
+    fail_msg("%s", PQerrorMessage(c));
+  PGresult *r = PQexec(c, sql);
+  if (PQresultStatus(r) != PGRES_COMMAND_OK &&
+      PQresultStatus(r) != PGRES_TUPLES_OK)
+    fail_msg("%s: %s", sql, PQerrorMessage(c));
+  if (out)
+    snprintf(out, size, "%s", PQntuples(r) ? PQgetvalue(r, 0, 0) : "");
+  PQclear(r);
+  PQfinish(c);
+}
+
+/* A run on the journal by @p client: its status, with the error in
+ * f->err. */
+static pubrio_status run_by(fixture *f, pubrio_client *client,
+                            const char *path) {
+  pubrio_bulk_options *o = NULL;
+  assert_int_equal(pubrio_bulk_options_new(&o, NULL), PUBRIO_OK);
+  pubrio_bulk_options_set_journal(o, path, 0, NULL);
+  pubrio_bulk *b = NULL;
+  pubrio_error_clear(&f->err);
+  pubrio_status st =
+      pubrio_bulk_new(&b, client, PUBRIO_CONTACT_PHONE, o, &f->err);
+  if (st == PUBRIO_OK) {
+    assert_int_equal(pubrio_bulk_add_people(b, id_ptrs, PEOPLE, &f->err),
+                     PUBRIO_OK);
+    st = pubrio_bulk_run(b, NULL, NULL, &f->err);
+  }
+  pubrio_bulk_free(b);
+  pubrio_bulk_options_free(o);
+  return st;
+}
+
+static pubrio_status run(fixture *f, const char *path) {
+  return run_by(f, f->client, path);
+}
+
+static void refused_naming(fixture *f, pubrio_status st, const char *what) {
+  assert_int_equal(st, PUBRIO_E_JOURNAL);
+  if (!strstr(f->err.message, what))
+    fail_msg("expected \"%s\" in: %s", what, f->err.message);
+}
+
+/* The journal's URI with its user and password replaced by @p userinfo. */
+static void with_userinfo(const char *userinfo, char *out, size_t size) {
+  const char *host = strchr(journal, '@');
+  host = host ? host + 1 : strstr(journal, "://") + 3;
+  snprintf(out, size, "postgresql://%s@%s", userinfo, host);
+}
+
+static void the_password_is_in_no_message(void **state) {
+  fixture *f = *state;
+  char uri[JOURNAL_PATH_MAX + 64];
+  /* Refused by the server: libpq names the host and user. */
+  with_userinfo("ana:s3cret-pw", uri, sizeof uri);
+  refused_naming(f, run(f, uri), "ana:***@");
+  assert_null(strstr(f->err.message, "s3cret-pw"));
+  /* Refused by libpq's parser, whose message quotes the bad token: the
+   * password as written. */
+  with_userinfo("ana:s3cret%zzpw", uri, sizeof uri);
+  refused_naming(f, run(f, uri), "not a valid PostgreSQL connection URI");
+  assert_null(strstr(f->err.message, "s3cret"));
+  pubrio_journal *j = NULL;
+  pubrio_error_clear(&f->err);
+  assert_int_equal(pubrio_journal_open(&j, uri, &f->err), PUBRIO_E_JOURNAL);
+  assert_null(strstr(f->err.message, "s3cret"));
+}
+
+static void another_programs_schema_is_refused_and_left(void **state) {
+  fixture *f = *state;
+  on_journal("CREATE TABLE customers(id int); INSERT INTO customers"
+             " VALUES(7)",
+             NULL, 0);
+  refused_naming(f, run(f, journal), "'customers'");
+  char n[32];
+  on_journal("SELECT count(*) FROM pg_tables WHERE schemaname ="
+             " current_schema()",
+             n, sizeof n);
+  assert_string_equal(n, "1"); /* nothing made beside it */
+  on_journal("SELECT id FROM customers", n, sizeof n);
+  assert_string_equal(n, "7");
+  pubrio_journal *j = NULL;
+  pubrio_error_clear(&f->err);
+  refused_naming(f, pubrio_journal_open(&j, journal, &f->err), "'customers'");
+}
+
+static void a_journal_records_its_version_and_refuses_others(void **state) {
+  fixture *f = *state;
+  assert_int_equal(run(f, journal), PUBRIO_OK);
+  char v[64];
+  on_journal("SELECT application || ' ' || version FROM pubrio_meta", v,
+             sizeof v);
+  assert_string_equal(v, "libpubrio journal 1");
+  on_journal("UPDATE pubrio_meta SET version = 9", NULL, 0);
+  refused_naming(f, run(f, journal), "has version 9 of the store");
+  on_journal("UPDATE pubrio_meta SET version = 1, application = 'other'", NULL,
+             0);
+  refused_naming(f, run(f, journal), "not a libpubrio journal");
+}
+
+static void a_planted_trigger_or_table_is_refused(void **state) {
+  fixture *f = *state;
+  assert_int_equal(run(f, journal), PUBRIO_OK);
+  on_journal("CREATE FUNCTION leak() RETURNS trigger LANGUAGE plpgsql AS"
+             " 'BEGIN RETURN NEW; END';"
+             "CREATE TRIGGER copy_out AFTER INSERT ON contacts FOR EACH ROW"
+             " EXECUTE FUNCTION leak()",
+             NULL, 0);
+  refused_naming(f, run(f, journal), "'copy_out'");
+  on_journal("DROP TRIGGER copy_out ON contacts; CREATE TABLE extra(x int)",
+             NULL, 0);
+  refused_naming(f, run(f, journal), "'extra'");
+  on_journal("DROP TABLE extra", NULL, 0);
+  assert_int_equal(run(f, journal), PUBRIO_OK);
+}
+
+static void an_empty_schema_reads_as_no_journal(void **state) {
+  fixture *f = *state;
+  pubrio_journal *j = NULL;
+  refused_naming(f, pubrio_journal_open(&j, journal, &f->err), "holds no run");
+  char n[32];
+  on_journal("SELECT count(*) FROM pg_tables WHERE schemaname ="
+             " current_schema()",
+             n, sizeof n);
+  assert_string_equal(n, "0"); /* reading made nothing */
+}
+
+static void a_second_writing_run_is_refused_until_the_first_ends(void **state) {
+  fixture *f = *state;
+  pubrio_bulk_options *o = NULL;
+  assert_int_equal(pubrio_bulk_options_new(&o, NULL), PUBRIO_OK);
+  pubrio_bulk_options_set_journal(o, journal, 0, NULL);
+  pubrio_bulk *b = NULL;
+  assert_int_equal(
+      pubrio_bulk_new(&b, f->client, PUBRIO_CONTACT_PHONE, o, &f->err),
+      PUBRIO_OK);
+  /* One run writes a journal at a time, as on SQLite (another client:
+   * one client has one run at a time). */
+  pubrio_client *c2 = NULL;
+  assert_int_equal(pubrio_client_new(&c2, TEST_KEY, NULL), PUBRIO_OK);
+  refused_naming(f, run_by(f, c2, journal), "in use by another run");
+  pubrio_bulk_free(b); /* its session, and so its lock, ends */
+  pubrio_client_free(c2);
+  assert_int_equal(run(f, journal), PUBRIO_OK);
+  pubrio_bulk_options_free(o);
+}
+
+static fake_server_options ready = {.estimated_time = 0};
+
+#define T(name)                                                                \
+  cmocka_unit_test_prestate_setup_teardown(name, setup, teardown, &ready)
+
+int main(void) {
+  for (int i = 0; i < PEOPLE; i++) {
+    snprintf(ids[i], sizeof ids[i], "50000000-0000-4000-8000-%012d", i);
+    id_ptrs[i] = ids[i];
+  }
+  const struct CMUnitTest tests[] = {
+      T(the_password_is_in_no_message),
+      T(another_programs_schema_is_refused_and_left),
+      T(a_journal_records_its_version_and_refuses_others),
+      T(a_planted_trigger_or_table_is_refused),
+      T(an_empty_schema_reads_as_no_journal),
+      T(a_second_writing_run_is_refused_until_the_first_ends),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
