@@ -204,6 +204,13 @@ export interface RedeemOptions extends WaitOptions {
   similar?: boolean;
   /** The most lookup entries a request holds, 1..10000 (default 100). */
   lookupBatchSize?: number;
+  /** How long leaving the run, however it is left (the loop ends, `break`,
+   * a throw, `close()`, an abort, the run garbage collected), waits for the
+   * submits in flight, in whole milliseconds >= 0: past it they are cut and
+   * their people named in `run.uncertain` (maybe charged, never resent); 0
+   * cuts at once. Default: each request's own timeout. A negative, NaN or
+   * non-integer value throws InvalidArgumentError before anything is sent. */
+  closeTimeoutMs?: number;
 }
 
 /** Redeem one person: exactly one of `peopleSearchId` and `linkedinUrl`. */
@@ -530,7 +537,8 @@ export class BulkRun implements AsyncIterable<Person> {
   readonly lookupsFailed: RunLookupAnswer[];
   /** The run's counts; before the loop, a dry run (nothing sent). */
   stats(): Promise<BulkStats>;
-  /** Leave the run (a loop over it ends at its next step): resolves to the
+  /** Leave the run (a loop over it ends at its next step; the submits in
+   * flight finish, or are cut past `closeTimeoutMs`): resolves to the
    * people kept (`drained`). Calling it again resolves to the same. */
   close(): Promise<Person[]>;
 }

@@ -6,7 +6,8 @@
 // Every way of leaving a run (the loop ends, break, a throw in the loop
 // body, run.close(), the client closed or cancelled, Ctrl-C through
 // client.cancelOnSignal(), a run dropped and garbage collected) goes
-// through leave() once: pubrio_bulk_close() stops the run and drains it,
+// through leave() once: pubrio_bulk_close() stops the run and drains it
+// (within the closeTimeoutMs option: past it the submits in flight are cut),
 // the people it kept become run.drained, what stays paid and undelivered
 // is named (run.uncollected, run.uncertain, one process warning with
 // pubrio_bulk_leftover()'s sentence), and only then pubrio_bulk_free().
@@ -21,9 +22,19 @@ const NEXT_TIMEOUT_MS = 200; // how long one worker call may wait for an event
 const ADD_CHUNK = 10000; // ids per pubrio_bulk_add_people() call
 const KIND = { NONE: 0, BATCH_ACCEPTED: 1, PERSON: 2, BATCH_DONE: 3, STRANGERS: 4, FINISHED: 5, BATCH_FAILED: 7, NOT_FOUND: 8, RESOLVED: 9 };
 
-// How long a close lets what is in flight finish: each request's own
-// timeout (a submit's answer says whether it was paid).
+// How long a close lets what is in flight finish without a closeTimeoutMs:
+// each request's own timeout (a submit's answer says whether it was paid).
 const CLOSE_TIMEOUT_MS = -1;
+
+// The closeTimeoutMs option as pubrio_bulk_close() takes it: a whole
+// number of milliseconds >= 0 (0 cuts at once), CLOSE_TIMEOUT_MS without it.
+function closeTimeoutOf(value) {
+  if (value === undefined || value === null) return CLOSE_TIMEOUT_MS;
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw invalidArgument(`closeTimeoutMs must be an integer number of milliseconds >= 0, not ${typeof value === 'number' ? value : typeof value}`);
+  }
+  return value;
+}
 
 // Runs never left (dropped mid-loop, or opened by stats() and forgotten):
 // closed and freed once garbage, their leftovers named in a warning. The
@@ -57,16 +68,16 @@ function take(ev, lookups, into) {
   return null;
 }
 
-// pubrio_bulk_close() then pubrio_bulk_free() of `res` ({ bulk, err,
-// event, client, release, accepted, lookups }), once; what the close kept
-// and named.
+// pubrio_bulk_close() within res.closeTimeoutMs, then pubrio_bulk_free()
+// of `res` ({ bulk, err, event, client, release, accepted, lookups,
+// closeTimeoutMs }), once; what the close kept and named.
 async function closeAndFree(res) {
   const left = nothingLeft();
   if (!res.bulk) return left;
   const bulk = res.bulk;
   try {
     await res.client._exclusive(async () => {
-      left.status = await callAsync(c.bulkClose, bulk, CLOSE_TIMEOUT_MS, res.err);
+      left.status = await callAsync(c.bulkClose, bulk, res.closeTimeoutMs, res.err);
       c.errorClear(res.err);
       for (let i = 0; ; i++) {
         const ptr = c.bulkDrained(bulk, i);
@@ -156,6 +167,7 @@ class BulkRun {
   #lookupsNotFound = [];
   #lookupsFailed = [];
   #mask;
+  #closeTimeoutMs;
   #options;
   #started = false;
   // The C side, shared with the `dropped` registry: bulk, err, event,
@@ -166,6 +178,7 @@ class BulkRun {
   #opening = null; // the one #open() of the run
   #leaving = null; // the one close of the run
   #closeRequested = false;
+  #abortCancelled = false; // the signal's abort cancelled the client (once)
   #left = null; // what the close kept and named
 
   constructor(client, people, contactTypes, options) {
@@ -174,6 +187,7 @@ class BulkRun {
     this.#linkedinUrls = options.linkedinUrls == null ? [] : convert.idList(options.linkedinUrls, 'linkedinUrls');
     this.#lookups = options.lookups == null ? [] : lookup.entryList(options.lookups);
     this.#mask = convert.typesMask(contactTypes);
+    this.#closeTimeoutMs = closeTimeoutOf(options.closeTimeoutMs);
     this.#client = client;
     this.#options = options;
   }
@@ -321,6 +335,7 @@ class BulkRun {
         release,
         accepted: this.#accepted,
         lookups: this.#lookups,
+        closeTimeoutMs: this.#closeTimeoutMs, // for every way of leaving
       };
       release = null;
       dropped.register(this, this.#res, this);
@@ -370,9 +385,18 @@ class BulkRun {
     return this.#client._exclusive(async (ptr) => {
       const res = this.#res;
       if (!res?.bulk || this.#closeRequested) return null; // closed meanwhile
-      // An abort cancels the client: the engine stops as at a first stop
-      // and fails with PUBRIO_E_CANCELLED; the close drains and names.
-      const onAbort = () => c.clientCancel(ptr);
+      // An abort cancels the client once a run: the engine stops as at a
+      // first stop (the submits in flight finish) and fails with
+      // PUBRIO_E_CANCELLED; the close drains and names. A second cancel
+      // would cut the submits in flight, so a later step does not cancel
+      // again, and the cancel is not reset while the engine may not have
+      // taken it yet (it takes each one once; it is reset once the run
+      // has failed with it).
+      const onAbort = () => {
+        if (this.#abortCancelled) return;
+        this.#abortCancelled = true;
+        c.clientCancel(ptr);
+      };
       let status;
       try {
         if (signal?.aborted) onAbort();
@@ -380,7 +404,7 @@ class BulkRun {
         status = await callAsync(c.bulkNext, res.bulk, NEXT_TIMEOUT_MS, res.event, koffi.sizeof(types.BulkEvent), res.err);
       } finally {
         signal?.removeEventListener('abort', onAbort);
-        if (signal?.aborted) c.clientResetCancel(ptr);
+        if (this.#abortCancelled && status !== 0) c.clientResetCancel(ptr);
       }
       if (status !== 0) {
         const e = takeError(res.err);
@@ -441,9 +465,10 @@ class BulkRun {
 
   /**
    * Leave the run: stop it (nothing new starts), let the submits in flight
-   * finish, keep the people collected and not handed out, name what stays
-   * paid and undelivered (run.uncollected, run.uncertain, a warning), and
-   * free it. Resolves to the people kept (run.drained). A loop over the run
+   * finish (within the run's `closeTimeoutMs`: past it they are cut, their
+   * people named in run.uncertain), keep the people collected and not
+   * handed out, name what stays paid and undelivered (run.uncollected,
+   * run.uncertain, a warning), and free it. Resolves to the people kept (run.drained). A loop over the run
    * ends at its next step. Calling it again resolves to the same people.
    */
   async close() {

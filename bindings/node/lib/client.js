@@ -466,7 +466,9 @@ class Client {
 
   /**
    * Redeem any number of people with the bulk engine: an async iterable of
-   * Person, as batches are collected. See BulkRun.
+   * Person, as batches are collected. See BulkRun. `options.closeTimeoutMs`
+   * bounds how long leaving the run waits for the submits in flight (past
+   * it they are cut, their people in run.uncertain); a bad one throws now.
    */
   redeem(people, contactTypes, options = {}) {
     // Required lazily: bulk.js needs this module's helpers.

@@ -82,6 +82,11 @@ async function typed(): Promise<void> {
   console.log(missed.map((m) => [m.index, m.entry.email, m.outcome, m.reason, m.code]));
   // @ts-expect-error: a run's lookup entries are entries, not strings
   client.redeem([], 'phone', { lookups: ['king.lai@pubrio.com'] });
+  const cut = client.redeem(['540574d1-5a4b-4c8e-9b0a-8f3e2f1d7c11'], 'phone', { closeTimeoutMs: 0, signal: controller.signal });
+  const maybeCharged: string[] = cut.uncertain;
+  console.log(maybeCharged, await cut.close());
+  // @ts-expect-error: the close timeout is a number of milliseconds
+  client.redeem([], 'phone', { closeTimeoutMs: '5s' });
   const single: LookupAnswer = await client.lookupOne({ phone: '+15550100001' }, { similar: false });
   console.log(worst, looked.creditsCharged, looked.requests, single.peopleName);
   try {

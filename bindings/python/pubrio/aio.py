@@ -10,7 +10,7 @@ from types import TracebackType
 from typing import (Any, Callable, Deque, Dict, Iterable, List, Mapping,
                     Optional, Tuple, Type, TypeVar)
 
-from . import _lib
+from . import _args, _lib
 from .client import Client, LookupEntryArg, PathArg, Redemption
 from .errors import ClientClosed, Uncollected
 from .results import (Batch, ContactType, LookupAnswer, LookupEntry,
@@ -197,14 +197,17 @@ class AsyncClient:
                linkedin_urls: Optional[Iterable[str]] = None,
                lookups: Optional[Iterable[LookupEntryArg]] = None,
                similar: bool = False,
-               lookup_batch_size: Optional[int] = None
+               lookup_batch_size: Optional[int] = None,
+               close_timeout: Optional[float] = None
                ) -> "AsyncRedemption":
         """Client.redeem as an async iterator: `async for person in
         client.redeem(...)`. The run opens at the first step (bad input
         raises there) and is driven on the worker thread in short slices.
         Cancelling the task stops the run at once; the batches paid for and
         not collected are on the iterator's and the exception's
-        `uncollected`, and logged."""
+        `uncollected`, and logged. `close_timeout` (seconds) bounds how
+        long leaving the run, however it is left, waits for the submits in
+        flight, as in Client.redeem; a bad value raises at once."""
         options = dict(profile_id=profile_id, timeout=timeout,
                        journal=journal,
                        resubmit_uncertain=resubmit_uncertain,
@@ -215,7 +218,10 @@ class AsyncClient:
                        linkedin_urls=(None if linkedin_urls is None
                                       else _listed(linkedin_urls)),
                        lookups=None if lookups is None else _listed(lookups),
-                       similar=similar, lookup_batch_size=lookup_batch_size)
+                       similar=similar, lookup_batch_size=lookup_batch_size,
+                       close_timeout=close_timeout)
+        if close_timeout is not None:  # refused here, not at the first step
+            _args.seconds_ms(close_timeout, "close_timeout")
         return AsyncRedemption(self, _listed(people), _listed(types),
                                options)
 

@@ -445,7 +445,8 @@ class Client:
                linkedin_urls: Optional[Iterable[str]] = None,
                lookups: Optional[Iterable[LookupEntryArg]] = None,
                similar: bool = False,
-               lookup_batch_size: Optional[int] = None
+               lookup_batch_size: Optional[int] = None,
+               close_timeout: Optional[float] = None
                ) -> "Redemption":
         """Redeem any number of people: an iterator of their contacts (one
         Person each) as batches are collected. Batches are submitted
@@ -490,7 +491,14 @@ class Client:
         returned by run.close()); the batches paid for and not collected
         are `run.uncollected` (collect each with client.wait(id)), the
         people maybe charged `run.uncertain`, both also on the exception;
-        one WARNING names them. People an earlier run left uncertain
+        one WARNING names them. `close_timeout` (seconds; None, the
+        default: each request's own timeout) bounds how long leaving the
+        run, however it is left, waits for the submits in flight: past it
+        they are cut and their people named in `run.uncertain` (maybe
+        charged, never resent); 0 cuts them at once. The answers that
+        already came are kept. A negative or NaN value raises
+        InvalidArgument, one that is not a number InvalidType, before
+        anything is sent. People an earlier run left uncertain
         (journaled, maybe charged, never answered) are
         `run.people_uncertain`, with an UncertainWarning. While the run is
         open the client takes no other call (ClientBusy).
@@ -506,7 +514,8 @@ class Client:
                          resubmit_uncertain, batch_size, parallel,
                          requests_per_minute, max_credits,
                          (min_delay, max_delay), linkedin_urls,
-                         lookups=(lookups, similar, lookup_batch_size))
+                         lookups=(lookups, similar, lookup_batch_size),
+                         close_timeout=close_timeout)
         run.warn_uncertain(stacklevel=2)
         return run
 
@@ -666,7 +675,8 @@ class Redemption(Iterator[Person]):
     loop body, close(), leaving a `with` block, the client closed, Ctrl-C,
     cancel(), the iterator dropped) it is closed once, by the library's
     one drain: nothing new starts, the submits in flight finish (their
-    answers kept), polls in flight end at once. Then everything paid is
+    answers kept; past redeem()'s `close_timeout` they are cut, their
+    people uncertain), polls in flight end at once. Then everything paid is
     either handed out or on the run:
 
     - `drained`: the people collected and not handed out (also returned
@@ -698,9 +708,15 @@ class Redemption(Iterator[Person]):
                  linkedin_urls: Optional[Iterable[str]] = None,
                  dry_run: bool = False,
                  lookups: Tuple[Optional[Iterable[LookupEntryArg]], Any,
-                                Optional[int]] = (None, False, None)
+                                Optional[int]] = (None, False, None),
+                 close_timeout: Optional[float] = None
                  ) -> None:
         self._bulk: Any = None
+        # pubrio_bulk_close's timeout, for every way the run is left;
+        # -1: each request's own timeout.
+        self._close_timeout_ms = (
+            -1 if close_timeout is None
+            else _args.seconds_ms(close_timeout, "close_timeout"))
         self._client: Optional[Client] = None
         self._journal = journal
         self.finished = False
@@ -926,8 +942,9 @@ class Redemption(Iterator[Person]):
             self.not_found.append(_lib.text(event.linkedin_url) or "")
 
     def _close_c(self) -> Tuple[int, Optional[KeyboardInterrupt]]:
-        """pubrio_bulk_close(): the run stops, the submits in flight finish,
-        polls in flight end at once. From the main thread it runs on the
+        """pubrio_bulk_close(): the run stops, the submits in flight finish
+        (within close_timeout: past it they are cut, their people
+        uncertain), polls in flight end at once. From the main thread it runs on the
         client's helper thread, so Ctrl-C is seen: a Ctrl-C meanwhile (a
         second one) cuts what is in flight (a cut submit is uncertain, and
         named) and is returned."""
@@ -936,7 +953,8 @@ class Redemption(Iterator[Person]):
         ptr, err = client._ptr, _lib.Error()
 
         def close() -> int:
-            return int(_lib.bulk_close(bulk, -1, ctypes.byref(err)))
+            return int(_lib.bulk_close(bulk, self._close_timeout_ms,
+                                       ctypes.byref(err)))
 
         interrupt = None
         # At exit the helper thread no longer runs: the close runs here.
@@ -1008,7 +1026,8 @@ class Redemption(Iterator[Person]):
             client._release()
 
     def close(self) -> List[Person]:
-        """End the run (the submits in flight finish, polls end at once)
+        """End the run (the submits in flight finish, or are cut past
+        redeem()'s `close_timeout`; polls end at once)
         and return the people it collected and did not hand out (also
         `drained`); what was paid and not delivered is named on the run
         (`uncollected`, `uncertain`) and in one WARNING. Safe to call
