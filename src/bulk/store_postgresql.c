@@ -956,7 +956,16 @@ static int pg_each_accepted(pri_store *store,
   pri_store_batch b = {0};
   int rc = 0;
   for (int i = 0; rc == 0 && i < PQntuples(r); i++) {
-    b.number = (int)cell_int(r, i, 0);
+    int64_t number = cell_int(r, i, 0);
+    if (number < 1 || number > INT32_MAX) {
+      snprintf(s->message, sizeof s->message,
+               "an accepted batch has the number %lld, out of range: the "
+               "journal is damaged",
+               (long long)number);
+      rc = -1;
+      break;
+    }
+    b.number = (int)number;
     snprintf(b.redeem_query_id, sizeof b.redeem_query_id, "%s",
              PQgetvalue(r, i, 1));
     b.types = (unsigned)cell_int(r, i, 2);

@@ -231,6 +231,18 @@ static void contacts_with_array_syntax_come_back_exactly(void **state) {
   pubrio_journal_free(j);
 }
 
+/* A stored batch number is bounded as on SQLite: an accepted batch
+ * numbered 0 (not one this library writes) is named, not read. */
+static void an_accepted_batch_out_of_range_is_named(void **state) {
+  fixture *f = *state;
+  assert_int_equal(run(f, journal), PUBRIO_OK);
+  on_journal("UPDATE batches SET state = 'accepted', number = 0", NULL, 0);
+  pubrio_journal *j = NULL;
+  pubrio_status st = pubrio_journal_open(&j, journal, &f->err);
+  pubrio_journal_free(j); /* read open, it would hold the schema's drop */
+  refused_naming(f, st, "the number 0, out of range");
+}
+
 static fake_server_options ready = {.estimated_time = 0};
 
 #define T(name)                                                                \
@@ -249,6 +261,7 @@ int main(void) {
       T(an_empty_schema_reads_as_no_journal),
       T(a_second_writing_run_is_refused_until_the_first_ends),
       T(contacts_with_array_syntax_come_back_exactly),
+      T(an_accepted_batch_out_of_range_is_named),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
