@@ -16,6 +16,7 @@ from pubrio import LookupEntry
 BATCH = "/redeem/people/contact/lookup/batch"
 KING = "e37ccf38-ea8f-422e-9874-cb23b15e8fe4"
 JOHN = "1c4f0a9d-9a8e-4ab0-9b07-2cd09c4a3a6b"
+JANE_URL = "https://www.linkedin.com/in/jane-doe"
 BOB = "540574d1-5a4b-4c8e-9b0a-8f3e2f1d7c11"
 FAST = {"min_delay": 0.02, "max_delay": 0.05, "timeout": 30}
 ENTRIES = [LookupEntry(email="king.lai@pubrio.com"),  # 0 King
@@ -76,6 +77,20 @@ class ResolvedTest(unittest.TestCase):
         self.assertIn("2 lookup entries resolved (paid)", warning)
         self.assertIn("run.resolved", warning)
         run.close()  # again: nothing changes
+        self.assertEqual(fields(run.resolved), RESOLVED)
+        self.assert_paid_once_bought_none()
+
+    def test_a_break_leaves_them_on_the_run(self) -> None:
+        # The account reads, the lookup and Jane's URL pass a rate of 4;
+        # the purchase of King and John is held.
+        run = self.client.redeem([], ["phone"], lookups=ENTRIES,
+                                 linkedin_urls=[JANE_URL],
+                                 requests_per_minute=4, min_delay=0.02,
+                                 max_delay=0.05)
+        with self.assertLogs("pubrio", "WARNING"):
+            for person in run:
+                self.assertIsNotNone(person.linkedin_url)
+                break
         self.assertEqual(fields(run.resolved), RESOLVED)
         self.assert_paid_once_bought_none()
 
