@@ -407,6 +407,19 @@ export interface LookupOptions extends LookupOneOptions {
   batchSize?: number;
 }
 
+/** A lookup entry of a bulk run resolved (the lookup paid, 1 credit) to a
+ * person the run did not hand out (BulkRun.resolved). */
+export interface RunResolved {
+  /** The entry's index in the run's `lookups`. */
+  index: number;
+  /** The entry (its known fields). */
+  entry: LookupEntryFields;
+  /** The person it resolved to: buy them by this id. */
+  peopleSearchId: string;
+  /** How the match was made ("other": a value this version does not know). */
+  confidence: LookupConfidence;
+}
+
 /** What a lookup would do, nothing sent. */
 export interface LookupPlan {
   /** Entries it would look up. */
@@ -535,6 +548,10 @@ export class BulkRun implements AsyncIterable<Person> {
   readonly lookupsNotFound: RunLookupAnswer[];
   /** The lookup entries whose lookup or purchase failed. */
   readonly lookupsFailed: RunLookupAnswer[];
+  /** The lookup entries resolved (paid: 1 credit each) to people the run
+   * did not hand out, in entry order, once the run is left (empty
+   * before): buy them by `peopleSearchId`, never look them up again. */
+  readonly resolved: RunResolved[];
   /** The run's counts; before the loop, a dry run (nothing sent). */
   stats(): Promise<BulkStats>;
   /** Leave the run (a loop over it ends at its next step; the submits in

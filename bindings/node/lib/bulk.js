@@ -45,14 +45,20 @@ const dropped = new FinalizationRegistry((res) => {
 
 // What a run's left holds before anything was kept.
 function nothingLeft() {
-  return { drained: [], notFound: [], lookupsNotFound: [], lookupsFailed: [], uncertain: [], uncollected: [], leftover: null, stats: null, status: 0 };
+  return { drained: [], notFound: [], lookupsNotFound: [], lookupsFailed: [], resolved: [], uncertain: [], uncollected: [], leftover: null, stats: null, status: 0 };
 }
 
 // Keep what event `ev` hands out into `into` ({ people, notFound,
-// lookupsNotFound, lookupsFailed }): a person, a LinkedIn URL naming
-// nobody, a lookup entry (of `lookups`) naming nobody, not looked up or
-// failed. Returns the person, if any.
+// lookupsNotFound, lookupsFailed, resolved }): a person, a LinkedIn URL
+// naming nobody, a lookup entry (of `lookups`) naming nobody, not looked
+// up or failed, or (drained only) resolved, paid, to a person not handed
+// out. Returns the person, if any.
 function take(ev, lookups, into) {
+  if (ev.kind === KIND.RESOLVED) {
+    const resolved = lookup.runResolved(ev, lookups);
+    if (resolved !== null) into.resolved.push(resolved);
+    return null;
+  }
   const answer = lookup.runAnswer(ev, lookups);
   if (ev.kind === KIND.PERSON) {
     const person = convert.person(ev.person, ev.linkedin_url, answer);
@@ -149,8 +155,14 @@ function warnLeftover(left, how) {
     if (left.uncollected.length) ways.push('collect run.uncollected with client.wait(redeemQueryId), never submit them again');
     if (left.drained.length) ways.push('the people kept are in run.drained');
     if (left.uncertain.length) ways.push('run.uncertain lists the people maybe charged (not resent)');
+    if (left.resolved.length) ways.push('run.resolved lists the lookup entries resolved (paid) with their peopleSearchId: buy those people by id, never look the entries up again');
   }
-  const text = `${how ? `${how}: ` : ''}${nodeWords(left.leftover)}${ways.length ? `. To get them: ${ways.join('; ')}` : ''}`;
+  // A dropped run's resolved entries are named here, or lost: "entry
+  // <index>: <peopleSearchId>".
+  const resolvedNamed = how && left.resolved.length
+    ? `. Lookup entries resolved (paid), to buy by id: ${left.resolved.map((r) => `entry ${r.index}: ${r.peopleSearchId}`).join(', ')}`
+    : '';
+  const text = `${how ? `${how}: ` : ''}${nodeWords(left.leftover)}${ways.length ? `. To get them: ${ways.join('; ')}` : ''}${resolvedNamed}`;
   process.emitWarning(text, {
     type: 'PubrioLeftoverWarning',
     code: 'PUBRIO_LEFTOVER',
@@ -248,6 +260,14 @@ class BulkRun {
    * and `reason` say why; a lookup maybe charged is never resent). */
   get lookupsFailed() {
     return [...this.#lookupsFailed];
+  }
+
+  /** The lookup entries resolved (paid: 1 credit each) to people the run
+   * did not hand out, in entry order, once the run is left: each { index,
+   * entry, peopleSearchId, confidence }. Buy them by peopleSearchId; never
+   * look the entries up again. */
+  get resolved() {
+    return this.#left ? this.#left.resolved.map((r) => ({ ...r })) : [];
   }
 
   /** The run's counts (before the first event: a dry run, nothing sent). */

@@ -160,7 +160,7 @@ function settle(status, resPtr, err, entries) {
 }
 
 // pubrio_bulk_event_kind values of the events a lookup entry gets.
-const EVENT = { PERSON: 2, BATCH_FAILED: 7, NOT_FOUND: 8 };
+const EVENT = { PERSON: 2, BATCH_FAILED: 7, NOT_FOUND: 8, RESOLVED: 9 };
 
 /** What a bulk run's event `ev` says of the lookup entry it answers (one
  * of `entries`, the run's lookups as entryList copied them), or null when
@@ -189,4 +189,18 @@ function runAnswer(ev, entries) {
   }
 }
 
-module.exports = { entryList, request, plan, settle, runAnswer };
+// The lookup entry (of `entries`) a RESOLVED event of pubrio_bulk_drained()
+// names: { index, entry, peopleSearchId, confidence }, or null.
+function runResolved(ev, entries) {
+  const number = Number(ev.lookup_entry); // the index + 1
+  if (ev.kind !== EVENT.RESOLVED || !ev.person || !(number > 0 && number <= entries.length)) return null;
+  const person = koffi.decode(ev.person, types.Person);
+  return {
+    index: number - 1,
+    entry: entries[number - 1],
+    peopleSearchId: person.people_search_id ?? '',
+    confidence: CONFIDENCES.includes(ev.lookup_confidence) ? ev.lookup_confidence : 'other',
+  };
+}
+
+module.exports = { entryList, request, plan, settle, runAnswer, runResolved };

@@ -4,7 +4,7 @@ import * as pubrio from '..';
 import {
   Client, PubrioError, BadRequestError, type Person, type QueryResult, type Profile, type Usage,
   type LookupEntry, type LookupAnswer, type LookupResult, type LookupPlan, type LookupOutcome, type LookupConfidence,
-  type RunLookupAnswer,
+  type RunLookupAnswer, type RunResolved,
 } from '..';
 
 async function typed(): Promise<void> {
@@ -80,6 +80,10 @@ async function typed(): Promise<void> {
   }
   const missed: RunLookupAnswer[] = [...crm.lookupsNotFound, ...crm.lookupsFailed];
   console.log(missed.map((m) => [m.index, m.entry.email, m.outcome, m.reason, m.code]));
+  const resolved: RunResolved[] = crm.resolved;
+  console.log(resolved.map((r) => [r.index, r.entry.email, r.peopleSearchId, r.confidence]));
+  // @ts-expect-error: what a close resolved is read, never set
+  crm.resolved = [];
   // @ts-expect-error: a run's lookup entries are entries, not strings
   client.redeem([], 'phone', { lookups: ['king.lai@pubrio.com'] });
   const cut = client.redeem(['540574d1-5a4b-4c8e-9b0a-8f3e2f1d7c11'], 'phone', { closeTimeoutMs: 0, signal: controller.signal });

@@ -33,7 +33,7 @@ from .errors import (BadRequest, Cancelled, ClientBusy, ClientClosed,
 from .results import (Batch, Contact, ContactType, Credits, LookupAnswer,
                       LookupConfidence, LookupEntry, LookupOutcome,
                       LookupPlan, LookupResult, Person, Plan, Profile,
-                      QueryResult, Usage)
+                      QueryResult, Resolved, Usage)
 
 __version__ = "0.2.0"  # the C library's (CMakeLists.txt): one version, tested
 
@@ -44,7 +44,7 @@ __all__: List[str] = [
     "JournalError", "LookupAnswer", "LookupConfidence", "LookupEntry",
     "LookupOutcome", "LookupPlan", "LookupResult", "NoApiKey",
     "PaymentRequired", "Person", "Plan", "Profile", "ProtocolError",
-    "PubrioError", "QueryResult", "RateLimited", "Redemption",
+    "PubrioError", "QueryResult", "RateLimited", "Redemption", "Resolved",
     "ResponseTooLarge", "ServerError", "Timeout", "TlsError",
     "TransportError", "Unauthorized", "UncertainWarning", "Uncollected",
     "Usage", "WaitTimeout", "__version__", "version"]

@@ -15,7 +15,7 @@ from .client import Client, LookupEntryArg, PathArg, Redemption
 from .errors import ClientClosed, Uncollected
 from .results import (Batch, ContactType, LookupAnswer, LookupEntry,
                       LookupPlan, LookupResult, Person, Plan, Profile,
-                      QueryResult, Usage)
+                      QueryResult, Resolved, Usage)
 
 T = TypeVar("T")
 
@@ -242,7 +242,7 @@ class AsyncRedemption:
     """An async iterator over a bulk run (see AsyncClient.redeem): the
     attributes of Redemption (`drained`, `uncollected`, `uncertain`,
     `people_uncertain`, `not_found`, `lookups`, `lookups_not_found`,
-    `lookups_failed`, `finished`), aclose(), and `async
+    `lookups_failed`, `resolved`, `finished`), aclose(), and `async
     with`. However the run is left (the loop ends, `break`, an exception,
     a cancelled task, aclose(), the iterator dropped) it is closed once,
     as Redemption's is."""
@@ -304,6 +304,12 @@ class AsyncRedemption:
         """The lookup entries whose lookup or purchase failed."""
         return (list(self._run.lookups_failed)
                 if self._run is not None else [])
+
+    @property
+    def resolved(self) -> List[Resolved]:
+        """The lookup entries resolved (paid) to people the run did not
+        hand out, once the run is left (Redemption.resolved)."""
+        return list(self._run.resolved) if self._run is not None else []
 
     @property
     def finished(self) -> bool:

@@ -19,9 +19,10 @@ from .errors import (ClientBusy, ClientClosed, InvalidArgument, InvalidType,
                      from_c)
 from .results import (Batch, ContactType, LookupAnswer, LookupEntry,
                       LookupPlan, LookupResult, Person, Plan, Profile,
-                      QueryResult, Usage, batch_from_c, lookup_of_event,
-                      lookup_result_from_c, person_from_c, plan_from_stats,
-                      profile_from_c, result_from_c, usage_from_c)
+                      QueryResult, Resolved, Usage, batch_from_c,
+                      lookup_of_event, lookup_result_from_c, person_from_c,
+                      plan_from_stats, profile_from_c, resolved_of_event,
+                      result_from_c, usage_from_c)
 
 log = logging.getLogger("pubrio")
 
@@ -491,6 +492,9 @@ class Client:
         returned by run.close()); the batches paid for and not collected
         are `run.uncollected` (collect each with client.wait(id)), the
         people maybe charged `run.uncertain`, both also on the exception;
+        the lookup entries resolved (paid) to people it did not hand out
+        `run.resolved` (Resolved values: the entry and the person's
+        people_search_id, to buy by id);
         one WARNING names them. `close_timeout` (seconds; None, the
         default: each request's own timeout) bounds how long leaving the
         run, however it is left, waits for the submits in flight: past it
@@ -523,13 +527,22 @@ class Client:
              journal: Optional[PathArg] = None,
              resubmit_uncertain: bool = False, batch_size: int = 100,
              requests_per_minute: int = 300,
-             linkedin_urls: Optional[Iterable[str]] = None
+             linkedin_urls: Optional[Iterable[str]] = None,
+             lookups: Optional[Iterable[LookupEntryArg]] = None,
+             similar: bool = False,
+             lookup_batch_size: Optional[int] = None
              ) -> Plan:
         """A dry run of redeem(): people, duplicates, journaled and
         uncertain people, batches, the fewest requests and the shortest time
         the rate budget allows (min_duration_ms), and the LinkedIn URLs
         (linkedin_urls: distinct ones; linkedin_urls_to_redeem: those not
-        known from the journal). Nothing is sent.
+        known from the journal). `lookups`, `similar` and
+        `lookup_batch_size` as redeem() takes them: the plan counts the
+        entries (`lookups`), those still to send (`lookups_to_send`: 1
+        credit each at worst, and a person each to buy; their requests in
+        `planned_requests`) and, with a journal, those it already answered
+        (`lookups_found`, `lookups_not_found`, `lookups_uncertain`).
+        Nothing is sent.
 
         >>> with pubrio.Client() as client:
         ...     client.plan(PEOPLE + PEOPLE[:1], ["phone"]).duplicates
@@ -539,7 +552,8 @@ class Client:
         run = Redemption(self, people, types, None, 600.0, journal,
                          resubmit_uncertain, batch_size, 8,
                          requests_per_minute, None, (1.0, 30.0),
-                         linkedin_urls, dry_run=True)
+                         linkedin_urls, dry_run=True,
+                         lookups=(lookups, similar, lookup_batch_size))
         try:
             return plan_from_stats(run.stats())
         finally:
@@ -686,6 +700,10 @@ class Redemption(Iterator[Person]):
       with client.wait(redeem_query_id));
     - `uncertain`: the people (people_search_id, or LinkedIn URL) this run
       submitted without a conclusive answer: maybe charged, not sent again;
+    - `resolved`: the lookup entries (redeem(lookups=...)) resolved, the
+      lookup paid, to people the run did not hand out (Resolved: `index`,
+      `entry`, `people_search_id`, `confidence`, in entry order): buy them
+      by id, never look them up again;
 
     and one WARNING on logging.getLogger("pubrio") names what is left.
     `uncollected` and `uncertain` are live while the run is open, final
@@ -726,6 +744,9 @@ class Redemption(Iterator[Person]):
         self.lookups_not_found: List[LookupAnswer] = []
         self.lookups_failed: List[LookupAnswer] = []
         self.drained: List[Person] = []
+        # Lookup entries resolved (paid) to people not handed out: filled
+        # from pubrio_bulk_drained() when the run is left.
+        self.resolved: List[Resolved] = []
         # Fetched from the run by a wrapper (the asyncio one buffers) and
         # not handed out: kept first on `drained` when the run ends.
         self._held: List[Person] = []
@@ -929,7 +950,12 @@ class Redemption(Iterator[Person]):
     def _take(self, event: _lib.BulkEvent, people: List[Person]) -> None:
         """Keep what @event hands out: a person into @people, a LinkedIn
         URL naming nobody on `not_found`, a lookup entry's miss or failure
-        on `lookups_not_found` or `lookups_failed`."""
+        on `lookups_not_found` or `lookups_failed`, a lookup entry resolved
+        and not handed out (drained only) on `resolved`."""
+        resolved = resolved_of_event(event, self.lookups)
+        if resolved is not None:
+            self.resolved.append(resolved)
+            return
         lookup = lookup_of_event(event, self.lookups)
         if event.kind == _lib.BULK_PERSON:
             people.append(person_from_c(event.person, event.linkedin_url,
@@ -1014,7 +1040,7 @@ class Redemption(Iterator[Person]):
             sentence += "%s%d people fetched and not handed out, kept for " \
                 "the caller" % ("; " if sentence else "", len(held))
         _warn_leftover(sentence, self._uncollected, self._uncertain,
-                       bool(self.drained), self._journal)
+                       bool(self.drained), bool(self.resolved), self._journal)
         return interrupt
 
     def _free(self) -> None:
@@ -1195,7 +1221,7 @@ def _attach(exc: BaseException, uncollected: List[Uncollected],
 
 
 def _warn_leftover(sentence: str, uncollected: List[Uncollected],
-                   uncertain: List[str], drained: bool,
+                   uncertain: List[str], drained: bool, resolved: bool,
                    journal: Optional[PathArg]) -> None:
     """One WARNING naming what the run left paid and not delivered: the
     library's sentence, then what to do in Python."""
@@ -1212,5 +1238,9 @@ def _warn_leftover(sentence: str, uncollected: List[Uncollected],
     if drained:
         todo.append("the people kept are run.drained (returned by "
                     "run.close())")
+    if resolved:
+        todo.append("run.resolved names the lookup entries resolved (paid) "
+                    "and their people_search_ids: buy those people by id, "
+                    "never look the entries up again")
     log.warning("the run left paid and not delivered: %s%s", sentence,
                 "; " + "; ".join(todo) if todo else "")

@@ -178,7 +178,11 @@ class Plan(_Record):
     """What redeem() would do (Client.plan()): the people, duplicates,
     people the journal knows and left uncertain, the people and batches to
     submit, the fewest requests and the shortest time (ms) the rate allows,
-    the distinct LinkedIn URLs and those to redeem."""
+    the distinct LinkedIn URLs and those to redeem; the lookup entries
+    (plan(lookups=...)): distinct ones, those still to send (1 credit
+    each at worst, one person each to buy; their requests are in
+    `planned_requests`) and those the journal knows as found, not found
+    or uncertain."""
     people: int
     duplicates: int
     people_journaled: int
@@ -189,6 +193,11 @@ class Plan(_Record):
     min_duration_ms: int
     linkedin_urls: int
     linkedin_urls_to_redeem: int
+    lookups: int = 0
+    lookups_to_send: int = 0
+    lookups_found: int = 0
+    lookups_not_found: int = 0
+    lookups_uncertain: int = 0
 
 
 def _known(value: int) -> Optional[int]:
@@ -313,6 +322,22 @@ class LookupResult(_Record):
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
+class Resolved(_Record):
+    """A lookup entry of a bulk run (redeem(lookups=...)) resolved to a
+    person the run did not hand out: the lookup was paid (1 credit), the
+    person not bought or not delivered. Kept on `run.resolved` when the
+    run is left: buy the person by `people_search_id`, never look the
+    entry up again. `index`: its place in `run.lookups`; `entry`: the
+    entry; `confidence`: how the match was made ("other" for a value this
+    version does not know, kept in `confidence_text`)."""
+    index: int
+    entry: LookupEntry
+    people_search_id: str
+    confidence: Optional[LookupConfidence] = None
+    confidence_text: Optional[str] = None
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
 class LookupPlan(_Record):
     """What Client.lookup() would do (Client.plan_lookup()), sending
     nothing: the entries it would look up, which is also the worst case in
@@ -378,14 +403,11 @@ def lookup_of_event(event: _lib.BulkEvent, entries: List[LookupEntry]
     reason = _lib.text(event.message)
     if event.kind == _lib.BULK_PERSON:
         said = _lib.text(event.lookup_confidence)
-        known: Dict[Optional[str], LookupConfidence] = {
-            "exact": "exact", "similarity_domain": "similarity_domain",
-            "similarity_company": "similarity_company"}
         return LookupAnswer(
             index, entry, "found",
             people_search_id=(_lib.text(event.person.contents.people_search_id)
                               if event.person else None),
-            confidence=known.get(said, "other"), confidence_text=said)
+            confidence=_confidence(said), confidence_text=said)
     if event.kind == _lib.BULK_NOT_FOUND:
         return LookupAnswer(index, entry,
                             "not_looked_up" if reason else "not_found",
@@ -394,3 +416,26 @@ def lookup_of_event(event: _lib.BulkEvent, entries: List[LookupEntry]
         return LookupAnswer(index, entry, "failed", reason=reason,
                             status=_lib.text(_lib.status_str(event.status)))
     return None
+
+
+def _confidence(said: Optional[str]) -> LookupConfidence:
+    """The library's lookup_confidence text as a LookupConfidence ("other"
+    for one this version does not know)."""
+    known: Dict[Optional[str], LookupConfidence] = {
+        "exact": "exact", "similarity_domain": "similarity_domain",
+        "similarity_company": "similarity_company"}
+    return known.get(said, "other")
+
+
+def resolved_of_event(event: _lib.BulkEvent, entries: List[LookupEntry]
+                      ) -> Optional[Resolved]:
+    """The lookup entry a RESOLVED event of pubrio_bulk_drained() names (one
+    of @entries, the run's `lookups`), or None for any other event."""
+    number = int(event.lookup_entry)  # the index + 1
+    if event.kind != _lib.BULK_RESOLVED or not event.person or \
+            not 0 < number <= len(entries):
+        return None
+    said = _lib.text(event.lookup_confidence)
+    return Resolved(number - 1, entries[number - 1],
+                    _lib.text(event.person.contents.people_search_id) or "",
+                    _confidence(said), said)
