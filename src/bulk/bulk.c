@@ -416,7 +416,7 @@ pubrio_status pubrio_bulk_plan(pubrio_bulk **out, pubrio_client *client,
 /* Decide what this run does with a person of the input, from what the
  * store holds of it. */
 static int place_person(pubrio_bulk *b, size_t pos) {
-  unsigned bought, pending, uncertain;
+  unsigned bought, pending, uncertain, held;
   if (pri_store_person_state(b->store, b->people.items[pos], &bought, &pending,
                              &uncertain) != 0)
     return -1;
@@ -451,6 +451,10 @@ static int place_person(pubrio_bulk *b, size_t pos) {
   } else if (!(b->types & ~bought)) {
     *state |= PERSON_KNOWN;
     b->known++;
+  } else if (pri_store_held(b->store, b->people.items[pos], &held) != 0) {
+    return -1;
+  } else if (held & b->types & ~bought) {
+    pri_bulk_wait_for(b, pos); /* another run alive holds it: wait */
   } else if (b->types & pending) {
     *state |= PERSON_PENDING;
     b->prior_pending++;
@@ -550,7 +554,8 @@ void pubrio_bulk_stats_get(const pubrio_bulk *b, pubrio_bulk_stats *out,
     for (int i = 0; i < b->o.max_in_flight; i++)
       in_flight += b->slots[i].running;
     s.people = b->to_submit + b->prior_pending + b->prior_uncertain + b->known +
-               b->urls_to_send + b->urls_sending + b->urls_answered;
+               b->waiting + b->urls_to_send + b->urls_sending +
+               b->urls_answered;
     s.duplicates = b->duplicates;
     s.people_journaled = b->prior_pending;
     s.people_uncertain = b->prior_uncertain;

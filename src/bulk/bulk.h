@@ -37,13 +37,14 @@ enum {
   PERSON_IN_INPUT = 1,
   PERSON_NEED_SHIFT = 1, /* bits 1..3: the types this run submits */
   PERSON_NEED_MASK = 7 << 1,
-  PERSON_HANDED = 1 << 4,        /* handed out */
-  PERSON_UNCERTAIN = 1 << 5,     /* an earlier submit got no answer */
-  PERSON_KNOWN = 1 << 6,         /* every asked type already bought */
-  PERSON_PENDING = 1 << 7,       /* in an accepted batch not collected yet */
-  PERSON_SUBMITS = 1 << 8,       /* this run submits it (for some types) */
-  PERSON_LOOKED_UP = 1 << 9,     /* found by a lookup entry (bulk_lookups.c) */
-  PERSON_LOOKUP_HANDED = 1 << 10 /* handed out for a lookup entry */
+  PERSON_HANDED = 1 << 4,         /* handed out */
+  PERSON_UNCERTAIN = 1 << 5,      /* an earlier submit got no answer */
+  PERSON_KNOWN = 1 << 6,          /* every asked type already bought */
+  PERSON_PENDING = 1 << 7,        /* in an accepted batch not collected yet */
+  PERSON_SUBMITS = 1 << 8,        /* this run submits it (for some types) */
+  PERSON_LOOKED_UP = 1 << 9,      /* found by a lookup entry (bulk_lookups.c) */
+  PERSON_LOOKUP_HANDED = 1 << 10, /* handed out for a lookup entry */
+  PERSON_WAITING = 1 << 11 /* another live run holds it (bulk_claims.c) */
 };
 
 /* The contact-type bits a person's state says this run still submits. */
@@ -168,6 +169,8 @@ struct pubrio_bulk {
   bulk_slot *slots;
   pri_pacer pacer;
   int64_t shared_hold_until; /* a store shared by runs: its quota's wait */
+  size_t waiting;            /* people another live run holds */
+  int64_t waiting_check_at;  /* when to look at them again */
   int started, prefer_submit;
   int64_t deadline, left_at;
   int stop_level; /* 1: drain (nothing new starts), 2: cut all */
@@ -273,6 +276,16 @@ int pri_bulk_lookups_keep_resolved(pubrio_bulk *bulk);
  * the requests the entries still to send need at least, added to
  * planned_requests, and the people they may find, to credits_worst_case. */
 void pri_bulk_lookups_stats(const pubrio_bulk *bulk, pubrio_bulk_stats *stats);
+
+/* People another run on a shared journal holds (bulk_claims.c): they wait
+ * (a person, or a batch whose intent found them claimed), are looked at
+ * again every PRI_BULK_CLAIM_CHECK_MS (1 when one stopped waiting, 0 none,
+ * -1 when the store fails), and at a stop are named uncertain. */
+#define PRI_BULK_CLAIM_CHECK_MS 1000
+void pri_bulk_wait_for(pubrio_bulk *bulk, size_t pos);
+void pri_bulk_wait_for_batch(pubrio_bulk *bulk, const bulk_batch *batch);
+int pri_bulk_check_waiting(pubrio_bulk *bulk, int64_t now);
+void pri_bulk_give_up_waiting(pubrio_bulk *bulk);
 
 /* What a stopped or closed run leaves (bulk_leftover.c). Whether the batch
  * was paid for and not collected (named by pubrio_bulk_uncollected()). */

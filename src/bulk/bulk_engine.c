@@ -344,6 +344,17 @@ static void send_if_stored(pubrio_bulk *b, bulk_slot *s, size_t batch,
     begin(b, s, batch, 1);
     return;
   }
+  if (recorded == PRI_STORE_CLAIMED) { /* another run got there first */
+    bulk_batch *bb = &b->batches[batch];
+    close_worst(b, bb);
+    bb->state = BATCH_REFUSED; /* never sent */
+    pri_bulk_wait_for_batch(b, bb);
+    b->to_submit = b->to_submit > bb->count ? b->to_submit - bb->count : 0;
+    pri_call_end(b->client, &s->call, &s->st, PUBRIO_OK, NULL);
+    memset(&s->st, 0, sizeof s->st);
+    release(s);
+    return;
+  }
   pubrio_status st =
       recorded == PRI_STORE_OVER_BUDGET
           ? pri_error_set(&s->err, PUBRIO_E_CREDIT_BUDGET,
@@ -380,6 +391,26 @@ static int numbers_used_up(pubrio_bulk *b) {
   return 1;
 }
 
+/* The batch's intent, in the journal: pri_store_intent()'s answer. On a
+ * journal other runs share, a number another run took meanwhile is
+ * replaced by the next free one. */
+static int record_intent(pubrio_bulk *b, bulk_batch *bb,
+                         const uint8_t (*ids)[16], const char *url) {
+  for (int tries = 0;; tries++) {
+    int r = pri_store_intent(
+        b->store, bb->number, bb->types, bb->has_profile_id, bb->profile_id,
+        ids, url ? 0 : bb->count, url, bb->worst, b->o.max_credits);
+    int64_t lowest, highest;
+    if (r != PRI_STORE_NUMBER_TAKEN || tries == 64 ||
+        pri_store_number_range(b->store, &lowest, &highest) != 0 ||
+        highest >= INT_MAX)
+      return r == PRI_STORE_NUMBER_TAKEN ? -1 : r;
+    if (highest + 1 > b->next_number)
+      b->next_number = highest + 1;
+    bb->number = (int)b->next_number++;
+  }
+}
+
 /* Start the next submit (submit_allowed() said it may). Its intent is
  * committed right before it can leave. */
 static void start_submit(pubrio_bulk *b, bulk_slot *s) {
@@ -404,11 +435,8 @@ static void start_submit(pubrio_bulk *b, bulk_slot *s) {
   b->open_worst = pri_bulk_add_credits(b->open_worst, bb->worst);
   s->body = submit_body(b, bb);
   uint8_t(*ids)[16] = s->body ? pri_bulk_batch_ids(b, bb) : NULL;
-  int recorded = ids ? pri_store_intent(b->store, bb->number, bb->types,
-                                        bb->has_profile_id, bb->profile_id,
-                                        (const uint8_t(*)[16])ids, bb->count,
-                                        NULL, bb->worst, b->o.max_credits)
-                     : -2;
+  int recorded =
+      ids ? record_intent(b, bb, (const uint8_t(*)[16])ids, NULL) : -2;
   pri_free(ids);
   s->batch = at;
   s->submit = 1;
@@ -442,11 +470,7 @@ static void start_single(pubrio_bulk *b, bulk_slot *s, size_t url) {
   b->open_worst = pri_bulk_add_credits(b->open_worst, bb->worst);
   s->body = pri_json_redeem_person_body(
       NULL, u->url, bb->types, bb->has_profile_id ? bb->profile_id : -1);
-  int recorded =
-      s->body ? pri_store_intent(b->store, bb->number, bb->types,
-                                 bb->has_profile_id, bb->profile_id, NULL, 0,
-                                 u->url, bb->worst, b->o.max_credits)
-              : -2;
+  int recorded = s->body ? record_intent(b, bb, NULL, u->url) : -2;
   s->batch = at;
   s->submit = 1;
   s->call = pri_redeem_person_call(s->body ? s->body : "", &s->result);
@@ -1064,6 +1088,8 @@ static int64_t next_wake(pubrio_bulk *b, int64_t now) {
              now + room < wake)
       wake = now + room; /* a quota makes room for the next submit */
   }
+  if (b->waiting && b->waiting_check_at < wake)
+    wake = b->waiting_check_at; /* people another run holds: look again */
   int64_t ready = now + pri_pacer_wait_ms(&b->pacer, now);
   if (ready < b->shared_hold_until)
     ready = b->shared_hold_until;
@@ -1349,8 +1375,12 @@ static void begin_run(pubrio_bulk *b) {
   now = pri_clock_now(&b->client->clock);
   if (pri_store_begin_run(b->store, b->types, b->o.has_profile_id,
                           b->o.profile_id) != 0 ||
-      pri_store_set_run_key(b->store, b->client->api_key) != 0)
-    stop_with(b, PUBRIO_E_JOURNAL, "the journal cannot record a new run");
+      pri_store_set_run_key(b->store, b->client->api_key) != 0) {
+    char why[320];
+    snprintf(why, sizeof why, "the journal cannot record a new run (%s)",
+             pri_store_error(b->store));
+    stop_with(b, PUBRIO_E_JOURNAL, why);
+  }
   check_workspace(b, key_known);
   check_before_sending(b, now);
 }
@@ -1370,6 +1400,7 @@ static pubrio_status next_event(pubrio_bulk *b, int64_t until,
                                 pubrio_bulk_event *ev, pubrio_error *err) {
   pri_clock *clock = &b->client->clock;
   int64_t now = pri_clock_now(clock);
+  int changed;
   for (;;) {
     take_cancels(b);
     advance_first_open(b);
@@ -1380,13 +1411,19 @@ static pubrio_status next_event(pubrio_bulk *b, int64_t until,
       stop_with(b, PUBRIO_E_JOURNAL, "the journal cannot be read");
     if (b->stop_level) {
       abandon_waiting(b);
+      pri_bulk_give_up_waiting(b); /* named uncertain */
       if (!any_running(b) && (popped = pri_bulk_pop_event(b, ev)) > 0)
         return PUBRIO_OK;
       if (!any_running(b) && !b->closed && pri_bulk_lookup_event(b, ev, 1) > 0)
         return PUBRIO_OK; /* every lookup entry's answer, before the end */
       if (!any_running(b))
         return report(b->fatal, &b->fatal_err, err);
-    } else if (!any_busy(b) && !polls_left(b) && !people_left(b)) {
+    } else if ((changed = pri_bulk_check_waiting(b, now)) != 0) {
+      if (changed < 0) /* else someone bought: handed out from the top */
+        stop_with(b, PUBRIO_E_JOURNAL, "the journal cannot be read");
+      continue;
+    } else if (!any_busy(b) && !polls_left(b) && !people_left(b) &&
+               !b->waiting) {
       if ((popped = pri_bulk_lookup_event(b, ev, 1)) > 0)
         return PUBRIO_OK; /* every lookup entry's answer, the found last */
       if (popped < 0) {

@@ -221,6 +221,11 @@ int pri_store_quota_take(pri_store *s, const pri_store_window *windows,
   return s->backend->quota_take(s, windows, count, wait_ms);
 }
 
+int pri_store_held(pri_store *s, const uint8_t person[16], unsigned *types) {
+  *types = 0;
+  return s->backend->held ? s->backend->held(s, person, types) : 0;
+}
+
 int pri_store_quota_pause(pri_store *s, int64_t ms) {
   return s->backend->quota_pause ? s->backend->quota_pause(s, ms) : 0;
 }

@@ -137,7 +137,15 @@ int64_t pri_store_uncertain_worst(pri_store *store, const int64_t prices[3]);
  * they keep together: 2 when every run's charges and open worst cases plus
  * @p worst would pass it (nothing written). A store one run holds at a
  * time leaves the budget to its run. */
-enum { PRI_STORE_OVER_BUDGET = 2 };
+/* On a store several runs share, also: 1 when another run claimed one of
+ * @p people for one of @p types since this run placed them (in a batch
+ * still open, or collected since this run began: see pri_store_held()),
+ * and 3 when another run took @p number; nothing written either way. */
+enum {
+  PRI_STORE_CLAIMED = 1,
+  PRI_STORE_OVER_BUDGET = 2,
+  PRI_STORE_NUMBER_TAKEN = 3
+};
 int pri_store_intent(pri_store *store, int number, unsigned types,
                      int has_profile_id, int64_t profile_id,
                      const uint8_t (*people)[16], size_t count,
@@ -254,5 +262,9 @@ int pri_store_quota_take(pri_store *store, const pri_store_window *windows,
                          size_t count, int64_t *wait_ms);
 /* A 429 met by one run holds every run's starts for @p ms; 0 or -1. */
 int pri_store_quota_pause(pri_store *store, int64_t ms);
+/* The contact types of @p person that other runs alive now hold in
+ * batches still open (an intent or accepted): this run waits for them
+ * instead of buying. Always none on a store one run holds. 0 or -1. */
+int pri_store_held(pri_store *store, const uint8_t person[16], unsigned *types);
 
 #endif

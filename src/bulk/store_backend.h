@@ -83,6 +83,8 @@ typedef struct pri_store_backend {
   int (*quota_take)(pri_store *store, const pri_store_window *windows,
                     size_t count, int64_t *wait_ms);
   int (*quota_pause)(pri_store *store, int64_t ms);
+  /* Optional (NULL: nobody else holds anything): see pri_store_held(). */
+  int (*held)(pri_store *store, const uint8_t person[16], unsigned *types);
 } pri_store_backend;
 
 /* The head of every backend's own struct. */

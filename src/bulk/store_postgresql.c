@@ -46,8 +46,24 @@
  * schemas do not exclude each other. */
 #define STORE_LOCK_KEY 1346523721
 #define SCHEMA_LOCK_KEY (STORE_LOCK_KEY + 1)
-/* Serialises the intents checked against a shared credit budget. */
-#define BUDGET_LOCK_KEY (STORE_LOCK_KEY + 2)
+/* Serialises every run's intents: each checks its claims (and the shared
+ * credit budget) against what the others committed. */
+#define INTENT_LOCK_KEY (STORE_LOCK_KEY + 2)
+/* Held by each run for its whole life, on a key of its schema and its id
+ * (pg_advisory_lock's one-key form: the schema's hash in the high half,
+ * the id in the low; pg_locks shows them as classid, objid, objsubid 1):
+ * a claim whose run holds it is alive; PostgreSQL drops it with the run's
+ * connection. */
+#define RUN_LOCK_SQL                                                           \
+  "SELECT 1 FROM pg_advisory_lock(((hashtext(current_schema()) &"              \
+  " 2147483647)::bigint << 32) | ($1::bigint % 2147483648))"
+/* Whether batch b's run is alive: it holds its lock. */
+#define RUN_ALIVE_SQL                                                          \
+  "EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND"         \
+  " l.database = (SELECT oid FROM pg_database WHERE datname ="                 \
+  " current_database()) AND l.classid = (hashtext(current_schema()) &"         \
+  " 2147483647)::bigint::oid AND l.objid = (b.run % 2147483648)::oid AND"      \
+  " l.objsubid = 1 AND l.granted)"
 
 /* Version 1's schema, created in the current schema; a later version adds
  * what migration_sql[] says, in the same transaction as the version. */
@@ -110,7 +126,8 @@ typedef struct pg_store {
   int has_secret;
   int64_t forgotten; /* marks when opened: none, no lookup a person */
   int64_t run;
-  uint8_t cursor[16]; /* the last person pri_store_next_bought() read */
+  int64_t run_started; /* its runs.started_at */
+  uint8_t cursor[16];  /* the last person pri_store_next_bought() read */
   int has_cursor;
   char message[256]; /* the first failure of a transaction, kept */
 } pg_store;
@@ -556,8 +573,7 @@ static pubrio_status open_to_write(pg_store *s, const char *shown,
    * made. */
   int fresh = 0;
   int64_t version = 0;
-  params lock = {0}, schema_lock = {0};
-  p_int(&lock, STORE_LOCK_KEY);
+  params schema_lock = {0};
   p_int(&schema_lock, SCHEMA_LOCK_KEY);
   if (begin(s) != 0 ||
       exec_sql(s,
@@ -586,19 +602,9 @@ static pubrio_status open_to_write(pg_store *s, const char *shown,
         query_int(s, "SELECT count(*) FROM forgotten", NULL, 0, &failed);
   if (st == PUBRIO_OK && failed)
     st = store_failure(s, shown, "reading", err);
-  /* One run at a time: the lock is the session's, so a run that dies
-   * (its connection gone) leaves none behind. */
-  int64_t held = 0;
-  if (st == PUBRIO_OK)
-    held = query_int(s,
-                     "SELECT pg_try_advisory_lock($1,"
-                     " hashtext(current_schema()))::int",
-                     &lock, 0, &failed);
-  if (st == PUBRIO_OK && failed)
-    st = store_failure(s, shown, "locking", err);
-  else if (st == PUBRIO_OK && !held)
-    st = pri_error_set(err, PUBRIO_E_JOURNAL,
-                       "the journal %s is in use by another run", shown);
+  /* Any number of runs write one journal at once (a team's machines):
+   * each intent claims its people (pg_intent), and each run holds a lock
+   * on its id while it lives (pg_begin_run). */
   if (end(s, st == PUBRIO_OK) != 0 && st == PUBRIO_OK)
     st = store_failure(s, shown, "creating", err);
   return st;
@@ -636,8 +642,9 @@ static pubrio_status open_to_read(pg_store *s, const char *shown,
 static int pg_begin_run(pri_store *store, unsigned types, int has_profile_id,
                         int64_t profile_id) {
   pg_store *s = (pg_store *)store;
+  int64_t started = epoch_now();
   params p = {0};
-  p_int(&p, epoch_now());
+  p_int(&p, started);
   p_int(&p, types);
   if (has_profile_id)
     p_int(&p, profile_id);
@@ -653,7 +660,11 @@ static int pg_begin_run(pri_store *store, unsigned types, int has_profile_id,
   if (failed || id < 0)
     return -1;
   s->run = id;
-  return 0;
+  s->run_started = started;
+  params lock = {0};
+  p_int(&lock, id);
+  query_int(s, RUN_LOCK_SQL, &lock, 0, &failed);
+  return failed ? -1 : 0;
 }
 
 static int pg_workspace(pri_store *store, int64_t *workspace) {
@@ -1050,18 +1061,38 @@ static int64_t pg_uncertain_worst(pri_store *store, const int64_t prices[3]) {
   return failed ? -1 : v;
 }
 
+/* Inside the intent's transaction, under its lock: 1 when another run
+ * holds one of @p id_list (a bytea[] literal) for one of @p types: in a
+ * batch of its own still open while it lives (a dead run's open batches
+ * were there when this run placed its people: uncertain or pending then,
+ * submitted again only when asked), or collected since this run began
+ * (bought meanwhile: handed out from the journal instead). 0 free, -1
+ * failure. */
+static int claimed_by_another_run(pg_store *s, const char *id_list,
+                                  unsigned types) {
+  params p = {0};
+  p_text(&p, id_list);
+  p_int(&p, s->run);
+  p_int(&p, types);
+  p_int(&p, s->run_started);
+  int failed = 0;
+  int64_t claimed = query_int(
+      s,
+      "SELECT count(*) FROM (SELECT 1 FROM batch_people bp JOIN batches b ON"
+      " b.number = bp.batch WHERE bp.person = ANY($1::bytea[]) AND b.run <>"
+      " $2 AND b.types & $3::integer <> 0 AND ((b.state IN ('intent',"
+      " 'accepted') AND " RUN_ALIVE_SQL ") OR (b.state = 'collected' AND"
+      " b.updated_at >= $4)) LIMIT 1) c",
+      &p, 0, &failed);
+  return failed ? -1 : claimed > 0;
+}
+
 /* One budget for every run on the journal, inside the intent's
- * transaction: under a lock every such intent takes, what every run was
+ * transaction, under its lock: what every run was
  * charged (batches and lookups) and the worst case of what may still be
  * (open batches at their own runs' prices, lookups asked without an
  * answer), plus @p worst, within @p cap. 1 room, 0 none, -1 failure. */
 static int budget_has_room(pg_store *s, int64_t worst, int64_t cap) {
-  params lock = {0};
-  p_int(&lock, BUDGET_LOCK_KEY);
-  if (exec_sql(s,
-               "SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))",
-               &lock) != 0)
-    return -1;
   params p = {0};
   p_int(&p, worst);
   p_int(&p, cap);
@@ -1092,11 +1123,25 @@ static int pg_intent(pri_store *store, int number, unsigned types,
     pri_buf_free(&ids.buf);
     return -1;
   }
-  int room = cap < 0 ? 1 : budget_has_room(s, worst, cap);
-  if (room <= 0) {
+  /* Every run's intents one at a time, so each sees what the others
+   * claimed and charged. */
+  params lock = {0};
+  p_int(&lock, INTENT_LOCK_KEY);
+  int locked =
+      exec_sql(s,
+               "SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))",
+               &lock) == 0;
+  int claimed = locked && count ? claimed_by_another_run(s, id_list, types) : 0;
+  int room =
+      locked && !claimed && cap >= 0 ? budget_has_room(s, worst, cap) : 1;
+  int verdict = !locked || claimed < 0 || room < 0 ? -1
+                : claimed                          ? PRI_STORE_CLAIMED
+                : !room                            ? PRI_STORE_OVER_BUDGET
+                                                   : 0;
+  if (verdict != 0) {
     end(s, 0);
     pri_buf_free(&ids.buf);
-    return room < 0 ? -1 : PRI_STORE_OVER_BUDGET;
+    return verdict;
   }
   params p = {0};
   p_int(&p, number);
@@ -1111,11 +1156,21 @@ static int pg_intent(pri_store *store, int number, unsigned types,
   p_int(&p, epoch_now());
   p_text(&p, linkedin_url);
   p_int(&p, worst);
-  int ok = exec_sql(s,
-                    "INSERT INTO batches(number, run, types, profile_id,"
-                    " people, state, updated_at, linkedin_url, worst)"
-                    " VALUES($1, $2, $3, $4, $5, 'intent', $6, $7, $8)",
-                    &p) == 0;
+  /* Another run may have taken the number meanwhile: nothing written, the
+   * caller numbers the batch again. */
+  int failed = 0;
+  int64_t inserted = query_int(
+      s,
+      "INSERT INTO batches(number, run, types, profile_id, people, state,"
+      " updated_at, linkedin_url, worst) VALUES($1, $2, $3, $4, $5, 'intent',"
+      " $6, $7, $8) ON CONFLICT(number) DO NOTHING RETURNING 1",
+      &p, 0, &failed);
+  if (!failed && !inserted) {
+    end(s, 0);
+    pri_buf_free(&ids.buf);
+    return PRI_STORE_NUMBER_TAKEN;
+  }
+  int ok = !failed;
   params q = {0};
   p_int(&q, number);
   p_text(&q, id_list);
@@ -1289,6 +1344,19 @@ static int pg_collected(pri_store *store, int number, unsigned types,
   if (!seen || begin(s) != 0) {
     pri_free(seen);
     return -1;
+  }
+  /* Two runs may collect one batch (any run collects what a dead or
+   * stopped one left): the second finds it stored and stores nothing. */
+  params q = {0};
+  p_int(&q, number);
+  int failed = 0;
+  int64_t done = query_int(s,
+                           "SELECT (state = 'collected')::int FROM batches"
+                           " WHERE number = $1 FOR UPDATE",
+                           &q, 0, &failed);
+  if (failed || done) {
+    pri_free(seen);
+    return end(s, !failed);
   }
   contact_rows rows = {0};
   for (size_t i = 0; i < res->people_count; i++) {
@@ -1636,6 +1704,23 @@ static int pg_lookup_state(pri_store *store, const char *key,
   return 0;
 }
 
+/* The types of @p person in open batches of other runs alive now. */
+static int pg_held(pri_store *store, const uint8_t person[16],
+                   unsigned *types) {
+  pg_store *s = (pg_store *)store;
+  params p = {0};
+  p_bytes(&p, person, 16);
+  p_int(&p, s->run);
+  int failed = 0;
+  *types = (unsigned)query_int(
+      s,
+      "SELECT coalesce(bit_or(b.types), 0) FROM batch_people bp JOIN batches"
+      " b ON b.number = bp.batch WHERE bp.person = $1 AND b.run <> $2 AND"
+      " b.state IN ('intent', 'accepted') AND " RUN_ALIVE_SQL,
+      &p, 0, &failed);
+  return failed ? -1 : 0;
+}
+
 /* One quota for every run on the journal (store_postgresql_quota.c); its
  * failure kept as every other, libpq's text cleaned of the secrets. */
 static int quota_failed(pg_store *s, const char *said) {
@@ -1698,6 +1783,7 @@ static const pri_store_backend pg_backend = {
     .lookups_record = pg_lookups_record,
     .lookup_state = pg_lookup_state,
     .quota_take = pg_quota_take,
+    .held = pg_held,
     .quota_pause = pg_quota_pause,
 };
 

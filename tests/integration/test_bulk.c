@@ -368,8 +368,9 @@ static void journal_resume_submits_only_what_is_left(void **state) {
   pubrio_bulk_options_set_journal(o, journal_path, 0, NULL);
   pubrio_bulk_options_set_max_in_flight(o, 1, NULL);
   pubrio_bulk *b = make_bulk(f, o, 300);
-  /* A second run on the same journal is refused while the first holds it
-   * (on a client of its own: one client has one run at a time). */
+#ifndef PUBRIO_TEST_POSTGRESQL /* shared by any number of runs there */
+  /* A second run on the same journal file is refused while the first holds
+   * it (on a client of its own: one client has one run at a time). */
   pubrio_client *c2 = NULL;
   assert_int_equal(pubrio_client_new(&c2, TEST_KEY, NULL), PUBRIO_OK);
   pubrio_bulk *other = NULL;
@@ -378,6 +379,7 @@ static void journal_resume_submits_only_what_is_left(void **state) {
       PUBRIO_E_JOURNAL);
   assert_non_null(strstr(f->err.message, "in use"));
   pubrio_client_free(c2);
+#endif
   tally first = {.stop_after_accepted = 1};
   assert_int_equal(pubrio_bulk_run(b, count_event, &first, &f->err),
                    PUBRIO_E_CANCELLED);

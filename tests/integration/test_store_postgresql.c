@@ -161,24 +161,93 @@ static void an_empty_schema_reads_as_no_journal(void **state) {
   assert_string_equal(n, "0"); /* reading made nothing */
 }
 
-static void a_second_writing_run_is_refused_until_the_first_ends(void **state) {
-  fixture *f = *state;
+/* A run on @p client placed on the journal (its people read there) and
+ * not started. */
+static pubrio_bulk *placed_run(fixture *f, pubrio_client *client,
+                               int submit_only) {
   pubrio_bulk_options *o = NULL;
   assert_int_equal(pubrio_bulk_options_new(&o, NULL), PUBRIO_OK);
   pubrio_bulk_options_set_journal(o, journal, 0, NULL);
+  pubrio_bulk_options_set_submit_only(o, submit_only, NULL);
   pubrio_bulk *b = NULL;
   assert_int_equal(
-      pubrio_bulk_new(&b, f->client, PUBRIO_CONTACT_PHONE, o, &f->err),
-      PUBRIO_OK);
-  /* One run writes a journal at a time, as on SQLite (another client:
-   * one client has one run at a time). */
+      pubrio_bulk_new(&b, client, PUBRIO_CONTACT_PHONE, o, &f->err), PUBRIO_OK);
+  assert_int_equal(pubrio_bulk_add_people(b, id_ptrs, PEOPLE, &f->err),
+                   PUBRIO_OK);
+  pubrio_bulk_options_free(o);
+  return b;
+}
+
+/* Drive @p b to its end: the people it handed out, and of them from the
+ * journal. */
+static void drive(fixture *f, pubrio_bulk *b, size_t *people,
+                  size_t *from_store) {
+  pubrio_bulk_event ev;
+  *people = *from_store = 0;
+  pubrio_status st;
+  while ((st = pubrio_bulk_next(b, -1, &ev, &f->err)) == PUBRIO_OK &&
+         ev.kind != PUBRIO_BULK_FINISHED)
+    if (ev.kind == PUBRIO_BULK_PERSON) {
+      (*people)++;
+      *from_store += ev.from_store != 0;
+    }
+  if (st != PUBRIO_OK)
+    fail_msg("the run failed: %s", f->err.message);
+  assert_int_equal(pubrio_bulk_close(b, -1, &f->err), PUBRIO_OK);
+}
+
+static size_t submitted(fixture *f) {
+  size_t n = 0;
+  int most = 0;
+  fake_server_people_stats(f->server, &n, &most);
+  assert_true(most <= 1); /* nobody submitted twice */
+  return n;
+}
+
+/* Runs on one journal at once (a team's machines): a run placed before
+ * another bought its people finds them claimed at its intent, waits, and
+ * hands them out from the journal: each person bought once, both lists
+ * handed out whole. */
+static void runs_at_once_buy_each_person_once(void **state) {
+  fixture *f = *state;
   pubrio_client *c2 = NULL;
   assert_int_equal(pubrio_client_new(&c2, TEST_KEY, NULL), PUBRIO_OK);
-  refused_naming(f, run_by(f, c2, journal), "in use by another run");
-  pubrio_bulk_free(b); /* its session, and so its lock, ends */
+  assert_int_equal(
+      pubrio_client_set_base_url(c2, fake_server_url(f->server), NULL),
+      PUBRIO_OK);
+  pubrio_bulk *late = placed_run(f, c2, 0);     /* everyone free when placed */
+  assert_int_equal(run(f, journal), PUBRIO_OK); /* the other run buys all */
+  assert_int_equal(submitted(f), PEOPLE);
+  size_t people, from_store;
+  drive(f, late, &people, &from_store);
+  assert_int_equal(people, PEOPLE);
+  assert_int_equal(from_store, PEOPLE);
+  assert_int_equal(submitted(f), PEOPLE); /* the late run bought nobody */
+  pubrio_bulk_free(late);
   pubrio_client_free(c2);
-  assert_int_equal(run(f, journal), PUBRIO_OK);
-  pubrio_bulk_options_free(o);
+}
+
+/* A batch another run accepted and did not collect is collected by the
+ * next run, alive or not: a live run's people are handed out when the
+ * batch is (they wait meanwhile); nobody is bought again. */
+static void a_batch_another_run_left_is_collected(void **state) {
+  fixture *f = *state;
+  pubrio_client *c2 = NULL;
+  assert_int_equal(pubrio_client_new(&c2, TEST_KEY, NULL), PUBRIO_OK);
+  assert_int_equal(
+      pubrio_client_set_base_url(c2, fake_server_url(f->server), NULL),
+      PUBRIO_OK);
+  pubrio_bulk *first = placed_run(f, c2, 1); /* submits only */
+  size_t people, from_store;
+  drive(f, first, &people, &from_store); /* stays alive: not freed */
+  assert_int_equal(submitted(f), PEOPLE);
+  pubrio_bulk *second = placed_run(f, f->client, 0);
+  drive(f, second, &people, &from_store);
+  assert_int_equal(people, PEOPLE);
+  assert_int_equal(submitted(f), PEOPLE);
+  pubrio_bulk_free(second);
+  pubrio_bulk_free(first);
+  pubrio_client_free(c2);
 }
 
 /* Contacts are stored a batch at a time as array parameters: values the
@@ -259,7 +328,8 @@ int main(void) {
       T(a_journal_records_its_version_and_refuses_others),
       T(a_planted_trigger_or_table_is_refused),
       T(an_empty_schema_reads_as_no_journal),
-      T(a_second_writing_run_is_refused_until_the_first_ends),
+      T(runs_at_once_buy_each_person_once),
+      T(a_batch_another_run_left_is_collected),
       T(contacts_with_array_syntax_come_back_exactly),
       T(an_accepted_batch_out_of_range_is_named),
   };
