@@ -49,17 +49,24 @@ static int look_again(pubrio_bulk *b, size_t pos) {
           0 ||
       pri_store_held(b->store, id, &held) != 0)
     return -1;
-  (void)pending;
-  (void)uncertain;
-  /* Bought: from the journal. Held no more and not bought: its run died
-   * (maybe paid) or its batch was refused; named uncertain either way,
-   * never sent again by this run. */
-  if (!(b->types & ~bought))
+  unsigned need = b->types & ~bought;
+  /* Bought: from the journal. Held no more, not bought, but claimed: its
+   * run died (maybe paid), named uncertain, never sent again by this run.
+   * Claimed by nobody (a batch of ours refused for another person in it,
+   * or its claim refused): submitted by this run after all. */
+  if (!need) {
     stop_waiting(b, pos, PERSON_KNOWN);
-  else if (!(held & b->types & ~bought))
-    stop_waiting(b, pos, PERSON_UNCERTAIN);
-  else
+  } else if (held & need) {
     return 0;
+  } else if ((pending | uncertain) & need) {
+    stop_waiting(b, pos, PERSON_UNCERTAIN);
+  } else {
+    stop_waiting(b, pos, 0);
+    b->person_state[pos] |= (uint16_t)(need << PERSON_NEED_SHIFT);
+    if (pos < b->cursor[need])
+      b->cursor[need] = pos;
+    b->to_submit++;
+  }
   return 1;
 }
 

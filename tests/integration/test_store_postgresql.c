@@ -185,7 +185,8 @@ static void drive(fixture *f, pubrio_bulk *b, size_t *people,
   pubrio_bulk_event ev;
   *people = *from_store = 0;
   pubrio_status st;
-  while ((st = pubrio_bulk_next(b, -1, &ev, &f->err)) == PUBRIO_OK &&
+  while ((st = pubrio_bulk_next_event(b, -1, &ev, sizeof ev, &f->err)) ==
+             PUBRIO_OK &&
          ev.kind != PUBRIO_BULK_FINISHED)
     if (ev.kind == PUBRIO_BULK_PERSON) {
       (*people)++;
@@ -223,6 +224,38 @@ static void runs_at_once_buy_each_person_once(void **state) {
   assert_int_equal(people, PEOPLE);
   assert_int_equal(from_store, PEOPLE);
   assert_int_equal(submitted(f), PEOPLE); /* the late run bought nobody */
+  pubrio_bulk_free(late);
+  pubrio_client_free(c2);
+}
+
+/* A batch of ours refused because another run claimed some of its people:
+ * the others, claimed by nobody, are submitted after all (they were named
+ * uncertain, and bought by nobody, before). */
+static void the_unclaimed_people_of_a_claimed_batch_are_bought(void **state) {
+  fixture *f = *state;
+  pubrio_client *c2 = NULL;
+  assert_int_equal(pubrio_client_new(&c2, TEST_KEY, NULL), PUBRIO_OK);
+  assert_int_equal(
+      pubrio_client_set_base_url(c2, fake_server_url(f->server), NULL),
+      PUBRIO_OK);
+  pubrio_bulk *late = placed_run(f, c2, 0);
+  pubrio_bulk_options *o = NULL;
+  assert_int_equal(pubrio_bulk_options_new(&o, NULL), PUBRIO_OK);
+  pubrio_bulk_options_set_journal(o, journal, 0, NULL);
+  pubrio_bulk *b = NULL;
+  assert_int_equal(
+      pubrio_bulk_new(&b, f->client, PUBRIO_CONTACT_PHONE, o, &f->err),
+      PUBRIO_OK);
+  assert_int_equal(pubrio_bulk_add_people(b, id_ptrs, 1, &f->err), PUBRIO_OK);
+  assert_int_equal(pubrio_bulk_run(b, NULL, NULL, &f->err), PUBRIO_OK);
+  pubrio_bulk_free(b);
+  pubrio_bulk_options_free(o);
+  assert_int_equal(submitted(f), 1);
+  size_t people, from_store;
+  drive(f, late, &people, &from_store);
+  assert_int_equal(people, PEOPLE);
+  assert_int_equal(from_store, 1);
+  assert_int_equal(submitted(f), PEOPLE); /* the other two, once */
   pubrio_bulk_free(late);
   pubrio_client_free(c2);
 }
@@ -330,6 +363,7 @@ int main(void) {
       T(an_empty_schema_reads_as_no_journal),
       T(runs_at_once_buy_each_person_once),
       T(a_batch_another_run_left_is_collected),
+      T(the_unclaimed_people_of_a_claimed_batch_are_bought),
       T(contacts_with_array_syntax_come_back_exactly),
       T(an_accepted_batch_out_of_range_is_named),
   };
